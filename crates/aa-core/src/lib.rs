@@ -1,0 +1,25 @@
+//! `aa-core`: everything the AA, FIP and FIU services share.
+//!
+//! - [`rebit`]: the ReBIT wire types and the error model.
+//! - [`validate`]: identifiers, timestamps and version negotiation.
+//! - [`jws`]: detached (`x-jws-signature`) and compact (consent artefact) RS256 JWS.
+//! - [`apikey`]: API-key tokens (RS256 JWTs) issued and verified by `kid`.
+//! - [`fi_crypto`]: end-to-end FI encryption compatible with the ecosystem's reference library.
+//! - [`seal`]: at-rest envelopes under per-consent data keys.
+//! - [`registry`]: who is who (entities, base URLs, keys).
+//! - [`http`]: signed HTTP in (actix-web extractor, response signing) and out (client).
+//! - [`settings`] and [`telemetry`]: configuration loading and log set-up.
+
+pub mod apikey;
+pub mod der;
+pub mod fi_crypto;
+pub mod http;
+pub mod jws;
+pub mod pem;
+pub mod rebit;
+pub mod registry;
+pub mod seal;
+pub mod settings;
+pub mod telemetry;
+pub mod timefmt;
+pub mod validate;
