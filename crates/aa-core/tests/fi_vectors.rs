@@ -52,7 +52,7 @@ fn fidelius_published_curve25519_vector_decrypts_and_reproduces() {
     // The private keys derive the published public keys, in both encodings.
     assert_eq!(fiu_priv.public_key().unwrap(), fiu_pub);
     assert_eq!(fip_priv.public_key().unwrap(), fip_pub);
-    assert_eq!(PublicKey::parse(s(&fiu["x509PublicKey_b64"]), None).is_err(), true, "bare DER base64 is not a raw point");
+    assert!(PublicKey::parse(s(&fiu["x509PublicKey_b64"]), None).is_err(), "bare DER base64 is not a raw point");
     let inter = &v["intermediate"];
     let shared = fiu_priv.agree(&fip_pub).unwrap();
     assert_eq!(hex(&shared), s(&inter["shared_secret_hex(WeierstrassX,BE)"]));
