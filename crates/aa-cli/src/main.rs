@@ -1,1 +1,64 @@
-fn main() {}
+//! `aa`: the command-line tool for FIU and FIP integrators. Generate FI keys, encrypt and
+//! decrypt FI data, sign and verify `x-jws-signature` and signed consents, issue and verify API
+//! keys. Values may be given as `@path` to read them from a file. On failure: the reason on
+//! stderr, exit 1, nothing on stdout.
+
+mod fi;
+mod input;
+mod jws;
+mod token;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "aa",
+    version,
+    about = "Account Aggregator (ReBIT) tool: FI crypto, JWS, API keys"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// End-to-end FI encryption (ECDH + HKDF-SHA256 + AES-256-GCM, rahasya-compatible).
+    #[command(subcommand)]
+    Fi(fi::FiCommand),
+    /// Detached `x-jws-signature` and compact (signed consent) RS256 JWS.
+    #[command(subcommand)]
+    Jws(jws::JwsCommand),
+    /// API keys: RS256 JWTs with iss, sub, azp, roles, iat, exp, jti.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Fi(command) => fi::run(command),
+        Command::Jws(command) => jws::run(command),
+        Command::Token(command) => token::run(command),
+    };
+    match result {
+        Ok(output) => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(&output)
+                .and_then(|()| stdout.flush())
+                .is_err()
+            {
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("aa: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

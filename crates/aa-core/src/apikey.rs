@@ -156,7 +156,10 @@ impl Verifier {
     /// Trusts `key` (by its `kid`) for tokens whose `iss` is `iss`.
     pub fn add_issuer_key(&mut self, iss: &str, key: &VerifyingKey) -> Result<(), ApiKeyError> {
         let jwk = key.to_jwk();
-        let (n, e) = (jwk["n"].as_str().unwrap_or(""), jwk["e"].as_str().unwrap_or(""));
+        let (n, e) = (
+            jwk["n"].as_str().unwrap_or(""),
+            jwk["e"].as_str().unwrap_or(""),
+        );
         let decoding = DecodingKey::from_rsa_components(n, e)
             .map_err(|e| ApiKeyError::BadIssuerKey(e.to_string()))?;
         self.keys
@@ -207,7 +210,9 @@ mod tests {
 
     fn setup() -> (Issuer, Verifier) {
         let issuer = Issuer::from_pem("AA-1", "aa-1-tokens", PEM).unwrap();
-        let public = SigningKey::from_pem(PEM, "aa-1-tokens").unwrap().verifying_key();
+        let public = SigningKey::from_pem(PEM, "aa-1-tokens")
+            .unwrap()
+            .verifying_key();
         let mut verifier = Verifier::new();
         verifier.add_issuer_key("AA-1", &public).unwrap();
         (issuer, verifier)
@@ -221,16 +226,25 @@ mod tests {
         assert_eq!(claims.azp, "FIU-1");
         assert_eq!(claims.iss, "AA-1");
         claims.require_role("FIU").unwrap();
-        assert_eq!(claims.require_role("AA"), Err(ApiKeyError::MissingRole("AA".into())));
+        assert_eq!(
+            claims.require_role("AA"),
+            Err(ApiKeyError::MissingRole("AA".into()))
+        );
         claims.ensure_entity("FIU-1").unwrap();
-        assert_eq!(claims.ensure_entity("FIU-2"), Err(ApiKeyError::EntityMismatch));
+        assert_eq!(
+            claims.ensure_entity("FIU-2"),
+            Err(ApiKeyError::EntityMismatch)
+        );
     }
 
     #[test]
     fn an_expired_key_is_refused() {
         let (issuer, verifier) = setup();
         let token = issuer.issue("FIU-1", &["FIU"], NOW, 60).unwrap();
-        assert_eq!(verifier.verify(&token, NOW + 3600), Err(ApiKeyError::Expired));
+        assert_eq!(
+            verifier.verify(&token, NOW + 3600),
+            Err(ApiKeyError::Expired)
+        );
     }
 
     #[test]
@@ -238,14 +252,20 @@ mod tests {
         let (issuer, verifier) = setup();
         let other = Issuer::from_pem("AA-1", "unknown", PEM).unwrap();
         let token = other.issue("FIU-1", &["FIU"], NOW, 60).unwrap();
-        assert_eq!(verifier.verify(&token, NOW), Err(ApiKeyError::UnknownIssuerKey));
+        assert_eq!(
+            verifier.verify(&token, NOW),
+            Err(ApiKeyError::UnknownIssuerKey)
+        );
         let token = issuer.issue("FIU-1", &["FIU"], NOW, 60).unwrap();
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
         let claims = issuer_claims("FIU-2");
         use base64::Engine;
         parts[1] = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(serde_json::to_vec(&claims).unwrap());
-        assert_eq!(verifier.verify(&parts.join("."), NOW), Err(ApiKeyError::Invalid));
+        assert_eq!(
+            verifier.verify(&parts.join("."), NOW),
+            Err(ApiKeyError::Invalid)
+        );
         assert_eq!(verifier.verify("", NOW), Err(ApiKeyError::Missing));
         assert_eq!(verifier.verify("abc", NOW), Err(ApiKeyError::Malformed));
     }

@@ -54,7 +54,9 @@ impl<'a> Reader<'a> {
             }
             let bytes = after_len.get(..count).ok_or(DerError("truncated length"))?;
             after_len = &after_len[count..];
-            bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
+            bytes
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
         };
         let value = after_len.get(..len).ok_or(DerError("truncated value"))?;
         let header_len = input.len() - after_len.len();
@@ -118,7 +120,11 @@ pub fn parse_spki(input: &[u8]) -> Result<Spki<'_>, DerError> {
     if !fields.is_empty() {
         return Err(DerError("trailing fields in public key info"));
     }
-    Ok(Spki { algorithm, oid, key })
+    Ok(Spki {
+        algorithm,
+        oid,
+        key,
+    })
 }
 
 /// A PKCS#8 PrivateKeyInfo (v1 or v2) taken apart.

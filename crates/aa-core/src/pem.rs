@@ -11,7 +11,10 @@ pub enum PemError {
     #[error("not a PEM block")]
     NotPem,
     #[error("PEM label {found:?} where {expected} was expected")]
-    Label { found: String, expected: &'static str },
+    Label {
+        found: String,
+        expected: &'static str,
+    },
     #[error("PEM body is not valid base64")]
     Base64,
 }
@@ -34,7 +37,9 @@ pub fn decode(text: &str) -> Result<(String, Vec<u8>), PemError> {
         .chars()
         .filter(|c| !c.is_ascii_whitespace())
         .collect();
-    let der = STANDARD.decode(body.as_bytes()).map_err(|_| PemError::Base64)?;
+    let der = STANDARD
+        .decode(body.as_bytes())
+        .map_err(|_| PemError::Base64)?;
     Ok((label.to_owned(), der))
 }
 

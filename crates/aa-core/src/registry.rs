@@ -148,7 +148,9 @@ impl KeySpec {
             source,
         };
         match (&self.pem, &self.jwk, &self.pem_file) {
-            (Some(pem), None, None) => VerifyingKey::from_text(pem, Some(&self.kid)).map_err(key_err),
+            (Some(pem), None, None) => {
+                VerifyingKey::from_text(pem, Some(&self.kid)).map_err(key_err)
+            }
             (None, Some(jwk), None) => {
                 VerifyingKey::from_text(&jwk.to_string(), Some(&self.kid)).map_err(key_err)
             }
@@ -174,7 +176,9 @@ impl Registry {
             path: path.to_owned(),
             source,
         })?;
-        let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let base_dir = path.parent().unwrap_or_else(|| Path::new("."));
         Self::from_text(&text, json, base_dir)
     }
@@ -206,7 +210,10 @@ impl Registry {
                 return Err(RegistryError::Invalid("an entity has an empty id".into()));
             }
             if registry.by_id.contains_key(&spec.id) {
-                return Err(RegistryError::Invalid(format!("entity {:?} appears twice", spec.id)));
+                return Err(RegistryError::Invalid(format!(
+                    "entity {:?} appears twice",
+                    spec.id
+                )));
             }
             let index = registry.entities.len();
             let mut keys = Vec::with_capacity(spec.keys.len());
@@ -227,7 +234,9 @@ impl Registry {
         for issuer in file.token_issuers {
             for key in &issuer.keys {
                 claim_kid(&key.kid)?;
-                registry.issuers.push((issuer.id.clone(), key.load(base_dir)?));
+                registry
+                    .issuers
+                    .push((issuer.id.clone(), key.load(base_dir)?));
             }
         }
         Ok(registry)
@@ -271,7 +280,10 @@ mod tests {
 
     fn public_pem() -> String {
         let pem = include_str!("../tests/fixtures/keys/other-rsa.pem");
-        SigningKey::from_pem(pem, "k").unwrap().verifying_key().to_pem()
+        SigningKey::from_pem(pem, "k")
+            .unwrap()
+            .verifying_key()
+            .to_pem()
     }
 
     fn yaml() -> String {
@@ -291,7 +303,10 @@ mod tests {
         let (owner, key) = registry.by_kid("aa-1-sig").unwrap();
         assert_eq!(owner.id, "AA-1");
         assert_eq!(key.kid(), "aa-1-sig");
-        assert!(registry.by_kid("aa-1-tokens").is_none(), "issuer keys are not signing keys");
+        assert!(
+            registry.by_kid("aa-1-tokens").is_none(),
+            "issuer keys are not signing keys"
+        );
         assert_eq!(registry.with_role(Role::Fip).count(), 1);
         assert!(registry.api_key_verifier().is_ok());
     }

@@ -50,7 +50,9 @@ pub struct DataKey {
 
 impl fmt::Debug for DataKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DataKey").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("DataKey")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -89,7 +91,13 @@ impl DataKey {
         let aad = associated_data(&envelope[..header_len], context);
         let ciphertext = self
             .cipher()
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: &aad })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: &aad,
+                },
+            )
             .map_err(|_| SealError::Open)?;
         envelope.extend_from_slice(&ciphertext);
         Ok(envelope)
@@ -124,7 +132,10 @@ impl DataKey {
     /// Recovers a key stored with [`DataKey::wrap`].
     pub fn unwrap_with(master: &DataKey, id: &str, wrapped: &[u8]) -> Result<Self, SealError> {
         let bytes = Zeroizing::new(master.open(id.as_bytes(), wrapped)?);
-        let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| SealError::Malformed)?;
+        let key: [u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| SealError::Malformed)?;
         Self::from_bytes(id, key)
     }
 
@@ -198,7 +209,10 @@ mod tests {
         let same_id = DataKey::generate("consent:42").unwrap();
         assert_eq!(same_id.open(b"row:1", &envelope), Err(SealError::Open));
         let other = DataKey::generate("consent:43").unwrap();
-        assert!(matches!(other.open(b"row:1", &envelope), Err(SealError::WrongKey { .. })));
+        assert!(matches!(
+            other.open(b"row:1", &envelope),
+            Err(SealError::WrongKey { .. })
+        ));
         assert_eq!(key.open(b"row:1", b"AAS1"), Err(SealError::Malformed));
     }
 

@@ -8,9 +8,8 @@ use time::{OffsetDateTime, UtcOffset};
 
 /// Formats an instant as `yyyy-MM-ddTHH:mm:ss.SSSZ` in UTC.
 pub fn format_millis(at: OffsetDateTime) -> String {
-    let fmt = format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
+    let fmt =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     at.to_offset(UtcOffset::UTC)
         .format(&fmt)
         .unwrap_or_else(|_| String::from("1970-01-01T00:00:00.000Z"))

@@ -80,8 +80,7 @@ pub fn required<'a>(field: &str, value: Option<&'a str>) -> Result<&'a str, Inva
 /// A required UUID identifier (`txnid`, consent handle, consent id, session id).
 pub fn uuid(field: &str, value: Option<&str>) -> Result<uuid::Uuid, Invalid> {
     let text = required(field, value)?;
-    uuid::Uuid::try_parse(text)
-        .map_err(|_| Invalid::request(format!("{field} must be a UUID")))
+    uuid::Uuid::try_parse(text).map_err(|_| Invalid::request(format!("{field} must be a UUID")))
 }
 
 /// A required RFC 3339 timestamp within [`MAX_CLOCK_SKEW`] of `now`.
@@ -135,7 +134,10 @@ mod tests {
         assert_eq!(ApiVersion::parse("1.1.3").unwrap(), ApiVersion::V1_1_3);
         assert_eq!(ApiVersion::parse("1.1.2").unwrap(), ApiVersion::V1_1_2);
         for ver in ["3.0.0", "2.0", "1.1.1", "2.0.0 "] {
-            assert_eq!(ApiVersion::parse(ver).unwrap_err().code, ErrorCode::NoSuchVersion);
+            assert_eq!(
+                ApiVersion::parse(ver).unwrap_err().code,
+                ErrorCode::NoSuchVersion
+            );
         }
     }
 

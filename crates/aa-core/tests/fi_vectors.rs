@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use aa_core::fi_crypto::session::{derive_aes_key, xor_nonces};
-use aa_core::fi_crypto::{self, decode_nonce, Curve, FiCryptoError, KeyPair, PrivateKey, PublicKey, SessionKey};
+use aa_core::fi_crypto::{
+    self, decode_nonce, Curve, FiCryptoError, KeyPair, PrivateKey, PublicKey, SessionKey,
+};
 use serde_json::Value;
 
 fn enc() -> Value {
@@ -34,8 +36,18 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Checks both directions: `ours` decrypts `ct`, and encrypting `pt` again yields `ct` exactly.
-fn assert_pair(ours: &PrivateKey, our_nonce: &str, theirs: &PublicKey, their_nonce: &str, pt: &[u8], ct: &str) {
-    let (on, tn) = (decode_nonce(our_nonce).unwrap(), decode_nonce(their_nonce).unwrap());
+fn assert_pair(
+    ours: &PrivateKey,
+    our_nonce: &str,
+    theirs: &PublicKey,
+    their_nonce: &str,
+    pt: &[u8],
+    ct: &str,
+) {
+    let (on, tn) = (
+        decode_nonce(our_nonce).unwrap(),
+        decode_nonce(their_nonce).unwrap(),
+    );
     assert_eq!(fi_crypto::decrypt(ours, &on, theirs, &tn, ct).unwrap(), pt);
     assert_eq!(fi_crypto::encrypt(ours, &on, theirs, &tn, pt).unwrap(), ct);
 }
@@ -45,25 +57,55 @@ fn fidelius_published_curve25519_vector_decrypts_and_reproduces() {
     let v = enc_vector("fidelius_cli_published");
     let (fiu, fip) = (&v["requester_FIU"], &v["sender_FIP"]);
     let fiu_priv = PrivateKey::parse(s(&fiu["privateKey"]), Some(Curve::Curve25519)).unwrap();
-    let fip_priv = PrivateKey::parse(s(&fip["privateKey_hex_bigendian_scalar"]), Some(Curve::Curve25519)).unwrap();
+    let fip_priv = PrivateKey::parse(
+        s(&fip["privateKey_hex_bigendian_scalar"]),
+        Some(Curve::Curve25519),
+    )
+    .unwrap();
     let fiu_pub = PublicKey::parse(s(&fiu["publicKey"]), None).unwrap();
     let fip_pub = PublicKey::parse(s(&fip["publicKey"]), None).unwrap();
     assert_eq!(fip_pub.curve(), Curve::Curve25519);
     // The private keys derive the published public keys, in both encodings.
     assert_eq!(fiu_priv.public_key().unwrap(), fiu_pub);
     assert_eq!(fip_priv.public_key().unwrap(), fip_pub);
-    assert!(PublicKey::parse(s(&fiu["x509PublicKey_b64"]), None).is_err(), "bare DER base64 is not a raw point");
+    assert!(
+        PublicKey::parse(s(&fiu["x509PublicKey_b64"]), None).is_err(),
+        "bare DER base64 is not a raw point"
+    );
     let inter = &v["intermediate"];
     let shared = fiu_priv.agree(&fip_pub).unwrap();
-    assert_eq!(hex(&shared), s(&inter["shared_secret_hex(WeierstrassX,BE)"]));
+    assert_eq!(
+        hex(&shared),
+        s(&inter["shared_secret_hex(WeierstrassX,BE)"])
+    );
     assert_eq!(fip_priv.agree(&fiu_pub).unwrap(), shared);
-    let xor = xor_nonces(&decode_nonce(s(&fiu["nonce"])).unwrap(), &decode_nonce(s(&fip["nonce"])).unwrap());
+    let xor = xor_nonces(
+        &decode_nonce(s(&fiu["nonce"])).unwrap(),
+        &decode_nonce(s(&fip["nonce"])).unwrap(),
+    );
     assert_eq!(hex(&xor), s(&inter["xor_nonce_hex"]));
-    assert_eq!(hex(derive_aes_key(&shared, &xor).as_ref()), s(&inter["aes256_key_hex"]));
+    assert_eq!(
+        hex(derive_aes_key(&shared, &xor).as_ref()),
+        s(&inter["aes256_key_hex"])
+    );
     let pt = s(&v["plaintext_utf8"]).as_bytes();
     let ct = s(&v["encryptedData_b64(ciphertext||tag16)"]);
-    assert_pair(&fiu_priv, s(&fiu["nonce"]), &fip_pub, s(&fip["nonce"]), pt, ct);
-    assert_pair(&fip_priv, s(&fip["nonce"]), &fiu_pub, s(&fiu["nonce"]), pt, ct);
+    assert_pair(
+        &fiu_priv,
+        s(&fiu["nonce"]),
+        &fip_pub,
+        s(&fip["nonce"]),
+        pt,
+        ct,
+    );
+    assert_pair(
+        &fip_priv,
+        s(&fip["nonce"]),
+        &fiu_pub,
+        s(&fiu["nonce"]),
+        pt,
+        ct,
+    );
 }
 
 #[test]
@@ -76,16 +118,45 @@ fn rahasya_ecc_pem_vector_decrypts_and_reproduces_its_encodings() {
     let fiu_pub = PublicKey::parse(s(&fiu_km["DHPublicKey"]["KeyValue"]), None).unwrap();
     let fip_pub = PublicKey::parse(s(&fip_km["DHPublicKey"]["KeyValue"]), None).unwrap();
     // Our encodings are BouncyCastle's, byte for byte.
-    assert_eq!(fiu_priv.to_pem().unwrap(), s(&v["FIU_privateKey_pem_pkcs8"]));
-    assert_eq!(fip_priv.to_pem().unwrap(), s(&v["FIP_privateKey_pem_pkcs8"]));
-    assert_eq!(fiu_pub.to_key_value(), s(&fiu_km["DHPublicKey"]["KeyValue"]));
-    assert_eq!(fip_priv.public_key().unwrap().to_key_value(), s(&fip_km["DHPublicKey"]["KeyValue"]));
+    assert_eq!(
+        fiu_priv.to_pem().unwrap(),
+        s(&v["FIU_privateKey_pem_pkcs8"])
+    );
+    assert_eq!(
+        fip_priv.to_pem().unwrap(),
+        s(&v["FIP_privateKey_pem_pkcs8"])
+    );
+    assert_eq!(
+        fiu_pub.to_key_value(),
+        s(&fiu_km["DHPublicKey"]["KeyValue"])
+    );
+    assert_eq!(
+        fip_priv.public_key().unwrap().to_key_value(),
+        s(&fip_km["DHPublicKey"]["KeyValue"])
+    );
     let inter = &v["intermediate"];
-    assert_eq!(hex(&fiu_priv.agree(&fip_pub).unwrap()), s(&inter["shared_secret_hex(WeierstrassX,BE)"]));
+    assert_eq!(
+        hex(&fiu_priv.agree(&fip_pub).unwrap()),
+        s(&inter["shared_secret_hex(WeierstrassX,BE)"])
+    );
     let pt = s(&v["plaintext_utf8"]).as_bytes();
     let ct = s(&v["encryptedFI"]);
-    assert_pair(&fiu_priv, s(&fiu_km["Nonce"]), &fip_pub, s(&fip_km["Nonce"]), pt, ct);
-    assert_pair(&fip_priv, s(&fip_km["Nonce"]), &fiu_pub, s(&fiu_km["Nonce"]), pt, ct);
+    assert_pair(
+        &fiu_priv,
+        s(&fiu_km["Nonce"]),
+        &fip_pub,
+        s(&fip_km["Nonce"]),
+        pt,
+        ct,
+    );
+    assert_pair(
+        &fip_priv,
+        s(&fip_km["Nonce"]),
+        &fiu_pub,
+        s(&fiu_km["Nonce"]),
+        pt,
+        ct,
+    );
 }
 
 #[test]
@@ -109,24 +180,53 @@ fn rfc7748_x25519_vector_in_hex_and_pem_forms() {
     let inter = &v["intermediate"];
     let shared = alice.agree(&bob_pub).unwrap();
     assert_eq!(hex(&shared), s(&inter["x25519_shared_hex"]));
-    let xor = xor_nonces(&decode_nonce(s(&v["nonce_A_b64"])).unwrap(), &decode_nonce(s(&v["nonce_B_b64"])).unwrap());
-    assert_eq!(hex(derive_aes_key(&shared, &xor).as_ref()), s(&inter["aes256_key_hex"]));
+    let xor = xor_nonces(
+        &decode_nonce(s(&v["nonce_A_b64"])).unwrap(),
+        &decode_nonce(s(&v["nonce_B_b64"])).unwrap(),
+    );
+    assert_eq!(
+        hex(derive_aes_key(&shared, &xor).as_ref()),
+        s(&inter["aes256_key_hex"])
+    );
     let pt = s(&v["plaintext_utf8"]).as_bytes();
     let ct = s(&v["ciphertext_b64(ct||tag)"]);
-    assert_pair(&alice, s(&v["nonce_A_b64"]), &bob_pub, s(&v["nonce_B_b64"]), pt, ct);
-    assert_pair(&bob, s(&v["nonce_B_b64"]), &alice_pub_pem, s(&v["nonce_A_b64"]), pt, ct);
+    assert_pair(
+        &alice,
+        s(&v["nonce_A_b64"]),
+        &bob_pub,
+        s(&v["nonce_B_b64"]),
+        pt,
+        ct,
+    );
+    assert_pair(
+        &bob,
+        s(&v["nonce_B_b64"]),
+        &alice_pub_pem,
+        s(&v["nonce_A_b64"]),
+        pt,
+        ct,
+    );
 }
 
 #[test]
 fn rahasya_known_answer_session_key() {
     let v = &rahasya()["known_answer_rfc7748_node_sample"];
     let ours = PrivateKey::parse(s(&v["ourPrivateKeyHex"]), Some(Curve::X25519)).unwrap();
-    assert_eq!(hex(&ours.public_key().unwrap().raw()), s(&v["ourPublicKeyHex"]));
+    assert_eq!(
+        hex(&ours.public_key().unwrap().raw()),
+        s(&v["ourPublicKeyHex"])
+    );
     let peer = PublicKey::parse(s(&v["peerPublicKeyHex"]), None).unwrap();
     let shared = ours.agree(&peer).unwrap();
     assert_eq!(hex(&shared), s(&v["sharedSecretHex"]));
-    let xor = xor_nonces(&decode_nonce(s(&v["base64YourNonce"])).unwrap(), &decode_nonce(s(&v["base64RemoteNonce"])).unwrap());
-    assert_eq!(hex(derive_aes_key(&shared, &xor).as_ref()), s(&v["sessionKeyHex"]));
+    let xor = xor_nonces(
+        &decode_nonce(s(&v["base64YourNonce"])).unwrap(),
+        &decode_nonce(s(&v["base64RemoteNonce"])).unwrap(),
+    );
+    assert_eq!(
+        hex(derive_aes_key(&shared, &xor).as_ref()),
+        s(&v["sessionKeyHex"])
+    );
 }
 
 fn java_vector(name: &str, curve: Curve) {
@@ -140,8 +240,22 @@ fn java_vector(name: &str, curve: Curve) {
     assert_eq!(fip_priv.public_key().unwrap(), fip_pub);
     assert_eq!(fiu_pub.to_key_value(), s(&v["fiuPub"]));
     let pt = s(&v["pt"]).as_bytes();
-    assert_pair(&fiu_priv, s(&v["fiuNonce"]), &fip_pub, s(&v["fipNonce"]), pt, s(&v["ct"]));
-    assert_pair(&fip_priv, s(&v["fipNonce"]), &fiu_pub, s(&v["fiuNonce"]), pt, s(&v["ct"]));
+    assert_pair(
+        &fiu_priv,
+        s(&v["fiuNonce"]),
+        &fip_pub,
+        s(&v["fipNonce"]),
+        pt,
+        s(&v["ct"]),
+    );
+    assert_pair(
+        &fip_priv,
+        s(&v["fipNonce"]),
+        &fiu_pub,
+        s(&v["fiuNonce"]),
+        pt,
+        s(&v["ct"]),
+    );
 }
 
 #[test]
@@ -165,10 +279,16 @@ fn fresh_key_pairs_round_trip_in_both_curves_and_every_encoding() {
         let b = KeyPair::generate(curve).unwrap();
         let a_priv = PrivateKey::parse(&a.private.to_pem().unwrap(), None).unwrap();
         let b_pub = PublicKey::parse(&b.public.to_key_value(), None).unwrap();
-        assert_eq!(a_priv.agree(&b_pub).unwrap(), b.private.agree(&a.public).unwrap());
+        assert_eq!(
+            a_priv.agree(&b_pub).unwrap(),
+            b.private.agree(&a.public).unwrap()
+        );
         let (na, nb) = ([7u8; 32], [9u8; 32]);
         let ct = fi_crypto::encrypt(&a.private, &na, &b.public, &nb, b"statement").unwrap();
-        assert_eq!(fi_crypto::decrypt(&b.private, &nb, &a.public, &na, &ct).unwrap(), b"statement");
+        assert_eq!(
+            fi_crypto::decrypt(&b.private, &nb, &a.public, &na, &ct).unwrap(),
+            b"statement"
+        );
     }
 }
 
@@ -185,9 +305,15 @@ fn tampered_ciphertext_wrong_nonce_and_wrong_key_fail_to_decrypt() {
     ct[3] ^= 0x01;
     assert_eq!(good.decrypt(&ct), Err(FiCryptoError::Decrypt));
     let wrong_nonce = SessionKey::derive(&b.private, &a.public, &[3u8; 32], &na).unwrap();
-    assert_eq!(wrong_nonce.decrypt(&session.encrypt(b"x")), Err(FiCryptoError::Decrypt));
+    assert_eq!(
+        wrong_nonce.decrypt(&session.encrypt(b"x")),
+        Err(FiCryptoError::Decrypt)
+    );
     let wrong_key = SessionKey::derive(&c.private, &a.public, &nb, &na).unwrap();
-    assert_eq!(wrong_key.decrypt(&session.encrypt(b"x")), Err(FiCryptoError::Decrypt));
+    assert_eq!(
+        wrong_key.decrypt(&session.encrypt(b"x")),
+        Err(FiCryptoError::Decrypt)
+    );
     assert_eq!(good.decrypt_b64("***"), Err(FiCryptoError::Base64));
 }
 
@@ -195,7 +321,10 @@ fn tampered_ciphertext_wrong_nonce_and_wrong_key_fail_to_decrypt() {
 fn mixing_curve_forms_is_refused() {
     let a = KeyPair::generate(Curve::X25519).unwrap();
     let b = KeyPair::generate(Curve::Curve25519).unwrap();
-    assert_eq!(a.private.agree(&b.public), Err(FiCryptoError::CurveMismatch));
+    assert_eq!(
+        a.private.agree(&b.public),
+        Err(FiCryptoError::CurveMismatch)
+    );
     assert_eq!(
         PublicKey::parse(&a.public.to_key_value(), Some(Curve::Curve25519)),
         Err(FiCryptoError::CurveMismatch)
@@ -216,7 +345,10 @@ fn points_off_the_curve_and_low_order_points_are_refused() {
     bad.extend_from_slice(&[0x11; 64]);
     use base64::Engine;
     let text = base64::engine::general_purpose::STANDARD.encode(&bad);
-    assert!(matches!(PublicKey::parse(&text, None), Err(FiCryptoError::InvalidKey(_))));
+    assert!(matches!(
+        PublicKey::parse(&text, None),
+        Err(FiCryptoError::InvalidKey(_))
+    ));
     // u = 0 is of low order: X25519 gives an all-zero secret.
     let zero = PublicKey::x25519([0u8; 32]);
     let a = KeyPair::generate(Curve::X25519).unwrap();

@@ -22,7 +22,11 @@ fn vector(name_prefix: &str) -> Value {
 const KID: &str = "4271913e-7b93-49dd-9949-1c76ff5fc5cf";
 
 fn signing_key_pem() -> SigningKey {
-    SigningKey::from_text(vectors()["test_key_private_pem_pkcs8"].as_str().unwrap(), Some(KID)).unwrap()
+    SigningKey::from_text(
+        vectors()["test_key_private_pem_pkcs8"].as_str().unwrap(),
+        Some(KID),
+    )
+    .unwrap()
 }
 
 fn signing_key_jwk() -> SigningKey {
@@ -30,11 +34,19 @@ fn signing_key_jwk() -> SigningKey {
 }
 
 fn verifying_key() -> VerifyingKey {
-    VerifyingKey::from_text(vectors()["test_key_public_pem"].as_str().unwrap(), Some(KID)).unwrap()
+    VerifyingKey::from_text(
+        vectors()["test_key_public_pem"].as_str().unwrap(),
+        Some(KID),
+    )
+    .unwrap()
 }
 
 fn body(v: &Value) -> Vec<u8> {
-    v["payload_http_body_utf8"].as_str().unwrap().as_bytes().to_vec()
+    v["payload_http_body_utf8"]
+        .as_str()
+        .unwrap()
+        .as_bytes()
+        .to_vec()
 }
 
 #[test]
@@ -68,8 +80,14 @@ fn get_uri_detached_vector_verifies_over_the_path() {
     let v = vector("get_uri_detached");
     let sig = v["x-jws-signature"].as_str().unwrap();
     let key = verifying_key();
-    detached::verify(sig, v["payload_uri"].as_str().unwrap().as_bytes(), |_| Some(&key)).unwrap();
-    let signed = detached::sign(&signing_key_pem(), v["payload_uri"].as_str().unwrap().as_bytes());
+    detached::verify(sig, v["payload_uri"].as_str().unwrap().as_bytes(), |_| {
+        Some(&key)
+    })
+    .unwrap();
+    let signed = detached::sign(
+        &signing_key_pem(),
+        v["payload_uri"].as_str().unwrap().as_bytes(),
+    );
     assert_eq!(signed, sig);
 }
 
@@ -91,7 +109,10 @@ fn compact_consent_signature_reproduces_the_vector() {
     let v = vector("signedConsent_compact_jws");
     let detail = v["consent_detail_json_utf8"].as_str().unwrap();
     let expected = v["signedConsent"].as_str().unwrap();
-    assert_eq!(compact::sign(&signing_key_pem(), detail.as_bytes()), expected);
+    assert_eq!(
+        compact::sign(&signing_key_pem(), detail.as_bytes()),
+        expected
+    );
     let key = verifying_key();
     let verified = compact::verify(expected, |_| Some(&key)).unwrap();
     assert_eq!(verified.payload, detail.as_bytes());
@@ -107,7 +128,8 @@ fn legacy_compact_consent_with_b64_false_header_is_accepted() {
     let legacy = vector("signedConsent_legacy");
     let detail = vector("signedConsent_compact_jws")["consent_detail_json_utf8"].clone();
     let key = verifying_key();
-    let verified = compact::verify(legacy["signedConsent"].as_str().unwrap(), |_| Some(&key)).unwrap();
+    let verified =
+        compact::verify(legacy["signedConsent"].as_str().unwrap(), |_| Some(&key)).unwrap();
     assert_eq!(verified.payload, detail.as_str().unwrap().as_bytes());
 }
 
@@ -146,7 +168,9 @@ fn an_altered_header_is_refused() {
     let sig = v["x-jws-signature"].as_str().unwrap();
     let (_, rest) = sig.split_once('.').unwrap();
     let key = verifying_key();
-    let other_header = base64url(&format!(r#"{{"alg":"RS256","kid":"{KID}","b64":false,"crit":["b64"],"x":1}}"#));
+    let other_header = base64url(&format!(
+        r#"{{"alg":"RS256","kid":"{KID}","b64":false,"crit":["b64"],"x":1}}"#
+    ));
     let tampered = format!("{other_header}.{rest}");
     assert_eq!(
         detached::verify(&tampered, &body(&v), |_| Some(&key)),
@@ -167,7 +191,9 @@ fn forged(header: &str) -> String {
 fn algorithms_other_than_rs256_are_refused() {
     let key = verifying_key();
     for alg in ["none", "HS256", "RS512", "PS256", "ES256"] {
-        let jws = forged(&format!(r#"{{"alg":"{alg}","kid":"{KID}","b64":false,"crit":["b64"]}}"#));
+        let jws = forged(&format!(
+            r#"{{"alg":"{alg}","kid":"{KID}","b64":false,"crit":["b64"]}}"#
+        ));
         assert_eq!(
             detached::verify(&jws, b"{}", |_| Some(&key)),
             Err(JwsError::UnsupportedAlgorithm(alg.into()))
@@ -212,10 +238,14 @@ fn an_unknown_kid_is_reported() {
 
 #[test]
 fn signatures_by_another_key_do_not_verify() {
-    let other = SigningKey::from_text(include_str!("fixtures/keys/other-rsa.pem"), Some(KID)).unwrap();
+    let other =
+        SigningKey::from_text(include_str!("fixtures/keys/other-rsa.pem"), Some(KID)).unwrap();
     let sig = detached::sign(&other, b"{}");
     let key = verifying_key();
-    assert_eq!(detached::verify(&sig, b"{}", |_| Some(&key)), Err(JwsError::BadSignature));
+    assert_eq!(
+        detached::verify(&sig, b"{}", |_| Some(&key)),
+        Err(JwsError::BadSignature)
+    );
 }
 
 #[test]

@@ -9,9 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aa_core::apikey::Issuer;
-use aa_core::http::respond::ResponseSigner;
 use aa_core::http::outbound::StaticApiKeys;
-use aa_core::http::{sign_responses, InboundAuth, OutboundError, SignedClient, Verified, VerifiedUri};
+use aa_core::http::respond::ResponseSigner;
+use aa_core::http::{
+    sign_responses, InboundAuth, OutboundError, SignedClient, Verified, VerifiedUri,
+};
 use aa_core::jws::{detached, SigningKey};
 use aa_core::registry::{Registry, Role};
 use actix_web::{middleware, web, App, HttpResponse, HttpServer};
@@ -146,7 +148,9 @@ fn body(value: u32) -> Vec<u8> {
 
 /// Sends raw parts and returns status, verified-signature flag and JSON body.
 async fn raw_post(url: &str, headers: &[(&str, String)], body: Vec<u8>) -> (u16, Value, bool) {
-    let mut request = reqwest::Client::new().post(format!("{url}/Ping")).body(body);
+    let mut request = reqwest::Client::new()
+        .post(format!("{url}/Ping"))
+        .body(body);
     for (name, value) in headers {
         request = request.header(*name, value);
     }
@@ -168,7 +172,14 @@ async fn raw_post(url: &str, headers: &[(&str, String)], body: Vec<u8>) -> (u16,
 async fn a_signed_request_with_a_valid_api_key_is_answered_and_the_answer_verifies() {
     let (_, registry) = start(key(AA_KEY, "aa-1-sig")).await;
     let client = client(registry, key(FIU1_KEY, "fiu-1-sig"), "FIU-1");
-    let answer: Value = client.post("AA-1", "/Ping", &json!({"ver": "2.0.0", "txnid": TXN, "value": 41})).await.unwrap();
+    let answer: Value = client
+        .post(
+            "AA-1",
+            "/Ping",
+            &json!({"ver": "2.0.0", "txnid": TXN, "value": 41}),
+        )
+        .await
+        .unwrap();
     assert_eq!(answer["value"], 42);
     assert_eq!(answer["caller"], "FIU-1");
     let answer: Value = client.get("AA-1", "/Ping/abc").await.unwrap();
@@ -179,14 +190,23 @@ async fn a_signed_request_with_a_valid_api_key_is_answered_and_the_answer_verifi
 async fn a_missing_or_expired_api_key_is_401_unauthorized_and_signed() {
     let (url, _) = start(key(AA_KEY, "aa-1-sig")).await;
     let sig = detached::sign(&key(FIU1_KEY, "fiu-1-sig"), &body(1));
-    let (status, answer, signed) = raw_post(&url, &[("x-jws-signature", sig.clone())], body(1)).await;
-    assert_eq!((status, answer["errorCode"].as_str()), (401, Some("Unauthorized")));
+    let (status, answer, signed) =
+        raw_post(&url, &[("x-jws-signature", sig.clone())], body(1)).await;
+    assert_eq!(
+        (status, answer["errorCode"].as_str()),
+        (401, Some("Unauthorized"))
+    );
     assert_eq!(answer["txnid"], TXN);
     assert!(signed, "error responses are signed too");
-    let expired = issuer().issue("FIU-1", &["FIU"], now() - 7200, 600).unwrap();
+    let expired = issuer()
+        .issue("FIU-1", &["FIU"], now() - 7200, 600)
+        .unwrap();
     let headers = [("x-jws-signature", sig), ("client_api_key", expired)];
     let (status, answer, _) = raw_post(&url, &headers, body(1)).await;
-    assert_eq!((status, answer["errorCode"].as_str()), (401, Some("Unauthorized")));
+    assert_eq!(
+        (status, answer["errorCode"].as_str()),
+        (401, Some("Unauthorized"))
+    );
     assert_eq!(answer["errorMsg"], "API key has expired");
 }
 
@@ -194,31 +214,52 @@ async fn a_missing_or_expired_api_key_is_401_unauthorized_and_signed() {
 async fn an_api_key_in_another_roles_header_is_refused() {
     let (url, _) = start(key(AA_KEY, "aa-1-sig")).await;
     let sig = detached::sign(&key(FIU1_KEY, "fiu-1-sig"), &body(1));
-    let headers = [("x-jws-signature", sig), ("fip_api_key", api_key("FIU-1", "FIU"))];
+    let headers = [
+        ("x-jws-signature", sig),
+        ("fip_api_key", api_key("FIU-1", "FIU")),
+    ];
     let (status, answer, _) = raw_post(&url, &headers, body(1)).await;
-    assert_eq!((status, answer["errorCode"].as_str()), (401, Some("Unauthorized")));
+    assert_eq!(
+        (status, answer["errorCode"].as_str()),
+        (401, Some("Unauthorized"))
+    );
 }
 
 #[actix_web::test]
 async fn a_tampered_body_or_missing_signature_is_400_signature_does_not_match() {
     let (url, _) = start(key(AA_KEY, "aa-1-sig")).await;
     let sig = detached::sign(&key(FIU1_KEY, "fiu-1-sig"), &body(1));
-    let headers = [("x-jws-signature", sig), ("client_api_key", api_key("FIU-1", "FIU"))];
+    let headers = [
+        ("x-jws-signature", sig),
+        ("client_api_key", api_key("FIU-1", "FIU")),
+    ];
     let (status, answer, signed) = raw_post(&url, &headers, body(2)).await;
-    assert_eq!((status, answer["errorCode"].as_str()), (400, Some("SignatureDoesNotMatch")));
+    assert_eq!(
+        (status, answer["errorCode"].as_str()),
+        (400, Some("SignatureDoesNotMatch"))
+    );
     assert!(signed);
     let headers = [("client_api_key", api_key("FIU-1", "FIU"))];
     let (status, answer, _) = raw_post(&url, &headers, body(1)).await;
-    assert_eq!((status, answer["errorCode"].as_str()), (400, Some("SignatureDoesNotMatch")));
+    assert_eq!(
+        (status, answer["errorCode"].as_str()),
+        (400, Some("SignatureDoesNotMatch"))
+    );
 }
 
 #[actix_web::test]
 async fn an_api_key_of_another_entity_than_the_signer_is_400_invalid_request() {
     let (url, _) = start(key(AA_KEY, "aa-1-sig")).await;
     let sig = detached::sign(&key(FIU1_KEY, "fiu-1-sig"), &body(1));
-    let headers = [("x-jws-signature", sig), ("client_api_key", api_key("FIU-2", "FIU"))];
+    let headers = [
+        ("x-jws-signature", sig),
+        ("client_api_key", api_key("FIU-2", "FIU")),
+    ];
     let (status, answer, _) = raw_post(&url, &headers, body(1)).await;
-    assert_eq!((status, answer["errorCode"].as_str()), (400, Some("InvalidRequest")));
+    assert_eq!(
+        (status, answer["errorCode"].as_str()),
+        (400, Some("InvalidRequest"))
+    );
 }
 
 #[actix_web::test]
@@ -226,9 +267,15 @@ async fn a_signature_by_an_unregistered_key_is_400_signature_does_not_match() {
     let (url, _) = start(key(AA_KEY, "aa-1-sig")).await;
     // FIU-2's key, but claiming FIU-1's kid: verification against FIU-1's key fails.
     let sig = detached::sign(&key(FIU2_KEY, "fiu-1-sig"), &body(1));
-    let headers = [("x-jws-signature", sig), ("client_api_key", api_key("FIU-1", "FIU"))];
+    let headers = [
+        ("x-jws-signature", sig),
+        ("client_api_key", api_key("FIU-1", "FIU")),
+    ];
     let (status, answer, _) = raw_post(&url, &headers, body(1)).await;
-    assert_eq!((status, answer["errorCode"].as_str()), (400, Some("SignatureDoesNotMatch")));
+    assert_eq!(
+        (status, answer["errorCode"].as_str()),
+        (400, Some("SignatureDoesNotMatch"))
+    );
 }
 
 #[actix_web::test]
@@ -236,9 +283,15 @@ async fn a_body_that_does_not_fit_the_schema_is_400_invalid_request_after_verifi
     let (url, _) = start(key(AA_KEY, "aa-1-sig")).await;
     let bad = serde_json::to_vec(&json!({"ver": "2.0.0", "txnid": TXN, "value": "x"})).unwrap();
     let sig = detached::sign(&key(FIU1_KEY, "fiu-1-sig"), &bad);
-    let headers = [("x-jws-signature", sig), ("client_api_key", api_key("FIU-1", "FIU"))];
+    let headers = [
+        ("x-jws-signature", sig),
+        ("client_api_key", api_key("FIU-1", "FIU")),
+    ];
     let (status, answer, signed) = raw_post(&url, &headers, bad).await;
-    assert_eq!((status, answer["errorCode"].as_str()), (400, Some("InvalidRequest")));
+    assert_eq!(
+        (status, answer["errorCode"].as_str()),
+        (400, Some("InvalidRequest"))
+    );
     assert_eq!(answer["txnid"], TXN);
     assert_eq!(answer["ver"], "2.0.0");
     assert!(signed);
@@ -249,8 +302,17 @@ async fn a_response_not_signed_by_the_callee_is_discarded() {
     // The server signs with FIU-2's key, which is not AA-1's registered key.
     let (_, registry) = start(key(FIU2_KEY, "aa-1-sig")).await;
     let client = client(registry, key(FIU1_KEY, "fiu-1-sig"), "FIU-1");
-    let result: Result<Value, _> = client.post("AA-1", "/Ping", &json!({"ver": "2.0.0", "txnid": TXN, "value": 1})).await;
-    assert!(matches!(result, Err(OutboundError::ResponseSignature { .. })), "{result:?}");
+    let result: Result<Value, _> = client
+        .post(
+            "AA-1",
+            "/Ping",
+            &json!({"ver": "2.0.0", "txnid": TXN, "value": 1}),
+        )
+        .await;
+    assert!(
+        matches!(result, Err(OutboundError::ResponseSignature { .. })),
+        "{result:?}"
+    );
 }
 
 #[actix_web::test]
@@ -258,7 +320,13 @@ async fn rebit_errors_come_back_as_typed_errors_to_the_client() {
     let (_, registry) = start(key(AA_KEY, "aa-1-sig")).await;
     // FIU-1 signs, but presents FIU-2's API key: the server says InvalidRequest.
     let client = client(registry, key(FIU1_KEY, "fiu-1-sig"), "FIU-2");
-    let result: Result<Value, _> = client.post("AA-1", "/Ping", &json!({"ver": "2.0.0", "txnid": TXN, "value": 1})).await;
+    let result: Result<Value, _> = client
+        .post(
+            "AA-1",
+            "/Ping",
+            &json!({"ver": "2.0.0", "txnid": TXN, "value": 1}),
+        )
+        .await;
     match result {
         Err(OutboundError::Rebit { status, error, .. }) => {
             assert_eq!(status, 400);

@@ -89,12 +89,24 @@ pub fn read(key_material: &KeyMaterial, now: OffsetDateTime) -> Result<PeerKey, 
 impl Ephemeral {
     /// Encrypts for the holder of `peer`.
     pub fn encrypt_for(&self, peer: &PeerKey, plaintext: &[u8]) -> Result<String, FiCryptoError> {
-        super::encrypt(&self.private, &self.nonce, &peer.public, &peer.nonce, plaintext)
+        super::encrypt(
+            &self.private,
+            &self.nonce,
+            &peer.public,
+            &peer.nonce,
+            plaintext,
+        )
     }
 
     /// Decrypts what the holder of `peer` encrypted for us.
     pub fn decrypt_from(&self, peer: &PeerKey, encrypted: &str) -> Result<Vec<u8>, FiCryptoError> {
-        super::decrypt(&self.private, &self.nonce, &peer.public, &peer.nonce, encrypted)
+        super::decrypt(
+            &self.private,
+            &self.nonce,
+            &peer.public,
+            &peer.nonce,
+            encrypted,
+        )
     }
 }
 
@@ -115,7 +127,10 @@ mod tests {
             let fiu_seen_by_fip = read(&parsed, now).unwrap();
             let fip_seen_by_fiu = read(&fip.key_material, now).unwrap();
             let ct = fip.encrypt_for(&fiu_seen_by_fip, b"<Account/>").unwrap();
-            assert_eq!(fiu.decrypt_from(&fip_seen_by_fiu, &ct).unwrap(), b"<Account/>");
+            assert_eq!(
+                fiu.decrypt_from(&fip_seen_by_fiu, &ct).unwrap(),
+                b"<Account/>"
+            );
         }
     }
 
@@ -123,7 +138,10 @@ mod tests {
     fn expiry_is_written_with_milliseconds_and_checked() {
         let at = timefmt::parse("2030-05-06T07:08:09.123456Z").unwrap();
         let ours = generate(Curve::X25519, at).unwrap();
-        assert_eq!(ours.key_material.dh_public_key.expiry, "2030-05-06T07:08:09.123Z");
+        assert_eq!(
+            ours.key_material.dh_public_key.expiry,
+            "2030-05-06T07:08:09.123Z"
+        );
         assert!(read(&ours.key_material, at - Duration::seconds(1)).is_ok());
         assert_eq!(
             read(&ours.key_material, at).unwrap_err(),
@@ -134,10 +152,15 @@ mod tests {
     #[test]
     fn a_curve_that_disagrees_with_the_key_is_refused() {
         let now = OffsetDateTime::now_utc();
-        let mut km = generate(Curve::X25519, now + Duration::hours(1)).unwrap().key_material;
+        let mut km = generate(Curve::X25519, now + Duration::hours(1))
+            .unwrap()
+            .key_material;
         km.curve = Open::Known(WireCurve::Curve25519);
         assert_eq!(read(&km, now).unwrap_err(), FiCryptoError::CurveMismatch);
         km.curve = Open::Other("P-256".into());
-        assert!(matches!(read(&km, now), Err(FiCryptoError::UnsupportedCurve(_))));
+        assert!(matches!(
+            read(&km, now),
+            Err(FiCryptoError::UnsupportedCurve(_))
+        ));
     }
 }

@@ -79,7 +79,8 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
 /// Decodes a raw key given as hex (64 or 130 digits) or base64.
 fn decode_raw(text: &str) -> Option<Vec<u8>> {
     let text = text.trim();
-    let is_hex = (text.len() == 64 || text.len() == 130) && text.bytes().all(|b| b.is_ascii_hexdigit());
+    let is_hex =
+        (text.len() == 64 || text.len() == 130) && text.bytes().all(|b| b.is_ascii_hexdigit());
     if is_hex {
         (0..text.len())
             .step_by(2)
@@ -215,7 +216,8 @@ impl PrivateKey {
             return Ok(key);
         }
         let curve = curve.ok_or(FiCryptoError::CurveUnknown)?;
-        let bytes = Zeroizing::new(decode_raw(text).ok_or_else(|| invalid("not PEM, hex or base64"))?);
+        let bytes =
+            Zeroizing::new(decode_raw(text).ok_or_else(|| invalid("not PEM, hex or base64"))?);
         Self::from_raw(curve, array32(&bytes, "a raw private key")?)
     }
 
@@ -224,7 +226,10 @@ impl PrivateKey {
         if info.oid == X25519_OID {
             let inner = der::parse_single(info.private_key, der::OCTET_STRING)
                 .map_err(|e| invalid(e.to_string()))?;
-            Self::from_raw(Curve::X25519, array32(inner.value, "an X25519 private key")?)
+            Self::from_raw(
+                Curve::X25519,
+                array32(inner.value, "an X25519 private key")?,
+            )
         } else if info.oid == EC_PUBLIC_KEY_OID {
             if info.algorithm.raw != BC_CURVE.algorithm.as_slice() {
                 return Err(invalid("EC parameters are not BouncyCastle's Curve25519"));
@@ -424,7 +429,9 @@ impl PublicKey {
         match bytes.len() {
             32 => Ok(Self::x25519(array32(bytes, "an X25519 public key")?)),
             65 => Self::from_uncompressed(bytes),
-            _ => Err(invalid("a raw public key is 32 bytes (X25519) or 65 bytes (04||X||Y)")),
+            _ => Err(invalid(
+                "a raw public key is 32 bytes (X25519) or 65 bytes (04||X||Y)",
+            )),
         }
     }
 
@@ -451,7 +458,8 @@ impl PublicKey {
 
     /// The raw key: 32 bytes (X25519) or `04‖X‖Y` (Curve25519).
     pub fn raw(&self) -> Vec<u8> {
-        self.uncompressed_point().unwrap_or_else(|_| self.u.to_vec())
+        self.uncompressed_point()
+            .unwrap_or_else(|_| self.u.to_vec())
     }
 
     /// SPKI DER.

@@ -88,7 +88,8 @@ pub enum FiCryptoError {
 
 /// Decodes a base64 nonce (standard alphabet, padding optional) that must be 32 bytes.
 pub fn decode_nonce(text: &str) -> Result<[u8; 32], FiCryptoError> {
-    let bytes = keys::decode_base64(text.trim()).ok_or(FiCryptoError::InvalidNonce("not base64"))?;
+    let bytes =
+        keys::decode_base64(text.trim()).ok_or(FiCryptoError::InvalidNonce("not base64"))?;
     bytes
         .try_into()
         .map_err(|_| FiCryptoError::InvalidNonce("must be 32 bytes"))

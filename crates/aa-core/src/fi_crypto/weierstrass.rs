@@ -13,16 +13,13 @@ use num_bigint::BigUint;
 
 /// p = 2^255 - 19.
 static P: LazyLock<BigUint> = LazyLock::new(|| (BigUint::from(1u8) << 255u32) - 19u32);
-static A: LazyLock<BigUint> = LazyLock::new(|| {
-    hex_big("2aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa984914a144")
-});
-static B: LazyLock<BigUint> = LazyLock::new(|| {
-    hex_big("7b425ed097b425ed097b425ed097b425ed097b425ed097b4260b5e9c7710c864")
-});
+static A: LazyLock<BigUint> =
+    LazyLock::new(|| hex_big("2aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa984914a144"));
+static B: LazyLock<BigUint> =
+    LazyLock::new(|| hex_big("7b425ed097b425ed097b425ed097b425ed097b425ed097b4260b5e9c7710c864"));
 /// A/3 mod p, with A = 486662 the Montgomery coefficient: `x_weierstrass = u_montgomery + DELTA`.
-static DELTA: LazyLock<BigUint> = LazyLock::new(|| {
-    hex_big("2aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaad2451")
-});
+static DELTA: LazyLock<BigUint> =
+    LazyLock::new(|| hex_big("2aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaad2451"));
 /// sqrt(-1) mod p = 2^((p-1)/4).
 static SQRT_M1: LazyLock<BigUint> =
     LazyLock::new(|| BigUint::from(2u8).modpow(&((&*P - 1u32) >> 2u32), &P));
@@ -30,9 +27,8 @@ static SQRT_M1: LazyLock<BigUint> =
 /// The Montgomery coefficient A = 486662.
 const MONTGOMERY_A: u32 = 486_662;
 /// The base point's v (= its Weierstrass y, since B = 1) and 1/(2·v) mod p.
-static BASE_V: LazyLock<BigUint> = LazyLock::new(|| {
-    hex_big("20ae19a1b8a086b4e01edd2c7748d14c923d4d7e6d7c61b229e9c5a27eced3d9")
-});
+static BASE_V: LazyLock<BigUint> =
+    LazyLock::new(|| hex_big("20ae19a1b8a086b4e01edd2c7748d14c923d4d7e6d7c61b229e9c5a27eced3d9"));
 static INV_2V: LazyLock<BigUint> = LazyLock::new(|| {
     let two_v = (&*BASE_V << 1u32) % &*P;
     two_v.modpow(&(&*P - 2u32), &P)

@@ -143,17 +143,19 @@ fn check_signature(
         .to_str()
         .map_err(|_| mismatch("x-jws-signature is not ASCII".into()))?;
     let parsed = detached::parse(jws).map_err(|e| mismatch(e.to_string()))?;
-    let (signer, key) = auth
-        .registry
-        .by_kid(&parsed.header.kid)
-        .ok_or_else(|| mismatch(format!("no registered key with kid {:?}", parsed.header.kid)))?;
+    let (signer, key) = auth.registry.by_kid(&parsed.header.kid).ok_or_else(|| {
+        mismatch(format!(
+            "no registered key with kid {:?}",
+            parsed.header.kid
+        ))
+    })?;
     let verified = signed.iter().any(|bytes| parsed.verify(key, bytes).is_ok());
     if !verified {
         return Err(mismatch("signature does not verify".into()));
     }
-    claims.ensure_entity(&signer.id).map_err(|e| {
-        RebitError::new(ErrorCode::InvalidRequest, e.to_string())
-    })
+    claims
+        .ensure_entity(&signer.id)
+        .map_err(|e| RebitError::new(ErrorCode::InvalidRequest, e.to_string()))
 }
 
 async fn read_body(payload: &mut Payload, limit: usize) -> Result<web::Bytes, RebitError> {

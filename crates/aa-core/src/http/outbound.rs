@@ -110,7 +110,8 @@ impl SignedClient {
         path: &str,
         body: &Req,
     ) -> Result<Resp, OutboundError> {
-        let bytes = serde_json::to_vec(body).map_err(|e| OutboundError::Serialise(e.to_string()))?;
+        let bytes =
+            serde_json::to_vec(body).map_err(|e| OutboundError::Serialise(e.to_string()))?;
         let entity = self.entity(callee)?;
         let request = self
             .http
@@ -132,7 +133,10 @@ impl SignedClient {
         let request = self
             .http
             .get(format!("{}{}", entity.base_url, path))
-            .header(JWS_HEADER, detached::sign(&self.signer, uri_path.as_bytes()));
+            .header(
+                JWS_HEADER,
+                detached::sign(&self.signer, uri_path.as_bytes()),
+            );
         self.send(entity, request).await
     }
 

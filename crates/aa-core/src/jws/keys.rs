@@ -125,8 +125,8 @@ impl SigningKey {
             dQ: jwk_field("dq", &jwk.dq)?,
             qInv: jwk_field("qi", &jwk.qi)?,
         };
-        let pair =
-            RsaKeyPair::from_components(&components).map_err(|e| KeyError::Rejected(e.to_string()))?;
+        let pair = RsaKeyPair::from_components(&components)
+            .map_err(|e| KeyError::Rejected(e.to_string()))?;
         let kid = kid
             .map(str::to_owned)
             .or(jwk.kid)
@@ -152,7 +152,12 @@ impl SigningKey {
         // ring only fails here for a wrong-sized buffer, which the line above rules out.
         if self
             .pair
-            .sign(&signature::RSA_PKCS1_SHA256, &self.rng, message, &mut signature)
+            .sign(
+                &signature::RSA_PKCS1_SHA256,
+                &self.rng,
+                message,
+                &mut signature,
+            )
             .is_err()
         {
             signature.clear();
@@ -238,10 +243,17 @@ impl VerifyingKey {
 
     /// From big-endian modulus and exponent.
     pub fn from_components(kid: &str, n: &[u8], e: &[u8]) -> Result<Self, KeyError> {
-        let strip = |b: &[u8]| b.iter().skip_while(|x| **x == 0).copied().collect::<Vec<u8>>();
+        let strip = |b: &[u8]| {
+            b.iter()
+                .skip_while(|x| **x == 0)
+                .copied()
+                .collect::<Vec<u8>>()
+        };
         let (n, e) = (strip(n), strip(e));
         if n.len() < 256 || n.len() > 1024 {
-            return Err(KeyError::Rejected("RSA modulus must be 2048 to 8192 bits".into()));
+            return Err(KeyError::Rejected(
+                "RSA modulus must be 2048 to 8192 bits".into(),
+            ));
         }
         if e.is_empty() || e.len() > 4 {
             return Err(KeyError::Rejected("unusual RSA exponent".into()));
