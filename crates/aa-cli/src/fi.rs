@@ -81,10 +81,20 @@ pub fn run(command: FiCommand) -> Result<Vec<u8>, String> {
             let expiry = OffsetDateTime::now_utc() + Duration::hours(expiry_hours);
             let ours = key_material::generate(curve, expiry).map_err(|e| e.to_string())?;
             let private = ours.private.to_pem().map_err(|e| e.to_string())?;
-            input::json_output(&serde_json::json!({
-                "privateKey": private,
-                "KeyMaterial": ours.key_material,
-            }))
+            #[derive(serde::Serialize)]
+            struct Keygen<'a> {
+                #[serde(rename = "privateKey")]
+                private_key: &'a str,
+                #[serde(rename = "KeyMaterial")]
+                key_material: &'a aa_core::rebit::KeyMaterial,
+            }
+            let output = Keygen {
+                private_key: &private,
+                key_material: &ours.key_material,
+            };
+            let mut out = serde_json::to_vec_pretty(&output).map_err(|e| e.to_string())?;
+            out.push(b'\n');
+            Ok(out)
         }
         FiCommand::Encrypt(exchange) => {
             let keys = exchange.keys()?;
