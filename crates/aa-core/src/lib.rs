@@ -8,13 +8,19 @@
 //! - [`seal`]: at-rest envelopes under per-consent data keys.
 //! - [`registry`]: who is who (entities, base URLs, keys).
 //! - [`http`]: signed HTTP in (actix-web extractor, response signing) and out (client).
+//! - [`identity`]: a service's entity id, keys, registry and clients, checked at start-up.
+//! - [`outbox`]: delivery of notifications from a transactional outbox, with backoff.
+//! - [`otp`]: one-time passwords, stored hashed.
 //! - [`settings`] and [`telemetry`]: configuration loading and log set-up.
 
 pub mod apikey;
 pub mod der;
 pub mod fi_crypto;
 pub mod http;
+pub mod identity;
 pub mod jws;
+pub mod otp;
+pub mod outbox;
 pub mod pem;
 pub mod rebit;
 pub mod registry;

@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod inbound;
+pub mod ops;
 pub mod outbound;
 pub mod respond;
 

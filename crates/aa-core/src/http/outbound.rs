@@ -34,6 +34,60 @@ impl ApiKeySource for StaticApiKeys {
     }
 }
 
+/// API keys this entity mints for itself with a token-service key it holds (local and test
+/// set-ups, where one issuer trusted by every party stands in for the Sahamati token service).
+/// Keys are cached and re-minted when less than a minute of validity is left.
+pub struct MintedApiKeys {
+    issuer: crate::apikey::Issuer,
+    entity_id: String,
+    role: Role,
+    ttl_seconds: i64,
+    cache: std::sync::Mutex<Option<(String, i64)>>,
+}
+
+impl MintedApiKeys {
+    pub fn new(
+        issuer: crate::apikey::Issuer,
+        entity_id: &str,
+        role: Role,
+        ttl_seconds: i64,
+    ) -> Self {
+        Self {
+            issuer,
+            entity_id: entity_id.to_owned(),
+            role,
+            ttl_seconds,
+            cache: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl ApiKeySource for MintedApiKeys {
+    fn api_key(&self, _callee: &Entity) -> Result<String, OutboundError> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let mut cache = self
+            .cache
+            .lock()
+            .map_err(|_| OutboundError::NoApiKey(self.entity_id.clone()))?;
+        if let Some((token, exp)) = cache.as_ref() {
+            if *exp - 60 > now {
+                return Ok(token.clone());
+            }
+        }
+        let token = self
+            .issuer
+            .issue(
+                &self.entity_id,
+                &[self.role.as_str()],
+                now,
+                self.ttl_seconds,
+            )
+            .map_err(|_| OutboundError::NoApiKey(self.entity_id.clone()))?;
+        *cache = Some((token.clone(), now + self.ttl_seconds));
+        Ok(token)
+    }
+}
+
 /// Why an outbound call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum OutboundError {
@@ -57,6 +111,20 @@ pub enum OutboundError {
     Schema { entity: String, message: String },
     #[error("request could not be serialised: {0}")]
     Serialise(String),
+}
+
+impl OutboundError {
+    /// True when trying again later may succeed: transport failures, 5xx answers, and answers
+    /// whose signature did not verify (a proxy or a key roll-over in progress). A 4xx is final.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            OutboundError::Transport { .. } | OutboundError::ResponseSignature { .. } => true,
+            OutboundError::Rebit { status, .. } | OutboundError::Status { status, .. } => {
+                *status >= 500 || *status == 429
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Signs requests as one entity and verifies answers against the registry.
@@ -120,6 +188,28 @@ impl SignedClient {
             .header(JWS_HEADER, detached::sign(&self.signer, &bytes))
             .body(bytes);
         self.send(entity, request).await
+    }
+
+    /// POSTs bytes already serialised (an outbox entry) and returns the verified answer as JSON.
+    pub async fn post_raw(
+        &self,
+        callee: &str,
+        path: &str,
+        bytes: Vec<u8>,
+    ) -> Result<serde_json::Value, OutboundError> {
+        let entity = self.entity(callee)?;
+        let request = self
+            .http
+            .post(format!("{}{}", entity.base_url, path))
+            .header("content-type", "application/json")
+            .header(JWS_HEADER, detached::sign(&self.signer, &bytes))
+            .body(bytes);
+        self.send(entity, request).await
+    }
+
+    /// The registry this client resolves callees in.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
     }
 
     /// GETs `path` (a 1.1.x endpoint) with a detached signature over the path.

@@ -1,0 +1,190 @@
+//! A service's identity, from configuration: its entity id, its RS256 signing key (file or
+//! environment, never logged), the registry, and how it obtains API keys for its outbound calls.
+//! [`Identity::load`] checks the whole set is coherent at start-up (the entity is in the registry
+//! with the expected role, and the signing key is one the registry publishes for it), so a
+//! mis-configured service fails to start instead of failing every request.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::apikey::Issuer;
+use crate::http::outbound::{ApiKeySource, MintedApiKeys, StaticApiKeys};
+use crate::http::{InboundAuth, SignedClient};
+use crate::jws::SigningKey;
+use crate::registry::{Registry, Role};
+use crate::settings::Secret;
+
+/// A private key given as a file path or inline PEM (e.g. from an environment variable).
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct KeySource {
+    #[serde(default)]
+    pub file: Option<PathBuf>,
+    #[serde(default)]
+    pub pem: Option<Secret>,
+}
+
+impl KeySource {
+    fn read(&self, what: &str) -> Result<Secret, IdentityError> {
+        match (&self.file, &self.pem) {
+            (Some(path), None) => std::fs::read_to_string(path)
+                .map(Secret::new)
+                .map_err(|e| IdentityError(format!("{what}: cannot read {}: {e}", path.display()))),
+            (None, Some(pem)) => Ok(pem.clone()),
+            _ => Err(IdentityError(format!(
+                "{what}: give exactly one of file or pem"
+            ))),
+        }
+    }
+}
+
+/// How outbound API keys are obtained.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiKeyMode {
+    /// Mint our own keys with a token-issuer key that the registry lists (local and test
+    /// set-ups: one issuer trusted by everyone stands in for the Sahamati token service).
+    Mint,
+    /// Present keys issued to us beforehand, one per callee (`static_keys`).
+    Static,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiKeySettings {
+    pub mode: ApiKeyMode,
+    /// `mint`: the issuer id (the registry's `token_issuers[].id`), its key id and private key.
+    #[serde(default)]
+    pub issuer_id: Option<String>,
+    #[serde(default)]
+    pub issuer_kid: Option<String>,
+    #[serde(default)]
+    pub issuer_key: KeySource,
+    /// `mint`: lifetime of minted keys.
+    #[serde(default = "default_ttl")]
+    pub ttl_seconds: i64,
+    /// `static`: callee entity id -> API key.
+    #[serde(default)]
+    pub static_keys: HashMap<String, Secret>,
+}
+
+fn default_ttl() -> i64 {
+    3600
+}
+
+fn default_timeout() -> u64 {
+    10
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IdentitySettings {
+    /// Our entity id, as in the registry.
+    pub entity_id: String,
+    /// The `kid` our signatures carry; must be one of our keys in the registry.
+    pub signing_kid: String,
+    pub signing_key: KeySource,
+    pub registry_file: PathBuf,
+    pub api_keys: ApiKeySettings,
+    /// Timeout of outbound calls, in seconds.
+    #[serde(default = "default_timeout")]
+    pub outbound_timeout_seconds: u64,
+}
+
+/// A configuration that cannot work; the message says which setting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("identity: {0}")]
+pub struct IdentityError(pub String);
+
+/// Everything a service needs to speak signed ReBIT, built once at start-up.
+#[derive(Clone)]
+pub struct Identity {
+    pub entity_id: String,
+    pub role: Role,
+    pub signer: Arc<SigningKey>,
+    pub registry: Arc<Registry>,
+    pub inbound: InboundAuth,
+    pub client: SignedClient,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("entity_id", &self.entity_id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Identity {
+    pub fn load(settings: &IdentitySettings, role: Role) -> Result<Self, IdentityError> {
+        let err = |m: String| IdentityError(m);
+        let registry =
+            Arc::new(Registry::load(&settings.registry_file).map_err(|e| err(e.to_string()))?);
+        let entity = registry.entity(&settings.entity_id).ok_or_else(|| {
+            err(format!(
+                "entity {:?} is not in the registry",
+                settings.entity_id
+            ))
+        })?;
+        if entity.role != role {
+            return Err(err(format!(
+                "entity {:?} is a {} in the registry, not a {role}",
+                settings.entity_id, entity.role
+            )));
+        }
+        let pem = settings.signing_key.read("signing_key")?;
+        let signer = SigningKey::from_pem(pem.expose(), &settings.signing_kid)
+            .map_err(|e| err(format!("signing_key: {e}")))?;
+        match registry.by_kid(&settings.signing_kid) {
+            Some((owner, key)) if owner.id == entity.id && *key == signer.verifying_key() => {}
+            _ => {
+                return Err(err(format!(
+                    "signing key {:?} is not a key the registry publishes for {:?}",
+                    settings.signing_kid, settings.entity_id
+                )))
+            }
+        }
+        let api_keys: Arc<dyn ApiKeySource> = match settings.api_keys.mode {
+            ApiKeyMode::Mint => {
+                let a = &settings.api_keys;
+                let (Some(iss), Some(kid)) = (&a.issuer_id, &a.issuer_kid) else {
+                    return Err(err("api_keys: mint needs issuer_id and issuer_kid".into()));
+                };
+                let pem = a.issuer_key.read("api_keys.issuer_key")?;
+                let issuer = Issuer::from_pem(iss, kid, pem.expose())
+                    .map_err(|e| err(format!("api_keys.issuer_key: {e}")))?;
+                Arc::new(MintedApiKeys::new(issuer, &entity.id, role, a.ttl_seconds))
+            }
+            ApiKeyMode::Static => Arc::new(StaticApiKeys(
+                settings
+                    .api_keys
+                    .static_keys
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.expose().to_owned()))
+                    .collect(),
+            )),
+        };
+        let verifier = registry
+            .api_key_verifier()
+            .map_err(|e| err(format!("registry token issuers: {e}")))?;
+        let signer = Arc::new(signer);
+        let client = SignedClient::new(
+            role,
+            signer.clone(),
+            registry.clone(),
+            api_keys,
+            Duration::from_secs(settings.outbound_timeout_seconds),
+        )
+        .map_err(|e| err(e.to_string()))?;
+        Ok(Self {
+            entity_id: entity.id.clone(),
+            role,
+            inbound: InboundAuth::new(registry.clone(), verifier),
+            signer,
+            registry,
+            client,
+        })
+    }
+}
