@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace. The interop tests talk to an independent Python
-# implementation (scripts/interop/peer.py), which needs the `cryptography` package.
+# implementation (scripts/interop/peer.py), which needs the `cryptography` package; the
+# services' tests also run on PostgreSQL (scripts/ensure-postgres.sh starts or installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/ensure-postgres.sh
 python3 -m pip install --quiet --disable-pip-version-check -r scripts/interop/requirements.txt
 python3 scripts/interop/selftest.py
 cargo test --workspace --locked

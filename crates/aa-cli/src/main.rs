@@ -1,9 +1,12 @@
 //! `aa`: the command-line tool for FIU and FIP integrators. Generate FI keys, encrypt and
 //! decrypt FI data, sign and verify `x-jws-signature` and signed consents, issue and verify API
-//! keys. Values may be given as `@path` to read them from a file. On failure: the reason on
+//! keys, and walk the consent flow as a customer (`aa customer`) or an FIU (`aa fiu`). Values may be given as `@path` to read them from a file. On failure: the reason on
 //! stderr, exit 1, nothing on stdout.
 
+mod api;
+mod customer;
 mod fi;
+mod fiu;
 mod input;
 mod jws;
 mod token;
@@ -35,6 +38,10 @@ enum Command {
     /// API keys: RS256 JWTs with iss, sub, azp, roles, iat, exp, jti.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Act as a customer of an AA: log in, discover, link, approve or reject consents.
+    Customer(customer::CustomerArgs),
+    /// Act as an FIU's back office: consent requests and their status.
+    Fiu(fiu::FiuArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +50,8 @@ fn main() -> ExitCode {
         Command::Fi(command) => fi::run(command),
         Command::Jws(command) => jws::run(command),
         Command::Token(command) => token::run(command),
+        Command::Customer(args) => customer::run(args),
+        Command::Fiu(args) => fiu::run(args),
     };
     match result {
         Ok(output) => {

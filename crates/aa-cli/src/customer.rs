@@ -1,0 +1,204 @@
+//! `aa customer`: drive an AA's customer API from a terminal (what the AA's app would do), so a
+//! person can walk the consent flow by hand. See docs/SERVICES.md for the API.
+
+use clap::{Args, Subcommand};
+use serde_json::{json, Value};
+
+use crate::{api, input};
+
+#[derive(Args)]
+pub struct CustomerArgs {
+    /// Base URL of the AA.
+    #[arg(long, env = "AA_URL", default_value = "http://127.0.0.1:7001")]
+    aa: String,
+    /// Session token from `aa customer login` (or AA_TOKEN).
+    #[arg(long, env = "AA_TOKEN")]
+    token: Option<String>,
+    #[command(subcommand)]
+    command: CustomerCommand,
+}
+
+#[derive(Subcommand)]
+pub enum CustomerCommand {
+    /// Ask the AA for a login OTP; prints {"otpRef"}.
+    Otp {
+        #[arg(long)]
+        handle: String,
+    },
+    /// Log in (registering on first login); prints {"token","handle"}.
+    Login {
+        #[arg(long)]
+        handle: String,
+        /// The otpRef from `aa customer otp` (omit with --sandbox).
+        #[arg(long)]
+        otp_ref: Option<String>,
+        /// The OTP received (omit with --sandbox).
+        #[arg(long)]
+        otp: Option<String>,
+        /// Request the OTP and read it from the AA's sandbox endpoint (local set-ups only).
+        #[arg(long)]
+        sandbox: bool,
+    },
+    /// List the FIPs the AA knows.
+    Fips,
+    /// Discover accounts at one or more FIPs.
+    Discover {
+        #[arg(long = "fip", required = true)]
+        fips: Vec<String>,
+        #[arg(long)]
+        pan: Option<String>,
+    },
+    /// Start linking accounts at a FIP (the FIP sends an OTP); prints {"fipId","refNumber"}.
+    Link {
+        #[arg(long)]
+        fip: String,
+        /// accRefNumber from discovery; repeat for several.
+        #[arg(long = "account", required = true)]
+        accounts: Vec<String>,
+    },
+    /// Finish linking with the FIP's OTP.
+    LinkVerify {
+        #[arg(long)]
+        fip: String,
+        #[arg(long)]
+        ref_number: String,
+        #[arg(long)]
+        otp: String,
+    },
+    /// List linked accounts.
+    Accounts,
+    /// List consent requests (default: pending ones).
+    Consents {
+        #[arg(long, default_value = "PENDING")]
+        status: String,
+    },
+    /// Approve a consent request, sharing the given linked accounts.
+    Approve {
+        handle: String,
+        /// linkRefNumber; repeat for several.
+        #[arg(long = "account", required = true)]
+        accounts: Vec<String>,
+    },
+    /// Reject a consent request.
+    Reject { handle: String },
+}
+
+fn output(value: &Value) -> Result<Vec<u8>, String> {
+    input::json_output(value)
+}
+
+pub fn run(args: CustomerArgs) -> Result<Vec<u8>, String> {
+    let base = args.aa.trim_end_matches('/');
+    let token = || -> Result<String, String> {
+        args.token
+            .as_deref()
+            .map(input::line)
+            .transpose()?
+            .ok_or_else(|| {
+                "--token (or AA_TOKEN) is required; get one with `aa customer login`".to_owned()
+            })
+    };
+    match args.command {
+        CustomerCommand::Otp { handle } => output(&api::call(
+            "POST",
+            &format!("{base}/customer/otp"),
+            None,
+            Some(&json!({ "handle": handle })),
+        )?),
+        CustomerCommand::Login {
+            handle,
+            otp_ref,
+            otp,
+            sandbox,
+        } => {
+            let (otp_ref, otp) = match (otp_ref, otp, sandbox) {
+                (Some(r), Some(o), false) => (r, o),
+                (None, None, true) => {
+                    let asked = api::call(
+                        "POST",
+                        &format!("{base}/customer/otp"),
+                        None,
+                        Some(&json!({ "handle": handle })),
+                    )?;
+                    let otp_ref = text(&asked, "otpRef")?;
+                    let read =
+                        api::call("GET", &format!("{base}/sandbox/otp/{otp_ref}"), None, None)?;
+                    (otp_ref, text(&read, "otp")?)
+                }
+                _ => return Err("give --otp-ref and --otp, or --sandbox".into()),
+            };
+            output(&api::call(
+                "POST",
+                &format!("{base}/customer/session"),
+                None,
+                Some(&json!({ "handle": handle, "otpRef": otp_ref, "otp": otp })),
+            )?)
+        }
+        CustomerCommand::Fips => output(&api::call(
+            "GET",
+            &format!("{base}/customer/fips"),
+            Some(&token()?),
+            None,
+        )?),
+        CustomerCommand::Discover { fips, pan } => {
+            let mut body = json!({ "fipIds": fips });
+            if let Some(pan) = pan {
+                body["pan"] = json!(pan);
+            }
+            output(&api::call(
+                "POST",
+                &format!("{base}/customer/discover"),
+                Some(&token()?),
+                Some(&body),
+            )?)
+        }
+        CustomerCommand::Link { fip, accounts } => output(&api::call(
+            "POST",
+            &format!("{base}/customer/link"),
+            Some(&token()?),
+            Some(&json!({ "fipId": fip, "accounts": accounts })),
+        )?),
+        CustomerCommand::LinkVerify {
+            fip,
+            ref_number,
+            otp,
+        } => output(&api::call(
+            "POST",
+            &format!("{base}/customer/link/verify"),
+            Some(&token()?),
+            Some(&json!({ "fipId": fip, "refNumber": ref_number, "otp": otp })),
+        )?),
+        CustomerCommand::Accounts => output(&api::call(
+            "GET",
+            &format!("{base}/customer/accounts"),
+            Some(&token()?),
+            None,
+        )?),
+        CustomerCommand::Consents { status } => output(&api::call(
+            "GET",
+            &format!("{base}/customer/consents?status={status}"),
+            Some(&token()?),
+            None,
+        )?),
+        CustomerCommand::Approve { handle, accounts } => output(&api::call(
+            "POST",
+            &format!("{base}/customer/consents/{handle}/approve"),
+            Some(&token()?),
+            Some(&json!({ "accounts": accounts })),
+        )?),
+        CustomerCommand::Reject { handle } => output(&api::call(
+            "POST",
+            &format!("{base}/customer/consents/{handle}/reject"),
+            Some(&token()?),
+            Some(&json!({})),
+        )?),
+    }
+}
+
+pub fn text(value: &Value, field: &str) -> Result<String, String> {
+    value
+        .get(field)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("the answer has no {field}"))
+}
