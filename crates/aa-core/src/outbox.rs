@@ -101,7 +101,7 @@ pub async fn deliver_due<S: OutboxStore>(
     for message in due {
         let attempts = message.attempts + 1;
         match client
-            .post_raw(&message.callee, &message.path, message.body.clone())
+            .post_raw(&message.callee, &message.path, restamp(&message.body))
             .await
         {
             Ok(_) => {
@@ -125,6 +125,22 @@ pub async fn deliver_due<S: OutboxStore>(
         }
     }
     Ok(count)
+}
+
+/// The stored body with its `timestamp` set to now: a retry long after the state change must
+/// still pass the receiver's 15-minute window. Everything else is sent as stored.
+fn restamp(body: &[u8]) -> Vec<u8> {
+    let Ok(serde_json::Value::Object(mut object)) = serde_json::from_slice(body) else {
+        return body.to_vec();
+    };
+    if !object.contains_key("timestamp") {
+        return body.to_vec();
+    }
+    object.insert(
+        "timestamp".to_owned(),
+        serde_json::Value::String(crate::timefmt::now_millis()),
+    );
+    serde_json::to_vec(&object).unwrap_or_else(|_| body.to_vec())
 }
 
 /// Wakes the worker right after a transaction that wrote to the outbox commits.
@@ -159,6 +175,16 @@ pub async fn run<S: OutboxStore>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_retried_body_gets_a_fresh_timestamp_and_nothing_else_changes() {
+        let body = br#"{"ver":"2.0.0","timestamp":"2020-01-01T00:00:00.000Z","txnid":"t","x":[1,2]}"#;
+        let sent: serde_json::Value = serde_json::from_slice(&restamp(body)).unwrap();
+        assert_ne!(sent["timestamp"], "2020-01-01T00:00:00.000Z");
+        assert_eq!(sent["txnid"], "t");
+        assert_eq!(sent["x"], serde_json::json!([1, 2]));
+        assert_eq!(restamp(b"not json"), b"not json");
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

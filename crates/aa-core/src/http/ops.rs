@@ -4,15 +4,17 @@
 
 use actix_web::HttpResponse;
 
+use crate::rebit::{HeartbeatResponse, HeartbeatStatus};
 use crate::timefmt;
 
-/// `GET /Heartbeat`: `{ver, timestamp, status: UP}`.
+/// `GET /Heartbeat`: the ReBIT `HeartbeatResponse` `{ver, timestamp, Status: UP}`.
 pub async fn heartbeat() -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({
-        "ver": "2.0.0",
-        "timestamp": timefmt::now_millis(),
-        "status": "UP",
-    }))
+    HttpResponse::Ok().json(HeartbeatResponse {
+        ver: "2.0.0".to_owned(),
+        timestamp: timefmt::now_millis(),
+        status: HeartbeatStatus::Up,
+        error: None,
+    })
 }
 
 /// `GET /health/live`.

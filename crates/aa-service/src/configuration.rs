@@ -1,0 +1,160 @@
+//! Settings, loaded with `aa_core::settings::load` from `base.yaml`, `<environment>.yaml`
+//! (`AA_ENVIRONMENT`, default `local`) and `AA__SECTION__KEY` environment variables. The
+//! directory is `AA_CONFIG_DIR`, else `configuration/` in the working directory if present,
+//! else the crate's own `configuration/`.
+
+use std::path::{Path, PathBuf};
+
+use aa_core::identity::IdentitySettings;
+use aa_core::settings::Secret;
+use serde::Deserialize;
+
+pub const PREFIX: &str = "AA";
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub data_dir: PathBuf,
+    #[serde(default)]
+    pub database: DatabaseSettings,
+    pub identity: IdentitySettings,
+    pub auth: AuthSettings,
+    #[serde(default)]
+    pub otp: OtpSettings,
+    #[serde(default)]
+    pub outbox: OutboxSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    /// 0 = any free port.
+    pub port: u16,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DatabaseSettings {
+    /// `postgres://...` or `sqlite://...`; unset: `sqlite://<data_dir>/aa-service.db?mode=rwc`.
+    #[serde(default)]
+    pub url: Option<Secret>,
+}
+
+/// Customer authentication.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    /// Server secret mixed into the stored hashes of OTPs and session tokens. Required;
+    /// production reads it from `AA__AUTH__PEPPER`.
+    pub pepper: Secret,
+    #[serde(default = "default_session_ttl")]
+    pub session_ttl_minutes: i64,
+}
+
+fn default_session_ttl() -> i64 {
+    60
+}
+
+/// Login OTPs.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OtpSettings {
+    /// Serve the latest OTP at `GET /sandbox/otp/{ref}` (local set-ups only; never production).
+    #[serde(default)]
+    pub sandbox_endpoint: bool,
+    #[serde(default = "default_otp_ttl")]
+    pub ttl_seconds: i64,
+    #[serde(default = "default_otp_attempts")]
+    pub max_attempts: u32,
+}
+
+fn default_otp_ttl() -> i64 {
+    300
+}
+
+fn default_otp_attempts() -> u32 {
+    3
+}
+
+impl Default for OtpSettings {
+    fn default() -> Self {
+        Self {
+            sandbox_endpoint: false,
+            ttl_seconds: default_otp_ttl(),
+            max_attempts: default_otp_attempts(),
+        }
+    }
+}
+
+/// Delivery of notifications (`aa_core::outbox`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct OutboxSettings {
+    /// The worker looks for due messages at least this often (it is also woken on commit).
+    #[serde(default = "default_poll_millis")]
+    pub poll_millis: u64,
+    #[serde(default = "default_first_retry")]
+    pub first_retry_millis: u64,
+    #[serde(default = "default_max_retry")]
+    pub max_retry_millis: u64,
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: u32,
+}
+
+fn default_poll_millis() -> u64 {
+    5_000
+}
+
+fn default_first_retry() -> u64 {
+    500
+}
+
+fn default_max_retry() -> u64 {
+    300_000
+}
+
+fn default_max_attempts() -> u32 {
+    12
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        Self {
+            poll_millis: default_poll_millis(),
+            first_retry_millis: default_first_retry(),
+            max_retry_millis: default_max_retry(),
+            max_attempts: default_max_attempts(),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads the settings from the configuration directory and the environment.
+    pub fn load() -> Result<Self, String> {
+        let dir = config_dir();
+        let settings: Self = aa_core::settings::load(&dir, PREFIX)
+            .map_err(|e| format!("configuration in {}: {e}", dir.display()))?;
+        if settings.otp.sandbox_endpoint && aa_core::settings::environment(PREFIX) == "production" {
+            return Err("otp.sandbox_endpoint must not be on in production".into());
+        }
+        Ok(settings)
+    }
+
+    /// The database URL: the configured one, or SQLite under `data_dir`.
+    pub fn database_url(&self) -> String {
+        match &self.database.url {
+            Some(url) if !url.expose().trim().is_empty() => url.expose().trim().to_owned(),
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("aa-service.db").display()
+            ),
+        }
+    }
+}
+
+fn config_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var(format!("{PREFIX}_CONFIG_DIR")) {
+        return PathBuf::from(dir);
+    }
+    let local = Path::new("configuration");
+    if local.join("base.yaml").is_file() {
+        return local.to_owned();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration")
+}

@@ -1,0 +1,15 @@
+//! `aa-service`: the Account Aggregator, the consent manager of the ReBIT ecosystem.
+//!
+//! - [`routes::customer`]: the AA's customer API (JSON, bearer sessions): log-in with an OTP,
+//!   discovery and linking of accounts at FIPs, and the decision on consent requests.
+//! - [`routes::rebit`]: the ReBIT API for FIUs and FIPs (signed, API keys): consent requests,
+//!   handle status, artefact fetch, notifications, heartbeat.
+//! - [`domain`]: rules with no HTTP and no SQL; [`persistence`]: the only place with sea-orm.
+//! - [`startup`]: builds the state and mounts every route; [`configuration`]: settings.
+
+pub mod configuration;
+pub mod domain;
+pub mod persistence;
+pub mod routes;
+pub mod startup;
+pub mod state;

@@ -1,0 +1,226 @@
+//! Consent requests and consent artefacts, and the transactions that decide a request: the
+//! status change, the artefacts and the outbox messages are written together or not at all.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+
+use super::super::entities::{consent_artefact, consent_request, outbox};
+use super::super::records::{ArtefactRecord, ConsentRequestRecord, NewOutboxMessage};
+use super::super::{Store, StoreError};
+use crate::domain::status::RequestStatus;
+
+fn request_record(m: consent_request::Model) -> ConsentRequestRecord {
+    ConsentRequestRecord {
+        status: RequestStatus::parse(&m.status).unwrap_or(RequestStatus::Pending),
+        handle: m.handle,
+        fiu_id: m.fiu_id,
+        customer_handle: m.customer_handle,
+        txnid: m.txnid,
+        detail: m.detail,
+        created_at: m.created_at,
+    }
+}
+
+fn artefact_record(m: consent_artefact::Model) -> ArtefactRecord {
+    ArtefactRecord {
+        consent_id: m.consent_id,
+        consent_handle: m.consent_handle,
+        fiu_id: m.fiu_id,
+        fip_id: m.fip_id,
+        customer_handle: m.customer_handle,
+        signed_consent: m.signed_consent,
+        status: m.status,
+        create_timestamp: m.create_timestamp,
+        use_count: u32::try_from(m.use_count).unwrap_or(0),
+        last_used_at: m.last_used_at,
+    }
+}
+
+/// Writes outbox messages inside `txn`, due now.
+pub(in crate::persistence) async fn enqueue(
+    txn: &DatabaseTransaction,
+    messages: Vec<NewOutboxMessage>,
+    now: i64,
+) -> Result<(), StoreError> {
+    for message in messages {
+        let body = String::from_utf8(message.body)
+            .map_err(|_| StoreError("outbox body is not UTF-8".into()))?;
+        outbox::Entity::insert(outbox::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            callee: Set(message.callee),
+            path: Set(message.path),
+            body: Set(body),
+            attempts: Set(0),
+            status: Set("PENDING".to_owned()),
+            next_attempt_at: Set(now),
+            last_error: Set(None),
+            created_at: Set(now),
+        })
+        .exec(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn insert_consent_request(
+        &self,
+        record: &ConsentRequestRecord,
+    ) -> Result<(), StoreError> {
+        consent_request::Entity::insert(consent_request::ActiveModel {
+            handle: Set(record.handle.clone()),
+            fiu_id: Set(record.fiu_id.clone()),
+            customer_handle: Set(record.customer_handle.clone()),
+            txnid: Set(record.txnid.clone()),
+            detail: Set(record.detail.clone()),
+            status: Set(record.status.as_str().to_owned()),
+            created_at: Set(record.created_at),
+            decided_at: Set(None),
+        })
+        .exec(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn consent_request(
+        &self,
+        handle: &str,
+    ) -> Result<Option<ConsentRequestRecord>, StoreError> {
+        Ok(consent_request::Entity::find_by_id(handle.to_owned())
+            .one(&self.db)
+            .await?
+            .map(request_record))
+    }
+
+    /// The request an FIU made with `txnid`, if any (for idempotent replays).
+    pub async fn consent_request_by_txnid(
+        &self,
+        fiu_id: &str,
+        txnid: &str,
+    ) -> Result<Option<ConsentRequestRecord>, StoreError> {
+        Ok(consent_request::Entity::find()
+            .filter(consent_request::Column::FiuId.eq(fiu_id))
+            .filter(consent_request::Column::Txnid.eq(txnid))
+            .one(&self.db)
+            .await?
+            .map(request_record))
+    }
+
+    /// A customer's consent requests, newest first, optionally of one status.
+    pub async fn consent_requests_for(
+        &self,
+        customer_handle: &str,
+        status: Option<RequestStatus>,
+    ) -> Result<Vec<ConsentRequestRecord>, StoreError> {
+        let mut query = consent_request::Entity::find()
+            .filter(consent_request::Column::CustomerHandle.eq(customer_handle));
+        if let Some(status) = status {
+            query = query.filter(consent_request::Column::Status.eq(status.as_str()));
+        }
+        Ok(query
+            .order_by_desc(consent_request::Column::CreatedAt)
+            .order_by_asc(consent_request::Column::Handle)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(request_record)
+            .collect())
+    }
+
+    /// The artefacts signed for a consent handle, by FIP id.
+    pub async fn artefacts_for(
+        &self,
+        consent_handle: &str,
+    ) -> Result<Vec<ArtefactRecord>, StoreError> {
+        Ok(consent_artefact::Entity::find()
+            .filter(consent_artefact::Column::ConsentHandle.eq(consent_handle))
+            .order_by_asc(consent_artefact::Column::FipId)
+            .order_by_asc(consent_artefact::Column::ConsentId)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(artefact_record)
+            .collect())
+    }
+
+    pub async fn artefact(&self, consent_id: &str) -> Result<Option<ArtefactRecord>, StoreError> {
+        Ok(consent_artefact::Entity::find_by_id(consent_id.to_owned())
+            .one(&self.db)
+            .await?
+            .map(artefact_record))
+    }
+
+    /// Approves a pending request: status ACTIVE, the signed artefacts and the outbox messages,
+    /// in one transaction. Returns false (and writes nothing) when the request is no longer
+    /// pending, e.g. decided concurrently.
+    pub async fn approve_consent(
+        &self,
+        handle: &str,
+        artefacts: Vec<ArtefactRecord>,
+        messages: Vec<NewOutboxMessage>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let txn = self.db.begin().await?;
+        if !decide(&txn, handle, RequestStatus::Active, now).await? {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        for a in artefacts {
+            consent_artefact::Entity::insert(consent_artefact::ActiveModel {
+                consent_id: Set(a.consent_id),
+                consent_handle: Set(a.consent_handle),
+                fiu_id: Set(a.fiu_id),
+                fip_id: Set(a.fip_id),
+                customer_handle: Set(a.customer_handle),
+                signed_consent: Set(a.signed_consent),
+                status: Set(a.status),
+                create_timestamp: Set(a.create_timestamp),
+                use_count: Set(i32::try_from(a.use_count).unwrap_or(0)),
+                last_used_at: Set(a.last_used_at),
+            })
+            .exec(&txn)
+            .await?;
+        }
+        enqueue(&txn, messages, now).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Rejects a pending request and queues the notification, in one transaction. Returns
+    /// false when the request is no longer pending.
+    pub async fn reject_consent(
+        &self,
+        handle: &str,
+        messages: Vec<NewOutboxMessage>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let txn = self.db.begin().await?;
+        if !decide(&txn, handle, RequestStatus::Rejected, now).await? {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        enqueue(&txn, messages, now).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+}
+
+/// PENDING -> `to`, only if still pending.
+async fn decide(
+    txn: &DatabaseTransaction,
+    handle: &str,
+    to: RequestStatus,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let result = consent_request::Entity::update_many()
+        .col_expr(consent_request::Column::Status, Expr::value(to.as_str()))
+        .col_expr(consent_request::Column::DecidedAt, Expr::value(now))
+        .filter(consent_request::Column::Handle.eq(handle))
+        .filter(consent_request::Column::Status.eq(RequestStatus::Pending.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}

@@ -1,0 +1,111 @@
+//! Plain records the queries take and return: what the rest of the service sees of the
+//! database. Statuses are the domain's enums.
+
+use crate::domain::status::{AccountState, RequestStatus};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRecord {
+    pub id: String,
+    pub handle: String,
+    pub mobile: String,
+}
+
+/// A login OTP (never the clear code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtpRecord {
+    pub otp_ref: String,
+    pub handle: String,
+    pub code_hash: String,
+    pub attempts: u32,
+    pub consumed: bool,
+    pub expires_at: i64,
+}
+
+/// A new login OTP; `sandbox_code` is set only when the sandbox endpoint is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOtpRecord {
+    pub otp_ref: String,
+    pub handle: String,
+    pub code_hash: String,
+    pub sandbox_code: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: String,
+    pub token_hash: String,
+    pub expires_at: i64,
+    pub customer: CustomerRecord,
+}
+
+/// An account as an FIP described it in discovery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveredAccount {
+    pub acc_ref_number: String,
+    pub masked_acc_number: String,
+    pub fi_type: String,
+    pub acc_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    pub fip_id: String,
+    pub acc_ref_number: String,
+    pub masked_acc_number: String,
+    pub fi_type: String,
+    pub acc_type: String,
+    pub link_ref_number: Option<String>,
+    pub state: AccountState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRequestRecord {
+    pub id: String,
+    pub fip_id: String,
+    pub ref_number: String,
+    pub acc_ref_numbers: Vec<String>,
+    pub completed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRequestRecord {
+    pub handle: String,
+    pub fiu_id: String,
+    pub customer_handle: String,
+    pub txnid: String,
+    /// The requested terms as JSON text.
+    pub detail: String,
+    pub status: RequestStatus,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArtefactRecord {
+    pub consent_id: String,
+    pub consent_handle: String,
+    pub fiu_id: String,
+    pub fip_id: String,
+    pub customer_handle: String,
+    pub signed_consent: String,
+    pub status: String,
+    pub create_timestamp: String,
+    pub use_count: u32,
+    pub last_used_at: Option<String>,
+}
+
+/// A notification to write to the outbox with a state change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOutboxMessage {
+    pub callee: String,
+    pub path: String,
+    pub body: Vec<u8>,
+}
+
+/// What a link notification changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkNotificationOutcome {
+    Applied,
+    UnknownAccount,
+}

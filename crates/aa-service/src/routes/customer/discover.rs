@@ -1,0 +1,176 @@
+//! `POST /customer/discover {"fipIds":[...], "pan"?, "fiTypes"?}`: account discovery at each
+//! FIP at once (ReBIT `POST /Accounts/discover`, Customer id = the handle, MOBILE from the
+//! handle as the STRONG identifier, PAN as a WEAK one when given). One FIP failing does not
+//! fail the others: its entry carries `error` instead of accounts.
+
+use aa_core::http::SignedClient;
+use aa_core::rebit::{
+    AccDiscoveryRequest, AccDiscoveryResponse, DiscoveryCustomer, DiscoveryIdentifier, FiType,
+    IdentifierCategory, IdentifierType,
+};
+use aa_core::timefmt;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use tokio::task::JoinSet;
+use tracing::Instrument;
+
+use super::auth::Session;
+use super::error::CustomerError;
+use super::fip_error;
+use crate::persistence::millis;
+use crate::persistence::records::DiscoveredAccount;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct DiscoverRequest {
+    #[serde(rename = "fipIds")]
+    pub fip_ids: Vec<String>,
+    #[serde(default)]
+    pub pan: Option<String>,
+    /// FI types to look for; all of them when absent.
+    #[serde(rename = "fiTypes", default)]
+    pub fi_types: Option<Vec<FiType>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FoundAccount {
+    #[serde(rename = "accRefNumber")]
+    pub acc_ref_number: String,
+    #[serde(rename = "maskedAccNumber")]
+    pub masked_acc_number: String,
+    #[serde(rename = "fiType")]
+    pub fi_type: String,
+    #[serde(rename = "accType")]
+    pub acc_type: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FipResult {
+    #[serde(rename = "fipId")]
+    pub fip_id: String,
+    pub accounts: Vec<FoundAccount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+fn request_for(session: &Session, pan: Option<&str>, fi_types: &[FiType]) -> AccDiscoveryRequest {
+    let mut identifiers = vec![DiscoveryIdentifier {
+        category: IdentifierCategory::Strong,
+        kind: IdentifierType::Mobile,
+        value: session.customer.mobile.clone(),
+    }];
+    if let Some(pan) = pan {
+        identifiers.push(DiscoveryIdentifier {
+            category: IdentifierCategory::Weak,
+            kind: IdentifierType::Pan,
+            value: pan.to_owned(),
+        });
+    }
+    AccDiscoveryRequest {
+        ver: "2.0.0".to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: uuid::Uuid::new_v4().to_string(),
+        customer: DiscoveryCustomer {
+            id: session.customer.handle.clone(),
+            identifiers,
+        },
+        fi_types: fi_types.to_vec(),
+    }
+}
+
+async fn discover_at(
+    client: SignedClient,
+    fip_id: String,
+    request: AccDiscoveryRequest,
+) -> (String, Result<Vec<DiscoveredAccount>, CustomerError>) {
+    let answer: Result<AccDiscoveryResponse, _> =
+        client.post(&fip_id, "/Accounts/discover", &request).await;
+    let result = answer
+        .map(|a| {
+            a.discovered_accounts
+                .into_iter()
+                .map(|acc| DiscoveredAccount {
+                    acc_ref_number: acc.acc_ref_number,
+                    masked_acc_number: acc.masked_acc_number,
+                    fi_type: acc.fi_type.as_str().to_owned(),
+                    acc_type: acc.acc_type.as_str().to_owned(),
+                })
+                .collect()
+        })
+        .map_err(|e| fip_error::from_outbound(&fip_id, &e));
+    (fip_id, result)
+}
+
+#[tracing::instrument(name = "customer discover", skip_all, fields(session.id = %session.id))]
+pub async fn discover(
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Json<DiscoverRequest>,
+) -> Result<HttpResponse, CustomerError> {
+    let body = body.into_inner();
+    if body.fip_ids.is_empty() {
+        return Err(CustomerError::invalid("fipIds must name at least one FIP"));
+    }
+    let pan = body.pan.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let fi_types = body.fi_types.unwrap_or_else(|| FiType::ALL.to_vec());
+    let mut fip_ids: Vec<String> = Vec::new();
+    for id in body.fip_ids {
+        let id = id.trim().to_owned();
+        if !fip_ids.contains(&id) {
+            fip_ids.push(id);
+        }
+    }
+    let mut calls = JoinSet::new();
+    let mut results: Vec<FipResult> = Vec::with_capacity(fip_ids.len());
+    for fip_id in &fip_ids {
+        if let Err(e) = fip_error::known_fip(&state.identity.registry, fip_id) {
+            results.push(FipResult {
+                fip_id: fip_id.clone(),
+                accounts: Vec::new(),
+                error: Some(format!("{}: {}", e.code, e.message)),
+            });
+            continue;
+        }
+        calls.spawn(
+            discover_at(
+                state.identity.client.clone(),
+                fip_id.clone(),
+                request_for(&session, pan, &fi_types),
+            )
+            .instrument(tracing::Span::current()),
+        );
+    }
+    let now = millis(time::OffsetDateTime::now_utc());
+    while let Some(joined) = calls.join_next().await {
+        let (fip_id, result) = joined.map_err(|e| CustomerError::internal(&e))?;
+        let entry = match result {
+            Ok(found) => {
+                state
+                    .store
+                    .save_discovered(&session.customer.id, &fip_id, &found, now)
+                    .await?;
+                FipResult {
+                    fip_id,
+                    accounts: found
+                        .into_iter()
+                        .map(|a| FoundAccount {
+                            acc_ref_number: a.acc_ref_number,
+                            masked_acc_number: a.masked_acc_number,
+                            fi_type: a.fi_type,
+                            acc_type: a.acc_type,
+                        })
+                        .collect(),
+                    error: None,
+                }
+            }
+            Err(e) => FipResult {
+                fip_id,
+                accounts: Vec::new(),
+                error: Some(format!("{}: {}", e.code, e.message)),
+            },
+        };
+        results.push(entry);
+    }
+    results.sort_by_key(|r| fip_ids.iter().position(|f| *f == r.fip_id));
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "fips": results })))
+}

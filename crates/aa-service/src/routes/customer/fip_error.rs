@@ -1,0 +1,38 @@
+//! How an FIP's failure reaches the customer: a ReBIT refusal keeps the FIP's `errorCode`
+//! (e.g. `InvalidLinkToken`) as the error code, with status 400; an FIP that cannot be reached
+//! or answers unsigned or 5xx is 502 `fip_unavailable`.
+
+use aa_core::http::OutboundError;
+use actix_web::http::StatusCode;
+
+use super::error::CustomerError;
+
+/// The customer-facing error for a failed call to `fip_id`.
+pub fn from_outbound(fip_id: &str, error: &OutboundError) -> CustomerError {
+    match error {
+        OutboundError::Rebit { status, error, .. } if *status < 500 => CustomerError::new(
+            StatusCode::BAD_REQUEST,
+            error.error_code.as_str(),
+            format!("{fip_id}: {}", error.error_msg),
+        ),
+        other => {
+            tracing::warn!(peer.id = %fip_id, error = %other, "FIP call failed");
+            CustomerError::new(
+                StatusCode::BAD_GATEWAY,
+                "fip_unavailable",
+                format!("{fip_id} did not answer; try again later"),
+            )
+        }
+    }
+}
+
+/// Checks that `fip_id` is an FIP of the registry.
+pub fn known_fip(
+    registry: &aa_core::registry::Registry,
+    fip_id: &str,
+) -> Result<(), CustomerError> {
+    match registry.entity(fip_id) {
+        Some(entity) if entity.role == aa_core::registry::Role::Fip => Ok(()),
+        _ => Err(CustomerError::not_found(format!("no FIP {fip_id:?}"))),
+    }
+}

@@ -1,0 +1,96 @@
+//! `POST /customer/link {"fipId","accounts":[accRefNumber...]}` -> `{"fipId","refNumber",
+//! "authenticatorType"}`: asks the FIP to link discovered accounts (ReBIT `POST
+//! /Accounts/link`); the FIP then sends the customer an OTP, which `link/verify` forwards.
+
+use aa_core::rebit::{AccLinkRequest, AccLinkResponse, FipAccount, LinkCustomer};
+use aa_core::timefmt;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::auth::Session;
+use super::error::CustomerError;
+use super::fip_error;
+use crate::persistence::millis;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct LinkRequest {
+    #[serde(rename = "fipId")]
+    pub fip_id: String,
+    pub accounts: Vec<String>,
+}
+
+#[tracing::instrument(name = "customer link", skip_all, fields(session.id = %session.id, peer.id = %body.fip_id))]
+pub async fn start(
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Json<LinkRequest>,
+) -> Result<HttpResponse, CustomerError> {
+    let body = body.into_inner();
+    let fip_id = body.fip_id.trim();
+    fip_error::known_fip(&state.identity.registry, fip_id)?;
+    let mut refs: Vec<String> = Vec::new();
+    for acc in body.accounts {
+        let acc = acc.trim().to_owned();
+        if !acc.is_empty() && !refs.contains(&acc) {
+            refs.push(acc);
+        }
+    }
+    if refs.is_empty() {
+        return Err(CustomerError::invalid(
+            "accounts must name at least one accRefNumber",
+        ));
+    }
+    let known = state
+        .store
+        .accounts_by_ref(&session.customer.id, fip_id, &refs)
+        .await?;
+    if let Some(missing) = refs
+        .iter()
+        .find(|r| !known.iter().any(|k| k.acc_ref_number == **r))
+    {
+        return Err(CustomerError::not_found(format!(
+            "account {missing} was not discovered at {fip_id}; discover first"
+        )));
+    }
+    let mut accounts = Vec::with_capacity(known.len());
+    for k in &known {
+        let (Ok(fi_type), Ok(acc_type)) = (k.fi_type.parse(), k.acc_type.parse()) else {
+            return Err(CustomerError::internal(&format!(
+                "stored account {} has unknown types",
+                k.acc_ref_number
+            )));
+        };
+        accounts.push(FipAccount {
+            fi_type,
+            acc_type,
+            acc_ref_number: k.acc_ref_number.clone(),
+            masked_acc_number: k.masked_acc_number.clone(),
+        });
+    }
+    let request = AccLinkRequest {
+        ver: "2.0.0".to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: uuid::Uuid::new_v4().to_string(),
+        customer: LinkCustomer {
+            id: session.customer.handle.clone(),
+            accounts,
+        },
+    };
+    let answer: AccLinkResponse = state
+        .identity
+        .client
+        .post(fip_id, "/Accounts/link", &request)
+        .await
+        .map_err(|e| fip_error::from_outbound(fip_id, &e))?;
+    let now = millis(time::OffsetDateTime::now_utc());
+    state
+        .store
+        .insert_link_request(&session.customer.id, fip_id, &answer.ref_number, &refs, now)
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "fipId": fip_id,
+        "refNumber": answer.ref_number,
+        "authenticatorType": answer.authenticator_type,
+    })))
+}

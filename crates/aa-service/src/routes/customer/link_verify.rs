@@ -1,0 +1,72 @@
+//! `POST /customer/link/verify {"fipId","refNumber","otp"}` -> `{"accounts":[...]}`: forwards
+//! the FIP's OTP (ReBIT `POST /Accounts/link/verify`) and records the linkRefNumbers the FIP
+//! assigns. A wrong or expired OTP comes back as the FIP's code (`InvalidLinkToken`,
+//! `LinkTokenExpired`) with status 400.
+
+use aa_core::rebit::{LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus};
+use aa_core::timefmt;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::accounts::AccountView;
+use super::auth::Session;
+use super::error::CustomerError;
+use super::fip_error;
+use crate::persistence::millis;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct VerifyRequest {
+    #[serde(rename = "fipId")]
+    pub fip_id: String,
+    #[serde(rename = "refNumber")]
+    pub ref_number: String,
+    pub otp: String,
+}
+
+#[tracing::instrument(name = "customer link verify", skip_all, fields(session.id = %session.id, peer.id = %body.fip_id))]
+pub async fn verify(
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Json<VerifyRequest>,
+) -> Result<HttpResponse, CustomerError> {
+    let fip_id = body.fip_id.trim();
+    let request = state
+        .store
+        .find_link_request(&session.customer.id, fip_id, body.ref_number.trim())
+        .await?
+        .ok_or_else(|| CustomerError::not_found("no link request with this refNumber"))?;
+    if request.completed {
+        return Err(CustomerError::conflict("this link request is complete"));
+    }
+    let token = LinkDelinkTokenRequest {
+        ver: "2.0.0".to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: uuid::Uuid::new_v4().to_string(),
+        ref_number: request.ref_number.clone(),
+        token: body.otp.trim().to_owned(),
+    };
+    let answer: LinkDelinkTokenResponse = state
+        .identity
+        .client
+        .post(fip_id, "/Accounts/link/verify", &token)
+        .await
+        .map_err(|e| fip_error::from_outbound(fip_id, &e))?;
+    // Only accounts of this request, for this customer, that the FIP says are linked.
+    let linked: Vec<(String, String)> = answer
+        .acc_link_details
+        .into_iter()
+        .filter(|d| d.status == LinkStatus::Linked)
+        .filter(|d| d.customer_address == session.customer.handle)
+        .filter(|d| request.acc_ref_numbers.contains(&d.acc_ref_number))
+        .map(|d| (d.acc_ref_number, d.link_ref_number))
+        .collect();
+    let now = millis(time::OffsetDateTime::now_utc());
+    let accounts = state
+        .store
+        .complete_link(&session.customer.id, &request, &linked, now)
+        .await?;
+    tracing::info!(linked = accounts.len(), "accounts linked");
+    let accounts: Vec<AccountView> = accounts.iter().filter_map(AccountView::linked).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "accounts": accounts })))
+}

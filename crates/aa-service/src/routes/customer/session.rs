@@ -1,0 +1,88 @@
+//! `POST /customer/session {"handle","otpRef","otp"}` -> `{"token","handle"}`: log in with the
+//! OTP; the first log-in registers the handle. Every try counts, the right one included; after
+//! `otp.max_attempts` tries, or after expiry, the OTP is dead and a new one must be asked for.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::error::CustomerError;
+use crate::domain::handle::CustomerHandle;
+use crate::domain::session_token;
+use crate::persistence::millis;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct LoginRequest {
+    pub handle: String,
+    #[serde(rename = "otpRef")]
+    pub otp_ref: String,
+    pub otp: String,
+}
+
+fn invalid_otp(message: &str) -> CustomerError {
+    CustomerError::unauthorized("invalid_otp", message)
+}
+
+#[tracing::instrument(name = "customer login", skip_all)]
+pub async fn login(
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, CustomerError> {
+    let handle = CustomerHandle::parse(&body.handle, state.aa_id())
+        .map_err(|e| CustomerError::bad_request("invalid_handle", e.to_string()))?;
+    let now = OffsetDateTime::now_utc();
+    // An unknown reference, or one issued for another handle, reads the same as a wrong OTP.
+    let otp = state
+        .store
+        .find_otp(body.otp_ref.trim())
+        .await?
+        .filter(|o| o.handle == handle.to_string())
+        .ok_or_else(|| invalid_otp("the OTP is wrong"))?;
+    if otp.consumed {
+        return Err(invalid_otp("this OTP was used already; ask for a new one"));
+    }
+    if otp.expires_at <= millis(now) {
+        return Err(CustomerError::unauthorized(
+            "otp_expired",
+            "the OTP expired; ask for a new one",
+        ));
+    }
+    let max = state.auth.otp_max_attempts;
+    if !state.store.count_otp_attempt(&otp.otp_ref, max).await? {
+        return Err(CustomerError::unauthorized(
+            "otp_attempts_exceeded",
+            "too many wrong tries; ask for a new OTP",
+        ));
+    }
+    let pepper = state.auth.pepper.expose().as_bytes();
+    if !aa_core::otp::verify(pepper, &otp.code_hash, &body.otp) {
+        let left = max.saturating_sub(otp.attempts + 1);
+        tracing::info!("otp.ref" = %otp.otp_ref, tries_left = left, "wrong login OTP");
+        return Err(invalid_otp(&format!("the OTP is wrong; {left} tries left")));
+    }
+    if !state.store.consume_otp(&otp.otp_ref).await? {
+        return Err(invalid_otp("this OTP was used already; ask for a new one"));
+    }
+    let customer = state
+        .store
+        .register_customer(&handle.to_string(), handle.mobile(), millis(now))
+        .await?;
+    let issued = session_token::issue(pepper).map_err(|e| CustomerError::internal(&e))?;
+    state
+        .store
+        .insert_session(
+            &issued.session_id,
+            &customer.id,
+            &issued.hash,
+            millis(now),
+            millis(now + state.auth.session_ttl),
+        )
+        .await?;
+    tracing::info!(session.id = %issued.session_id, "customer logged in");
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "token": issued.token,
+        "handle": customer.handle,
+        "expiresIn": state.auth.session_ttl.as_secs(),
+    })))
+}

@@ -1,0 +1,15 @@
+//! `GET /health/ready`: the service is ready when its database answers.
+
+use actix_web::{web, HttpResponse};
+
+use crate::state::AppState;
+
+pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    match state.store.ping().await {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "UP" })),
+        Err(error) => {
+            tracing::warn!(%error, "readiness check failed");
+            HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "DOWN" }))
+        }
+    }
+}

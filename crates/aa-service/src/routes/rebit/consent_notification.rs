@@ -1,0 +1,62 @@
+//! `POST /Consent/Notification` from an FIP or FIU about a consent it is party to. Accepted and
+//! acknowledged; consent lifecycle changes on a party's word (pause, revoke) come with the
+//! lifecycle work, so for now the notification is checked and logged, and a repeat is answered
+//! OK like the first.
+
+use aa_core::http::{RebitError, Verified};
+use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse};
+use aa_core::registry::Role;
+use aa_core::timefmt;
+use actix_web::{web, HttpResponse};
+
+use super::{envelope, internal};
+use crate::state::AppState;
+
+#[tracing::instrument(name = "POST /Consent/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id))]
+pub async fn receive(
+    state: web::Data<AppState>,
+    request: Verified<ConsentStatusNotification>,
+) -> Result<HttpResponse, RebitError> {
+    let body = request.body;
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
+    let caller = request.caller;
+    caller.require_role(&[Role::Fip, Role::Fiu]).map_err(echo)?;
+    let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    if body.notifier.id != caller.entity_id {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidNotifier,
+            "Notifier.id must be the caller",
+        )));
+    }
+    let update = &body.consent_status_notification;
+    let consent_id = update
+        .consent_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| {
+            echo(RebitError::new(
+                ErrorCode::InvalidRequest,
+                "consentId is missing",
+            ))
+        })?;
+    let party = state
+        .store
+        .artefact(consent_id)
+        .await
+        .map_err(|e| echo(internal(e)))?
+        .is_some_and(|a| a.fip_id == caller.entity_id || a.fiu_id == caller.entity_id);
+    if !party {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidRequest,
+            "unknown consentId",
+        )));
+    }
+    tracing::info!(consent.id = %consent_id, status = %update.consent_status, "consent status notified");
+    Ok(HttpResponse::Ok().json(NotificationResponse {
+        ver: version.as_str().to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid.clone(),
+        response: "OK".to_owned(),
+    }))
+}

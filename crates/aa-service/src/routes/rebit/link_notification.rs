@@ -1,0 +1,84 @@
+//! `POST /Account/link/Notification` (FIP): an FIP reports that an account of one of our
+//! customers is linked (direct authentication) or delinked. Applying it twice changes nothing.
+
+use aa_core::http::{RebitError, Verified};
+use aa_core::rebit::{AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse};
+use aa_core::registry::Role;
+use aa_core::timefmt;
+use actix_web::{web, HttpResponse};
+
+use super::{envelope, internal};
+use crate::domain::handle::CustomerHandle;
+use crate::domain::status::AccountState;
+use crate::persistence::millis;
+use crate::persistence::records::LinkNotificationOutcome;
+use crate::state::AppState;
+
+#[tracing::instrument(name = "POST /Account/link/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id))]
+pub async fn receive(
+    state: web::Data<AppState>,
+    request: Verified<AccountLinkStatusNotification>,
+) -> Result<HttpResponse, RebitError> {
+    let body = request.body;
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
+    let fip = request.caller.entity_id;
+    request
+        .caller
+        .role
+        .eq(&Role::Fip)
+        .then_some(())
+        .ok_or_else(|| {
+            echo(RebitError::new(
+                ErrorCode::Unauthorized,
+                "only an FIP sends link notifications",
+            ))
+        })?;
+    let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    if body.notifier.id != fip {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidNotifier,
+            "Notifier.id must be the caller",
+        )));
+    }
+    let link = &body.account_link_status_notification;
+    let bad = |m: &str| echo(RebitError::new(ErrorCode::InvalidRequest, m));
+    let handle = CustomerHandle::parse(&link.customer_address, state.aa_id())
+        .map_err(|e| bad(&e.to_string()))?;
+    let customer = state
+        .store
+        .customer_by_handle(&handle.to_string())
+        .await
+        .map_err(|e| echo(internal(e)))?
+        .ok_or_else(|| bad("customerAddress is not a customer of this AA"))?;
+    if link.link_ref_number.trim().is_empty() {
+        return Err(bad("linkRefNumber is missing"));
+    }
+    let target = match link.link_status {
+        LinkStatus::Linked => AccountState::Linked,
+        LinkStatus::Delinked => AccountState::Delinked,
+    };
+    let outcome = state
+        .store
+        .apply_link_notification(
+            &customer.id,
+            &fip,
+            link.acc_ref_number
+                .as_deref()
+                .filter(|a| !a.trim().is_empty()),
+            link.link_ref_number.trim(),
+            target,
+            millis(time::OffsetDateTime::now_utc()),
+        )
+        .await
+        .map_err(|e| echo(internal(e)))?;
+    if outcome == LinkNotificationOutcome::UnknownAccount {
+        return Err(bad("no such account of this customer at this FIP"));
+    }
+    tracing::info!(status = %link.link_status, "account link status notified");
+    Ok(HttpResponse::Ok().json(NotificationResponse {
+        ver: version.as_str().to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid.clone(),
+        response: "OK".to_owned(),
+    }))
+}

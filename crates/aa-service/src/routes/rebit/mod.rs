@@ -1,0 +1,31 @@
+//! The ReBIT API the AA serves to FIUs (`client_api_key`) and FIPs (`fip_api_key`). Bodies
+//! arrive through `aa_core::http::Verified` (API key, signature, binding, then parse); the
+//! envelope is checked with `aa_core::validate::envelope`; answers echo `ver` and `txnid`, and
+//! the scope signs every answer.
+
+pub mod consent_fetch;
+pub mod consent_handle;
+pub mod consent_notification;
+pub mod consent_request;
+pub mod link_notification;
+
+use aa_core::http::RebitError;
+use aa_core::validate::{self, ApiVersion};
+
+use crate::persistence::StoreError;
+
+/// Checks a request's envelope; errors echo what the request sent.
+pub fn envelope(ver: &str, timestamp: &str, txnid: &str) -> Result<ApiVersion, RebitError> {
+    validate::envelope(
+        Some(ver),
+        Some(timestamp),
+        Some(txnid),
+        time::OffsetDateTime::now_utc(),
+    )
+    .map_err(|e| RebitError::from(e).echo(Some(ver), Some(txnid)))
+}
+
+/// A database failure as a ReBIT answer: logged, then a bare 500.
+pub fn internal(e: StoreError) -> RebitError {
+    RebitError::internal(&e)
+}

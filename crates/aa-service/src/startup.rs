@@ -1,0 +1,176 @@
+//! Start-up: loads the identity, connects the database (running migrations), builds the
+//! shared state once and mounts every route in one visible place. The outbox worker runs
+//! beside the server for as long as it does.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aa_core::http::respond::ResponseSigner;
+use aa_core::http::{ops, sign_responses};
+use aa_core::identity::{Identity, IdentityError};
+use aa_core::outbox::{self, OutboxWaker, RetryPolicy};
+use aa_core::registry::Role;
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::web::{self, get, post};
+use actix_web::{App, HttpServer};
+
+use crate::configuration::Settings;
+use crate::persistence::{Store, StoreError};
+use crate::routes::{customer, health, rebit, sandbox};
+use crate::state::{AppState, AuthPolicy};
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The running service: the HTTP server and the outbox worker.
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Store,
+    identity: Identity,
+    waker: OutboxWaker,
+    policy: RetryPolicy,
+    poll: Duration,
+}
+
+impl Application {
+    /// Binds `server.host:server.port` and builds the service.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// Builds the service on a listener the caller bound (tests bind port 0).
+    pub async fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> Result<Self, StartupError> {
+        let identity = Identity::load(&settings.identity, Role::Aa)?;
+        std::fs::create_dir_all(&settings.data_dir)?;
+        let store = Store::connect(&settings.database_url()).await?;
+        let waker = OutboxWaker::default();
+        let state = AppState {
+            store: store.clone(),
+            identity: identity.clone(),
+            auth: AuthPolicy {
+                pepper: settings.auth.pepper.clone(),
+                session_ttl: Duration::from_secs(
+                    u64::try_from(settings.auth.session_ttl_minutes.max(1)).unwrap_or(60) * 60,
+                ),
+                otp_ttl: Duration::from_secs(u64::try_from(settings.otp.ttl_seconds).unwrap_or(0)),
+                otp_max_attempts: settings.otp.max_attempts.max(1),
+                otp_sandbox: settings.otp.sandbox_endpoint,
+            },
+            waker: waker.clone(),
+        };
+        let port = listener.local_addr()?.port();
+        let server = HttpServer::new(move || {
+            let state = state.clone();
+            App::new()
+                .app_data(web::Data::new(state.identity.inbound.clone()))
+                .app_data(web::Data::new(ResponseSigner(
+                    state.identity.signer.clone(),
+                )))
+                .app_data(customer::error::json_config())
+                .app_data(customer::error::query_config())
+                .configure(|cfg| mount(cfg, state.auth.otp_sandbox))
+                .app_data(web::Data::new(state))
+        })
+        .listen(listener)?
+        .run();
+        let outbox = &settings.outbox;
+        Ok(Self {
+            port,
+            server,
+            store,
+            identity,
+            waker,
+            policy: RetryPolicy {
+                first_delay: Duration::from_millis(outbox.first_retry_millis.max(1)),
+                max_delay: Duration::from_millis(outbox.max_retry_millis.max(1)),
+                max_attempts: outbox.max_attempts.max(1),
+            },
+            poll: Duration::from_millis(outbox.poll_millis.max(10)),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the server stops; the outbox worker stops with it.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let worker = tokio::spawn(outbox::run(
+            Arc::new(self.store),
+            self.identity.client.clone(),
+            self.policy,
+            self.waker.clone(),
+            self.poll,
+        ));
+        // Deliver whatever an earlier run left in the outbox.
+        self.waker.wake();
+        let result = self.server.await;
+        worker.abort();
+        result
+    }
+}
+
+/// Every route of the service.
+fn mount(cfg: &mut web::ServiceConfig, sandbox_otp: bool) {
+    cfg.route("/health/live", get().to(ops::live))
+        .route("/health/ready", get().to(health::ready))
+        .service(
+            web::scope("/customer")
+                .route("/otp", post().to(customer::otp::request))
+                .route("/session", post().to(customer::session::login))
+                .route("/fips", get().to(customer::fips::list))
+                .route("/discover", post().to(customer::discover::discover))
+                .route("/link", post().to(customer::link::start))
+                .route("/link/verify", post().to(customer::link_verify::verify))
+                .route("/accounts", get().to(customer::accounts::list))
+                .route("/consents", get().to(customer::consents::list))
+                .route(
+                    "/consents/{handle}/approve",
+                    post().to(customer::approve::approve),
+                )
+                .route(
+                    "/consents/{handle}/reject",
+                    post().to(customer::reject::reject),
+                ),
+        );
+    if sandbox_otp {
+        cfg.route("/sandbox/otp/{otp_ref}", get().to(sandbox::otp));
+    }
+    // The ReBIT scope: every answer, errors included, carries x-jws-signature.
+    cfg.service(
+        web::scope("")
+            .wrap(from_fn(sign_responses))
+            .route("/Heartbeat", get().to(ops::heartbeat))
+            .route("/Consent", post().to(rebit::consent_request::create))
+            .route("/Consent/handle", post().to(rebit::consent_handle::post))
+            .route(
+                "/Consent/handle/{handle}",
+                get().to(rebit::consent_handle::get),
+            )
+            .route("/Consent/fetch", post().to(rebit::consent_fetch::post))
+            .route(
+                "/Consent/Notification",
+                post().to(rebit::consent_notification::receive),
+            )
+            .route(
+                "/Account/link/Notification",
+                post().to(rebit::link_notification::receive),
+            )
+            .route("/Consent/{id}", get().to(rebit::consent_fetch::get)),
+    );
+}

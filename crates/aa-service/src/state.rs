@@ -1,0 +1,36 @@
+//! What every handler shares, built once at start-up.
+
+use std::time::Duration;
+
+use aa_core::identity::Identity;
+use aa_core::outbox::OutboxWaker;
+use aa_core::settings::Secret;
+
+use crate::persistence::Store;
+
+/// Customer-authentication policy.
+#[derive(Debug, Clone)]
+pub struct AuthPolicy {
+    pub pepper: Secret,
+    pub session_ttl: Duration,
+    pub otp_ttl: Duration,
+    pub otp_max_attempts: u32,
+    pub otp_sandbox: bool,
+}
+
+/// Registered as `web::Data<AppState>`.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub identity: Identity,
+    pub auth: AuthPolicy,
+    /// Wakes the outbox worker after a commit that queued messages.
+    pub waker: OutboxWaker,
+}
+
+impl AppState {
+    /// Our entity id (the `<aa-id>` of customer handles).
+    pub fn aa_id(&self) -> &str {
+        &self.identity.entity_id
+    }
+}

@@ -1,0 +1,279 @@
+//! In-test FIP and FIU servers. They are real HTTP servers on loopback that take the AA's
+//! calls through `aa_core::http::Verified` (API key, signature, binding), sign their answers
+//! with `sign_responses`, and record what they received for the tests to assert on.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use aa_core::http::respond::ResponseSigner;
+use aa_core::http::{sign_responses, InboundAuth, RebitError, Verified};
+use aa_core::jws::{compact, SigningKey};
+use aa_core::rebit::{
+    AccDiscoveryRequest, AccDiscoveryResponse, AccLinkRequest, AccLinkResponse, AccType,
+    AuthenticatorType, ConsentArtefact, ConsentStatusNotification, ErrorCode, FiType, FipAccount,
+    LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus, LinkedAccount,
+    NotificationResponse, SignedConsentDetail,
+};
+use aa_core::registry::{Registry, Role};
+use aa_core::timefmt;
+use aa_testkit::Ecosystem;
+use actix_web::middleware::from_fn;
+use actix_web::web::{self, post};
+use actix_web::{App, HttpResponse, HttpServer};
+
+/// The OTP every fake FIP expects for linking.
+pub const LINK_OTP: &str = "123456";
+
+fn inbound(eco: &Ecosystem) -> (Arc<Registry>, InboundAuth) {
+    let registry = Arc::new(Registry::load(&eco.registry_file).unwrap());
+    let verifier = registry.api_key_verifier().unwrap();
+    (registry.clone(), InboundAuth::new(registry, verifier))
+}
+
+fn from_aa(caller: &aa_core::http::Caller) -> Result<(), RebitError> {
+    if caller.role == Role::Aa && caller.entity_id == "AA-1" {
+        Ok(())
+    } else {
+        Err(RebitError::new(ErrorCode::Unauthorized, "AA-1 only"))
+    }
+}
+
+fn ok(ver: &str, txnid: &str) -> HttpResponse {
+    HttpResponse::Ok().json(NotificationResponse {
+        ver: ver.to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: txnid.to_owned(),
+        response: "OK".to_owned(),
+    })
+}
+
+/// refNumber -> (customer address, accRefNumbers).
+type PendingLinks = HashMap<String, (String, Vec<String>)>;
+
+/// What a fake FIP received.
+#[derive(Debug, Default)]
+pub struct FipLog {
+    pub discoveries: Vec<AccDiscoveryRequest>,
+    pub link_requests: Vec<AccLinkRequest>,
+    /// Artefacts received on `POST /Consent`, with their verified payloads.
+    pub consents: Vec<(ConsentArtefact, SignedConsentDetail)>,
+}
+
+/// A fake FIP: one DEPOSIT/SAVINGS account `<id>-ACC-1` for any customer.
+#[derive(Clone)]
+pub struct FakeFip {
+    pub id: String,
+    pub log: Arc<Mutex<FipLog>>,
+    /// When set, discovery answers 404 `NoAccountsFound`.
+    pub refuse_discovery: Arc<AtomicBool>,
+    links: Arc<Mutex<PendingLinks>>,
+    registry: Arc<Registry>,
+}
+
+impl FakeFip {
+    pub fn start(eco: &Ecosystem, id: &str, listener: TcpListener) -> Self {
+        let (registry, auth) = inbound(eco);
+        let fake = Self {
+            id: id.to_owned(),
+            log: Arc::default(),
+            refuse_discovery: Arc::default(),
+            links: Arc::default(),
+            registry,
+        };
+        let signer = Arc::new(eco.signer(id));
+        let state = fake.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(auth.clone()))
+                .app_data(web::Data::new(ResponseSigner(signer.clone())))
+                .app_data(web::Data::new(state.clone()))
+                .service(
+                    web::scope("")
+                        .wrap(from_fn(sign_responses))
+                        .route("/Accounts/discover", post().to(discover))
+                        .route("/Accounts/link", post().to(link))
+                        .route("/Accounts/link/verify", post().to(verify))
+                        .route("/Consent", post().to(consent)),
+                )
+        })
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+        tokio::spawn(server);
+        fake
+    }
+
+    pub fn account_ref(&self) -> String {
+        format!("{}-ACC-1", self.id)
+    }
+
+    pub fn consents(&self) -> Vec<(ConsentArtefact, SignedConsentDetail)> {
+        self.log.lock().unwrap().consents.clone()
+    }
+}
+
+async fn discover(
+    fip: web::Data<FakeFip>,
+    request: Verified<AccDiscoveryRequest>,
+) -> Result<HttpResponse, RebitError> {
+    from_aa(&request.caller)?;
+    let body = request.body;
+    fip.log.lock().unwrap().discoveries.push(body.clone());
+    if fip.refuse_discovery.load(Ordering::SeqCst) {
+        return Err(
+            RebitError::new(ErrorCode::NoAccountsFound, "no accounts for this customer")
+                .echo(Some(&body.ver), Some(&body.txnid)),
+        );
+    }
+    Ok(HttpResponse::Ok().json(AccDiscoveryResponse {
+        ver: body.ver,
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid,
+        discovered_accounts: vec![FipAccount {
+            fi_type: FiType::Deposit,
+            acc_type: AccType::Savings,
+            acc_ref_number: fip.account_ref(),
+            masked_acc_number: format!("XXXXXXXX{}", fip.id.len()),
+        }],
+    }))
+}
+
+async fn link(
+    fip: web::Data<FakeFip>,
+    request: Verified<AccLinkRequest>,
+) -> Result<HttpResponse, RebitError> {
+    from_aa(&request.caller)?;
+    let body = request.body;
+    let ref_number = uuid::Uuid::new_v4().to_string();
+    let accounts = body
+        .customer
+        .accounts
+        .iter()
+        .map(|a| a.acc_ref_number.clone())
+        .collect();
+    fip.links
+        .lock()
+        .unwrap()
+        .insert(ref_number.clone(), (body.customer.id.clone(), accounts));
+    fip.log.lock().unwrap().link_requests.push(body.clone());
+    Ok(HttpResponse::Ok().json(AccLinkResponse {
+        ver: body.ver,
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid,
+        authenticator_type: AuthenticatorType::Token,
+        ref_number,
+    }))
+}
+
+async fn verify(
+    fip: web::Data<FakeFip>,
+    request: Verified<LinkDelinkTokenRequest>,
+) -> Result<HttpResponse, RebitError> {
+    from_aa(&request.caller)?;
+    let body = request.body;
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
+    let Some((customer, accounts)) = fip.links.lock().unwrap().get(&body.ref_number).cloned()
+    else {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidRequest,
+            "unknown refNumber",
+        )));
+    };
+    if body.token != LINK_OTP {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidLinkToken,
+            "the OTP is wrong",
+        )));
+    }
+    Ok(HttpResponse::Ok().json(LinkDelinkTokenResponse {
+        ver: body.ver.clone(),
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid.clone(),
+        acc_link_details: accounts
+            .into_iter()
+            .map(|acc| LinkedAccount {
+                customer_address: customer.clone(),
+                link_ref_number: format!("{}-LINK-{acc}", fip.id),
+                acc_ref_number: acc,
+                status: LinkStatus::Linked,
+            })
+            .collect(),
+    }))
+}
+
+async fn consent(
+    fip: web::Data<FakeFip>,
+    request: Verified<ConsentArtefact>,
+) -> Result<HttpResponse, RebitError> {
+    from_aa(&request.caller)?;
+    let artefact = request.body;
+    let registry = fip.registry.clone();
+    let verified = compact::verify(&artefact.signed_consent, |kid| {
+        registry
+            .by_kid(kid)
+            .filter(|(owner, _)| owner.id == "AA-1")
+            .map(|(_, key)| key)
+    })
+    .map_err(|e| RebitError::new(ErrorCode::InvalidRequest, e.to_string()))?;
+    let detail: SignedConsentDetail = serde_json::from_slice(&verified.payload)
+        .map_err(|e| RebitError::new(ErrorCode::InvalidRequest, e.to_string()))?;
+    let (ver, txnid) = (artefact.ver.clone(), artefact.txnid.clone());
+    fip.log.lock().unwrap().consents.push((artefact, detail));
+    Ok(ok(&ver, &txnid))
+}
+
+/// A fake FIU that records the consent notifications it receives.
+#[derive(Clone)]
+pub struct FakeFiu {
+    pub notifications: Arc<Mutex<Vec<ConsentStatusNotification>>>,
+    auth: InboundAuth,
+    signer: Arc<SigningKey>,
+}
+
+impl FakeFiu {
+    pub fn new(eco: &Ecosystem, id: &str) -> Self {
+        Self {
+            notifications: Arc::default(),
+            auth: inbound(eco).1,
+            signer: Arc::new(eco.signer(id)),
+        }
+    }
+
+    pub fn serve(&self, listener: TcpListener) {
+        let state = self.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(state.auth.clone()))
+                .app_data(web::Data::new(ResponseSigner(state.signer.clone())))
+                .app_data(web::Data::new(state.clone()))
+                .service(
+                    web::scope("")
+                        .wrap(from_fn(sign_responses))
+                        .route("/Consent/Notification", post().to(notification)),
+                )
+        })
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+        tokio::spawn(server);
+    }
+
+    pub fn received(&self) -> Vec<ConsentStatusNotification> {
+        self.notifications.lock().unwrap().clone()
+    }
+}
+
+async fn notification(
+    fiu: web::Data<FakeFiu>,
+    request: Verified<ConsentStatusNotification>,
+) -> Result<HttpResponse, RebitError> {
+    from_aa(&request.caller)?;
+    let body = request.body;
+    let (ver, txnid) = (body.ver.clone(), body.txnid.clone());
+    fiu.notifications.lock().unwrap().push(body);
+    Ok(ok(&ver, &txnid))
+}

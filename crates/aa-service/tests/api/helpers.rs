@@ -1,0 +1,380 @@
+//! Spawning the AA with its counterparties, and small clients for the customer API and the
+//! ReBIT API.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aa_core::identity::IdentitySettings;
+use aa_core::jws::{detached, SigningKey};
+use aa_core::registry::{Registry, Role};
+use aa_core::settings::Secret;
+use aa_service::configuration::{
+    AuthSettings, DatabaseSettings, OtpSettings, OutboxSettings, ServerSettings, Settings,
+};
+use aa_service::startup::Application;
+use aa_testkit::{free_listener, Answer, Ecosystem, Party};
+use serde_json::{json, Value};
+
+use crate::fakes::{FakeFip, FakeFiu};
+
+pub const HANDLE: &str = "9999999999@AA-1";
+
+/// Options of one test world.
+#[derive(Clone)]
+pub struct Options {
+    pub database_url: Option<String>,
+    pub otp_ttl_seconds: i64,
+    /// FIU-1 drops every connection until `World::start_fiu_1`.
+    pub fiu_1_down: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            database_url: None,
+            otp_ttl_seconds: 300,
+            fiu_1_down: false,
+        }
+    }
+}
+
+/// The AA, two fake FIPs and two fake FIUs on loopback.
+pub struct World {
+    pub eco: Ecosystem,
+    pub aa_url: String,
+    pub fip_1: FakeFip,
+    pub fip_2: FakeFip,
+    pub fiu_1: FakeFiu,
+    pub fiu_2: FakeFiu,
+    pub registry: Registry,
+    fiu_1_port: u16,
+    /// While FIU-1 is down: the task dropping its connections, and how many it dropped.
+    fiu_1_down: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    pub fiu_1_dropped: Arc<AtomicUsize>,
+    _data_dir: tempfile::TempDir,
+    http: reqwest::Client,
+}
+
+fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) -> Settings {
+    Settings {
+        server: ServerSettings {
+            host: "127.0.0.1".into(),
+            port: 0,
+        },
+        data_dir,
+        database: DatabaseSettings {
+            url: options.database_url.clone().map(Secret::new),
+        },
+        identity,
+        auth: AuthSettings {
+            pepper: Secret::new("test-pepper"),
+            session_ttl_minutes: 60,
+        },
+        otp: OtpSettings {
+            sandbox_endpoint: true,
+            ttl_seconds: options.otp_ttl_seconds,
+            max_attempts: 3,
+        },
+        outbox: OutboxSettings {
+            poll_millis: 100,
+            first_retry_millis: 50,
+            max_retry_millis: 400,
+            max_attempts: 100,
+        },
+    }
+}
+
+impl World {
+    pub async fn start() -> Self {
+        Self::with(Options::default()).await
+    }
+
+    pub async fn with(options: Options) -> Self {
+        let (aa, aa_url) = free_listener();
+        let (fip_1, fip_1_url) = free_listener();
+        let (fip_2, fip_2_url) = free_listener();
+        let (fiu_1, fiu_1_url) = free_listener();
+        let (fiu_2, fiu_2_url) = free_listener();
+        let fiu_1_port = fiu_1.local_addr().unwrap().port();
+        let eco = Ecosystem::new(vec![
+            Party::new("AA-1", Role::Aa, aa_testkit::keys::AA_1, &aa_url),
+            Party::new("FIP-1", Role::Fip, aa_testkit::keys::FIP_1, &fip_1_url),
+            Party::new("FIP-2", Role::Fip, aa_testkit::keys::FIP_2, &fip_2_url),
+            Party::new("FIU-1", Role::Fiu, aa_testkit::keys::FIU_1, &fiu_1_url),
+            Party::new("FIU-2", Role::Fiu, aa_testkit::keys::FIU_2, &fiu_2_url),
+        ]);
+        let registry = Registry::load(&eco.registry_file).unwrap();
+        let fip_1 = FakeFip::start(&eco, "FIP-1", fip_1);
+        let fip_2 = FakeFip::start(&eco, "FIP-2", fip_2);
+        let fiu_1_dropped = Arc::new(AtomicUsize::new(0));
+        let fiu_1_fake = FakeFiu::new(&eco, "FIU-1");
+        let fiu_1_down = if options.fiu_1_down {
+            Some(drop_connections(fiu_1, fiu_1_dropped.clone()))
+        } else {
+            fiu_1_fake.serve(fiu_1);
+            None
+        };
+        let fiu_1 = fiu_1_fake;
+        let fiu_2_fake = FakeFiu::new(&eco, "FIU-2");
+        fiu_2_fake.serve(fiu_2);
+        let fiu_2 = fiu_2_fake;
+        let data_dir = tempfile::tempdir().unwrap();
+        let settings = settings(eco.identity("AA-1"), data_dir.path().to_owned(), &options);
+        let app = Application::build_with_listener(settings, aa)
+            .await
+            .unwrap();
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            eco,
+            aa_url,
+            fip_1,
+            fip_2,
+            fiu_1,
+            fiu_2,
+            registry,
+            fiu_1_port,
+            fiu_1_down: Mutex::new(fiu_1_down),
+            fiu_1_dropped,
+            _data_dir: data_dir,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Brings FIU-1 up on its registered port (for worlds started with `fiu_1_down`).
+    pub async fn start_fiu_1(&self) {
+        let down = self.fiu_1_down.lock().unwrap().take();
+        if let Some(task) = down {
+            task.abort();
+            let _ = task.await;
+        }
+        let listener = TcpListener::bind(("127.0.0.1", self.fiu_1_port)).unwrap();
+        self.fiu_1.serve(listener);
+    }
+
+    // --- customer API ---
+
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self.http.request(method, format!("{}{path}", self.aa_url));
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+        self.call("POST", path, token, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        self.call("GET", path, token, None).await
+    }
+
+    /// Asks for an OTP and reads it from the sandbox endpoint: (otpRef, otp).
+    pub async fn otp(&self, handle: &str) -> (String, String) {
+        let (status, asked) = self
+            .post("/customer/otp", None, json!({ "handle": handle }))
+            .await;
+        assert_eq!(status, 200, "{asked}");
+        let otp_ref = asked["otpRef"].as_str().unwrap().to_owned();
+        let (status, read) = self.get(&format!("/sandbox/otp/{otp_ref}"), None).await;
+        assert_eq!(status, 200, "{read}");
+        assert_eq!(read["ref"], otp_ref.as_str());
+        (otp_ref, read["otp"].as_str().unwrap().to_owned())
+    }
+
+    /// Logs `handle` in and returns the session token.
+    pub async fn login(&self, handle: &str) -> String {
+        let (otp_ref, otp) = self.otp(handle).await;
+        let (status, session) = self
+            .post(
+                "/customer/session",
+                None,
+                json!({ "handle": handle, "otpRef": otp_ref, "otp": otp }),
+            )
+            .await;
+        assert_eq!(status, 200, "{session}");
+        assert_eq!(session["handle"], handle);
+        session["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Discovers and links the customer's account at each FIP; returns the linkRefNumbers.
+    pub async fn link_all(&self, token: &str, fips: &[&str]) -> Vec<String> {
+        let (status, found) = self
+            .post("/customer/discover", Some(token), json!({ "fipIds": fips }))
+            .await;
+        assert_eq!(status, 200, "{found}");
+        let mut links = Vec::new();
+        for (i, fip) in fips.iter().enumerate() {
+            let entry = &found["fips"][i];
+            assert_eq!(entry["fipId"], *fip, "{found}");
+            let acc = entry["accounts"][0]["accRefNumber"].as_str().unwrap();
+            let (status, started) = self
+                .post(
+                    "/customer/link",
+                    Some(token),
+                    json!({ "fipId": fip, "accounts": [acc] }),
+                )
+                .await;
+            assert_eq!(status, 200, "{started}");
+            let (status, verified) = self
+                .post(
+                    "/customer/link/verify",
+                    Some(token),
+                    json!({ "fipId": fip, "refNumber": started["refNumber"], "otp": crate::fakes::LINK_OTP }),
+                )
+                .await;
+            assert_eq!(status, 200, "{verified}");
+            links.push(
+                verified["accounts"][0]["linkRefNumber"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        links
+    }
+
+    // --- ReBIT API ---
+
+    /// POSTs `body` to the AA as `fiu`, with its API key and signature.
+    pub async fn rebit_post(&self, as_entity: &str, path: &str, body: &Value) -> Answer {
+        let party = self.eco.party(as_entity);
+        let key = self.eco.api_key(as_entity);
+        let answer = aa_testkit::post_signed(
+            &format!("{}{path}", self.aa_url),
+            Some((party.role.api_key_header(), &key)),
+            Some(&self.eco.signer(as_entity)),
+            body.to_string().as_bytes(),
+        )
+        .await;
+        self.assert_signed_by_aa(&answer);
+        answer
+    }
+
+    /// GETs a 1.1.x path as `as_entity`, signing the path.
+    pub async fn rebit_get(&self, as_entity: &str, path: &str) -> Answer {
+        let party = self.eco.party(as_entity);
+        let signer: SigningKey = self.eco.signer(as_entity);
+        let response = self
+            .http
+            .get(format!("{}{path}", self.aa_url))
+            .header(party.role.api_key_header(), self.eco.api_key(as_entity))
+            .header("x-jws-signature", detached::sign(&signer, path.as_bytes()))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let signature = response
+            .headers()
+            .get("x-jws-signature")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let raw = response.bytes().await.unwrap().to_vec();
+        let answer = Answer {
+            status,
+            body: serde_json::from_slice(&raw).unwrap_or(Value::Null),
+            signature,
+            raw,
+        };
+        self.assert_signed_by_aa(&answer);
+        answer
+    }
+
+    pub fn assert_signed_by_aa(&self, answer: &Answer) {
+        let signature = answer
+            .signature
+            .as_deref()
+            .unwrap_or_else(|| panic!("unsigned answer: {}", answer.body));
+        let (owner, key) = {
+            let kid = detached::parse(signature).unwrap().header.kid;
+            self.registry.by_kid(&kid).unwrap()
+        };
+        assert_eq!(owner.id, "AA-1");
+        detached::verify(signature, &answer.raw, |_| Some(key)).unwrap();
+    }
+
+    /// `POST /Consent` as `fiu` for `customer`; returns the answer.
+    pub async fn request_consent(&self, fiu: &str, customer: &str, txnid: &str) -> Answer {
+        self.rebit_post(fiu, "/Consent", &consent_request(fiu, customer, txnid))
+            .await
+    }
+}
+
+/// Accepts connections on `listener` and drops them at once, counting them: a counterparty
+/// that is there but down.
+fn drop_connections(listener: TcpListener, count: Arc<AtomicUsize>) -> tokio::task::JoinHandle<()> {
+    listener.set_nonblocking(true).unwrap();
+    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    })
+}
+
+pub fn now() -> String {
+    aa_core::timefmt::now_millis()
+}
+
+pub fn txnid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A valid 2.0.0 consent request body.
+pub fn consent_request(fiu: &str, customer: &str, txnid: &str) -> Value {
+    json!({
+        "ver": "2.0.0",
+        "timestamp": now(),
+        "txnid": txnid,
+        "ConsentDetail": {
+            "consentStart": now(),
+            "consentExpiry": "2099-01-01T00:00:00.000Z",
+            "consentMode": "STORE",
+            "fetchType": "PERIODIC",
+            "consentTypes": ["PROFILE", "SUMMARY", "TRANSACTIONS"],
+            "fiTypes": ["DEPOSIT"],
+            "DataConsumer": { "id": fiu, "type": "FIU" },
+            "Customer": { "id": customer },
+            "Purpose": { "code": "101", "text": "Wealth management service" },
+            "FIDataRange": { "from": "2023-01-01T00:00:00.000Z", "to": "2024-01-01T00:00:00.000Z" },
+            "DataLife": { "unit": "MONTH", "value": 1 },
+            "Frequency": { "unit": "MONTH", "value": 4 }
+        }
+    })
+}
+
+/// Polls `probe` every 20 ms for up to 10 s.
+pub async fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(found) = probe() {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -1,0 +1,164 @@
+//! Linking discovered accounts with the FIP's OTP, and the FIP's link notifications.
+
+use aa_core::rebit::ErrorCode;
+use serde_json::json;
+
+use crate::fakes::LINK_OTP;
+use crate::helpers::{now, txnid, World, HANDLE};
+
+#[tokio::test]
+async fn linking_with_the_fip_otp_lists_the_account() {
+    let world = World::start().await;
+    let token = world.login(HANDLE).await;
+    // An account that was never discovered cannot be linked.
+    let (status, body) = world
+        .post(
+            "/customer/link",
+            Some(&token),
+            json!({ "fipId": "FIP-1", "accounts": ["FIP-1-ACC-1"] }),
+        )
+        .await;
+    assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
+
+    let (status, _) = world
+        .post(
+            "/customer/discover",
+            Some(&token),
+            json!({ "fipIds": ["FIP-1"] }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, started) = world
+        .post(
+            "/customer/link",
+            Some(&token),
+            json!({ "fipId": "FIP-1", "accounts": ["FIP-1-ACC-1"] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{started}");
+    assert_eq!(started["fipId"], "FIP-1");
+    assert_eq!(started["authenticatorType"], "TOKEN");
+    let ref_number = started["refNumber"].as_str().unwrap();
+    {
+        let log = world.fip_1.log.lock().unwrap();
+        let link = &log.link_requests[0];
+        assert_eq!(link.customer.id, HANDLE);
+        assert_eq!(link.customer.accounts[0].acc_ref_number, "FIP-1-ACC-1");
+        assert_eq!(link.customer.accounts[0].masked_acc_number, "XXXXXXXX5");
+    }
+
+    let (status, body) = world
+        .post(
+            "/customer/link/verify",
+            Some(&token),
+            json!({ "fipId": "FIP-1", "refNumber": ref_number, "otp": "000000" }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "InvalidLinkToken");
+    let (status, _) = world.get("/customer/accounts", Some(&token)).await;
+    assert_eq!(status, 200);
+
+    let (status, body) = world
+        .post(
+            "/customer/link/verify",
+            Some(&token),
+            json!({ "fipId": "FIP-1", "refNumber": ref_number, "otp": LINK_OTP }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let linked = json!([{
+        "fipId": "FIP-1",
+        "linkRefNumber": "FIP-1-LINK-FIP-1-ACC-1",
+        "maskedAccNumber": "XXXXXXXX5",
+        "fiType": "DEPOSIT",
+        "accType": "SAVINGS"
+    }]);
+    assert_eq!(body["accounts"], linked);
+    let (status, accounts) = world.get("/customer/accounts", Some(&token)).await;
+    assert_eq!(status, 200);
+    assert_eq!(accounts, linked);
+    // The request is complete; verifying again is a conflict.
+    let (status, _) = world
+        .post(
+            "/customer/link/verify",
+            Some(&token),
+            json!({ "fipId": "FIP-1", "refNumber": ref_number, "otp": LINK_OTP }),
+        )
+        .await;
+    assert_eq!(status, 409);
+}
+
+fn link_notification(fip: &str, status: &str) -> serde_json::Value {
+    json!({
+        "ver": "2.0.0",
+        "timestamp": now(),
+        "txnid": txnid(),
+        "Notifier": { "type": "FIP", "id": fip },
+        "AccountLinkStatusNotification": {
+            "accRefNumber": "FIP-1-ACC-1",
+            "customerAddress": HANDLE,
+            "linkRefNumber": "FIP-1-LINK-FIP-1-ACC-1",
+            "linkStatus": status
+        }
+    })
+}
+
+#[tokio::test]
+async fn link_notifications_from_the_fip_update_the_link_and_repeat_harmlessly() {
+    let world = World::start().await;
+    let token = world.login(HANDLE).await;
+    world.link_all(&token, &["FIP-1"]).await;
+
+    for _ in 0..2 {
+        let answer = world
+            .rebit_post(
+                "FIP-1",
+                "/Account/link/Notification",
+                &link_notification("FIP-1", "DELINKED"),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert_eq!(answer.body["response"], "OK");
+    }
+    let (_, accounts) = world.get("/customer/accounts", Some(&token)).await;
+    assert_eq!(accounts, json!([]));
+    let answer = world
+        .rebit_post(
+            "FIP-1",
+            "/Account/link/Notification",
+            &link_notification("FIP-1", "LINKED"),
+        )
+        .await;
+    assert_eq!(answer.status, 200);
+    let (_, accounts) = world.get("/customer/accounts", Some(&token)).await;
+    assert_eq!(accounts.as_array().unwrap().len(), 1);
+
+    // Another FIP cannot speak for FIP-1's accounts, nor name someone else as notifier.
+    let answer = world
+        .rebit_post(
+            "FIP-2",
+            "/Account/link/Notification",
+            &link_notification("FIP-2", "DELINKED"),
+        )
+        .await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.body["errorCode"], ErrorCode::InvalidRequest.as_str());
+    let answer = world
+        .rebit_post(
+            "FIP-2",
+            "/Account/link/Notification",
+            &link_notification("FIP-1", "DELINKED"),
+        )
+        .await;
+    assert_eq!(answer.body["errorCode"], "InvalidNotifier");
+    // An FIU may not send link notifications.
+    let answer = world
+        .rebit_post(
+            "FIU-1",
+            "/Account/link/Notification",
+            &link_notification("FIU-1", "DELINKED"),
+        )
+        .await;
+    assert_eq!(answer.status, 401);
+}

@@ -1,0 +1,14 @@
+//! Integration tests: the real AA server on port 0 with a fresh database each, talking over
+//! loopback to small in-test FIP and FIU servers that check the AA's signatures and API keys
+//! with aa-core and answer with signed ReBIT bodies.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod consent_flow;
+mod discovery;
+mod fakes;
+mod helpers;
+mod linking;
+mod login;
+mod outbox_retry;
+mod postgres;
+mod rebit_security;

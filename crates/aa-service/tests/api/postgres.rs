@@ -1,0 +1,15 @@
+//! The happy path on PostgreSQL (a fresh database from `aa_testkit`).
+
+use crate::consent_flow::approve_happy_path;
+use crate::helpers::{Options, World};
+
+#[tokio::test]
+async fn the_consent_flow_runs_on_postgresql() {
+    let url = aa_testkit::fresh_postgres_database().await;
+    let world = World::with(Options {
+        database_url: Some(url),
+        ..Options::default()
+    })
+    .await;
+    approve_happy_path(&world).await;
+}
