@@ -10,12 +10,16 @@ use std::time::Duration;
 use aa_core::fi_crypto::keys::random_bytes;
 use aa_core::fi_crypto::session::{derive_aes_key, xor_nonces};
 use aa_core::fi_crypto::{self, weierstrass, Curve, KeyPair, SessionKey};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
 };
 use curve25519_dalek::montgomery::MontgomeryPoint;
 use curve25519_dalek::{EdwardsPoint, Scalar};
+use ring::agreement::{agree_ephemeral, EphemeralPrivateKey, UnparsedPublicKey, X25519};
+use ring::rand::SystemRandom;
 
 const KIB: usize = 1024;
 const MIB: usize = 1024 * 1024;
@@ -164,28 +168,54 @@ fn breakdown(c: &mut Criterion) {
     group.bench_function("hkdf_sha256", |b| {
         b.iter(|| derive_aes_key(black_box(&shared), black_box(&xor)))
     });
-    group.bench_function("session_from_shared(hkdf+aes_key_schedule)", |b| {
+    group.bench_function("session_from_shared", |b| {
         b.iter(|| SessionKey::from_shared(black_box(&shared), &nonce_a, &nonce_b).unwrap())
     });
     let session = SessionKey::from_shared(&shared, &nonce_a, &nonce_b).unwrap();
     let small = plaintext(KIB);
-    group.bench_function("aes_gcm_seal_1KiB+base64", |b| {
+    group.bench_function("aes_gcm_seal_1KiB_base64", |b| {
         b.iter(|| session.encrypt_b64(black_box(&small)))
     });
 
-    // X25519 keygen = 32 random bytes + x25519-dalek base-point multiplication (precomputed
-    // Edwards tables); X25519 ECDH = Montgomery ladder (255 steps).
-    let x_secret = random_bytes::<32>().unwrap();
-    group.bench_function("x25519/public_from_secret(mul_base_clamped)", |b| {
-        b.iter(|| MontgomeryPoint::mul_base_clamped(black_box(x_secret)))
+    // What `encrypt`/`decrypt` at 1 MiB spend besides AES-GCM: base64 of the ciphertext.
+    let large = plaintext(MIB);
+    let sealed = session.encrypt(&large);
+    let sealed_b64 = STANDARD.encode(&sealed);
+    group.throughput(Throughput::Bytes(MIB as u64));
+    group.bench_function("aes_gcm_open_1MiB", |b| {
+        b.iter(|| session.decrypt(black_box(&sealed)).unwrap())
     });
-    let x_peer = MontgomeryPoint::mul_base_clamped(random_bytes::<32>().unwrap());
-    group.bench_function("x25519/ladder(mul_clamped)", |b| {
-        b.iter(|| black_box(x_peer).mul_clamped(black_box(x_secret)))
+    group.bench_function("base64_encode_1MiB", |b| {
+        b.iter(|| STANDARD.encode(black_box(&sealed)))
+    });
+    group.bench_function("base64_decode_1MiB", |b| {
+        b.iter(|| STANDARD.decode(black_box(&sealed_b64)).unwrap())
+    });
+    group.throughput(Throughput::Elements(1));
+
+    // X25519 keygen = 32 random bytes + x25519-dalek base-point multiplication (precomputed
+    // Edwards tables, then one inversion to u); X25519 ECDH = Montgomery ladder (255 steps) and
+    // one inversion. These are the x25519-dalek calls `PrivateKey::public_key`/`agree` make.
+    let x_secret = x25519_dalek::StaticSecret::from(random_bytes::<32>().unwrap());
+    group.bench_function("x25519/keygen_public_from_secret", |b| {
+        b.iter(|| x25519_dalek::PublicKey::from(black_box(&x_secret)))
+    });
+    let x_peer = x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(
+        random_bytes::<32>().unwrap(),
+    ));
+    group.bench_function("x25519/ecdh_diffie_hellman", |b| {
+        b.iter(|| black_box(&x_secret).diffie_hellman(black_box(&x_peer)))
+    });
+    // The same ladder called directly on curve25519-dalek from this crate (see PERFORMANCE.md:
+    // the generic ladder is monomorphised per calling crate and its speed varies with codegen).
+    let x_peer_point = MontgomeryPoint(x_peer.to_bytes());
+    let x_secret_bytes = x_secret.to_bytes();
+    group.bench_function("x25519/ecdh_ladder_mul_clamped_direct", |b| {
+        b.iter(|| black_box(x_peer_point).mul_clamped(black_box(x_secret_bytes)))
     });
 
     // Curve25519 (Weierstrass) keygen, step by step, as `PrivateKey::public_key` does it.
-    group.bench_function("curve25519/keygen/random64+wide_reduce", |b| {
+    group.bench_function("curve25519/keygen/random64_wide_reduce", |b| {
         b.iter(|| Scalar::from_bytes_mod_order_wide(&random_bytes::<64>().unwrap()))
     });
     let scalar = Scalar::from_bytes_mod_order_wide(&random_bytes::<64>().unwrap());
@@ -196,7 +226,7 @@ fn breakdown(c: &mut Criterion) {
     group.bench_function("curve25519/keygen/to_montgomery", |b| {
         b.iter(|| black_box(q).to_montgomery())
     });
-    group.bench_function("curve25519/keygen/add_G+to_montgomery", |b| {
+    group.bench_function("curve25519/keygen/add_G_to_montgomery", |b| {
         b.iter(|| {
             (black_box(q) + curve25519_dalek::constants::ED25519_BASEPOINT_POINT).to_montgomery()
         })
@@ -211,7 +241,7 @@ fn breakdown(c: &mut Criterion) {
     group.bench_function("curve25519/keygen/bigint_y_recovery", |b| {
         b.iter(|| weierstrass::y_for_multiple_of_base(black_box(&u), black_box(&u_next)))
     });
-    group.bench_function("curve25519/keygen/public_key(total)", |b| {
+    group.bench_function("curve25519/keygen/public_key_total", |b| {
         b.iter(|| black_box(&fip.private).public_key().unwrap())
     });
 
@@ -220,7 +250,7 @@ fn breakdown(c: &mut Criterion) {
     d.reverse();
     let peer_u = fiu.public.raw();
     let peer_u = MontgomeryPoint(weierstrass::u_from_x(&peer_u[1..33].try_into().unwrap()));
-    group.bench_function("curve25519/ecdh/ladder(mul_bits_be,256)", |b| {
+    group.bench_function("curve25519/ecdh/ladder_mul_bits_be_256", |b| {
         b.iter(|| {
             let bits = black_box(d)
                 .into_iter()
@@ -230,6 +260,29 @@ fn breakdown(c: &mut Criterion) {
     });
     group.bench_function("curve25519/ecdh/bigint_x_from_u", |b| {
         b.iter(|| weierstrass::x_from_u(black_box(&peer_u.to_bytes())))
+    });
+
+    // For comparison only (not used by aa-core's FI path): ring's X25519 (BoringSSL/fiat-crypto,
+    // with ADX/BMI2 assembly on x86_64), doing what a FIP does per account with an ephemeral key.
+    let rng = SystemRandom::new();
+    group.bench_function("ring_x25519/ephemeral_keygen+agree", |b| {
+        b.iter(|| {
+            let ours = EphemeralPrivateKey::generate(&X25519, &rng).unwrap();
+            let public = ours.compute_public_key().unwrap();
+            let shared = agree_ephemeral(
+                ours,
+                &UnparsedPublicKey::new(&X25519, black_box(x_peer.as_bytes())),
+                |k| <[u8; 32]>::try_from(k).unwrap(),
+            )
+            .unwrap();
+            (public, shared)
+        })
+    });
+    group.bench_function("ring_x25519/ephemeral_keygen", |b| {
+        b.iter(|| {
+            let ours = EphemeralPrivateKey::generate(&X25519, &rng).unwrap();
+            ours.compute_public_key().unwrap()
+        })
     });
     group.finish();
 }

@@ -9,9 +9,7 @@ use std::time::Duration;
 
 use aa_core::jws::{compact, detached, SigningKey, VerifyingKey};
 use criterion::measurement::WallTime;
-use criterion::{
-    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
-};
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
 use serde_json::Value;
 
 const KEY_PEM: &str = include_str!("../tests/fixtures/keys/fiu-1.pem");
@@ -71,7 +69,6 @@ fn detached_benches(c: &mut Criterion) {
     detached::verify(&jws, &body, |_| Some(&verifying)).unwrap();
 
     let mut group = configure(c, "jws_detached");
-    group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function(BenchmarkId::new("sign", "1KiB"), |b| {
         b.iter(|| detached::sign(black_box(&signing), black_box(&body)))
     });
@@ -114,7 +111,6 @@ fn compact_benches(c: &mut Criterion) {
     assert_eq!(verified.payload, detail);
 
     let mut group = configure(c, "jws_compact");
-    group.throughput(Throughput::Bytes(detail.len() as u64));
     let size = format!("consent_detail_{}B", detail.len());
     group.bench_function(BenchmarkId::new("sign", &size), |b| {
         b.iter(|| compact::sign(black_box(&signing), black_box(&detail)))
