@@ -1,0 +1,215 @@
+//! The FIU's settings, loaded with [`aa_core::settings::load`] from `base.yaml`, then
+//! `<environment>.yaml`, then `FIU__SECTION__KEY` environment variables (docs/SERVICES.md).
+//! Consent templates are read here as plain settings and checked by
+//! [`crate::domain::template::ConsentTemplate::parse`] at start-up.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use aa_core::identity::IdentitySettings;
+use aa_core::outbox::RetryPolicy;
+use aa_core::settings::Secret;
+use serde::Deserialize;
+
+use crate::domain::template::TemplateSettings;
+
+/// The environment-variable prefix of this service.
+pub const PREFIX: &str = "FIU";
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    /// Where the SQLite file (and anything else on disk) lives.
+    pub data_dir: PathBuf,
+    #[serde(default)]
+    pub database: DatabaseSettings,
+    pub identity: IdentitySettings,
+    /// Unset or empty fails at start-up, naming `FIU__APP_API__TOKEN`.
+    #[serde(default)]
+    pub app_api: AppApiSettings,
+    #[serde(default)]
+    pub jobs: JobSettings,
+    #[serde(default)]
+    pub consent_poll: ConsentPollSettings,
+    /// Consent templates by name.
+    #[serde(default)]
+    pub templates: BTreeMap<String, TemplateSettings>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    /// 0 picks any free port.
+    pub port: u16,
+    /// HTTP worker threads; unset: one per CPU core.
+    #[serde(default)]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DatabaseSettings {
+    /// `postgres://...`; unset: `sqlite://<data_dir>/fiu-service.db?mode=rwc`.
+    #[serde(default)]
+    pub url: Option<Secret>,
+    /// Pool size for PostgreSQL (SQLite always uses one connection: one writer at a time).
+    #[serde(default = "default_max_connections")]
+    pub max_connections: u32,
+}
+
+fn default_max_connections() -> u32 {
+    10
+}
+
+/// The lender's own API.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AppApiSettings {
+    /// The bearer token the lender's systems present (`Authorization: Bearer <token>`).
+    #[serde(default)]
+    pub token: Secret,
+}
+
+/// The background worker that fetches consent artefacts.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct JobSettings {
+    /// How often the worker looks for due jobs when nothing wakes it.
+    pub poll_interval_ms: u64,
+    /// How long a claimed job is reserved for the worker that claimed it.
+    pub lease_seconds: u64,
+    /// Delay before the first retry; doubles each attempt (with jitter).
+    pub first_retry_ms: u64,
+    pub max_retry_delay_seconds: u64,
+    /// Attempts before a job is given up.
+    pub max_attempts: u32,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            poll_interval_ms: 2000,
+            lease_seconds: 60,
+            first_retry_ms: 500,
+            max_retry_delay_seconds: 300,
+            max_attempts: 12,
+        }
+    }
+}
+
+impl JobSettings {
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            first_delay: Duration::from_millis(self.first_retry_ms),
+            max_delay: Duration::from_secs(self.max_retry_delay_seconds),
+            max_attempts: self.max_attempts.max(1),
+        }
+    }
+}
+
+/// The poll fallback of `GET /app/consents/{handle}`: a request still `PENDING` is refreshed
+/// with the AA's `POST /Consent/handle`, at most once per `min_interval_seconds`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct ConsentPollSettings {
+    pub enabled: bool,
+    pub min_interval_seconds: u64,
+}
+
+impl Default for ConsentPollSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            min_interval_seconds: 5,
+        }
+    }
+}
+
+impl Settings {
+    /// Loads the settings from `FIU_CONFIG_DIR`, else `./configuration` when it exists, else
+    /// this crate's own `configuration/`.
+    pub fn load() -> Result<Self, config::ConfigError> {
+        Self::load_from(&config_dir())
+    }
+
+    /// Loads the settings from `dir` (files, then environment).
+    pub fn load_from(dir: &Path) -> Result<Self, config::ConfigError> {
+        aa_core::settings::load(dir, PREFIX)
+    }
+
+    /// The database URL: the configured one, or the SQLite file under `data_dir`.
+    pub fn database_url(&self) -> Secret {
+        match &self.database.url {
+            Some(url) if !url.expose().trim().is_empty() => url.clone(),
+            _ => Secret::new(format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("fiu-service.db").display()
+            )),
+        }
+    }
+}
+
+/// The configuration directory (see [`Settings::load`]).
+pub fn config_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var(format!("{PREFIX}_CONFIG_DIR")) {
+        return PathBuf::from(dir);
+    }
+    let local = PathBuf::from("configuration");
+    if local.join("base.yaml").is_file() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::template::Templates;
+
+    /// The shipped files for `environment`, without the process environment.
+    fn shipped(environment: &str) -> config::ConfigBuilder<config::builder::DefaultState> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration");
+        config::Config::builder()
+            .add_source(config::File::from(dir.join("base.yaml")))
+            .add_source(config::File::from(dir.join(format!("{environment}.yaml"))))
+    }
+
+    #[test]
+    fn the_local_configuration_loads_with_both_templates_valid() {
+        let settings: Settings = shipped("local").build().unwrap().try_deserialize().unwrap();
+        assert_eq!(settings.server.port, 7004);
+        assert_eq!(settings.app_api.token.expose(), "local-fiu-app-token");
+        let templates = Templates::parse(&settings.templates).unwrap();
+        let names: Vec<&str> = templates.iter().map(|t| t.name()).collect();
+        assert_eq!(names, ["loan-underwriting", "wealth-monthly"]);
+        assert!(settings
+            .database_url()
+            .expose()
+            .ends_with("data/fiu-service/fiu-service.db?mode=rwc"));
+    }
+
+    #[test]
+    fn production_needs_the_app_token_from_outside() {
+        let missing: Settings = shipped("production")
+            .build()
+            .unwrap()
+            .try_deserialize()
+            .unwrap();
+        assert_eq!(
+            missing.app_api.token.expose(),
+            "",
+            "start-up refuses an empty token"
+        );
+        let settings: Settings = shipped("production")
+            .set_override("app_api.token", "from-env")
+            .unwrap()
+            .build()
+            .unwrap()
+            .try_deserialize()
+            .unwrap();
+        assert_eq!(settings.server.host, "0.0.0.0");
+        assert_eq!(
+            format!("{:?}", settings.app_api.token),
+            "Secret([redacted])"
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! The FIU's rules, free of HTTP and SQL: customer handles, consent templates and the terms they
+//! give, the consent state machine, what a status update changes, and the checks a fetched
+//! consent artefact must pass.
+
+pub mod artefact;
+pub mod customer;
+pub mod period;
+pub mod status;
+pub mod template;
+pub mod terms;
+pub mod update;

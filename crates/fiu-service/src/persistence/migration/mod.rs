@@ -1,0 +1,21 @@
+//! The FIU's schema, as sea-orm-migration migrations, run at start-up on SQLite and PostgreSQL
+//! alike. Tables are prefixed `fiu_` and the migration history has its own table, so the FIU can
+//! share a database with other services. Migrations are never edited once released; a change
+//! is a new migration.
+
+mod m0001_create_tables;
+
+use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_create_tables::Migration)]
+    }
+
+    fn migration_table_name() -> DynIden {
+        Alias::new("fiu_seaql_migrations").into_iden()
+    }
+}

@@ -1,0 +1,103 @@
+//! `POST /app/consents` `{"customer": "9999999999@AA-1", "template": "wealth-monthly"}`: asks
+//! the customer's AA for a consent on the template's terms (ReBIT `POST /Consent`), stores the
+//! request under the handle the AA returns, and answers `{"consentHandle", "status": "PENDING"}`
+//! with 201 Created.
+
+use aa_core::registry::Role;
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use tracing::field::Empty;
+
+use crate::domain::customer::CustomerHandle;
+use crate::domain::terms::ConsentTerms;
+use crate::persistence::consents::NewConsentRequest;
+use crate::routes::app::auth::AppCaller;
+use crate::routes::app::error::AppError;
+use crate::routes::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct CreateConsent {
+    pub customer: String,
+    pub template: String,
+}
+
+#[tracing::instrument(
+    name = "create_consent",
+    skip_all,
+    fields(template = Empty, peer.id = Empty, txn.id = Empty, consent.handle = Empty)
+)]
+pub async fn create(
+    _: AppCaller,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let body: CreateConsent = serde_json::from_slice(&body).map_err(|e| {
+        AppError::bad_request(
+            "invalid_request",
+            format!("body must be {{\"customer\", \"template\"}}: {e}"),
+        )
+    })?;
+    let span = tracing::Span::current();
+    let customer = CustomerHandle::parse(&body.customer)
+        .map_err(|e| AppError::bad_request("invalid_customer", e.to_string()))?;
+    let aa = state
+        .registry
+        .entity(customer.aa_id())
+        .filter(|entity| entity.role == Role::Aa)
+        .ok_or_else(|| {
+            AppError::bad_request(
+                "unknown_aa",
+                format!("{:?} is not an AA in the registry", customer.aa_id()),
+            )
+        })?;
+    span.record("peer.id", aa.id.as_str());
+    let template = state.templates.get(&body.template).ok_or_else(|| {
+        AppError::bad_request(
+            "unknown_template",
+            format!(
+                "there is no template {:?}; see GET /app/templates",
+                body.template
+            ),
+        )
+    })?;
+    span.record("template", template.name());
+    let terms = ConsentTerms::from_template(template, OffsetDateTime::now_utc())
+        .map_err(|e| AppError::internal(&e))?;
+    let detail = terms.to_consent_detail(&customer, &state.fiu_id);
+    let txnid = uuid::Uuid::new_v4().to_string();
+    span.record("txn.id", txnid.as_str());
+    let handle = state
+        .aa
+        .request_consent(&aa.id, &txnid, detail)
+        .await
+        .map_err(|e| match e.refusal() {
+            Some(refusal) => {
+                tracing::warn!(%refusal, "the AA refused the consent request");
+                AppError::bad_request(
+                    "aa_refused",
+                    format!("{} refused the consent request: {refusal}", aa.id),
+                )
+            }
+            None => AppError::bad_gateway(&e),
+        })?;
+    span.record("consent.handle", handle.as_str());
+    let new = NewConsentRequest {
+        handle: handle.clone(),
+        aa_id: aa.id.clone(),
+        customer: customer.as_str().to_owned(),
+        template: template.name().to_owned(),
+        txnid,
+        terms,
+    };
+    state
+        .store
+        .insert_consent_request(&new, OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| AppError::internal(&e))?;
+    tracing::info!("consent requested");
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/app/consents/{handle}")))
+        .json(serde_json::json!({ "consentHandle": handle, "status": "PENDING" })))
+}

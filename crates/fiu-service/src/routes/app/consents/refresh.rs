@@ -1,0 +1,68 @@
+//! The poll fallback: a request the FIU has not heard about (still `PENDING`, or `ACTIVE`
+//! without a known artefact) is refreshed with the AA's `POST /Consent/handle`, at most once per
+//! `consent_poll.min_interval_seconds`, in case a notification was lost. An approved handle
+//! (`READY`/`APPROVED` with a consent id) is treated like an `ACTIVE` notification: the artefact
+//! is recorded and its fetch queued. A failed poll is logged and changes nothing.
+
+use time::OffsetDateTime;
+
+use crate::domain::status::ConsentState;
+use crate::domain::update::StatusUpdate;
+use crate::persistence::consents::{ArtefactRecord, ConsentRequestRecord};
+use crate::routes::AppState;
+
+/// Whether `request` should be refreshed now.
+pub fn due(
+    state: &AppState,
+    request: &ConsentRequestRecord,
+    artefacts: &[ArtefactRecord],
+    now: OffsetDateTime,
+) -> bool {
+    let unheard = request.status == ConsentState::Pending
+        || (request.status == ConsentState::Active && artefacts.is_empty());
+    let interval =
+        time::Duration::seconds(i64::try_from(state.poll.min_interval_seconds).unwrap_or(i64::MAX));
+    state.poll.enabled && unheard && now - request.checked_at >= interval
+}
+
+/// Asks the AA and applies what it says.
+pub async fn run(state: &AppState, request: &ConsentRequestRecord, now: OffsetDateTime) {
+    if let Err(error) = state.store.mark_checked(&request.handle, now).await {
+        tracing::error!(%error, "cannot record the status poll");
+        return;
+    }
+    let answer = match state
+        .aa
+        .consent_status(&request.aa_id, &request.handle)
+        .await
+    {
+        Ok(answer) => answer,
+        Err(error) => {
+            tracing::warn!(peer.id = %request.aa_id, %error, "consent status poll failed");
+            return;
+        }
+    };
+    let status = ConsentState::from(answer.status);
+    let update = StatusUpdate {
+        consent_id: answer.id.filter(|_| status == ConsentState::Active),
+        status,
+    };
+    match state
+        .store
+        .apply_polled_status(&request.handle, &update, now)
+        .await
+    {
+        Ok(plan) => {
+            if plan.fetches() {
+                state.waker.wake();
+            }
+            if !plan.is_empty() {
+                tracing::info!(
+                    consent.status = status.as_str(),
+                    "consent status polled from the AA"
+                );
+            }
+        }
+        Err(error) => tracing::error!(%error, "cannot apply the polled consent status"),
+    }
+}

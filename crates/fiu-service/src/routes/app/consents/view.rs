@@ -1,0 +1,55 @@
+//! How the app API shows a consent request and its artefacts.
+
+use aa_core::timefmt;
+use serde_json::{json, Value};
+
+use crate::domain::status::FetchState;
+use crate::persistence::consents::{ArtefactRecord, ConsentRequestRecord};
+
+/// One artefact: `verified` is true only once the AA's signature and the terms were checked;
+/// `consentDetail` is the signed ConsentDetail, present only then; `error` says why an artefact
+/// was refused or could not be fetched.
+pub fn artefact(a: &ArtefactRecord) -> Value {
+    json!({
+        "consentId": a.consent_id,
+        "status": a.status.as_str(),
+        "fipId": a.fip_id,
+        "verified": a.fetch == FetchState::Verified,
+        "fetch": a.fetch.as_str(),
+        "error": a.error,
+        "signerKid": a.signer_kid,
+        "consentDetail": a.detail,
+        "updatedAt": timefmt::format_millis(a.updated_at),
+    })
+}
+
+/// A request in a list.
+pub fn summary(r: &ConsentRequestRecord) -> Value {
+    json!({
+        "consentHandle": r.handle,
+        "customer": r.customer,
+        "aaId": r.aa_id,
+        "template": r.template,
+        "status": r.status.as_str(),
+        "createdAt": timefmt::format_millis(r.created_at),
+        "updatedAt": timefmt::format_millis(r.updated_at),
+    })
+}
+
+/// A request with its terms and artefacts.
+pub fn consent(r: &ConsentRequestRecord, artefacts: &[ArtefactRecord]) -> Value {
+    let mut value = summary(r);
+    if let Some(object) = value.as_object_mut() {
+        object.insert(
+            "fiDataRange".into(),
+            json!({ "from": r.terms.data_from, "to": r.terms.data_to }),
+        );
+        object.insert("consentStart".into(), json!(r.terms.consent_start));
+        object.insert("consentExpiry".into(), json!(r.terms.consent_expiry));
+        object.insert(
+            "artefacts".into(),
+            Value::Array(artefacts.iter().map(artefact).collect()),
+        );
+    }
+    value
+}

@@ -1,0 +1,3 @@
+//! `/app/templates`.
+
+pub mod list;

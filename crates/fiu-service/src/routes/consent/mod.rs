@@ -1,0 +1,3 @@
+//! ReBIT `/Consent/...` callbacks the FIU serves.
+
+pub mod notification;

@@ -1,0 +1,164 @@
+//! `POST /Consent/Notification` (ReBIT FIU API): an AA tells the FIU a consent's status changed.
+//!
+//! Checks, in order, each with the spec's answer: API key, signature and binding (the
+//! `Verified` extractor: 401 `Unauthorized`, 400 `SignatureDoesNotMatch`, 400 `InvalidRequest`);
+//! the caller is an AA (401 `Unauthorized`); the envelope (404 `NoSuchVersion`, 400
+//! `InvalidRequest`); the `Notifier` is the calling AA (400 `InvalidNotifier`); the consent is
+//! known (400 `InvalidConsentId`, the FIU spec's code for an unknown consent, handle or id) and
+//! was requested through the calling AA (400 `InvalidNotifier`).
+//!
+//! The notification is then recorded and applied in one transaction, which also queues the
+//! artefact fetch an `ACTIVE` calls for; the fetch runs after the answer, in the worker. The same
+//! notification delivered twice is answered `OK` and changes nothing.
+
+use aa_core::http::{RebitError, Verified};
+use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType};
+use aa_core::registry::Role;
+use aa_core::{timefmt, validate};
+use actix_web::{web, HttpResponse};
+use time::OffsetDateTime;
+use tracing::field::Empty;
+
+use crate::aa_client::MAX_ID_LEN;
+use crate::domain::status::ConsentState;
+use crate::persistence::consents::ConsentRequestRecord;
+use crate::persistence::updates::{IncomingNotification, Recorded};
+use crate::routes::AppState;
+
+/// A present, non-blank identifier.
+fn present(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+#[tracing::instrument(
+    name = "consent_notification",
+    skip_all,
+    fields(txn.id = Empty, peer.id = Empty, consent.handle = Empty, consent.id = Empty, consent.status = Empty)
+)]
+pub async fn notify(
+    request: Verified<ConsentStatusNotification>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, RebitError> {
+    let Verified { caller, body, .. } = request;
+    let span = tracing::Span::current();
+    span.record("txn.id", body.txnid.as_str());
+    span.record("peer.id", caller.entity_id.as_str());
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
+    caller.require_role(&[Role::Aa]).map_err(echo)?;
+    let now = OffsetDateTime::now_utc();
+    let version = validate::envelope(
+        Some(&body.ver),
+        Some(&body.timestamp),
+        Some(&body.txnid),
+        now,
+    )
+    .map_err(|e| echo(e.into()))?;
+    let notifier = &body.notifier;
+    if notifier.kind.known() != Some(&NotifierType::Aa) || notifier.id != caller.entity_id {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidNotifier,
+            "Notifier must be the AA sending the notification",
+        )));
+    }
+    let update = &body.consent_status_notification;
+    let handle = present(update.consent_handle.as_deref());
+    let consent_id = present(update.consent_id.as_deref());
+    let status = ConsentState::from(update.consent_status);
+    span.record("consent.status", status.as_str());
+    if let Some(consent_id) = consent_id {
+        span.record("consent.id", consent_id);
+    }
+    let request = resolve(&state, &caller.entity_id, handle, consent_id, &body.txnid)
+        .await
+        .map_err(echo)?;
+    span.record("consent.handle", request.handle.as_str());
+    if request.aa_id != caller.entity_id {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidNotifier,
+            "the consent was not requested through the notifying AA",
+        )));
+    }
+    let incoming = IncomingNotification {
+        aa_id: caller.entity_id.clone(),
+        txnid: body.txnid.clone(),
+        handle: request.handle.clone(),
+        consent_id: consent_id.map(str::to_owned),
+        status,
+    };
+    match state.store.record_notification(&incoming, now).await {
+        Ok(Recorded::Duplicate) => {
+            tracing::info!("repeated consent notification; nothing changes");
+        }
+        Ok(Recorded::Applied(plan)) => {
+            if plan.fetches() {
+                state.waker.wake();
+            }
+            tracing::info!(
+                changed = !plan.is_empty(),
+                fetch_queued = plan.fetches(),
+                "consent notification applied"
+            );
+        }
+        Err(error) => return Err(echo(RebitError::internal(&error))),
+    }
+    Ok(HttpResponse::Ok().json(NotificationResponse {
+        ver: version.as_str().to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid.clone(),
+        response: "OK".to_owned(),
+    }))
+}
+
+/// The consent request a notification is about: by `consentHandle`; else by `consentId` (an
+/// artefact already known); else by `txnid`, which the AA spec asks AAs to carry over from the
+/// FIU's `POST /Consent` "for FIU to correlate". A `consentId` that belongs to another handle
+/// than the one named is refused.
+async fn resolve(
+    state: &AppState,
+    aa_id: &str,
+    handle: Option<&str>,
+    consent_id: Option<&str>,
+    txnid: &str,
+) -> Result<ConsentRequestRecord, RebitError> {
+    let invalid = |m: &str| RebitError::new(ErrorCode::InvalidConsentId, m);
+    let store = &state.store;
+    if handle.is_some_and(|h| h.len() > MAX_ID_LEN)
+        || consent_id.is_some_and(|c| c.len() > MAX_ID_LEN)
+    {
+        return Err(invalid("consentHandle or consentId is too long"));
+    }
+    let internal = |e: crate::persistence::StoreError| RebitError::internal(&e);
+    let owner = match consent_id {
+        Some(id) => store
+            .consent_request_of_artefact(id)
+            .await
+            .map_err(internal)?,
+        None => None,
+    };
+    match (handle, owner) {
+        (Some(handle), Some(owner)) if owner.handle != handle => {
+            Err(invalid("consentId belongs to another consent handle"))
+        }
+        (Some(_), Some(owner)) => Ok(owner),
+        (Some(handle), None) => store
+            .consent_request(handle)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| invalid("unknown consentHandle")),
+        (None, Some(owner)) => Ok(owner),
+        (None, None) => {
+            let by_txnid = store
+                .consent_request_by_txnid(aa_id, txnid)
+                .await
+                .map_err(internal)?;
+            match (by_txnid, consent_id) {
+                (Some(request), _) => Ok(request),
+                (None, Some(_)) => Err(invalid("unknown consentId")),
+                (None, None) => Err(RebitError::new(
+                    ErrorCode::InvalidRequest,
+                    "ConsentStatusNotification needs a consentHandle or a consentId",
+                )),
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! HTTP routes, mounted in one place by [`crate::startup`].
+//!
+//! - [`consent`]: the ReBIT callback `POST /Consent/Notification` (signed, `aa_api_key`).
+//! - [`app`]: the lender's app API under `/app` (JSON, bearer token).
+//! - [`health`]: readiness; heartbeat and liveness come from `aa_core::http::ops`.
+//! - [`access_log`]: one log line per request.
+
+pub mod access_log;
+pub mod app;
+pub mod consent;
+pub mod health;
+
+use std::sync::Arc;
+
+use aa_core::registry::Registry;
+use aa_core::settings::Secret;
+
+use crate::aa_client::AaClient;
+use crate::configuration::ConsentPollSettings;
+use crate::domain::template::Templates;
+use crate::persistence::Store;
+use crate::worker::JobWaker;
+
+/// What handlers share, built once at start-up.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub aa: AaClient,
+    pub registry: Arc<Registry>,
+    /// This FIU's entity id.
+    pub fiu_id: String,
+    pub templates: Arc<Templates>,
+    pub waker: JobWaker,
+    /// The app API's bearer token.
+    pub app_token: Secret,
+    pub poll: ConsentPollSettings,
+}

@@ -1,0 +1,153 @@
+//! Builds the application once from its settings (identity checked against the registry,
+//! templates checked, database connected and migrated) and mounts every route in one place:
+//!
+//! | route | who | signed |
+//! | --- | --- | --- |
+//! | `POST /Consent/Notification` | AAs (`aa_api_key`) | request and response (`x-jws-signature`) |
+//! | `GET /Heartbeat`, `GET /health/live`, `GET /health/ready` | anyone | no |
+//! | `/app/...` | the lender (`Authorization: Bearer`) | no |
+//!
+//! The artefact worker runs beside the HTTP server, on the same database.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use aa_core::http::respond::ResponseSigner;
+use aa_core::http::{ops, sign_responses};
+use aa_core::identity::{Identity, IdentityError};
+use aa_core::registry::Role;
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+
+use crate::aa_client::AaClient;
+use crate::configuration::Settings;
+use crate::domain::template::{TemplateError, Templates};
+use crate::persistence::{Store, StoreError};
+use crate::routes::{self, app, consent, AppState};
+use crate::worker::{JobWaker, Worker};
+
+/// Why the service cannot start; says which setting or resource.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("app_api.token is empty; set it (FIU__APP_API__TOKEN)")]
+    NoAppToken,
+    #[error("data_dir {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen: {0}")]
+    Listen(#[from] std::io::Error),
+}
+
+/// The running service: an HTTP server on a bound port, and its worker.
+pub struct Application {
+    port: u16,
+    server: Server,
+    worker: Worker,
+}
+
+impl Application {
+    /// Binds `server.host:server.port` (0: any free port) and builds the application.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// Builds the application on a listener the caller bound (tests: port 0).
+    pub async fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> Result<Self, StartupError> {
+        let identity = Identity::load(&settings.identity, Role::Fiu)?;
+        let templates = Arc::new(Templates::parse(&settings.templates)?);
+        if settings.app_api.token.expose().trim().is_empty() {
+            return Err(StartupError::NoAppToken);
+        }
+        let database_url = settings.database_url();
+        if database_url.expose().starts_with("sqlite:") {
+            std::fs::create_dir_all(&settings.data_dir).map_err(|source| {
+                StartupError::DataDir {
+                    path: settings.data_dir.display().to_string(),
+                    source,
+                }
+            })?;
+        }
+        let store =
+            Store::connect(&settings.database_url(), settings.database.max_connections).await?;
+        let aa = AaClient::new(identity.client.clone());
+        let waker = JobWaker::default();
+        let state = AppState {
+            store: store.clone(),
+            aa: aa.clone(),
+            registry: identity.registry.clone(),
+            fiu_id: identity.entity_id.clone(),
+            templates,
+            waker: waker.clone(),
+            app_token: settings.app_api.token.clone(),
+            poll: settings.consent_poll,
+        };
+        let worker = Worker {
+            store,
+            aa,
+            registry: identity.registry.clone(),
+            fiu_id: identity.entity_id.clone(),
+            settings: settings.jobs,
+            waker,
+        };
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(state);
+        let inbound = web::Data::new(identity.inbound.clone());
+        let signer = web::Data::new(ResponseSigner(identity.signer.clone()));
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(routes::access_log::access_log))
+                .app_data(state.clone())
+                .app_data(inbound.clone())
+                .app_data(signer.clone())
+                .route("/Heartbeat", web::get().to(ops::heartbeat))
+                .route("/health/live", web::get().to(ops::live))
+                .route("/health/ready", web::get().to(routes::health::ready))
+                .service(
+                    web::resource("/Consent/Notification")
+                        .wrap(from_fn(sign_responses))
+                        .route(web::post().to(consent::notification::notify)),
+                )
+                .service(
+                    web::scope("/app")
+                        .route("/templates", web::get().to(app::templates::list::list))
+                        .route("/consents", web::post().to(app::consents::create::create))
+                        .route("/consents", web::get().to(app::consents::list::list))
+                        .route("/consents/{handle}", web::get().to(app::consents::get::get)),
+                )
+        });
+        if let Some(workers) = settings.server.workers {
+            server = server.workers(workers.max(1));
+        }
+        let server = server.listen(listener)?.run();
+        Ok(Self {
+            port,
+            server,
+            worker,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is asked to stop, with the worker running beside.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let worker = tokio::spawn(self.worker.run());
+        let result = self.server.await;
+        worker.abort();
+        result
+    }
+}

@@ -1,0 +1,66 @@
+//! The artefact fetch job: `POST /Consent/fetch` to the AA, then the checks of
+//! [`crate::domain::artefact::verify`], then the outcome stored: verified, refused (final), or,
+//! when the AA cannot be reached, retried with backoff until the attempts run out.
+
+use time::OffsetDateTime;
+
+use super::Worker;
+use crate::domain::artefact::{verify, Expected};
+use crate::persistence::jobs::FetchJob;
+use crate::persistence::StoreError;
+
+/// Runs one fetch job to its recorded outcome.
+#[tracing::instrument(
+    name = "fetch_artefact",
+    skip_all,
+    fields(consent.handle = %job.handle, consent.id = %job.consent_id, peer.id = %job.aa_id)
+)]
+pub async fn run(worker: &Worker, job: FetchJob) -> Result<(), StoreError> {
+    let store = &worker.store;
+    let Some(request) = store.consent_request(&job.handle).await? else {
+        let reason = "the consent request of this artefact is not known";
+        tracing::warn!(reason, "consent artefact refused");
+        return store
+            .artefact_refused(&job, reason, OffsetDateTime::now_utc())
+            .await;
+    };
+    let attempts = job.attempts + 1;
+    let artefact = match worker.aa.fetch_artefact(&job.aa_id, &job.consent_id).await {
+        Ok(artefact) => artefact,
+        Err(error) => {
+            let policy = worker.settings.retry_policy();
+            let now = OffsetDateTime::now_utc();
+            if error.is_retryable() && attempts < policy.max_attempts {
+                let delay = policy.delay_after(attempts);
+                tracing::warn!(attempts, retry_in_ms = delay.as_millis() as u64, %error, "consent artefact not fetched; will retry");
+                return store
+                    .retry_job(&job, now + delay, &error.to_string(), now)
+                    .await;
+            }
+            tracing::error!(attempts, %error, "consent artefact could not be fetched; giving up");
+            return store
+                .artefact_fetch_failed(&job, &error.to_string(), now)
+                .await;
+        }
+    };
+    let expected = Expected {
+        aa_id: &request.aa_id,
+        fiu_id: &worker.fiu_id,
+        consent_id: &job.consent_id,
+        customer: &request.customer,
+        terms: &request.terms,
+    };
+    let now = OffsetDateTime::now_utc();
+    match verify(&worker.registry, expected, &artefact) {
+        Ok(verified) => {
+            tracing::info!(fip.id = %verified.fip_id, signer.kid = %verified.signer_kid, "consent artefact verified and stored");
+            store.artefact_verified(&job, &verified, now).await
+        }
+        Err(refusal) => {
+            tracing::warn!(reason = %refusal, "consent artefact refused");
+            store
+                .artefact_refused(&job, &refusal.to_string(), now)
+                .await
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Spawning the real FIU server (port 0, fresh database: SQLite in a temp dir or a new
+//! PostgreSQL database) beside a fake AA, and the requests tests make to it.
+
+use std::path::Path;
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use aa_core::jws::detached;
+use aa_core::registry::Role;
+use aa_core::settings::Secret;
+use aa_core::timefmt;
+use aa_testkit::{free_listener, keys, post_signed, Answer, Ecosystem, Party};
+use fiu_service::configuration::Settings;
+use fiu_service::persistence::Store;
+use fiu_service::startup::Application;
+use serde_json::{json, Value};
+
+use crate::fake_aa::FakeAa;
+
+pub const TOKEN: &str = "test-app-token";
+pub const CUSTOMER: &str = "9999999999@AA-1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub eco: Ecosystem,
+    pub aa: FakeAa,
+    /// A second connection to the FIU's database, for what the API does not show.
+    pub store: Store,
+    _data: tempfile::TempDir,
+}
+
+/// Options for [`spawn_with`].
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub db: Db,
+    /// The poll fallback of `GET /app/consents/{handle}` (off unless a test is about it).
+    pub poll: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            db: Db::Sqlite,
+            poll: false,
+        }
+    }
+}
+
+fn init_logs() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            aa_core::telemetry::init(
+                "info",
+                aa_core::telemetry::LogFormat::Pretty,
+                std::io::stdout,
+            );
+        }
+    });
+}
+
+pub async fn spawn() -> TestApp {
+    spawn_with(Options::default()).await
+}
+
+pub async fn spawn_with(options: Options) -> TestApp {
+    init_logs();
+    let (fiu_listener, fiu_url) = free_listener();
+    let (aa_listener, aa_url) = free_listener();
+    let nowhere = "http://127.0.0.1:9";
+    let eco = Ecosystem::new(vec![
+        Party::new("AA-1", Role::Aa, keys::AA_1, &aa_url),
+        Party::new("AA-2", Role::Aa, keys::OTHER, nowhere),
+        Party::new("FIP-1", Role::Fip, keys::FIP_1, nowhere),
+        Party::new("FIU-1", Role::Fiu, keys::FIU_1, &fiu_url),
+        Party::new("FIU-2", Role::Fiu, keys::FIU_2, nowhere),
+    ]);
+    let aa = FakeAa::start(&eco, aa_listener);
+    let data = tempfile::tempdir().unwrap();
+    let config_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration");
+    let mut settings = Settings::load_from(&config_dir).unwrap();
+    settings.server.workers = Some(2);
+    settings.data_dir = data.path().join("fiu");
+    settings.database.url = match options.db {
+        Db::Sqlite => None,
+        Db::Postgres => Some(Secret::new(aa_testkit::fresh_postgres_database().await)),
+    };
+    settings.identity = eco.identity("FIU-1");
+    settings.app_api.token = Secret::new(TOKEN);
+    settings.jobs.poll_interval_ms = 100;
+    settings.jobs.first_retry_ms = 20;
+    settings.jobs.max_retry_delay_seconds = 1;
+    settings.jobs.max_attempts = 3;
+    settings.consent_poll.enabled = options.poll;
+    settings.consent_poll.min_interval_seconds = 0;
+    let database_url = settings.database_url();
+    let app = Application::build_with_listener(settings, fiu_listener)
+        .await
+        .unwrap();
+    tokio::spawn(app.run_until_stopped());
+    let store = Store::connect(&database_url, 2).await.unwrap();
+    TestApp {
+        address: fiu_url,
+        eco,
+        aa,
+        store,
+        _data: data,
+    }
+}
+
+/// A ConsentStatusNotification body from AA-1.
+pub fn notification(handle: Option<&str>, consent_id: Option<&str>, status: &str) -> Value {
+    let mut update = json!({ "consentStatus": status });
+    if let Some(handle) = handle {
+        update["consentHandle"] = handle.into();
+    }
+    if let Some(id) = consent_id {
+        update["consentId"] = id.into();
+    }
+    json!({
+        "ver": "2.0.0",
+        "timestamp": timefmt::now_millis(),
+        "txnid": uuid::Uuid::new_v4().to_string(),
+        "Notifier": {"type": "AA", "id": "AA-1"},
+        "ConsentStatusNotification": update,
+    })
+}
+
+impl TestApp {
+    pub async fn app(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let client = reqwest::Client::new();
+        let url = format!("{}{path}", self.address);
+        let mut request = match method {
+            "GET" => client.get(url),
+            "POST" => client.post(url),
+            other => panic!("no {other}"),
+        };
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// `POST /app/consents` for the test customer; returns the handle.
+    pub async fn create_consent(&self, template: &str) -> String {
+        let (status, body) = self
+            .app(
+                "POST",
+                "/app/consents",
+                Some(TOKEN),
+                Some(json!({"customer": CUSTOMER, "template": template})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["consentHandle"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn consent(&self, handle: &str) -> Value {
+        let (status, body) = self
+            .app("GET", &format!("/app/consents/{handle}"), Some(TOKEN), None)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// Polls `GET /app/consents/{handle}` until `done` holds (10 s at most).
+    pub async fn wait_for(&self, handle: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let consent = self.consent(handle).await;
+            if done(&consent) {
+                return consent;
+            }
+            assert!(Instant::now() < deadline, "condition never held: {consent}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Waits until the artefact `consent_id` has left the PENDING fetch state.
+    pub async fn wait_fetched(&self, handle: &str, consent_id: &str) -> Value {
+        let consent = self
+            .wait_for(handle, |c| {
+                artefact(c, consent_id).is_some_and(|a| a["fetch"] != "PENDING")
+            })
+            .await;
+        artefact(&consent, consent_id).cloned().unwrap()
+    }
+
+    /// POSTs `body` to `/Consent/Notification` as `caller` (API key and signature of that
+    /// entity), and checks the answer is signed by FIU-1.
+    pub async fn notify_as(&self, caller: &str, body: &[u8]) -> Answer {
+        let key = self.eco.api_key(caller);
+        let signer = self.eco.signer(caller);
+        self.notify_raw(Some(("aa_api_key", &key)), Some(&signer), body)
+            .await
+    }
+
+    pub async fn notify(&self, body: &Value) -> Answer {
+        self.notify_as("AA-1", body.to_string().as_bytes()).await
+    }
+
+    pub async fn notify_raw(
+        &self,
+        api_key: Option<(&str, &str)>,
+        signer: Option<&aa_core::jws::SigningKey>,
+        body: &[u8],
+    ) -> Answer {
+        let url = format!("{}/Consent/Notification", self.address);
+        let answer = post_signed(&url, api_key, signer, body).await;
+        self.assert_signed(&answer);
+        answer
+    }
+
+    /// The answer carries an `x-jws-signature` by FIU-1 over its exact bytes.
+    pub fn assert_signed(&self, answer: &Answer) {
+        let fiu = self.eco.signer("FIU-1").verifying_key();
+        let signature = answer
+            .signature
+            .as_deref()
+            .unwrap_or_else(|| panic!("unsigned answer: {}", answer.body));
+        detached::verify(signature, &answer.raw, |kid| {
+            (kid == fiu.kid()).then_some(&fiu)
+        })
+        .unwrap();
+    }
+}
+
+/// The artefact `consent_id` of a consent view.
+pub fn artefact<'a>(consent: &'a Value, consent_id: &str) -> Option<&'a Value> {
+    consent["artefacts"]
+        .as_array()?
+        .iter()
+        .find(|a| a["consentId"] == consent_id)
+}
+
+/// Asserts a ReBIT error answer.
+pub fn assert_rebit_error(answer: &Answer, status: u16, code: &str) {
+    assert_eq!(answer.status, status, "{}", answer.body);
+    assert_eq!(answer.body["errorCode"], code, "{}", answer.body);
+}

@@ -1,0 +1,154 @@
+//! Status notifications after the artefact: pause, resume, revoke, stale messages, rejection,
+//! and the same notification delivered twice.
+
+use serde_json::json;
+
+use crate::helpers::{artefact, notification, spawn, spawn_with, Db, Options, TestApp};
+
+async fn the_same_notification_twice_is_answered_ok_and_changes_nothing(app: TestApp) {
+    let handle = app.create_consent("wealth-monthly").await;
+    let consent_id = app.aa.approve(&handle);
+    let body = notification(Some(&handle), Some(&consent_id), "ACTIVE").to_string();
+    let first = app.notify_as("AA-1", body.as_bytes()).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    app.wait_fetched(&handle, &consent_id).await;
+    let before = app.consent(&handle).await;
+
+    let second = app.notify_as("AA-1", body.as_bytes()).await;
+    assert_eq!(second.status, 200, "{}", second.body);
+    assert_eq!(second.body["response"], "OK");
+    assert_eq!(second.body["txnid"], first.body["txnid"]);
+    assert_eq!(
+        app.store.pending_job_count().await.unwrap(),
+        0,
+        "no second fetch queued"
+    );
+    assert_eq!(app.consent(&handle).await, before);
+    assert_eq!(app.aa.fetches(), 1);
+
+    // An outbox retry re-stamps the timestamp: still the same notification.
+    let mut retried: serde_json::Value = serde_json::from_str(&body).unwrap();
+    retried["timestamp"] = aa_core::timefmt::now_millis().into();
+    let third = app.notify(&retried).await;
+    assert_eq!(third.status, 200, "{}", third.body);
+    assert_eq!(app.store.pending_job_count().await.unwrap(), 0);
+    assert_eq!(app.consent(&handle).await, before);
+
+    // Replayed after a later status, the old ACTIVE must not resurrect the consent.
+    let paused = app
+        .notify(&notification(Some(&handle), Some(&consent_id), "PAUSED"))
+        .await;
+    assert_eq!(paused.status, 200);
+    let replay = app.notify_as("AA-1", body.as_bytes()).await;
+    assert_eq!(replay.status, 200, "{}", replay.body);
+    assert_eq!(app.consent(&handle).await["status"], "PAUSED");
+}
+
+#[tokio::test]
+async fn the_same_notification_twice_changes_nothing_on_sqlite() {
+    the_same_notification_twice_is_answered_ok_and_changes_nothing(spawn().await).await;
+}
+
+#[tokio::test]
+async fn the_same_notification_twice_changes_nothing_on_postgres() {
+    let app = spawn_with(Options {
+        db: Db::Postgres,
+        ..Options::default()
+    })
+    .await;
+    the_same_notification_twice_is_answered_ok_and_changes_nothing(app).await;
+}
+
+#[tokio::test]
+async fn pause_resume_and_revoke_are_stored_and_a_stale_active_is_ignored() {
+    let app = spawn().await;
+    let handle = app.create_consent("wealth-monthly").await;
+    let consent_id = app.aa.approve(&handle);
+    let active = app
+        .notify(&notification(Some(&handle), Some(&consent_id), "ACTIVE"))
+        .await;
+    assert_eq!(active.status, 200);
+    app.wait_fetched(&handle, &consent_id).await;
+
+    for (status, expected) in [
+        ("PAUSED", "PAUSED"),
+        ("ACTIVE", "ACTIVE"),
+        ("REVOKED", "REVOKED"),
+        // Late and out of order: a revoked consent stays revoked.
+        ("ACTIVE", "REVOKED"),
+        ("PAUSED", "REVOKED"),
+    ] {
+        let answer = app
+            .notify(&notification(Some(&handle), Some(&consent_id), status))
+            .await;
+        assert_eq!(answer.status, 200, "{status}: {}", answer.body);
+        let consent = app.consent(&handle).await;
+        assert_eq!(consent["status"], expected, "after {status}: {consent}");
+        let artefact = artefact(&consent, &consent_id).unwrap();
+        assert_eq!(artefact["status"], expected);
+        assert_eq!(artefact["verified"], true, "the verified artefact is kept");
+    }
+    assert_eq!(app.aa.fetches(), 1);
+}
+
+#[tokio::test]
+async fn a_status_without_consent_id_applies_to_the_whole_request() {
+    let app = spawn().await;
+    let handle = app.create_consent("wealth-monthly").await;
+    let first = app.aa.approve(&handle);
+    let second = app.aa.approve(&handle);
+    for id in [&first, &second] {
+        let answer = app
+            .notify(&notification(Some(&handle), Some(id), "ACTIVE"))
+            .await;
+        assert_eq!(answer.status, 200);
+    }
+    app.wait_fetched(&handle, &first).await;
+    app.wait_fetched(&handle, &second).await;
+    let answer = app
+        .notify(&notification(Some(&handle), None, "EXPIRED"))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let consent = app.consent(&handle).await;
+    assert_eq!(consent["status"], "EXPIRED");
+    for artefact in consent["artefacts"].as_array().unwrap() {
+        assert_eq!(artefact["status"], "EXPIRED");
+    }
+}
+
+#[tokio::test]
+async fn a_rejection_is_stored_and_final() {
+    let app = spawn().await;
+    let handle = app.create_consent("loan-underwriting").await;
+    let answer = app
+        .notify(&notification(Some(&handle), None, "REJECTED"))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let consent = app.consent(&handle).await;
+    assert_eq!(consent["status"], "REJECTED");
+    assert_eq!(consent["artefacts"], json!([]));
+    let late = app
+        .notify(&notification(
+            Some(&handle),
+            Some("late-consent-id"),
+            "ACTIVE",
+        ))
+        .await;
+    assert_eq!(late.status, 200);
+    assert_eq!(app.consent(&handle).await["status"], "REJECTED");
+    assert_eq!(app.store.pending_job_count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_notification_with_only_the_consent_requests_txnid_is_correlated() {
+    let app = spawn().await;
+    let handle = app.create_consent("wealth-monthly").await;
+    let consent_id = app.aa.approve(&handle);
+    let (_, request) = app.aa.requests().pop().unwrap();
+    let mut body = notification(None, Some(&consent_id), "ACTIVE");
+    body["txnid"] = request.txnid.clone().into();
+    let answer = app.notify(&body).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let artefact = app.wait_fetched(&handle, &consent_id).await;
+    assert_eq!(artefact["fetch"], "VERIFIED");
+}
