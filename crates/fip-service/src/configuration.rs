@@ -1,0 +1,263 @@
+//! Settings of the FIP, loaded with `aa_core::settings::load` from `base.yaml`, then
+//! `<environment>.yaml`, then `FIP_*` environment variables (see `docs/SERVICES.md`).
+//!
+//! The configuration directory is `FIP_CONFIG_DIR`, else `configuration/` in the working
+//! directory if there is one, else this crate's own `configuration/`. A relative `seed_file` is
+//! resolved against that directory, so `seed/fip-1.yaml` works from any working directory;
+//! every other path is relative to the working directory.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use aa_core::identity::IdentitySettings;
+use aa_core::settings::Secret;
+use serde::Deserialize;
+
+/// The environment-variable prefix of this service.
+pub const PREFIX: &str = "FIP";
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    /// The SQLite file (when `database.url` is unset) and anything else on disk lives here.
+    pub data_dir: PathBuf,
+    #[serde(default)]
+    pub database: DatabaseSettings,
+    /// The bank's customers and accounts; relative paths are resolved against the
+    /// configuration directory.
+    pub seed_file: PathBuf,
+    pub identity: IdentitySettings,
+    pub otp: OtpSettings,
+    #[serde(default)]
+    pub outbox: OutboxSettings,
+    #[serde(default)]
+    pub bank_api: BankApiSettings,
+    /// The directory the settings were read from (set by [`load_from`], not by the files).
+    #[serde(skip)]
+    pub config_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    /// 0 = any free port.
+    pub port: u16,
+    /// HTTP worker threads; unset: one per CPU core.
+    #[serde(default)]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DatabaseSettings {
+    /// Unset: `sqlite://<data_dir>/fip-service.db?mode=rwc`. Or `postgres://...` (a secret: it
+    /// may carry a password).
+    #[serde(default)]
+    pub url: Option<Secret>,
+    #[serde(default = "default_max_connections")]
+    pub max_connections: u32,
+}
+
+fn default_max_connections() -> u32 {
+    10
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OtpSettings {
+    /// Server secret the stored OTP hashes are keyed with (`aa_core::otp`).
+    pub pepper: Secret,
+    /// Lifetime of a linking OTP. 0 makes every OTP expire at once (tests of expiry only).
+    #[serde(default = "default_otp_ttl")]
+    pub ttl_seconds: u64,
+    /// Wrong tokens allowed before a link request locks.
+    #[serde(default = "default_otp_attempts")]
+    pub max_attempts: u32,
+    /// Also serve the latest OTP of each link request at `GET /sandbox/otp/{ref}`
+    /// (demos and scripts only; refused in production).
+    #[serde(default)]
+    pub sandbox_endpoint: bool,
+}
+
+fn default_otp_ttl() -> u64 {
+    300
+}
+
+fn default_otp_attempts() -> u32 {
+    3
+}
+
+impl OtpSettings {
+    pub fn ttl(&self) -> Duration {
+        Duration::from_secs(self.ttl_seconds)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OutboxSettings {
+    /// The delivery worker looks for due notifications at least this often.
+    #[serde(default = "default_poll_ms")]
+    pub poll_interval_ms: u64,
+    /// Delay before the first retry; doubles with every attempt.
+    #[serde(default = "default_first_retry_ms")]
+    pub first_retry_ms: u64,
+    #[serde(default = "default_max_retry_seconds")]
+    pub max_retry_seconds: u64,
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: u32,
+}
+
+fn default_poll_ms() -> u64 {
+    2000
+}
+
+fn default_first_retry_ms() -> u64 {
+    500
+}
+
+fn default_max_retry_seconds() -> u64 {
+    300
+}
+
+fn default_max_attempts() -> u32 {
+    12
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        Self {
+            poll_interval_ms: default_poll_ms(),
+            first_retry_ms: default_first_retry_ms(),
+            max_retry_seconds: default_max_retry_seconds(),
+            max_attempts: default_max_attempts(),
+        }
+    }
+}
+
+impl OutboxSettings {
+    pub fn policy(&self) -> aa_core::outbox::RetryPolicy {
+        aa_core::outbox::RetryPolicy {
+            first_delay: Duration::from_millis(self.first_retry_ms),
+            max_delay: Duration::from_secs(self.max_retry_seconds),
+            max_attempts: self.max_attempts.max(1),
+        }
+    }
+
+    pub fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.poll_interval_ms.max(10))
+    }
+}
+
+/// The bank's own back-office API (`/bank/...`): what the bank's staff or systems do outside
+/// ReBIT, such as ending an account link. Off unless a token is set.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BankApiSettings {
+    /// Bearer token of the back-office API; unset turns the API off.
+    #[serde(default)]
+    pub token: Option<Secret>,
+}
+
+/// A configuration that cannot work; the message names the setting.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(String),
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Where the SQLite database lives, or the configured URL.
+    pub fn database_url(&self) -> Secret {
+        match &self.database.url {
+            Some(url) if !url.expose().trim().is_empty() => url.clone(),
+            _ => Secret::new(format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("fip-service.db").display()
+            )),
+        }
+    }
+
+    /// The seed file, resolved against the configuration directory when relative.
+    pub fn seed_path(&self) -> PathBuf {
+        if self.seed_file.is_absolute() {
+            self.seed_file.clone()
+        } else {
+            self.config_dir.join(&self.seed_file)
+        }
+    }
+
+    /// Rules that span several settings.
+    pub fn check(&self, environment: &str) -> Result<(), ConfigError> {
+        if environment == "production" && self.otp.sandbox_endpoint {
+            return Err(ConfigError::Invalid(
+                "otp.sandbox_endpoint must be false in production".into(),
+            ));
+        }
+        if self.otp.pepper.expose().len() < 16 {
+            return Err(ConfigError::Invalid(
+                "otp.pepper must be at least 16 characters".into(),
+            ));
+        }
+        if self.otp.max_attempts == 0 {
+            return Err(ConfigError::Invalid(
+                "otp.max_attempts must be at least 1".into(),
+            ));
+        }
+        if let Some(token) = &self.bank_api.token {
+            if token.expose().len() < 16 {
+                return Err(ConfigError::Invalid(
+                    "bank_api.token must be at least 16 characters".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The configuration directory: `FIP_CONFIG_DIR`, else `./configuration` if present, else this
+/// crate's own `configuration/`.
+pub fn config_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var(format!("{PREFIX}_CONFIG_DIR")) {
+        return PathBuf::from(dir);
+    }
+    let local = PathBuf::from("configuration");
+    if local.join("base.yaml").is_file() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration")
+}
+
+/// Loads the settings from [`config_dir`].
+pub fn load() -> Result<Settings, ConfigError> {
+    load_from(&config_dir())
+}
+
+/// Loads the settings from `dir` (then the environment).
+pub fn load_from(dir: &Path) -> Result<Settings, ConfigError> {
+    let mut settings: Settings =
+        aa_core::settings::load(dir, PREFIX).map_err(|e| ConfigError::Load(e.to_string()))?;
+    settings.config_dir = dir.to_owned();
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_local_configuration_loads_and_passes_its_checks() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration");
+        let settings = load_from(&dir).unwrap();
+        settings.check("local").unwrap();
+        assert!(settings.seed_path().is_file(), "{:?}", settings.seed_path());
+        assert!(settings.database_url().expose().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn the_sandbox_endpoint_is_refused_in_production() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration");
+        let mut settings = load_from(&dir).unwrap();
+        settings.otp.sandbox_endpoint = true;
+        let err = settings.check("production").unwrap_err();
+        assert!(err.to_string().contains("sandbox_endpoint"));
+    }
+}

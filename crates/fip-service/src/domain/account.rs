@@ -1,0 +1,56 @@
+//! An account as the FIP shows it to an AA: masked number, FI type, account type and the
+//! reference (`accRefNumber`) that stands for it in linking.
+
+use aa_core::rebit::{AccType, FiType, FipAccount};
+
+/// A customer of the bank, as discovery needs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    pub id: String,
+    pub pan: Option<String>,
+}
+
+/// An account of the bank, without its number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub customer_id: String,
+    pub acc_ref_number: String,
+    pub masked_acc_number: String,
+    pub fi_type: FiType,
+    pub acc_type: AccType,
+}
+
+impl Account {
+    /// The ReBIT `Account` of a discovery response or a link request.
+    pub fn to_wire(&self) -> FipAccount {
+        FipAccount {
+            fi_type: self.fi_type,
+            acc_type: self.acc_type,
+            acc_ref_number: self.acc_ref_number.clone(),
+            masked_acc_number: self.masked_acc_number.clone(),
+        }
+    }
+}
+
+/// Masks an account number, keeping its length and last four characters (`XXXXXXXX1234`).
+pub fn mask(number: &str) -> String {
+    let chars: Vec<char> = number.chars().collect();
+    let keep = chars.len().min(4);
+    let hidden = chars.len() - keep;
+    let mut masked = "X".repeat(hidden);
+    masked.extend(&chars[hidden..]);
+    masked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_keeps_the_length_and_the_last_four_digits() {
+        assert_eq!(mask("50100234567812"), "XXXXXXXXXX7812");
+        assert_eq!(mask("123"), "123");
+        assert_eq!(mask(""), "");
+    }
+}

@@ -1,0 +1,10 @@
+//! The FIP's rules, free of HTTP and SQL: who a discovery request names ([`discovery`]), what
+//! an account looks like to an AA ([`account`]), the link request's state machine ([`link`]),
+//! and what a consent artefact must say and how its status may change ([`consent`]).
+//!
+//! Refusals are `aa_core::validate::Invalid`: the spec's error code and a message safe to send.
+
+pub mod account;
+pub mod consent;
+pub mod discovery;
+pub mod link;

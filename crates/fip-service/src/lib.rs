@@ -1,0 +1,18 @@
+//! `fip-service`: a simulated bank that speaks ReBIT as a Financial Information Provider.
+//!
+//! - [`configuration`]: settings (`base.yaml`, `<environment>.yaml`, `FIP_*` variables).
+//! - [`startup`]: builds everything once and mounts every route in one place.
+//! - [`bank`]: the simulated bank's data: the seed file and the history generated from it.
+//! - [`domain`]: the FIP's rules (discovery matching, linking, consents), no HTTP, no SQL.
+//! - [`otp_delivery`]: how a linking OTP reaches the customer (log, sandbox endpoint).
+//! - [`persistence`]: the only module that speaks SQL (sea-orm): tables, migrations, queries.
+//! - [`routes`]: one file per ReBIT action, plus health, sandbox and bank-side operations.
+
+pub mod bank;
+pub mod configuration;
+pub mod domain;
+pub mod otp_delivery;
+pub mod persistence;
+pub mod routes;
+pub mod startup;
+pub mod state;

@@ -1,0 +1,74 @@
+//! `POST /Accounts/delink` (2.0.0) and `DELETE /Accounts/link` (1.1.x, same body): ends an
+//! account link at the AA's request. The link must be this AA's, for the customer address
+//! given (else 400 `InvalidLinkRefNumber`). Delinking a delinked link answers `DELINKED`
+//! again, so a retried request is harmless.
+
+use aa_core::http::{RebitError, Verified};
+use aa_core::rebit::{
+    AccDeLinkRequest, AccDeLinkResponse, DelinkDetails, ErrorCode, LinkStatus, Open,
+};
+use aa_core::registry::Role;
+use aa_core::{timefmt, validate};
+use actix_web::{web, HttpResponse};
+
+use crate::persistence::links::Delinked;
+use crate::routes::rebit::{self, Echo};
+use crate::state::AppState;
+
+#[tracing::instrument(
+    name = "accounts.delink",
+    skip_all,
+    fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id)
+)]
+pub async fn delink(
+    request: Verified<AccDeLinkRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, RebitError> {
+    let echo = Echo::new(&request.body.ver, &request.body.txnid);
+    answer(&request, &state).await.map_err(|e| echo.error(e))
+}
+
+async fn answer(
+    request: &Verified<AccDeLinkRequest>,
+    state: &AppState,
+) -> Result<HttpResponse, RebitError> {
+    request.caller.require_role(&[Role::Aa])?;
+    let body = &request.body;
+    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let address = validate::required(
+        "Account.customerAddress",
+        Some(&body.account.customer_address),
+    )?;
+    let link_ref =
+        validate::required("Account.linkRefNumber", Some(&body.account.link_ref_number))?;
+    let link = match state
+        .store
+        .delink(link_ref, &request.caller.entity_id, address)
+        .await?
+    {
+        Delinked::Unknown => {
+            return Err(RebitError::new(
+                ErrorCode::InvalidLinkRefNumber,
+                "no such link for this customer address through this AA",
+            ))
+        }
+        Delinked::Now(link) => {
+            tracing::info!("account delinked");
+            link
+        }
+        Delinked::Already(link) => link,
+    };
+    rebit::ok(
+        version,
+        &AccDeLinkResponse {
+            ver: version.as_str().to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: body.txnid.clone(),
+            acc_link_details: DelinkDetails {
+                customer_address: link.customer_address,
+                link_ref_number: link.link_ref_number,
+                status: Open::Known(LinkStatus::Delinked),
+            },
+        },
+    )
+}

@@ -1,0 +1,72 @@
+//! `POST /Accounts/discover`: the customer's accounts of the requested FI types, masked, each
+//! with its `accRefNumber`. An unknown customer, or one without such accounts, is 404
+//! `NoAccountsFound`.
+
+use aa_core::http::{RebitError, Verified};
+use aa_core::rebit::{AccDiscoveryRequest, AccDiscoveryResponse, ErrorCode};
+use aa_core::registry::Role;
+use aa_core::{timefmt, validate};
+use actix_web::{web, HttpResponse};
+
+use crate::domain::discovery::{self, DiscoveryQuery};
+use crate::routes::rebit::{self, Echo};
+use crate::state::AppState;
+
+#[tracing::instrument(
+    name = "accounts.discover",
+    skip_all,
+    fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id)
+)]
+pub async fn discover(
+    request: Verified<AccDiscoveryRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, RebitError> {
+    let echo = Echo::new(&request.body.ver, &request.body.txnid);
+    answer(&request, &state).await.map_err(|e| echo.error(e))
+}
+
+fn no_accounts() -> RebitError {
+    RebitError::new(
+        ErrorCode::NoAccountsFound,
+        "no accounts found for these identifiers",
+    )
+}
+
+async fn answer(
+    request: &Verified<AccDiscoveryRequest>,
+    state: &AppState,
+) -> Result<HttpResponse, RebitError> {
+    request.caller.require_role(&[Role::Aa])?;
+    let body = &request.body;
+    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    validate::required("Customer.id", Some(&body.customer.id))?;
+    let wanted = discovery::wanted_types(&body.fi_types)?;
+    let query = DiscoveryQuery::from_identifiers(&body.customer.identifiers)?;
+    let customer = state
+        .store
+        .customer_by_mobile(query.mobile.as_str())
+        .await?
+        .filter(|c| query.pan_matches(c.pan.as_deref()))
+        .ok_or_else(no_accounts)?;
+    let accounts: Vec<_> = state
+        .store
+        .accounts_of(&customer.id)
+        .await?
+        .into_iter()
+        .filter(|a| wanted.contains(&a.fi_type))
+        .map(|a| a.to_wire())
+        .collect();
+    if accounts.is_empty() {
+        return Err(no_accounts());
+    }
+    tracing::info!(accounts = accounts.len(), "accounts discovered");
+    rebit::ok(
+        version,
+        &AccDiscoveryResponse {
+            ver: version.as_str().to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: body.txnid.clone(),
+            discovered_accounts: accounts,
+        },
+    )
+}

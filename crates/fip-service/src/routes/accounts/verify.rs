@@ -1,0 +1,134 @@
+//! `POST /Accounts/link/verify` (2.0.0) and `GET /Accounts/link/{RefNumber}/{Token}` (1.1.x):
+//! the OTP the customer gave the AA completes a link request.
+//!
+//! Order: the request must be this AA's (else 400 `InvalidRequest`); a locked request is 400
+//! `InvalidLinkToken`; an expired one 401 `LinkTokenExpired`; then one try is spent and the
+//! token compared: wrong is 400 `InvalidLinkToken` (the last try locks the request), right
+//! links every account and answers their `linkRefNumber`s. Repeating a successful verify with
+//! the same token answers the same links.
+
+use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
+use aa_core::rebit::{
+    ErrorCode, LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus, LinkedAccount,
+};
+use aa_core::registry::Role;
+use aa_core::validate::ApiVersion;
+use aa_core::{otp, timefmt, validate};
+use actix_web::{web, HttpResponse};
+
+use crate::domain::link::{self, AccountLink, LinkRequestStatus};
+use crate::persistence::now_ms;
+use crate::routes::rebit::{self, Echo};
+use crate::state::AppState;
+
+#[tracing::instrument(
+    name = "accounts.link.verify",
+    skip_all,
+    fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id)
+)]
+pub async fn verify(
+    request: Verified<LinkDelinkTokenRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, RebitError> {
+    let body = &request.body;
+    let echo = Echo::new(&body.ver, &body.txnid);
+    let answer = async {
+        request.caller.require_role(&[Role::Aa])?;
+        let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+        let ref_number = validate::required("refNumber", Some(&body.ref_number))?;
+        let token = validate::required("token", Some(&body.token))?;
+        let links = complete(&state, &request.caller, ref_number, token).await?;
+        respond(version, &body.txnid, links)
+    };
+    answer.await.map_err(|e| echo.error(e))
+}
+
+/// The 1.1.x form: the signature covers the path; the answer carries a fresh `txnid`.
+#[tracing::instrument(
+    name = "accounts.link.verify.legacy",
+    skip_all,
+    fields(peer.id = %request.caller.entity_id)
+)]
+pub async fn verify_legacy(
+    request: VerifiedUri,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, RebitError> {
+    let version = ApiVersion::V1_1_2;
+    let txnid = uuid::Uuid::new_v4().to_string();
+    let echo = Echo::new(version.as_str(), &txnid);
+    let (ref_number, token) = path.into_inner();
+    let answer = async {
+        request.caller.require_role(&[Role::Aa])?;
+        let links = complete(&state, &request.caller, &ref_number, &token).await?;
+        respond(version, &txnid, links)
+    };
+    answer.await.map_err(|e| echo.error(e))
+}
+
+fn respond(
+    version: ApiVersion,
+    txnid: &str,
+    links: Vec<AccountLink>,
+) -> Result<HttpResponse, RebitError> {
+    rebit::ok(
+        version,
+        &LinkDelinkTokenResponse {
+            ver: version.as_str().to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: txnid.to_owned(),
+            acc_link_details: links
+                .into_iter()
+                .map(|l| LinkedAccount {
+                    customer_address: l.customer_address,
+                    link_ref_number: l.link_ref_number,
+                    acc_ref_number: l.acc_ref_number,
+                    status: LinkStatus::Linked,
+                })
+                .collect(),
+        },
+    )
+}
+
+async fn complete(
+    state: &AppState,
+    caller: &Caller,
+    ref_number: &str,
+    token: &str,
+) -> Result<Vec<AccountLink>, RebitError> {
+    let pepper = state.otp.pepper.expose().as_bytes();
+    let max = state.otp.max_attempts;
+    let request = state
+        .store
+        .link_request(ref_number, &caller.entity_id)
+        .await?
+        .ok_or_else(|| {
+            RebitError::new(
+                ErrorCode::InvalidRequest,
+                "refNumber is not a link request of this AA",
+            )
+        })?;
+    if request.status == LinkRequestStatus::Linked {
+        if otp::verify(pepper, &request.otp_hash, token) {
+            return Ok(state.store.complete_link_request(&request).await?);
+        }
+        return Err(RebitError::new(
+            ErrorCode::InvalidLinkToken,
+            "wrong token for a completed link request",
+        ));
+    }
+    request.check_open(now_ms(), max)?;
+    let Some(spent) = state.store.spend_try(ref_number, max).await? else {
+        return Err(link::locked().into());
+    };
+    if !otp::verify(pepper, &request.otp_hash, token) {
+        if spent >= max {
+            state.store.lock_link_request(ref_number).await?;
+            tracing::warn!("link request locked after too many wrong tokens");
+        }
+        return Err(link::wrong_token(spent, max).into());
+    }
+    let links = state.store.complete_link_request(&request).await?;
+    tracing::info!(accounts = links.len(), "accounts linked");
+    Ok(links)
+}

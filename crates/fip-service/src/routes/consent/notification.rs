@@ -1,0 +1,102 @@
+//! `POST /Consent/Notification`: the AA tells this FIP a consent's status changed (`ACTIVE`,
+//! `PAUSED`, `REVOKED`, `EXPIRED`). The notifier must be the calling AA (else 400
+//! `InvalidNotifier`); the consent must be one that AA sent here (else 400 `InvalidConsentId`);
+//! the change must be allowed (else 400 `InvalidConsentStatus`). A repeated notification
+//! changes nothing and is answered OK.
+
+use aa_core::http::{RebitError, Verified};
+use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType};
+use aa_core::registry::Role;
+use aa_core::{timefmt, validate};
+use actix_web::{web, HttpResponse};
+
+use crate::domain::consent;
+use crate::routes::rebit::{self, Echo};
+use crate::state::AppState;
+
+#[tracing::instrument(
+    name = "consent.notification",
+    skip_all,
+    fields(
+        txn.id = %request.body.txnid,
+        peer.id = %request.caller.entity_id,
+        consent.id = tracing::field::Empty,
+    )
+)]
+pub async fn notification(
+    request: Verified<ConsentStatusNotification>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, RebitError> {
+    let echo = Echo::new(&request.body.ver, &request.body.txnid);
+    answer(&request, &state).await.map_err(|e| echo.error(e))
+}
+
+fn unknown_consent() -> RebitError {
+    RebitError::new(
+        ErrorCode::InvalidConsentId,
+        "no consent with this id was sent here by this AA",
+    )
+}
+
+async fn answer(
+    request: &Verified<ConsentStatusNotification>,
+    state: &AppState,
+) -> Result<HttpResponse, RebitError> {
+    request.caller.require_role(&[Role::Aa])?;
+    let body = &request.body;
+    let aa_id = &request.caller.entity_id;
+    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    if body.notifier.kind.known() != Some(&NotifierType::Aa) || body.notifier.id != *aa_id {
+        return Err(RebitError::new(
+            ErrorCode::InvalidNotifier,
+            "Notifier must be the calling AA",
+        ));
+    }
+    let update = &body.consent_status_notification;
+    let consent_id = validate::required(
+        "ConsentStatusNotification.consentId",
+        update.consent_id.as_deref(),
+    )?;
+    tracing::Span::current().record("consent.id", consent_id);
+    // A concurrent notification may move the status between reading and writing; a few
+    // rounds settle it.
+    for _ in 0..3 {
+        let stored = state
+            .store
+            .consent(consent_id)
+            .await?
+            .filter(|c| c.aa_id == *aa_id)
+            .ok_or_else(unknown_consent)?;
+        match consent::transition(stored.status, update.consent_status)? {
+            None => {
+                tracing::info!(consent.id = %consent_id, status = %stored.status, "consent status unchanged");
+                return ok(version, &body.txnid);
+            }
+            Some(next) => {
+                if state
+                    .store
+                    .set_consent_status(consent_id, stored.status, next)
+                    .await?
+                {
+                    tracing::info!(consent.id = %consent_id, from = %stored.status, to = %next, "consent status changed");
+                    return ok(version, &body.txnid);
+                }
+            }
+        }
+    }
+    Err(RebitError::internal(
+        &"consent status kept changing under a notification",
+    ))
+}
+
+fn ok(version: aa_core::validate::ApiVersion, txnid: &str) -> Result<HttpResponse, RebitError> {
+    rebit::ok(
+        version,
+        &NotificationResponse {
+            ver: version.as_str().to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: txnid.to_owned(),
+            response: "OK".to_owned(),
+        },
+    )
+}

@@ -1,0 +1,23 @@
+//! HTTP handlers, one file per action. Handlers orchestrate `domain`, `persistence` and
+//! `aa_core`; they hold no SQL and no crypto. Every ReBIT handler takes a verified body
+//! (`aa_core::http::Verified`), checks the caller is an AA, validates the envelope, and answers
+//! with `ver` and `txnid` echoed, errors included ([`rebit`]).
+//!
+//! | path | handler |
+//! | --- | --- |
+//! | `POST /Accounts/discover` | [`accounts::discover`] |
+//! | `POST /Accounts/link` | [`accounts::link`] |
+//! | `POST /Accounts/link/verify`, `GET /Accounts/link/{RefNumber}/{Token}` (1.1.x) | [`accounts::verify`] |
+//! | `POST /Accounts/delink`, `DELETE /Accounts/link` (1.1.x) | [`accounts::delink`] |
+//! | `POST /Consent` | [`consent::artefact`] |
+//! | `POST /Consent/Notification` | [`consent::notification`] |
+//! | `GET /Heartbeat`, `GET /health/live`, `GET /health/ready` | [`health`] |
+//! | `GET /sandbox/otp/{ref}` (when enabled) | [`sandbox`] |
+//! | `POST /bank/links/{linkRefNumber}/delink` (when enabled) | [`bank`] |
+
+pub mod accounts;
+pub mod bank;
+pub mod consent;
+pub mod health;
+pub mod rebit;
+pub mod sandbox;

@@ -1,0 +1,80 @@
+//! What every ReBIT handler shares: envelope validation, echoing `ver` and `txnid` into error
+//! answers, and the 1.1.x spellings a 1.1.x request gets back.
+
+use aa_core::http::RebitError;
+use aa_core::validate::{self, ApiVersion};
+use actix_web::HttpResponse;
+use serde::Serialize;
+
+/// The request's `ver` and `txnid`, echoed in every answer.
+#[derive(Debug, Clone)]
+pub struct Echo {
+    ver: String,
+    txnid: String,
+}
+
+impl Echo {
+    pub fn new(ver: &str, txnid: &str) -> Self {
+        Self {
+            ver: ver.to_owned(),
+            txnid: txnid.to_owned(),
+        }
+    }
+
+    /// `error`, answering with this request's `ver` and `txnid`.
+    pub fn error(&self, error: RebitError) -> RebitError {
+        error.echo(Some(&self.ver), Some(&self.txnid))
+    }
+}
+
+/// Checks `ver`, `timestamp` (within 15 minutes) and `txnid` (a UUID), in that order.
+pub fn envelope(ver: &str, timestamp: &str, txnid: &str) -> Result<ApiVersion, RebitError> {
+    Ok(validate::envelope(
+        Some(ver),
+        Some(timestamp),
+        Some(txnid),
+        time::OffsetDateTime::now_utc(),
+    )?)
+}
+
+/// A 200 answer in the request's version: 1.1.x callers get `TERM-DEPOSIT`, the only FI type
+/// spelling of their spec.
+pub fn ok<T: Serialize>(version: ApiVersion, body: &T) -> Result<HttpResponse, RebitError> {
+    let mut value = serde_json::to_value(body).map_err(|e| RebitError::internal(&e))?;
+    if version.is_legacy() {
+        respell(&mut value);
+    }
+    Ok(HttpResponse::Ok().json(value))
+}
+
+/// Rewrites `FIType`/`fiType` values `TERM_DEPOSIT` to `TERM-DEPOSIT`, at any depth.
+fn respell(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                if (key == "FIType" || key == "fiType") && item == "TERM_DEPOSIT" {
+                    *item = serde_json::Value::from("TERM-DEPOSIT");
+                } else {
+                    respell(item);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(respell),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn legacy_answers_spell_term_deposit_with_a_hyphen() {
+        let mut value =
+            json!({"DiscoveredAccounts": [{"FIType": "TERM_DEPOSIT"}, {"FIType": "DEPOSIT"}]});
+        respell(&mut value);
+        assert_eq!(value["DiscoveredAccounts"][0]["FIType"], "TERM-DEPOSIT");
+        assert_eq!(value["DiscoveredAccounts"][1]["FIType"], "DEPOSIT");
+    }
+}

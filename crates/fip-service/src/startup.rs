@@ -1,0 +1,208 @@
+//! Builds the service once, from its settings: identity (checked against the registry), the
+//! database (migrated, seeded), OTP delivery, the outbox worker, and every route, mounted in
+//! one visible place ([`routes`]).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aa_core::http::respond::ResponseSigner;
+use aa_core::http::{ops, sign_responses, SignedClient};
+use aa_core::identity::Identity;
+use aa_core::outbox::{OutboxWaker, RetryPolicy};
+use aa_core::registry::Role;
+use actix_web::dev::Server;
+use actix_web::{middleware, web, App, HttpServer};
+
+use crate::bank::dates;
+use crate::bank::seed::SeedFile;
+use crate::configuration::{ConfigError, Settings};
+use crate::otp_delivery::{Deliveries, LogDelivery, OtpDelivery, SandboxOtps};
+use crate::persistence::Store;
+use crate::routes::{accounts, bank, consent, health, sandbox};
+use crate::state::{AppState, OtpPolicy};
+
+/// Why the service could not start; the message names the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Identity(#[from] aa_core::identity::IdentityError),
+    #[error(transparent)]
+    Seed(#[from] crate::bank::seed::SeedError),
+    #[error("database: {0}")]
+    Database(#[from] crate::persistence::StoreError),
+    #[error("cannot create data_dir {path}: {source}")]
+    DataDir {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot listen: {0}")]
+    Listen(#[from] std::io::Error),
+}
+
+/// The running service: its HTTP server and the outbox worker that goes with it.
+pub struct Application {
+    port: u16,
+    server: Server,
+    worker: OutboxWorker,
+    state: AppState,
+}
+
+struct OutboxWorker {
+    store: Arc<Store>,
+    client: SignedClient,
+    policy: RetryPolicy,
+    waker: OutboxWaker,
+    poll: Duration,
+}
+
+impl Application {
+    /// Binds `server.host:server.port` (0: any free port) and builds the service.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// Builds the service on a listener the caller bound.
+    pub async fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> Result<Self, StartupError> {
+        let environment = aa_core::settings::environment(crate::configuration::PREFIX);
+        settings.check(&environment)?;
+        let identity = Identity::load(&settings.identity, Role::Fip)?;
+        let seed = SeedFile::load(&settings.seed_path())?;
+        let database_url = settings.database_url();
+        if database_url.expose().starts_with("sqlite:") {
+            std::fs::create_dir_all(&settings.data_dir).map_err(|source| {
+                StartupError::DataDir {
+                    path: settings.data_dir.clone(),
+                    source,
+                }
+            })?;
+        }
+        let store = Store::connect(&database_url, settings.database.max_connections).await?;
+        let report = store.load_seed(&seed, dates::today_ist()).await?;
+        tracing::info!(
+            fip.id = %identity.entity_id,
+            customers_added = report.customers_added,
+            accounts_added = report.accounts_added,
+            transactions_added = report.transactions_added,
+            "seed loaded"
+        );
+
+        let sandbox_otps = settings.otp.sandbox_endpoint.then(SandboxOtps::default);
+        let mut channels: Vec<Arc<dyn OtpDelivery>> = vec![Arc::new(LogDelivery)];
+        if let Some(otps) = &sandbox_otps {
+            channels.push(Arc::new(otps.clone()));
+        }
+        let waker = OutboxWaker::default();
+        let state = AppState {
+            store: store.clone(),
+            fip_id: identity.entity_id.clone(),
+            registry: identity.registry.clone(),
+            otp: OtpPolicy {
+                pepper: settings.otp.pepper.clone(),
+                ttl: settings.otp.ttl(),
+                max_attempts: settings.otp.max_attempts,
+            },
+            delivery: Arc::new(Deliveries(channels)),
+            waker: waker.clone(),
+        };
+        let bank_token = settings.bank_api.token.clone().map(bank::BankToken);
+
+        let port = listener.local_addr()?.port();
+        let inbound = web::Data::new(identity.inbound.clone());
+        let signer = web::Data::new(ResponseSigner(identity.signer.clone()));
+        let data = web::Data::new(state.clone());
+        let sandbox_otps = sandbox_otps.map(web::Data::new);
+        let bank_token = bank_token.map(web::Data::new);
+        let workers = settings.server.workers;
+        let server = HttpServer::new(move || {
+            let mut app = App::new()
+                .app_data(inbound.clone())
+                .app_data(signer.clone())
+                .app_data(data.clone())
+                .route("/health/live", web::get().to(ops::live))
+                .route("/health/ready", web::get().to(health::ready));
+            if let Some(otps) = &sandbox_otps {
+                app = app
+                    .app_data(otps.clone())
+                    .route("/sandbox/otp/{ref}", web::get().to(sandbox::otp));
+            }
+            if let Some(token) = &bank_token {
+                app = app.app_data(token.clone()).route(
+                    "/bank/links/{link_ref_number}/delink",
+                    web::post().to(bank::delink),
+                );
+            }
+            app.service(
+                web::scope("")
+                    .wrap(middleware::from_fn(sign_responses))
+                    .route("/Heartbeat", web::get().to(ops::heartbeat))
+                    .route(
+                        "/Accounts/discover",
+                        web::post().to(accounts::discover::discover),
+                    )
+                    .route("/Accounts/link", web::post().to(accounts::link::link))
+                    .route("/Accounts/link", web::delete().to(accounts::delink::delink))
+                    .route(
+                        "/Accounts/link/verify",
+                        web::post().to(accounts::verify::verify),
+                    )
+                    .route(
+                        "/Accounts/link/{ref_number}/{token}",
+                        web::get().to(accounts::verify::verify_legacy),
+                    )
+                    .route("/Accounts/delink", web::post().to(accounts::delink::delink))
+                    .route("/Consent", web::post().to(consent::artefact::artefact))
+                    .route(
+                        "/Consent/Notification",
+                        web::post().to(consent::notification::notification),
+                    ),
+            )
+        });
+        let server = match workers {
+            Some(n) => server.workers(n.max(1)),
+            None => server,
+        };
+        let server = server.listen(listener)?.run();
+
+        let worker = OutboxWorker {
+            store: Arc::new(store),
+            client: identity.client.clone(),
+            policy: settings.outbox.policy(),
+            waker,
+            poll: settings.outbox.poll_interval(),
+        };
+        tracing::info!(fip.id = %identity.entity_id, port, "fip-service listening");
+        Ok(Self {
+            port,
+            server,
+            worker,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The store, for tests and operations tooling that run beside the server.
+    pub fn store(&self) -> Store {
+        self.state.store.clone()
+    }
+
+    /// Serves until the server stops; the outbox worker runs alongside and stops with it.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let w = self.worker;
+        let worker = tokio::spawn(aa_core::outbox::run(
+            w.store, w.client, w.policy, w.waker, w.poll,
+        ));
+        let result = self.server.await;
+        worker.abort();
+        result
+    }
+}

@@ -1,0 +1,17 @@
+//! Integration tests of `fip-service`: the real server on port 0 with a fresh database per test
+//! (SQLite in a temporary directory; PostgreSQL in `postgres`), called as the AA would call it.
+//! Every answer's signature is verified ([`helpers::TestApp::signed`]).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod auth;
+mod consent;
+mod delink;
+mod discover;
+mod fake_aa;
+mod helpers;
+mod link;
+mod notification;
+mod ops;
+mod outbox;
+mod postgres;
+mod seed;
