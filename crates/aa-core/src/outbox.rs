@@ -178,7 +178,8 @@ mod tests {
 
     #[test]
     fn a_retried_body_gets_a_fresh_timestamp_and_nothing_else_changes() {
-        let body = br#"{"ver":"2.0.0","timestamp":"2020-01-01T00:00:00.000Z","txnid":"t","x":[1,2]}"#;
+        let body =
+            br#"{"ver":"2.0.0","timestamp":"2020-01-01T00:00:00.000Z","txnid":"t","x":[1,2]}"#;
         let sent: serde_json::Value = serde_json::from_slice(&restamp(body)).unwrap();
         assert_ne!(sent["timestamp"], "2020-01-01T00:00:00.000Z");
         assert_eq!(sent["txnid"], "t");

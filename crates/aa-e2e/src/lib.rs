@@ -25,7 +25,13 @@ pub fn binary(name: &str) -> PathBuf {
 }
 
 /// binary, env prefix, entity id, port, extra environment settings.
-type ServiceSpec = (&'static str, &'static str, &'static str, u16, Vec<(String, String)>);
+type ServiceSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    u16,
+    Vec<(String, String)>,
+);
 
 /// Which database each service gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use aa_core::jws::compact;
 use aa_core::registry::Role;
 use aa_e2e::{Local, Storage, FIU_APP_TOKEN};
+use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 
 const HANDLE: &str = "9999999999@AA-1";
@@ -86,8 +87,8 @@ async fn walk(storage: Storage) {
         Some(json!({"handle": HANDLE, "otpRef": otp_ref, "otp": s(&otp["otp"])})),
     )
     .await;
-    let token = s(&session["token"]);
-    let token = Some(token.as_str());
+    let session_token = s(&session["token"]);
+    let token = Some(session_token.as_str());
 
     // Discover at both FIPs, then link everything found with each FIP's OTP.
     let found = ok(
@@ -262,23 +263,79 @@ async fn walk(storage: Storage) {
         assert_eq!(detail["DataConsumer"]["id"], "FIU-1");
     }
 
-    // Both FIPs hold their artefact: the AA's outbox delivered `POST /Consent` to each, and each
-    // FIP verified and stored it (its log names the consent id it stored).
+    // Both FIPs hold their artefact, ACTIVE: the AA's outbox delivered `POST /Consent` to each,
+    // and each FIP verified and stored it. Read from each FIP's own database.
     let deadline = Instant::now() + Duration::from_secs(30);
     for fip in ["fip-service-FIP-1", "fip-service-FIP-2"] {
+        let service = local.service(fip);
+        let url = service.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=ro",
+                service.data_dir.join("fip-service.db").display()
+            )
+        });
+        let db = sea_orm::Database::connect(url).await.unwrap();
         loop {
-            let log = std::fs::read_to_string(&local.service(fip).log).unwrap_or_default();
-            if consent_ids.iter().any(|id| log.contains(id.as_str())) {
+            let rows = db
+                .query_all(sea_orm::Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT consent_id, status FROM consents".to_owned(),
+                ))
+                .await
+                .unwrap();
+            let held: Vec<(String, String)> = rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.try_get("", "consent_id").unwrap(),
+                        r.try_get("", "status").unwrap(),
+                    )
+                })
+                .collect();
+            if held.len() == 1 && consent_ids.contains(&held[0].0) && held[0].1 == "ACTIVE" {
                 break;
             }
             assert!(
                 Instant::now() < deadline,
-                "{fip} never stored its artefact\n{}",
+                "{fip} holds {held:?}\n{}",
                 local.logs()
             );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
+
+    // The same state through the `aa` tool, as a person walking the flow would see it.
+    let aa_tool = |args: &[&str]| {
+        let out = std::process::Command::new(aa_e2e::binary("aa"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "aa {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let listed = aa_tool(&[
+        "customer",
+        "--aa",
+        &aa,
+        "--token",
+        &session_token,
+        "accounts",
+    ]);
+    assert_eq!(listed.as_array().unwrap().len(), linked.len());
+    let shown = aa_tool(&[
+        "fiu",
+        "--fiu",
+        &fiu,
+        "--token",
+        FIU_APP_TOKEN,
+        "status",
+        &handle,
+    ]);
+    assert_eq!(shown["artefacts"].as_array().unwrap().len(), 2);
 
     // Nothing secret in the AA's log: no JWS, no API key.
     let aa_log = std::fs::read_to_string(&local.service("aa-service").log).unwrap();
