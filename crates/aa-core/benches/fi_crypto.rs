@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use aa_core::fi_crypto::keys::random_bytes;
 use aa_core::fi_crypto::session::{derive_aes_key, xor_nonces};
-use aa_core::fi_crypto::{self, weierstrass, Curve, KeyPair, SessionKey};
+use aa_core::fi_crypto::{self, weierstrass, Curve, KeyPair, PublicKey, SessionKey};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use criterion::measurement::WallTime;
@@ -111,8 +111,45 @@ fn curve_benches(c: &mut Criterion, curve: Curve) {
             .unwrap()
         })
     });
+    // The same, but the FIU's key is parsed from its KeyValue (PEM) for every account, so
+    // nothing derived from it is reused between accounts.
+    let fiu_key_value = parties.fiu.public.to_key_value();
+    group.bench_function(
+        BenchmarkId::new("encrypt_e2e_fresh_peer_pem", "1KiB"),
+        |b| {
+            b.iter(|| {
+                let fiu_public = PublicKey::parse(black_box(&fiu_key_value), Some(curve)).unwrap();
+                let ours = KeyPair::generate(curve).unwrap();
+                fi_crypto::encrypt(
+                    &ours.private,
+                    &parties.fip_nonce,
+                    &fiu_public,
+                    &parties.fiu_nonce,
+                    black_box(&small),
+                )
+                .unwrap()
+            })
+        },
+    );
     group.bench_function(BenchmarkId::new("decrypt", "1KiB"), |b| {
         b.iter(|| parties.decrypt(black_box(&small_ct)))
+    });
+
+    // The FIU side as it really runs: the FIP's key arrives as a KeyValue (PEM) in each
+    // FI/fetch response, so it is parsed, and nothing is cached on it yet.
+    let fip_key_value = parties.fip.public.to_key_value();
+    group.bench_function(BenchmarkId::new("decrypt_fresh_peer_pem", "1KiB"), |b| {
+        b.iter(|| {
+            let fip_public = PublicKey::parse(black_box(&fip_key_value), Some(curve)).unwrap();
+            fi_crypto::decrypt(
+                &parties.fiu.private,
+                &parties.fiu_nonce,
+                &fip_public,
+                &parties.fip_nonce,
+                black_box(&small_ct),
+            )
+            .unwrap()
+        })
     });
 
     group.throughput(Throughput::Bytes(MIB as u64));
@@ -136,6 +173,15 @@ fn curve_benches(c: &mut Criterion, curve: Curve) {
             black_box(&parties.fip.private)
                 .agree(black_box(&parties.fiu.public))
                 .unwrap()
+        })
+    });
+    group.bench_function("parse_peer_key_value_pem", |b| {
+        b.iter(|| PublicKey::parse(black_box(&fip_key_value), Some(curve)).unwrap())
+    });
+    group.bench_function("ecdh_fresh_peer_pem", |b| {
+        b.iter(|| {
+            let fip_public = PublicKey::parse(black_box(&fip_key_value), Some(curve)).unwrap();
+            parties.fiu.private.agree(&fip_public).unwrap()
         })
     });
     group.finish();
@@ -194,24 +240,32 @@ fn breakdown(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
 
     // X25519 keygen = 32 random bytes + x25519-dalek base-point multiplication (precomputed
-    // Edwards tables, then one inversion to u); X25519 ECDH = Montgomery ladder (255 steps) and
-    // one inversion. These are the x25519-dalek calls `PrivateKey::public_key`/`agree` make.
+    // Edwards tables, then one inversion to u), as `PrivateKey::public_key` does it.
     let x_secret = x25519_dalek::StaticSecret::from(random_bytes::<32>().unwrap());
     group.bench_function("x25519/keygen_public_from_secret", |b| {
         b.iter(|| x25519_dalek::PublicKey::from(black_box(&x_secret)))
     });
+    // X25519 ECDH two ways: x25519-dalek's Montgomery ladder (255 steps, serial u64 field
+    // arithmetic, one inversion), and the Edwards form (`to_edwards` decompression, then a
+    // variable-base multiplication on curve25519-dalek's AVX2 backend, then `to_montgomery`).
     let x_peer = x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(
         random_bytes::<32>().unwrap(),
     ));
-    group.bench_function("x25519/ecdh_diffie_hellman", |b| {
+    group.bench_function("x25519/ecdh_montgomery_ladder", |b| {
         b.iter(|| black_box(&x_secret).diffie_hellman(black_box(&x_peer)))
     });
-    // The same ladder called directly on curve25519-dalek from this crate (see PERFORMANCE.md:
-    // the generic ladder is monomorphised per calling crate and its speed varies with codegen).
-    let x_peer_point = MontgomeryPoint(x_peer.to_bytes());
     let x_secret_bytes = x_secret.to_bytes();
-    group.bench_function("x25519/ecdh_ladder_mul_clamped_direct", |b| {
-        b.iter(|| black_box(x_peer_point).mul_clamped(black_box(x_secret_bytes)))
+    let x_peer_u = MontgomeryPoint(x_peer.to_bytes());
+    group.bench_function("x25519/ecdh_edwards/to_edwards", |b| {
+        b.iter(|| black_box(x_peer_u).to_edwards(0).unwrap())
+    });
+    let x_peer_ed = x_peer_u.to_edwards(0).unwrap();
+    group.bench_function("x25519/ecdh_edwards/mul_clamped+to_montgomery", |b| {
+        b.iter(|| {
+            black_box(x_peer_ed)
+                .mul_clamped(black_box(x_secret_bytes))
+                .to_montgomery()
+        })
     });
 
     // Curve25519 (Weierstrass) keygen, step by step, as `PrivateKey::public_key` does it.

@@ -11,7 +11,7 @@
 //! caller). Private keys are zeroized on drop and never printed.
 
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
@@ -125,14 +125,25 @@ impl fmt::Debug for PrivateKey {
 }
 
 /// A public key of either curve form.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct PublicKey {
     curve: Curve,
     /// The Montgomery u coordinate (little-endian), the input of the ladder in both forms.
     u: [u8; 32],
     /// For Curve25519, the Weierstrass point (big-endian x, y) as received or computed.
     xy: Option<([u8; 32], [u8; 32])>,
+    /// For X25519, the point on the Edwards form, computed on first use and kept: a FIP encrypts
+    /// every account of a session for the same FIU key.
+    edwards: OnceLock<Option<EdwardsPoint>>,
 }
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.curve == other.curve && self.u == other.u && self.xy == other.xy
+    }
+}
+
+impl Eq for PublicKey {}
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -274,6 +285,7 @@ impl PrivateKey {
                     curve: Curve::X25519,
                     u: public.to_bytes(),
                     xy: None,
+                    edwards: OnceLock::new(),
                 })
             }
             Curve::Curve25519 => {
@@ -295,6 +307,7 @@ impl PrivateKey {
                     curve: Curve::Curve25519,
                     u,
                     xy: Some((x, y)),
+                    edwards: OnceLock::new(),
                 })
             }
         }
@@ -307,12 +320,19 @@ impl PrivateKey {
         }
         match self.curve {
             Curve::X25519 => {
-                let secret = x25519_dalek::StaticSecret::from(*self.secret);
-                let shared = secret.diffie_hellman(&x25519_dalek::PublicKey::from(theirs.u));
-                if !shared.was_contributory() {
+                // X25519(k, u) = u(clamp(k)·P). Computed on the Edwards form, where
+                // curve25519-dalek uses its vectorised (AVX2) backend when the CPU has one:
+                // about a third faster than the Montgomery ladder here. A u that is not on the
+                // curve (it is on the twist) is refused rather than multiplied.
+                let point = theirs
+                    .edwards
+                    .get_or_init(|| MontgomeryPoint(theirs.u).to_edwards(0))
+                    .ok_or_else(|| invalid("the X25519 public key is not on the curve"))?;
+                let shared = point.mul_clamped(*self.secret).to_montgomery().to_bytes();
+                if shared == [0u8; 32] {
                     return Err(FiCryptoError::WeakSharedSecret);
                 }
-                Ok(shared.to_bytes())
+                Ok(shared)
             }
             Curve::Curve25519 => {
                 // BouncyCastle multiplies by the scalar as is (no clamping): all 256 bits.
@@ -381,6 +401,7 @@ impl PublicKey {
             curve: Curve::X25519,
             u,
             xy: None,
+            edwards: OnceLock::new(),
         }
     }
 
@@ -393,6 +414,7 @@ impl PublicKey {
             curve: Curve::Curve25519,
             u: weierstrass::u_from_x(&x),
             xy: Some((x, y)),
+            edwards: OnceLock::new(),
         })
     }
 
