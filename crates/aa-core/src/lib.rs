@@ -5,6 +5,7 @@
 //! - [`jws`]: detached (`x-jws-signature`) and compact (consent artefact) RS256 JWS.
 //! - [`apikey`]: API-key tokens (RS256 JWTs) issued and verified by `kid`.
 //! - [`fi_crypto`]: end-to-end FI encryption compatible with the ecosystem's reference library.
+//! - [`fi_data`]: FI documents (deposit family) as XML valid against the ReBIT FI schemas, and JSON.
 //! - [`seal`]: at-rest envelopes under per-consent data keys.
 //! - [`registry`]: who is who (entities, base URLs, keys).
 //! - [`http`]: signed HTTP in (actix-web extractor, response signing) and out (client).
@@ -16,6 +17,7 @@
 pub mod apikey;
 pub mod der;
 pub mod fi_crypto;
+pub mod fi_data;
 pub mod http;
 pub mod identity;
 pub mod jws;

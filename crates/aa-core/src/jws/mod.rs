@@ -10,6 +10,7 @@
 pub mod compact;
 pub mod detached;
 pub mod header;
+pub mod keygen;
 pub mod keys;
 
 pub use keys::{KeyError, SigningKey, VerifyingKey};
