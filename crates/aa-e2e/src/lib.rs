@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use aa_core::registry::Role;
 use aa_testkit::{keys, Ecosystem, Party};
 
+pub mod walk;
+
 /// Where the workspace's binaries are (next to the test executable's `deps` directory).
 pub fn binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();

@@ -8,148 +8,17 @@ use std::time::{Duration, Instant};
 
 use aa_core::jws::compact;
 use aa_core::registry::Role;
+use aa_e2e::walk::{consent_to_active, login_and_link, ok, s, Consented, Linked, HANDLE};
 use aa_e2e::{Local, Storage, FIU_APP_TOKEN};
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
-
-const HANDLE: &str = "9999999999@AA-1";
-
-async fn call(method: &str, url: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let client = reqwest::Client::new();
-    let mut request = client.request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), url);
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-async fn ok(
-    local: &Local,
-    method: &str,
-    url: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> Value {
-    let (status, value) = call(method, url, token, body).await;
-    assert!(
-        (200..300).contains(&status),
-        "{method} {url} -> {status} {value}\n{}",
-        local.logs()
-    );
-    value
-}
-
-fn s(v: &Value) -> String {
-    v.as_str()
-        .unwrap_or_else(|| panic!("not a string: {v}"))
-        .to_owned()
-}
 
 async fn walk(storage: Storage) {
     let local = Local::start(storage).await;
     let aa = local.service("aa-service").base_url.clone();
     let fiu = local.service("fiu-service").base_url.clone();
-
-    // Log in to the AA with an OTP read from its sandbox endpoint.
-    let asked = ok(
-        &local,
-        "POST",
-        &format!("{aa}/customer/otp"),
-        None,
-        Some(json!({"handle": HANDLE})),
-    )
-    .await;
-    let otp_ref = s(&asked["otpRef"]);
-    let otp = ok(
-        &local,
-        "GET",
-        &format!("{aa}/sandbox/otp/{otp_ref}"),
-        None,
-        None,
-    )
-    .await;
-    let session = ok(
-        &local,
-        "POST",
-        &format!("{aa}/customer/session"),
-        None,
-        Some(json!({"handle": HANDLE, "otpRef": otp_ref, "otp": s(&otp["otp"])})),
-    )
-    .await;
-    let session_token = s(&session["token"]);
-    let token = Some(session_token.as_str());
-
-    // Discover at both FIPs, then link everything found with each FIP's OTP.
-    let found = ok(
-        &local,
-        "POST",
-        &format!("{aa}/customer/discover"),
-        token,
-        Some(json!({"fipIds": ["FIP-1", "FIP-2"]})),
-    )
-    .await;
-    let mut linked = Vec::new();
-    for fip in found["fips"].as_array().unwrap() {
-        let fip_id = s(&fip["fipId"]);
-        let refs: Vec<String> = fip["accounts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| s(&a["accRefNumber"]))
-            .collect();
-        assert!(!refs.is_empty(), "no accounts at {fip_id}: {found}");
-        let started = ok(
-            &local,
-            "POST",
-            &format!("{aa}/customer/link"),
-            token,
-            Some(json!({"fipId": fip_id, "accounts": refs})),
-        )
-        .await;
-        let ref_number = s(&started["refNumber"]);
-        let fip_url = local.eco.party(&fip_id).base_url.clone();
-        let fip_otp = ok(
-            &local,
-            "GET",
-            &format!("{fip_url}/sandbox/otp/{ref_number}"),
-            None,
-            None,
-        )
-        .await;
-        let verified = ok(
-            &local,
-            "POST",
-            &format!("{aa}/customer/link/verify"),
-            token,
-            Some(json!({"fipId": fip_id, "refNumber": ref_number, "otp": s(&fip_otp["otp"])})),
-        )
-        .await;
-        for account in verified["accounts"].as_array().unwrap() {
-            linked.push(s(&account["linkRefNumber"]));
-        }
-    }
-    let accounts = ok(
-        &local,
-        "GET",
-        &format!("{aa}/customer/accounts"),
-        token,
-        None,
-    )
-    .await;
-    assert_eq!(accounts.as_array().unwrap().len(), linked.len());
-
-    // The FIU asks for consent; the customer sees it pending and approves it.
+    // Log in, discover and link at both FIPs, the FIU asks for consent, the customer approves,
+    // and the FIU ends up holding both artefacts, ACTIVE and verified.
     let templates = ok(
         &local,
         "GET",
@@ -159,73 +28,29 @@ async fn walk(storage: Storage) {
     )
     .await;
     let template = s(&templates[0]["name"]);
-    let requested = ok(
-        &local,
-        "POST",
-        &format!("{fiu}/app/consents"),
-        Some(FIU_APP_TOKEN),
-        Some(json!({"customer": HANDLE, "template": template})),
-    )
-    .await;
-    let handle = s(&requested["consentHandle"]);
-    let pending = ok(
+    let Linked {
+        session_token,
+        linked,
+    } = login_and_link(&local).await;
+    let customer = Linked {
+        session_token: session_token.clone(),
+        linked: linked.clone(),
+    };
+    let Consented {
+        consent_ids,
+        status,
+        handle,
+    } = consent_to_active(&local, &customer, &template).await;
+    assert_eq!(consent_ids.len(), 2, "one artefact per FIP");
+    let accounts = ok(
         &local,
         "GET",
-        &format!("{aa}/customer/consents?status=PENDING"),
-        token,
+        &format!("{aa}/customer/accounts"),
+        Some(session_token.as_str()),
         None,
     )
     .await;
-    assert!(
-        pending
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["consentHandle"] == handle.as_str()),
-        "{pending}"
-    );
-    let approved = ok(
-        &local,
-        "POST",
-        &format!("{aa}/customer/consents/{handle}/approve"),
-        token,
-        Some(json!({"accounts": linked})),
-    )
-    .await;
-    let consent_ids: Vec<String> = approved["consentIds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(s)
-        .collect();
-    assert_eq!(consent_ids.len(), 2, "one artefact per FIP: {approved}");
-
-    // The FIU ends up holding both artefacts, ACTIVE and verified.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        let status = ok(
-            &local,
-            "GET",
-            &format!("{fiu}/app/consents/{handle}"),
-            Some(FIU_APP_TOKEN),
-            None,
-        )
-        .await;
-        let artefacts = status["artefacts"].as_array().cloned().unwrap_or_default();
-        let done = artefacts.len() == 2
-            && artefacts
-                .iter()
-                .all(|a| a["status"] == "ACTIVE" && a["verified"] == true);
-        if done {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "FIU never held both artefacts: {status}\n{}",
-            local.logs()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    assert_eq!(accounts.as_array().unwrap().len(), linked.len());
     let mut fips: Vec<String> = status["artefacts"]
         .as_array()
         .unwrap()
