@@ -171,6 +171,13 @@ fn mount(cfg: &mut web::ServiceConfig, sandbox_otp: bool) {
                 "/Account/link/Notification",
                 post().to(rebit::link_notification::receive),
             )
-            .route("/Consent/{id}", get().to(rebit::consent_fetch::get)),
+            .route("/Consent/{id}", get().to(rebit::consent_fetch::get))
+            .route("/FI/request", post().to(rebit::fi_request::create))
+            .route(
+                "/FI/Notification",
+                post().to(rebit::fi_notification::receive),
+            )
+            .route("/FI/fetch", post().to(rebit::fi_fetch::post))
+            .route("/FI/fetch/{session_id}", get().to(rebit::fi_fetch::get)),
     );
 }

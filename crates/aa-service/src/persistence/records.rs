@@ -1,6 +1,9 @@
 //! Plain records the queries take and return: what the rest of the service sees of the
 //! database. Statuses are the domain's enums.
 
+use aa_core::rebit::FiStatus;
+
+use crate::domain::fi_session::SessionState;
 use crate::domain::status::{AccountState, RequestStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,4 +111,48 @@ pub struct NewOutboxMessage {
 pub enum LinkNotificationOutcome {
     Applied,
     UnknownAccount,
+}
+
+/// An FI session: the FIU's request, the FIP it went to, and the FIP's session id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiSessionRecord {
+    pub id: String,
+    pub consent_id: String,
+    pub fiu_id: String,
+    pub fip_id: String,
+    pub fiu_txnid: String,
+    pub fip_session_id: Option<String>,
+    pub status: SessionState,
+    pub data_from: String,
+    pub data_to: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// An account of an FI session and its `FIStatus`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiAccountRecord {
+    pub link_ref_number: String,
+    pub masked_acc_number: String,
+    pub fi_status: FiStatus,
+    pub description: Option<String>,
+}
+
+/// What an FIP reported about one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiStatusReport {
+    pub link_ref_number: String,
+    pub fi_status: FiStatus,
+    pub description: String,
+}
+
+/// What an FIP's FI notification changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FiNotificationOutcome {
+    /// Applied; `changed` is false for a repeat (nothing written, nothing sent).
+    Applied { changed: bool },
+    /// The notification names an account that is not in the session (nothing written).
+    UnknownAccount(String),
+    /// No such session.
+    UnknownSession,
 }

@@ -7,14 +7,16 @@ use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use aa_core::fi_crypto::{key_material, Curve};
 use aa_core::http::respond::ResponseSigner;
 use aa_core::http::{sign_responses, InboundAuth, RebitError, Verified};
 use aa_core::jws::{compact, SigningKey};
 use aa_core::rebit::{
     AccDiscoveryRequest, AccDiscoveryResponse, AccLinkRequest, AccLinkResponse, AccType,
-    AuthenticatorType, ConsentArtefact, ConsentStatusNotification, ErrorCode, FiType, FipAccount,
-    LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus, LinkedAccount,
-    NotificationResponse, SignedConsentDetail,
+    AuthenticatorType, ConsentArtefact, ConsentStatusNotification, EncryptedFi, ErrorCode,
+    FiFetchRequest, FiFetchResponse, FiRequest, FiResponse, FiStatusNotification, FiType,
+    FipAccount, FipFi, KeyMaterial, LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus,
+    LinkedAccount, NotificationResponse, SignedConsentDetail,
 };
 use aa_core::registry::{Registry, Role};
 use aa_core::timefmt;
@@ -59,6 +61,19 @@ pub struct FipLog {
     pub link_requests: Vec<AccLinkRequest>,
     /// Artefacts received on `POST /Consent`, with their verified payloads.
     pub consents: Vec<(ConsentArtefact, SignedConsentDetail)>,
+    /// `POST /FI/request` bodies as received.
+    pub fi_requests: Vec<FiRequest>,
+    /// `POST /FI/fetch` bodies as received.
+    pub fi_fetches: Vec<FiFetchRequest>,
+}
+
+/// A session the fake FIP opened: per account (linkRefNumber, masked number, plaintext,
+/// ciphertext for the FIU), and the FIP's KeyMaterial.
+#[derive(Debug, Clone)]
+pub struct FipSession {
+    pub consent_id: String,
+    pub accounts: Vec<(String, String, String, String)>,
+    pub key_material: KeyMaterial,
 }
 
 /// A fake FIP: one DEPOSIT/SAVINGS account `<id>-ACC-1` for any customer.
@@ -68,6 +83,12 @@ pub struct FakeFip {
     pub log: Arc<Mutex<FipLog>>,
     /// When set, discovery answers 404 `NoAccountsFound`.
     pub refuse_discovery: Arc<AtomicBool>,
+    /// When set, `POST /FI/request` answers 400 `InvalidConsentId`.
+    pub refuse_fi: Arc<AtomicBool>,
+    /// When set, `POST /FI/request` and `POST /FI/fetch` answer 500.
+    pub fi_broken: Arc<AtomicBool>,
+    /// FIP session id -> session.
+    pub fi_sessions: Arc<Mutex<HashMap<String, FipSession>>>,
     links: Arc<Mutex<PendingLinks>>,
     registry: Arc<Registry>,
 }
@@ -79,6 +100,9 @@ impl FakeFip {
             id: id.to_owned(),
             log: Arc::default(),
             refuse_discovery: Arc::default(),
+            refuse_fi: Arc::default(),
+            fi_broken: Arc::default(),
+            fi_sessions: Arc::default(),
             links: Arc::default(),
             registry,
         };
@@ -95,7 +119,9 @@ impl FakeFip {
                         .route("/Accounts/discover", post().to(discover))
                         .route("/Accounts/link", post().to(link))
                         .route("/Accounts/link/verify", post().to(verify))
-                        .route("/Consent", post().to(consent)),
+                        .route("/Consent", post().to(consent))
+                        .route("/FI/request", post().to(fi_request))
+                        .route("/FI/fetch", post().to(fi_fetch)),
                 )
         })
         .workers(1)
@@ -113,6 +139,149 @@ impl FakeFip {
     pub fn consents(&self) -> Vec<(ConsentArtefact, SignedConsentDetail)> {
         self.log.lock().unwrap().consents.clone()
     }
+
+    pub fn fi_requests(&self) -> Vec<FiRequest> {
+        self.log.lock().unwrap().fi_requests.clone()
+    }
+
+    pub fn fi_fetches(&self) -> Vec<FiFetchRequest> {
+        self.log.lock().unwrap().fi_fetches.clone()
+    }
+
+    /// The only session this FIP opened.
+    pub fn only_fi_session(&self) -> (String, FipSession) {
+        let sessions = self.fi_sessions.lock().unwrap();
+        assert_eq!(sessions.len(), 1, "sessions at {}", self.id);
+        let (id, session) = sessions.iter().next().unwrap();
+        (id.clone(), session.clone())
+    }
+}
+
+/// Opens a session: checks the artefact it holds, encrypts one small document per account for
+/// the FIU's key (a fresh key of the FIU's curve), and answers the session id.
+async fn fi_request(
+    fip: web::Data<FakeFip>,
+    request: Verified<FiRequest>,
+) -> Result<HttpResponse, RebitError> {
+    from_aa(&request.caller)?;
+    let body = request.body;
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
+    fip.log.lock().unwrap().fi_requests.push(body.clone());
+    if fip.fi_broken.load(Ordering::SeqCst) {
+        return Err(echo(RebitError::new(ErrorCode::InternalError, "down")));
+    }
+    if fip.refuse_fi.load(Ordering::SeqCst) {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidConsentId,
+            "refused by the fake FIP",
+        )));
+    }
+    let Some((artefact, detail)) = fip
+        .consents()
+        .into_iter()
+        .find(|(a, _)| a.consent_id == body.consent.id)
+    else {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidConsentId,
+            "unknown consent",
+        )));
+    };
+    if compact::signature_segment(&artefact.signed_consent)
+        != Some(body.consent.digital_signature.as_str())
+    {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidRequest,
+            "digitalSignature",
+        )));
+    }
+    let now = time::OffsetDateTime::now_utc();
+    let fiu_key = key_material::read(&body.key_material, now)
+        .map_err(|e| echo(RebitError::new(ErrorCode::InvalidKey, e.to_string())))?;
+    let curve: Curve = body.key_material.curve.as_str().parse().unwrap();
+    let ours = key_material::generate(curve, now + time::Duration::hours(1)).unwrap();
+    let accounts = detail
+        .accounts
+        .iter()
+        .map(|a| {
+            let plain = format!(
+                "<Account linkedAccRef=\"{}\" marker=\"PLAINTEXT-{}\"/>",
+                a.link_ref_number,
+                uuid::Uuid::new_v4()
+            );
+            let cipher = ours.encrypt_for(&fiu_key, plain.as_bytes()).unwrap();
+            (
+                a.link_ref_number.clone(),
+                a.masked_acc_number.clone(),
+                plain,
+                cipher,
+            )
+        })
+        .collect();
+    let session_id = format!("{}-SESSION-{}", fip.id, uuid::Uuid::new_v4());
+    fip.fi_sessions.lock().unwrap().insert(
+        session_id.clone(),
+        FipSession {
+            consent_id: artefact.consent_id.clone(),
+            accounts,
+            key_material: ours.key_material,
+        },
+    );
+    Ok(HttpResponse::Ok().json(FiResponse {
+        ver: body.ver.clone(),
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid.clone(),
+        consent_id: artefact.consent_id,
+        session_id,
+    }))
+}
+
+async fn fi_fetch(
+    fip: web::Data<FakeFip>,
+    request: Verified<FiFetchRequest>,
+) -> Result<HttpResponse, RebitError> {
+    from_aa(&request.caller)?;
+    let body = request.body;
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
+    fip.log.lock().unwrap().fi_fetches.push(body.clone());
+    if fip.fi_broken.load(Ordering::SeqCst) {
+        return Err(echo(RebitError::new(ErrorCode::InternalError, "down")));
+    }
+    let Some(session) = fip
+        .fi_sessions
+        .lock()
+        .unwrap()
+        .get(&body.session_id)
+        .cloned()
+    else {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidSessionId,
+            "unknown session",
+        )));
+    };
+    let wanted: Option<Vec<String>> = body
+        .link_ref_number
+        .as_ref()
+        .map(|l| l.iter().map(|l| l.id.clone()).collect());
+    let data = session
+        .accounts
+        .iter()
+        .filter(|(link, ..)| wanted.as_ref().is_none_or(|w| w.contains(link)))
+        .map(|(link, masked, _, cipher)| EncryptedFi {
+            link_ref_number: link.clone(),
+            masked_acc_number: masked.clone(),
+            encrypted_fi: cipher.clone(),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(FiFetchResponse {
+        ver: body.ver.clone(),
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid.clone(),
+        fi: vec![FipFi {
+            fip_id: fip.id.clone(),
+            data,
+            key_material: session.key_material,
+        }],
+    }))
 }
 
 async fn discover(
@@ -225,10 +394,11 @@ async fn consent(
     Ok(ok(&ver, &txnid))
 }
 
-/// A fake FIU that records the consent notifications it receives.
+/// A fake FIU that records the consent and FI notifications it receives.
 #[derive(Clone)]
 pub struct FakeFiu {
     pub notifications: Arc<Mutex<Vec<ConsentStatusNotification>>>,
+    pub fi_notifications: Arc<Mutex<Vec<FiStatusNotification>>>,
     auth: InboundAuth,
     signer: Arc<SigningKey>,
 }
@@ -237,6 +407,7 @@ impl FakeFiu {
     pub fn new(eco: &Ecosystem, id: &str) -> Self {
         Self {
             notifications: Arc::default(),
+            fi_notifications: Arc::default(),
             auth: inbound(eco).1,
             signer: Arc::new(eco.signer(id)),
         }
@@ -252,7 +423,8 @@ impl FakeFiu {
                 .service(
                     web::scope("")
                         .wrap(from_fn(sign_responses))
-                        .route("/Consent/Notification", post().to(notification)),
+                        .route("/Consent/Notification", post().to(notification))
+                        .route("/FI/Notification", post().to(fi_notification)),
                 )
         })
         .workers(1)
@@ -265,6 +437,21 @@ impl FakeFiu {
     pub fn received(&self) -> Vec<ConsentStatusNotification> {
         self.notifications.lock().unwrap().clone()
     }
+
+    pub fn fi_received(&self) -> Vec<FiStatusNotification> {
+        self.fi_notifications.lock().unwrap().clone()
+    }
+}
+
+async fn fi_notification(
+    fiu: web::Data<FakeFiu>,
+    request: Verified<FiStatusNotification>,
+) -> Result<HttpResponse, RebitError> {
+    from_aa(&request.caller)?;
+    let body = request.body;
+    let (ver, txnid) = (body.ver.clone(), body.txnid.clone());
+    fiu.fi_notifications.lock().unwrap().push(body);
+    Ok(ok(&ver, &txnid))
 }
 
 async fn notification(

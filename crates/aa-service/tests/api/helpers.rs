@@ -54,7 +54,8 @@ pub struct World {
     /// While FIU-1 is down: the task dropping its connections, and how many it dropped.
     fiu_1_down: Mutex<Option<tokio::task::JoinHandle<()>>>,
     pub fiu_1_dropped: Arc<AtomicUsize>,
-    _data_dir: tempfile::TempDir,
+    pub data_dir: tempfile::TempDir,
+    pub database_url: String,
     http: reqwest::Client,
 }
 
@@ -123,6 +124,7 @@ impl World {
         let fiu_2 = fiu_2_fake;
         let data_dir = tempfile::tempdir().unwrap();
         let settings = settings(eco.identity("AA-1"), data_dir.path().to_owned(), &options);
+        let database_url = settings.database_url();
         let app = Application::build_with_listener(settings, aa)
             .await
             .unwrap();
@@ -138,7 +140,8 @@ impl World {
             fiu_1_port,
             fiu_1_down: Mutex::new(fiu_1_down),
             fiu_1_dropped,
-            _data_dir: data_dir,
+            data_dir,
+            database_url,
             http: reqwest::Client::new(),
         }
     }

@@ -6,6 +6,7 @@
 mod consent_flow;
 mod discovery;
 mod fakes;
+mod fi_flow;
 mod helpers;
 mod linking;
 mod login;

@@ -6,6 +6,8 @@ pub mod account;
 pub mod consent_artefact;
 pub mod consent_request;
 pub mod customer;
+pub mod fi_session;
+pub mod fi_session_account;
 pub mod link_request;
 pub mod otp;
 pub mod outbox;

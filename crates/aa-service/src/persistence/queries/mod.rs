@@ -1,6 +1,7 @@
-//! Queries, by subject: customer log-in, accounts and linking, consents, outbox.
+//! Queries, by subject: customer log-in, accounts and linking, consents, FI sessions, outbox.
 
 mod accounts;
 mod auth;
 mod consents;
+mod fi_sessions;
 mod outbox;

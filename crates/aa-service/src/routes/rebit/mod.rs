@@ -1,4 +1,5 @@
-//! The ReBIT API the AA serves to FIUs (`client_api_key`) and FIPs (`fip_api_key`). Bodies
+//! The ReBIT API the AA serves to FIUs (`client_api_key`) and FIPs (`fip_api_key`): consents
+//! and the FI data flow (`FI/request`, `FI/Notification`, `FI/fetch`). Bodies
 //! arrive through `aa_core::http::Verified` (API key, signature, binding, then parse); the
 //! envelope is checked with `aa_core::validate::envelope`; answers echo `ver` and `txnid`, and
 //! the scope signs every answer.
@@ -7,6 +8,10 @@ pub mod consent_fetch;
 pub mod consent_handle;
 pub mod consent_notification;
 pub mod consent_request;
+pub mod fi_fetch;
+pub mod fi_notification;
+pub mod fi_request;
+mod fip_error;
 pub mod link_notification;
 
 use aa_core::http::RebitError;

@@ -1,0 +1,157 @@
+//! The checks of an FIU's `POST /FI/request` against the consent artefact it names: the
+//! artefact's signature segment, the consent's status and validity, the requested data range,
+//! and the FIU's KeyMaterial. No HTTP, no SQL.
+
+use aa_core::fi_crypto::key_material;
+use aa_core::jws::{compact, VerifyingKey};
+use aa_core::rebit::{ConsentStatus, ErrorCode, FiDataRange, KeyMaterial, SignedConsentDetail};
+use aa_core::timefmt;
+use aa_core::validate::Invalid;
+use time::OffsetDateTime;
+
+fn invalid(code: ErrorCode, message: impl Into<String>) -> Invalid {
+    Invalid::new(code, message)
+}
+
+/// The consent terms of one of our artefacts (verified with our own key: a row edited behind
+/// our back does not pass).
+pub fn signed_terms(
+    signed_consent: &str,
+    our_key: &VerifyingKey,
+) -> Result<SignedConsentDetail, String> {
+    let verified = compact::verify(signed_consent, |_| Some(our_key))
+        .map_err(|e| format!("stored artefact does not verify: {e}"))?;
+    serde_json::from_slice(&verified.payload)
+        .map_err(|e| format!("stored artefact does not parse: {e}"))
+}
+
+/// `Consent.digitalSignature` must be the third segment of the artefact's JWS.
+pub fn check_signature(signed_consent: &str, digital_signature: &str) -> Result<(), Invalid> {
+    match compact::signature_segment(signed_consent) {
+        Some(segment) if segment == digital_signature.trim() => Ok(()),
+        _ => Err(invalid(
+            ErrorCode::InvalidRequest,
+            "Consent.digitalSignature does not match the consent artefact",
+        )),
+    }
+}
+
+/// Why a consent that is not usable now cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unusable {
+    Paused,
+    Revoked,
+    Expired,
+    NotStarted,
+}
+
+impl Unusable {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unusable::Paused => "the consent is PAUSED",
+            Unusable::Revoked => "the consent is REVOKED",
+            Unusable::Expired => "the consent has EXPIRED",
+            Unusable::NotStarted => "the consent has not started yet",
+        }
+    }
+
+    /// The 403 code of `POST /FI/fetch` (`ForbiddenFIFetch`).
+    pub fn fetch_code(self) -> ErrorCode {
+        match self {
+            Unusable::Paused => ErrorCode::ConsentPaused,
+            Unusable::Revoked => ErrorCode::ConsentRevoked,
+            Unusable::Expired | Unusable::NotStarted => ErrorCode::ConsentExpired,
+        }
+    }
+}
+
+/// A consent is usable when ACTIVE and `now` lies between `consentStart` and `consentExpiry`.
+pub fn usable(
+    status: ConsentStatus,
+    terms: &SignedConsentDetail,
+    now: OffsetDateTime,
+) -> Result<(), Unusable> {
+    match status {
+        ConsentStatus::Active => {}
+        ConsentStatus::Paused => return Err(Unusable::Paused),
+        ConsentStatus::Revoked => return Err(Unusable::Revoked),
+        ConsentStatus::Expired => return Err(Unusable::Expired),
+    }
+    if timefmt::parse(&terms.consent_expiry).is_none_or(|expiry| expiry <= now) {
+        return Err(Unusable::Expired);
+    }
+    if timefmt::parse(&terms.consent_start).is_some_and(|start| start > now) {
+        return Err(Unusable::NotStarted);
+    }
+    Ok(())
+}
+
+/// The requested range must be well-formed and lie inside the consent's `FIDataRange`.
+pub fn check_range(requested: &FiDataRange, consent: &FiDataRange) -> Result<(), Invalid> {
+    let bad = |m: &str| invalid(ErrorCode::InvalidDateRange, m);
+    let from = timefmt::parse(&requested.from)
+        .ok_or_else(|| bad("FIDataRange.from is not a date-time"))?;
+    let to =
+        timefmt::parse(&requested.to).ok_or_else(|| bad("FIDataRange.to is not a date-time"))?;
+    if from > to {
+        return Err(bad("FIDataRange.from is after FIDataRange.to"));
+    }
+    let (Some(c_from), Some(c_to)) = (timefmt::parse(&consent.from), timefmt::parse(&consent.to))
+    else {
+        return Err(bad("the consent's FIDataRange is unreadable"));
+    };
+    if from < c_from || to > c_to {
+        return Err(bad("FIDataRange lies outside the consent's FIDataRange"));
+    }
+    Ok(())
+}
+
+/// The FIU's KeyMaterial must be readable and unexpired (`InvalidKey`). The AA never uses it:
+/// it goes to the FIP as sent.
+pub fn check_key(key: &KeyMaterial, now: OffsetDateTime) -> Result<(), Invalid> {
+    key_material::read(key, now)
+        .map(|_| ())
+        .map_err(|e| invalid(ErrorCode::InvalidKey, format!("KeyMaterial: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(from: &str, to: &str) -> FiDataRange {
+        FiDataRange {
+            from: from.into(),
+            to: to.into(),
+        }
+    }
+
+    #[test]
+    fn ranges_inside_pass_and_outside_or_inverted_fail() {
+        let consent = range("2023-01-01T00:00:00.000Z", "2024-01-01T00:00:00.000Z");
+        assert!(check_range(&consent.clone(), &consent).is_ok());
+        assert!(check_range(
+            &range("2023-03-01T00:00:00+05:30", "2023-06-01T00:00:00.000Z"),
+            &consent
+        )
+        .is_ok());
+        for (from, to) in [
+            ("2022-12-31T23:59:59.999Z", "2023-06-01T00:00:00.000Z"),
+            ("2023-03-01T00:00:00.000Z", "2024-01-01T00:00:00.001Z"),
+            ("2023-06-01T00:00:00.000Z", "2023-03-01T00:00:00.000Z"),
+            ("yesterday", "2023-03-01T00:00:00.000Z"),
+        ] {
+            let e = check_range(&range(from, to), &consent).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidDateRange, "{from} {to}");
+        }
+    }
+
+    #[test]
+    fn the_digital_signature_must_be_the_third_segment() {
+        assert!(check_signature("a.b.sig", "sig").is_ok());
+        assert_eq!(
+            check_signature("a.b.sig", "other").unwrap_err().code,
+            ErrorCode::InvalidRequest
+        );
+        assert!(check_signature("a.b", "b").is_err());
+    }
+}

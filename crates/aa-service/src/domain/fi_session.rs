@@ -1,0 +1,164 @@
+//! FI sessions: where an AA session stands, how an account's `FIStatus` may move when an FIP
+//! reports it, and whether a session's accounts can be fetched. No HTTP, no SQL.
+
+use aa_core::rebit::{FiStatus, SessionStatus};
+
+/// An FI session of the AA. `REQUESTED` while the AA forwards the FIU's request to the FIP
+/// (the FIU has no session id yet); then the FIP's `sessionStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    Requested,
+    Active,
+    Completed,
+    Expired,
+    Failed,
+}
+
+impl SessionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionState::Requested => "REQUESTED",
+            SessionState::Active => "ACTIVE",
+            SessionState::Completed => "COMPLETED",
+            SessionState::Expired => "EXPIRED",
+            SessionState::Failed => "FAILED",
+        }
+    }
+
+    /// Reads a stored name; anything unknown reads as `Failed` (not usable).
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "REQUESTED" => SessionState::Requested,
+            "ACTIVE" => SessionState::Active,
+            "COMPLETED" => SessionState::Completed,
+            "EXPIRED" => SessionState::Expired,
+            _ => SessionState::Failed,
+        }
+    }
+
+    /// The state an FIP's `sessionStatus` puts the session in.
+    pub fn from_rebit(status: SessionStatus) -> Self {
+        match status {
+            SessionStatus::Active => SessionState::Active,
+            SessionStatus::Completed => SessionState::Completed,
+            SessionStatus::Expired => SessionState::Expired,
+            SessionStatus::Failed => SessionState::Failed,
+        }
+    }
+
+    /// The `sessionStatus` told to the FIU (`REQUESTED` is never told: read as ACTIVE).
+    pub fn to_rebit(self) -> SessionStatus {
+        match self {
+            SessionState::Requested | SessionState::Active => SessionStatus::Active,
+            SessionState::Completed => SessionStatus::Completed,
+            SessionState::Expired => SessionStatus::Expired,
+            SessionState::Failed => SessionStatus::Failed,
+        }
+    }
+
+    /// A session that ended stays ended: an FIP's late `ACTIVE` does not revive it.
+    pub fn next(self, reported: SessionState) -> SessionState {
+        match self {
+            SessionState::Completed | SessionState::Expired | SessionState::Failed => self,
+            _ => reported,
+        }
+    }
+}
+
+/// An account's `FIStatus` after the FIP reports `reported`. `DENIED`, `TIMEOUT` and
+/// `DELIVERED` are final, and a repeated `READY` after delivery (a retried notification)
+/// does not undo the delivery; `PENDING` never follows `READY`.
+pub fn next_fi_status(current: FiStatus, reported: FiStatus) -> FiStatus {
+    match (current, reported) {
+        (FiStatus::Denied | FiStatus::Timeout | FiStatus::Delivered, _) => current,
+        (FiStatus::Ready, FiStatus::Pending) => current,
+        _ => reported,
+    }
+}
+
+/// Whether the chosen accounts of a session can be fetched now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// At least one account has data and none is still being prepared.
+    Ready,
+    /// Some account is still `PENDING` at the FIP.
+    InProgress,
+    /// No account has data (all denied or timed out).
+    NoData,
+}
+
+pub fn readiness(statuses: impl IntoIterator<Item = FiStatus>) -> Readiness {
+    let mut any_data = false;
+    for status in statuses {
+        match status {
+            FiStatus::Pending => return Readiness::InProgress,
+            FiStatus::Ready | FiStatus::Delivered => any_data = true,
+            FiStatus::Denied | FiStatus::Timeout => {}
+        }
+    }
+    if any_data {
+        Readiness::Ready
+    } else {
+        Readiness::NoData
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn final_statuses_stay_and_ready_does_not_go_back_to_pending() {
+        assert_eq!(
+            next_fi_status(FiStatus::Pending, FiStatus::Ready),
+            FiStatus::Ready
+        );
+        assert_eq!(
+            next_fi_status(FiStatus::Ready, FiStatus::Pending),
+            FiStatus::Ready
+        );
+        assert_eq!(
+            next_fi_status(FiStatus::Delivered, FiStatus::Ready),
+            FiStatus::Delivered
+        );
+        assert_eq!(
+            next_fi_status(FiStatus::Denied, FiStatus::Ready),
+            FiStatus::Denied
+        );
+        assert_eq!(
+            next_fi_status(FiStatus::Ready, FiStatus::Delivered),
+            FiStatus::Delivered
+        );
+    }
+
+    #[test]
+    fn readiness_waits_for_pending_and_needs_some_data() {
+        use FiStatus::*;
+        assert_eq!(readiness([Ready, Denied]), Readiness::Ready);
+        assert_eq!(readiness([Ready, Pending]), Readiness::InProgress);
+        assert_eq!(readiness([Denied, Timeout]), Readiness::NoData);
+        assert_eq!(readiness([]), Readiness::NoData);
+        assert_eq!(readiness([Delivered]), Readiness::Ready);
+    }
+
+    #[test]
+    fn session_states_round_trip_and_ended_sessions_stay_ended() {
+        for state in [
+            SessionState::Requested,
+            SessionState::Active,
+            SessionState::Completed,
+            SessionState::Expired,
+            SessionState::Failed,
+        ] {
+            assert_eq!(SessionState::parse(state.as_str()), state);
+        }
+        assert_eq!(
+            SessionState::Completed.next(SessionState::Active),
+            SessionState::Completed
+        );
+        assert_eq!(
+            SessionState::Requested.next(SessionState::Active),
+            SessionState::Active
+        );
+    }
+}

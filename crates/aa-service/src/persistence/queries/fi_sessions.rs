@@ -1,0 +1,325 @@
+//! FI sessions and their accounts. A session is written `REQUESTED` before the AA forwards the
+//! FIU's request, then either `ACTIVE` with the FIP's session id (and the consent's use count
+//! bumped) or `FAILED`. An FIP's notification changes statuses and queues the FIU's
+//! notification in one transaction. Nothing here holds FI data or key material.
+
+use aa_core::rebit::FiStatus;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+
+use super::super::entities::{consent_artefact, fi_session, fi_session_account};
+use super::super::records::{
+    FiAccountRecord, FiNotificationOutcome, FiSessionRecord, FiStatusReport, NewOutboxMessage,
+};
+use super::super::{Store, StoreError};
+use super::consents::enqueue;
+use crate::domain::fi_session::{next_fi_status, SessionState};
+
+fn session_record(m: fi_session::Model) -> FiSessionRecord {
+    FiSessionRecord {
+        status: SessionState::parse(&m.status),
+        id: m.id,
+        consent_id: m.consent_id,
+        fiu_id: m.fiu_id,
+        fip_id: m.fip_id,
+        fiu_txnid: m.fiu_txnid,
+        fip_session_id: m.fip_session_id,
+        data_from: m.data_from,
+        data_to: m.data_to,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+fn account_record(m: fi_session_account::Model) -> FiAccountRecord {
+    FiAccountRecord {
+        // A stored status that no longer parses is treated as denied: never fetchable.
+        fi_status: m.fi_status.parse().unwrap_or(FiStatus::Denied),
+        link_ref_number: m.link_ref_number,
+        masked_acc_number: m.masked_acc_number,
+        description: m.description,
+    }
+}
+
+async fn accounts_in<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    session_id: &str,
+) -> Result<Vec<FiAccountRecord>, StoreError> {
+    Ok(fi_session_account::Entity::find()
+        .filter(fi_session_account::Column::SessionId.eq(session_id))
+        .order_by_asc(fi_session_account::Column::LinkRefNumber)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(account_record)
+        .collect())
+}
+
+impl Store {
+    /// A new session (`REQUESTED`) with its accounts (`PENDING`), in one transaction.
+    pub async fn insert_fi_session(
+        &self,
+        session: &FiSessionRecord,
+        accounts: &[FiAccountRecord],
+    ) -> Result<(), StoreError> {
+        let txn = self.db.begin().await?;
+        fi_session::Entity::insert(fi_session::ActiveModel {
+            id: Set(session.id.clone()),
+            consent_id: Set(session.consent_id.clone()),
+            fiu_id: Set(session.fiu_id.clone()),
+            fip_id: Set(session.fip_id.clone()),
+            fiu_txnid: Set(session.fiu_txnid.clone()),
+            fip_session_id: Set(session.fip_session_id.clone()),
+            status: Set(session.status.as_str().to_owned()),
+            data_from: Set(session.data_from.clone()),
+            data_to: Set(session.data_to.clone()),
+            last_error: Set(None),
+            created_at: Set(session.created_at),
+            updated_at: Set(session.updated_at),
+        })
+        .exec(&txn)
+        .await?;
+        for account in accounts {
+            fi_session_account::Entity::insert(fi_session_account::ActiveModel {
+                id: Set(uuid::Uuid::new_v4().to_string()),
+                session_id: Set(session.id.clone()),
+                link_ref_number: Set(account.link_ref_number.clone()),
+                masked_acc_number: Set(account.masked_acc_number.clone()),
+                fi_status: Set(account.fi_status.as_str().to_owned()),
+                description: Set(account.description.clone()),
+                updated_at: Set(session.created_at),
+            })
+            .exec(&txn)
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn fi_session(&self, id: &str) -> Result<Option<FiSessionRecord>, StoreError> {
+        Ok(fi_session::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?
+            .map(session_record))
+    }
+
+    /// The session an FIU opened with `txnid`, if any (for idempotent replays).
+    pub async fn fi_session_by_txnid(
+        &self,
+        fiu_id: &str,
+        txnid: &str,
+    ) -> Result<Option<FiSessionRecord>, StoreError> {
+        Ok(fi_session::Entity::find()
+            .filter(fi_session::Column::FiuId.eq(fiu_id))
+            .filter(fi_session::Column::FiuTxnid.eq(txnid))
+            .one(&self.db)
+            .await?
+            .map(session_record))
+    }
+
+    /// The AA session behind an FIP's session id.
+    pub async fn fi_session_by_fip(
+        &self,
+        fip_id: &str,
+        fip_session_id: &str,
+    ) -> Result<Option<FiSessionRecord>, StoreError> {
+        Ok(fi_session::Entity::find()
+            .filter(fi_session::Column::FipId.eq(fip_id))
+            .filter(fi_session::Column::FipSessionId.eq(fip_session_id))
+            .one(&self.db)
+            .await?
+            .map(session_record))
+    }
+
+    /// True when a request to `fip_id` created at or after `since` is still being forwarded
+    /// (its answer, and so its session id, may not be stored yet).
+    pub async fn fi_forward_in_flight(&self, fip_id: &str, since: i64) -> Result<bool, StoreError> {
+        Ok(fi_session::Entity::find()
+            .filter(fi_session::Column::FipId.eq(fip_id))
+            .filter(fi_session::Column::Status.eq(SessionState::Requested.as_str()))
+            .filter(fi_session::Column::CreatedAt.gte(since))
+            .count(&self.db)
+            .await?
+            > 0)
+    }
+
+    pub async fn fi_accounts(&self, session_id: &str) -> Result<Vec<FiAccountRecord>, StoreError> {
+        accounts_in(&self.db, session_id).await
+    }
+
+    /// `REQUESTED` -> `ACTIVE` with the FIP's session id; the consent's use is counted.
+    pub async fn activate_fi_session(
+        &self,
+        id: &str,
+        fip_session_id: &str,
+        consent_id: &str,
+        used_at: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let txn = self.db.begin().await?;
+        fi_session::Entity::update_many()
+            .col_expr(
+                fi_session::Column::FipSessionId,
+                Expr::value(fip_session_id),
+            )
+            .col_expr(
+                fi_session::Column::Status,
+                Expr::value(SessionState::Active.as_str()),
+            )
+            .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))
+            .filter(fi_session::Column::Id.eq(id))
+            .filter(fi_session::Column::Status.eq(SessionState::Requested.as_str()))
+            .exec(&txn)
+            .await?;
+        consent_artefact::Entity::update_many()
+            .col_expr(
+                consent_artefact::Column::UseCount,
+                Expr::col(consent_artefact::Column::UseCount).add(1),
+            )
+            .col_expr(consent_artefact::Column::LastUsedAt, Expr::value(used_at))
+            .filter(consent_artefact::Column::ConsentId.eq(consent_id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a session `FAILED` (the FIP refused or could not be reached).
+    pub async fn fail_fi_session(&self, id: &str, error: &str, now: i64) -> Result<(), StoreError> {
+        let error: String = error.chars().take(500).collect();
+        fi_session::Entity::update_many()
+            .col_expr(
+                fi_session::Column::Status,
+                Expr::value(SessionState::Failed.as_str()),
+            )
+            .col_expr(fi_session::Column::LastError, Expr::value(error))
+            .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))
+            .filter(fi_session::Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Applies an FIP's report to session `id`: the session state and each account's status
+    /// move as `domain::fi_session` allows; if anything changed, `notify` builds the FIU's
+    /// notifications from the new state and they are queued in the same transaction.
+    pub async fn apply_fi_notification(
+        &self,
+        id: &str,
+        reported: SessionState,
+        reports: &[FiStatusReport],
+        notify: impl FnOnce(
+            &FiSessionRecord,
+            &[FiAccountRecord],
+        ) -> Result<Vec<NewOutboxMessage>, String>,
+        now: i64,
+    ) -> Result<FiNotificationOutcome, StoreError> {
+        let txn = self.db.begin().await?;
+        // Touch the row first: on PostgreSQL this locks the session against a concurrent report.
+        let touched = fi_session::Entity::update_many()
+            .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))
+            .filter(fi_session::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        let Some(mut session) = fi_session::Entity::find_by_id(id.to_owned())
+            .one(&txn)
+            .await?
+            .map(session_record)
+            .filter(|_| touched.rows_affected == 1)
+        else {
+            txn.rollback().await?;
+            return Ok(FiNotificationOutcome::UnknownSession);
+        };
+        let mut accounts = accounts_in(&txn, id).await?;
+        let mut changed = false;
+        for report in reports {
+            let Some(account) = accounts
+                .iter_mut()
+                .find(|a| a.link_ref_number == report.link_ref_number)
+            else {
+                txn.rollback().await?;
+                return Ok(FiNotificationOutcome::UnknownAccount(
+                    report.link_ref_number.clone(),
+                ));
+            };
+            let next = next_fi_status(account.fi_status, report.fi_status);
+            if next == account.fi_status {
+                continue;
+            }
+            changed = true;
+            account.fi_status = next;
+            account.description = Some(report.description.clone());
+            fi_session_account::Entity::update_many()
+                .col_expr(
+                    fi_session_account::Column::FiStatus,
+                    Expr::value(next.as_str()),
+                )
+                .col_expr(
+                    fi_session_account::Column::Description,
+                    Expr::value(report.description.clone()),
+                )
+                .col_expr(fi_session_account::Column::UpdatedAt, Expr::value(now))
+                .filter(fi_session_account::Column::SessionId.eq(id))
+                .filter(fi_session_account::Column::LinkRefNumber.eq(&report.link_ref_number))
+                .exec(&txn)
+                .await?;
+        }
+        let next_state = session.status.next(reported);
+        if next_state != session.status {
+            changed = true;
+            session.status = next_state;
+            fi_session::Entity::update_many()
+                .col_expr(fi_session::Column::Status, Expr::value(next_state.as_str()))
+                .filter(fi_session::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+        }
+        if changed {
+            let messages = notify(&session, &accounts).map_err(StoreError)?;
+            enqueue(&txn, messages, now).await?;
+        }
+        txn.commit().await?;
+        Ok(FiNotificationOutcome::Applied { changed })
+    }
+
+    /// After a fetch: the accounts whose data went to the FIU are `DELIVERED`.
+    pub async fn mark_fi_delivered(
+        &self,
+        session_id: &str,
+        link_refs: &[String],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        if link_refs.is_empty() {
+            return Ok(());
+        }
+        fi_session_account::Entity::update_many()
+            .col_expr(
+                fi_session_account::Column::FiStatus,
+                Expr::value(FiStatus::Delivered.as_str()),
+            )
+            .col_expr(fi_session_account::Column::UpdatedAt, Expr::value(now))
+            .filter(fi_session_account::Column::SessionId.eq(session_id))
+            .filter(fi_session_account::Column::LinkRefNumber.is_in(link_refs.iter().cloned()))
+            .filter(fi_session_account::Column::FiStatus.eq(FiStatus::Ready.as_str()))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets a consent artefact's status (`ACTIVE`, `PAUSED`, `REVOKED`, `EXPIRED`).
+    pub async fn set_artefact_status(
+        &self,
+        consent_id: &str,
+        status: &str,
+    ) -> Result<bool, StoreError> {
+        let result = consent_artefact::Entity::update_many()
+            .col_expr(consent_artefact::Column::Status, Expr::value(status))
+            .filter(consent_artefact::Column::ConsentId.eq(consent_id))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+}

@@ -1,0 +1,229 @@
+//! `POST /FI/fetch` (2.0.0) and `GET /FI/fetch/{sessionId}?fipId=&linkRefNumber=` (1.1.x): the
+//! FIU that owns an AA session fetches its encrypted data. The AA asks the session's FIP with
+//! `POST /FI/fetch` (signed by the AA, the FIP's session id), the FIP's answer is verified by
+//! the signed client, and its `FI` array (ciphertext and the FIP's KeyMaterial) goes to the FIU
+//! as it came. Nothing of it is stored or logged; the accounts delivered are marked
+//! `DELIVERED`.
+
+use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
+use aa_core::rebit::{ConsentStatus, ErrorCode, FiFetchRequest, FiFetchResponse};
+use aa_core::registry::Role;
+use aa_core::timefmt;
+use actix_web::{web, HttpResponse};
+use time::OffsetDateTime;
+
+use super::{envelope, fip_error, internal};
+use crate::domain::fi_messages;
+use crate::domain::fi_request::{signed_terms, usable};
+use crate::domain::fi_session::{readiness, Readiness, SessionState};
+use crate::persistence::millis;
+use crate::state::AppState;
+
+/// What the FIU asked for.
+struct Ask<'a> {
+    session_id: &'a str,
+    fip_id: Option<&'a str>,
+    link_refs: Option<Vec<String>>,
+    ver: &'a str,
+    txnid: &'a str,
+}
+
+async fn fetch(
+    state: &AppState,
+    caller: &Caller,
+    ask: Ask<'_>,
+) -> Result<HttpResponse, RebitError> {
+    caller.require_role(&[Role::Fiu])?;
+    let session = state
+        .store
+        .fi_session(ask.session_id.trim())
+        .await
+        .map_err(internal)?
+        .filter(|s| s.fiu_id == caller.entity_id && s.status != SessionState::Requested)
+        .ok_or_else(|| RebitError::new(ErrorCode::InvalidSessionId, "unknown sessionId"))?;
+    tracing::Span::current().record("session.id", session.id.as_str());
+    if let Some(fip_id) = ask.fip_id.map(str::trim).filter(|f| !f.is_empty()) {
+        if fip_id != session.fip_id {
+            return Err(RebitError::new(
+                ErrorCode::InvalidFIPId,
+                "fipId is not the FIP of this session",
+            ));
+        }
+    }
+    match session.status {
+        SessionState::Failed => {
+            return Err(RebitError::new(
+                ErrorCode::NoDataFound,
+                "the FIP could not prepare data for this session",
+            ))
+        }
+        SessionState::Expired => {
+            return Err(RebitError::new(
+                ErrorCode::DataGone,
+                "this session has expired",
+            ))
+        }
+        _ => {}
+    }
+    let artefact = state
+        .store
+        .artefact(&session.consent_id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| RebitError::internal(&"session without its consent artefact"))?;
+    let terms = signed_terms(
+        &artefact.signed_consent,
+        &state.identity.signer.verifying_key(),
+    )
+    .map_err(|e| RebitError::internal(&e))?;
+    let status = artefact
+        .status
+        .parse::<ConsentStatus>()
+        .map_err(|e| RebitError::internal(&e))?;
+    usable(status, &terms, OffsetDateTime::now_utc())
+        .map_err(|why| RebitError::new(why.fetch_code(), why.describe()))?;
+
+    let accounts = state
+        .store
+        .fi_accounts(&session.id)
+        .await
+        .map_err(internal)?;
+    let link_refs = ask.link_refs.filter(|l| !l.is_empty());
+    let mut chosen = Vec::new();
+    match &link_refs {
+        Some(links) => {
+            for link in links {
+                let account = accounts
+                    .iter()
+                    .find(|a| &a.link_ref_number == link)
+                    .ok_or_else(|| {
+                        RebitError::new(
+                            ErrorCode::InvalidRequest,
+                            format!("linkRefNumber {link:?} is not in this session"),
+                        )
+                    })?;
+                chosen.push(account.fi_status);
+            }
+        }
+        None => chosen.extend(accounts.iter().map(|a| a.fi_status)),
+    }
+    match readiness(chosen) {
+        Readiness::Ready => {}
+        Readiness::InProgress => {
+            return Err(RebitError::new(
+                ErrorCode::DataFetchRequestInProgress,
+                "the FIP is still preparing the data",
+            ))
+        }
+        Readiness::NoData => {
+            return Err(RebitError::new(
+                ErrorCode::NoDataFound,
+                "no account of this session has data",
+            ))
+        }
+    }
+    let fip_session_id = session
+        .fip_session_id
+        .as_deref()
+        .ok_or_else(|| RebitError::internal(&"active session without the FIP's session id"))?;
+    let request = fi_messages::fetch_request(
+        ask.txnid,
+        fip_session_id,
+        &session.fip_id,
+        link_refs.as_deref(),
+    );
+    let fip = &session.fip_id;
+    let answer: FiFetchResponse = state
+        .identity
+        .client
+        .post::<FiFetchRequest, _>(fip, "/FI/fetch", &request)
+        .await
+        .map_err(|e| fip_error::from_outbound(fip, &e))?;
+    if answer.fi.iter().any(|f| &f.fip_id != fip) {
+        tracing::warn!(peer.id = %fip, "FIP answered FI/fetch with another FIP's data");
+        return Err(RebitError::new(
+            ErrorCode::ServiceUnavailable,
+            "the FIP's answer does not fit the request",
+        ));
+    }
+    let delivered: Vec<String> = answer
+        .fi
+        .iter()
+        .flat_map(|f| f.data.iter().map(|d| d.link_ref_number.clone()))
+        .collect();
+    state
+        .store
+        .mark_fi_delivered(&session.id, &delivered, millis(OffsetDateTime::now_utc()))
+        .await
+        .map_err(internal)?;
+    tracing::info!(accounts = delivered.len(), "FI data passed to the FIU");
+    Ok(HttpResponse::Ok().json(FiFetchResponse {
+        ver: ask.ver.to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: ask.txnid.to_owned(),
+        fi: answer.fi,
+    }))
+}
+
+#[tracing::instrument(name = "POST /FI/fetch", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, session.id))]
+pub async fn post(
+    state: web::Data<AppState>,
+    request: Verified<FiFetchRequest>,
+) -> Result<HttpResponse, RebitError> {
+    let body = request.body;
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
+    let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let ask = Ask {
+        session_id: &body.session_id,
+        fip_id: body.fip_id.as_deref(),
+        link_refs: body
+            .link_ref_number
+            .as_ref()
+            .map(|links| links.iter().map(|l| l.id.trim().to_owned()).collect()),
+        ver: version.as_str(),
+        txnid: &body.txnid,
+    };
+    fetch(&state, &request.caller, ask).await.map_err(echo)
+}
+
+/// The 1.1.x form: `fipId` at most once; `linkRefNumber` repeated or comma-separated. No body,
+/// so the answer carries `ver` 1.1.2 and a fresh `txnid`.
+#[tracing::instrument(name = "GET /FI/fetch", skip_all, fields(peer.id = %request.caller.entity_id, session.id))]
+pub async fn get(
+    state: web::Data<AppState>,
+    request: VerifiedUri,
+    session_id: web::Path<String>,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, RebitError> {
+    let txnid = uuid::Uuid::new_v4().to_string();
+    let echo = |e: RebitError| e.echo(Some("1.1.2"), Some(&txnid));
+    let mut fip_id = None;
+    let mut links = Vec::new();
+    for (name, value) in query.iter() {
+        match name.as_str() {
+            "fipId" if fip_id.is_none() => fip_id = Some(value.as_str()),
+            "fipId" => {
+                return Err(echo(RebitError::new(
+                    ErrorCode::InvalidRequest,
+                    "fipId may be given once",
+                )))
+            }
+            "linkRefNumber" => links.extend(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned),
+            ),
+            _ => {}
+        }
+    }
+    let ask = Ask {
+        session_id: &session_id,
+        fip_id,
+        link_refs: Some(links),
+        ver: "1.1.2",
+        txnid: &txnid,
+    };
+    fetch(&state, &request.caller, ask).await.map_err(echo)
+}

@@ -1,0 +1,132 @@
+//! `POST /FI/Notification` (FIP): the status of an FIP session and its accounts. The notifier
+//! must be the calling FIP and the session one the AA opened at it; the new statuses and the
+//! FIU's `POST /FI/Notification` (about the AA's session id) are written together. A repeat
+//! changes nothing and sends nothing, and is answered OK like the first.
+//!
+//! An FIP may notify before the AA has stored the FIP's session id (its answer to
+//! `POST /FI/request` is still on the way): while a request to that FIP is being forwarded, an
+//! unknown session is answered 503 so that the FIP's outbox tries again.
+
+use aa_core::http::{RebitError, Verified};
+use aa_core::rebit::{ErrorCode, FiStatusNotification, NotificationResponse, NotifierType, Open};
+use aa_core::registry::Role;
+use aa_core::timefmt;
+use actix_web::{web, HttpResponse};
+use time::OffsetDateTime;
+
+use super::{envelope, internal};
+use crate::domain::fi_messages::{self, AccountStatus};
+use crate::domain::fi_session::SessionState;
+use crate::persistence::millis;
+use crate::persistence::records::{FiNotificationOutcome, FiStatusReport, NewOutboxMessage};
+use crate::state::AppState;
+
+/// How long after a request was created an unknown FIP session may still be in flight.
+const IN_FLIGHT_MILLIS: i64 = 60_000;
+
+#[tracing::instrument(name = "POST /FI/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, session.id))]
+pub async fn receive(
+    state: web::Data<AppState>,
+    request: Verified<FiStatusNotification>,
+) -> Result<HttpResponse, RebitError> {
+    let body = request.body;
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
+    request.caller.require_role(&[Role::Fip]).map_err(echo)?;
+    let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let fip = request.caller.entity_id;
+    let notifier_is_fip = matches!(body.notifier.kind, Open::Known(NotifierType::Fip));
+    if body.notifier.id != fip || !notifier_is_fip {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidNotifier,
+            "Notifier must be the calling FIP",
+        )));
+    }
+    let bad = |m: String| echo(RebitError::new(ErrorCode::InvalidFIStatusNotification, m));
+    let update = &body.fi_status_notification;
+    let mut reports = Vec::new();
+    for entry in &update.fi_status_response {
+        if entry.fip_id != fip {
+            return Err(bad("FIStatusResponse names another FIP".into()));
+        }
+        reports.extend(entry.accounts.iter().map(|a| FiStatusReport {
+            link_ref_number: a.link_ref_number.trim().to_owned(),
+            fi_status: a.fi_status,
+            description: a.description.clone(),
+        }));
+    }
+    let now = OffsetDateTime::now_utc();
+    let Some(session) = state
+        .store
+        .fi_session_by_fip(&fip, update.session_id.trim())
+        .await
+        .map_err(|e| echo(internal(e)))?
+    else {
+        let in_flight = state
+            .store
+            .fi_forward_in_flight(&fip, millis(now) - IN_FLIGHT_MILLIS)
+            .await
+            .map_err(|e| echo(internal(e)))?;
+        if in_flight {
+            return Err(echo(RebitError::new(
+                ErrorCode::ServiceUnavailable,
+                "session not known yet; try again",
+            )));
+        }
+        return Err(bad("unknown sessionId".into()));
+    };
+    tracing::Span::current().record("session.id", session.id.as_str());
+    let aa_id = state.aa_id().to_owned();
+    let outcome = state
+        .store
+        .apply_fi_notification(
+            &session.id,
+            SessionState::from_rebit(update.session_status),
+            &reports,
+            |session, accounts| {
+                let notification = fi_messages::fi_notification(
+                    &aa_id,
+                    &session.fiu_txnid,
+                    &session.id,
+                    session.status.to_rebit(),
+                    &session.fip_id,
+                    accounts
+                        .iter()
+                        .map(|a| AccountStatus {
+                            link_ref_number: a.link_ref_number.clone(),
+                            fi_status: a.fi_status,
+                            description: a.description.clone().unwrap_or_default(),
+                        })
+                        .collect(),
+                );
+                let body = serde_json::to_vec(&notification).map_err(|e| e.to_string())?;
+                Ok(vec![NewOutboxMessage {
+                    callee: session.fiu_id.clone(),
+                    path: "/FI/Notification".to_owned(),
+                    body,
+                }])
+            },
+            millis(now),
+        )
+        .await
+        .map_err(|e| echo(internal(e)))?;
+    match outcome {
+        FiNotificationOutcome::Applied { changed } => {
+            if changed {
+                state.waker.wake();
+            }
+            tracing::info!(status = %update.session_status, changed, "FI status notified");
+        }
+        FiNotificationOutcome::UnknownAccount(link) => {
+            return Err(bad(format!(
+                "linkRefNumber {link:?} is not in this session"
+            )));
+        }
+        FiNotificationOutcome::UnknownSession => return Err(bad("unknown sessionId".into())),
+    }
+    Ok(HttpResponse::Ok().json(NotificationResponse {
+        ver: version.as_str().to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid.clone(),
+        response: "OK".to_owned(),
+    }))
+}

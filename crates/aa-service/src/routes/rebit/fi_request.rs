@@ -1,0 +1,187 @@
+//! `POST /FI/request` (FIU): a request for the data of one consent artefact. Checked against the
+//! artefact (issued to this FIU, ACTIVE and in force, `digitalSignature` its signature segment,
+//! range inside the consent's, KeyMaterial readable and unexpired), recorded as a `REQUESTED`
+//! session, forwarded to the artefact's FIP signed by the AA with the FIU's KeyMaterial and
+//! `digitalSignature` untouched, then `ACTIVE` with the FIP's session id, or `FAILED` if the
+//! FIP refused or could not be reached. A repeat of the same `txnid` for the same consent
+//! answers the same session; for another consent it is 409 `IdempotencyError`.
+
+use aa_core::http::{RebitError, Verified};
+use aa_core::rebit::{ConsentStatus, ErrorCode, FiRequest, FiResponse, FiStatus};
+use aa_core::registry::Role;
+use aa_core::timefmt;
+use actix_web::{web, HttpResponse};
+use time::OffsetDateTime;
+
+use super::{envelope, fip_error, internal};
+use crate::domain::fi_messages;
+use crate::domain::fi_request::{check_key, check_range, check_signature, signed_terms, usable};
+use crate::domain::fi_session::SessionState;
+use crate::persistence::millis;
+use crate::persistence::records::{FiAccountRecord, FiSessionRecord};
+use crate::state::AppState;
+
+fn answer(ver: &str, txnid: &str, consent_id: &str, session_id: &str) -> HttpResponse {
+    HttpResponse::Ok().json(FiResponse {
+        ver: ver.to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: txnid.to_owned(),
+        consent_id: consent_id.to_owned(),
+        session_id: session_id.to_owned(),
+    })
+}
+
+#[tracing::instrument(name = "POST /FI/request", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, consent.id = %request.body.consent.id, session.id))]
+pub async fn create(
+    state: web::Data<AppState>,
+    request: Verified<FiRequest>,
+) -> Result<HttpResponse, RebitError> {
+    let body = request.body;
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
+    request.caller.require_role(&[Role::Fiu]).map_err(echo)?;
+    let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let fiu = request.caller.entity_id;
+    let consent_id = body.consent.id.trim();
+    let artefact = state
+        .store
+        .artefact(consent_id)
+        .await
+        .map_err(|e| echo(internal(e)))?
+        .filter(|a| a.fiu_id == fiu)
+        .ok_or_else(|| {
+            echo(RebitError::new(
+                ErrorCode::InvalidConsentId,
+                "no consent with this id was issued to this FIU",
+            ))
+        })?;
+
+    if let Some(existing) = state
+        .store
+        .fi_session_by_txnid(&fiu, &body.txnid)
+        .await
+        .map_err(|e| echo(internal(e)))?
+    {
+        return match existing.status {
+            _ if existing.consent_id != artefact.consent_id => Err(echo(RebitError::new(
+                ErrorCode::IdempotencyError,
+                "txnid was used for another FI request",
+            ))),
+            SessionState::Requested | SessionState::Failed => Err(echo(RebitError::new(
+                ErrorCode::IdempotencyError,
+                "txnid was used for an FI request that did not succeed; use a new txnid",
+            ))),
+            _ => {
+                tracing::Span::current().record("session.id", existing.id.as_str());
+                Ok(answer(
+                    version.as_str(),
+                    &body.txnid,
+                    &existing.consent_id,
+                    &existing.id,
+                ))
+            }
+        };
+    }
+
+    let now = OffsetDateTime::now_utc();
+    let terms = signed_terms(
+        &artefact.signed_consent,
+        &state.identity.signer.verifying_key(),
+    )
+    .map_err(|e| echo(RebitError::internal(&e)))?;
+    check_signature(&artefact.signed_consent, &body.consent.digital_signature)
+        .map_err(|e| echo(e.into()))?;
+    let status = artefact
+        .status
+        .parse::<ConsentStatus>()
+        .map_err(|e| echo(RebitError::internal(&e)))?;
+    usable(status, &terms, now).map_err(|why| {
+        echo(RebitError::new(
+            ErrorCode::InvalidConsentStatus,
+            why.describe(),
+        ))
+    })?;
+    check_range(&body.fi_data_range, &terms.fi_data_range).map_err(|e| echo(e.into()))?;
+    check_key(&body.key_material, now).map_err(|e| echo(e.into()))?;
+
+    let session = FiSessionRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        consent_id: artefact.consent_id.clone(),
+        fiu_id: fiu.clone(),
+        fip_id: artefact.fip_id.clone(),
+        fiu_txnid: body.txnid.clone(),
+        fip_session_id: None,
+        status: SessionState::Requested,
+        data_from: body.fi_data_range.from.clone(),
+        data_to: body.fi_data_range.to.clone(),
+        created_at: millis(now),
+        updated_at: millis(now),
+    };
+    let accounts: Vec<FiAccountRecord> = terms
+        .accounts
+        .iter()
+        .map(|a| FiAccountRecord {
+            link_ref_number: a.link_ref_number.clone(),
+            masked_acc_number: a.masked_acc_number.clone(),
+            fi_status: FiStatus::Pending,
+            description: None,
+        })
+        .collect();
+    state
+        .store
+        .insert_fi_session(&session, &accounts)
+        .await
+        .map_err(|e| echo(internal(e)))?;
+    tracing::Span::current().record("session.id", session.id.as_str());
+
+    let forwarded = fi_messages::forwarded_request(&body);
+    let fip = &artefact.fip_id;
+    let outcome = state
+        .identity
+        .client
+        .post::<_, FiResponse>(fip, "/FI/request", &forwarded)
+        .await
+        .map_err(|e| fip_error::from_outbound(fip, &e))
+        .and_then(|answer| {
+            if answer.consent_id != artefact.consent_id || answer.session_id.trim().is_empty() {
+                tracing::warn!(peer.id = %fip, "FIP answered FI/request for another consent or without a session");
+                Err(RebitError::new(
+                    ErrorCode::ServiceUnavailable,
+                    "the FIP's answer does not fit the request",
+                ))
+            } else {
+                Ok(answer.session_id)
+            }
+        });
+    let done = millis(OffsetDateTime::now_utc());
+    match outcome {
+        Ok(fip_session_id) => {
+            state
+                .store
+                .activate_fi_session(
+                    &session.id,
+                    fip_session_id.trim(),
+                    &artefact.consent_id,
+                    &timefmt::format_millis(now),
+                    done,
+                )
+                .await
+                .map_err(|e| echo(internal(e)))?;
+            tracing::info!("FI session opened at the FIP");
+            Ok(answer(
+                version.as_str(),
+                &body.txnid,
+                &artefact.consent_id,
+                &session.id,
+            ))
+        }
+        Err(refusal) => {
+            state
+                .store
+                .fail_fi_session(&session.id, &refusal.to_string(), done)
+                .await
+                .map_err(|e| echo(internal(e)))?;
+            tracing::info!(error.code = %refusal.code, "FI request failed at the FIP");
+            Err(echo(refusal))
+        }
+    }
+}
