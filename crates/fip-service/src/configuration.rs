@@ -32,6 +32,9 @@ pub struct Settings {
     pub outbox: OutboxSettings,
     #[serde(default)]
     pub bank_api: BankApiSettings,
+    /// The FI data flow: preparing, sealing and serving financial information.
+    #[serde(default)]
+    pub fi: FiSettings,
     /// The directory the settings were read from (set by [`load_from`], not by the files).
     #[serde(skip)]
     pub config_dir: PathBuf,
@@ -155,6 +158,103 @@ pub struct BankApiSettings {
     pub token: Option<Secret>,
 }
 
+/// The FI data flow (`POST /FI/request`, background preparation, `POST /FI/fetch`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct FiSettings {
+    /// The master key that wraps the per-consent data keys sealing prepared data: base64 of
+    /// 32 bytes (a secret: `FIP_FI__MASTER_KEY`). Unset: read from `master_key_file`.
+    pub master_key: Option<Secret>,
+    /// Unset: `<data_dir>/fip-master.key`, created with a fresh key when missing (not in
+    /// production, where the key must be given).
+    pub master_key_file: Option<PathBuf>,
+    /// The id of the master key, written into every wrapped data key.
+    pub master_key_id: String,
+    /// How long this FIP's `KeyMaterial` in a fetch answer stays valid.
+    pub key_validity_minutes: u64,
+    /// The preparation worker looks for due jobs at least this often.
+    pub poll_interval_ms: u64,
+    /// Attempts at preparing a session before it is given up as `FAILED`.
+    pub max_attempts: u32,
+}
+
+impl Default for FiSettings {
+    fn default() -> Self {
+        Self {
+            master_key: None,
+            master_key_file: None,
+            master_key_id: "fip-master-1".to_owned(),
+            key_validity_minutes: 24 * 60,
+            poll_interval_ms: 1000,
+            max_attempts: 5,
+        }
+    }
+}
+
+impl FiSettings {
+    pub fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.poll_interval_ms.max(10))
+    }
+
+    pub fn key_validity(&self) -> time::Duration {
+        time::Duration::minutes(i64::try_from(self.key_validity_minutes.max(1)).unwrap_or(1440))
+    }
+
+    /// The master key: `master_key`, else the key file (created when missing and `create`).
+    pub fn load_master_key(
+        &self,
+        data_dir: &Path,
+        create: bool,
+    ) -> Result<aa_core::seal::DataKey, ConfigError> {
+        use base64::engine::general_purpose::STANDARD;
+        use base64::Engine;
+        let invalid = |m: String| ConfigError::Invalid(m);
+        let text = match &self.master_key {
+            Some(key) if !key.expose().trim().is_empty() => key.expose().trim().to_owned(),
+            _ => {
+                let path = self
+                    .master_key_file
+                    .clone()
+                    .unwrap_or_else(|| data_dir.join("fip-master.key"));
+                if !path.exists() && create {
+                    let bytes = aa_core::fi_crypto::keys::random_bytes::<32>()
+                        .map_err(|e| invalid(format!("fi.master_key_file: {e}")))?;
+                    write_private(&path, STANDARD.encode(bytes).as_bytes()).map_err(|e| {
+                        invalid(format!("fi.master_key_file {}: {e}", path.display()))
+                    })?;
+                }
+                std::fs::read_to_string(&path)
+                    .map_err(|e| invalid(format!("fi.master_key_file {}: {e}", path.display())))?
+                    .trim()
+                    .to_owned()
+            }
+        };
+        let bytes: [u8; 32] = STANDARD
+            .decode(text.as_bytes())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| invalid("fi.master_key must be base64 of 32 bytes".into()))?;
+        aa_core::seal::DataKey::from_bytes(&self.master_key_id, bytes)
+            .map_err(|e| invalid(format!("fi.master_key_id: {e}")))
+    }
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents)
+}
+
 /// A configuration that cannot work; the message names the setting.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -200,6 +300,14 @@ impl Settings {
         if self.otp.max_attempts == 0 {
             return Err(ConfigError::Invalid(
                 "otp.max_attempts must be at least 1".into(),
+            ));
+        }
+        if environment == "production"
+            && self.fi.master_key.is_none()
+            && self.fi.master_key_file.is_none()
+        {
+            return Err(ConfigError::Invalid(
+                "fi.master_key (or fi.master_key_file) must be set in production".into(),
             ));
         }
         if let Some(token) = &self.bank_api.token {

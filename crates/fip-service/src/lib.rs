@@ -4,6 +4,8 @@
 //! - [`startup`]: builds everything once and mounts every route in one place.
 //! - [`bank`]: the simulated bank's data: the seed file and the history generated from it.
 //! - [`domain`]: the FIP's rules (discovery matching, linking, consents), no HTTP, no SQL.
+//! - [`fi`]: the FI data flow: FI documents, DataFilter, encryption for the FIU, and the
+//!   background preparation worker.
 //! - [`otp_delivery`]: how a linking OTP reaches the customer (log, sandbox endpoint).
 //! - [`persistence`]: the only module that speaks SQL (sea-orm): tables, migrations, queries.
 //! - [`routes`]: one file per ReBIT action, plus health, sandbox and bank-side operations.
@@ -11,6 +13,7 @@
 pub mod bank;
 pub mod configuration;
 pub mod domain;
+pub mod fi;
 pub mod otp_delivery;
 pub mod persistence;
 pub mod routes;

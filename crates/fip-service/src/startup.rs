@@ -1,5 +1,5 @@
 //! Builds the service once, from its settings: identity (checked against the registry), the
-//! database (migrated, seeded), OTP delivery, the outbox worker, and every route, mounted in
+//! database (migrated, seeded), OTP delivery, the outbox and FI preparation workers, and every route, mounted in
 //! one visible place ([`routes`]).
 
 use std::net::TcpListener;
@@ -17,10 +17,11 @@ use actix_web::{middleware, web, App, HttpServer};
 use crate::bank::dates;
 use crate::bank::seed::SeedFile;
 use crate::configuration::{ConfigError, Settings};
+use crate::fi::worker::Worker;
 use crate::otp_delivery::{Deliveries, LogDelivery, OtpDelivery, SandboxOtps};
 use crate::persistence::Store;
-use crate::routes::{accounts, bank, consent, health, sandbox};
-use crate::state::{AppState, OtpPolicy};
+use crate::routes::{accounts, bank, consent, fi, health, sandbox};
+use crate::state::{AppState, FiState, OtpPolicy};
 
 /// Why the service could not start; the message names the cause.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +48,7 @@ pub struct Application {
     port: u16,
     server: Server,
     worker: OutboxWorker,
+    preparer: Worker,
     state: AppState,
 }
 
@@ -98,6 +100,14 @@ impl Application {
         if let Some(otps) = &sandbox_otps {
             channels.push(Arc::new(otps.clone()));
         }
+        let master_key = settings
+            .fi
+            .load_master_key(&settings.data_dir, environment != "production")?;
+        let fi_state = FiState {
+            master_key: Arc::new(master_key),
+            prepare: Arc::new(tokio::sync::Notify::new()),
+            key_validity: settings.fi.key_validity(),
+        };
         let waker = OutboxWaker::default();
         let state = AppState {
             store: store.clone(),
@@ -110,6 +120,7 @@ impl Application {
             },
             delivery: Arc::new(Deliveries(channels)),
             waker: waker.clone(),
+            fi: fi_state.clone(),
         };
         let bank_token = settings.bank_api.token.clone().map(bank::BankToken);
 
@@ -133,10 +144,16 @@ impl Application {
                     .route("/sandbox/otp/{ref}", web::get().to(sandbox::otp));
             }
             if let Some(token) = &bank_token {
-                app = app.app_data(token.clone()).route(
-                    "/bank/links/{link_ref_number}/delink",
-                    web::post().to(bank::delink),
-                );
+                app = app
+                    .app_data(token.clone())
+                    .route(
+                        "/bank/links/{link_ref_number}/delink",
+                        web::post().to(bank::delink),
+                    )
+                    .route(
+                        "/bank/links/{link_ref_number}/statement",
+                        web::get().to(bank::statement),
+                    );
             }
             app.service(
                 web::scope("")
@@ -161,6 +178,12 @@ impl Application {
                     .route(
                         "/Consent/Notification",
                         web::post().to(consent::notification::notification),
+                    )
+                    .route("/FI/request", web::post().to(fi::request::request))
+                    .route("/FI/fetch", web::post().to(fi::fetch::fetch))
+                    .route(
+                        "/FI/fetch/{session_id}",
+                        web::get().to(fi::fetch::fetch_legacy),
                     ),
             )
         });
@@ -170,6 +193,16 @@ impl Application {
         };
         let server = server.listen(listener)?.run();
 
+        let preparer = Worker {
+            store: store.clone(),
+            fip_id: identity.entity_id.clone(),
+            master_key: fi_state.master_key.clone(),
+            key_validity: fi_state.key_validity,
+            max_attempts: settings.fi.max_attempts.max(1),
+            wake: fi_state.prepare.clone(),
+            outbox: waker.clone(),
+            poll: settings.fi.poll_interval(),
+        };
         let worker = OutboxWorker {
             store: Arc::new(store),
             client: identity.client.clone(),
@@ -182,6 +215,7 @@ impl Application {
             port,
             server,
             worker,
+            preparer,
             state,
         })
     }
@@ -195,14 +229,17 @@ impl Application {
         self.state.store.clone()
     }
 
-    /// Serves until the server stops; the outbox worker runs alongside and stops with it.
+    /// Serves until the server stops; the outbox worker and the FI preparation worker run
+    /// alongside and stop with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let w = self.worker;
         let worker = tokio::spawn(aa_core::outbox::run(
             w.store, w.client, w.policy, w.waker, w.poll,
         ));
+        let preparer = tokio::spawn(self.preparer.run());
         let result = self.server.await;
         worker.abort();
+        preparer.abort();
         result
     }
 }

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use aa_core::outbox::OutboxWaker;
 use aa_core::registry::Registry;
+use aa_core::seal::DataKey;
 use aa_core::settings::Secret;
+use tokio::sync::Notify;
 
 use crate::otp_delivery::OtpDelivery;
 use crate::persistence::Store;
@@ -30,4 +32,16 @@ pub struct AppState {
     pub delivery: Arc<dyn OtpDelivery>,
     /// Wakes the outbox worker after a transaction that queued a notification.
     pub waker: OutboxWaker,
+    pub fi: FiState,
+}
+
+/// What the FI data flow shares between the handlers and the preparation worker.
+#[derive(Clone)]
+pub struct FiState {
+    /// Wraps the per-consent data keys that seal prepared data at rest.
+    pub master_key: Arc<DataKey>,
+    /// Wakes the preparation worker when a session is created.
+    pub prepare: Arc<Notify>,
+    /// Validity of this FIP's `KeyMaterial` in fetch answers.
+    pub key_validity: time::Duration,
 }

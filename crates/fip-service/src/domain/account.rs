@@ -33,6 +33,20 @@ impl Account {
     }
 }
 
+/// A statement line, as the bank keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementLine {
+    pub txn_id: String,
+    pub kind: String,
+    pub mode: String,
+    pub amount_paise: i64,
+    pub balance_paise: i64,
+    pub at_ms: i64,
+    pub value_date: String,
+    pub narration: String,
+    pub reference: String,
+}
+
 /// Masks an account number, keeping its length and last four characters (`XXXXXXXX1234`).
 pub fn mask(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();

@@ -1,5 +1,5 @@
 //! Reading the bank: customers by mobile number, their accounts, accounts by `accRefNumber`,
-//! and statement lines.
+//! statement lines, and what an FI document of an account needs.
 
 use std::str::FromStr;
 
@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use super::entities::{account, account_transaction, customer};
 use super::{Store, StoreError};
 use crate::domain::account::{Account, Customer};
+use crate::fi::document::{AccountFacts, Holder};
 
 fn to_account(row: account::Model) -> Result<Account, StoreError> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("account {}: {what}", row.id));
@@ -22,18 +23,20 @@ fn to_account(row: account::Model) -> Result<Account, StoreError> {
     })
 }
 
-/// A statement line, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatementLine {
-    pub txn_id: String,
-    pub kind: String,
-    pub mode: String,
-    pub amount_paise: i64,
-    pub balance_paise: i64,
-    pub at_ms: i64,
-    pub value_date: String,
-    pub narration: String,
-    pub reference: String,
+pub use crate::domain::account::StatementLine;
+
+fn to_line(t: account_transaction::Model) -> StatementLine {
+    StatementLine {
+        txn_id: t.txn_id,
+        kind: t.txn_type,
+        mode: t.mode,
+        amount_paise: t.amount_paise,
+        balance_paise: t.balance_paise,
+        at_ms: t.at_ms,
+        value_date: t.value_date,
+        narration: t.narration,
+        reference: t.reference,
+    }
 }
 
 impl Store {
@@ -89,18 +92,72 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|t| StatementLine {
-                txn_id: t.txn_id,
-                kind: t.txn_type,
-                mode: t.mode,
-                amount_paise: t.amount_paise,
-                balance_paise: t.balance_paise,
-                at_ms: t.at_ms,
-                value_date: t.value_date,
-                narration: t.narration,
-                reference: t.reference,
-            })
+            .map(to_line)
             .collect())
+    }
+
+    /// The lines of an account's statement from `from_ms` to `to_ms` (both included), oldest
+    /// first.
+    pub async fn statement_between(
+        &self,
+        account_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<StatementLine>, StoreError> {
+        Ok(account_transaction::Entity::find()
+            .filter(account_transaction::Column::AccountId.eq(account_id))
+            .filter(account_transaction::Column::AtMs.gte(from_ms))
+            .filter(account_transaction::Column::AtMs.lte(to_ms))
+            .order_by_asc(account_transaction::Column::Seq)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_line)
+            .collect())
+    }
+
+    /// What an FI document of the account needs besides its statement: the account's facts
+    /// and its holder.
+    pub async fn account_facts(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<(AccountFacts, Holder)>, StoreError> {
+        let Some(row) = account::Entity::find_by_id(account_id.to_owned())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let holder = customer::Entity::find_by_id(row.customer_id.clone())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("account {}: no customer", row.id)))?;
+        let corrupt = |what: &str| StoreError::Corrupt(format!("account {}: {what}", row.id));
+        let facts = AccountFacts {
+            fi_type: FiType::from_str(&row.fi_type).map_err(|_| corrupt("fi_type"))?,
+            acc_type: AccType::from_str(&row.acc_type).map_err(|_| corrupt("acc_type"))?,
+            account_id: row.id,
+            masked_acc_number: row.masked_acc_number,
+            currency: row.currency,
+            branch: row.branch,
+            ifsc: row.ifsc,
+            micr: row.micr,
+            opening_date: row.opening_date,
+            status: row.status,
+            nominee: row.nominee,
+            summary: row.summary,
+        };
+        let holder = Holder {
+            name: holder.name,
+            dob: holder.dob,
+            mobile: holder.mobile,
+            email: holder.email,
+            address: holder.address,
+            landline: holder.landline,
+            pan: holder.pan,
+            ckyc_compliance: holder.ckyc_compliance,
+        };
+        Ok(Some((facts, holder)))
     }
 
     /// How many accounts and statement lines the bank holds.

@@ -35,6 +35,19 @@ pub struct StoredConsent {
     pub signed_consent: String,
 }
 
+/// A stored consent with everything the FI data flow checks: the JWS as received, its
+/// signature segment, and the verified detail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsentRecord {
+    pub consent_id: String,
+    pub aa_id: String,
+    pub status: ConsentStatus,
+    pub signed_consent: String,
+    pub signature: String,
+    pub detail: serde_json::Value,
+    pub expiry: time::OffsetDateTime,
+}
+
 /// What became of a consent sent to be stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stored {
@@ -109,6 +122,29 @@ impl Store {
             .await?
             .map(to_stored)
             .transpose()
+    }
+
+    /// The consent `consent_id`, in full.
+    pub async fn consent_record(
+        &self,
+        consent_id: &str,
+    ) -> Result<Option<ConsentRecord>, StoreError> {
+        let Some(row) = consent::Entity::find_by_id(consent_id.to_owned())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(ConsentRecord {
+            status: ConsentStatus::from_str(&row.status)
+                .map_err(|e| StoreError::Corrupt(format!("consent {}: {e}", row.consent_id)))?,
+            expiry: super::from_ms(row.consent_expiry_ms),
+            consent_id: row.consent_id,
+            aa_id: row.aa_id,
+            signed_consent: row.signed_consent,
+            signature: row.signature,
+            detail: row.detail,
+        }))
     }
 
     /// Moves a consent from `from` to `to`; false when its status was no longer `from`.

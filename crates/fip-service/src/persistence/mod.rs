@@ -2,8 +2,8 @@
 //! default, PostgreSQL by URL; one migration set ([`migration`]) applied at start-up.
 //!
 //! [`Store`] is the handle the rest of the service uses; its queries live beside the data
-//! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`outbox`]) and return domain
-//! types, never entities. Instants are stored as epoch milliseconds so that both databases
+//! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`fi_sessions`], [`data_keys`],
+//! [`outbox`]) and return domain types, never entities. Instants are stored as epoch milliseconds so that both databases
 //! compare them the same way.
 //!
 //! SQLite runs with one connection in WAL mode: writes are serialised by SQLite anyway, and a
@@ -21,7 +21,9 @@ use time::OffsetDateTime;
 
 pub mod bank;
 pub mod consents;
+pub mod data_keys;
 mod entities;
+pub mod fi_sessions;
 pub mod links;
 mod migration;
 pub mod outbox;
@@ -34,6 +36,8 @@ pub enum StoreError {
     Db(#[from] DbErr),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    #[error("sealing: {0}")]
+    Seal(#[from] aa_core::seal::SealError),
 }
 
 impl From<StoreError> for RebitError {

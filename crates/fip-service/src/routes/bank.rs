@@ -1,9 +1,10 @@
 //! The bank's back office (`/bank/...`, JSON, bearer token `bank_api.token`): what the bank
-//! does on its own, outside ReBIT. Today: `POST /bank/links/{linkRefNumber}/delink`, which ends
-//! a link (say, the customer closed the account at the branch) and tells the AA with
-//! `POST /Account/link/Notification`, queued in the outbox in the same transaction.
+//! does on its own, outside ReBIT: `POST /bank/links/{linkRefNumber}/delink`, which ends a link
+//! (say, the customer closed the account at the branch) and tells the AA with
+//! `POST /Account/link/Notification`, queued in the outbox in the same transaction; and
+//! `GET /bank/links/{linkRefNumber}/statement?from=&to=`, the account's own statement.
 //!
-//! Errors are `{"error": "<code>", "message": "..."}` with 401 or 404.
+//! Errors are `{"error": "<code>", "message": "..."}` with 400, 401 or 404.
 
 use aa_core::rebit::{
     AccountLinkStatus, AccountLinkStatusNotification, LinkStatus, Notifier, NotifierType, Open,
@@ -96,6 +97,83 @@ pub async fn delink(
         Ok(None) => error(StatusCode::NOT_FOUND, "NotFound", "no such link"),
         Err(e) => {
             tracing::error!(error = %e, "bank delink failed");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalError",
+                "internal error",
+            )
+        }
+    }
+}
+
+/// `GET /bank/links/{linkRefNumber}/statement?from=&to=` query (RFC 3339; both optional).
+#[derive(Debug, serde::Deserialize)]
+pub struct StatementQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// The bank's own statement of a linked account inside `from..=to` (no consent filtering),
+/// each line written as the FI documents write it, to compare with what a FIU decrypts.
+#[tracing::instrument(name = "bank.statement", skip_all)]
+pub async fn statement(
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<StatementQuery>,
+    token: web::Data<BankToken>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    if !authorised(&req, &token) {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "a valid bearer token is required",
+        );
+    }
+    let bound = |text: &Option<String>, default: i64| match text.as_deref() {
+        None | Some("") => Some(default),
+        Some(t) => timefmt::parse(t).map(crate::persistence::to_ms),
+    };
+    let (Some(from), Some(to)) = (bound(&query.from, i64::MIN), bound(&query.to, i64::MAX)) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            "from and to must be RFC 3339 date-times",
+        );
+    };
+    let link_ref = path.into_inner();
+    let outcome = async {
+        let Some(link) = state
+            .store
+            .links_by_ref(std::slice::from_ref(&link_ref))
+            .await?
+            .pop()
+        else {
+            return Ok(None);
+        };
+        let Some((facts, _)) = state.store.account_facts(&link.account_id).await? else {
+            return Ok(None);
+        };
+        let lines = state
+            .store
+            .statement_between(&link.account_id, from, to)
+            .await?;
+        Ok::<_, StoreError>(Some((facts, lines)))
+    };
+    match outcome.await {
+        Ok(Some((facts, lines))) => HttpResponse::Ok().json(serde_json::json!({
+            "linkRefNumber": link_ref,
+            "maskedAccNumber": facts.masked_acc_number,
+            "fiType": facts.fi_type.as_str(),
+            "transactions": lines
+                .iter()
+                .map(|l| crate::fi::document::statement_entry(facts.fi_type, l))
+                .collect::<Vec<_>>(),
+        })),
+        Ok(None) => error(StatusCode::NOT_FOUND, "NotFound", "no such link"),
+        Err(e) => {
+            tracing::error!(error = %e, "bank statement failed");
             error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "InternalError",

@@ -11,13 +11,16 @@
 //! | `POST /Accounts/delink`, `DELETE /Accounts/link` (1.1.x) | [`accounts::delink`] |
 //! | `POST /Consent` | [`consent::artefact`] |
 //! | `POST /Consent/Notification` | [`consent::notification`] |
+//! | `POST /FI/request` | [`fi::request`] |
+//! | `POST /FI/fetch`, `GET /FI/fetch/{sessionId}` (1.1.x) | [`fi::fetch`] |
 //! | `GET /Heartbeat`, `GET /health/live`, `GET /health/ready` | [`health`] |
 //! | `GET /sandbox/otp/{ref}` (when enabled) | [`sandbox`] |
-//! | `POST /bank/links/{linkRefNumber}/delink` (when enabled) | [`bank`] |
+//! | `POST /bank/links/{linkRefNumber}/delink`, `GET /bank/links/{linkRefNumber}/statement` (when enabled) | [`bank`] |
 
 pub mod accounts;
 pub mod bank;
 pub mod consent;
+pub mod fi;
 pub mod health;
 pub mod rebit;
 pub mod sandbox;

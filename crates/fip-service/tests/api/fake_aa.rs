@@ -1,12 +1,15 @@
 //! A fake AA-1 for the outbox tests: it verifies (API key, signature) and records every
-//! `POST /Account/link/Notification` the FIP sends, signs its answers like a real AA, and can
-//! refuse the first few with 503 to exercise retries.
+//! `POST /Account/link/Notification` and `POST /FI/Notification` the FIP sends, signs its
+//! answers like a real AA, and can refuse the first link notifications with 503 to exercise
+//! retries.
 
 use std::sync::{Arc, Mutex};
 
 use aa_core::http::respond::ResponseSigner;
 use aa_core::http::{sign_responses, InboundAuth, RebitError, Verified};
-use aa_core::rebit::{AccountLinkStatusNotification, ErrorCode, NotificationResponse};
+use aa_core::rebit::{
+    AccountLinkStatusNotification, ErrorCode, FiStatusNotification, NotificationResponse,
+};
 use aa_core::registry::Registry;
 use aa_core::timefmt;
 use aa_testkit::Ecosystem;
@@ -17,6 +20,8 @@ use serde_json::Value;
 #[derive(Debug, Default)]
 pub struct AaInbox {
     pub notifications: Vec<Value>,
+    /// `POST /FI/Notification` bodies.
+    pub fi_notifications: Vec<Value>,
     pub refused: usize,
     pub to_refuse: usize,
 }
@@ -37,6 +42,7 @@ pub fn start(eco: &Ecosystem, listener: std::net::TcpListener, inbox: Arc<Mutex<
                 "/Account/link/Notification",
                 web::post().to(link_notification),
             )
+            .route("/FI/Notification", web::post().to(fi_notification))
     })
     .workers(1)
     .listen(listener)
@@ -57,6 +63,24 @@ async fn link_notification(
     assert_eq!(request.caller.entity_id, "FIP-1");
     inbox
         .notifications
+        .push(serde_json::from_slice(&request.raw).unwrap());
+    Ok(HttpResponse::Ok().json(NotificationResponse {
+        ver: request.body.ver.clone(),
+        timestamp: timefmt::now_millis(),
+        txnid: request.body.txnid.clone(),
+        response: "OK".to_owned(),
+    }))
+}
+
+async fn fi_notification(
+    request: Verified<FiStatusNotification>,
+    inbox: web::Data<Arc<Mutex<AaInbox>>>,
+) -> Result<HttpResponse, RebitError> {
+    assert_eq!(request.caller.entity_id, "FIP-1");
+    inbox
+        .lock()
+        .unwrap()
+        .fi_notifications
         .push(serde_json::from_slice(&request.raw).unwrap());
     Ok(HttpResponse::Ok().json(NotificationResponse {
         ver: request.body.ver.clone(),

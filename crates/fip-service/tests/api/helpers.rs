@@ -38,6 +38,8 @@ pub struct Options {
     pub sandbox: bool,
     /// How many notifications the fake AA refuses (503) before it accepts.
     pub aa_failures: usize,
+    /// The FI preparation worker's poll (it is also woken by every `POST /FI/request`).
+    pub fi_poll_ms: u64,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             otp_ttl_seconds: 300,
             sandbox: true,
             aa_failures: 0,
+            fi_poll_ms: 100,
         }
     }
 }
@@ -116,6 +119,7 @@ impl TestApp {
         settings.server.workers = Some(2);
         settings.outbox.poll_interval_ms = 100;
         settings.outbox.first_retry_ms = 50;
+        settings.fi.poll_interval_ms = options.fi_poll_ms;
         Application::build_with_listener(settings, listener)
             .await
             .expect("the FIP starts")

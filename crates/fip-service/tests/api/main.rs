@@ -8,6 +8,8 @@ mod consent;
 mod delink;
 mod discover;
 mod fake_aa;
+mod fi;
+mod fi_xsd;
 mod helpers;
 mod link;
 mod notification;

@@ -1,14 +1,18 @@
 //! The FIP's one migration set (sea-orm-migration), applied at start-up on SQLite and
-//! PostgreSQL alike.
+//! PostgreSQL alike. Never edit a migration that has shipped: add a new one.
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
 mod m20250601_000001_create_tables;
+mod m20250701_000002_fi_data_flow;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20250601_000001_create_tables::Migration)]
+        vec![
+            Box::new(m20250601_000001_create_tables::Migration),
+            Box::new(m20250701_000002_fi_data_flow::Migration),
+        ]
     }
 }

@@ -41,7 +41,7 @@ fn bad_signature(message: impl Into<String>) -> RebitError {
 
 /// Verifies `signedConsent` against the calling AA's registered keys; returns the detail
 /// (parsed) and the JWS's signature segment.
-fn verify_signed_consent(
+pub(crate) fn verify_signed_consent(
     jws: &str,
     aa_id: &str,
     state: &AppState,

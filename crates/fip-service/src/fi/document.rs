@@ -1,0 +1,275 @@
+//! One account's FI document in the ReBIT schema of its type (`aa_core::fi_data::Account`):
+//! `Profile` (the holder), `Summary` (the figures stored with the account, named as the
+//! schemas name them) and `Transactions` (the statement lines inside the requested range that
+//! pass the consent's `DataFilter`), each only when the consent's `consentTypes` ask for it.
+//!
+//! The same line is written the same way in the document and in the back office's statement
+//! ([`statement_entry`]), so the two can be compared.
+
+use aa_core::fi_data::{Account, Attrs, FiDataError, Profile, Summary, Transactions};
+use aa_core::rebit::{AccType, FiType};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::filter::{self, Rule};
+use crate::bank::dates::{self, IST};
+use crate::domain::account::StatementLine;
+
+/// The account holder, as the bank knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub name: String,
+    pub dob: String,
+    pub mobile: String,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub landline: Option<String>,
+    pub pan: Option<String>,
+    pub ckyc_compliance: bool,
+}
+
+/// What the bank keeps about an account, apart from its statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountFacts {
+    pub account_id: String,
+    pub masked_acc_number: String,
+    pub fi_type: FiType,
+    pub acc_type: AccType,
+    pub currency: String,
+    pub branch: String,
+    pub ifsc: String,
+    pub micr: Option<String>,
+    pub opening_date: String,
+    pub status: String,
+    pub nominee: String,
+    /// The stored `Summary` figures (see `bank::history::Summary`).
+    pub summary: serde_json::Value,
+}
+
+/// What the consent and the request ask for.
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    pub profile: bool,
+    pub summary: bool,
+    pub transactions: bool,
+    pub from: OffsetDateTime,
+    pub to: OffsetDateTime,
+    pub rules: Vec<Rule>,
+}
+
+/// Paise as the documents write amounts: `1234.50`.
+pub fn amount(paise: i64) -> String {
+    let sign = if paise < 0 { "-" } else { "" };
+    let abs = paise.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// An instant (epoch milliseconds) as the documents write it: RFC 3339 in IST.
+pub fn timestamp(at_ms: i64) -> String {
+    let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(at_ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .to_offset(IST);
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+/// The term and recurring deposit schemas spell a card payment `CARD_PAYMENT`.
+fn term_mode(mode: &str) -> &str {
+    match mode {
+        "CARD" => "CARD_PAYMENT",
+        other => other,
+    }
+}
+
+/// A statement line as a `Transaction` of the account's schema.
+pub fn transaction_attrs(fi_type: FiType, line: &StatementLine) -> Attrs {
+    let mut attrs = Attrs::with_capacity(9);
+    attrs.push("txnId", line.txn_id.as_str());
+    if fi_type == FiType::Deposit {
+        attrs
+            .push("type", line.kind.as_str())
+            .push("mode", line.mode.as_str())
+            .push("amount", amount(line.amount_paise))
+            .push("currentBalance", amount(line.balance_paise))
+            .push("transactionTimestamp", timestamp(line.at_ms))
+            .push("valueDate", line.value_date.as_str())
+            .push("narration", line.narration.as_str())
+            .push("reference", line.reference.as_str());
+    } else {
+        attrs
+            .push("amount", amount(line.amount_paise))
+            .push("narration", line.narration.as_str())
+            .push("type", line.kind.as_str())
+            .push("mode", term_mode(&line.mode))
+            .push("balance", amount(line.balance_paise))
+            .push("transactionDateTime", timestamp(line.at_ms))
+            .push("valueDate", line.value_date.as_str())
+            .push("reference", line.reference.as_str());
+    }
+    attrs
+}
+
+/// A statement line in the back office's statement (`GET /bank/links/{ref}/statement`),
+/// with the values the FI document carries.
+pub fn statement_entry(fi_type: FiType, line: &StatementLine) -> serde_json::Value {
+    let mode = if fi_type == FiType::Deposit {
+        line.mode.as_str()
+    } else {
+        term_mode(&line.mode)
+    };
+    serde_json::json!({
+        "txnId": line.txn_id,
+        "type": line.kind,
+        "mode": mode,
+        "amount": amount(line.amount_paise),
+        "narration": line.narration,
+        "valueDate": line.value_date,
+        "timestamp": timestamp(line.at_ms),
+    })
+}
+
+/// The lines inside `wanted`'s range (both ends included) that pass its rules.
+pub fn select<'a>(
+    lines: &'a [StatementLine],
+    wanted: &'a Wanted,
+) -> impl Iterator<Item = &'a StatementLine> + 'a {
+    let from = crate::persistence::to_ms(wanted.from);
+    let to = crate::persistence::to_ms(wanted.to);
+    lines
+        .iter()
+        .filter(move |l| l.at_ms >= from && l.at_ms <= to && filter::keeps(&wanted.rules, l))
+}
+
+fn profile(facts: &AccountFacts, holder: &Holder) -> Profile {
+    let mut attrs = Attrs::with_capacity(9);
+    attrs
+        .push("name", holder.name.as_str())
+        .push("dob", holder.dob.as_str())
+        .push("mobile", holder.mobile.as_str())
+        .push("nominee", facts.nominee.as_str());
+    for (name, value) in [
+        ("landline", &holder.landline),
+        ("address", &holder.address),
+        ("email", &holder.email),
+        ("pan", &holder.pan),
+    ] {
+        if let Some(value) = value {
+            attrs.push(name, value.as_str());
+        }
+    }
+    attrs.push("ckycCompliance", holder.ckyc_compliance.to_string());
+    Profile {
+        holders_type: "SINGLE".to_owned(),
+        holders: vec![attrs],
+    }
+}
+
+const DEPOSIT_FIGURES: &[&str] = &[
+    "currentBalance",
+    "balanceDateTime",
+    "type",
+    "facility",
+    "currentODLimit",
+    "drawingLimit",
+];
+
+const TERM_FIGURES: &[&str] = &[
+    "accountType",
+    "maturityAmount",
+    "maturityDate",
+    "description",
+    "interestPayout",
+    "interestRate",
+    "principalAmount",
+    "tenureDays",
+    "tenureMonths",
+    "tenureYears",
+    "recurringAmount",
+    "recurringDepositDay",
+    "interestComputation",
+    "compoundingFrequency",
+    "interestPeriodicPayoutAmount",
+    "interestOnMaturity",
+    "currentValue",
+];
+
+fn summary(facts: &AccountFacts) -> Summary {
+    let mut attrs = Attrs::with_capacity(20);
+    let figure = |name: &str| match facts.summary.get(name) {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    match facts.fi_type {
+        FiType::Deposit => {
+            for name in DEPOSIT_FIGURES {
+                if let Some(value) = figure(name) {
+                    attrs.push(name, value);
+                }
+            }
+            attrs
+                .push("currency", facts.currency.as_str())
+                .push("branch", facts.branch.as_str())
+                .push("ifscCode", facts.ifsc.as_str())
+                .push("micrCode", facts.micr.clone().unwrap_or_default())
+                .push("openingDate", facts.opening_date.as_str())
+                .push("status", facts.status.as_str());
+        }
+        _ => {
+            attrs
+                .push("branch", facts.branch.as_str())
+                .push("openingDate", facts.opening_date.as_str())
+                .push("ifsc", facts.ifsc.as_str());
+            let recurring = facts.fi_type == FiType::RecurringDeposit;
+            for name in TERM_FIGURES {
+                let recurring_only = matches!(*name, "recurringAmount" | "recurringDepositDay");
+                if recurring_only && !recurring {
+                    continue;
+                }
+                if let Some(value) = figure(name) {
+                    attrs.push(name, value);
+                }
+            }
+        }
+    }
+    Summary {
+        attrs,
+        pending: Vec::new(),
+    }
+}
+
+/// The FI document of one account, for `link_ref_number`, from the lines of its statement.
+pub fn build(
+    facts: &AccountFacts,
+    holder: &Holder,
+    link_ref_number: &str,
+    lines: &[StatementLine],
+    wanted: &Wanted,
+) -> Account {
+    let transactions = wanted.transactions.then(|| Transactions {
+        start_date: dates::format_date(wanted.from.to_offset(IST).date()),
+        end_date: dates::format_date(wanted.to.to_offset(IST).date()),
+        list: select(lines, wanted)
+            .map(|line| transaction_attrs(facts.fi_type, line))
+            .collect(),
+    });
+    Account {
+        fi_type: facts.fi_type,
+        masked_acc_number: facts.masked_acc_number.clone(),
+        linked_acc_ref: link_ref_number.to_owned(),
+        version: aa_core::fi_data::SCHEMA_VERSION.to_owned(),
+        profile: wanted.profile.then(|| profile(facts, holder)),
+        summary: wanted.summary.then(|| summary(facts)),
+        transactions,
+    }
+}
+
+/// [`build`], then the XML (checked against the schema's rules as it is written).
+pub fn build_xml(
+    facts: &AccountFacts,
+    holder: &Holder,
+    link_ref_number: &str,
+    lines: &[StatementLine],
+    wanted: &Wanted,
+) -> Result<String, FiDataError> {
+    build(facts, holder, link_ref_number, lines, wanted).to_xml()
+}

@@ -1,0 +1,34 @@
+//! `fi_sessions`: an AA's `POST /FI/request`, and the durable job that prepares its data
+//! (`PENDING` until prepared, then `READY`, or `FAILED`).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "fi_sessions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub session_id: String,
+    pub consent_id: String,
+    pub aa_id: String,
+    pub txnid: String,
+    /// `PENDING`, `READY` or `FAILED`.
+    pub status: String,
+    /// The requested `FIDataRange`, as sent.
+    pub range_from: String,
+    pub range_to: String,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    /// The FIU's `KeyMaterial` (JSON): a public key and a nonce, nothing secret.
+    pub key_material: String,
+    pub attempts: i32,
+    pub due_at_ms: i64,
+    pub lease_until_ms: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,216 @@
+//! `POST /FI/fetch` (2.0.0) and `GET /FI/fetch/{sessionId}?fipId=&linkRefNumber=` (1.1.x): the
+//! AA collects a prepared session. Only the AA that made the session sees it (anyone else, or
+//! an unknown id: 400 `InvalidSessionId`); the consent must still be usable (403
+//! `ConsentPaused`, `ConsentRevoked`, `ConsentExpired`); a session still being prepared is 403
+//! `DataFetchRequestInProgress`; one with nothing to serve (every account denied, or none of
+//! the asked `linkRefNumber`s ready) is 404 `NoDataFound`. The answer has one `FI` entry per
+//! account, each with the `KeyMaterial` of its own ephemeral key.
+
+use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
+use aa_core::rebit::{EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus, FipFi};
+use aa_core::registry::Role;
+use aa_core::validate::ApiVersion;
+use aa_core::{timefmt, validate};
+use actix_web::{web, HttpResponse};
+
+use crate::fi::encrypt::Encrypted;
+use crate::fi::request as rules;
+use crate::fi::worker::seal_context;
+use crate::persistence::fi_sessions::{FAILED, PENDING};
+use crate::persistence::StoreError;
+use crate::routes::rebit::{self, Echo};
+use crate::state::AppState;
+
+#[tracing::instrument(
+    name = "fi.fetch",
+    skip_all,
+    fields(
+        txn.id = %request.body.txnid,
+        session.id = %request.body.session_id,
+        peer.id = %request.caller.entity_id,
+    )
+)]
+pub async fn fetch(
+    request: Verified<FiFetchRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, RebitError> {
+    let body = &request.body;
+    let echo = Echo::new(&body.ver, &body.txnid);
+    let answer = async {
+        request.caller.require_role(&[Role::Aa])?;
+        let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+        let session_id = validate::required("sessionId", Some(&body.session_id))?;
+        let links = body
+            .link_ref_number
+            .as_ref()
+            .map(|refs| refs.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+        let fi = serve(
+            &state,
+            &request.caller,
+            session_id,
+            body.fip_id.as_deref(),
+            links,
+        )
+        .await?;
+        respond(version, &body.txnid, fi)
+    };
+    answer.await.map_err(|e| echo.error(e))
+}
+
+/// The 1.1.x form: the signature covers the path; the answer carries a fresh `txnid`.
+#[tracing::instrument(
+    name = "fi.fetch.legacy",
+    skip_all,
+    fields(peer.id = %request.caller.entity_id, session.id = tracing::field::Empty)
+)]
+pub async fn fetch_legacy(
+    request: VerifiedUri,
+    path: web::Path<String>,
+    query: web::Query<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, RebitError> {
+    let version = ApiVersion::V1_1_2;
+    let txnid = uuid::Uuid::new_v4().to_string();
+    let echo = Echo::new(version.as_str(), &txnid);
+    let session_id = path.into_inner();
+    tracing::Span::current().record("session.id", session_id.as_str());
+    let answer = async {
+        request.caller.require_role(&[Role::Aa])?;
+        let mut fip_id = None;
+        let mut links: Vec<String> = Vec::new();
+        for (name, value) in query.iter() {
+            match name.as_str() {
+                "fipId" => fip_id = Some(value.as_str()),
+                // Repeated, or comma-separated.
+                "linkRefNumber" => links.extend(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_owned),
+                ),
+                _ => {}
+            }
+        }
+        let links = (!links.is_empty()).then_some(links);
+        let fi = serve(&state, &request.caller, &session_id, fip_id, links).await?;
+        respond(version, &txnid, fi)
+    };
+    answer.await.map_err(|e| echo.error(e))
+}
+
+fn respond(version: ApiVersion, txnid: &str, fi: Vec<FipFi>) -> Result<HttpResponse, RebitError> {
+    rebit::ok(
+        version,
+        &FiFetchResponse {
+            ver: version.as_str().to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: txnid.to_owned(),
+            fi,
+        },
+    )
+}
+
+async fn serve(
+    state: &AppState,
+    caller: &Caller,
+    session_id: &str,
+    fip_id: Option<&str>,
+    links: Option<Vec<String>>,
+) -> Result<Vec<FipFi>, RebitError> {
+    let session = state
+        .store
+        .fi_session(session_id)
+        .await?
+        .filter(|s| s.aa_id == caller.entity_id)
+        .ok_or_else(|| {
+            RebitError::new(
+                ErrorCode::InvalidSessionId,
+                "no session with this id was requested here by this AA",
+            )
+        })?;
+    if let Some(fip) = fip_id.filter(|f| !f.trim().is_empty()) {
+        if fip != state.fip_id {
+            return Err(RebitError::new(
+                ErrorCode::InvalidRequest,
+                "fipId names another FIP",
+            ));
+        }
+    }
+    let consent = state
+        .store
+        .consent_record(&session.consent_id)
+        .await?
+        .ok_or_else(|| RebitError::internal(&"the session's consent is gone"))?;
+    rules::check_status(
+        consent.status,
+        consent.expiry,
+        time::OffsetDateTime::now_utc(),
+    )?;
+    match session.status.as_str() {
+        PENDING => {
+            return Err(RebitError::new(
+                ErrorCode::DataFetchRequestInProgress,
+                "the data is still being prepared",
+            ))
+        }
+        FAILED => {
+            return Err(RebitError::new(
+                ErrorCode::NoDataFound,
+                "no data could be prepared for this session",
+            ))
+        }
+        _ => {}
+    }
+    let chosen: Vec<_> = session
+        .accounts
+        .into_iter()
+        .filter(|a| a.fi_status == FiStatus::Ready.as_str())
+        .filter(|a| {
+            links
+                .as_ref()
+                .is_none_or(|l| l.contains(&a.link_ref_number))
+        })
+        .collect();
+    if chosen.is_empty() {
+        return Err(RebitError::new(
+            ErrorCode::NoDataFound,
+            "no prepared data for the asked accounts",
+        ));
+    }
+    let data_key = state
+        .store
+        .consent_data_key(&session.consent_id, &state.fi.master_key)
+        .await?;
+    let mut fi = Vec::with_capacity(chosen.len());
+    for account in &chosen {
+        let sealed = account
+            .sealed
+            .as_deref()
+            .ok_or_else(|| RebitError::internal(&"a ready account has no data"))?;
+        let json = data_key
+            .open(
+                &seal_context(&session.session_id, &account.link_ref_number),
+                sealed,
+            )
+            .map_err(|e| RebitError::from(StoreError::from(e)))?;
+        let encrypted: Encrypted =
+            serde_json::from_slice(&json).map_err(|e| RebitError::internal(&e))?;
+        fi.push(FipFi {
+            fip_id: state.fip_id.clone(),
+            data: vec![EncryptedFi {
+                link_ref_number: account.link_ref_number.clone(),
+                masked_acc_number: account.masked_acc_number.clone(),
+                encrypted_fi: encrypted.encrypted_fi,
+            }],
+            key_material: encrypted.key_material,
+        });
+    }
+    let fetched: Vec<String> = chosen.iter().map(|a| a.link_ref_number.clone()).collect();
+    state
+        .store
+        .mark_fetched(&session.session_id, &fetched)
+        .await?;
+    tracing::info!(session.id = %session.session_id, accounts = fetched.len(), "fi data fetched");
+    Ok(fi)
+}

@@ -1,0 +1,117 @@
+//! `POST /FI/request`: an AA asks for the data a consent covers. Checks, in order, each with the
+//! spec's answer: the consent is one this AA sent here (else 400 `InvalidConsentId`); the
+//! stored artefact still verifies with the AA's registered key (else 400
+//! `SignatureDoesNotMatch`) and `Consent.digitalSignature` is its signature segment (else 400
+//! `SignatureDoesNotMatch`); the consent is `ACTIVE` and unexpired (else 403 `ConsentPaused`,
+//! `ConsentRevoked`, `ConsentExpired`); `FIDataRange` lies inside the consent's (else 400
+//! `InvalidDateRange`); the `KeyMaterial` is readable, on X25519 or Curve25519, and unexpired
+//! (else 400 `InvalidKey`). Then a session is stored and answered at once; the data is
+//! prepared in the background ([`crate::fi::worker`]) and the AA notified when it is ready.
+
+use aa_core::http::{RebitError, Verified};
+use aa_core::rebit::{ErrorCode, FiRequest, FiResponse, SignedConsentDetail};
+use aa_core::registry::Role;
+use aa_core::{timefmt, validate};
+use actix_web::{web, HttpResponse};
+
+use crate::fi::{encrypt, request as rules};
+use crate::persistence::fi_sessions::NewFiSession;
+use crate::persistence::to_ms;
+use crate::routes::consent::artefact::verify_signed_consent;
+use crate::routes::rebit::{self, Echo};
+use crate::state::AppState;
+
+#[tracing::instrument(
+    name = "fi.request",
+    skip_all,
+    fields(
+        txn.id = %request.body.txnid,
+        consent.id = %request.body.consent.id,
+        peer.id = %request.caller.entity_id,
+        session.id = tracing::field::Empty,
+    )
+)]
+pub async fn request(
+    request: Verified<FiRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, RebitError> {
+    let echo = Echo::new(&request.body.ver, &request.body.txnid);
+    answer(&request, &state).await.map_err(|e| echo.error(e))
+}
+
+async fn answer(
+    request: &Verified<FiRequest>,
+    state: &AppState,
+) -> Result<HttpResponse, RebitError> {
+    request.caller.require_role(&[Role::Aa])?;
+    let body = &request.body;
+    let aa_id = &request.caller.entity_id;
+    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let consent_id = validate::required("Consent.id", Some(&body.consent.id))?;
+    let consent = state
+        .store
+        .consent_record(consent_id)
+        .await?
+        .filter(|c| c.aa_id == *aa_id)
+        .ok_or_else(|| {
+            RebitError::new(
+                ErrorCode::InvalidConsentId,
+                "no consent with this id was sent here by this AA",
+            )
+        })?;
+    let (detail, _, signature) = verify_signed_consent(&consent.signed_consent, aa_id, state)?;
+    if signature != consent.signature || body.consent.digital_signature.trim() != consent.signature
+    {
+        return Err(RebitError::new(
+            ErrorCode::SignatureDoesNotMatch,
+            "Consent.digitalSignature is not the signature of the consent artefact",
+        ));
+    }
+    let now = time::OffsetDateTime::now_utc();
+    rules::check_status(consent.status, consent.expiry, now)?;
+    let (from, to) = rules::check_range(&body.fi_data_range, &detail.fi_data_range)?;
+    encrypt::recipient(&body.key_material, now)
+        .map_err(|e| RebitError::new(ErrorCode::InvalidKey, format!("KeyMaterial: {e}")))?;
+    check_detail(&detail, from, to)?;
+
+    let session_id = uuid::Uuid::new_v4().to_string();
+    let key_material =
+        serde_json::to_string(&body.key_material).map_err(|e| RebitError::internal(&e))?;
+    state
+        .store
+        .create_fi_session(NewFiSession {
+            session_id: session_id.clone(),
+            consent_id: consent.consent_id.clone(),
+            aa_id: aa_id.clone(),
+            txnid: body.txnid.clone(),
+            range_from: body.fi_data_range.from.clone(),
+            range_to: body.fi_data_range.to.clone(),
+            from_ms: to_ms(from),
+            to_ms: to_ms(to),
+            key_material,
+        })
+        .await?;
+    state.fi.prepare.notify_one();
+    tracing::Span::current().record("session.id", session_id.as_str());
+    tracing::info!(session.id = %session_id, "fi session created; preparing");
+    rebit::ok(
+        version,
+        &FiResponse {
+            ver: version.as_str().to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: body.txnid.clone(),
+            consent_id: consent.consent_id,
+            session_id,
+        },
+    )
+}
+
+/// The consent's `DataFilter` must be usable before a session is promised.
+fn check_detail(
+    detail: &SignedConsentDetail,
+    from: time::OffsetDateTime,
+    to: time::OffsetDateTime,
+) -> Result<(), RebitError> {
+    rules::wanted(detail, from, to)?;
+    Ok(())
+}
