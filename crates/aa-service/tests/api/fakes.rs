@@ -87,6 +87,8 @@ pub struct FakeFip {
     pub refuse_fi: Arc<AtomicBool>,
     /// When set, `POST /FI/request` and `POST /FI/fetch` answer 500.
     pub fi_broken: Arc<AtomicBool>,
+    /// When set, `POST /FI/request` waits for this signal after opening its session.
+    pub hold_fi: Arc<Mutex<Option<tokio::sync::oneshot::Receiver<()>>>>,
     /// FIP session id -> session.
     pub fi_sessions: Arc<Mutex<HashMap<String, FipSession>>>,
     links: Arc<Mutex<PendingLinks>>,
@@ -102,6 +104,7 @@ impl FakeFip {
             refuse_discovery: Arc::default(),
             refuse_fi: Arc::default(),
             fi_broken: Arc::default(),
+            hold_fi: Arc::default(),
             fi_sessions: Arc::default(),
             links: Arc::default(),
             registry,
@@ -226,6 +229,10 @@ async fn fi_request(
             key_material: ours.key_material,
         },
     );
+    let gate = fip.hold_fi.lock().unwrap().take();
+    if let Some(gate) = gate {
+        let _ = gate.await;
+    }
     Ok(HttpResponse::Ok().json(FiResponse {
         ver: body.ver.clone(),
         timestamp: timefmt::now_millis(),

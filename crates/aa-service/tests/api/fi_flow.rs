@@ -184,6 +184,14 @@ pub async fn request_notify_fetch(world: &World) -> (String, crate::fakes::FipSe
         "the FIU sees the AA's session id"
     );
     assert_eq!(fip_session.consent_id, artefact.consent_id);
+    let used = world
+        .rebit_post(
+            "FIU-1",
+            "/Consent/fetch",
+            &json!({ "ver": "2.0.0", "timestamp": now(), "txnid": txnid(), "consentId": artefact.consent_id }),
+        )
+        .await;
+    assert_eq!(used.body["ConsentUse"]["count"], 1, "{}", used.body);
     let link = fip_session.accounts[0].0.clone();
 
     // Replaying the same txnid answers the same session without asking the FIP again.
@@ -730,4 +738,46 @@ async fn fetch_is_for_the_sessions_fiu_once_data_is_ready_and_while_the_consent_
         .rebit_post("FIU-1", "/FI/fetch", &fetch_body(&session_id))
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn a_notification_racing_the_fips_answer_is_retried_not_lost() {
+    let world = World::start().await;
+    let artefacts = active_consent(&world, "FIU-1").await;
+    let (release, gate) = tokio::sync::oneshot::channel();
+    *world.fip_1.hold_fi.lock().unwrap() = Some(gate);
+    let body = fi_request(&artefacts[0], &fiu_key(), &txnid());
+    let request = world.rebit_post("FIU-1", "/FI/request", &body);
+    let early = async {
+        let (fip_session_id, session) = eventually("the FIP's session", || {
+            let sessions = world.fip_1.fi_sessions.lock().unwrap();
+            sessions.iter().next().map(|(k, v)| (k.clone(), v.clone()))
+        })
+        .await;
+        let ready = fip_notification(
+            "FIP-1",
+            "FIP-1",
+            &fip_session_id,
+            "ACTIVE",
+            &[(&session.accounts[0].0, "READY")],
+        );
+        // The AA does not know the FIP's session id yet: try again later (5xx, retryable).
+        let answer = world.rebit_post("FIP-1", "/FI/Notification", &ready).await;
+        release.send(()).unwrap();
+        (answer, ready)
+    };
+    let (answer, (early, ready)) = tokio::join!(request, early);
+    assert_error(&early, 503, "ServiceUnavailable");
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let retried = world.rebit_post("FIP-1", "/FI/Notification", &ready).await;
+    assert_eq!(retried.status, 200, "{}", retried.body);
+    let told = eventually("the FIU's FI notification", || {
+        let got = world.fiu_1.fi_received();
+        (!got.is_empty()).then_some(got)
+    })
+    .await;
+    assert_eq!(
+        told[0].fi_status_notification.session_id,
+        answer.body["sessionId"].as_str().unwrap()
+    );
 }

@@ -1,22 +1,46 @@
 //! How an FIP's failure in the FI data flow reaches the FIU: a ReBIT refusal (4xx) keeps the
 //! FIP's `errorCode` and message (the codes of the FIP's and the AA's FI endpoints are the same
-//! family); an FIP that cannot be reached, answers 5xx, or answers unsigned or out of schema is
-//! 503 `ServiceUnavailable`.
+//! family), except the codes about the AA's own call (API key, signature, version), which are
+//! the AA's problem, not the FIU's; an FIP that cannot be reached, answers 5xx, or answers unsigned or out of schema is
+//! 503 `ServiceUnavailable`. The log names the FIP and the failure, never the answer's content.
 
 use aa_core::http::{OutboundError, RebitError};
 use aa_core::rebit::ErrorCode;
 
 pub fn from_outbound(fip_id: &str, error: &OutboundError) -> RebitError {
     match error {
+        // The FIP refusing the AA itself (key, signature, version) is not the FIU's fault.
+        OutboundError::Rebit { error, .. }
+            if matches!(
+                error.error_code,
+                ErrorCode::Unauthorized
+                    | ErrorCode::SignatureDoesNotMatch
+                    | ErrorCode::InvalidSecurity
+                    | ErrorCode::NoSuchVersion
+                    | ErrorCode::InvalidURI
+            ) =>
+        {
+            tracing::warn!(peer.id = %fip_id, error = %error.error_code, "FIP refused the AA's call");
+            unavailable(fip_id)
+        }
         OutboundError::Rebit { status, error, .. } if *status < 500 => {
             RebitError::new(error.error_code, format!("{fip_id}: {}", error.error_msg))
         }
+        // A schema error's text may quote the answer (ciphertext, key material): not logged.
+        OutboundError::Schema { .. } => {
+            tracing::warn!(peer.id = %fip_id, "FIP answered out of schema");
+            unavailable(fip_id)
+        }
         other => {
             tracing::warn!(peer.id = %fip_id, error = %other, "FIP call failed");
-            RebitError::new(
-                ErrorCode::ServiceUnavailable,
-                format!("{fip_id} did not answer; try again later"),
-            )
+            unavailable(fip_id)
         }
     }
+}
+
+fn unavailable(fip_id: &str) -> RebitError {
+    RebitError::new(
+        ErrorCode::ServiceUnavailable,
+        format!("{fip_id} did not answer; try again later"),
+    )
 }
