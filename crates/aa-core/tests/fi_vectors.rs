@@ -50,6 +50,11 @@ fn assert_pair(
     );
     assert_eq!(fi_crypto::decrypt(ours, &on, theirs, &tn, ct).unwrap(), pt);
     assert_eq!(fi_crypto::encrypt(ours, &on, theirs, &tn, pt).unwrap(), ct);
+    // The in-place form used for large documents gives the same bytes.
+    assert_eq!(
+        fi_crypto::encrypt_owned(ours, &on, theirs, &tn, pt.to_vec()).unwrap(),
+        ct
+    );
 }
 
 #[test]

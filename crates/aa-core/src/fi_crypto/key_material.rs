@@ -98,6 +98,21 @@ impl Ephemeral {
         )
     }
 
+    /// [`Ephemeral::encrypt_for`] without copying the plaintext (see [`super::encrypt_owned`]).
+    pub fn encrypt_owned_for(
+        &self,
+        peer: &PeerKey,
+        plaintext: Vec<u8>,
+    ) -> Result<String, FiCryptoError> {
+        super::encrypt_owned(
+            &self.private,
+            &self.nonce,
+            &peer.public,
+            &peer.nonce,
+            plaintext,
+        )
+    }
+
     /// Decrypts what the holder of `peer` encrypted for us.
     pub fn decrypt_from(&self, peer: &PeerKey, encrypted: &str) -> Result<Vec<u8>, FiCryptoError> {
         super::decrypt(

@@ -13,6 +13,9 @@
 //! ecosystem sends; [`weierstrass`] carries the BouncyCastle `Curve25519` mapping; [`session`]
 //! derives the AES key and does the AEAD; [`key_material`] builds and reads ReBIT `KeyMaterial`.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+
 pub mod key_material;
 pub mod keys;
 pub mod session;
@@ -105,6 +108,19 @@ pub fn encrypt(
 ) -> Result<String, FiCryptoError> {
     let session = SessionKey::derive(ours, theirs, our_nonce, their_nonce)?;
     Ok(session.encrypt_b64(plaintext))
+}
+
+/// [`encrypt`] taking the plaintext by value and encrypting it in place, so that a large
+/// document is not copied (peak memory: the document once, then its base64).
+pub fn encrypt_owned(
+    ours: &PrivateKey,
+    our_nonce: &[u8; 32],
+    theirs: &PublicKey,
+    their_nonce: &[u8; 32],
+    plaintext: Vec<u8>,
+) -> Result<String, FiCryptoError> {
+    let session = SessionKey::derive(ours, theirs, our_nonce, their_nonce)?;
+    Ok(STANDARD.encode(session.encrypt_in_place(plaintext)))
 }
 
 /// Decrypts an `encryptedFI` (base64 of ciphertext || tag).

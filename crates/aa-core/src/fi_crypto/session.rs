@@ -73,6 +73,13 @@ impl SessionKey {
     pub fn encrypt(&self, plaintext: &[u8]) -> Vec<u8> {
         let mut buffer = Vec::with_capacity(plaintext.len() + AES_256_GCM.tag_len());
         buffer.extend_from_slice(plaintext);
+        self.encrypt_in_place(buffer)
+    }
+
+    /// [`SessionKey::encrypt`] without copying: the plaintext buffer becomes the ciphertext,
+    /// so a large document is held once, not twice.
+    pub fn encrypt_in_place(&self, mut buffer: Vec<u8>) -> Vec<u8> {
+        buffer.reserve_exact(AES_256_GCM.tag_len());
         let nonce = Nonce::assume_unique_for_key(self.iv);
         // ring fails only for inputs above GCM's 64 GiB limit, far beyond any FI document.
         if self
@@ -91,7 +98,11 @@ impl SessionKey {
 
     /// Opens ciphertext || tag.
     pub fn decrypt(&self, ciphertext: &[u8]) -> Result<Vec<u8>, FiCryptoError> {
-        let mut buffer = ciphertext.to_vec();
+        self.decrypt_in_place(ciphertext.to_vec())
+    }
+
+    /// [`SessionKey::decrypt`] without copying: the buffer becomes the plaintext.
+    pub fn decrypt_in_place(&self, mut buffer: Vec<u8>) -> Result<Vec<u8>, FiCryptoError> {
         let nonce = Nonce::assume_unique_for_key(self.iv);
         let len = self
             .key
@@ -104,6 +115,6 @@ impl SessionKey {
 
     pub fn decrypt_b64(&self, encrypted: &str) -> Result<Vec<u8>, FiCryptoError> {
         let bytes = super::keys::decode_base64(encrypted.trim()).ok_or(FiCryptoError::Base64)?;
-        self.decrypt(&bytes)
+        self.decrypt_in_place(bytes)
     }
 }

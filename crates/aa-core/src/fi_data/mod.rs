@@ -13,6 +13,8 @@ pub mod schema;
 mod xml_read;
 mod xml_write;
 
+pub use xml_write::AccountWriter;
+
 use crate::rebit::FiType;
 
 pub use schema::Schema;
@@ -153,49 +155,13 @@ impl Account {
             ));
         }
         if let Some(profile) = &self.profile {
-            if !schema::HOLDERS_TYPES.contains(&profile.holders_type.as_str()) {
-                return Err(FiDataError::invalid(
-                    "Holders",
-                    format!("type {:?} is not SINGLE or JOINT", profile.holders_type),
-                ));
-            }
-            if profile.holders.is_empty() {
-                return Err(FiDataError::invalid(
-                    "Holders",
-                    "at least one Holder is needed",
-                ));
-            }
-            for holder in &profile.holders {
-                check_attrs("Holder", schema.holder, holder)?;
-            }
+            check_profile(schema, profile)?;
         }
         if let Some(summary) = &self.summary {
-            check_attrs("Summary", schema.summary, &summary.attrs)?;
-            if summary.pending.len() > usize::from(!schema.pending.is_empty()) {
-                return Err(FiDataError::invalid(
-                    "Pending",
-                    format!(
-                        "at most {} allowed here",
-                        usize::from(!schema.pending.is_empty())
-                    ),
-                ));
-            }
-            for pending in &summary.pending {
-                check_attrs("Pending", schema.pending, pending)?;
-            }
+            check_summary(schema, summary)?;
         }
         if let Some(transactions) = &self.transactions {
-            for (name, value) in [
-                ("startDate", &transactions.start_date),
-                ("endDate", &transactions.end_date),
-            ] {
-                if !schema::accepts(schema::Kind::Date, value) {
-                    return Err(FiDataError::invalid(
-                        "Transactions",
-                        format!("{name} {value:?} is not a date"),
-                    ));
-                }
-            }
+            check_period(&transactions.start_date, &transactions.end_date)?;
             for transaction in &transactions.list {
                 check_attrs("Transaction", schema.transaction, transaction)?;
             }
@@ -242,6 +208,52 @@ impl Account {
             .as_ref()
             .map_or(0, |t| t.list.len() * per_txn)
     }
+}
+
+fn check_profile(schema: &Schema, profile: &Profile) -> Result<(), FiDataError> {
+    if !schema::HOLDERS_TYPES.contains(&profile.holders_type.as_str()) {
+        return Err(FiDataError::invalid(
+            "Holders",
+            format!("type {:?} is not SINGLE or JOINT", profile.holders_type),
+        ));
+    }
+    if profile.holders.is_empty() {
+        return Err(FiDataError::invalid(
+            "Holders",
+            "at least one Holder is needed",
+        ));
+    }
+    for holder in &profile.holders {
+        check_attrs("Holder", schema.holder, holder)?;
+    }
+    Ok(())
+}
+
+fn check_summary(schema: &Schema, summary: &Summary) -> Result<(), FiDataError> {
+    check_attrs("Summary", schema.summary, &summary.attrs)?;
+    let allowed = usize::from(!schema.pending.is_empty());
+    if summary.pending.len() > allowed {
+        return Err(FiDataError::invalid(
+            "Pending",
+            format!("at most {allowed} allowed here"),
+        ));
+    }
+    for pending in &summary.pending {
+        check_attrs("Pending", schema.pending, pending)?;
+    }
+    Ok(())
+}
+
+fn check_period(start_date: &str, end_date: &str) -> Result<(), FiDataError> {
+    for (name, value) in [("startDate", start_date), ("endDate", end_date)] {
+        if !schema::accepts(schema::Kind::Date, value) {
+            return Err(FiDataError::invalid(
+                "Transactions",
+                format!("{name} {value:?} is not a date"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks one element's attributes against its table.

@@ -237,3 +237,52 @@ fn term_and_recurring_deposits_use_their_own_tables() {
         assert!(wrong.to_xml().is_err());
     }
 }
+
+#[test]
+fn the_streaming_writer_writes_what_to_xml_writes() {
+    let account = deposit();
+    let mut writer = AccountWriter::start(
+        account.fi_type,
+        &account.masked_acc_number,
+        &account.linked_acc_ref,
+        &account.version,
+        0,
+    )
+    .unwrap();
+    writer.profile(account.profile.as_ref().unwrap()).unwrap();
+    writer.summary(account.summary.as_ref().unwrap()).unwrap();
+    let transactions = account.transactions.as_ref().unwrap();
+    writer
+        .transactions(&transactions.start_date, &transactions.end_date)
+        .unwrap();
+    for transaction in &transactions.list {
+        writer.transaction(transaction).unwrap();
+    }
+    assert_eq!(writer.finish(), account.to_xml().unwrap());
+}
+
+#[test]
+fn the_streaming_writer_keeps_the_schema_order_and_checks_each_element() {
+    let account = deposit();
+    let start = || AccountWriter::start(FiType::Deposit, "XX12", "ref", "1.1", 0).unwrap();
+
+    let mut writer = start();
+    writer.summary(account.summary.as_ref().unwrap()).unwrap();
+    assert!(writer.profile(account.profile.as_ref().unwrap()).is_err());
+
+    let mut writer = start();
+    assert!(writer.transaction(&Attrs::new()).is_err());
+    writer.transactions("2025-01-01", "2025-01-31").unwrap();
+    let bad = account.transactions.as_ref().unwrap().list[0]
+        .clone()
+        .with("type", "REFUND");
+    assert!(writer.transaction(&bad).is_err());
+
+    assert!(AccountWriter::start(FiType::Deposit, "XX12", "ref", "9", 0).is_err());
+    assert!(AccountWriter::start(FiType::Equities, "XX12", "ref", "1.1", 0).is_err());
+    let only_header = start().finish();
+    assert_eq!(
+        Account::from_xml(only_header.as_bytes()).unwrap().masked_acc_number,
+        "XX12"
+    );
+}
