@@ -1,0 +1,419 @@
+//! The financial-data flow end to end over the real binaries (AA, two FIPs, FIU) on loopback,
+//! on SQLite and on PostgreSQL: from an ACTIVE consent the FIU requests data, each FIP prepares
+//! and encrypts it for the FIU alone, the FIU fetches it through the AA and decrypts it. The
+//! FIU's transactions must equal each FIP's own statement after the consent's range, consent
+//! types and DataFilter; the AA's database and log must hold none of them; and requests with
+//! a wrong `digitalSignature`, an expired key or a range outside the consent are refused, at
+//! the AA and at the FIP.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::{Duration, Instant};
+
+use aa_core::fi_crypto::{key_material, Curve};
+use aa_core::registry::Role;
+use aa_e2e::walk::{consent_to_active, login_and_link, ok, s, Consented};
+use aa_e2e::{Local, Storage, FIU_APP_TOKEN};
+use sea_orm::ConnectionTrait;
+use serde_json::{json, Value};
+use time::{Duration as Span, OffsetDateTime};
+
+/// The FIP back office's token in the `local` environment (fip-service/configuration/local.yaml).
+const BANK_TOKEN: &str = "local-bank-back-office-token";
+
+/// Waits until the FIU's newest data request on `handle` is COMPLETED and returns it.
+async fn completed_data_request(local: &Local, handle: &str) -> Value {
+    let fiu = local.service("fiu-service").base_url.clone();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let list = ok(
+            local,
+            "GET",
+            &format!("{fiu}/app/consents/{handle}/data-requests"),
+            Some(FIU_APP_TOKEN),
+            None,
+        )
+        .await;
+        if let Some(id) = list["dataRequests"][0]["requestId"].as_str() {
+            let request = ok(
+                local,
+                "GET",
+                &format!("{fiu}/app/data-requests/{id}"),
+                Some(FIU_APP_TOKEN),
+                None,
+            )
+            .await;
+            match request["status"].as_str() {
+                Some("COMPLETED") => return request,
+                Some("FAILED" | "PARTIAL") => {
+                    panic!("data request ended {request}\n{}", local.logs())
+                }
+                _ => {}
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no completed data request for {handle}: {list}\n{}",
+            local.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The FIP's own postings for a linked account inside the consent's range.
+async fn statement(local: &Local, fip_id: &str, link_ref: &str, from: &str, to: &str) -> Value {
+    let fip = local.eco.party(fip_id).base_url.clone();
+    let from = from.replace(':', "%3A").replace('+', "%2B");
+    let to = to.replace(':', "%3A").replace('+', "%2B");
+    ok(
+        local,
+        "GET",
+        &format!("{fip}/bank/links/{link_ref}/statement?from={from}&to={to}"),
+        Some(BANK_TOKEN),
+        None,
+    )
+    .await
+}
+
+/// Which of a statement's postings a DataFilter lets through.
+fn passes(filters: &[Value], posting: &Value) -> bool {
+    filters.iter().all(|f| {
+        let value = s(&f["value"]);
+        match s(&f["type"]).as_str() {
+            "TRANSACTIONTYPE" => {
+                let kind = s(&posting["type"]);
+                match s(&f["operator"]).as_str() {
+                    "=" => kind == value,
+                    "!=" => kind != value,
+                    other => panic!("operator {other} on a type"),
+                }
+            }
+            "TRANSACTIONAMOUNT" => {
+                let amount: f64 = s(&posting["amount"]).parse().unwrap();
+                let limit: f64 = value.parse().unwrap();
+                match s(&f["operator"]).as_str() {
+                    "=" => amount == limit,
+                    "!=" => amount != limit,
+                    ">" => amount > limit,
+                    "<" => amount < limit,
+                    ">=" => amount >= limit,
+                    "<=" => amount <= limit,
+                    other => panic!("operator {other}"),
+                }
+            }
+            other => panic!("filter type {other}"),
+        }
+    })
+}
+
+/// Checks every account the FIU decrypted against the FIP's statement and returns every
+/// narration seen, for the leak checks.
+async fn check_against_fips(local: &Local, consent: &Consented, request: &Value) -> Vec<String> {
+    let detail = &consent.status["artefacts"][0]["consentDetail"];
+    let range = &detail["FIDataRange"];
+    let (from, to) = (s(&range["from"]), s(&range["to"]));
+    let consent_types: Vec<String> = detail["consentTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(s)
+        .collect();
+    let filters = detail["DataFilter"].as_array().cloned().unwrap_or_default();
+    let mut fips: Vec<String> = request["fips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| s(&f["fipId"]))
+        .collect();
+    fips.sort();
+    assert_eq!(fips, ["FIP-1", "FIP-2"], "{request}");
+    let mut narrations = Vec::new();
+    for fip in request["fips"].as_array().unwrap() {
+        let fip_id = s(&fip["fipId"]);
+        let accounts = fip["accounts"].as_array().unwrap();
+        assert!(!accounts.is_empty(), "{fip_id} sent nothing: {request}");
+        for account in accounts {
+            let link_ref = s(&account["linkRefNumber"]);
+            let data = &account["data"];
+            assert!(
+                data.is_object(),
+                "{fip_id}/{link_ref} not decrypted: {account}"
+            );
+            assert_eq!(data["maskedAccNumber"], account["maskedAccNumber"]);
+            assert_eq!(
+                data["profile"].is_object(),
+                consent_types.iter().any(|t| t == "PROFILE"),
+                "profile against consentTypes {consent_types:?}"
+            );
+            assert_eq!(
+                data["summary"].is_object(),
+                consent_types.iter().any(|t| t == "SUMMARY")
+            );
+            let source = statement(local, &fip_id, &link_ref, &from, &to).await;
+            let expected: Vec<&Value> = source["transactions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| passes(&filters, p))
+                .collect();
+            let got: Vec<Value> = data["transactions"]["transaction"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(
+                got.iter().map(|t| s(&t["txnId"])).collect::<Vec<_>>(),
+                expected.iter().map(|t| s(&t["txnId"])).collect::<Vec<_>>(),
+                "{fip_id}/{link_ref}: transactions differ from the bank's after range and filters"
+            );
+            for (g, e) in got.iter().zip(&expected) {
+                assert_eq!(g["amount"], e["amount"], "{fip_id}/{link_ref}");
+                assert_eq!(g["narration"], e["narration"], "{fip_id}/{link_ref}");
+                assert_eq!(g["type"], e["type"], "{fip_id}/{link_ref}");
+                narrations.push(s(&g["narration"]));
+            }
+        }
+    }
+    narrations
+}
+
+/// Every text the AA stores, as one string: the SQLite files' bytes, or every PostgreSQL row
+/// as JSON.
+async fn aa_database_text(local: &Local) -> String {
+    let aa = local.service("aa-service");
+    match &aa.database_url {
+        None => {
+            let mut text = String::new();
+            for suffix in ["", "-wal", "-journal"] {
+                let path = aa.data_dir.join(format!("aa-service.db{suffix}"));
+                if let Ok(bytes) = std::fs::read(&path) {
+                    text.push_str(&String::from_utf8_lossy(&bytes));
+                }
+            }
+            assert!(
+                !text.is_empty(),
+                "no AA database under {}",
+                aa.data_dir.display()
+            );
+            text
+        }
+        Some(url) => {
+            let db = sea_orm::Database::connect(url).await.unwrap();
+            let backend = db.get_database_backend();
+            let tables = db
+                .query_all(sea_orm::Statement::from_string(
+                    backend,
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+                        .to_owned(),
+                ))
+                .await
+                .unwrap();
+            let mut text = String::new();
+            for row in tables {
+                let table: String = row.try_get("", "table_name").unwrap();
+                let rows = db
+                    .query_all(sea_orm::Statement::from_string(
+                        backend,
+                        format!("SELECT row_to_json(t)::text AS j FROM \"{table}\" t"),
+                    ))
+                    .await
+                    .unwrap();
+                for r in rows {
+                    let j: String = r.try_get("", "j").unwrap();
+                    text.push_str(&j);
+                }
+            }
+            text
+        }
+    }
+}
+
+/// `FI/request` sent straight to `url` (the AA as FIU-1, or an FIP as AA-1).
+async fn fi_request(
+    local: &Local,
+    url: &str,
+    caller: (&str, Role, &str),
+    consent_id: &str,
+    digital_signature: &str,
+    range: (&str, &str),
+    key_expiry: OffsetDateTime,
+) -> (u16, Value) {
+    let ours = key_material::generate(Curve::X25519, key_expiry).unwrap();
+    let body = serde_json::to_vec(&json!({
+        "ver": "2.0.0",
+        "timestamp": aa_core::timefmt::now_millis(),
+        "txnid": uuid::Uuid::new_v4().to_string(),
+        "FIDataRange": {"from": range.0, "to": range.1},
+        "Consent": {"id": consent_id, "digitalSignature": digital_signature},
+        "KeyMaterial": ours.key_material,
+    }))
+    .unwrap();
+    let (entity, role, header) = caller;
+    let key = aa_testkit::mint_api_key(entity, role, 600);
+    let answer = aa_testkit::post_signed(
+        url,
+        Some((header, &key)),
+        Some(&local.eco.signer(entity)),
+        &body,
+    )
+    .await;
+    (answer.status, answer.body)
+}
+
+/// The signed artefact of `consent_id`, fetched from the AA as FIU-1.
+async fn signed_consent(local: &Local, consent_id: &str) -> String {
+    let aa = local.service("aa-service").base_url.clone();
+    let body = serde_json::to_vec(&json!({
+        "ver": "2.0.0",
+        "timestamp": aa_core::timefmt::now_millis(),
+        "txnid": uuid::Uuid::new_v4().to_string(),
+        "consentId": consent_id,
+    }))
+    .unwrap();
+    let key = aa_testkit::mint_api_key("FIU-1", Role::Fiu, 600);
+    let answer = aa_testkit::post_signed(
+        &format!("{aa}/Consent/fetch"),
+        Some(("client_api_key", &key)),
+        Some(&local.eco.signer("FIU-1")),
+        &body,
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    s(&answer.body["signedConsent"])
+}
+
+async fn refusals(local: &Local, consent: &Consented) {
+    let artefact = &consent.status["artefacts"][0];
+    let consent_id = s(&artefact["consentId"]);
+    let fip_id = s(&artefact["fipId"]);
+    let range = &artefact["consentDetail"]["FIDataRange"];
+    let (from, to) = (s(&range["from"]), s(&range["to"]));
+    let signature = signed_consent(local, &consent_id)
+        .await
+        .rsplit('.')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut forged = signature.clone().into_bytes();
+    forged[10] = if forged[10] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    let later = OffsetDateTime::now_utc() + Span::hours(1);
+    let earlier = OffsetDateTime::now_utc() - Span::minutes(1);
+    let beyond = aa_core::timefmt::format_millis(OffsetDateTime::now_utc() + Span::days(400));
+
+    let aa = local.service("aa-service").base_url.clone();
+    let fip = local.eco.party(&fip_id).base_url.clone();
+    let targets = [
+        (
+            format!("{aa}/FI/request"),
+            ("FIU-1", Role::Fiu, "client_api_key"),
+        ),
+        (
+            format!("{fip}/FI/request"),
+            ("AA-1", Role::Aa, "aa_api_key"),
+        ),
+    ];
+    for (url, caller) in targets {
+        let (status, body) = fi_request(
+            local,
+            &url,
+            caller,
+            &consent_id,
+            &forged,
+            (&from, &to),
+            later,
+        )
+        .await;
+        assert_eq!(status, 400, "wrong digitalSignature at {url}: {body}");
+        let code = s(&body["errorCode"]);
+        assert!(
+            [
+                "InvalidConsentDetail",
+                "InvalidRequest",
+                "SignatureDoesNotMatch",
+                "InvalidConsentId"
+            ]
+            .contains(&code.as_str()),
+            "wrong digitalSignature at {url}: {body}"
+        );
+
+        let (status, body) = fi_request(
+            local,
+            &url,
+            caller,
+            &consent_id,
+            &signature,
+            (&from, &to),
+            earlier,
+        )
+        .await;
+        assert_eq!(
+            (status, s(&body["errorCode"])),
+            (400, "InvalidKey".into()),
+            "expired key at {url}: {body}"
+        );
+
+        let (status, body) = fi_request(
+            local,
+            &url,
+            caller,
+            &consent_id,
+            &signature,
+            (&from, &beyond),
+            later,
+        )
+        .await;
+        assert_eq!(
+            (status, s(&body["errorCode"])),
+            (400, "InvalidDateRange".into()),
+            "range beyond the consent at {url}: {body}"
+        );
+    }
+}
+
+async fn data_flow(storage: Storage) {
+    let local = Local::start(storage).await;
+    let customer = login_and_link(&local).await;
+
+    // A full look (profile, summary, transactions, no filter), fetched automatically once the
+    // consent is ACTIVE.
+    let full = consent_to_active(&local, &customer, "loan-underwriting").await;
+    let request = completed_data_request(&local, &full.handle).await;
+    let mut narrations = check_against_fips(&local, &full, &request).await;
+    assert!(
+        !narrations.is_empty(),
+        "no transactions came through: {request}"
+    );
+
+    // A filtered look: summary and transactions only, credits of ₹1,000 or more.
+    let filtered = consent_to_active(&local, &customer, "income-check").await;
+    let request = completed_data_request(&local, &filtered.handle).await;
+    narrations.extend(check_against_fips(&local, &filtered, &request).await);
+
+    // The AA passed ciphertext through: its database and log hold none of the data.
+    let stored = aa_database_text(&local).await;
+    let log = std::fs::read_to_string(&local.service("aa-service").log).unwrap();
+    let distinctive: Vec<&String> = narrations.iter().filter(|n| n.len() >= 12).collect();
+    assert!(!distinctive.is_empty());
+    for narration in distinctive {
+        assert!(
+            !stored.contains(narration.as_str()),
+            "the AA stored {narration:?}"
+        );
+        assert!(
+            !log.contains(narration.as_str()),
+            "the AA logged {narration:?}"
+        );
+    }
+    assert!(!log.contains("encryptedFI"), "the AA logged ciphertext");
+
+    refusals(&local, &full).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_flow_end_to_end_on_sqlite() {
+    data_flow(Storage::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_flow_end_to_end_on_postgresql() {
+    data_flow(Storage::Postgres).await;
+}
