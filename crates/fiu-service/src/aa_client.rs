@@ -1,15 +1,18 @@
 //! The ReBIT calls the FIU makes to an AA, over `aa_core`'s signed client (which signs every
 //! request, sends our `client_api_key`, and verifies the AA's signature on every answer):
-//! `POST /Consent`, `POST /Consent/handle` and `POST /Consent/fetch`, each with a fresh
-//! envelope; where the spec says the answer echoes the request, its `txnid` and identifiers
-//! are checked.
+//! `POST /Consent`, `POST /Consent/handle` and `POST /Consent/fetch`, `POST /FI/request`, and
+//! `POST /FI/fetch` (or the 1.1.x `GET /FI/fetch/{sessionId}`), each with a fresh envelope;
+//! where the spec says the answer echoes the request, its `txnid` and identifiers are checked.
 
 use aa_core::http::{OutboundError, SignedClient};
 use aa_core::rebit::{
     ConsentArtefact, ConsentDetail, ConsentFetchRequest, ConsentHandleRequest,
-    ConsentHandleResponse, ConsentHandleState, ConsentsRequest, ConsentsResponse,
+    ConsentHandleResponse, ConsentHandleState, ConsentProof, ConsentsRequest, ConsentsResponse,
+    FiDataRange, FiFetchRequest, FiFetchResponse, FiRequest, FiResponse, FipFi, KeyMaterial,
 };
 use aa_core::timefmt;
+
+use crate::configuration::FetchMethod;
 
 /// The API version the FIU speaks to AAs.
 pub const VERSION: &str = "2.0.0";
@@ -153,5 +156,120 @@ impl AaClient {
             consent_id: consent_id.to_owned(),
         };
         Ok(self.client.post(aa_id, "/Consent/fetch", &request).await?)
+    }
+
+    /// `POST /FI/request`: asks for the FI data of `consent_id`; returns the AA's session id.
+    pub async fn request_fi(
+        &self,
+        aa_id: &str,
+        txnid: &str,
+        consent: ConsentProof,
+        range: FiDataRange,
+        key_material: KeyMaterial,
+    ) -> Result<String, AaCallError> {
+        let consent_id = consent.id.clone();
+        let request = FiRequest {
+            ver: VERSION.to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: txnid.to_owned(),
+            fi_data_range: range,
+            consent,
+            key_material,
+        };
+        let answer: FiResponse = self.client.post(aa_id, "/FI/request", &request).await?;
+        Self::check_txnid(aa_id, txnid, &answer.txnid)?;
+        if answer.consent_id != consent_id {
+            return Err(AaCallError::BadAnswer {
+                aa: aa_id.to_owned(),
+                what: "consentId",
+            });
+        }
+        if !usable_id(&answer.session_id) {
+            return Err(AaCallError::BadAnswer {
+                aa: aa_id.to_owned(),
+                what: "sessionId",
+            });
+        }
+        Ok(answer.session_id)
+    }
+
+    /// Fetches a session's encrypted FI: `POST /FI/fetch` (2.0.0) or the 1.1.x
+    /// `GET /FI/fetch/{sessionId}`, as `method` says.
+    pub async fn fetch_fi(
+        &self,
+        aa_id: &str,
+        session_id: &str,
+        method: FetchMethod,
+    ) -> Result<Vec<FipFi>, AaCallError> {
+        if method == FetchMethod::Get {
+            return self.fetch_fi_get(aa_id, session_id).await;
+        }
+        let txnid = uuid::Uuid::new_v4().to_string();
+        let request = FiFetchRequest {
+            ver: VERSION.to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: txnid.clone(),
+            session_id: session_id.to_owned(),
+            fip_id: None,
+            link_ref_number: None,
+        };
+        match self
+            .client
+            .post::<_, FiFetchResponse>(aa_id, "/FI/fetch", &request)
+            .await
+        {
+            Ok(answer) => {
+                Self::check_txnid(aa_id, &txnid, &answer.txnid)?;
+                Ok(answer.fi)
+            }
+            Err(error) if method == FetchMethod::PostThenGet && not_served(&error) => {
+                tracing::info!(
+                    peer.id = aa_id,
+                    "POST /FI/fetch is not served; trying the 1.1.x GET"
+                );
+                self.fetch_fi_get(aa_id, session_id).await
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn fetch_fi_get(&self, aa_id: &str, session_id: &str) -> Result<Vec<FipFi>, AaCallError> {
+        let path = format!("/FI/fetch/{}", path_segment(session_id));
+        let answer: FiFetchResponse = self.client.get(aa_id, &path).await?;
+        Ok(answer.fi)
+    }
+}
+
+/// The AA does not serve the route at all (as a 1.1.x AA answers the 2.0.0 POST).
+fn not_served(error: &OutboundError) -> bool {
+    match error {
+        OutboundError::Rebit { status, .. } | OutboundError::Status { status, .. } => {
+            matches!(status, 404 | 405 | 501)
+        }
+        _ => false,
+    }
+}
+
+/// `text` as one URL path segment: unreserved characters kept, the rest percent-encoded.
+fn path_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_id_is_one_path_segment() {
+        assert_eq!(path_segment("a1-b_2.c~"), "a1-b_2.c~");
+        assert_eq!(path_segment("a/b?c"), "a%2Fb%3Fc");
     }
 }

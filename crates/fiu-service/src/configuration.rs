@@ -32,6 +32,9 @@ pub struct Settings {
     pub jobs: JobSettings,
     #[serde(default)]
     pub consent_poll: ConsentPollSettings,
+    /// The FI data flow: requesting, fetching, decrypting and sealing financial data.
+    #[serde(default)]
+    pub fi: FiSettings,
     /// Consent templates by name.
     #[serde(default)]
     pub templates: BTreeMap<String, TemplateSettings>,
@@ -124,6 +127,51 @@ impl Default for ConsentPollSettings {
     }
 }
 
+/// How the FIU asks for, fetches and keeps FI data (docs/FIU-APP-API.md, "FI data").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct FiSettings {
+    /// The curve of the FIU's ephemeral KeyMaterial: `X25519` or `Curve25519`.
+    pub curve: String,
+    /// Request data as soon as an artefact is `ACTIVE` and verified.
+    pub auto_request: bool,
+    /// How long the KeyMaterial sent with `POST /FI/request` stays valid.
+    pub key_validity_minutes: u64,
+    /// `post` (`POST /FI/fetch`, 2.0.0), `get` (`GET /FI/fetch/{sessionId}`, 1.1.x), or
+    /// `post_then_get` (the 1.1.x GET when the AA answers the POST 404, 405 or 501).
+    pub fetch: FetchMethod,
+    /// The master key that wraps the per-consent data keys: base64 of 32 bytes. Unset: read
+    /// from `master_key_file`, which is created with a fresh key when it does not exist.
+    pub master_key: Secret,
+    /// Unset: `<data_dir>/fiu-master.key`.
+    pub master_key_file: Option<PathBuf>,
+    /// The id of the master key (written into every wrapped data key).
+    pub master_key_id: String,
+}
+
+impl Default for FiSettings {
+    fn default() -> Self {
+        Self {
+            curve: "X25519".to_owned(),
+            auto_request: true,
+            key_validity_minutes: 24 * 60,
+            fetch: FetchMethod::PostThenGet,
+            master_key: Secret::default(),
+            master_key_file: None,
+            master_key_id: "fiu-master-1".to_owned(),
+        }
+    }
+}
+
+/// How the FIU asks an AA for FI data (see [`FiSettings::fetch`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FetchMethod {
+    Post,
+    Get,
+    PostThenGet,
+}
+
 impl Settings {
     /// Loads the settings from `FIU_CONFIG_DIR`, else `./configuration` when it exists, else
     /// this crate's own `configuration/`.
@@ -174,13 +222,16 @@ mod tests {
     }
 
     #[test]
-    fn the_local_configuration_loads_with_both_templates_valid() {
+    fn the_local_configuration_loads_with_every_template_valid() {
         let settings: Settings = shipped("local").build().unwrap().try_deserialize().unwrap();
         assert_eq!(settings.server.port, 7004);
         assert_eq!(settings.app_api.token.expose(), "local-fiu-app-token");
         let templates = Templates::parse(&settings.templates).unwrap();
         let names: Vec<&str> = templates.iter().map(|t| t.name()).collect();
-        assert_eq!(names, ["loan-underwriting", "wealth-monthly"]);
+        assert_eq!(
+            names,
+            ["income-check", "loan-underwriting", "wealth-monthly"]
+        );
         assert!(settings
             .database_url()
             .expose()

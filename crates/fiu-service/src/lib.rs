@@ -1,11 +1,13 @@
 //! The FIU service: the lender's side of the Account Aggregator ecosystem.
 //!
-//! - [`routes`]: the ReBIT callback `POST /Consent/Notification`, the lender's app API
+//! - [`routes`]: the ReBIT callbacks `POST /Consent/Notification` and `POST /FI/Notification`,
+//!   the lender's app API
 //!   (`/app/...`), heartbeat and health.
 //! - [`domain`]: templates, consent terms, the consent state machine, artefact checks.
 //! - [`persistence`]: the database (sea-orm), the only module that knows SQL.
 //! - [`aa_client`]: the ReBIT calls the FIU makes to AAs.
-//! - [`worker`]: the background jobs that fetch and verify consent artefacts.
+//! - [`worker`]: the background jobs: consent artefacts, FI requests, FI fetches.
+//! - [`vault`]: sealing at rest under per-consent data keys wrapped by the master key.
 //! - [`configuration`] and [`startup`]: settings, and the application built from them.
 
 pub mod aa_client;
@@ -14,4 +16,5 @@ pub mod domain;
 pub mod persistence;
 pub mod routes;
 pub mod startup;
+pub mod vault;
 pub mod worker;

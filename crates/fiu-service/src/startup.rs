@@ -4,10 +4,12 @@
 //! | route | who | signed |
 //! | --- | --- | --- |
 //! | `POST /Consent/Notification` | AAs (`aa_api_key`) | request and response (`x-jws-signature`) |
+//! | `POST /FI/Notification` | AAs (`aa_api_key`) | request and response (`x-jws-signature`) |
 //! | `GET /Heartbeat`, `GET /health/live`, `GET /health/ready` | anyone | no |
 //! | `/app/...` | the lender (`Authorization: Bearer`) | no |
 //!
-//! The artefact worker runs beside the HTTP server, on the same database.
+//! The job worker (artefacts, FI requests, FI fetches) runs beside the HTTP server, on the same
+//! database.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -24,8 +26,9 @@ use crate::aa_client::AaClient;
 use crate::configuration::Settings;
 use crate::domain::template::{TemplateError, Templates};
 use crate::persistence::{Store, StoreError};
-use crate::routes::{self, app, consent, AppState};
-use crate::worker::{JobWaker, Worker};
+use crate::routes::{self, app, consent, fi, AppState};
+use crate::vault::{Vault, VaultError};
+use crate::worker::{FiJobSettings, JobWaker, Worker};
 
 /// Why the service cannot start; says which setting or resource.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +46,10 @@ pub enum StartupError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Fi(String),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
     #[error("cannot listen: {0}")]
     Listen(#[from] std::io::Error),
 }
@@ -80,6 +87,8 @@ impl Application {
                 }
             })?;
         }
+        let fi_settings = FiJobSettings::from_settings(&settings.fi).map_err(StartupError::Fi)?;
+        let vault = Vault::load(&settings.fi, &settings.data_dir)?;
         let store =
             Store::connect(&settings.database_url(), settings.database.max_connections).await?;
         let aa = AaClient::new(identity.client.clone());
@@ -93,6 +102,7 @@ impl Application {
             waker: waker.clone(),
             app_token: settings.app_api.token.clone(),
             poll: settings.consent_poll,
+            vault: vault.clone(),
         };
         let worker = Worker {
             store,
@@ -101,6 +111,8 @@ impl Application {
             fiu_id: identity.entity_id.clone(),
             settings: settings.jobs,
             waker,
+            fi: fi_settings,
+            vault,
         };
         let port = listener.local_addr()?.port();
         let state = web::Data::new(state);
@@ -121,11 +133,28 @@ impl Application {
                         .route(web::post().to(consent::notification::notify)),
                 )
                 .service(
+                    web::resource("/FI/Notification")
+                        .wrap(from_fn(sign_responses))
+                        .route(web::post().to(fi::notification::notify)),
+                )
+                .service(
                     web::scope("/app")
                         .route("/templates", web::get().to(app::templates::list::list))
                         .route("/consents", web::post().to(app::consents::create::create))
                         .route("/consents", web::get().to(app::consents::list::list))
-                        .route("/consents/{handle}", web::get().to(app::consents::get::get)),
+                        .route("/consents/{handle}", web::get().to(app::consents::get::get))
+                        .route(
+                            "/consents/{handle}/data-requests",
+                            web::post().to(app::data_requests::create::create),
+                        )
+                        .route(
+                            "/consents/{handle}/data-requests",
+                            web::get().to(app::data_requests::list::list),
+                        )
+                        .route(
+                            "/data-requests/{id}",
+                            web::get().to(app::data_requests::get::get),
+                        ),
                 )
         });
         if let Some(workers) = settings.server.workers {

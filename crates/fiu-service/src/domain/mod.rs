@@ -1,9 +1,10 @@
 //! The FIU's rules, free of HTTP and SQL: customer handles, consent templates and the terms they
 //! give, the consent state machine, what a status update changes, and the checks a fetched
-//! consent artefact must pass.
+//! consent artefact must pass, and the states of FI data requests.
 
 pub mod artefact;
 pub mod customer;
+pub mod data_request;
 pub mod period;
 pub mod status;
 pub mod template;

@@ -1,6 +1,8 @@
-//! The job table: queuing an artefact fetch, claiming due jobs under a lease, and finishing a
-//! job together with what it found (a verified artefact, a refusal, or a fetch that failed for
-//! good) in one transaction.
+//! The job table: queuing jobs (an artefact fetch, an FI request, an FI fetch), claiming due
+//! jobs under a lease, and finishing an artefact job together with what it found (a verified
+//! artefact, a refusal, or a fetch that failed for good) in one transaction. A verified
+//! `ACTIVE` artefact also queues its automatic FI request there, when asked to
+//! ([`crate::persistence::fi_requests`]).
 
 use std::time::Duration;
 
@@ -12,24 +14,55 @@ use sea_orm::{
 use time::OffsetDateTime;
 
 use super::entities::{artefact, consent_request, job};
+use super::fi_requests::queue_auto_session;
 use super::updates::{execute, plan_for};
 use super::{millis, Store, StoreError};
 use crate::domain::artefact::VerifiedArtefact;
-use crate::domain::status::FetchState;
+use crate::domain::data_request::SessionPlan;
+use crate::domain::status::{ConsentState, FetchState};
 use crate::domain::update::StatusUpdate;
 
-const FETCH_ARTEFACT: &str = "fetch_artefact";
 const PENDING: &str = "PENDING";
-const DONE: &str = "DONE";
-const FAILED: &str = "FAILED";
+pub(super) const DONE: &str = "DONE";
+pub(super) const FAILED: &str = "FAILED";
+
+/// What a job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// `POST /Consent/fetch` and verify the artefact `consent_id`.
+    FetchArtefact,
+    /// `POST /FI/request` for the session `subject`.
+    FiRequest,
+    /// `POST /FI/fetch` for the session `subject`, decrypt and store.
+    FiFetch,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 3] = [Self::FetchArtefact, Self::FiRequest, Self::FiFetch];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FetchArtefact => "fetch_artefact",
+            Self::FiRequest => "fi_request",
+            Self::FiFetch => "fi_fetch",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
 
 /// Longest error text kept with a job or an artefact.
 const MAX_ERROR_LEN: usize = 500;
 
-/// A claimed job: fetch and verify one consent artefact.
+/// A claimed job.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FetchJob {
+pub struct Job {
     pub id: String,
+    pub kind: JobKind,
+    /// The session an FI job is about.
+    pub subject: Option<String>,
     pub aa_id: String,
     pub handle: String,
     pub consent_id: String,
@@ -37,7 +70,7 @@ pub struct FetchJob {
     pub attempts: u32,
 }
 
-fn clip(text: &str) -> String {
+pub(super) fn clip(text: &str) -> String {
     match text.char_indices().nth(MAX_ERROR_LEN) {
         Some((end, _)) => format!("{}...", &text[..end]),
         None => text.to_owned(),
@@ -52,9 +85,32 @@ pub(super) async fn insert_fetch_job<C: ConnectionTrait>(
     consent_id: &str,
     now: i64,
 ) -> Result<(), StoreError> {
+    insert_job(
+        db,
+        JobKind::FetchArtefact,
+        aa_id,
+        handle,
+        consent_id,
+        None,
+        now,
+    )
+    .await
+}
+
+/// Queues a job, due at once.
+pub(super) async fn insert_job<C: ConnectionTrait>(
+    db: &C,
+    kind: JobKind,
+    aa_id: &str,
+    handle: &str,
+    consent_id: &str,
+    subject: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
     job::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
-        kind: Set(FETCH_ARTEFACT.to_owned()),
+        kind: Set(kind.as_str().to_owned()),
+        subject: Set(subject.map(str::to_owned)),
         aa_id: Set(aa_id.to_owned()),
         handle: Set(handle.to_owned()),
         consent_id: Set(consent_id.to_owned()),
@@ -71,9 +127,9 @@ pub(super) async fn insert_fetch_job<C: ConnectionTrait>(
     Ok(())
 }
 
-async fn finish_job<C: ConnectionTrait>(
+pub(super) async fn finish_job<C: ConnectionTrait>(
     db: &C,
-    job: &FetchJob,
+    job: &Job,
     state: &str,
     error: Option<&str>,
     now: i64,
@@ -90,7 +146,7 @@ async fn finish_job<C: ConnectionTrait>(
     Ok(())
 }
 
-fn attempts_after(job: &FetchJob) -> i32 {
+fn attempts_after(job: &Job) -> i32 {
     i32::try_from(job.attempts.saturating_add(1)).unwrap_or(i32::MAX)
 }
 
@@ -118,7 +174,7 @@ impl Store {
         now: OffsetDateTime,
         limit: u64,
         lease: Duration,
-    ) -> Result<Vec<FetchJob>, StoreError> {
+    ) -> Result<Vec<Job>, StoreError> {
         let now_ms = millis(now);
         let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
         let free = || {
@@ -128,6 +184,8 @@ impl Store {
         };
         let due = job::Entity::find()
             .filter(job::Column::State.eq(PENDING))
+            // Kinds from a newer version of the service are left to that version.
+            .filter(job::Column::Kind.is_in(JobKind::ALL.map(JobKind::as_str)))
             .filter(job::Column::DueAt.lte(now_ms))
             .filter(free())
             .order_by_asc(job::Column::DueAt)
@@ -147,9 +205,14 @@ impl Store {
                 .filter(free())
                 .exec(self.db())
                 .await?;
+            let Some(kind) = JobKind::parse(&row.kind) else {
+                continue;
+            };
             if result.rows_affected == 1 {
-                claimed.push(FetchJob {
+                claimed.push(Job {
                     id: row.id,
+                    kind,
+                    subject: row.subject,
                     aa_id: row.aa_id,
                     handle: row.handle,
                     consent_id: row.consent_id,
@@ -163,7 +226,7 @@ impl Store {
     /// Puts a job back, due at `at`, after a failed attempt.
     pub async fn retry_job(
         &self,
-        job: &FetchJob,
+        job: &Job,
         at: OffsetDateTime,
         error: &str,
         now: OffsetDateTime,
@@ -180,13 +243,16 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a verified artefact, applies the status it carries, and closes the job.
+    /// Stores a verified artefact, applies the status it carries, and closes the job. With
+    /// `auto_request`, an `ACTIVE` artefact also gets its session in the consent's automatic
+    /// data request, queued in the same transaction; returns whether one was queued.
     pub async fn artefact_verified(
         &self,
-        job: &FetchJob,
+        job: &Job,
         verified: &VerifiedArtefact,
+        auto_request: Option<&SessionPlan>,
         now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let detail = serde_json::to_string(&verified.detail)
             .map_err(|e| StoreError::Corrupt(format!("detail: {e}")))?;
         let txn = self.db().begin().await?;
@@ -220,6 +286,7 @@ impl Store {
             .await?
             .map(TryInto::try_into)
             .transpose()?;
+        let mut queued = false;
         if let Some(request) = request {
             let update = StatusUpdate {
                 consent_id: Some(verified.consent_id.clone()),
@@ -227,17 +294,29 @@ impl Store {
             };
             let plan = plan_for(&txn, &request, &update).await?;
             execute(&txn, &request, &plan, now).await?;
+            if let Some(session) = auto_request.filter(|_| verified.status == ConsentState::Active)
+            {
+                queued = queue_auto_session(
+                    &txn,
+                    &request.handle,
+                    &request.aa_id,
+                    &verified.consent_id,
+                    session,
+                    now_ms,
+                )
+                .await?;
+            }
         }
         finish_job(&txn, job, DONE, None, now_ms).await?;
         txn.commit().await?;
-        Ok(())
+        Ok(queued)
     }
 
     /// Records that the artefact was refused (not the AA's signature, or not the terms asked
     /// for) and closes the job: a refusal is final.
     pub async fn artefact_refused(
         &self,
-        job: &FetchJob,
+        job: &Job,
         reason: &str,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -252,7 +331,7 @@ impl Store {
     /// Records that the artefact could not be fetched and the job is given up.
     pub async fn artefact_fetch_failed(
         &self,
-        job: &FetchJob,
+        job: &Job,
         reason: &str,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -262,6 +341,16 @@ impl Store {
         finish_job(&txn, job, FAILED, Some(reason), now).await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// Closes a job that found nothing (left) to do.
+    pub async fn job_done(
+        &self,
+        job: &Job,
+        note: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        finish_job(self.db(), job, DONE, note, millis(now)).await
     }
 
     /// Jobs not yet finished (for tests and operations).

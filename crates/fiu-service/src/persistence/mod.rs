@@ -7,9 +7,13 @@
 //! - [`updates`]: notifications and polled statuses applied in one transaction, with the jobs
 //!   they call for.
 //! - [`jobs`]: claiming, finishing and retrying jobs, with the artefact changes they make.
+//! - [`fi_requests`]: FI data requests, their sessions and accounts (sealed data as blobs).
+//! - [`data_keys`]: the per-consent data keys, wrapped.
 
 pub mod consents;
+pub mod data_keys;
 mod entities;
+pub mod fi_requests;
 pub mod jobs;
 pub mod migration;
 pub mod updates;

@@ -1,6 +1,7 @@
 //! HTTP routes, mounted in one place by [`crate::startup`].
 //!
 //! - [`consent`]: the ReBIT callback `POST /Consent/Notification` (signed, `aa_api_key`).
+//! - [`fi`]: the ReBIT callback `POST /FI/Notification` (signed, `aa_api_key`).
 //! - [`app`]: the lender's app API under `/app` (JSON, bearer token).
 //! - [`health`]: readiness; heartbeat and liveness come from `aa_core::http::ops`.
 //! - [`access_log`]: one log line per request.
@@ -8,6 +9,7 @@
 pub mod access_log;
 pub mod app;
 pub mod consent;
+pub mod fi;
 pub mod health;
 
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use crate::aa_client::AaClient;
 use crate::configuration::ConsentPollSettings;
 use crate::domain::template::Templates;
 use crate::persistence::Store;
+use crate::vault::Vault;
 use crate::worker::JobWaker;
 
 /// What handlers share, built once at start-up.
@@ -34,4 +37,6 @@ pub struct AppState {
     /// The app API's bearer token.
     pub app_token: Secret,
     pub poll: ConsentPollSettings,
+    /// Unseals FI data for the app API.
+    pub vault: Vault,
 }

@@ -1,12 +1,15 @@
 //! The artefact fetch job: `POST /Consent/fetch` to the AA, then the checks of
 //! [`crate::domain::artefact::verify`], then the outcome stored: verified, refused (final), or,
-//! when the AA cannot be reached, retried with backoff until the attempts run out.
+//! when the AA cannot be reached, retried with backoff until the attempts run out. A verified
+//! `ACTIVE` artefact joins the consent's automatic data request when `fi.auto_request` is on.
 
 use time::OffsetDateTime;
 
 use super::Worker;
 use crate::domain::artefact::{verify, Expected};
-use crate::persistence::jobs::FetchJob;
+use crate::domain::data_request::plan_session;
+use crate::domain::status::ConsentState;
+use crate::persistence::jobs::Job;
 use crate::persistence::StoreError;
 
 /// Runs one fetch job to its recorded outcome.
@@ -15,7 +18,7 @@ use crate::persistence::StoreError;
     skip_all,
     fields(consent.handle = %job.handle, consent.id = %job.consent_id, peer.id = %job.aa_id)
 )]
-pub async fn run(worker: &Worker, job: FetchJob) -> Result<(), StoreError> {
+pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     let store = &worker.store;
     let Some(request) = store.consent_request(&job.handle).await? else {
         let reason = "the consent request of this artefact is not known";
@@ -54,7 +57,21 @@ pub async fn run(worker: &Worker, job: FetchJob) -> Result<(), StoreError> {
     match verify(&worker.registry, expected, &artefact) {
         Ok(verified) => {
             tracing::info!(fip.id = %verified.fip_id, signer.kid = %verified.signer_kid, "consent artefact verified and stored");
-            store.artefact_verified(&job, &verified, now).await
+            let auto = if worker.fi.auto_request && verified.status == ConsentState::Active {
+                plan_session(&verified.detail, None)
+                    .map_err(|error| tracing::warn!(%error, "no automatic FI request"))
+                    .ok()
+            } else {
+                None
+            };
+            let queued = store
+                .artefact_verified(&job, &verified, auto.as_ref(), now)
+                .await?;
+            if queued {
+                tracing::info!("automatic FI request queued");
+                worker.waker.wake();
+            }
+            Ok(())
         }
         Err(refusal) => {
             tracing::warn!(reason = %refusal, "consent artefact refused");

@@ -1,9 +1,11 @@
-//! The background worker: runs due jobs (today: fetching and verifying consent artefacts) after
-//! the request that queued them was answered. It wakes when a transaction queues a job and at
+//! The background worker: runs due jobs (fetching and verifying consent artefacts, FI requests,
+//! FI fetches) after the request that queued them was answered. It wakes when a transaction queues a job and at
 //! least every `jobs.poll_interval_ms`, claims due jobs under a lease (several replicas can run
 //! it), and retries failures with `aa_core::outbox::RetryPolicy`'s backoff.
 
 pub mod fetch_artefact;
+pub mod fi_fetch;
+pub mod fi_request;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,9 +15,13 @@ use time::OffsetDateTime;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
+use aa_core::fi_crypto::Curve;
+
 use crate::aa_client::AaClient;
-use crate::configuration::JobSettings;
-use crate::persistence::Store;
+use crate::configuration::{FetchMethod, FiSettings, JobSettings};
+use crate::persistence::jobs::{Job, JobKind};
+use crate::persistence::{Store, StoreError};
+use crate::vault::Vault;
 
 /// Jobs claimed per round.
 const BATCH: u64 = 16;
@@ -45,11 +51,48 @@ pub struct Worker {
     pub fiu_id: String,
     pub settings: JobSettings,
     pub waker: JobWaker,
+    pub fi: FiJobSettings,
+    pub vault: Vault,
+}
+
+/// The FI settings the jobs use, checked at start-up.
+#[derive(Debug, Clone, Copy)]
+pub struct FiJobSettings {
+    pub curve: Curve,
+    pub key_validity: time::Duration,
+    pub fetch: FetchMethod,
+    pub auto_request: bool,
+}
+
+impl FiJobSettings {
+    /// Checks `fi.curve`.
+    pub fn from_settings(settings: &FiSettings) -> Result<Self, String> {
+        let curve = settings
+            .curve
+            .parse()
+            .map_err(|_| format!("fi.curve {:?} is not X25519 or Curve25519", settings.curve))?;
+        let minutes = i64::try_from(settings.key_validity_minutes.max(1)).unwrap_or(i64::MAX);
+        Ok(Self {
+            curve,
+            key_validity: time::Duration::minutes(minutes),
+            fetch: settings.fetch,
+            auto_request: settings.auto_request,
+        })
+    }
+}
+
+/// Runs one job by its kind.
+async fn run_job(worker: &Worker, job: Job) -> Result<(), StoreError> {
+    match job.kind {
+        JobKind::FetchArtefact => fetch_artefact::run(worker, job).await,
+        JobKind::FiRequest => fi_request::run(worker, job).await,
+        JobKind::FiFetch => fi_fetch::run(worker, job).await,
+    }
 }
 
 impl Worker {
     /// Runs the jobs due now, concurrently; returns how many were claimed.
-    pub async fn run_due(&self) -> Result<usize, crate::persistence::StoreError> {
+    pub async fn run_due(&self) -> Result<usize, StoreError> {
         let lease = Duration::from_secs(self.settings.lease_seconds.max(1));
         let jobs = self
             .store
@@ -59,7 +102,7 @@ impl Worker {
         let mut running = JoinSet::new();
         for job in jobs {
             let worker = self.clone();
-            running.spawn(async move { fetch_artefact::run(&worker, job).await });
+            running.spawn(async move { run_job(&worker, job).await });
         }
         while let Some(done) = running.join_next().await {
             match done {

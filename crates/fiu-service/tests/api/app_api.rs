@@ -39,8 +39,11 @@ async fn templates_are_listed_with_their_terms() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["loan-underwriting", "wealth-monthly"]);
-    let wealth = &templates[1];
+    assert_eq!(
+        names,
+        ["income-check", "loan-underwriting", "wealth-monthly"]
+    );
+    let wealth = &templates[2];
     assert_eq!(wealth["purpose"]["code"], "101");
     assert_eq!(wealth["fetchType"], "PERIODIC");
     assert_eq!(wealth["consentMode"], "STORE");

@@ -1,16 +1,23 @@
 //! A small AA for the FIU to talk to: an actix server on loopback that checks the FIU's API key
 //! and signature with aa-core (`Verified`), signs every answer (`sign_responses`), and serves
-//! `POST /Consent`, `POST /Consent/handle` and `POST /Consent/fetch`. Tests steer it: approve a
-//! handle, sign artefacts with another key, tamper with the signed terms, fail fetches.
+//! `POST /Consent`, `POST /Consent/handle`, `POST /Consent/fetch`, `POST /FI/request`,
+//! `POST /FI/fetch` and the 1.1.x `GET /FI/fetch/{sessionId}`. Tests steer it: approve a
+//! handle (for a FIP and accounts), sign artefacts with another key, tamper with the signed
+//! terms, fail fetches; and play the FIP: encrypt documents for the FIU's KeyMaterial taken
+//! from the FI request it received, corrupt one, fail a session's fetch, stop serving the POST.
 
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
+use aa_core::fi_crypto::{key_material, Curve};
 use aa_core::http::respond::ResponseSigner;
 use aa_core::http::{sign_responses, InboundAuth, RebitError, Verified};
 use aa_core::jws::{compact, SigningKey};
-use aa_core::rebit::{ConsentFetchRequest, ConsentHandleRequest, ConsentsRequest, ErrorCode};
+use aa_core::rebit::{
+    ConsentFetchRequest, ConsentHandleRequest, ConsentsRequest, EncryptedFi, ErrorCode,
+    FiFetchRequest, FiRequest, FipFi,
+};
 use aa_core::registry::{Registry, Role};
 use aa_core::timefmt;
 use aa_testkit::Ecosystem;
@@ -22,6 +29,17 @@ type Tamper = Box<dyn Fn(&mut Value) + Send>;
 struct Approved {
     handle: String,
     fip_id: String,
+    /// (linkRefNumber, maskedAccNumber, fiType)
+    accounts: Vec<(String, String, String)>,
+    /// The JWS last handed out for it.
+    signed: Option<String>,
+}
+
+/// An FI session the fake opened.
+#[derive(Clone)]
+pub struct FiSession {
+    pub session_id: String,
+    pub request: FiRequest,
 }
 
 #[derive(Default)]
@@ -39,6 +57,16 @@ struct State {
     /// Answer this many fetches with 503.
     failing_fetches: u32,
     fetches: usize,
+    /// FI sessions opened, in order.
+    fi_sessions: Vec<FiSession>,
+    /// sessionId -> what `FI/fetch` answers.
+    fi_data: HashMap<String, Vec<FipFi>>,
+    /// Sessions whose fetch is refused (4xx).
+    refused_fetches: Vec<String>,
+    /// Answer `POST /FI/fetch` with 404, as a 1.1.x AA would.
+    no_post_fetch: bool,
+    fi_fetch_posts: usize,
+    fi_fetch_gets: usize,
 }
 
 /// The test's handle on the fake AA.
@@ -69,6 +97,9 @@ impl FakeAa {
                 .route("/Consent", web::post().to(consent))
                 .route("/Consent/handle", web::post().to(consent_handle))
                 .route("/Consent/fetch", web::post().to(consent_fetch))
+                .route("/FI/request", web::post().to(fi_request))
+                .route("/FI/fetch", web::post().to(fi_fetch))
+                .route("/FI/fetch/{session}", web::get().to(fi_fetch_get))
         })
         .workers(1)
         .listen(listener)
@@ -84,6 +115,21 @@ impl FakeAa {
 
     /// The customer approves `handle`: a new consent id, for FIP-1.
     pub fn approve(&self, handle: &str) -> String {
+        self.approve_for(
+            handle,
+            "FIP-1",
+            &[("link-ref-1", "XXXXXXXX1234", "DEPOSIT")],
+        )
+    }
+
+    /// The customer approves `handle` for `fip_id` and its `accounts`
+    /// (linkRefNumber, maskedAccNumber, fiType): a new consent id.
+    pub fn approve_for(
+        &self,
+        handle: &str,
+        fip_id: &str,
+        accounts: &[(&str, &str, &str)],
+    ) -> String {
         let consent_id = uuid::Uuid::new_v4().to_string();
         let mut state = self.state();
         state
@@ -95,7 +141,12 @@ impl FakeAa {
             consent_id.clone(),
             Approved {
                 handle: handle.to_owned(),
-                fip_id: "FIP-1".to_owned(),
+                fip_id: fip_id.to_owned(),
+                accounts: accounts
+                    .iter()
+                    .map(|(l, m, t)| ((*l).to_owned(), (*m).to_owned(), (*t).to_owned()))
+                    .collect(),
+                signed: None,
             },
         );
         consent_id
@@ -124,6 +175,90 @@ impl FakeAa {
     /// The `POST /Consent` requests received, with their callers.
     pub fn requests(&self) -> Vec<(String, ConsentsRequest)> {
         self.state().requests.clone()
+    }
+
+    /// The FI sessions opened so far.
+    pub fn fi_sessions(&self) -> Vec<FiSession> {
+        self.state().fi_sessions.clone()
+    }
+
+    /// Waits (10 s at most) for the FI request of `consent_id`; the latest one.
+    pub async fn wait_fi_request(&self, consent_id: &str) -> FiSession {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let found = self
+                .fi_sessions()
+                .into_iter()
+                .rev()
+                .find(|s| s.request.consent.id == consent_id);
+            if let Some(session) = found {
+                return session;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no FI request for {consent_id}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Plays the FIP `fip_id`: encrypts each (linkRefNumber, maskedAccNumber, document) for
+    /// the KeyMaterial the FIU sent with `session`, with a fresh FIP key on the same curve;
+    /// the account `corrupt` (if any) gets one ciphertext byte flipped. `FI/fetch` of the
+    /// session answers with them.
+    pub fn deliver(
+        &self,
+        session: &FiSession,
+        fip_id: &str,
+        documents: &[(&str, &str, Vec<u8>)],
+        corrupt: Option<&str>,
+    ) {
+        let now = time::OffsetDateTime::now_utc();
+        let fiu = key_material::read(&session.request.key_material, now).unwrap();
+        let curve: Curve = session.request.key_material.curve.as_str().parse().unwrap();
+        let fip = key_material::generate(curve, now + time::Duration::hours(1)).unwrap();
+        let data = documents
+            .iter()
+            .map(|(link, masked, plain)| {
+                let mut encrypted = fip.encrypt_for(&fiu, plain).unwrap();
+                if corrupt == Some(*link) {
+                    use base64::Engine;
+                    let engine = base64::engine::general_purpose::STANDARD;
+                    let mut bytes = engine.decode(&encrypted).unwrap();
+                    bytes[3] ^= 0x55;
+                    encrypted = engine.encode(bytes);
+                }
+                EncryptedFi {
+                    link_ref_number: (*link).to_owned(),
+                    masked_acc_number: (*masked).to_owned(),
+                    encrypted_fi: encrypted,
+                }
+            })
+            .collect();
+        self.state().fi_data.insert(
+            session.session_id.clone(),
+            vec![FipFi {
+                fip_id: fip_id.to_owned(),
+                data,
+                key_material: fip.key_material,
+            }],
+        );
+    }
+
+    /// `FI/fetch` of `session_id` is refused from now on.
+    pub fn refuse_fetch(&self, session_id: &str) {
+        self.state().refused_fetches.push(session_id.to_owned());
+    }
+
+    /// `POST /FI/fetch` answers 404 from now on (the 1.1.x GET still works).
+    pub fn stop_serving_post_fetch(&self) {
+        self.state().no_post_fetch = true;
+    }
+
+    /// (`POST /FI/fetch` calls, `GET /FI/fetch/{id}` calls) received.
+    pub fn fi_fetch_calls(&self) -> (usize, usize) {
+        let state = self.state();
+        (state.fi_fetch_posts, state.fi_fetch_gets)
     }
 }
 
@@ -217,15 +352,24 @@ async fn consent_fetch(
     let mut detail = serde_json::to_value(asked).unwrap();
     detail["Customer"] = json!({"id": asked.customer.id});
     detail["DataProvider"] = json!({"id": approved.fip_id, "type": "FIP"});
-    detail["Accounts"] = json!([{
-        "fiType": "DEPOSIT", "fipId": approved.fip_id, "accType": "SAVINGS",
-        "linkRefNumber": "link-ref-1", "maskedAccNumber": "XXXXXXXX1234"
-    }]);
+    detail["Accounts"] = approved
+        .accounts
+        .iter()
+        .map(|(link, masked, fi_type)| {
+            json!({
+                "fiType": fi_type, "fipId": approved.fip_id, "accType": "SAVINGS",
+                "linkRefNumber": link, "maskedAccNumber": masked
+            })
+        })
+        .collect();
     if let Some(tamper) = &state.tamper {
         tamper(&mut detail);
     }
     let key = state.artefact_key.as_ref().unwrap_or(&fake.aa_key);
     let signed = compact::sign(key, &serde_json::to_vec(&detail).unwrap());
+    if let Some(approved) = state.artefacts.get_mut(&body.consent_id) {
+        approved.signed = Some(signed.clone());
+    }
     Ok(HttpResponse::Ok().json(json!({
         "ver": body.ver,
         "txnid": body.txnid,
@@ -235,4 +379,103 @@ async fn consent_fetch(
         "signedConsent": signed,
         "ConsentUse": {"logUri": "mailto:consent-log@aa-1.example", "count": 0, "lastUseDateTime": timefmt::now_millis()},
     })))
+}
+
+async fn fi_request(
+    request: Verified<FiRequest>,
+    fake: web::Data<FakeAa>,
+) -> Result<HttpResponse, RebitError> {
+    request.caller.require_role(&[Role::Fiu])?;
+    let body = request.body;
+    let mut state = fake.state();
+    let Some(approved) = state.artefacts.get(&body.consent.id) else {
+        return Err(fail(
+            ErrorCode::InvalidConsentId,
+            "unknown consent",
+            &body.ver,
+            &body.txnid,
+        ));
+    };
+    let expected = approved
+        .signed
+        .as_deref()
+        .and_then(|jws| jws.rsplit('.').next())
+        .unwrap_or_default();
+    if body.consent.digital_signature != expected {
+        return Err(fail(
+            ErrorCode::SignatureDoesNotMatch,
+            "digitalSignature is not the consent's",
+            &body.ver,
+            &body.txnid,
+        ));
+    }
+    let session_id = uuid::Uuid::new_v4().to_string();
+    state.fi_sessions.push(FiSession {
+        session_id: session_id.clone(),
+        request: body.clone(),
+    });
+    Ok(HttpResponse::Ok().json(json!({
+        "ver": body.ver,
+        "timestamp": timefmt::now_millis(),
+        "txnid": body.txnid,
+        "consentId": body.consent.id,
+        "sessionId": session_id,
+    })))
+}
+
+/// The `FI` answer for a session, or the refusal.
+fn fi_answer(state: &State, session_id: &str, ver: &str, txnid: &str) -> Result<Value, RebitError> {
+    if state.refused_fetches.iter().any(|s| s == session_id)
+        || !state.fi_sessions.iter().any(|s| s.session_id == session_id)
+    {
+        return Err(fail(
+            ErrorCode::InvalidSessionId,
+            "no such session",
+            ver,
+            txnid,
+        ));
+    }
+    let fi = state.fi_data.get(session_id).cloned().unwrap_or_default();
+    Ok(json!({
+        "ver": ver,
+        "timestamp": timefmt::now_millis(),
+        "txnid": txnid,
+        "FI": fi,
+    }))
+}
+
+async fn fi_fetch(
+    request: Verified<FiFetchRequest>,
+    fake: web::Data<FakeAa>,
+) -> Result<HttpResponse, RebitError> {
+    request.caller.require_role(&[Role::Fiu])?;
+    let body = request.body;
+    let mut state = fake.state();
+    if state.no_post_fetch {
+        return Ok(HttpResponse::NotFound().finish());
+    }
+    state.fi_fetch_posts += 1;
+    let answer = fi_answer(&state, &body.session_id, &body.ver, &body.txnid)?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// The 1.1.x GET: the fake only checks a signature header is there.
+async fn fi_fetch_get(
+    req: actix_web::HttpRequest,
+    session: web::Path<String>,
+    fake: web::Data<FakeAa>,
+) -> Result<HttpResponse, RebitError> {
+    let txnid = uuid::Uuid::new_v4().to_string();
+    if req.headers().get("x-jws-signature").is_none() {
+        return Err(fail(
+            ErrorCode::SignatureDoesNotMatch,
+            "unsigned",
+            "1.1.2",
+            &txnid,
+        ));
+    }
+    let mut state = fake.state();
+    state.fi_fetch_gets += 1;
+    let answer = fi_answer(&state, &session, "1.1.2", &txnid)?;
+    Ok(HttpResponse::Ok().json(answer))
 }

@@ -32,6 +32,8 @@ pub struct TestApp {
     pub aa: FakeAa,
     /// A second connection to the FIU's database, for what the API does not show.
     pub store: Store,
+    /// The FIU's data directory (its SQLite file lives here).
+    pub data_dir: std::path::PathBuf,
     _data: tempfile::TempDir,
 }
 
@@ -41,6 +43,10 @@ pub struct Options {
     pub db: Db,
     /// The poll fallback of `GET /app/consents/{handle}` (off unless a test is about it).
     pub poll: bool,
+    /// `fi.auto_request` (off unless a test is about the FI flow).
+    pub auto_request: bool,
+    /// `fi.curve`.
+    pub curve: &'static str,
 }
 
 impl Default for Options {
@@ -48,6 +54,8 @@ impl Default for Options {
         Self {
             db: Db::Sqlite,
             poll: false,
+            auto_request: false,
+            curve: "X25519",
         }
     }
 }
@@ -87,6 +95,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
     let mut settings = Settings::load_from(&config_dir).unwrap();
     settings.server.workers = Some(2);
     settings.data_dir = data.path().join("fiu");
+    let data_dir = settings.data_dir.clone();
     settings.database.url = match options.db {
         Db::Sqlite => None,
         Db::Postgres => Some(Secret::new(aa_testkit::fresh_postgres_database().await)),
@@ -99,6 +108,8 @@ pub async fn spawn_with(options: Options) -> TestApp {
     settings.jobs.max_attempts = 3;
     settings.consent_poll.enabled = options.poll;
     settings.consent_poll.min_interval_seconds = 0;
+    settings.fi.auto_request = options.auto_request;
+    settings.fi.curve = options.curve.to_owned();
     let database_url = settings.database_url();
     let app = Application::build_with_listener(settings, fiu_listener)
         .await
@@ -110,8 +121,34 @@ pub async fn spawn_with(options: Options) -> TestApp {
         eco,
         aa,
         store,
+        data_dir,
         _data: data,
     }
+}
+
+/// An FIStatusNotification body from AA-1 about `session_id`: (linkRefNumber, FIStatus) of
+/// `fip_id`'s accounts.
+pub fn fi_notification(
+    session_id: &str,
+    session_status: &str,
+    fip_id: &str,
+    accounts: &[(&str, &str)],
+) -> Value {
+    let accounts: Vec<Value> = accounts
+        .iter()
+        .map(|(link, status)| json!({"linkRefNumber": link, "FIStatus": status, "description": ""}))
+        .collect();
+    json!({
+        "ver": "2.0.0",
+        "timestamp": timefmt::now_millis(),
+        "txnid": uuid::Uuid::new_v4().to_string(),
+        "Notifier": {"type": "AA", "id": "AA-1"},
+        "FIStatusNotification": {
+            "sessionId": session_id,
+            "sessionStatus": session_status,
+            "FIStatusResponse": [{"fipID": fip_id, "Accounts": accounts}],
+        },
+    })
 }
 
 /// A ConsentStatusNotification body from AA-1.
@@ -220,6 +257,49 @@ impl TestApp {
 
     pub async fn notify(&self, body: &Value) -> Answer {
         self.notify_as("AA-1", body.to_string().as_bytes()).await
+    }
+
+    /// POSTs `body` to `/FI/Notification` as `caller`; the answer must be signed by FIU-1.
+    pub async fn fi_notify_as(&self, caller: &str, body: &Value) -> Answer {
+        let key = self.eco.api_key(caller);
+        let signer = self.eco.signer(caller);
+        let url = format!("{}/FI/Notification", self.address);
+        let answer = post_signed(
+            &url,
+            Some(("aa_api_key", &key)),
+            Some(&signer),
+            body.to_string().as_bytes(),
+        )
+        .await;
+        self.assert_signed(&answer);
+        answer
+    }
+
+    /// `GET /app/data-requests/{id}`.
+    pub async fn data_request(&self, id: &str) -> Value {
+        let (status, body) = self
+            .app(
+                "GET",
+                &format!("/app/data-requests/{id}"),
+                Some(TOKEN),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// Polls the data request until `done` holds (10 s at most).
+    pub async fn wait_data_request(&self, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let request = self.data_request(id).await;
+            if done(&request) {
+                return request;
+            }
+            assert!(Instant::now() < deadline, "condition never held: {request}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
     }
 
     pub async fn notify_raw(

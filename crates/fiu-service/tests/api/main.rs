@@ -5,6 +5,7 @@
 mod app_api;
 mod artefact_flow;
 mod fake_aa;
+mod fi_flow;
 mod health;
 mod helpers;
 mod notification_errors;

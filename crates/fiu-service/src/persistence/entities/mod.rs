@@ -4,5 +4,9 @@
 
 pub mod artefact;
 pub mod consent_request;
+pub mod data_key;
+pub mod data_request;
+pub mod fi_account;
+pub mod fi_session;
 pub mod job;
 pub mod notification;

@@ -4,6 +4,7 @@
 //! is a new migration.
 
 mod m0001_create_tables;
+mod m0002_fi_data;
 
 use sea_orm_migration::prelude::*;
 
@@ -12,7 +13,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_create_tables::Migration)]
+        vec![
+            Box::new(m0001_create_tables::Migration),
+            Box::new(m0002_fi_data::Migration),
+        ]
     }
 
     fn migration_table_name() -> DynIden {

@@ -1,4 +1,4 @@
-//! Errors of the app API: `{"error": "<code>", "message": "..."}` with 400, 401, 404 or 502/500.
+//! Errors of the app API: `{"error": "<code>", "message": "..."}` with 400, 401, 404, 409 or 502/500.
 //! A 5xx says "internal error" and nothing more; the cause is logged once, where it is made.
 
 use std::fmt;
@@ -40,6 +40,11 @@ impl AppError {
     /// 404.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// 409 with a code naming the conflict.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
     }
 
     /// 502: the AA could not be reached or did not answer properly; the cause is logged here.

@@ -1,0 +1,43 @@
+//! `fiu_data_keys`: the wrapped data key of each consent artefact (see [`crate::vault`]).
+
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{EntityTrait, Set};
+use time::OffsetDateTime;
+
+use super::entities::data_key;
+use super::{millis, Store, StoreError};
+
+impl Store {
+    /// The wrapped data key of `consent_id`, if one was made.
+    pub async fn wrapped_data_key(&self, consent_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(data_key::Entity::find_by_id(consent_id.to_owned())
+            .one(self.db())
+            .await?
+            .map(|row| row.wrapped))
+    }
+
+    /// Stores a wrapped data key unless `consent_id` already has one (the first one stands).
+    pub async fn insert_data_key(
+        &self,
+        consent_id: &str,
+        key_id: &str,
+        wrapped: &[u8],
+    ) -> Result<(), StoreError> {
+        let row = data_key::ActiveModel {
+            consent_id: Set(consent_id.to_owned()),
+            key_id: Set(key_id.to_owned()),
+            wrapped: Set(wrapped.to_vec()),
+            created_at: Set(millis(OffsetDateTime::now_utc())),
+        };
+        data_key::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(data_key::Column::ConsentId)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .do_nothing()
+            .exec_without_returning(self.db())
+            .await?;
+        Ok(())
+    }
+}

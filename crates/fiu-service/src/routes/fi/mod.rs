@@ -1,0 +1,3 @@
+//! ReBIT `/FI/...` callbacks the FIU serves.
+
+pub mod notification;

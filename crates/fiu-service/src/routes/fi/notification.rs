@@ -1,0 +1,113 @@
+//! `POST /FI/Notification` (ReBIT FIU API): an AA tells the FIU where an FI session stands,
+//! per FIP and account.
+//!
+//! Checks, in order, each with the spec's answer: API key, signature and binding (the
+//! `Verified` extractor); the caller is an AA (401 `Unauthorized`); the envelope (404
+//! `NoSuchVersion`, 400 `InvalidRequest`); the `Notifier` is the calling AA (400
+//! `InvalidNotifier`); the session is one this FIU opened with the calling AA (400
+//! `InvalidSessionId`).
+//!
+//! The accounts' statuses are applied in one transaction which, once every account of the
+//! session is ready or denied, moves the session to `READY` and queues its fetch; the fetch
+//! runs after the answer, in the worker. The same notification again changes nothing.
+
+use aa_core::http::{RebitError, Verified};
+use aa_core::rebit::{
+    ErrorCode, FiStatus, FiStatusNotification, NotificationResponse, NotifierType, SessionStatus,
+};
+use aa_core::registry::Role;
+use aa_core::{timefmt, validate};
+use actix_web::{web, HttpResponse};
+use time::OffsetDateTime;
+use tracing::field::Empty;
+
+use crate::aa_client::MAX_ID_LEN;
+use crate::routes::AppState;
+
+#[tracing::instrument(
+    name = "fi_notification",
+    skip_all,
+    fields(txn.id = Empty, peer.id = Empty, fi.session = Empty, fi.session_status = Empty)
+)]
+pub async fn notify(
+    request: Verified<FiStatusNotification>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, RebitError> {
+    let Verified { caller, body, .. } = request;
+    let span = tracing::Span::current();
+    span.record("txn.id", body.txnid.as_str());
+    span.record("peer.id", caller.entity_id.as_str());
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
+    caller.require_role(&[Role::Aa]).map_err(echo)?;
+    let now = OffsetDateTime::now_utc();
+    let version = validate::envelope(
+        Some(&body.ver),
+        Some(&body.timestamp),
+        Some(&body.txnid),
+        now,
+    )
+    .map_err(|e| echo(e.into()))?;
+    let notifier = &body.notifier;
+    if notifier.kind.known() != Some(&NotifierType::Aa) || notifier.id != caller.entity_id {
+        return Err(echo(RebitError::new(
+            ErrorCode::InvalidNotifier,
+            "Notifier must be the AA sending the notification",
+        )));
+    }
+    let update = &body.fi_status_notification;
+    let session_id = update.session_id.trim();
+    span.record("fi.session", session_id);
+    span.record("fi.session_status", update.session_status.as_str());
+    let unknown = || {
+        echo(RebitError::new(
+            ErrorCode::InvalidSessionId,
+            "unknown sessionId",
+        ))
+    };
+    if session_id.is_empty() || session_id.len() > MAX_ID_LEN {
+        return Err(unknown());
+    }
+    let store = &state.store;
+    let session = store
+        .session_by_aa_id(&caller.entity_id, session_id)
+        .await
+        .map_err(|e| echo(RebitError::internal(&e)))?
+        .ok_or_else(unknown)?;
+    // One consent names one FIP; accounts of another FIP are not this session's.
+    let accounts: Vec<(String, FiStatus)> = update
+        .fi_status_response
+        .iter()
+        .filter(|fip| fip.fip_id == session.fip_id)
+        .flat_map(|fip| {
+            fip.accounts
+                .iter()
+                .map(|a| (a.link_ref_number.clone(), a.fi_status))
+        })
+        .collect();
+    let over = matches!(
+        update.session_status,
+        SessionStatus::Failed | SessionStatus::Expired
+    );
+    match store
+        .apply_fi_notification(&session, &accounts, over, now)
+        .await
+    {
+        Ok(outcome) => {
+            if outcome.fetch_queued {
+                state.waker.wake();
+            }
+            tracing::info!(
+                session.state = outcome.state.as_str(),
+                fetch_queued = outcome.fetch_queued,
+                "FI notification applied"
+            );
+        }
+        Err(error) => return Err(echo(RebitError::internal(&error))),
+    }
+    Ok(HttpResponse::Ok().json(NotificationResponse {
+        ver: version.as_str().to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid.clone(),
+        response: "OK".to_owned(),
+    }))
+}

@@ -1,0 +1,211 @@
+//! The FI fetch job, queued once every account of a session is ready or denied: the session's
+//! ephemeral key is unsealed, the AA asked for the data (`POST /FI/fetch`, or the 1.1.x GET),
+//! and every account decrypted with its FIP's KeyMaterial, parsed as an FI document (XML or
+//! JSON), sealed under the consent's data key and stored. An account that fails (bad
+//! ciphertext, an expired or unreadable FIP key, not a valid document, missing from the
+//! answer) is recorded as failed; the others keep their data. The session is `COMPLETED` when
+//! every ready account was stored, else `FAILED` with the count. Decrypted data and keys are
+//! never logged.
+
+use std::collections::HashSet;
+
+use aa_core::fi_crypto::{self, key_material, PrivateKey};
+use aa_core::fi_data::Account;
+use aa_core::rebit::{EncryptedFi, FiStatus, FipFi};
+use aa_core::seal::DataKey;
+use time::OffsetDateTime;
+
+use super::Worker;
+use crate::domain::data_request::{is_fetchable, SessionState};
+use crate::persistence::fi_requests::SessionRecord;
+use crate::persistence::jobs::Job;
+use crate::persistence::StoreError;
+use crate::vault::{open_session_key, seal_account, VaultError};
+
+/// Runs one FI fetch job to its recorded outcome.
+#[tracing::instrument(
+    name = "fi_fetch",
+    skip_all,
+    fields(consent.handle = %job.handle, consent.id = %job.consent_id, peer.id = %job.aa_id)
+)]
+pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
+    let store = &worker.store;
+    let now = OffsetDateTime::now_utc();
+    let Some(session) = (match &job.subject {
+        Some(row) => store.session(row).await?,
+        None => None,
+    }) else {
+        return store.job_done(&job, Some("no such session"), now).await;
+    };
+    let Some(session_id) = session.session_id.clone() else {
+        return store
+            .job_done(&job, Some("the session was never opened"), now)
+            .await;
+    };
+    if session.status != SessionState::Ready {
+        return store.job_done(&job, None, now).await;
+    }
+    let keys = match unseal(worker, &session).await {
+        Ok(keys) => keys,
+        Err(VaultError::Store(error)) => return Err(error),
+        Err(error) => {
+            let reason = format!("the session key cannot be unsealed: {error}");
+            tracing::error!(%reason, "FI fetch impossible");
+            return store
+                .session_fetched(&job, &session.id, SessionState::Failed, Some(&reason), now)
+                .await;
+        }
+    };
+    let attempts = job.attempts + 1;
+    let fi = match worker
+        .aa
+        .fetch_fi(&session.aa_id, &session_id, worker.fi.fetch)
+        .await
+    {
+        Ok(fi) => fi,
+        Err(error) => {
+            let policy = worker.settings.retry_policy();
+            let now = OffsetDateTime::now_utc();
+            if error.is_retryable() && attempts < policy.max_attempts {
+                let delay = policy.delay_after(attempts);
+                tracing::warn!(attempts, retry_in_ms = delay.as_millis() as u64, %error, "FI not fetched; will retry");
+                return store
+                    .retry_job(&job, now + delay, &error.to_string(), now)
+                    .await;
+            }
+            let reason = error.refusal().unwrap_or_else(|| error.to_string());
+            tracing::error!(attempts, %error, "FI could not be fetched; giving up");
+            return store
+                .session_fetched(&job, &session.id, SessionState::Failed, Some(&reason), now)
+                .await;
+        }
+    };
+    let mut stored = 0usize;
+    let mut failed = 0usize;
+    let mut delivered = HashSet::new();
+    for fip in &fi {
+        if fip.fip_id != session.fip_id {
+            tracing::warn!(fip.id = %fip.fip_id, "FI from a FIP this session did not ask; kept apart by account");
+        }
+        for (link, result) in decrypt_fip(&keys, fip) {
+            delivered.insert(link.link_ref_number.clone());
+            let row = store
+                .account_row(&session.id, &link.link_ref_number, &link.masked_acc_number)
+                .await?;
+            let outcome = match result {
+                Ok(account) => keep(worker, &keys.data_key, &row, &account).await,
+                Err(reason) => Err(reason),
+            };
+            match outcome {
+                Ok(()) => stored += 1,
+                Err(reason) => {
+                    failed += 1;
+                    tracing::warn!(account.link_ref = %link.link_ref_number, "an account's FI could not be used");
+                    store.account_failed(&row, &reason).await?;
+                }
+            }
+        }
+    }
+    for account in store.accounts_of(&session.id).await? {
+        let ready = account
+            .fi_status
+            .parse::<FiStatus>()
+            .is_ok_and(is_fetchable);
+        if ready && !delivered.contains(&account.link_ref_number) {
+            failed += 1;
+            store
+                .account_failed(
+                    &account.id,
+                    "the AA's FI/fetch answer did not carry this account",
+                )
+                .await?;
+        }
+    }
+    let now = OffsetDateTime::now_utc();
+    if failed == 0 {
+        tracing::info!(accounts = stored, "FI fetched, decrypted and sealed");
+        store
+            .session_fetched(&job, &session.id, SessionState::Completed, None, now)
+            .await
+    } else {
+        let reason = format!(
+            "{failed} of {} accounts could not be fetched, decrypted or read",
+            stored + failed
+        );
+        tracing::warn!(accounts = stored, failed, "FI fetched in part");
+        store
+            .session_fetched(&job, &session.id, SessionState::Failed, Some(&reason), now)
+            .await
+    }
+}
+
+/// What decrypting a session's data needs.
+struct SessionKeys {
+    data_key: DataKey,
+    private: PrivateKey,
+    nonce: [u8; 32],
+}
+
+async fn unseal(worker: &Worker, session: &SessionRecord) -> Result<SessionKeys, VaultError> {
+    let sealed = session
+        .sealed_key
+        .as_deref()
+        .ok_or_else(|| VaultError::KeyMaterial("the session key is gone".into()))?;
+    let data_key = worker
+        .vault
+        .data_key(&worker.store, &session.consent_id)
+        .await?;
+    let (private, nonce) = open_session_key(&data_key, &session.id, sealed)?;
+    Ok(SessionKeys {
+        data_key,
+        private,
+        nonce,
+    })
+}
+
+/// Each account of one FIP's answer, decrypted and parsed, or why not.
+fn decrypt_fip<'a>(
+    keys: &SessionKeys,
+    fip: &'a FipFi,
+) -> Vec<(&'a EncryptedFi, Result<Account, String>)> {
+    let peer = key_material::read(&fip.key_material, OffsetDateTime::now_utc())
+        .map_err(|e| format!("the FIP's KeyMaterial: {e}"));
+    fip.data
+        .iter()
+        .map(|data| {
+            let result = peer.as_ref().map_err(Clone::clone).and_then(|peer| {
+                let plain = fi_crypto::decrypt(
+                    &keys.private,
+                    &keys.nonce,
+                    &peer.public,
+                    &peer.nonce,
+                    &data.encrypted_fi,
+                )
+                .map_err(|e| e.to_string())?;
+                Account::parse(&plain).map_err(|e| format!("not a valid FI document: {e}"))
+            });
+            (data, result)
+        })
+        .collect()
+}
+
+/// Seals and stores one account's document.
+async fn keep(
+    worker: &Worker,
+    data_key: &DataKey,
+    row: &str,
+    account: &Account,
+) -> Result<(), String> {
+    let json = serde_json::to_vec(account).map_err(|e| format!("cannot write the account: {e}"))?;
+    let sealed = seal_account(data_key, row, &json).map_err(|e| e.to_string())?;
+    worker
+        .store
+        .account_fetched(
+            row,
+            &account.masked_acc_number,
+            account.fi_type.as_str(),
+            &sealed,
+        )
+        .await
+        .map_err(|e| e.to_string())
+}
