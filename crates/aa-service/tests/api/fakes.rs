@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use aa_core::fi_crypto::{key_material, Curve};
@@ -83,6 +83,9 @@ pub struct FakeFip {
     pub log: Arc<Mutex<FipLog>>,
     /// When set, discovery answers 404 `NoAccountsFound`.
     pub refuse_discovery: Arc<AtomicBool>,
+    /// When set, `POST /Consent` answers 500 (the AA's outbox retries); counts the attempts.
+    pub refuse_consent: Arc<AtomicBool>,
+    pub consent_attempts: Arc<AtomicUsize>,
     /// When set, `POST /FI/request` answers 400 `InvalidConsentId`.
     pub refuse_fi: Arc<AtomicBool>,
     /// When set, `POST /FI/request` and `POST /FI/fetch` answer 500.
@@ -102,6 +105,8 @@ impl FakeFip {
             id: id.to_owned(),
             log: Arc::default(),
             refuse_discovery: Arc::default(),
+            refuse_consent: Arc::default(),
+            consent_attempts: Arc::default(),
             refuse_fi: Arc::default(),
             fi_broken: Arc::default(),
             hold_fi: Arc::default(),
@@ -385,6 +390,10 @@ async fn consent(
     request: Verified<ConsentArtefact>,
 ) -> Result<HttpResponse, RebitError> {
     from_aa(&request.caller)?;
+    fip.consent_attempts.fetch_add(1, Ordering::SeqCst);
+    if fip.refuse_consent.load(Ordering::SeqCst) {
+        return Err(RebitError::new(ErrorCode::InternalError, "down"));
+    }
     let artefact = request.body;
     let registry = fip.registry.clone();
     let verified = compact::verify(&artefact.signed_consent, |kid| {

@@ -199,6 +199,10 @@ pub async fn request_notify_fetch(world: &World) -> (String, crate::fakes::FipSe
     assert_eq!(replay.status, 200, "{}", replay.body);
     assert_eq!(replay.body["sessionId"], session_id.as_str());
     assert_eq!(world.fip_1.fi_requests().len(), 1);
+    let mut other_range = body.clone();
+    other_range["FIDataRange"]["to"] = json!("2023-10-01T00:00:00.000Z");
+    let clash = world.rebit_post("FIU-1", "/FI/request", &other_range).await;
+    assert_error(&clash, 409, "IdempotencyError");
 
     // Before the FIP is ready, the data is not.
     let early = world
@@ -780,4 +784,41 @@ async fn a_notification_racing_the_fips_answer_is_retried_not_lost() {
         told[0].fi_status_notification.session_id,
         answer.body["sessionId"].as_str().unwrap()
     );
+}
+
+#[tokio::test]
+async fn an_fi_request_waits_for_the_artefact_to_reach_the_fip() {
+    use std::sync::atomic::Ordering;
+    let world = World::start().await;
+    world.fip_1.refuse_consent.store(true, Ordering::SeqCst);
+    let artefacts = active_consent(&world, "FIU-1").await;
+    let artefact = &artefacts[0];
+    assert!(world.fip_1.consents().is_empty());
+
+    // Still refused after the wait: 503, nothing forwarded.
+    let answer = world
+        .rebit_post(
+            "FIU-1",
+            "/FI/request",
+            &fi_request(artefact, &fiu_key(), &txnid()),
+        )
+        .await;
+    assert_error(&answer, 503, "ServiceUnavailable");
+    assert!(world.fip_1.fi_requests().is_empty());
+
+    // The FIP comes back while the request waits: the request goes through.
+    let body = fi_request(artefact, &fiu_key(), &txnid());
+    let request = world.rebit_post("FIU-1", "/FI/request", &body);
+    let recover = async {
+        let seen = world.fip_1.consent_attempts.load(Ordering::SeqCst);
+        eventually("another delivery attempt", || {
+            (world.fip_1.consent_attempts.load(Ordering::SeqCst) > seen).then_some(())
+        })
+        .await;
+        world.fip_1.refuse_consent.store(false, Ordering::SeqCst);
+    };
+    let (answer, ()) = tokio::join!(request, recover);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(world.fip_1.consents().len(), 1);
+    assert_eq!(world.fip_1.fi_requests().len(), 1);
 }

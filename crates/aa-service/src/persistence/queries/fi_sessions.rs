@@ -10,7 +10,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::super::entities::{consent_artefact, fi_session, fi_session_account};
+use super::super::entities::{consent_artefact, fi_session, fi_session_account, outbox};
 use super::super::records::{
     FiAccountRecord, FiNotificationOutcome, FiSessionRecord, FiStatusReport, NewOutboxMessage,
 };
@@ -307,6 +307,23 @@ impl Store {
             .exec(&self.db)
             .await?;
         Ok(())
+    }
+
+    /// True while the artefact `consent_id` is still waiting in the outbox for delivery to
+    /// `fip_id` (an FI request forwarded now would find the FIP without it).
+    pub async fn artefact_on_its_way(
+        &self,
+        fip_id: &str,
+        consent_id: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(outbox::Entity::find()
+            .filter(outbox::Column::Callee.eq(fip_id))
+            .filter(outbox::Column::Path.eq("/Consent"))
+            .filter(outbox::Column::Status.eq("PENDING"))
+            .filter(outbox::Column::Body.contains(format!("\"consentId\":\"{consent_id}\"")))
+            .count(&self.db)
+            .await?
+            > 0)
     }
 
     /// Sets a consent artefact's status (`ACTIVE`, `PAUSED`, `REVOKED`, `EXPIRED`).

@@ -3,8 +3,11 @@
 //! range inside the consent's, KeyMaterial readable and unexpired), recorded as a `REQUESTED`
 //! session, forwarded to the artefact's FIP signed by the AA with the FIU's KeyMaterial and
 //! `digitalSignature` untouched, then `ACTIVE` with the FIP's session id, or `FAILED` if the
-//! FIP refused or could not be reached. A repeat of the same `txnid` for the same consent
-//! answers the same session; for another consent it is 409 `IdempotencyError`.
+//! FIP refused or could not be reached. If the artefact itself is still in the outbox on its
+//! way to the FIP, the request waits for it a few seconds, then answers 503. A repeat of the same `txnid` (checked like the first)
+//! for the same consent and range answers the same session; otherwise 409 `IdempotencyError`.
+
+use std::time::Duration;
 
 use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ConsentStatus, ErrorCode, FiRequest, FiResponse, FiStatus};
@@ -20,6 +23,35 @@ use crate::domain::fi_session::SessionState;
 use crate::persistence::millis;
 use crate::persistence::records::{FiAccountRecord, FiSessionRecord};
 use crate::state::AppState;
+
+/// How long an FI request waits for its artefact to reach the FIP.
+const ARTEFACT_WAIT: Duration = Duration::from_secs(5);
+
+/// The FIU hears of an ACTIVE consent while the artefact may still be on its way to the FIP
+/// (both leave through the outbox). Waits briefly for it; still on its way: 503, try again.
+async fn wait_for_artefact_at_fip(
+    state: &AppState,
+    fip_id: &str,
+    consent_id: &str,
+) -> Result<(), RebitError> {
+    let deadline = tokio::time::Instant::now() + ARTEFACT_WAIT;
+    while state
+        .store
+        .artefact_on_its_way(fip_id, consent_id)
+        .await
+        .map_err(internal)?
+    {
+        if tokio::time::Instant::now() >= deadline {
+            return Err(RebitError::new(
+                ErrorCode::ServiceUnavailable,
+                "the consent has not reached the FIP yet; try again later",
+            ));
+        }
+        state.waker.wake();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
 
 fn answer(ver: &str, txnid: &str, consent_id: &str, session_id: &str) -> HttpResponse {
     HttpResponse::Ok().json(FiResponse {
@@ -55,33 +87,6 @@ pub async fn create(
             ))
         })?;
 
-    if let Some(existing) = state
-        .store
-        .fi_session_by_txnid(&fiu, &body.txnid)
-        .await
-        .map_err(|e| echo(internal(e)))?
-    {
-        return match existing.status {
-            _ if existing.consent_id != artefact.consent_id => Err(echo(RebitError::new(
-                ErrorCode::IdempotencyError,
-                "txnid was used for another FI request",
-            ))),
-            SessionState::Requested | SessionState::Failed => Err(echo(RebitError::new(
-                ErrorCode::IdempotencyError,
-                "txnid was used for an FI request that did not succeed; use a new txnid",
-            ))),
-            _ => {
-                tracing::Span::current().record("session.id", existing.id.as_str());
-                Ok(answer(
-                    version.as_str(),
-                    &body.txnid,
-                    &existing.consent_id,
-                    &existing.id,
-                ))
-            }
-        };
-    }
-
     let now = OffsetDateTime::now_utc();
     let terms = signed_terms(
         &artefact.signed_consent,
@@ -102,6 +107,42 @@ pub async fn create(
     })?;
     check_range(&body.fi_data_range, &terms.fi_data_range).map_err(|e| echo(e.into()))?;
     check_key(&body.key_material, now).map_err(|e| echo(e.into()))?;
+
+    if let Some(existing) = state
+        .store
+        .fi_session_by_txnid(&fiu, &body.txnid)
+        .await
+        .map_err(|e| echo(internal(e)))?
+    {
+        return match existing.status {
+            _ if existing.consent_id != artefact.consent_id
+                || existing.data_from != body.fi_data_range.from
+                || existing.data_to != body.fi_data_range.to =>
+            {
+                Err(echo(RebitError::new(
+                    ErrorCode::IdempotencyError,
+                    "txnid was used for another FI request",
+                )))
+            }
+            SessionState::Requested | SessionState::Failed => Err(echo(RebitError::new(
+                ErrorCode::IdempotencyError,
+                "txnid was used for an FI request that did not succeed; use a new txnid",
+            ))),
+            _ => {
+                tracing::Span::current().record("session.id", existing.id.as_str());
+                Ok(answer(
+                    version.as_str(),
+                    &body.txnid,
+                    &existing.consent_id,
+                    &existing.id,
+                ))
+            }
+        };
+    }
+
+    wait_for_artefact_at_fip(&state, &artefact.fip_id, &artefact.consent_id)
+        .await
+        .map_err(echo)?;
 
     let session = FiSessionRecord {
         id: uuid::Uuid::new_v4().to_string(),
