@@ -408,6 +408,18 @@ impl Store {
             .transpose()
     }
 
+    /// Whether an FI request to `aa_id` is in flight: sent (its key stored) but not answered.
+    pub async fn fi_request_in_flight(&self, aa_id: &str) -> Result<bool, StoreError> {
+        Ok(fi_session::Entity::find()
+            .filter(fi_session::Column::AaId.eq(aa_id))
+            .filter(fi_session::Column::SessionId.is_null())
+            .filter(fi_session::Column::Txnid.is_not_null())
+            .filter(fi_session::Column::Status.eq(SessionState::Pending.as_str()))
+            .one(self.db())
+            .await?
+            .is_some())
+    }
+
     /// A session's accounts, in link reference order.
     pub async fn accounts_of(&self, session_row: &str) -> Result<Vec<AccountRecord>, StoreError> {
         Ok(fi_account::Entity::find()

@@ -5,11 +5,15 @@
 //! `Verified` extractor); the caller is an AA (401 `Unauthorized`); the envelope (404
 //! `NoSuchVersion`, 400 `InvalidRequest`); the `Notifier` is the calling AA (400
 //! `InvalidNotifier`); the session is one this FIU opened with the calling AA (400
-//! `InvalidSessionId`).
+//! `InvalidSessionId`). An AA may notify before the FIU has stored the `sessionId` it
+//! answered with (the worker commits it just after the answer): while an FI request to that
+//! AA is in flight, an unknown session is looked up again for up to two seconds.
 //!
 //! The accounts' statuses are applied in one transaction which, once every account of the
 //! session is ready or denied, moves the session to `READY` and queues its fetch; the fetch
 //! runs after the answer, in the worker. The same notification again changes nothing.
+
+use std::time::{Duration, Instant};
 
 use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{
@@ -22,7 +26,12 @@ use time::OffsetDateTime;
 use tracing::field::Empty;
 
 use crate::aa_client::MAX_ID_LEN;
+use crate::persistence::fi_requests::SessionRecord;
+use crate::persistence::StoreError;
 use crate::routes::AppState;
+
+/// How long an unknown session is waited for while an FI request is in flight.
+const IN_FLIGHT_WAIT: Duration = Duration::from_secs(2);
 
 #[tracing::instrument(
     name = "fi_notification",
@@ -67,12 +76,11 @@ pub async fn notify(
     if session_id.is_empty() || session_id.len() > MAX_ID_LEN {
         return Err(unknown());
     }
-    let store = &state.store;
-    let session = store
-        .session_by_aa_id(&caller.entity_id, session_id)
+    let session = find_session(&state, &caller.entity_id, session_id)
         .await
         .map_err(|e| echo(RebitError::internal(&e)))?
         .ok_or_else(unknown)?;
+    let store = &state.store;
     // One consent names one FIP; accounts of another FIP are not this session's.
     let accounts: Vec<(String, FiStatus)> = update
         .fi_status_response
@@ -110,4 +118,23 @@ pub async fn notify(
         txnid: body.txnid.clone(),
         response: "OK".to_owned(),
     }))
+}
+
+/// The session `session_id` of `aa_id`, waiting briefly while an FI request to that AA is in
+/// flight (its answer may be this very session).
+async fn find_session(
+    state: &AppState,
+    aa_id: &str,
+    session_id: &str,
+) -> Result<Option<SessionRecord>, StoreError> {
+    let deadline = Instant::now() + IN_FLIGHT_WAIT;
+    loop {
+        if let Some(session) = state.store.session_by_aa_id(aa_id, session_id).await? {
+            return Ok(Some(session));
+        }
+        if Instant::now() >= deadline || !state.store.fi_request_in_flight(aa_id).await? {
+            return Ok(None);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
