@@ -474,15 +474,6 @@ async fn an_fip_that_refuses_or_fails_leaves_no_usable_session() {
         .as_str()
         .unwrap()
         .starts_with("FIP-1: "));
-    // The same txnid again does not pretend the failed session exists.
-    let replay = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &key, &refused_txnid),
-        )
-        .await;
-    assert_error(&replay, 409, "IdempotencyError");
     world
         .fip_1
         .refuse_fi
@@ -505,6 +496,18 @@ async fn an_fip_that_refuses_or_fails_leaves_no_usable_session() {
         .fip_1
         .fi_broken
         .store(false, std::sync::atomic::Ordering::SeqCst);
+
+    // The refused txnid again, the FIP now willing: a new attempt, which succeeds.
+    let retried = world
+        .rebit_post(
+            "FIU-1",
+            "/FI/request",
+            &fi_request(artefact, &key, &refused_txnid),
+        )
+        .await;
+    assert_eq!(retried.status, 200, "{}", retried.body);
+    assert_eq!(world.fip_1.fi_sessions.lock().unwrap().len(), 1);
+    world.fip_1.fi_sessions.lock().unwrap().clear();
 
     // A fresh request then works; the FIP broken at fetch time is 503 too.
     let answer = world

@@ -187,6 +187,50 @@ impl Store {
         Ok(())
     }
 
+    /// `FAILED` -> `REQUESTED` for another attempt (the accounts back to `PENDING`, the old FIP
+    /// session forgotten). False when the session was not `FAILED`, e.g. retried concurrently.
+    pub async fn reopen_fi_session(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        let txn = self.db.begin().await?;
+        let result = fi_session::Entity::update_many()
+            .col_expr(
+                fi_session::Column::Status,
+                Expr::value(SessionState::Requested.as_str()),
+            )
+            .col_expr(
+                fi_session::Column::FipSessionId,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                fi_session::Column::LastError,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(fi_session::Column::CreatedAt, Expr::value(now))
+            .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))
+            .filter(fi_session::Column::Id.eq(id))
+            .filter(fi_session::Column::Status.eq(SessionState::Failed.as_str()))
+            .exec(&txn)
+            .await?;
+        if result.rows_affected != 1 {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        fi_session_account::Entity::update_many()
+            .col_expr(
+                fi_session_account::Column::FiStatus,
+                Expr::value(FiStatus::Pending.as_str()),
+            )
+            .col_expr(
+                fi_session_account::Column::Description,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(fi_session_account::Column::UpdatedAt, Expr::value(now))
+            .filter(fi_session_account::Column::SessionId.eq(id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
     /// Marks a session `FAILED` (the FIP refused or could not be reached).
     pub async fn fail_fi_session(&self, id: &str, error: &str, now: i64) -> Result<(), StoreError> {
         let error: String = error.chars().take(500).collect();

@@ -3,7 +3,7 @@
 //! range inside the consent's, KeyMaterial readable and unexpired), recorded as a `REQUESTED`
 //! session, forwarded to the artefact's FIP signed by the AA with the FIU's KeyMaterial and
 //! `digitalSignature` untouched, then `ACTIVE` with the FIP's session id, or `FAILED` if the
-//! FIP refused or could not be reached. If the artefact itself is still in the outbox on its
+//! FIP refused or could not be reached (the same `txnid` again tries again, same session). If the artefact itself is still in the outbox on its
 //! way to the FIP, the request waits for it a few seconds, then answers 503. A repeat of the same `txnid` (checked like the first)
 //! for the same consent and range answers the same session; otherwise 409 `IdempotencyError`.
 
@@ -108,44 +108,50 @@ pub async fn create(
     check_range(&body.fi_data_range, &terms.fi_data_range).map_err(|e| echo(e.into()))?;
     check_key(&body.key_material, now).map_err(|e| echo(e.into()))?;
 
-    if let Some(existing) = state
+    let existing = state
         .store
         .fi_session_by_txnid(&fiu, &body.txnid)
         .await
-        .map_err(|e| echo(internal(e)))?
-    {
-        return match existing.status {
-            _ if existing.consent_id != artefact.consent_id
+        .map_err(|e| echo(internal(e)))?;
+    let retry = match existing {
+        None => None,
+        Some(existing)
+            if existing.consent_id != artefact.consent_id
                 || existing.data_from != body.fi_data_range.from
                 || existing.data_to != body.fi_data_range.to =>
-            {
-                Err(echo(RebitError::new(
-                    ErrorCode::IdempotencyError,
-                    "txnid was used for another FI request",
-                )))
-            }
-            SessionState::Requested | SessionState::Failed => Err(echo(RebitError::new(
+        {
+            return Err(echo(RebitError::new(
                 ErrorCode::IdempotencyError,
-                "txnid was used for an FI request that did not succeed; use a new txnid",
-            ))),
-            _ => {
-                tracing::Span::current().record("session.id", existing.id.as_str());
-                Ok(answer(
-                    version.as_str(),
-                    &body.txnid,
-                    &existing.consent_id,
-                    &existing.id,
-                ))
-            }
-        };
-    }
+                "txnid was used for another FI request",
+            )));
+        }
+        Some(existing) if existing.status == SessionState::Requested => {
+            return Err(echo(RebitError::new(
+                ErrorCode::IdempotencyError,
+                "an FI request with this txnid is in progress",
+            )));
+        }
+        // A failed attempt is tried again under the same session id.
+        Some(existing) if existing.status == SessionState::Failed => Some(existing.id),
+        Some(existing) => {
+            tracing::Span::current().record("session.id", existing.id.as_str());
+            return Ok(answer(
+                version.as_str(),
+                &body.txnid,
+                &existing.consent_id,
+                &existing.id,
+            ));
+        }
+    };
 
     wait_for_artefact_at_fip(&state, &artefact.fip_id, &artefact.consent_id)
         .await
         .map_err(echo)?;
 
     let session = FiSessionRecord {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: retry
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
         consent_id: artefact.consent_id.clone(),
         fiu_id: fiu.clone(),
         fip_id: artefact.fip_id.clone(),
@@ -167,11 +173,25 @@ pub async fn create(
             description: None,
         })
         .collect();
-    state
-        .store
-        .insert_fi_session(&session, &accounts)
-        .await
-        .map_err(|e| echo(internal(e)))?;
+    if retry.is_some() {
+        let reopened = state
+            .store
+            .reopen_fi_session(&session.id, millis(now))
+            .await
+            .map_err(|e| echo(internal(e)))?;
+        if !reopened {
+            return Err(echo(RebitError::new(
+                ErrorCode::IdempotencyError,
+                "an FI request with this txnid is in progress",
+            )));
+        }
+    } else {
+        state
+            .store
+            .insert_fi_session(&session, &accounts)
+            .await
+            .map_err(|e| echo(internal(e)))?;
+    }
     tracing::Span::current().record("session.id", session.id.as_str());
 
     let forwarded = fi_messages::forwarded_request(&body);
