@@ -3,6 +3,10 @@
 
 use aa_core::rebit::{FiStatus, SessionStatus};
 
+/// How long a request may stay `REQUESTED` (being forwarded to the FIP; the outbound timeout
+/// is far shorter). Older, it was interrupted (e.g. a restart) and may be tried again.
+pub const FORWARD_WINDOW_MILLIS: i64 = 60_000;
+
 /// An FI session of the AA. `REQUESTED` while the AA forwards the FIU's request to the FIP
 /// (the FIU has no session id yet); then the FIP's `sessionStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

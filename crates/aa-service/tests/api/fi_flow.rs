@@ -825,3 +825,53 @@ async fn an_fi_request_waits_for_the_artefact_to_reach_the_fip() {
     assert_eq!(world.fip_1.consents().len(), 1);
     assert_eq!(world.fip_1.fi_requests().len(), 1);
 }
+
+#[tokio::test]
+async fn an_interrupted_fi_request_can_be_retried_but_one_in_flight_cannot() {
+    use aa_core::rebit::FiStatus;
+    use aa_service::domain::fi_session::SessionState;
+    use aa_service::persistence::records::{FiAccountRecord, FiSessionRecord};
+    let world = World::start().await;
+    let artefacts = active_consent(&world, "FIU-1").await;
+    let artefact = &artefacts[0];
+    let store = Store::connect(&world.database_url).await.unwrap();
+    let now_ms = aa_service::persistence::millis(OffsetDateTime::now_utc());
+    let key = fiu_key();
+    let mut sessions = Vec::new();
+    for age in [120_000, 0] {
+        let request_txnid = txnid();
+        let body = fi_request(artefact, &key, &request_txnid);
+        let session = FiSessionRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            consent_id: artefact.consent_id.clone(),
+            fiu_id: "FIU-1".into(),
+            fip_id: "FIP-1".into(),
+            fiu_txnid: request_txnid,
+            fip_session_id: None,
+            status: SessionState::Requested,
+            data_from: body["FIDataRange"]["from"].as_str().unwrap().into(),
+            data_to: body["FIDataRange"]["to"].as_str().unwrap().into(),
+            created_at: now_ms - age,
+            updated_at: now_ms - age,
+        };
+        let account = FiAccountRecord {
+            link_ref_number: "FIP-1-LINK-FIP-1-ACC-1".into(),
+            masked_acc_number: "XXXXXXXX5".into(),
+            fi_status: FiStatus::Pending,
+            description: None,
+        };
+        store.insert_fi_session(&session, &[account]).await.unwrap();
+        sessions.push((session.id, body));
+    }
+    let (stale_id, stale_body) = &sessions[0];
+    let answer = world.rebit_post("FIU-1", "/FI/request", stale_body).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.body["sessionId"], stale_id.as_str());
+    assert_eq!(world.fip_1.fi_requests().len(), 1);
+    let (_, in_flight_body) = &sessions[1];
+    let answer = world
+        .rebit_post("FIU-1", "/FI/request", in_flight_body)
+        .await;
+    assert_error(&answer, 409, "IdempotencyError");
+    assert_eq!(world.fip_1.fi_requests().len(), 1);
+}

@@ -6,7 +6,7 @@
 use aa_core::rebit::FiStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     TransactionTrait,
 };
 
@@ -187,9 +187,15 @@ impl Store {
         Ok(())
     }
 
-    /// `FAILED` -> `REQUESTED` for another attempt (the accounts back to `PENDING`, the old FIP
-    /// session forgotten). False when the session was not `FAILED`, e.g. retried concurrently.
-    pub async fn reopen_fi_session(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+    /// `FAILED` (or `REQUESTED` since before `stale_before`: interrupted) -> `REQUESTED` for
+    /// another attempt (the accounts back to `PENDING`, the old FIP session forgotten). False
+    /// when the session is neither, e.g. retried concurrently.
+    pub async fn reopen_fi_session(
+        &self,
+        id: &str,
+        stale_before: i64,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         let txn = self.db.begin().await?;
         let result = fi_session::Entity::update_many()
             .col_expr(
@@ -207,7 +213,15 @@ impl Store {
             .col_expr(fi_session::Column::CreatedAt, Expr::value(now))
             .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))
             .filter(fi_session::Column::Id.eq(id))
-            .filter(fi_session::Column::Status.eq(SessionState::Failed.as_str()))
+            .filter(
+                Condition::any()
+                    .add(fi_session::Column::Status.eq(SessionState::Failed.as_str()))
+                    .add(
+                        Condition::all()
+                            .add(fi_session::Column::Status.eq(SessionState::Requested.as_str()))
+                            .add(fi_session::Column::CreatedAt.lt(stale_before)),
+                    ),
+            )
             .exec(&txn)
             .await?;
         if result.rows_affected != 1 {

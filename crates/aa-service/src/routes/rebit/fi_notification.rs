@@ -16,13 +16,10 @@ use time::OffsetDateTime;
 
 use super::{envelope, internal};
 use crate::domain::fi_messages::{self, AccountStatus};
-use crate::domain::fi_session::SessionState;
+use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::millis;
 use crate::persistence::records::{FiNotificationOutcome, FiStatusReport, NewOutboxMessage};
 use crate::state::AppState;
-
-/// How long after a request was created an unknown FIP session may still be in flight.
-const IN_FLIGHT_MILLIS: i64 = 60_000;
 
 #[tracing::instrument(name = "POST /FI/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, session.id))]
 pub async fn receive(
@@ -63,7 +60,7 @@ pub async fn receive(
     else {
         let in_flight = state
             .store
-            .fi_forward_in_flight(&fip, millis(now) - IN_FLIGHT_MILLIS)
+            .fi_forward_in_flight(&fip, millis(now) - FORWARD_WINDOW_MILLIS)
             .await
             .map_err(|e| echo(internal(e)))?;
         if in_flight {

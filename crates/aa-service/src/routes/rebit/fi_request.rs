@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use super::{envelope, fip_error, internal};
 use crate::domain::fi_messages;
 use crate::domain::fi_request::{check_key, check_range, check_signature, signed_terms, usable};
-use crate::domain::fi_session::SessionState;
+use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::millis;
 use crate::persistence::records::{FiAccountRecord, FiSessionRecord};
 use crate::state::AppState;
@@ -125,14 +125,24 @@ pub async fn create(
                 "txnid was used for another FI request",
             )));
         }
-        Some(existing) if existing.status == SessionState::Requested => {
+        Some(existing)
+            if existing.status == SessionState::Requested
+                && existing.created_at >= millis(now) - FORWARD_WINDOW_MILLIS =>
+        {
             return Err(echo(RebitError::new(
                 ErrorCode::IdempotencyError,
                 "an FI request with this txnid is in progress",
             )));
         }
-        // A failed attempt is tried again under the same session id.
-        Some(existing) if existing.status == SessionState::Failed => Some(existing.id),
+        // A failed or interrupted attempt is tried again under the same session id.
+        Some(existing)
+            if matches!(
+                existing.status,
+                SessionState::Failed | SessionState::Requested
+            ) =>
+        {
+            Some(existing.id)
+        }
         Some(existing) => {
             tracing::Span::current().record("session.id", existing.id.as_str());
             return Ok(answer(
@@ -176,7 +186,11 @@ pub async fn create(
     if retry.is_some() {
         let reopened = state
             .store
-            .reopen_fi_session(&session.id, millis(now))
+            .reopen_fi_session(
+                &session.id,
+                millis(now) - FORWARD_WINDOW_MILLIS,
+                millis(now),
+            )
             .await
             .map_err(|e| echo(internal(e)))?;
         if !reopened {
