@@ -6,7 +6,10 @@
 mod consent_flow;
 mod discovery;
 mod fakes;
-mod fi_flow;
+mod fi_fetch;
+mod fi_notification;
+mod fi_request;
+mod fi_support;
 mod helpers;
 mod linking;
 mod login;

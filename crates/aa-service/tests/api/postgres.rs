@@ -22,5 +22,5 @@ async fn the_fi_flow_runs_on_postgresql() {
         ..Options::default()
     })
     .await;
-    crate::fi_flow::request_notify_fetch(&world).await;
+    crate::fi_support::request_notify_fetch(&world).await;
 }
