@@ -3,7 +3,9 @@
 //! - [`routes::customer`]: the AA's customer API (JSON, bearer sessions): log-in with an OTP,
 //!   discovery and linking of accounts at FIPs, and the decision on consent requests.
 //! - [`routes::rebit`]: the ReBIT API for FIUs and FIPs (signed, API keys): consent requests,
-//!   handle status, artefact fetch, notifications, heartbeat.
+//!   handle status, artefact fetch, notifications, heartbeat; the FI data flow (`FI/request`
+//!   forwarded to the FIP, FIP `FI/Notification` passed on to the FIU, `FI/fetch` passing the
+//!   FIP's ciphertext through without storing it).
 //! - [`domain`]: rules with no HTTP and no SQL; [`persistence`]: the only place with sea-orm.
 //! - [`startup`]: builds the state and mounts every route; [`configuration`]: settings.
 
