@@ -176,7 +176,7 @@ impl Worker {
                     &facts,
                     &holder,
                     &link_ref_owned,
-                    &lines,
+                    lines,
                     &wanted,
                     &recipient,
                     expiry,
@@ -298,7 +298,7 @@ fn seal_account(
     facts: &document::AccountFacts,
     holder: &document::Holder,
     link_ref: &str,
-    lines: &[crate::domain::account::StatementLine],
+    lines: Vec<crate::domain::account::StatementLine>,
     wanted: &document::Wanted,
     recipient: &Recipient,
     expiry: time::OffsetDateTime,
@@ -307,6 +307,7 @@ fn seal_account(
 ) -> Result<Vec<u8>, PrepareError> {
     let xml = document::build_xml(facts, holder, link_ref, lines, wanted).map_err(other)?;
     let encrypted = encrypt::encrypt(recipient, xml.as_bytes(), expiry).map_err(other)?;
+    drop(xml);
     let json = serde_json::to_vec(&encrypted).map_err(other)?;
     Ok(data_key.seal(context, &json).map_err(StoreError::from)?)
 }
