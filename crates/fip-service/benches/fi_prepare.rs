@@ -46,9 +46,13 @@ fn bench(c: &mut Criterion) {
         let fiu = key_material::generate(curve, expiry).unwrap();
         let recipient = encrypt::recipient(&fiu.key_material, now).unwrap();
         group.bench_function(format!("encrypt_{curve}"), |b| {
-            b.iter(|| encrypt::encrypt(&recipient, xml.as_bytes(), expiry).unwrap())
+            b.iter_batched(
+                || xml.clone().into_bytes(),
+                |bytes| encrypt::encrypt(&recipient, bytes, expiry).unwrap(),
+                BatchSize::LargeInput,
+            )
         });
-        let sealed = encrypt::encrypt(&recipient, xml.as_bytes(), expiry).unwrap();
+        let sealed = encrypt::encrypt(&recipient, xml.clone().into_bytes(), expiry).unwrap();
         let fip = key_material::read(&sealed.key_material, now).unwrap();
         group.bench_function(format!("decrypt_{curve}"), |b| {
             b.iter(|| fiu.decrypt_from(&fip, &sealed.encrypted_fi).unwrap())
@@ -62,7 +66,7 @@ fn bench(c: &mut Criterion) {
             || lines.clone(),
             |lines| {
                 let xml = document::build_xml(&facts, &holder, "link-1", lines, &wanted).unwrap();
-                let sealed = encrypt::encrypt(&recipient, xml.as_bytes(), expiry).unwrap();
+                let sealed = encrypt::encrypt(&recipient, xml.into_bytes(), expiry).unwrap();
                 let fip = key_material::read(&sealed.key_material, now).unwrap();
                 let plain = fiu.decrypt_from(&fip, &sealed.encrypted_fi).unwrap();
                 Account::from_xml(&plain).unwrap()

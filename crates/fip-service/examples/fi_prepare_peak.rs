@@ -57,10 +57,9 @@ fn main() {
         vm("VmHWM:")
     );
     reset_peak();
-    let sealed = encrypt::encrypt(&recipient, xml.as_bytes(), expiry).unwrap();
-    let t_enc = started.elapsed() - t_xml;
     let xml_len = xml.len();
-    drop(xml);
+    let sealed = encrypt::encrypt(&recipient, xml.into_bytes(), expiry).unwrap();
+    let t_enc = started.elapsed() - t_xml;
     println!("peak while encrypting: {}", vm("VmHWM:"));
     reset_peak();
     let fip = key_material::read(&sealed.key_material, now).unwrap();

@@ -6,7 +6,9 @@
 //! The same line is written the same way in the document and in the back office's statement
 //! ([`statement_entry`]), so the two can be compared.
 
-use aa_core::fi_data::{Account, Attrs, FiDataError, Profile, Summary, Transactions};
+use aa_core::fi_data::{
+    Account, AccountWriter, Attrs, FiDataError, Profile, Summary, Transactions,
+};
 use aa_core::rebit::{AccType, FiType};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -267,7 +269,9 @@ pub fn build(
     }
 }
 
-/// [`build`], then the XML (checked against the schema's rules as it is written).
+/// The same document as [`build`], written as XML one transaction at a time
+/// (`aa_core::fi_data::AccountWriter`, checked as it goes), so a large statement is never held
+/// as a whole document: only the lines and the growing XML.
 pub fn build_xml(
     facts: &AccountFacts,
     holder: &Holder,
@@ -275,5 +279,34 @@ pub fn build_xml(
     lines: Vec<StatementLine>,
     wanted: &Wanted,
 ) -> Result<String, FiDataError> {
-    build(facts, holder, link_ref_number, lines, wanted).to_xml()
+    // About 280 bytes of XML per deposit transaction.
+    let capacity = 4096
+        + if wanted.transactions {
+            lines.len() * 300
+        } else {
+            0
+        };
+    let mut writer = AccountWriter::start(
+        facts.fi_type,
+        &facts.masked_acc_number,
+        link_ref_number,
+        aa_core::fi_data::SCHEMA_VERSION,
+        capacity,
+    )?;
+    if wanted.profile {
+        writer.profile(&profile(facts, holder))?;
+    }
+    if wanted.summary {
+        writer.summary(&summary(facts))?;
+    }
+    if wanted.transactions {
+        writer.transactions(
+            &dates::format_date(wanted.from.to_offset(IST).date()),
+            &dates::format_date(wanted.to.to_offset(IST).date()),
+        )?;
+        for line in lines.into_iter().filter(|line| selected(line, wanted)) {
+            writer.transaction(&transaction_attrs(facts.fi_type, line))?;
+        }
+    }
+    Ok(writer.finish())
 }

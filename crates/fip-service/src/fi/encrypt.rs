@@ -34,14 +34,15 @@ pub struct Encrypted {
     pub key_material: KeyMaterial,
 }
 
-/// Encrypts `plaintext` for `recipient` under a fresh key pair valid until `expiry`.
+/// Encrypts `plaintext` for `recipient` under a fresh key pair valid until `expiry`. Takes the
+/// document by value: it is encrypted in its own buffer, not copied.
 pub fn encrypt(
     recipient: &Recipient,
-    plaintext: &[u8],
+    plaintext: Vec<u8>,
     expiry: OffsetDateTime,
 ) -> Result<Encrypted, FiCryptoError> {
     let ours = key_material::generate(recipient.curve, expiry)?;
-    let encrypted_fi = ours.encrypt_for(&recipient.peer, plaintext)?;
+    let encrypted_fi = ours.encrypt_owned_for(&recipient.peer, plaintext)?;
     Ok(Encrypted {
         encrypted_fi,
         key_material: ours.key_material,
