@@ -1,10 +1,12 @@
 //! `aa`: the command-line tool for FIU and FIP integrators. Generate FI keys, encrypt and
 //! decrypt FI data, sign and verify `x-jws-signature` and signed consents, issue and verify API
-//! keys, and walk the consent flow as a customer (`aa customer`) or an FIU (`aa fiu`). Values may be given as `@path` to read them from a file. On failure: the reason on
+//! keys, and walk the consent flow as a customer (`aa customer`) or an FIU (`aa fiu`), or run the whole
+//! ecosystem locally and walk it (`aa demo`). Values may be given as `@path` to read them from a file. On failure: the reason on
 //! stderr, exit 1, nothing on stdout.
 
 mod api;
 mod customer;
+mod demo;
 mod fi;
 mod fiu;
 mod input;
@@ -42,6 +44,8 @@ enum Command {
     Customer(customer::CustomerArgs),
     /// Act as an FIU's back office: consent requests and their status.
     Fiu(fiu::FiuArgs),
+    /// Run the whole ecosystem locally (AA, two FIPs, FIU) and walk one customer through it.
+    Demo(demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Command::Token(command) => token::run(command),
         Command::Customer(args) => customer::run(args),
         Command::Fiu(args) => fiu::run(args),
+        Command::Demo(args) => demo::run(args),
     };
     match result {
         Ok(output) => {

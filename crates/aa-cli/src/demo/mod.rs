@@ -1,0 +1,147 @@
+//! `aa demo`: the whole ecosystem on this machine, walked by one customer. Starts an AA, two
+//! FIPs (banks holding different accounts of the same customer) and an FIU as separate
+//! processes on free loopback ports with embedded SQLite, then logs in, discovers, links with
+//! OTPs, has the FIU ask for consent, approves, and waits until the FIU has fetched and
+//! decrypted the data from both banks. Prints each step with its timing and a table of the
+//! decrypted accounts (or one JSON object with `--json`). Every process it started is stopped
+//! on success, on failure and on Ctrl-C.
+
+mod ecosystem;
+mod report;
+mod walk;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use ecosystem::{stop_all, Ecosystem, Processes};
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Keep each service's database and log under DIR/<service>/ (default: a temporary
+    /// directory, removed at the end unless --keep).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print one JSON object instead of the narrative and the table.
+    #[arg(long)]
+    json: bool,
+    /// Keep the temporary directory (its path is printed).
+    #[arg(long)]
+    keep: bool,
+    /// Where aa-service, fip-service and fiu-service are (default: $AA_BIN_DIR, else next to aa).
+    #[arg(long, value_name = "DIR")]
+    bin_dir: Option<PathBuf>,
+}
+
+pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
+    let temp = match &args.data_dir {
+        Some(_) => None,
+        None => Some(tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?),
+    };
+    let dir = match (&args.data_dir, &temp) {
+        (Some(dir), _) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            dir.clone()
+        }
+        (None, Some(temp)) => temp.path().to_path_buf(),
+        (None, None) => return Err("no data directory".into()),
+    };
+    let processes: Processes = Arc::new(Mutex::new(Default::default()));
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let worker = {
+        let processes = processes.clone();
+        let dir = dir.clone();
+        let json = args.json;
+        let bin_dir = args.bin_dir.clone();
+        move || {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                demo(&dir, json, bin_dir, processes)
+            }))
+            .unwrap_or_else(|_| Err("the demo failed unexpectedly".into()));
+            let _ = tx.send(outcome);
+        }
+    };
+    std::thread::spawn(worker);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let result = runtime.block_on(async {
+        tokio::select! {
+            outcome = rx => outcome.unwrap_or_else(|_| Err("the demo stopped unexpectedly".into())),
+            _ = tokio::signal::ctrl_c() => Err("interrupted".to_owned()),
+        }
+    });
+    stop_all(&processes);
+    runtime.shutdown_background();
+    if let Some(temp) = temp {
+        if args.keep {
+            let kept = temp.keep();
+            eprintln!("data kept in {}", kept.display());
+        }
+    }
+    match result {
+        Err(e) if e == "interrupted" => {
+            Err("interrupted: every service the demo started was stopped".into())
+        }
+        other => other,
+    }
+}
+
+fn demo(
+    dir: &Path,
+    json: bool,
+    bin_dir: Option<PathBuf>,
+    processes: Processes,
+) -> Result<Vec<u8>, String> {
+    let started = Instant::now();
+    let mut say = |message: &str, took: Duration| {
+        if !json {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "[{:>6} ms] {message}", took.as_millis());
+            let _ = out.flush();
+        }
+    };
+    let bin_dir = ecosystem::bin_dir(bin_dir)?;
+    let step = Instant::now();
+    let eco = Ecosystem::prepare(dir, processes)?;
+    say(
+        "generated RSA-2048 signing keys for AA-1, FIP-1, FIP-2, FIU-1 and the token issuer; wrote the registry",
+        step.elapsed(),
+    );
+    let step = Instant::now();
+    eco.start(&bin_dir)?;
+    let ports: Vec<String> = eco
+        .parties
+        .iter()
+        .map(|p| format!("{} :{}", p.id, p.port))
+        .collect();
+    say(
+        &format!(
+            "started {} (data and logs under {})",
+            ports.join(", "),
+            dir.display()
+        ),
+        step.elapsed(),
+    );
+    let outcome =
+        walk::walk(&eco, &mut say).map_err(|e| format!("{e}\n{}", eco.all_log_tails()))?;
+    let rows = report::rows(&outcome.data_request, &["FIP-1", "FIP-2"])
+        .map_err(|e| format!("{e}\n{}", eco.all_log_tails()))?;
+    let output = if json {
+        let mut text = report::json(&outcome.consent_handle, &rows).to_string();
+        text.push('\n');
+        text
+    } else {
+        format!(
+            "\nDone in {:.1} s. What FIU-1 decrypted:\n\n{}",
+            started.elapsed().as_secs_f64(),
+            report::table(&rows)
+        )
+    };
+    drop(eco);
+    Ok(output.into_bytes())
+}
