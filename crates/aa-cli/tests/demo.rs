@@ -65,13 +65,21 @@ fn the_demo_walks_the_whole_loop_and_stops_every_service() {
             .find(|a| a["transactions"].as_u64().unwrap() > 0)
             .unwrap_or_else(|| panic!("no transactions from {}: {report}", fip["fipId"]));
         assert!(!with_statement["firstTxnId"].as_str().unwrap().is_empty());
-        assert!(!with_statement["firstNarration"].as_str().unwrap().is_empty());
+        assert!(!with_statement["firstNarration"]
+            .as_str()
+            .unwrap()
+            .is_empty());
     }
     assert_eq!(report["consentId"], fips[0]["consentId"]);
     assert!(report["consentHandle"].as_str().unwrap().len() == 36);
 
     // Each service kept its database and log in a folder named after it.
-    for folder in ["aa-service", "fip-service-FIP-1", "fip-service-FIP-2", "fiu-service"] {
+    for folder in [
+        "aa-service",
+        "fip-service-FIP-1",
+        "fip-service-FIP-2",
+        "fiu-service",
+    ] {
         let log = dir.path().join(folder).join("service.log");
         assert!(log.is_file(), "{} is missing", log.display());
     }

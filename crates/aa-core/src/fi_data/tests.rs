@@ -282,7 +282,9 @@ fn the_streaming_writer_keeps_the_schema_order_and_checks_each_element() {
     assert!(AccountWriter::start(FiType::Equities, "XX12", "ref", "1.1", 0).is_err());
     let only_header = start().finish();
     assert_eq!(
-        Account::from_xml(only_header.as_bytes()).unwrap().masked_acc_number,
+        Account::from_xml(only_header.as_bytes())
+            .unwrap()
+            .masked_acc_number,
         "XX12"
     );
 }
