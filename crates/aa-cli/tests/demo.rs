@@ -1,12 +1,69 @@
-//! `aa demo --json` end to end: the real service binaries (found next to `aa` in the cargo
-//! target directory, or in `AA_BIN_DIR`) are started, walked and stopped. The test fails, never
-//! skips, when they have not been built (`cargo build --workspace --bins`).
+//! `aa demo` end to end: the real service binaries (found next to `aa` in the cargo target
+//! directory, or in `AA_BIN_DIR`) are started, walked and stopped. The tests fail, never skip,
+//! when they have not been built (`cargo build --workspace --bins`). Also: a signal (Ctrl-C,
+//! SIGTERM) or a service that dies stops everything the demo started.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
-use std::process::Command;
+use std::net::TcpStream;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+/// Where the real service binaries are: `AA_BIN_DIR`, else next to `aa`. Fails if one is missing.
+fn service_bins() -> PathBuf {
+    let aa = Path::new(env!("CARGO_BIN_EXE_aa"));
+    let bins = std::env::var_os("AA_BIN_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| aa.parent().unwrap().to_path_buf());
+    for service in ["aa-service", "fip-service", "fiu-service"] {
+        assert!(
+            bins.join(service).is_file(),
+            "{service} is not built in {}: cargo build --workspace --bins",
+            bins.display()
+        );
+    }
+    bins
+}
+
+/// The loopback ports the demo wrote into `<dir>/registry.yaml`.
+fn registry_ports(dir: &Path) -> Vec<u16> {
+    let registry = std::fs::read_to_string(dir.join("registry.yaml")).unwrap();
+    let ports: Vec<u16> = registry
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("base_url: http://127.0.0.1:"))
+        .map(|p| p.parse().unwrap())
+        .collect();
+    assert_eq!(ports.len(), 4, "{registry}");
+    ports
+}
+
+/// Nothing the demo started survives: no process with `dir` in its environment, no listener on
+/// any port of the registry.
+fn assert_all_stopped(dir: &Path) {
+    assert_eq!(processes_using(dir), Vec::<String>::new());
+    for port in registry_ports(dir) {
+        assert!(
+            TcpStream::connect(("127.0.0.1", port)).is_err(),
+            "something still listens on :{port}"
+        );
+    }
+}
+
+/// A bin dir with the real aa-service and fip-service and a fake fiu-service running `script`.
+fn bins_with_fake_fiu(script: &str) -> tempfile::TempDir {
+    let real = service_bins();
+    let bins = tempfile::tempdir().unwrap();
+    for service in ["aa-service", "fip-service"] {
+        std::os::unix::fs::symlink(real.join(service), bins.path().join(service)).unwrap();
+    }
+    let fake = bins.path().join("fiu-service");
+    std::fs::write(&fake, format!("#!/bin/sh\n{script}\n")).unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bins
+}
 
 /// Processes whose environment names `dir` (every service the demo starts gets its data
 /// directory there).
@@ -30,22 +87,16 @@ fn processes_using(dir: &Path) -> Vec<String> {
 #[test]
 fn the_demo_walks_the_whole_loop_and_stops_every_service() {
     let aa = Path::new(env!("CARGO_BIN_EXE_aa"));
-    let bins = std::env::var_os("AA_BIN_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| aa.parent().unwrap().to_path_buf());
-    for service in ["aa-service", "fip-service", "fiu-service"] {
-        assert!(
-            bins.join(service).is_file(),
-            "{service} is not built in {}: cargo build --workspace --bins",
-            bins.display()
-        );
-    }
+    let bins = service_bins();
     let dir = tempfile::tempdir().unwrap();
+    // Run from elsewhere with a relative --bin-dir (as scripts/quickstart.sh does).
+    let cwd = bins.parent().unwrap();
     let output = Command::new(aa)
+        .current_dir(cwd)
         .args(["demo", "--json", "--data-dir"])
         .arg(dir.path())
         .arg("--bin-dir")
-        .arg(&bins)
+        .arg(bins.strip_prefix(cwd).unwrap())
         .output()
         .unwrap();
     assert!(
@@ -84,7 +135,74 @@ fn the_demo_walks_the_whole_loop_and_stops_every_service() {
         assert!(log.is_file(), "{} is missing", log.display());
     }
     // And nothing it started is still running.
-    assert_eq!(processes_using(dir.path()), Vec::<String>::new());
+    assert_all_stopped(dir.path());
+}
+
+/// Starts `aa demo` with a fiu-service that never answers, waits until all four processes run,
+/// sends `signal`, and checks that the demo fails and stops all of them.
+fn interrupted_by(signal: &str) {
+    let bins = bins_with_fake_fiu("exec sleep 600");
+    let dir = tempfile::tempdir().unwrap();
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_aa"))
+        .args(["demo", "--data-dir"])
+        .arg(dir.path())
+        .arg("--bin-dir")
+        .arg(bins.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while processes_using(dir.path()).len() < 4 {
+        assert!(Instant::now() < deadline, "the services did not start");
+        assert!(demo.try_wait().unwrap().is_none(), "the demo ended early");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let sent = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(demo.id().to_string())
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = demo.wait_with_output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_all_stopped(dir.path());
+}
+
+#[test]
+fn ctrl_c_stops_every_service_the_demo_started() {
+    interrupted_by("INT");
+}
+
+#[test]
+fn sigterm_stops_every_service_the_demo_started() {
+    interrupted_by("TERM");
+}
+
+#[test]
+fn a_service_that_dies_fails_the_demo_at_once_with_its_log() {
+    let bins = bins_with_fake_fiu("echo 'fake fiu-service: cannot open its database' >&2; exit 3");
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_aa"))
+        .args(["demo", "--data-dir"])
+        .arg(dir.path())
+        .arg("--bin-dir")
+        .arg(bins.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    // Not the 60 s a service that never answers gets.
+    assert!(started.elapsed() < Duration::from_secs(45));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("fiu-service stopped unexpectedly"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cannot open its database"), "{stderr}");
+    assert_all_stopped(dir.path());
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! The local ecosystem the demo runs: fresh RSA keys for AA-1, FIP-1, FIP-2, FIU-1 and a token
 //! issuer, a registry naming them on free loopback ports, and the four service binaries started
-//! as separate processes, each with its database and log under `<dir>/<service>/`. Every
-//! process is killed when [`Ecosystem`] is dropped or [`Ecosystem::stop`] is called.
+//! as separate processes, each with its database and log under `<dir>/<service>/` (also its
+//! working directory, so a `configuration/` folder where `aa` runs is never picked up, and no
+//! `AA_*`/`FIP_*`/`FIU_*` variable of the caller's environment leaks in). Every process is
+//! killed when [`Ecosystem`] is dropped or [`stop_all`] is called.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -46,7 +48,8 @@ impl Party {
 /// `stopped` is set, nothing new may start.
 #[derive(Debug, Default)]
 pub struct Running {
-    children: Vec<Child>,
+    /// Each child with the id of the party it runs.
+    children: Vec<(&'static str, Child)>,
     stopped: bool,
 }
 
@@ -75,7 +78,7 @@ fn lock(processes: &Processes) -> std::sync::MutexGuard<'_, Running> {
 pub fn stop_all(processes: &Processes) {
     let mut running = lock(processes);
     running.stopped = true;
-    for child in running.children.iter_mut() {
+    for (_, child) in running.children.iter_mut() {
         let _ = child.kill();
         let _ = child.wait();
     }
@@ -89,10 +92,36 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| format!("no free loopback port: {e}"))
 }
 
+/// The service binaries the demo runs.
+pub const BINARIES: [&str; 3] = ["aa-service", "fip-service", "fiu-service"];
+
+/// Fails, naming the cargo command that builds them, unless every service binary is in `dir`.
+pub fn check_binaries(dir: &Path) -> Result<(), String> {
+    let missing: Vec<&str> = BINARIES
+        .into_iter()
+        .filter(|b| !dir.join(b).is_file())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    // Name the profile the directory belongs to: target/debug is built without --release.
+    let release = if dir.ends_with("debug") || dir.ends_with("deps") {
+        ""
+    } else {
+        " --release"
+    };
+    Err(format!(
+        "{} not found in {}: build the services first with `cargo build{release} --locked -p aa-service -p fip-service -p fiu-service` (or give --bin-dir / AA_BIN_DIR)",
+        missing.join(", "),
+        dir.display()
+    ))
+}
+
 /// Where the service binaries are: `--bin-dir`, else `AA_BIN_DIR`, else next to `aa` itself.
 pub fn bin_dir(given: Option<PathBuf>) -> Result<PathBuf, String> {
     if let Some(dir) = given.or_else(|| std::env::var_os("AA_BIN_DIR").map(PathBuf::from)) {
-        return Ok(dir);
+        // Absolute: each service starts in its own folder.
+        return std::path::absolute(&dir).map_err(|e| format!("{}: {e}", dir.display()));
     }
     std::env::current_exe()
         .ok()
@@ -196,21 +225,16 @@ impl Ecosystem {
 
     /// Starts every service and waits until each answers `/health/live`.
     pub fn start(&self, bin_dir: &Path) -> Result<(), String> {
+        check_binaries(bin_dir)?;
         for party in &self.parties {
             let binary = bin_dir.join(party.binary);
-            if !binary.is_file() {
-                return Err(format!(
-                    "{} is missing: build the services first (cargo build --release -p aa-service -p fip-service -p fiu-service), or give --bin-dir",
-                    binary.display()
-                ));
-            }
             let mut running = lock(&self.processes);
             if running.stopped {
                 return Err("stopped".into());
             }
             // Spawned under the lock, so that a concurrent stop either sees it or prevents it.
             let child = self.spawn(party, &binary)?;
-            running.children.push(child);
+            running.children.push((party.id, child));
         }
         for party in &self.parties {
             self.wait_live(party)?;
@@ -226,6 +250,16 @@ impl Ecosystem {
         let log_err = log.try_clone().map_err(|e| e.to_string())?;
         let keys = self.dir.join("keys");
         let mut command = Command::new(binary);
+        command.current_dir(&data_dir);
+        for (name, _) in std::env::vars_os() {
+            let name_text = name.to_string_lossy();
+            if ["AA_", "FIP_", "FIU_"]
+                .iter()
+                .any(|prefix| name_text.starts_with(prefix))
+            {
+                command.env_remove(&name);
+            }
+        }
         let p = party.prefix;
         let mut set = |key: &str, value: String| {
             command.env(format!("{p}__{key}"), value);
@@ -269,6 +303,22 @@ impl Ecosystem {
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))
     }
 
+    /// Fails with the service's log tail if any process of the ecosystem has exited.
+    pub fn check_running(&self) -> Result<(), String> {
+        let mut running = lock(&self.processes);
+        for (id, child) in running.children.iter_mut() {
+            if let Ok(Some(status)) = child.try_wait() {
+                let party = self.party(id)?;
+                return Err(format!(
+                    "{} stopped unexpectedly ({status})\n{}",
+                    party.folder,
+                    self.log_tail(party)
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn wait_live(&self, party: &Party) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(60);
         let url = format!("{}/health/live", party.base_url());
@@ -276,6 +326,7 @@ impl Ecosystem {
             if crate::api::call("GET", &url, None, None).is_ok() {
                 return Ok(());
             }
+            self.check_running()?;
             if Instant::now() > deadline {
                 return Err(format!(
                     "{} did not come up on :{}\n{}",
@@ -301,10 +352,24 @@ impl Ecosystem {
         )
     }
 
-    /// Every service's log tail.
-    pub fn all_log_tails(&self) -> String {
-        self.parties
+    /// The log tails that explain `error`: the services it names (by id, folder or URL), else
+    /// every service's. An error that already carries a log tail gets nothing more.
+    pub fn log_tails_for(&self, error: &str) -> String {
+        if error.contains("(last lines)") {
+            return String::new();
+        }
+        let named: Vec<&Party> = self
+            .parties
             .iter()
+            .filter(|p| error.contains(&format!("{}/", p.base_url())) || error.contains(&p.folder))
+            .collect();
+        let parties: Vec<&Party> = if named.is_empty() {
+            self.parties.iter().collect()
+        } else {
+            named
+        };
+        parties
+            .into_iter()
             .map(|p| self.log_tail(p))
             .collect::<Vec<_>>()
             .join("\n")
@@ -341,4 +406,34 @@ fn write_private(path: &Path, pem: &str) -> Result<(), String> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, pem: &str) -> Result<(), String> {
     std::fs::write(path, pem).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_binaries_are_named_with_the_cargo_command_for_their_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let release = dir.path().join("release");
+        std::fs::create_dir(&release).unwrap();
+        std::fs::write(release.join("aa-service"), "").unwrap();
+        let err = check_binaries(&release).unwrap_err();
+        assert!(
+            err.starts_with("fip-service, fiu-service not found"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`cargo build --release --locked -p aa-service"),
+            "{err}"
+        );
+        let debug = dir.path().join("debug");
+        std::fs::create_dir(&debug).unwrap();
+        let err = check_binaries(&debug).unwrap_err();
+        assert!(err.contains("`cargo build --locked -p aa-service"), "{err}");
+        for binary in BINARIES {
+            std::fs::write(debug.join(binary), "").unwrap();
+        }
+        assert_eq!(check_binaries(&debug), Ok(()));
+    }
 }

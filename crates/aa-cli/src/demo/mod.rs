@@ -25,7 +25,10 @@ pub struct DemoArgs {
     /// directory, removed at the end unless --keep).
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
-    /// Print one JSON object instead of the narrative and the table.
+    /// Print only one JSON object: {"consentHandle","consentId","sessionId","fips":[{"fipId",
+    /// "consentId","sessionId","accounts":[{"linkRefNumber","maskedAccNumber","fiType",
+    /// "transactions","firstTxnId","firstNarration"}]}]}. The AA signs one consent per FIP, each
+    /// fetched in its own session: the top-level consentId and sessionId are FIP-1's.
     #[arg(long)]
     json: bool,
     /// Keep the temporary directory (its path is printed).
@@ -44,7 +47,8 @@ pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
     let dir = match (&args.data_dir, &temp) {
         (Some(dir), _) => {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            dir.clone()
+            // Absolute: every service runs in its own folder.
+            std::path::absolute(dir).map_err(|e| format!("{}: {e}", dir.display()))?
         }
         (None, Some(temp)) => temp.path().to_path_buf(),
         (None, None) => return Err("no data directory".into()),
@@ -72,7 +76,7 @@ pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
     let result = runtime.block_on(async {
         tokio::select! {
             outcome = rx => outcome.unwrap_or_else(|_| Err("the demo stopped unexpectedly".into())),
-            _ = tokio::signal::ctrl_c() => Err("interrupted".to_owned()),
+            () = interrupted() => Err(INTERRUPTED.to_owned()),
         }
     });
     stop_all(&processes);
@@ -84,11 +88,43 @@ pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
         }
     }
     match result {
-        Err(e) if e == "interrupted" => {
+        Err(e) if e == INTERRUPTED => {
             Err("interrupted: every service the demo started was stopped".into())
         }
         other => other,
     }
+}
+
+const INTERRUPTED: &str = "interrupted";
+
+/// Resolves on Ctrl-C (SIGINT), and on Unix also on SIGTERM and SIGHUP, so that a terminal
+/// closed or a `kill` still stops the services. A signal that cannot be listened for never
+/// resolves.
+async fn interrupted() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let on = |kind: SignalKind| async move {
+            match signal(kind) {
+                Ok(mut stream) => {
+                    stream.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = ctrl_c => {}
+            () = on(SignalKind::terminate()) => {}
+            () = on(SignalKind::hangup()) => {}
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c.await;
 }
 
 fn demo(
@@ -106,6 +142,7 @@ fn demo(
         }
     };
     let bin_dir = ecosystem::bin_dir(bin_dir)?;
+    ecosystem::check_binaries(&bin_dir)?;
     let step = Instant::now();
     let eco = Ecosystem::prepare(dir, processes)?;
     say(
@@ -127,10 +164,16 @@ fn demo(
         ),
         step.elapsed(),
     );
-    let outcome =
-        walk::walk(&eco, &mut say).map_err(|e| format!("{e}\n{}", eco.all_log_tails()))?;
-    let rows = report::rows(&outcome.data_request, &["FIP-1", "FIP-2"])
-        .map_err(|e| format!("{e}\n{}", eco.all_log_tails()))?;
+    let explained = |e: String| {
+        let tails = eco.log_tails_for(&e);
+        if tails.is_empty() {
+            e
+        } else {
+            format!("{e}\n{tails}")
+        }
+    };
+    let outcome = walk::walk(&eco, &mut say).map_err(explained)?;
+    let rows = report::rows(&outcome.data_request, &["FIP-1", "FIP-2"]).map_err(explained)?;
     let output = if json {
         let mut text = report::json(&outcome.consent_handle, &rows).to_string();
         text.push('\n');

@@ -24,7 +24,8 @@ fn str_of(value: &Value) -> String {
     value.as_str().unwrap_or_default().to_owned()
 }
 
-/// The decrypted accounts of a data request; fails unless every FIP in `expected` sent data.
+/// The decrypted accounts of a data request, FIP by FIP (ordered by FIP id, accounts in the
+/// FIU's order); fails unless every FIP in `expected` sent data.
 pub fn rows(data_request: &Value, expected: &[&str]) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     for fip in data_request["fips"].as_array().into_iter().flatten() {
@@ -63,6 +64,7 @@ pub fn rows(data_request: &Value, expected: &[&str]) -> Result<Vec<Row>, String>
             });
         }
     }
+    rows.sort_by(|a, b| a.fip_id.cmp(&b.fip_id));
     for fip in expected {
         if !rows.iter().any(|r| r.fip_id == *fip) {
             return Err(format!("the FIU holds no decrypted data from {fip}"));
@@ -207,6 +209,35 @@ mod tests {
         assert_eq!(
             lines[3],
             "FIP-1  XXXX2222  TERM_DEPOSIT      100000.00             0"
+        );
+    }
+
+    #[test]
+    fn rows_are_ordered_by_fip_whatever_order_the_fiu_answers_in() {
+        let mut request = request();
+        let fips = request["fips"].as_array_mut().unwrap();
+        fips.reverse();
+        fips[0]["accounts"][0]["data"] = json!({"summary": {"currentBalance": "7.00"}});
+        let rows = rows(&request, &["FIP-1", "FIP-2"]).unwrap();
+        let order: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.fip_id.as_str(), r.link_ref_number.as_str()))
+            .collect();
+        assert_eq!(order, [("FIP-1", "l1"), ("FIP-1", "l2"), ("FIP-2", "l3")]);
+        let value = json("h1", &rows);
+        assert_eq!(value["consentId"], "c1");
+        assert_eq!(value["fips"][1]["sessionId"], "s2");
+        assert_eq!(value["fips"][1]["accounts"][0]["firstTxnId"], "");
+    }
+
+    #[test]
+    fn an_account_without_a_balance_or_statement_shows_a_dash_and_zero() {
+        let request = json!({"fips": [{"fipId": "FIP-1", "accounts": [
+            {"maskedAccNumber": "XXXX9", "fiType": "DEPOSIT", "data": {"profile": {}}}]}]});
+        let table = table(&rows(&request, &["FIP-1"]).unwrap());
+        assert_eq!(
+            table.lines().nth(2).unwrap(),
+            "FIP-1  XXXX9    DEPOSIT              -             0"
         );
     }
 

@@ -29,8 +29,10 @@ fn text(value: &Value, field: &str) -> Result<String, String> {
         .ok_or_else(|| format!("no {field} in {value}"))
 }
 
-/// Polls `probe` every 200 ms until it returns `Some`, or fails after `limit`.
+/// Polls `probe` every 200 ms until it returns `Some`; fails after `limit`, or as soon as a
+/// service of the ecosystem has stopped.
 fn until<T>(
+    eco: &Ecosystem,
     what: &str,
     limit: Duration,
     mut probe: impl FnMut() -> Result<Option<T>, String>,
@@ -40,6 +42,7 @@ fn until<T>(
         if let Some(found) = probe()? {
             return Ok(found);
         }
+        eco.check_running()?;
         if Instant::now() > deadline {
             return Err(format!(
                 "gave up waiting for {what} after {}s",
@@ -198,6 +201,7 @@ pub fn walk(eco: &Ecosystem, say: &mut dyn FnMut(&str, Duration)) -> Result<Outc
 
     // 6. The artefacts reach the FIU, which verifies the AA's signature.
     until(
+        eco,
         "the FIU to hold the signed consents",
         Duration::from_secs(60),
         || {
@@ -222,22 +226,28 @@ pub fn walk(eco: &Ecosystem, say: &mut dyn FnMut(&str, Duration)) -> Result<Outc
 
     // 7. The FIU asks for the data (automatically once ACTIVE); the banks prepare and encrypt
     // it for the FIU's ephemeral key; the FIU fetches it through the AA and decrypts it.
-    let request_id = until("the FIU's data request", Duration::from_secs(30), || {
-        let list = call(
-            "GET",
-            &format!("{fiu}/app/consents/{consent_handle}/data-requests"),
-            Some(FIU_APP_TOKEN),
-            None,
-        )?;
-        Ok(list["dataRequests"][0]["requestId"]
-            .as_str()
-            .map(str::to_owned))
-    })?;
+    let request_id = until(
+        eco,
+        "the FIU's data request",
+        Duration::from_secs(30),
+        || {
+            let list = call(
+                "GET",
+                &format!("{fiu}/app/consents/{consent_handle}/data-requests"),
+                Some(FIU_APP_TOKEN),
+                None,
+            )?;
+            Ok(list["dataRequests"][0]["requestId"]
+                .as_str()
+                .map(str::to_owned))
+        },
+    )?;
     done(
         format!("FIU-1 requested the data (request {request_id})"),
         &mut step,
     );
     let data_request = until(
+        eco,
         "the data to be fetched and decrypted",
         Duration::from_secs(120),
         || {
