@@ -197,6 +197,19 @@ impl KeyPair {
     }
 }
 
+/// The Curve25519 shared x by the Montgomery ladder over all 256 bits of the big-endian `d`,
+/// as BouncyCastle computes it for any `d`.
+fn ladder_x(secret_be: &[u8; 32], u: &[u8; 32]) -> Result<[u8; 32], FiCryptoError> {
+    let bits = secret_be
+        .iter()
+        .flat_map(|byte| (0..8).rev().map(move |i| (byte >> i) & 1 == 1));
+    let u = MontgomeryPoint(*u).mul_bits_be(bits).to_bytes();
+    if u == [0u8; 32] {
+        return Err(FiCryptoError::WeakSharedSecret);
+    }
+    Ok(weierstrass::x_from_u(&u))
+}
+
 impl PrivateKey {
     pub fn curve(&self) -> Curve {
         self.curve
@@ -335,16 +348,27 @@ impl PrivateKey {
                 Ok(shared)
             }
             Curve::Curve25519 => {
-                // BouncyCastle multiplies by the scalar as is (no clamping): all 256 bits.
-                let bits = self
-                    .secret
-                    .iter()
-                    .flat_map(|byte| (0..8).rev().map(move |i| (byte >> i) & 1 == 1));
-                let u = MontgomeryPoint(theirs.u).mul_bits_be(bits).to_bytes();
-                if u == [0u8; 32] {
-                    return Err(FiCryptoError::WeakSharedSecret);
+                // BouncyCastle multiplies by d as is (no clamping). Every key BouncyCastle
+                // accepts, and every key we generate, has d < n, and then d·P on the Edwards
+                // form is that same integer multiple of P for any P, small-order components
+                // included, at about 60 % of the ladder's cost. u(d·P) = u(d·(-P)), so either
+                // Edwards preimage of the peer's u will do. Other d (or a u with no Edwards
+                // preimage) take the ladder over all 256 bits.
+                let mut le = Zeroizing::new(*self.secret);
+                le.reverse();
+                let canonical: Option<Scalar> = Scalar::from_canonical_bytes(*le).into();
+                let point = theirs
+                    .edwards
+                    .get_or_init(|| MontgomeryPoint(theirs.u).to_edwards(0));
+                if let (Some(scalar), Some(point)) = (canonical, point) {
+                    let scalar = Zeroizing::new(scalar);
+                    let u = (*scalar * point).to_montgomery().to_bytes();
+                    if u == [0u8; 32] {
+                        return Err(FiCryptoError::WeakSharedSecret);
+                    }
+                    return Ok(weierstrass::x_from_u(&u));
                 }
-                Ok(weierstrass::x_from_u(&u))
+                ladder_x(&self.secret, &theirs.u)
             }
         }
     }
@@ -505,5 +529,64 @@ impl PublicKey {
             Curve::X25519 => pem::encode("PUBLIC KEY", &self.to_spki_der()),
             Curve::Curve25519 => pem::encode_one_line("PUBLIC KEY", &self.to_spki_der()),
         }
+    }
+}
+
+#[cfg(test)]
+mod edwards_path_tests {
+    use super::*;
+    use curve25519_dalek::constants::EIGHT_TORSION;
+
+    fn weierstrass_point(point: &EdwardsPoint) -> PublicKey {
+        let u = point.to_montgomery().to_bytes();
+        let x = weierstrass::x_from_u(&u);
+        let y = weierstrass::y_for_x(&x).unwrap();
+        PublicKey::weierstrass(x, y).unwrap()
+    }
+
+    #[test]
+    fn curve25519_agreement_on_the_edwards_form_equals_the_full_ladder() {
+        for _ in 0..20 {
+            let ours = KeyPair::generate(Curve::Curve25519).unwrap();
+            let theirs = KeyPair::generate(Curve::Curve25519).unwrap();
+            assert_eq!(
+                ours.private.agree(&theirs.public).unwrap(),
+                ladder_x(&ours.private.secret, &theirs.public.u).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn curve25519_agreement_equals_the_ladder_for_points_with_a_small_order_component() {
+        let ours = KeyPair::generate(Curve::Curve25519).unwrap();
+        let base = EdwardsPoint::mul_base(&Scalar::from(7u64));
+        for torsion in EIGHT_TORSION.iter().skip(1) {
+            let theirs = weierstrass_point(&(base + torsion));
+            assert_eq!(
+                ours.private.agree(&theirs).ok(),
+                ladder_x(&ours.private.secret, &theirs.u).ok()
+            );
+        }
+    }
+
+    #[test]
+    fn a_scalar_above_the_group_order_takes_the_ladder_and_agrees_with_it() {
+        // d = 2^255 - 20: far above n, so the Edwards shortcut must not be used.
+        let mut be = [0xffu8; 32];
+        be[0] = 0x7f;
+        be[31] = 0xeb;
+        let ours = PrivateKey::from_raw(Curve::Curve25519, be).unwrap();
+        // A peer point with an order-8 component: d·P and (d mod n)·P differ there, so a
+        // shortcut that reduced d would give another x.
+        let theirs =
+            weierstrass_point(&(EdwardsPoint::mul_base(&Scalar::from(7u64)) + EIGHT_TORSION[1]));
+        let shared = ours.agree(&theirs).unwrap();
+        assert_eq!(shared, ladder_x(&be, &theirs.u).unwrap());
+        let mut le = be;
+        le.reverse();
+        let reduced = (Scalar::from_bytes_mod_order(le) * theirs.edwards.get().unwrap().unwrap())
+            .to_montgomery()
+            .to_bytes();
+        assert_ne!(shared, weierstrass::x_from_u(&reduced));
     }
 }
