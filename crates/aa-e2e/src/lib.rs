@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use aa_core::registry::Role;
 use aa_testkit::{keys, Ecosystem, Party};
 
+pub mod rebit;
 pub mod walk;
 
 /// Where the workspace's binaries are (next to the test executable's `deps` directory).

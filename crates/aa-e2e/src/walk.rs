@@ -243,3 +243,42 @@ pub async fn consent_to_active(local: &Local, customer: &Linked, template: &str)
         status,
     }
 }
+
+/// Waits until the FIU's newest data request on `handle` is COMPLETED and returns it.
+pub async fn completed_data_request(local: &Local, handle: &str) -> Value {
+    let fiu = local.service("fiu-service").base_url.clone();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let list = ok(
+            local,
+            "GET",
+            &format!("{fiu}/app/consents/{handle}/data-requests"),
+            Some(FIU_APP_TOKEN),
+            None,
+        )
+        .await;
+        if let Some(id) = list["dataRequests"][0]["requestId"].as_str() {
+            let request = ok(
+                local,
+                "GET",
+                &format!("{fiu}/app/data-requests/{id}"),
+                Some(FIU_APP_TOKEN),
+                None,
+            )
+            .await;
+            match request["status"].as_str() {
+                Some("COMPLETED") => return request,
+                Some("FAILED" | "PARTIAL") => {
+                    panic!("data request ended {request}\n{}", local.logs())
+                }
+                _ => {}
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no completed data request for {handle}: {list}\n{}",
+            local.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

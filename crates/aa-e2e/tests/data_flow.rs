@@ -7,57 +7,15 @@
 //! the AA and at the FIP.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::time::{Duration, Instant};
-
-use aa_core::fi_crypto::{key_material, Curve};
-use aa_core::registry::Role;
-use aa_e2e::walk::{consent_to_active, login_and_link, ok, s, Consented};
-use aa_e2e::{Local, Storage, FIU_APP_TOKEN};
+use aa_e2e::rebit::{digital_signature, fi_request, AS_AA, AS_FIU};
+use aa_e2e::walk::{completed_data_request, consent_to_active, login_and_link, ok, s, Consented};
+use aa_e2e::{Local, Storage};
 use sea_orm::ConnectionTrait;
-use serde_json::{json, Value};
+use serde_json::Value;
 use time::{Duration as Span, OffsetDateTime};
 
 /// The FIP back office's token in the `local` environment (fip-service/configuration/local.yaml).
 const BANK_TOKEN: &str = "local-bank-back-office-token";
-
-/// Waits until the FIU's newest data request on `handle` is COMPLETED and returns it.
-async fn completed_data_request(local: &Local, handle: &str) -> Value {
-    let fiu = local.service("fiu-service").base_url.clone();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let list = ok(
-            local,
-            "GET",
-            &format!("{fiu}/app/consents/{handle}/data-requests"),
-            Some(FIU_APP_TOKEN),
-            None,
-        )
-        .await;
-        if let Some(id) = list["dataRequests"][0]["requestId"].as_str() {
-            let request = ok(
-                local,
-                "GET",
-                &format!("{fiu}/app/data-requests/{id}"),
-                Some(FIU_APP_TOKEN),
-                None,
-            )
-            .await;
-            match request["status"].as_str() {
-                Some("COMPLETED") => return request,
-                Some("FAILED" | "PARTIAL") => {
-                    panic!("data request ended {request}\n{}", local.logs())
-                }
-                _ => {}
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no completed data request for {handle}: {list}\n{}",
-            local.logs()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 /// The FIP's own postings for a linked account inside the consent's range.
 async fn statement(local: &Local, fip_id: &str, link_ref: &str, from: &str, to: &str) -> Value {
@@ -226,72 +184,13 @@ async fn aa_database_text(local: &Local) -> String {
     }
 }
 
-/// `FI/request` sent straight to `url` (the AA as FIU-1, or an FIP as AA-1).
-async fn fi_request(
-    local: &Local,
-    url: &str,
-    caller: (&str, Role, &str),
-    consent_id: &str,
-    digital_signature: &str,
-    range: (&str, &str),
-    key_expiry: OffsetDateTime,
-) -> (u16, Value) {
-    let ours = key_material::generate(Curve::X25519, key_expiry).unwrap();
-    let body = serde_json::to_vec(&json!({
-        "ver": "2.0.0",
-        "timestamp": aa_core::timefmt::now_millis(),
-        "txnid": uuid::Uuid::new_v4().to_string(),
-        "FIDataRange": {"from": range.0, "to": range.1},
-        "Consent": {"id": consent_id, "digitalSignature": digital_signature},
-        "KeyMaterial": ours.key_material,
-    }))
-    .unwrap();
-    let (entity, role, header) = caller;
-    let key = aa_testkit::mint_api_key(entity, role, 600);
-    let answer = aa_testkit::post_signed(
-        url,
-        Some((header, &key)),
-        Some(&local.eco.signer(entity)),
-        &body,
-    )
-    .await;
-    (answer.status, answer.body)
-}
-
-/// The signed artefact of `consent_id`, fetched from the AA as FIU-1.
-async fn signed_consent(local: &Local, consent_id: &str) -> String {
-    let aa = local.service("aa-service").base_url.clone();
-    let body = serde_json::to_vec(&json!({
-        "ver": "2.0.0",
-        "timestamp": aa_core::timefmt::now_millis(),
-        "txnid": uuid::Uuid::new_v4().to_string(),
-        "consentId": consent_id,
-    }))
-    .unwrap();
-    let key = aa_testkit::mint_api_key("FIU-1", Role::Fiu, 600);
-    let answer = aa_testkit::post_signed(
-        &format!("{aa}/Consent/fetch"),
-        Some(("client_api_key", &key)),
-        Some(&local.eco.signer("FIU-1")),
-        &body,
-    )
-    .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    s(&answer.body["signedConsent"])
-}
-
 async fn refusals(local: &Local, consent: &Consented) {
     let artefact = &consent.status["artefacts"][0];
     let consent_id = s(&artefact["consentId"]);
     let fip_id = s(&artefact["fipId"]);
     let range = &artefact["consentDetail"]["FIDataRange"];
     let (from, to) = (s(&range["from"]), s(&range["to"]));
-    let signature = signed_consent(local, &consent_id)
-        .await
-        .rsplit('.')
-        .next()
-        .unwrap()
-        .to_owned();
+    let signature = digital_signature(local, &consent_id).await;
     let mut forged = signature.clone().into_bytes();
     forged[10] = if forged[10] == b'A' { b'B' } else { b'A' };
     let forged = String::from_utf8(forged).unwrap();
@@ -302,14 +201,8 @@ async fn refusals(local: &Local, consent: &Consented) {
     let aa = local.service("aa-service").base_url.clone();
     let fip = local.eco.party(&fip_id).base_url.clone();
     let targets = [
-        (
-            format!("{aa}/FI/request"),
-            ("FIU-1", Role::Fiu, "client_api_key"),
-        ),
-        (
-            format!("{fip}/FI/request"),
-            ("AA-1", Role::Aa, "aa_api_key"),
-        ),
+        (format!("{aa}/FI/request"), AS_FIU),
+        (format!("{fip}/FI/request"), AS_AA),
     ];
     for (url, caller) in targets {
         let (status, body) = fi_request(
