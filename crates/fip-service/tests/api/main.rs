@@ -7,6 +7,7 @@ mod auth;
 mod consent;
 mod delink;
 mod discover;
+mod envelope;
 mod fake_aa;
 mod fi;
 mod fi_sessions;

@@ -1,6 +1,6 @@
 //! `POST /FI/fetch` (2.0.0) and `GET /FI/fetch/{sessionId}?fipId=&linkRefNumber=` (1.1.x): the
-//! AA collects a prepared session. Only the AA that made the session sees it (anyone else, or
-//! an unknown id: 400 `InvalidSessionId`); the consent must still be usable (403
+//! AA collects a prepared session. `sessionId` must be a UUID (else 400 `InvalidRequest`); only
+//! the AA that made the session sees it (anyone else, or an unknown id: 400 `InvalidSessionId`); the consent must still be usable (403
 //! `ConsentPaused`, `ConsentRevoked`, `ConsentExpired`); a session whose data is not ready yet
 //! is 404 `NoDataFound` (issue 5: not an empty success and not 403), and so is one with nothing
 //! to serve (every account denied, or none of the asked `linkRefNumber`s ready). The answer has one `FI` entry per
@@ -41,7 +41,8 @@ pub async fn fetch(
         request.caller.require_role(&[Role::Aa])?;
         let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
         let work = async {
-            let session_id = validate::required("sessionId", Some(&body.session_id))?;
+            validate::uuid("sessionId", Some(&body.session_id))?;
+            let session_id = body.session_id.trim();
             let links = body
                 .link_ref_number
                 .as_ref()
@@ -106,6 +107,7 @@ pub async fn fetch_legacy(
                 _ => {}
             }
         }
+        validate::uuid("sessionId", Some(&session_id))?;
         let links = (!links.is_empty()).then_some(links);
         let fi = serve(&state, &request.caller, &session_id, fip_id, links).await?;
         Ok(HttpResponse::Ok().json(respond(version, &txnid, fi)?))
