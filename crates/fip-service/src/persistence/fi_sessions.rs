@@ -6,11 +6,11 @@
 
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use super::entities::{fi_session, fi_session_account};
+use super::entities::{consent, fi_session, fi_session_account};
 use super::outbox::{enqueue, NewOutboxMessage};
 use super::{now_ms, Store, StoreError};
 
@@ -59,6 +59,14 @@ pub struct PreparedAccount {
     pub sealed: Option<Vec<u8>>,
 }
 
+/// What became of a session to open ([`Store::open_fi_session`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    New,
+    /// Another session of the consent is still being prepared, or holds data not yet fetched.
+    InProgress,
+}
+
 /// A session as the fetch endpoints see it.
 #[derive(Debug, Clone)]
 pub struct FiSession {
@@ -69,31 +77,83 @@ pub struct FiSession {
     pub accounts: Vec<PreparedAccount>,
 }
 
+async fn insert_session(db: &impl ConnectionTrait, new: NewFiSession) -> Result<(), StoreError> {
+    let now = now_ms();
+    fi_session::Entity::insert(fi_session::ActiveModel {
+        session_id: Set(new.session_id),
+        consent_id: Set(new.consent_id),
+        aa_id: Set(new.aa_id),
+        txnid: Set(new.txnid),
+        status: Set(PENDING.to_owned()),
+        range_from: Set(new.range_from),
+        range_to: Set(new.range_to),
+        from_ms: Set(new.from_ms),
+        to_ms: Set(new.to_ms),
+        key_material: Set(new.key_material),
+        attempts: Set(0),
+        due_at_ms: Set(now),
+        lease_until_ms: Set(None),
+        last_error: Set(None),
+        created_at_ms: Set(now),
+        updated_at_ms: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
 impl Store {
-    /// Stores a new session, due for preparation at once.
+    /// Stores a new session, due for preparation at once, with no check.
     pub async fn create_fi_session(&self, new: NewFiSession) -> Result<(), StoreError> {
-        let now = now_ms();
-        fi_session::Entity::insert(fi_session::ActiveModel {
-            session_id: Set(new.session_id),
-            consent_id: Set(new.consent_id),
-            aa_id: Set(new.aa_id),
-            txnid: Set(new.txnid),
-            status: Set(PENDING.to_owned()),
-            range_from: Set(new.range_from),
-            range_to: Set(new.range_to),
-            from_ms: Set(new.from_ms),
-            to_ms: Set(new.to_ms),
-            key_material: Set(new.key_material),
-            attempts: Set(0),
-            due_at_ms: Set(now),
-            lease_until_ms: Set(None),
-            last_error: Set(None),
-            created_at_ms: Set(now),
-            updated_at_ms: Set(now),
-        })
-        .exec_without_returning(&self.db)
-        .await?;
-        Ok(())
+        insert_session(&self.db, new).await
+    }
+
+    /// Stores a new session unless another session of the same consent, created after
+    /// `live_after_ms`, is still open: `PENDING`, or `READY` with an account's data not yet
+    /// fetched. The check and the insert hold the consent's row, so two requests racing for one
+    /// consent cannot both open a session.
+    pub async fn open_fi_session(
+        &self,
+        new: NewFiSession,
+        live_after_ms: i64,
+    ) -> Result<Opened, StoreError> {
+        let txn = self.db.begin().await?;
+        // A write that changes nothing: it locks the consent's row until commit.
+        consent::Entity::update_many()
+            .col_expr(
+                consent::Column::ConsentId,
+                Expr::col(consent::Column::ConsentId).into(),
+            )
+            .filter(consent::Column::ConsentId.eq(&new.consent_id))
+            .exec(&txn)
+            .await?;
+        let live = fi_session::Entity::find()
+            .filter(fi_session::Column::ConsentId.eq(&new.consent_id))
+            .filter(fi_session::Column::Status.is_in([PENDING, READY]))
+            .filter(fi_session::Column::CreatedAtMs.gt(live_after_ms))
+            .all(&txn)
+            .await?;
+        let pending = live.iter().any(|s| s.status == PENDING);
+        let unfetched = if pending {
+            0
+        } else {
+            fi_session_account::Entity::find()
+                .filter(
+                    fi_session_account::Column::SessionId
+                        .is_in(live.iter().map(|s| s.session_id.clone())),
+                )
+                .filter(fi_session_account::Column::Sealed.is_not_null())
+                .filter(fi_session_account::Column::FetchedAtMs.is_null())
+                .count(&txn)
+                .await?
+        };
+        if pending || unfetched > 0 {
+            txn.rollback().await?;
+            return Ok(Opened::InProgress);
+        }
+        insert_session(&txn, new).await?;
+        txn.commit().await?;
+        Ok(Opened::New)
     }
 
     /// Claims one due preparation job for `lease_ms`.
@@ -243,7 +303,19 @@ impl Store {
         }))
     }
 
-    /// Records that these accounts of a session were fetched.
+    /// The ids of every session of `consent_id`, oldest first.
+    pub async fn fi_session_ids(&self, consent_id: &str) -> Result<Vec<String>, StoreError> {
+        Ok(fi_session::Entity::find()
+            .filter(fi_session::Column::ConsentId.eq(consent_id))
+            .order_by_asc(fi_session::Column::CreatedAtMs)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| s.session_id)
+            .collect())
+    }
+
+    /// Records that these accounts of a session were fetched (the first time only).
     pub async fn mark_fetched(
         &self,
         session_id: &str,
@@ -256,6 +328,7 @@ impl Store {
             )
             .filter(fi_session_account::Column::SessionId.eq(session_id))
             .filter(fi_session_account::Column::LinkRefNumber.is_in(link_refs.iter().cloned()))
+            .filter(fi_session_account::Column::FetchedAtMs.is_null())
             .exec(&self.db)
             .await?;
         Ok(())

@@ -3,8 +3,8 @@
 //!
 //! [`Store`] is the handle the rest of the service uses; its queries live beside the data
 //! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`fi_sessions`], [`data_keys`],
-//! [`outbox`]) and return domain types, never entities. Instants are stored as epoch milliseconds so that both databases
-//! compare them the same way.
+//! [`outbox`], [`answered_txns`]) and return domain types, never entities. Instants are
+//! stored as epoch milliseconds so that both databases compare them the same way.
 //!
 //! SQLite runs with one connection in WAL mode: writes are serialised by SQLite anyway, and a
 //! single connection rules out "database is locked" failures between a reading transaction
@@ -19,6 +19,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 use time::OffsetDateTime;
 
+pub mod answered_txns;
 pub mod bank;
 pub mod consents;
 pub mod data_keys;

@@ -1,7 +1,8 @@
 //! HTTP handlers, one file per action. Handlers orchestrate `domain`, `persistence` and
 //! `aa_core`; they hold no SQL and no crypto. Every ReBIT handler takes a verified body
 //! (`aa_core::http::Verified`), checks the caller is an AA, validates the envelope, and answers
-//! with `ver` and `txnid` echoed, errors included ([`rebit`]).
+//! with `ver` and `txnid` echoed, errors included ([`rebit`]). Every signed `POST` runs once
+//! per (caller, endpoint, txnid) ([`idempotency`]).
 //!
 //! | path | handler |
 //! | --- | --- |
@@ -22,5 +23,6 @@ pub mod bank;
 pub mod consent;
 pub mod fi;
 pub mod health;
+pub mod idempotency;
 pub mod rebit;
 pub mod sandbox;

@@ -40,11 +40,19 @@ pub fn envelope(ver: &str, timestamp: &str, txnid: &str) -> Result<ApiVersion, R
 /// A 200 answer in the request's version: 1.1.x callers get `TERM-DEPOSIT`, the only FI type
 /// spelling of their spec.
 pub fn ok<T: Serialize>(version: ApiVersion, body: &T) -> Result<HttpResponse, RebitError> {
+    Ok(HttpResponse::Ok().json(answer(version, body)?))
+}
+
+/// The body of a 200 answer in the request's version (see [`ok`]).
+pub fn answer<T: Serialize>(
+    version: ApiVersion,
+    body: &T,
+) -> Result<serde_json::Value, RebitError> {
     let mut value = serde_json::to_value(body).map_err(|e| RebitError::internal(&e))?;
     if version.is_legacy() {
         respell(&mut value);
     }
-    Ok(HttpResponse::Ok().json(value))
+    Ok(value)
 }
 
 /// Rewrites `FIType`/`fiType` values `TERM_DEPOSIT` to `TERM-DEPOSIT`, at any depth.

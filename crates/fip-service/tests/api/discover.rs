@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{assert_error, discover_body, TestApp, MOBILE, PAN};
+use crate::helpers::{assert_error, discover_body, txnid, TestApp, MOBILE, PAN};
 
 #[actix_web::test]
 async fn discovery_by_mobile_returns_the_masked_accounts_with_references() {
@@ -78,11 +78,14 @@ async fn discovery_returns_only_the_requested_fi_types() {
     assert_eq!(accounts.len(), 1);
     assert_eq!(accounts[0]["FIType"], "TERM_DEPOSIT");
 
+    // Each a request of its own, with its own txnid.
     body["FITypes"] = json!(["RECURRING_DEPOSIT"]);
+    body["txnid"] = txnid().into();
     let answer = app.post("/Accounts/discover", &body).await;
     assert_error(&answer, 404, "NoAccountsFound", Some(&body));
 
     body["FITypes"] = json!(["EQUITIES"]);
+    body["txnid"] = txnid().into();
     let answer = app.post("/Accounts/discover", &body).await;
     assert_error(&answer, 404, "UnsupportedFIType", Some(&body));
 }

@@ -113,7 +113,7 @@ pub fn fi_request(
     })
 }
 
-fn fetch_body(session_id: &str) -> Value {
+pub fn fetch_body(session_id: &str) -> Value {
     json!({"ver": "2.0.0", "timestamp": now(), "txnid": txnid(), "sessionId": session_id})
 }
 
@@ -289,7 +289,7 @@ async fn data_is_served_on_curve25519_and_by_the_legacy_get() {
     full_flow(&app, Curve::Curve25519, true).await;
 }
 
-async fn setup(app: &TestApp) -> (String, String, Ephemeral) {
+pub async fn setup(app: &TestApp) -> (String, String, Ephemeral) {
     let links = link_everything(app).await;
     let (consent_id, signature) = consent(
         app,
@@ -303,8 +303,8 @@ async fn setup(app: &TestApp) -> (String, String, Ephemeral) {
     )
 }
 
-const FROM: &str = "2020-01-01T00:00:00.000Z";
-const TO: &str = "2030-01-01T00:00:00.000Z";
+pub const FROM: &str = "2020-01-01T00:00:00.000Z";
+pub const TO: &str = "2030-01-01T00:00:00.000Z";
 
 #[actix_web::test]
 async fn requests_that_break_a_rule_get_the_specs_code() {
@@ -393,21 +393,14 @@ async fn requests_that_break_a_rule_get_the_specs_code() {
     assert!(app.aa_inbox.lock().unwrap().fi_notifications.is_empty());
 }
 
-#[actix_web::test]
-async fn fetching_is_for_the_requesting_aa_once_the_data_is_ready() {
-    // A long poll: the session below is created behind the worker's back, so it stays
-    // pending until the test is done with it.
-    let app = TestApp::spawn_with(Options {
-        fi_poll_ms: 600_000,
-        ..Options::default()
-    })
-    .await;
-    let (consent_id, _, fiu) = setup(&app).await;
+/// Stores a `PENDING` session of `consent_id` behind the worker's back (the app's poll must be
+/// long, so it stays pending); returns its id.
+pub async fn pending_session(app: &TestApp, consent_id: &str, fiu: &Ephemeral) -> String {
     let session_id = uuid::Uuid::new_v4().to_string();
     app.store
         .create_fi_session(fip_service::persistence::fi_sessions::NewFiSession {
             session_id: session_id.clone(),
-            consent_id,
+            consent_id: consent_id.to_owned(),
             aa_id: "AA-1".into(),
             txnid: txnid(),
             range_from: FROM.into(),
@@ -418,14 +411,43 @@ async fn fetching_is_for_the_requesting_aa_once_the_data_is_ready() {
         })
         .await
         .unwrap();
+    session_id
+}
+
+#[actix_web::test]
+async fn fetching_before_the_data_is_ready_is_404_no_data_found() {
+    let app = TestApp::spawn_with(Options {
+        fi_poll_ms: 600_000,
+        ..Options::default()
+    })
+    .await;
+    let (consent_id, _, fiu) = setup(&app).await;
+    let session_id = pending_session(&app, &consent_id, &fiu).await;
     let body = fetch_body(&session_id);
     assert_error(
         &app.post("/FI/fetch", &body).await,
-        403,
-        "DataFetchRequestInProgress",
+        404,
+        "NoDataFound",
         Some(&body),
     );
+    let answer = app
+        .request_as_aa("GET", &format!("/FI/fetch/{session_id}"), None)
+        .await;
+    assert_error(&answer, 404, "NoDataFound", None);
+    assert_eq!(answer.body["ver"], "1.1.2");
+}
 
+#[actix_web::test]
+async fn a_session_of_another_aa_or_an_unknown_one_is_400_invalid_session_id() {
+    // A long poll: the session below is created behind the worker's back, so it stays
+    // pending until the test is done with it.
+    let app = TestApp::spawn_with(Options {
+        fi_poll_ms: 600_000,
+        ..Options::default()
+    })
+    .await;
+    let (consent_id, _, fiu) = setup(&app).await;
+    let session_id = pending_session(&app, &consent_id, &fiu).await;
     let body = fetch_body(&uuid::Uuid::new_v4().to_string());
     assert_error(
         &app.post("/FI/fetch", &body).await,

@@ -5,6 +5,7 @@ use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
 mod m20250601_000001_create_tables;
 mod m20250701_000002_fi_data_flow;
+mod m20251201_000003_answered_txns;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20250601_000001_create_tables::Migration),
             Box::new(m20250701_000002_fi_data_flow::Migration),
+            Box::new(m20251201_000003_answered_txns::Migration),
         ]
     }
 }

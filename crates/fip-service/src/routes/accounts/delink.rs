@@ -12,6 +12,7 @@ use aa_core::{timefmt, validate};
 use actix_web::{web, HttpResponse};
 
 use crate::persistence::links::Delinked;
+use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -35,40 +36,52 @@ async fn answer(
     request.caller.require_role(&[Role::Aa])?;
     let body = &request.body;
     let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    let address = validate::required(
-        "Account.customerAddress",
-        Some(&body.account.customer_address),
-    )?;
-    let link_ref =
-        validate::required("Account.linkRefNumber", Some(&body.account.link_ref_number))?;
-    let link = match state
-        .store
-        .delink(link_ref, &request.caller.entity_id, address)
-        .await?
-    {
-        Delinked::Unknown => {
-            return Err(RebitError::new(
-                ErrorCode::InvalidLinkRefNumber,
-                "no such link for this customer address through this AA",
-            ))
-        }
-        Delinked::Now(link) => {
-            tracing::info!("account delinked");
-            link
-        }
-        Delinked::Already(link) => link,
-    };
-    rebit::ok(
-        version,
-        &AccDeLinkResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
-            txnid: body.txnid.clone(),
-            acc_link_details: DelinkDetails {
-                customer_address: link.customer_address,
-                link_ref_number: link.link_ref_number,
-                status: Open::Known(LinkStatus::Delinked),
+    let work = async {
+        let address = validate::required(
+            "Account.customerAddress",
+            Some(&body.account.customer_address),
+        )?;
+        let link_ref =
+            validate::required("Account.linkRefNumber", Some(&body.account.link_ref_number))?;
+        let link = match state
+            .store
+            .delink(link_ref, &request.caller.entity_id, address)
+            .await?
+        {
+            Delinked::Unknown => {
+                return Err(RebitError::new(
+                    ErrorCode::InvalidLinkRefNumber,
+                    "no such link for this customer address through this AA",
+                ))
+            }
+            Delinked::Now(link) => {
+                tracing::info!("account delinked");
+                link
+            }
+            Delinked::Already(link) => link,
+        };
+        rebit::answer(
+            version,
+            &AccDeLinkResponse {
+                ver: version.as_str().to_owned(),
+                timestamp: timefmt::now_millis(),
+                txnid: body.txnid.clone(),
+                acc_link_details: DelinkDetails {
+                    customer_address: link.customer_address,
+                    link_ref_number: link.link_ref_number,
+                    status: Open::Known(LinkStatus::Delinked),
+                },
             },
-        },
+        )
+    };
+    idempotency::once(
+        state,
+        &request.caller,
+        "Accounts/delink",
+        &body.txnid,
+        &request.raw,
+        Replay::Stored,
+        work,
     )
+    .await
 }

@@ -9,6 +9,7 @@ use aa_core::{timefmt, validate};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::discovery::{self, DiscoveryQuery};
+use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -39,34 +40,46 @@ async fn answer(
     request.caller.require_role(&[Role::Aa])?;
     let body = &request.body;
     let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    validate::required("Customer.id", Some(&body.customer.id))?;
-    let wanted = discovery::wanted_types(&body.fi_types)?;
-    let query = DiscoveryQuery::from_identifiers(&body.customer.identifiers)?;
-    let customer = state
-        .store
-        .customer_by_mobile(query.mobile.as_str())
-        .await?
-        .filter(|c| query.pan_matches(c.pan.as_deref()))
-        .ok_or_else(no_accounts)?;
-    let accounts: Vec<_> = state
-        .store
-        .accounts_of(&customer.id)
-        .await?
-        .into_iter()
-        .filter(|a| wanted.contains(&a.fi_type))
-        .map(|a| a.to_wire())
-        .collect();
-    if accounts.is_empty() {
-        return Err(no_accounts());
-    }
-    tracing::info!(accounts = accounts.len(), "accounts discovered");
-    rebit::ok(
-        version,
-        &AccDiscoveryResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
-            txnid: body.txnid.clone(),
-            discovered_accounts: accounts,
-        },
+    let work = async {
+        validate::required("Customer.id", Some(&body.customer.id))?;
+        let wanted = discovery::wanted_types(&body.fi_types)?;
+        let query = DiscoveryQuery::from_identifiers(&body.customer.identifiers)?;
+        let customer = state
+            .store
+            .customer_by_mobile(query.mobile.as_str())
+            .await?
+            .filter(|c| query.pan_matches(c.pan.as_deref()))
+            .ok_or_else(no_accounts)?;
+        let accounts: Vec<_> = state
+            .store
+            .accounts_of(&customer.id)
+            .await?
+            .into_iter()
+            .filter(|a| wanted.contains(&a.fi_type))
+            .map(|a| a.to_wire())
+            .collect();
+        if accounts.is_empty() {
+            return Err(no_accounts());
+        }
+        tracing::info!(accounts = accounts.len(), "accounts discovered");
+        rebit::answer(
+            version,
+            &AccDiscoveryResponse {
+                ver: version.as_str().to_owned(),
+                timestamp: timefmt::now_millis(),
+                txnid: body.txnid.clone(),
+                discovered_accounts: accounts,
+            },
+        )
+    };
+    idempotency::once(
+        state,
+        &request.caller,
+        "Accounts/discover",
+        &body.txnid,
+        &request.raw,
+        Replay::Stored,
+        work,
     )
+    .await
 }

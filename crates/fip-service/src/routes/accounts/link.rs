@@ -16,6 +16,7 @@ use actix_web::{web, HttpResponse};
 use crate::otp_delivery::OtpMessage;
 use crate::persistence::links::NewLinkRequest;
 use crate::persistence::now_ms;
+use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -39,88 +40,100 @@ async fn answer(
     request.caller.require_role(&[Role::Aa])?;
     let body = &request.body;
     let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    let customer_address = validate::required("Customer.id", Some(&body.customer.id))?;
-    if body.customer.accounts.is_empty() {
-        return Err(RebitError::new(
-            ErrorCode::InvalidRequest,
-            "Customer.Accounts is empty",
-        ));
-    }
-    let mut refs = BTreeSet::new();
-    for account in &body.customer.accounts {
-        refs.insert(
-            validate::required("Accounts[].accRefNumber", Some(&account.acc_ref_number))?
-                .to_owned(),
-        );
-    }
-    let refs: Vec<String> = refs.into_iter().collect();
-    let stored = state.store.accounts_by_ref(&refs).await?;
-    for asked in &body.customer.accounts {
-        let found = stored
-            .iter()
-            .find(|a| a.acc_ref_number == asked.acc_ref_number.trim());
-        let matches = found.is_some_and(|a| {
-            a.fi_type == asked.fi_type && a.masked_acc_number == asked.masked_acc_number
-        });
-        if !matches {
-            return Err(RebitError::new(
-                ErrorCode::AccountNotFound,
-                format!(
-                    "no account {} with that FIType and maskedAccNumber",
-                    asked.acc_ref_number
-                ),
-            ));
-        }
-    }
-    let owners: BTreeSet<&str> = stored.iter().map(|a| a.customer_id.as_str()).collect();
-    let customer_id = match owners.into_iter().collect::<Vec<_>>().as_slice() {
-        [one] => (*one).to_owned(),
-        _ => {
+    let work = async {
+        let customer_address = validate::required("Customer.id", Some(&body.customer.id))?;
+        if body.customer.accounts.is_empty() {
             return Err(RebitError::new(
                 ErrorCode::InvalidRequest,
-                "the accounts belong to different customers",
-            ))
+                "Customer.Accounts is empty",
+            ));
         }
+        let mut refs = BTreeSet::new();
+        for account in &body.customer.accounts {
+            refs.insert(
+                validate::required("Accounts[].accRefNumber", Some(&account.acc_ref_number))?
+                    .to_owned(),
+            );
+        }
+        let refs: Vec<String> = refs.into_iter().collect();
+        let stored = state.store.accounts_by_ref(&refs).await?;
+        for asked in &body.customer.accounts {
+            let found = stored
+                .iter()
+                .find(|a| a.acc_ref_number == asked.acc_ref_number.trim());
+            let matches = found.is_some_and(|a| {
+                a.fi_type == asked.fi_type && a.masked_acc_number == asked.masked_acc_number
+            });
+            if !matches {
+                return Err(RebitError::new(
+                    ErrorCode::AccountNotFound,
+                    format!(
+                        "no account {} with that FIType and maskedAccNumber",
+                        asked.acc_ref_number
+                    ),
+                ));
+            }
+        }
+        let owners: BTreeSet<&str> = stored.iter().map(|a| a.customer_id.as_str()).collect();
+        let customer_id = match owners.into_iter().collect::<Vec<_>>().as_slice() {
+            [one] => (*one).to_owned(),
+            _ => {
+                return Err(RebitError::new(
+                    ErrorCode::InvalidRequest,
+                    "the accounts belong to different customers",
+                ))
+            }
+        };
+        let mobile = state
+            .store
+            .customer_mobile(&customer_id)
+            .await?
+            .ok_or_else(|| RebitError::internal(&"an account's customer is missing"))?;
+        let code = otp::generate(state.otp.pepper.expose().as_bytes())
+            .map_err(|e| RebitError::internal(&e))?;
+        let ref_number = uuid::Uuid::new_v4().to_string();
+        let ttl_ms = i64::try_from(state.otp.ttl.as_millis()).unwrap_or(i64::MAX);
+        state
+            .store
+            .create_link_request(NewLinkRequest {
+                ref_number: ref_number.clone(),
+                aa_id: request.caller.entity_id.clone(),
+                customer_address: customer_address.to_owned(),
+                customer_id,
+                otp_hash: code.hash,
+                expires_at_ms: now_ms().saturating_add(ttl_ms),
+                txnid: body.txnid.clone(),
+                account_ids: stored.iter().map(|a| a.id.clone()).collect(),
+            })
+            .await?;
+        state
+            .delivery
+            .deliver(&OtpMessage {
+                reference: ref_number.clone(),
+                code: code.code,
+                mobile,
+            })
+            .map_err(|e| RebitError::internal(&e))?;
+        tracing::info!("link.ref" = %ref_number, accounts = stored.len(), "link request started");
+        rebit::answer(
+            version,
+            &AccLinkResponse {
+                ver: version.as_str().to_owned(),
+                timestamp: timefmt::now_millis(),
+                txnid: body.txnid.clone(),
+                authenticator_type: AuthenticatorType::Token,
+                ref_number,
+            },
+        )
     };
-    let mobile = state
-        .store
-        .customer_mobile(&customer_id)
-        .await?
-        .ok_or_else(|| RebitError::internal(&"an account's customer is missing"))?;
-    let code = otp::generate(state.otp.pepper.expose().as_bytes())
-        .map_err(|e| RebitError::internal(&e))?;
-    let ref_number = uuid::Uuid::new_v4().to_string();
-    let ttl_ms = i64::try_from(state.otp.ttl.as_millis()).unwrap_or(i64::MAX);
-    state
-        .store
-        .create_link_request(NewLinkRequest {
-            ref_number: ref_number.clone(),
-            aa_id: request.caller.entity_id.clone(),
-            customer_address: customer_address.to_owned(),
-            customer_id,
-            otp_hash: code.hash,
-            expires_at_ms: now_ms().saturating_add(ttl_ms),
-            txnid: body.txnid.clone(),
-            account_ids: stored.iter().map(|a| a.id.clone()).collect(),
-        })
-        .await?;
-    state
-        .delivery
-        .deliver(&OtpMessage {
-            reference: ref_number.clone(),
-            code: code.code,
-            mobile,
-        })
-        .map_err(|e| RebitError::internal(&e))?;
-    tracing::info!("link.ref" = %ref_number, accounts = stored.len(), "link request started");
-    rebit::ok(
-        version,
-        &AccLinkResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
-            txnid: body.txnid.clone(),
-            authenticator_type: AuthenticatorType::Token,
-            ref_number,
-        },
+    idempotency::once(
+        state,
+        &request.caller,
+        "Accounts/link",
+        &body.txnid,
+        &request.raw,
+        Replay::Stored,
+        work,
     )
+    .await
 }

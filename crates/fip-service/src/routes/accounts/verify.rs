@@ -18,6 +18,7 @@ use actix_web::{web, HttpResponse};
 
 use crate::domain::link::{self, AccountLink, LinkRequestStatus};
 use crate::persistence::now_ms;
+use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -35,10 +36,22 @@ pub async fn verify(
     let answer = async {
         request.caller.require_role(&[Role::Aa])?;
         let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
-        let ref_number = validate::required("refNumber", Some(&body.ref_number))?;
-        let token = validate::required("token", Some(&body.token))?;
-        let links = complete(&state, &request.caller, ref_number, token).await?;
-        respond(version, &body.txnid, links)
+        let work = async {
+            let ref_number = validate::required("refNumber", Some(&body.ref_number))?;
+            let token = validate::required("token", Some(&body.token))?;
+            let links = complete(&state, &request.caller, ref_number, token).await?;
+            respond(version, &body.txnid, links)
+        };
+        idempotency::once(
+            &state,
+            &request.caller,
+            "Accounts/link/verify",
+            &body.txnid,
+            &request.raw,
+            Replay::Stored,
+            work,
+        )
+        .await
     };
     answer.await.map_err(|e| echo.error(e))
 }
@@ -61,7 +74,7 @@ pub async fn verify_legacy(
     let answer = async {
         request.caller.require_role(&[Role::Aa])?;
         let links = complete(&state, &request.caller, &ref_number, &token).await?;
-        respond(version, &txnid, links)
+        Ok(HttpResponse::Ok().json(respond(version, &txnid, links)?))
     };
     answer.await.map_err(|e| echo.error(e))
 }
@@ -70,8 +83,8 @@ fn respond(
     version: ApiVersion,
     txnid: &str,
     links: Vec<AccountLink>,
-) -> Result<HttpResponse, RebitError> {
-    rebit::ok(
+) -> Result<serde_json::Value, RebitError> {
+    rebit::answer(
         version,
         &LinkDelinkTokenResponse {
             ver: version.as_str().to_owned(),

@@ -15,6 +15,7 @@ use actix_web::{web, HttpResponse};
 
 use crate::domain::consent;
 use crate::persistence::consents::{NewConsent, Stored};
+use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -77,51 +78,63 @@ async fn answer(
     let aa_id = &request.caller.entity_id;
     let version = ApiVersion::parse(validate::required("ver", Some(&body.ver))?)?;
     validate::uuid("txnid", Some(&body.txnid))?;
-    validate::uuid("consentId", Some(&body.consent_id))?;
-    let consent_id = body.consent_id.trim().to_owned();
-    validate::timestamp("createTimestamp", Some(&body.create_timestamp))?;
-    let jws = validate::required("signedConsent", Some(&body.signed_consent))?;
-    let (detail, detail_json, signature) = verify_signed_consent(jws, aa_id, state)?;
-    let terms = consent::terms_of(&detail, &state.fip_id)?;
-    let links = state.store.links_by_ref(&terms.link_refs).await?;
-    consent::check_links(&terms, &links, aa_id)?;
-    let stored = state
-        .store
-        .store_consent(NewConsent {
-            consent_id: consent_id.clone(),
-            aa_id: aa_id.clone(),
-            status: body.status,
-            signed_consent: jws.to_owned(),
-            signature,
-            detail: detail_json,
-            create_timestamp: body.create_timestamp.clone(),
-            txnid: body.txnid.clone(),
-            terms,
-        })
-        .await?;
-    match stored {
-        Stored::New => {
-            tracing::info!(consent.id = %consent_id, status = %body.status, "consent artefact stored");
+    let work = async {
+        validate::uuid("consentId", Some(&body.consent_id))?;
+        let consent_id = body.consent_id.trim().to_owned();
+        validate::timestamp("createTimestamp", Some(&body.create_timestamp))?;
+        let jws = validate::required("signedConsent", Some(&body.signed_consent))?;
+        let (detail, detail_json, signature) = verify_signed_consent(jws, aa_id, state)?;
+        let terms = consent::terms_of(&detail, &state.fip_id)?;
+        let links = state.store.links_by_ref(&terms.link_refs).await?;
+        consent::check_links(&terms, &links, aa_id)?;
+        let stored = state
+            .store
+            .store_consent(NewConsent {
+                consent_id: consent_id.clone(),
+                aa_id: aa_id.clone(),
+                status: body.status,
+                signed_consent: jws.to_owned(),
+                signature,
+                detail: detail_json,
+                create_timestamp: body.create_timestamp.clone(),
+                txnid: body.txnid.clone(),
+                terms,
+            })
+            .await?;
+        match stored {
+            Stored::New => {
+                tracing::info!(consent.id = %consent_id, status = %body.status, "consent artefact stored");
+            }
+            Stored::Existing(existing)
+                if existing.aa_id == *aa_id && existing.signed_consent == jws =>
+            {
+                tracing::info!(consent.id = %consent_id, "consent artefact already stored");
+            }
+            Stored::Existing(_) => {
+                return Err(RebitError::new(
+                    ErrorCode::IdempotencyError,
+                    "consentId is already used by another artefact",
+                ));
+            }
         }
-        Stored::Existing(existing)
-            if existing.aa_id == *aa_id && existing.signed_consent == jws =>
-        {
-            tracing::info!(consent.id = %consent_id, "consent artefact already stored");
-        }
-        Stored::Existing(_) => {
-            return Err(RebitError::new(
-                ErrorCode::IdempotencyError,
-                "consentId is already used by another artefact",
-            ));
-        }
-    }
-    rebit::ok(
-        version,
-        &NotificationResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
-            txnid: body.txnid.clone(),
-            response: "OK".to_owned(),
-        },
+        rebit::answer(
+            version,
+            &NotificationResponse {
+                ver: version.as_str().to_owned(),
+                timestamp: timefmt::now_millis(),
+                txnid: body.txnid.clone(),
+                response: "OK".to_owned(),
+            },
+        )
+    };
+    idempotency::once(
+        state,
+        &request.caller,
+        "Consent",
+        &body.txnid,
+        &request.raw,
+        Replay::Stored,
+        work,
     )
+    .await
 }

@@ -7,10 +7,12 @@
 use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType};
 use aa_core::registry::Role;
+use aa_core::validate::ApiVersion;
 use aa_core::{timefmt, validate};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::consent;
+use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -44,8 +46,27 @@ async fn answer(
 ) -> Result<HttpResponse, RebitError> {
     request.caller.require_role(&[Role::Aa])?;
     let body = &request.body;
-    let aa_id = &request.caller.entity_id;
     let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let work = change(request, state, version);
+    idempotency::once(
+        state,
+        &request.caller,
+        "Consent/Notification",
+        &body.txnid,
+        &request.raw,
+        Replay::Stored,
+        work,
+    )
+    .await
+}
+
+async fn change(
+    request: &Verified<ConsentStatusNotification>,
+    state: &AppState,
+    version: ApiVersion,
+) -> Result<serde_json::Value, RebitError> {
+    let body = &request.body;
+    let aa_id = &request.caller.entity_id;
     if body.notifier.kind.known() != Some(&NotifierType::Aa) || body.notifier.id != *aa_id {
         return Err(RebitError::new(
             ErrorCode::InvalidNotifier,
@@ -89,8 +110,8 @@ async fn answer(
     ))
 }
 
-fn ok(version: aa_core::validate::ApiVersion, txnid: &str) -> Result<HttpResponse, RebitError> {
-    rebit::ok(
+fn ok(version: ApiVersion, txnid: &str) -> Result<serde_json::Value, RebitError> {
+    rebit::answer(
         version,
         &NotificationResponse {
             ver: version.as_str().to_owned(),

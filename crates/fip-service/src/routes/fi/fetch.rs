@@ -1,9 +1,9 @@
 //! `POST /FI/fetch` (2.0.0) and `GET /FI/fetch/{sessionId}?fipId=&linkRefNumber=` (1.1.x): the
-//! AA collects a prepared session. Only the AA that made the session sees it (anyone else, or
-//! an unknown id: 400 `InvalidSessionId`); the consent must still be usable (403
-//! `ConsentPaused`, `ConsentRevoked`, `ConsentExpired`); a session still being prepared is 403
-//! `DataFetchRequestInProgress`; one with nothing to serve (every account denied, or none of
-//! the asked `linkRefNumber`s ready) is 404 `NoDataFound`. The answer has one `FI` entry per
+//! AA collects a prepared session. `sessionId` must be a UUID (else 400 `InvalidRequest`); only
+//! the AA that made the session sees it (anyone else, or an unknown id: 400 `InvalidSessionId`); the consent must still be usable (403
+//! `ConsentPaused`, `ConsentRevoked`, `ConsentExpired`); a session whose data is not ready yet
+//! is 404 `NoDataFound` (issue 5: not an empty success and not 403), and so is one with nothing
+//! to serve (every account denied, or none of the asked `linkRefNumber`s ready). The answer has one `FI` entry per
 //! account, each with the `KeyMaterial` of its own ephemeral key.
 
 use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
@@ -18,6 +18,7 @@ use crate::fi::request as rules;
 use crate::fi::worker::seal_context;
 use crate::persistence::fi_sessions::{FAILED, PENDING};
 use crate::persistence::StoreError;
+use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -39,20 +40,34 @@ pub async fn fetch(
     let answer = async {
         request.caller.require_role(&[Role::Aa])?;
         let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
-        let session_id = validate::required("sessionId", Some(&body.session_id))?;
-        let links = body
-            .link_ref_number
-            .as_ref()
-            .map(|refs| refs.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
-        let fi = serve(
+        let work = async {
+            validate::uuid("sessionId", Some(&body.session_id))?;
+            let session_id = body.session_id.trim();
+            let links = body
+                .link_ref_number
+                .as_ref()
+                .map(|refs| refs.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+            let fi = serve(
+                &state,
+                &request.caller,
+                session_id,
+                body.fip_id.as_deref(),
+                links,
+            )
+            .await?;
+            respond(version, &body.txnid, fi)
+        };
+        // The answer is financial data: a replay computes it again from the sealed store.
+        idempotency::once(
             &state,
             &request.caller,
-            session_id,
-            body.fip_id.as_deref(),
-            links,
+            "FI/fetch",
+            &body.txnid,
+            &request.raw,
+            Replay::Recompute,
+            work,
         )
-        .await?;
-        respond(version, &body.txnid, fi)
+        .await
     };
     answer.await.map_err(|e| echo.error(e))
 }
@@ -92,15 +107,20 @@ pub async fn fetch_legacy(
                 _ => {}
             }
         }
+        validate::uuid("sessionId", Some(&session_id))?;
         let links = (!links.is_empty()).then_some(links);
         let fi = serve(&state, &request.caller, &session_id, fip_id, links).await?;
-        respond(version, &txnid, fi)
+        Ok(HttpResponse::Ok().json(respond(version, &txnid, fi)?))
     };
     answer.await.map_err(|e| echo.error(e))
 }
 
-fn respond(version: ApiVersion, txnid: &str, fi: Vec<FipFi>) -> Result<HttpResponse, RebitError> {
-    rebit::ok(
+fn respond(
+    version: ApiVersion,
+    txnid: &str,
+    fi: Vec<FipFi>,
+) -> Result<serde_json::Value, RebitError> {
+    rebit::answer(
         version,
         &FiFetchResponse {
             ver: version.as_str().to_owned(),
@@ -150,8 +170,8 @@ async fn serve(
     match session.status.as_str() {
         PENDING => {
             return Err(RebitError::new(
-                ErrorCode::DataFetchRequestInProgress,
-                "the data is still being prepared",
+                ErrorCode::NoDataFound,
+                "the data is not ready yet; fetch it after the FI notification",
             ))
         }
         FAILED => {

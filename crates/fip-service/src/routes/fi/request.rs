@@ -5,8 +5,10 @@
 //! `SignatureDoesNotMatch`); the consent is `ACTIVE` and unexpired (else 403 `ConsentPaused`,
 //! `ConsentRevoked`, `ConsentExpired`); `FIDataRange` lies inside the consent's (else 400
 //! `InvalidDateRange`); the `KeyMaterial` is readable, on X25519 or Curve25519, and unexpired
-//! (else 400 `InvalidKey`). Then a session is stored and answered at once; the data is
-//! prepared in the background ([`crate::fi::worker`]) and the AA notified when it is ready.
+//! (else 400 `InvalidKey`); no other session of the consent is still being prepared or holds
+//! data not yet fetched (else 403 `DataFetchRequestInProgress`). Then a session is stored and
+//! answered at once; the data is prepared in the background ([`crate::fi::worker`]) and the AA
+//! notified when it is ready.
 
 use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ErrorCode, FiRequest, FiResponse, SignedConsentDetail};
@@ -15,9 +17,10 @@ use aa_core::{timefmt, validate};
 use actix_web::{web, HttpResponse};
 
 use crate::fi::{encrypt, request as rules};
-use crate::persistence::fi_sessions::NewFiSession;
+use crate::persistence::fi_sessions::{NewFiSession, Opened};
 use crate::persistence::to_ms;
 use crate::routes::consent::artefact::verify_signed_consent;
+use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -47,63 +50,85 @@ async fn answer(
     let body = &request.body;
     let aa_id = &request.caller.entity_id;
     let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    let consent_id = validate::required("Consent.id", Some(&body.consent.id))?;
-    let consent = state
-        .store
-        .consent_record(consent_id)
-        .await?
-        .filter(|c| c.aa_id == *aa_id)
-        .ok_or_else(|| {
-            RebitError::new(
-                ErrorCode::InvalidConsentId,
-                "no consent with this id was sent here by this AA",
-            )
-        })?;
-    let (detail, _, signature) = verify_signed_consent(&consent.signed_consent, aa_id, state)?;
-    if signature != consent.signature || body.consent.digital_signature.trim() != consent.signature
-    {
-        return Err(RebitError::new(
-            ErrorCode::SignatureDoesNotMatch,
-            "Consent.digitalSignature is not the signature of the consent artefact",
-        ));
-    }
-    let now = time::OffsetDateTime::now_utc();
-    rules::check_status(consent.status, consent.expiry, now)?;
-    let (from, to) = rules::check_range(&body.fi_data_range, &detail.fi_data_range)?;
-    encrypt::recipient(&body.key_material, now)
-        .map_err(|e| RebitError::new(ErrorCode::InvalidKey, format!("KeyMaterial: {e}")))?;
-    check_detail(&detail, from, to)?;
+    let work = async {
+        let consent_id = validate::required("Consent.id", Some(&body.consent.id))?;
+        let consent = state
+            .store
+            .consent_record(consent_id)
+            .await?
+            .filter(|c| c.aa_id == *aa_id)
+            .ok_or_else(|| {
+                RebitError::new(
+                    ErrorCode::InvalidConsentId,
+                    "no consent with this id was sent here by this AA",
+                )
+            })?;
+        let (detail, _, signature) = verify_signed_consent(&consent.signed_consent, aa_id, state)?;
+        if signature != consent.signature
+            || body.consent.digital_signature.trim() != consent.signature
+        {
+            return Err(RebitError::new(
+                ErrorCode::SignatureDoesNotMatch,
+                "Consent.digitalSignature is not the signature of the consent artefact",
+            ));
+        }
+        let now = time::OffsetDateTime::now_utc();
+        rules::check_status(consent.status, consent.expiry, now)?;
+        let (from, to) = rules::check_range(&body.fi_data_range, &detail.fi_data_range)?;
+        encrypt::recipient(&body.key_material, now)
+            .map_err(|e| RebitError::new(ErrorCode::InvalidKey, format!("KeyMaterial: {e}")))?;
+        check_detail(&detail, from, to)?;
 
-    let session_id = uuid::Uuid::new_v4().to_string();
-    let key_material =
-        serde_json::to_string(&body.key_material).map_err(|e| RebitError::internal(&e))?;
-    state
-        .store
-        .create_fi_session(NewFiSession {
-            session_id: session_id.clone(),
-            consent_id: consent.consent_id.clone(),
-            aa_id: aa_id.clone(),
-            txnid: body.txnid.clone(),
-            range_from: body.fi_data_range.from.clone(),
-            range_to: body.fi_data_range.to.clone(),
-            from_ms: to_ms(from),
-            to_ms: to_ms(to),
-            key_material,
-        })
-        .await?;
-    state.fi.prepare.notify_one();
-    tracing::Span::current().record("session.id", session_id.as_str());
-    tracing::info!(session.id = %session_id, "fi session created; preparing");
-    rebit::ok(
-        version,
-        &FiResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
-            txnid: body.txnid.clone(),
-            consent_id: consent.consent_id,
-            session_id,
-        },
+        let session_id = uuid::Uuid::new_v4().to_string();
+        let key_material =
+            serde_json::to_string(&body.key_material).map_err(|e| RebitError::internal(&e))?;
+        let opened = state
+            .store
+            .open_fi_session(
+                NewFiSession {
+                    session_id: session_id.clone(),
+                    consent_id: consent.consent_id.clone(),
+                    aa_id: aa_id.clone(),
+                    txnid: body.txnid.clone(),
+                    range_from: body.fi_data_range.from.clone(),
+                    range_to: body.fi_data_range.to.clone(),
+                    from_ms: to_ms(from),
+                    to_ms: to_ms(to),
+                    key_material,
+                },
+                i64::MIN,
+            )
+            .await?;
+        if opened == Opened::InProgress {
+            return Err(RebitError::new(
+                ErrorCode::DataFetchRequestInProgress,
+                "a session of this consent is still being prepared or waits to be fetched",
+            ));
+        }
+        state.fi.prepare.notify_one();
+        tracing::Span::current().record("session.id", session_id.as_str());
+        tracing::info!(session.id = %session_id, "fi session created; preparing");
+        rebit::answer(
+            version,
+            &FiResponse {
+                ver: version.as_str().to_owned(),
+                timestamp: timefmt::now_millis(),
+                txnid: body.txnid.clone(),
+                consent_id: consent.consent_id,
+                session_id,
+            },
+        )
+    };
+    idempotency::once(
+        state,
+        &request.caller,
+        "FI/request",
+        &body.txnid,
+        &request.raw,
+        Replay::Stored,
+        work,
     )
+    .await
 }
 
 /// The consent's `DataFilter` must be usable before a session is promised.
