@@ -5,6 +5,7 @@
 
 mod m0001_create_tables;
 mod m0002_fi_data;
+mod m0003_data_life;
 
 use sea_orm_migration::prelude::*;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_create_tables::Migration),
             Box::new(m0002_fi_data::Migration),
+            Box::new(m0003_data_life::Migration),
         ]
     }
 
