@@ -9,5 +9,6 @@ mod fake_aa;
 mod fi_flow;
 mod health;
 mod helpers;
+mod idempotency;
 mod notification_errors;
 mod status_updates;

@@ -6,6 +6,7 @@
 mod m0001_create_tables;
 mod m0002_fi_data;
 mod m0003_data_life;
+mod m0004_idempotency;
 
 use sea_orm_migration::prelude::*;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_create_tables::Migration),
             Box::new(m0002_fi_data::Migration),
             Box::new(m0003_data_life::Migration),
+            Box::new(m0004_idempotency::Migration),
         ]
     }
 

@@ -5,7 +5,9 @@
 //! the caller is an AA (401 `Unauthorized`); the envelope (404 `NoSuchVersion`, 400
 //! `InvalidRequest`); the `Notifier` is the calling AA (400 `InvalidNotifier`); the consent is
 //! known (400 `InvalidConsentId`, the FIU spec's code for an unknown consent, handle or id) and
-//! was requested through the calling AA (400 `InvalidNotifier`).
+//! was requested through the calling AA (400 `InvalidNotifier`); the `txnid` has not been used
+//! by this AA for another consent's notifications (409 `IdempotencyError`; see
+//! [`crate::persistence::idempotency`]).
 //!
 //! The notification is then recorded and applied in one transaction, which also queues the
 //! artefact fetch an `ACTIVE` calls for; the fetch runs after the answer, in the worker. The same
@@ -22,6 +24,7 @@ use tracing::field::Empty;
 use crate::aa_client::MAX_ID_LEN;
 use crate::domain::status::ConsentState;
 use crate::persistence::consents::ConsentRequestRecord;
+use crate::persistence::idempotency::Endpoint;
 use crate::persistence::updates::{IncomingNotification, Recorded};
 use crate::routes::AppState;
 
@@ -76,6 +79,23 @@ pub async fn notify(
         return Err(echo(RebitError::new(
             ErrorCode::InvalidNotifier,
             "the consent was not requested through the notifying AA",
+        )));
+    }
+    let same_flow = state
+        .store
+        .bind_txnid(
+            &caller.entity_id,
+            Endpoint::ConsentNotification,
+            &body.txnid,
+            &request.handle,
+            now,
+        )
+        .await
+        .map_err(|e| echo(RebitError::internal(&e)))?;
+    if !same_flow {
+        return Err(echo(RebitError::new(
+            ErrorCode::IdempotencyError,
+            "txnid was already used for the notifications of another consent",
         )));
     }
     let incoming = IncomingNotification {

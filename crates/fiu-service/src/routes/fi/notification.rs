@@ -5,7 +5,8 @@
 //! `Verified` extractor); the caller is an AA (401 `Unauthorized`); the envelope (404
 //! `NoSuchVersion`, 400 `InvalidRequest`); the `Notifier` is the calling AA (400
 //! `InvalidNotifier`); the session is one this FIU opened with the calling AA (400
-//! `InvalidSessionId`). An AA may notify before the FIU has stored the `sessionId` it
+//! `InvalidSessionId`); the `txnid` has not been used by this AA for another session's
+//! notifications (409 `IdempotencyError`; see [`crate::persistence::idempotency`]). An AA may notify before the FIU has stored the `sessionId` it
 //! answered with (the worker commits it just after the answer): while an FI request to that
 //! AA is in flight, an unknown session is looked up again for up to two seconds.
 //!
@@ -27,6 +28,7 @@ use tracing::field::Empty;
 
 use crate::aa_client::MAX_ID_LEN;
 use crate::persistence::fi_requests::SessionRecord;
+use crate::persistence::idempotency::Endpoint;
 use crate::persistence::StoreError;
 use crate::routes::AppState;
 
@@ -81,6 +83,22 @@ pub async fn notify(
         .map_err(|e| echo(RebitError::internal(&e)))?
         .ok_or_else(unknown)?;
     let store = &state.store;
+    let same_flow = store
+        .bind_txnid(
+            &caller.entity_id,
+            Endpoint::FiNotification,
+            &body.txnid,
+            &session.id,
+            now,
+        )
+        .await
+        .map_err(|e| echo(RebitError::internal(&e)))?;
+    if !same_flow {
+        return Err(echo(RebitError::new(
+            ErrorCode::IdempotencyError,
+            "txnid was already used for the notifications of another session",
+        )));
+    }
     // One consent names one FIP; accounts of another FIP are not this session's.
     let accounts: Vec<(String, FiStatus)> = update
         .fi_status_response
