@@ -11,4 +11,5 @@ mod health;
 mod helpers;
 mod idempotency;
 mod notification_errors;
+mod rebit_envelope;
 mod status_updates;
