@@ -147,6 +147,12 @@ pub struct FiSettings {
     pub master_key_file: Option<PathBuf>,
     /// The id of the master key (written into every wrapped data key).
     pub master_key_id: String,
+    /// The FIU's view session: how long the data of a consent whose `consentMode` is not
+    /// `STORE` is kept after it arrives (never beyond its `DataLife` or the consent's expiry).
+    pub view_seconds: u64,
+    /// How often the purge sweep deletes data whose time is up (DataLife, view session,
+    /// consent expiry).
+    pub purge_interval_ms: u64,
 }
 
 impl Default for FiSettings {
@@ -159,6 +165,8 @@ impl Default for FiSettings {
             master_key: Secret::default(),
             master_key_file: None,
             master_key_id: "fiu-master-1".to_owned(),
+            view_seconds: 3600,
+            purge_interval_ms: 60_000,
         }
     }
 }

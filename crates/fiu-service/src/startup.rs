@@ -8,8 +8,8 @@
 //! | `GET /Heartbeat`, `GET /health/live`, `GET /health/ready` | anyone | no |
 //! | `/app/...` | the lender (`Authorization: Bearer`) | no |
 //!
-//! The job worker (artefacts, FI requests, FI fetches) runs beside the HTTP server, on the same
-//! database.
+//! The job worker (artefacts, FI requests, FI fetches) and the purge sweep run beside the HTTP
+//! server, on the same database.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -174,9 +174,14 @@ impl Application {
 
     /// Serves until the process is asked to stop, with the worker running beside.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let purge = tokio::spawn(crate::worker::purge::run(
+            self.worker.store.clone(),
+            self.worker.fi.purge_interval,
+        ));
         let worker = tokio::spawn(self.worker.run());
         let result = self.server.await;
         worker.abort();
+        purge.abort();
         result
     }
 }

@@ -7,6 +7,8 @@ use aa_core::rebit::{FiStatus, SignedConsentDetail};
 use aa_core::timefmt;
 use time::OffsetDateTime;
 
+use super::retention::{PurgeRule, Retention};
+
 /// Where one session stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SessionState {
@@ -117,6 +119,8 @@ pub struct SessionPlan {
     pub from: String,
     pub to: String,
     pub accounts: Vec<ConsentAccount>,
+    /// Until when the session may be kept before its data arrives (the consent's expiry).
+    pub keep_until: Option<(OffsetDateTime, PurgeRule)>,
 }
 
 /// Why a session cannot be planned.
@@ -187,6 +191,7 @@ pub fn plan_session(
         })
         .collect();
     Ok(SessionPlan {
+        keep_until: Retention::of(&detail).before_fetch(),
         fip_id: detail.data_provider.id,
         from,
         to,
@@ -257,6 +262,13 @@ mod tests {
         assert_eq!(whole.fip_id, "FIP-1");
         assert_eq!(whole.from, "2024-01-01T00:00:00.000Z");
         assert_eq!(whole.accounts[0].fi_type, "DEPOSIT");
+        assert_eq!(
+            whole.keep_until,
+            Some((
+                time::macros::datetime!(2026-01-01 00:00:00 UTC),
+                PurgeRule::ConsentExpiry
+            ))
+        );
         let inside = Range::parse("2024-03-01T00:00:00Z", "2024-04-01T00:00:00Z").unwrap();
         let part = plan_session(&detail(), Some(inside)).unwrap();
         assert_eq!(part.from, "2024-03-01T00:00:00.000Z");

@@ -15,6 +15,7 @@ use super::entities::{data_request, fi_account, fi_session};
 use super::jobs::{clip, finish_job, insert_job, Job, JobKind, DONE, FAILED};
 use super::{instant, millis, Store, StoreError};
 use crate::domain::data_request::{settle, SessionPlan, SessionState, Settle};
+use crate::domain::retention::PurgeRule;
 
 /// Who asked for data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +62,10 @@ pub struct SessionRecord {
     pub data_to: String,
     pub sealed_key: Option<Vec<u8>>,
     pub updated_at: OffsetDateTime,
+    /// Until when its data may be kept, and the rule that says so.
+    pub keep_until: Option<(OffsetDateTime, PurgeRule)>,
+    /// When its data was purged, and why.
+    pub purged: Option<(OffsetDateTime, PurgeRule)>,
 }
 
 /// A stored account of a session.
@@ -109,7 +114,27 @@ impl TryFrom<fi_session::Model> for SessionRecord {
     type Error = StoreError;
 
     fn try_from(m: fi_session::Model) -> Result<Self, StoreError> {
+        let rule = m
+            .purge_rule
+            .as_deref()
+            .map(|text| {
+                PurgeRule::parse(text)
+                    .ok_or_else(|| StoreError::Corrupt(format!("purge rule {text:?}")))
+            })
+            .transpose()?;
+        let with_rule = |at: Option<i64>| match (at, rule) {
+            (Some(at), Some(rule)) => Ok(Some((instant(at), rule))),
+            (None, _) => Ok(None),
+            (Some(_), None) => Err(StoreError::Corrupt(format!(
+                "session {} has a purge time without a rule",
+                m.id
+            ))),
+        };
+        let keep_until = with_rule(m.purge_at)?;
+        let purged = with_rule(m.purged_at)?;
         Ok(Self {
+            keep_until,
+            purged,
             status: SessionState::parse(&m.status)
                 .ok_or_else(|| StoreError::Corrupt(format!("session state {:?}", m.status)))?,
             id: m.id,
@@ -194,6 +219,12 @@ async fn insert_session<C: ConnectionTrait>(
         key_expiry: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        purge_at: Set(new.plan.keep_until.map(|(at, _)| millis(at))),
+        purge_rule: Set(new
+            .plan
+            .keep_until
+            .map(|(_, rule)| rule.as_str().to_owned())),
+        purged_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -532,6 +563,13 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("session {} vanished", session.id)))?
             .try_into()?;
+        if current.purged.is_some() {
+            txn.rollback().await?;
+            return Ok(NotificationOutcome {
+                state: current.status,
+                fetch_queued: false,
+            });
+        }
         let known: Vec<AccountRecord> = fi_account::Entity::find()
             .filter(fi_account::Column::SessionRow.eq(current.id.as_str()))
             .all(&txn)
@@ -685,24 +723,48 @@ impl Store {
         Ok(())
     }
 
-    /// The fetch is over: the session's final state, its ephemeral key forgotten, the job
-    /// closed.
+    /// The fetch is over: the session's final state, until when its data may be kept
+    /// (`keep_until`; `None` keeps the bound it had), its ephemeral key forgotten, the job
+    /// closed. A session purged while its fetch ran keeps nothing of what the fetch stored.
     pub async fn session_fetched(
         &self,
         job: &Job,
         session_row: &str,
         state: SessionState,
         error: Option<&str>,
+        keep_until: Option<(OffsetDateTime, PurgeRule)>,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let now = millis(now);
         let txn = self.db().begin().await?;
+        let purged = fi_session::Entity::find_by_id(session_row.to_owned())
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+            .is_some_and(|row| row.purged_at.is_some());
+        if purged {
+            fi_account::Entity::delete_many()
+                .filter(fi_account::Column::SessionRow.eq(session_row))
+                .exec(&txn)
+                .await?;
+            finish_job(&txn, job, DONE, Some("the session's data was purged"), now).await?;
+            txn.commit().await?;
+            return Ok(());
+        }
         set_session(&txn, session_row, state, error, now).await?;
-        fi_session::Entity::update_many()
-            .col_expr(
-                fi_session::Column::SealedKey,
-                Expr::value(Option::<Vec<u8>>::None),
-            )
+        let mut forget = fi_session::Entity::update_many().col_expr(
+            fi_session::Column::SealedKey,
+            Expr::value(Option::<Vec<u8>>::None),
+        );
+        if let Some((at, rule)) = keep_until {
+            forget = forget
+                .col_expr(fi_session::Column::PurgeAt, Expr::value(Some(millis(at))))
+                .col_expr(
+                    fi_session::Column::PurgeRule,
+                    Expr::value(Some(rule.as_str().to_owned())),
+                );
+        }
+        forget
             .filter(fi_session::Column::Id.eq(session_row))
             .exec(&txn)
             .await?;

@@ -9,13 +9,17 @@
 //! - [`jobs`]: claiming, finishing and retrying jobs, with the artefact changes they make.
 //! - [`fi_requests`]: FI data requests, their sessions and accounts (sealed data as blobs).
 //! - [`data_keys`]: the per-consent data keys, wrapped.
+//! - [`idempotency`]: which subject each caller's `txnid` on a ReBIT endpoint is bound to.
+//! - [`purge`]: deleting FI data whose time is up, or whose consent was revoked or expired.
 
 pub mod consents;
 pub mod data_keys;
 mod entities;
 pub mod fi_requests;
+pub mod idempotency;
 pub mod jobs;
 pub mod migration;
+pub mod purge;
 pub mod updates;
 
 use std::time::Duration;

@@ -3,7 +3,8 @@
 //! [`crate::domain::update::plan`] is carried out, and any fetch it calls for is queued as a job
 //! in the same transaction, so an update is never half-applied and a queued fetch is never lost.
 //! The request row is locked (`FOR UPDATE` on PostgreSQL; SQLite has one writer) so concurrent
-//! updates of one request apply one after the other.
+//! updates of one request apply one after the other. An artefact that becomes `REVOKED` or
+//! `EXPIRED` has all its FI data purged in the same transaction ([`super::purge`]).
 
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -15,7 +16,9 @@ use time::OffsetDateTime;
 use super::consents::{find_artefacts, ConsentRequestRecord};
 use super::entities::{artefact, consent_request, notification};
 use super::jobs::insert_fetch_job;
+use super::purge::purge_consent;
 use super::{millis, Store, StoreError};
+use crate::domain::retention::PurgeRule;
 use crate::domain::status::{ConsentState, FetchState};
 use crate::domain::update::{plan, KnownArtefact, Plan, StatusUpdate};
 
@@ -106,6 +109,15 @@ pub(super) async fn execute<C: ConnectionTrait>(
             .filter(artefact::Column::ConsentId.eq(consent_id.as_str()))
             .exec(db)
             .await?;
+        let rule = match state {
+            ConsentState::Revoked => Some(PurgeRule::Revoked),
+            ConsentState::Expired => Some(PurgeRule::Expired),
+            _ => None,
+        };
+        if let Some(rule) = rule {
+            let purged = purge_consent(db, consent_id, rule, now).await?;
+            tracing::info!(consent.id = %consent_id, sessions = purged, rule = rule.as_str(), "the consent's FI data was purged");
+        }
     }
     if let Some((consent_id, state)) = &plan.new_artefact {
         artefact::ActiveModel {

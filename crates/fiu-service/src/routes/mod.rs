@@ -4,6 +4,7 @@
 //! - [`fi`]: the ReBIT callback `POST /FI/Notification` (signed, `aa_api_key`).
 //! - [`app`]: the lender's app API under `/app` (JSON, bearer token).
 //! - [`health`]: readiness; heartbeat and liveness come from `aa_core::http::ops`.
+//! - [`notifier`]: the `Notifier` checks both notification endpoints make.
 //! - [`access_log`]: one log line per request.
 
 pub mod access_log;
@@ -11,6 +12,7 @@ pub mod app;
 pub mod consent;
 pub mod fi;
 pub mod health;
+pub mod notifier;
 
 use std::sync::Arc;
 

@@ -4,8 +4,9 @@
 //! JSON), sealed under the consent's data key and stored. An account that fails (bad
 //! ciphertext, an expired or unreadable FIP key, not a valid document, missing from the
 //! answer) is recorded as failed; the others keep their data. The session is `COMPLETED` when
-//! every ready account was stored, else `FAILED` with the count. Decrypted data and keys are
-//! never logged.
+//! every ready account was stored, else `FAILED` with the count; either way the session
+//! records until when its data may be kept ([`crate::domain::retention`]). Decrypted data and
+//! keys are never logged.
 
 use std::collections::HashSet;
 
@@ -17,6 +18,7 @@ use time::OffsetDateTime;
 
 use super::Worker;
 use crate::domain::data_request::{is_fetchable, SessionState};
+use crate::domain::retention::{PurgeRule, Retention};
 use crate::persistence::fi_requests::SessionRecord;
 use crate::persistence::jobs::Job;
 use crate::persistence::StoreError;
@@ -52,7 +54,14 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
             let reason = format!("the session key cannot be unsealed: {error}");
             tracing::error!(%reason, "FI fetch impossible");
             return store
-                .session_fetched(&job, &session.id, SessionState::Failed, Some(&reason), now)
+                .session_fetched(
+                    &job,
+                    &session.id,
+                    SessionState::Failed,
+                    Some(&reason),
+                    None,
+                    now,
+                )
                 .await;
         }
     };
@@ -76,7 +85,14 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
             let reason = error.refusal().unwrap_or_else(|| error.to_string());
             tracing::error!(attempts, %error, "FI could not be fetched; giving up");
             return store
-                .session_fetched(&job, &session.id, SessionState::Failed, Some(&reason), now)
+                .session_fetched(
+                    &job,
+                    &session.id,
+                    SessionState::Failed,
+                    Some(&reason),
+                    None,
+                    now,
+                )
                 .await;
         }
     };
@@ -122,10 +138,18 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         }
     }
     let now = OffsetDateTime::now_utc();
+    let keep_until = keep_until(worker, &session, now).await?;
     if failed == 0 {
         tracing::info!(accounts = stored, "FI fetched, decrypted and sealed");
         store
-            .session_fetched(&job, &session.id, SessionState::Completed, None, now)
+            .session_fetched(
+                &job,
+                &session.id,
+                SessionState::Completed,
+                None,
+                keep_until,
+                now,
+            )
             .await
     } else {
         let reason = format!(
@@ -134,9 +158,39 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         );
         tracing::warn!(accounts = stored, failed, "FI fetched in part");
         store
-            .session_fetched(&job, &session.id, SessionState::Failed, Some(&reason), now)
+            .session_fetched(
+                &job,
+                &session.id,
+                SessionState::Failed,
+                Some(&reason),
+                keep_until,
+                now,
+            )
             .await
     }
+}
+
+/// Until when data fetched `now` for `session` may be kept, by its consent's signed terms. A
+/// consent whose terms cannot be read keeps nothing: its data is purged at the next sweep.
+async fn keep_until(
+    worker: &Worker,
+    session: &SessionRecord,
+    now: OffsetDateTime,
+) -> Result<Option<(OffsetDateTime, PurgeRule)>, StoreError> {
+    let artefacts = worker.store.artefacts(&session.handle).await?;
+    let retention = artefacts
+        .iter()
+        .find(|a| a.consent_id == session.consent_id)
+        .and_then(|a| a.detail.as_ref())
+        .ok_or_else(|| "the consent's signed terms are not stored".to_owned())
+        .and_then(Retention::from_json);
+    Ok(match retention {
+        Ok(retention) => retention.keep_until(now, worker.fi.view),
+        Err(error) => {
+            tracing::error!(%error, "the consent's DataLife is unknown; its data is kept no longer");
+            Some((now, PurgeRule::DataLife))
+        }
+    })
 }
 
 /// What decrypting a session's data needs.

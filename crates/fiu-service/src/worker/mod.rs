@@ -1,11 +1,13 @@
 //! The background worker: runs due jobs (fetching and verifying consent artefacts, FI requests,
 //! FI fetches) after the request that queued them was answered. It wakes when a transaction queues a job and at
 //! least every `jobs.poll_interval_ms`, claims due jobs under a lease (several replicas can run
-//! it), and retries failures with `aa_core::outbox::RetryPolicy`'s backoff.
+//! it), and retries failures with `aa_core::outbox::RetryPolicy`'s backoff. Beside it, the
+//! [`purge`] sweep deletes FI data whose time is up.
 
 pub mod fetch_artefact;
 pub mod fi_fetch;
 pub mod fi_request;
+pub mod purge;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,6 +64,10 @@ pub struct FiJobSettings {
     pub key_validity: time::Duration,
     pub fetch: FetchMethod,
     pub auto_request: bool,
+    /// How long data of a consent that does not allow storing it is kept after it arrives.
+    pub view: time::Duration,
+    /// How often the purge sweep runs.
+    pub purge_interval: Duration,
 }
 
 impl FiJobSettings {
@@ -77,6 +83,8 @@ impl FiJobSettings {
             key_validity: time::Duration::minutes(minutes),
             fetch: settings.fetch,
             auto_request: settings.auto_request,
+            view: time::Duration::seconds(i64::try_from(settings.view_seconds).unwrap_or(i64::MAX)),
+            purge_interval: Duration::from_millis(settings.purge_interval_ms.max(10)),
         })
     }
 }

@@ -13,9 +13,9 @@ use crate::helpers::{fi_notification, notification, spawn_with, Db, Options, Tes
 /// (linkRefNumber, maskedAccNumber, fiType) of the accounts an artefact covers.
 type Accounts<'a> = &'a [(&'a str, &'a str, &'a str)];
 
-const NARRATION: &str = "UPI/NARRATION-SECRET-7731/Chai & Snacks";
+pub(crate) const NARRATION: &str = "UPI/NARRATION-SECRET-7731/Chai & Snacks";
 
-fn deposit(link: &str, masked: &str, narration: &str) -> Account {
+pub(crate) fn deposit(link: &str, masked: &str, narration: &str) -> Account {
     Account {
         fi_type: FiType::Deposit,
         masked_acc_number: masked.into(),
@@ -74,7 +74,7 @@ fn deposit(link: &str, masked: &str, narration: &str) -> Account {
     }
 }
 
-fn xml(account: &Account) -> Vec<u8> {
+pub(crate) fn xml(account: &Account) -> Vec<u8> {
     account.to_xml().unwrap().into_bytes()
 }
 
@@ -99,7 +99,7 @@ async fn active_consent(app: &TestApp, fips: &[(&str, Accounts<'_>)]) -> (String
 }
 
 /// The request's session for `consent_id`.
-fn fip<'a>(request: &'a Value, consent_id: &str) -> &'a Value {
+pub(crate) fn fip<'a>(request: &'a Value, consent_id: &str) -> &'a Value {
     request["fips"]
         .as_array()
         .unwrap()
@@ -108,7 +108,7 @@ fn fip<'a>(request: &'a Value, consent_id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no session for {consent_id}: {request}"))
 }
 
-fn account<'a>(session: &'a Value, link: &str) -> &'a Value {
+pub(crate) fn account<'a>(session: &'a Value, link: &str) -> &'a Value {
     session["accounts"]
         .as_array()
         .unwrap()
@@ -118,7 +118,7 @@ fn account<'a>(session: &'a Value, link: &str) -> &'a Value {
 }
 
 /// The only data request of `handle`.
-async fn only_request(app: &TestApp, handle: &str) -> String {
+pub(crate) async fn only_request(app: &TestApp, handle: &str) -> String {
     let (status, list) = app
         .app(
             "GET",
@@ -134,7 +134,7 @@ async fn only_request(app: &TestApp, handle: &str) -> String {
 }
 
 /// Waits until the FIU recorded the AA's session id for `session`.
-async fn wait_session_known(
+pub(crate) async fn wait_session_known(
     app: &TestApp,
     request_id: &str,
     consent_id: &str,

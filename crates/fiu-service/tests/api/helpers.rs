@@ -34,6 +34,7 @@ pub struct TestApp {
     pub store: Store,
     /// The FIU's data directory (its SQLite file lives here).
     pub data_dir: std::path::PathBuf,
+    database_url: Secret,
     _data: tempfile::TempDir,
 }
 
@@ -47,6 +48,10 @@ pub struct Options {
     pub auto_request: bool,
     /// `fi.curve`.
     pub curve: &'static str,
+    /// `fi.view_seconds`.
+    pub view_seconds: u64,
+    /// `fi.purge_interval_ms` (long unless a test is about the sweep).
+    pub purge_interval_ms: u64,
 }
 
 impl Default for Options {
@@ -56,6 +61,8 @@ impl Default for Options {
             poll: false,
             auto_request: false,
             curve: "X25519",
+            view_seconds: 3600,
+            purge_interval_ms: 60_000,
         }
     }
 }
@@ -110,6 +117,8 @@ pub async fn spawn_with(options: Options) -> TestApp {
     settings.consent_poll.min_interval_seconds = 0;
     settings.fi.auto_request = options.auto_request;
     settings.fi.curve = options.curve.to_owned();
+    settings.fi.view_seconds = options.view_seconds;
+    settings.fi.purge_interval_ms = options.purge_interval_ms;
     let database_url = settings.database_url();
     let app = Application::build_with_listener(settings, fiu_listener)
         .await
@@ -122,6 +131,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
         aa,
         store,
         data_dir,
+        database_url,
         _data: data,
     }
 }
@@ -170,6 +180,11 @@ pub fn notification(handle: Option<&str>, consent_id: Option<&str>, status: &str
 }
 
 impl TestApp {
+    /// Another connection pool on the FIU's database (as a second instance would have).
+    pub async fn second_store(&self) -> Store {
+        Store::connect(&self.database_url, 2).await.unwrap()
+    }
+
     pub async fn app(
         &self,
         method: &str,

@@ -4,9 +4,12 @@
 
 mod app_api;
 mod artefact_flow;
+mod data_life;
 mod fake_aa;
 mod fi_flow;
 mod health;
 mod helpers;
+mod idempotency;
 mod notification_errors;
+mod rebit_envelope;
 mod status_updates;

@@ -30,6 +30,12 @@ pub struct Model {
     pub key_expiry: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Until when the session's data may be kept (migration 3); `None`: no bound known.
+    pub purge_at: Option<i64>,
+    /// The [`crate::domain::retention::PurgeRule`] that set `purge_at`, or that purged it.
+    pub purge_rule: Option<String>,
+    /// When the session's data was purged.
+    pub purged_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

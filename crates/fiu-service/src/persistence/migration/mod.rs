@@ -5,6 +5,8 @@
 
 mod m0001_create_tables;
 mod m0002_fi_data;
+mod m0003_data_life;
+mod m0004_idempotency;
 
 use sea_orm_migration::prelude::*;
 
@@ -16,6 +18,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_create_tables::Migration),
             Box::new(m0002_fi_data::Migration),
+            Box::new(m0003_data_life::Migration),
+            Box::new(m0004_idempotency::Migration),
         ]
     }
 

@@ -1,4 +1,5 @@
-//! Errors of the app API: `{"error": "<code>", "message": "..."}` with 400, 401, 404, 409 or 502/500.
+//! Errors of the app API: `{"error": "<code>", "message": "..."}` with 400, 401, 404, 409, 410
+//! or 502/500.
 //! A 5xx says "internal error" and nothing more; the cause is logged once, where it is made.
 
 use std::fmt;
@@ -45,6 +46,11 @@ impl AppError {
     /// 409 with a code naming the conflict.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    /// 410 `DataGone`: the data asked for was purged (the ReBIT code for purged data).
+    pub fn data_gone(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::GONE, "DataGone", message)
     }
 
     /// 502: the AA could not be reached or did not answer properly; the cause is logged here.

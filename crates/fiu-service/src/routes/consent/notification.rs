@@ -3,16 +3,19 @@
 //! Checks, in order, each with the spec's answer: API key, signature and binding (the
 //! `Verified` extractor: 401 `Unauthorized`, 400 `SignatureDoesNotMatch`, 400 `InvalidRequest`);
 //! the caller is an AA (401 `Unauthorized`); the envelope (404 `NoSuchVersion`, 400
-//! `InvalidRequest`); the `Notifier` is the calling AA (400 `InvalidNotifier`); the consent is
+//! `InvalidRequest`); `Notifier.type` and `Notifier.id` present (400 `InvalidRequest`; an
+//! empty string is missing); the `Notifier` is the calling AA (400 `InvalidNotifier`); the consent is
 //! known (400 `InvalidConsentId`, the FIU spec's code for an unknown consent, handle or id) and
-//! was requested through the calling AA (400 `InvalidNotifier`).
+//! was requested through the calling AA (400 `InvalidNotifier`); the `txnid` has not been used
+//! by this AA for another consent's notifications (409 `IdempotencyError`; see
+//! [`crate::persistence::idempotency`]).
 //!
 //! The notification is then recorded and applied in one transaction, which also queues the
 //! artefact fetch an `ACTIVE` calls for; the fetch runs after the answer, in the worker. The same
 //! notification delivered twice is answered `OK` and changes nothing.
 
 use aa_core::http::{RebitError, Verified};
-use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType};
+use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse};
 use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
 use actix_web::{web, HttpResponse};
@@ -22,8 +25,9 @@ use tracing::field::Empty;
 use crate::aa_client::MAX_ID_LEN;
 use crate::domain::status::ConsentState;
 use crate::persistence::consents::ConsentRequestRecord;
+use crate::persistence::idempotency::Endpoint;
 use crate::persistence::updates::{IncomingNotification, Recorded};
-use crate::routes::AppState;
+use crate::routes::{notifier, AppState};
 
 /// A present, non-blank identifier.
 fn present(value: Option<&str>) -> Option<&str> {
@@ -53,13 +57,8 @@ pub async fn notify(
         now,
     )
     .map_err(|e| echo(e.into()))?;
-    let notifier = &body.notifier;
-    if notifier.kind.known() != Some(&NotifierType::Aa) || notifier.id != caller.entity_id {
-        return Err(echo(RebitError::new(
-            ErrorCode::InvalidNotifier,
-            "Notifier must be the AA sending the notification",
-        )));
-    }
+    notifier::present(&body.notifier).map_err(|e| echo(e.into()))?;
+    notifier::is_calling_aa(&body.notifier, &caller.entity_id).map_err(echo)?;
     let update = &body.consent_status_notification;
     let handle = present(update.consent_handle.as_deref());
     let consent_id = present(update.consent_id.as_deref());
@@ -76,6 +75,23 @@ pub async fn notify(
         return Err(echo(RebitError::new(
             ErrorCode::InvalidNotifier,
             "the consent was not requested through the notifying AA",
+        )));
+    }
+    let same_flow = state
+        .store
+        .bind_txnid(
+            &caller.entity_id,
+            Endpoint::ConsentNotification,
+            &body.txnid,
+            &request.handle,
+            now,
+        )
+        .await
+        .map_err(|e| echo(RebitError::internal(&e)))?;
+    if !same_flow {
+        return Err(echo(RebitError::new(
+            ErrorCode::IdempotencyError,
+            "txnid was already used for the notifications of another consent",
         )));
     }
     let incoming = IncomingNotification {

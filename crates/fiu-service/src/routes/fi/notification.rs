@@ -3,9 +3,11 @@
 //!
 //! Checks, in order, each with the spec's answer: API key, signature and binding (the
 //! `Verified` extractor); the caller is an AA (401 `Unauthorized`); the envelope (404
-//! `NoSuchVersion`, 400 `InvalidRequest`); the `Notifier` is the calling AA (400
+//! `NoSuchVersion`, 400 `InvalidRequest`); the required strings present (400
+//! `InvalidRequest`; an empty string is missing); the `Notifier` is the calling AA (400
 //! `InvalidNotifier`); the session is one this FIU opened with the calling AA (400
-//! `InvalidSessionId`). An AA may notify before the FIU has stored the `sessionId` it
+//! `InvalidSessionId`); the `txnid` has not been used by this AA for another session's
+//! notifications (409 `IdempotencyError`; see [`crate::persistence::idempotency`]). An AA may notify before the FIU has stored the `sessionId` it
 //! answered with (the worker commits it just after the answer): while an FI request to that
 //! AA is in flight, an unknown session is looked up again for up to two seconds.
 //!
@@ -17,9 +19,10 @@ use std::time::{Duration, Instant};
 
 use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{
-    ErrorCode, FiStatus, FiStatusNotification, NotificationResponse, NotifierType, SessionStatus,
+    ErrorCode, FiStatus, FiStatusNotification, NotificationResponse, SessionStatus,
 };
 use aa_core::registry::Role;
+use aa_core::validate::Invalid;
 use aa_core::{timefmt, validate};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
@@ -27,8 +30,9 @@ use tracing::field::Empty;
 
 use crate::aa_client::MAX_ID_LEN;
 use crate::persistence::fi_requests::SessionRecord;
+use crate::persistence::idempotency::Endpoint;
 use crate::persistence::StoreError;
-use crate::routes::AppState;
+use crate::routes::{notifier, AppState};
 
 /// How long an unknown session is waited for while an FI request is in flight.
 const IN_FLIGHT_WAIT: Duration = Duration::from_secs(2);
@@ -56,14 +60,9 @@ pub async fn notify(
         now,
     )
     .map_err(|e| echo(e.into()))?;
-    let notifier = &body.notifier;
-    if notifier.kind.known() != Some(&NotifierType::Aa) || notifier.id != caller.entity_id {
-        return Err(echo(RebitError::new(
-            ErrorCode::InvalidNotifier,
-            "Notifier must be the AA sending the notification",
-        )));
-    }
     let update = &body.fi_status_notification;
+    required_fields(&body).map_err(|e| echo(e.into()))?;
+    notifier::is_calling_aa(&body.notifier, &caller.entity_id).map_err(echo)?;
     let session_id = update.session_id.trim();
     span.record("fi.session", session_id);
     span.record("fi.session_status", update.session_status.as_str());
@@ -81,6 +80,22 @@ pub async fn notify(
         .map_err(|e| echo(RebitError::internal(&e)))?
         .ok_or_else(unknown)?;
     let store = &state.store;
+    let same_flow = store
+        .bind_txnid(
+            &caller.entity_id,
+            Endpoint::FiNotification,
+            &body.txnid,
+            &session.id,
+            now,
+        )
+        .await
+        .map_err(|e| echo(RebitError::internal(&e)))?;
+    if !same_flow {
+        return Err(echo(RebitError::new(
+            ErrorCode::IdempotencyError,
+            "txnid was already used for the notifications of another session",
+        )));
+    }
     // One consent names one FIP; accounts of another FIP are not this session's.
     let accounts: Vec<(String, FiStatus)> = update
         .fi_status_response
@@ -118,6 +133,25 @@ pub async fn notify(
         txnid: body.txnid.clone(),
         response: "OK".to_owned(),
     }))
+}
+
+/// The required strings of the body are present (an empty string is missing): the
+/// `Notifier`'s, `sessionId`, and each `fipID` and `linkRefNumber`. (`description`, required
+/// but free text, may be empty.)
+fn required_fields(body: &FiStatusNotification) -> Result<(), Invalid> {
+    notifier::present(&body.notifier)?;
+    let update = &body.fi_status_notification;
+    validate::required("sessionId", Some(&update.session_id))?;
+    for fip in &update.fi_status_response {
+        validate::required("FIStatusResponse.fipID", Some(&fip.fip_id))?;
+        for account in &fip.accounts {
+            validate::required(
+                "FIStatusResponse.Accounts.linkRefNumber",
+                Some(&account.link_ref_number),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The session `session_id` of `aa_id`, waiting briefly while an FI request to that AA is in

@@ -1,6 +1,7 @@
 //! `GET /app/data-requests/{requestId}`: the request, its sessions (one per FIP) and their
 //! accounts, each account's document unsealed for the answer (see [`super::view`]); 404 for an
-//! unknown id.
+//! unknown id; 410 `DataGone` once the data of every session was purged
+//! ([`crate::domain::retention`]).
 
 use actix_web::{web, HttpResponse};
 
@@ -29,6 +30,9 @@ pub async fn get(
         .map_err(internal)?
         .ok_or_else(not_found)?;
     let sessions = store.sessions_of(&request.id).await.map_err(internal)?;
+    if let Some(gone) = view::all_purged(&sessions) {
+        return Err(AppError::data_gone(gone));
+    }
     let mut fips = Vec::with_capacity(sessions.len());
     for session in &sessions {
         let accounts = store.accounts_of(&session.id).await.map_err(internal)?;

@@ -1,7 +1,9 @@
 //! How the app API shows a data request: per FIP session its state and accounts, and per
 //! account its FI status and its document (contract A's JSON form of
 //! `aa_core::fi_data::Account`), unsealed here for the answer and never logged. An account
-//! whose data could not be had has `data: null` and an `error`.
+//! whose data could not be had has `data: null` and an `error`. A session says until when its
+//! data may be kept (`keepUntil`) and, once purged, when and why (`purged`; its accounts are
+//! gone).
 
 use aa_core::timefmt;
 use serde_json::{json, Value};
@@ -11,6 +13,20 @@ use crate::persistence::fi_requests::{AccountRecord, DataRequestRecord, SessionR
 use crate::routes::app::error::AppError;
 use crate::routes::AppState;
 use crate::vault::{open_account, VaultError};
+
+/// The `DataGone` message when every session of a request was purged, else `None`.
+pub fn all_purged(sessions: &[SessionRecord]) -> Option<String> {
+    let purged: Vec<_> = sessions.iter().filter_map(|s| s.purged).collect();
+    if purged.is_empty() || purged.len() < sessions.len() {
+        return None;
+    }
+    let (at, rule) = purged.iter().max_by_key(|(at, _)| *at)?;
+    Some(format!(
+        "the data of this request was purged at {}: {}",
+        timefmt::format_millis(*at),
+        rule.describe()
+    ))
+}
 
 /// The whole request.
 pub fn request(r: &DataRequestRecord, sessions: &[SessionRecord], fips: Vec<Value>) -> Value {
@@ -88,6 +104,11 @@ pub async fn session(
         "status": s.status.as_str(),
         "error": s.error,
         "fiDataRange": {"from": s.data_from, "to": s.data_to},
+        "keepUntil": s.keep_until.map(|(at, _)| timefmt::format_millis(at)),
+        "purged": s.purged.map(|(at, rule)| json!({
+            "at": timefmt::format_millis(at),
+            "rule": rule.as_str(),
+        })),
         "accounts": list,
     }))
 }

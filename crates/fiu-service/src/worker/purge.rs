@@ -1,0 +1,24 @@
+//! The purge sweep: every `fi.purge_interval_ms`, the FI data whose time is up (a `STORE`
+//! consent's `DataLife`, the view session of other modes, the consent's expiry; see
+//! [`crate::domain::retention`]) is deleted with [`crate::persistence::Store::purge_due`].
+//! Several instances may sweep one database: each session is purged once.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::persistence::Store;
+
+/// Sweeps forever.
+pub async fn run(store: Store, interval: Duration) {
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match store.purge_due(OffsetDateTime::now_utc()).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(sessions = purged, "FI data purged"),
+            Err(error) => tracing::error!(%error, "purge sweep failed"),
+        }
+    }
+}
