@@ -467,7 +467,7 @@ async fn the_scheduler_expires_a_consent_at_its_consent_expiry_and_tells_the_fiu
     let world = World::start().await;
     let token = world.login(HANDLE).await;
     let links = world.link_all(&token, &["FIP-1", "FIP-2"]).await;
-    let expires = OffsetDateTime::now_utc() + time::Duration::seconds(4);
+    let expires = OffsetDateTime::now_utc() + time::Duration::seconds(6);
     let handle = request_expiring(&world, expires).await;
     let artefacts = approve(&world, &token, &handle, &links).await;
     let artefact = &artefacts[0];
@@ -550,7 +550,7 @@ async fn a_pending_request_past_its_consent_expiry_lapses_and_the_handle_shows_f
     let token = world.login(HANDLE).await;
     let handle = request_expiring(
         &world,
-        OffsetDateTime::now_utc() + time::Duration::seconds(1),
+        OffsetDateTime::now_utc() + time::Duration::seconds(2),
     )
     .await;
     eventually("the lapse of the request", || {
@@ -581,7 +581,7 @@ async fn a_pending_request_older_than_the_pending_lifetime_lapses_and_the_handle
     let world = World::with(Options {
         lifecycle: LifecycleSettings {
             sweep_millis: 100,
-            pending_lifetime_seconds: 1,
+            pending_lifetime_seconds: 3,
         },
         ..Options::default()
     })
@@ -604,9 +604,10 @@ async fn a_pending_request_older_than_the_pending_lifetime_lapses_and_the_handle
 #[tokio::test]
 async fn a_request_approved_or_rejected_in_time_never_lapses() {
     let world = World::with(Options {
+        // The service's own scheduler sweeps at start-up only; the test runs the sweep.
         lifecycle: LifecycleSettings {
-            sweep_millis: 100,
-            pending_lifetime_seconds: 1,
+            sweep_millis: 3_600_000,
+            pending_lifetime_seconds: 0,
         },
         ..Options::default()
     })
@@ -623,25 +624,52 @@ async fn a_request_approved_or_rejected_in_time_never_lapses() {
         )
         .await;
     assert_eq!(code, 200);
-    // Past the pending lifetime, several sweeps later.
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
-    outbox_drained(&world).await;
+    let answer = world.request_consent("FIU-1", HANDLE, &txnid()).await;
+    let pending = answer.body["ConsentHandle"].as_str().unwrap().to_owned();
+    // A day later, with a one-second pending lifetime: only the request still pending lapses.
+    let store = Store::connect(&world.database_url).await.unwrap();
+    let settings = Expiry {
+        aa_id: "AA-1".into(),
+        every: Duration::from_secs(3_600),
+        pending_lifetime: Some(Duration::from_secs(1)),
+    };
+    let tomorrow = OffsetDateTime::now_utc() + time::Duration::days(1);
+    let swept = expiry::sweep(&store, &settings, tomorrow).await.unwrap();
+    assert_eq!(
+        swept,
+        expiry::Swept {
+            artefacts: 0,
+            requests: 1
+        }
+    );
     for artefact in &artefacts {
         assert_eq!(fetched_status(&world, &artefact.consent_id).await, "ACTIVE");
     }
-    let expired = world
-        .fiu_1
-        .received()
-        .into_iter()
-        .filter(|n| {
-            n.consent_status_notification.consent_status == ConsentNotificationStatus::Expired
+    let (_, list) = world.get("/customer/consents", Some(&token)).await;
+    let statuses: Vec<(&str, &str)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["consentHandle"].as_str().unwrap(),
+                i["status"].as_str().unwrap(),
+            )
         })
-        .count();
-    assert_eq!(expired, 0);
-    let (_, list) = world
-        .get("/customer/consents?status=EXPIRED", Some(&token))
-        .await;
-    assert_eq!(list, json!([]));
+        .collect();
+    assert!(
+        statuses.contains(&(pending.as_str(), "EXPIRED")),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&(rejected.as_str(), "REJECTED")),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|(_, s)| *s == "ACTIVE").count(),
+        1,
+        "{statuses:?}"
+    );
 }
 
 #[tokio::test]
