@@ -13,6 +13,7 @@ use aa_core::outbox::OutboxWaker;
 use aa_core::rebit::ConsentStatus;
 use time::OffsetDateTime;
 
+use crate::configuration::LifecycleSettings;
 use crate::domain::lifecycle::{self, Parties};
 use crate::persistence::{millis, Store, StoreError};
 
@@ -26,6 +27,19 @@ pub struct Expiry {
     pub every: Duration,
     /// `None`: pending requests lapse only at `consentExpiry`.
     pub pending_lifetime: Option<Duration>,
+}
+
+impl Expiry {
+    /// The scheduler of the AA `aa_id` as configured.
+    pub fn new(aa_id: &str, settings: &LifecycleSettings) -> Self {
+        Self {
+            aa_id: aa_id.to_owned(),
+            every: Duration::from_millis(settings.sweep_millis),
+            pending_lifetime: Some(settings.pending_lifetime_seconds)
+                .filter(|seconds| *seconds > 0)
+                .map(Duration::from_secs),
+        }
+    }
 }
 
 /// What one sweep changed.
@@ -126,5 +140,29 @@ pub async fn run(store: Store, expiry: Expiry, waker: OutboxWaker) {
             Ok(_) => {}
             Err(error) => tracing::error!(%error, "expiry sweep failed"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_lifetime_of_zero_means_requests_lapse_only_at_consent_expiry() {
+        let settings = LifecycleSettings {
+            sweep_millis: 250,
+            pending_lifetime_seconds: 0,
+        };
+        let expiry = Expiry::new("AA-1", &settings);
+        assert_eq!(expiry.pending_lifetime, None);
+        assert_eq!(expiry.every, Duration::from_millis(250));
+        let settings = LifecycleSettings {
+            pending_lifetime_seconds: 90,
+            ..settings
+        };
+        assert_eq!(
+            Expiry::new("AA-1", &settings).pending_lifetime,
+            Some(Duration::from_secs(90))
+        );
     }
 }

@@ -91,13 +91,7 @@ impl Application {
         .listen(listener)?
         .run();
         let outbox = &settings.outbox;
-        let expiry = Expiry {
-            aa_id: identity.entity_id.clone(),
-            every: Duration::from_millis(settings.lifecycle.sweep_millis),
-            pending_lifetime: Some(settings.lifecycle.pending_lifetime_seconds)
-                .filter(|s| *s > 0)
-                .map(Duration::from_secs),
-        };
+        let expiry = Expiry::new(&identity.entity_id, &settings.lifecycle);
         Ok(Self {
             port,
             server,
