@@ -23,6 +23,8 @@ pub struct Settings {
     pub otp: OtpSettings,
     #[serde(default)]
     pub outbox: OutboxSettings,
+    #[serde(default)]
+    pub lifecycle: LifecycleSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -120,6 +122,36 @@ impl Default for OutboxSettings {
             first_retry_millis: default_first_retry(),
             max_retry_millis: default_max_retry(),
             max_attempts: default_max_attempts(),
+        }
+    }
+}
+
+/// The consent lifecycle's expiry scheduler (`crate::expiry`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct LifecycleSettings {
+    /// How often the scheduler expires consents past `consentExpiry` and pending requests past
+    /// their deadline; it also runs once at start-up.
+    #[serde(default = "default_sweep_millis")]
+    pub sweep_millis: u64,
+    /// A consent request still pending this long after it was made lapses (EXPIRED; the handle
+    /// shows FAILED), unless its `consentExpiry` comes first. 0: only at `consentExpiry`.
+    #[serde(default = "default_pending_lifetime")]
+    pub pending_lifetime_seconds: u64,
+}
+
+fn default_sweep_millis() -> u64 {
+    60_000
+}
+
+fn default_pending_lifetime() -> u64 {
+    86_400
+}
+
+impl Default for LifecycleSettings {
+    fn default() -> Self {
+        Self {
+            sweep_millis: default_sweep_millis(),
+            pending_lifetime_seconds: default_pending_lifetime(),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Start-up: loads the identity, connects the database (running migrations), builds the
-//! shared state once and mounts every route in one visible place. The outbox worker runs
-//! beside the server for as long as it does.
+//! shared state once and mounts every route in one visible place. The outbox worker and the
+//! expiry scheduler run beside the server for as long as it does.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -17,6 +17,7 @@ use actix_web::web::{self, get, post};
 use actix_web::{App, HttpServer};
 
 use crate::configuration::Settings;
+use crate::expiry::{self, Expiry};
 use crate::persistence::{Store, StoreError};
 use crate::routes::{customer, health, rebit, sandbox};
 use crate::state::{AppState, AuthPolicy};
@@ -41,6 +42,7 @@ pub struct Application {
     waker: OutboxWaker,
     policy: RetryPolicy,
     poll: Duration,
+    expiry: Expiry,
 }
 
 impl Application {
@@ -89,6 +91,7 @@ impl Application {
         .listen(listener)?
         .run();
         let outbox = &settings.outbox;
+        let expiry = Expiry::new(&identity.entity_id, &settings.lifecycle);
         Ok(Self {
             port,
             server,
@@ -101,6 +104,7 @@ impl Application {
                 max_attempts: outbox.max_attempts.max(1),
             },
             poll: Duration::from_millis(outbox.poll_millis.max(10)),
+            expiry,
         })
     }
 
@@ -108,8 +112,13 @@ impl Application {
         self.port
     }
 
-    /// Serves until the server stops; the outbox worker stops with it.
+    /// Serves until the server stops; the outbox worker and the scheduler stop with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let scheduler = tokio::spawn(expiry::run(
+            self.store.clone(),
+            self.expiry,
+            self.waker.clone(),
+        ));
         let worker = tokio::spawn(outbox::run(
             Arc::new(self.store),
             self.identity.client.clone(),
@@ -121,6 +130,7 @@ impl Application {
         self.waker.wake();
         let result = self.server.await;
         worker.abort();
+        scheduler.abort();
         result
     }
 }
@@ -146,6 +156,18 @@ fn mount(cfg: &mut web::ServiceConfig, sandbox_otp: bool) {
                 .route(
                     "/consents/{handle}/reject",
                     post().to(customer::reject::reject),
+                )
+                .route(
+                    "/consents/{consent_id}/pause",
+                    post().to(customer::consent_status::pause),
+                )
+                .route(
+                    "/consents/{consent_id}/resume",
+                    post().to(customer::consent_status::resume),
+                )
+                .route(
+                    "/consents/{consent_id}/revoke",
+                    post().to(customer::consent_status::revoke),
                 ),
         );
     if sandbox_otp {

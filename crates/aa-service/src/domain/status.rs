@@ -1,15 +1,18 @@
 //! The AA's own state machines: where a consent request stands, and where an account stands
-//! with respect to linking. Stored as their upper-case names.
+//! with respect to linking. Stored as their upper-case names. The lifecycle of an approved
+//! artefact (ACTIVE, PAUSED, REVOKED, EXPIRED) is in [`super::lifecycle`].
 
 use aa_core::rebit::ConsentHandleStatus;
 
 /// A consent request (one consent handle): `PENDING` until the customer decides, then
-/// `ACTIVE` (approved: artefacts signed) or `REJECTED`. Both decisions are final.
+/// `ACTIVE` (approved: artefacts signed) or `REJECTED`; `EXPIRED` when the expiry scheduler
+/// finds it still pending past its deadline. All three are final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestStatus {
     Pending,
     Active,
     Rejected,
+    Expired,
 }
 
 impl RequestStatus {
@@ -18,6 +21,7 @@ impl RequestStatus {
             RequestStatus::Pending => "PENDING",
             RequestStatus::Active => "ACTIVE",
             RequestStatus::Rejected => "REJECTED",
+            RequestStatus::Expired => "EXPIRED",
         }
     }
 
@@ -27,17 +31,19 @@ impl RequestStatus {
             "PENDING" => Some(RequestStatus::Pending),
             "ACTIVE" => Some(RequestStatus::Active),
             "REJECTED" => Some(RequestStatus::Rejected),
+            "EXPIRED" => Some(RequestStatus::Expired),
             _ => None,
         }
     }
 
     /// What `POST /Consent/handle` reports: `READY` once artefacts exist, `FAILED` when the
-    /// customer rejected (the 1.1.x enum has only READY, FAILED, PENDING, and 2.0.0 keeps them).
+    /// customer rejected or the request expired unanswered (the 1.1.x enum has only READY,
+    /// FAILED, PENDING, and 2.0.0 keeps them).
     pub fn handle_status(self) -> ConsentHandleStatus {
         match self {
             RequestStatus::Pending => ConsentHandleStatus::Pending,
             RequestStatus::Active => ConsentHandleStatus::Ready,
-            RequestStatus::Rejected => ConsentHandleStatus::Failed,
+            RequestStatus::Rejected | RequestStatus::Expired => ConsentHandleStatus::Failed,
         }
     }
 }
@@ -79,6 +85,7 @@ mod tests {
             RequestStatus::Pending,
             RequestStatus::Active,
             RequestStatus::Rejected,
+            RequestStatus::Expired,
         ] {
             assert_eq!(RequestStatus::parse(status.as_str()), Some(status));
         }
@@ -93,6 +100,10 @@ mod tests {
         );
         assert_eq!(
             RequestStatus::Rejected.handle_status(),
+            ConsentHandleStatus::Failed
+        );
+        assert_eq!(
+            RequestStatus::Expired.handle_status(),
             ConsentHandleStatus::Failed
         );
     }

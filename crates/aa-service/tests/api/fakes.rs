@@ -65,6 +65,8 @@ pub struct FipLog {
     pub fi_requests: Vec<FiRequest>,
     /// `POST /FI/fetch` bodies as received.
     pub fi_fetches: Vec<FiFetchRequest>,
+    /// `POST /Consent/Notification` bodies as received.
+    pub notifications: Vec<ConsentStatusNotification>,
 }
 
 /// A session the fake FIP opened: per account (linkRefNumber, masked number, plaintext,
@@ -128,6 +130,7 @@ impl FakeFip {
                         .route("/Accounts/link", post().to(link))
                         .route("/Accounts/link/verify", post().to(verify))
                         .route("/Consent", post().to(consent))
+                        .route("/Consent/Notification", post().to(fip_notification))
                         .route("/FI/request", post().to(fi_request))
                         .route("/FI/fetch", post().to(fi_fetch)),
                 )
@@ -146,6 +149,10 @@ impl FakeFip {
 
     pub fn consents(&self) -> Vec<(ConsentArtefact, SignedConsentDetail)> {
         self.log.lock().unwrap().consents.clone()
+    }
+
+    pub fn received(&self) -> Vec<ConsentStatusNotification> {
+        self.log.lock().unwrap().notifications.clone()
     }
 
     pub fn fi_requests(&self) -> Vec<FiRequest> {
@@ -407,6 +414,17 @@ async fn consent(
         .map_err(|e| RebitError::new(ErrorCode::InvalidRequest, e.to_string()))?;
     let (ver, txnid) = (artefact.ver.clone(), artefact.txnid.clone());
     fip.log.lock().unwrap().consents.push((artefact, detail));
+    Ok(ok(&ver, &txnid))
+}
+
+async fn fip_notification(
+    fip: web::Data<FakeFip>,
+    request: Verified<ConsentStatusNotification>,
+) -> Result<HttpResponse, RebitError> {
+    from_aa(&request.caller)?;
+    let body = request.body;
+    let (ver, txnid) = (body.ver.clone(), body.txnid.clone());
+    fip.log.lock().unwrap().notifications.push(body);
     Ok(ok(&ver, &txnid))
 }
 

@@ -12,7 +12,8 @@ use aa_core::jws::{detached, SigningKey};
 use aa_core::registry::{Registry, Role};
 use aa_core::settings::Secret;
 use aa_service::configuration::{
-    AuthSettings, DatabaseSettings, OtpSettings, OutboxSettings, ServerSettings, Settings,
+    AuthSettings, DatabaseSettings, LifecycleSettings, OtpSettings, OutboxSettings, ServerSettings,
+    Settings,
 };
 use aa_service::startup::Application;
 use aa_testkit::{free_listener, Answer, Ecosystem, Party};
@@ -29,6 +30,8 @@ pub struct Options {
     pub otp_ttl_seconds: i64,
     /// FIU-1 drops every connection until `World::start_fiu_1`.
     pub fiu_1_down: bool,
+    /// The expiry scheduler: every 100 ms in tests.
+    pub lifecycle: LifecycleSettings,
 }
 
 impl Default for Options {
@@ -37,6 +40,10 @@ impl Default for Options {
             database_url: None,
             otp_ttl_seconds: 300,
             fiu_1_down: false,
+            lifecycle: LifecycleSettings {
+                sweep_millis: 100,
+                ..LifecycleSettings::default()
+            },
         }
     }
 }
@@ -85,6 +92,7 @@ fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) ->
             max_retry_millis: 400,
             max_attempts: 100,
         },
+        lifecycle: options.lifecycle.clone(),
     }
 }
 

@@ -15,10 +15,12 @@ pub struct Model {
     /// The requested terms (the request's `ConsentDetail`) as JSON text.
     #[sea_orm(column_type = "Text")]
     pub detail: String,
-    /// `PENDING`, `ACTIVE` or `REJECTED`.
+    /// `PENDING`, `ACTIVE`, `REJECTED` or `EXPIRED`.
     pub status: String,
     pub created_at: i64,
     pub decided_at: Option<i64>,
+    /// The terms' `consentExpiry` in epoch milliseconds (0 if unreadable), for the scheduler.
+    pub expires_at: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,15 +1,20 @@
-//! Consent requests and consent artefacts, and the transactions that decide a request: the
-//! status change, the artefacts and the outbox messages are written together or not at all.
+//! Consent requests and consent artefacts, and the transactions that change them: deciding a
+//! request, an artefact's lifecycle (pause, resume, revoke, expiry) and the lapse of a pending
+//! request. The status change and its outbox messages are written together or not at all, and
+//! every change is a conditional UPDATE from the status it was read in, so two AA instances on
+//! one database never both apply (or announce) the same change.
 
-use sea_orm::sea_query::Expr;
+use aa_core::rebit::ConsentStatus;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use super::super::entities::{consent_artefact, consent_request, outbox};
 use super::super::records::{ArtefactRecord, ConsentRequestRecord, NewOutboxMessage};
 use super::super::{Store, StoreError};
+use crate::domain::lifecycle::{self, Notice};
 use crate::domain::status::RequestStatus;
 
 fn request_record(m: consent_request::Model) -> ConsentRequestRecord {
@@ -79,6 +84,7 @@ impl Store {
             status: Set(record.status.as_str().to_owned()),
             created_at: Set(record.created_at),
             decided_at: Set(None),
+            expires_at: Set(lifecycle::expiry_millis(&record.detail)),
         })
         .exec(&self.db)
         .await?;
@@ -206,6 +212,120 @@ impl Store {
         txn.commit().await?;
         Ok(true)
     }
+}
+
+/// The lifecycle's changes and what the expiry scheduler looks for.
+impl Store {
+    /// Moves an artefact from `from` to `to` and queues `notices`, in one transaction. Returns
+    /// false, writing nothing, when the artefact is no longer `from` (changed meanwhile).
+    pub async fn change_artefact_status(
+        &self,
+        consent_id: &str,
+        from: ConsentStatus,
+        to: ConsentStatus,
+        notices: Vec<Notice>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let messages = outbox_messages(notices)?;
+        let txn = self.db.begin().await?;
+        let result = consent_artefact::Entity::update_many()
+            .col_expr(consent_artefact::Column::Status, Expr::value(to.as_str()))
+            .filter(consent_artefact::Column::ConsentId.eq(consent_id))
+            .filter(consent_artefact::Column::Status.eq(from.as_str()))
+            .exec(&txn)
+            .await?;
+        if result.rows_affected != 1 {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        enqueue(&txn, messages, now).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// ACTIVE or PAUSED artefacts whose consent expired at or before `now`, at most `limit`.
+    pub async fn artefacts_past_expiry(
+        &self,
+        now: i64,
+        limit: u64,
+    ) -> Result<Vec<ArtefactRecord>, StoreError> {
+        let expired_handles = Query::select()
+            .column(consent_request::Column::Handle)
+            .from(consent_request::Entity)
+            .and_where(consent_request::Column::Status.eq(RequestStatus::Active.as_str()))
+            .and_where(consent_request::Column::ExpiresAt.lte(now))
+            .to_owned();
+        Ok(consent_artefact::Entity::find()
+            .filter(consent_artefact::Column::Status.is_in([
+                ConsentStatus::Active.as_str(),
+                ConsentStatus::Paused.as_str(),
+            ]))
+            .filter(consent_artefact::Column::ConsentHandle.in_subquery(expired_handles))
+            .order_by_asc(consent_artefact::Column::ConsentId)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(artefact_record)
+            .collect())
+    }
+
+    /// PENDING requests whose `consentExpiry` is at or before `now`, or (with `created_before`)
+    /// made before that instant, at most `limit`.
+    pub async fn lapsed_requests(
+        &self,
+        now: i64,
+        created_before: Option<i64>,
+        limit: u64,
+    ) -> Result<Vec<ConsentRequestRecord>, StoreError> {
+        let mut due = Condition::any().add(consent_request::Column::ExpiresAt.lte(now));
+        if let Some(before) = created_before {
+            due = due.add(consent_request::Column::CreatedAt.lt(before));
+        }
+        Ok(consent_request::Entity::find()
+            .filter(consent_request::Column::Status.eq(RequestStatus::Pending.as_str()))
+            .filter(due)
+            .order_by_asc(consent_request::Column::Handle)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(request_record)
+            .collect())
+    }
+
+    /// A pending request lapses: EXPIRED and `notices` queued, in one transaction. Returns
+    /// false when it is no longer pending (decided or expired meanwhile).
+    pub async fn expire_request(
+        &self,
+        handle: &str,
+        notices: Vec<Notice>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let messages = outbox_messages(notices)?;
+        let txn = self.db.begin().await?;
+        if !decide(&txn, handle, RequestStatus::Expired, now).await? {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        enqueue(&txn, messages, now).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+}
+
+fn outbox_messages(notices: Vec<Notice>) -> Result<Vec<NewOutboxMessage>, StoreError> {
+    notices
+        .into_iter()
+        .map(|notice| {
+            Ok(NewOutboxMessage {
+                callee: notice.callee,
+                path: lifecycle::NOTICE_PATH.to_owned(),
+                body: serde_json::to_vec(&notice.body)
+                    .map_err(|e| StoreError(format!("notification body: {e}")))?,
+            })
+        })
+        .collect()
 }
 
 /// PENDING -> `to`, only if still pending.

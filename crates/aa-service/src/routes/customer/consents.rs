@@ -1,5 +1,6 @@
-//! `GET /customer/consents[?status=PENDING|ACTIVE|REJECTED]`: the consent requests FIUs made
-//! to this customer, newest first, with the terms the customer is asked to accept.
+//! `GET /customer/consents[?status=PENDING|ACTIVE|REJECTED|EXPIRED]`: the consent requests FIUs
+//! made to this customer, newest first, with the terms the customer is asked to accept and, once
+//! approved, each artefact with its FIP and lifecycle status.
 
 use aa_core::rebit::ConsentDetail;
 use actix_web::{web, HttpResponse};
@@ -9,7 +10,7 @@ use serde_json::{json, Value};
 use super::auth::Session;
 use super::error::CustomerError;
 use crate::domain::status::RequestStatus;
-use crate::persistence::records::ConsentRequestRecord;
+use crate::persistence::records::{ArtefactRecord, ConsentRequestRecord};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -23,7 +24,11 @@ pub fn terms_of(record: &ConsentRequestRecord) -> Result<ConsentDetail, Customer
     serde_json::from_str(&record.detail).map_err(|e| CustomerError::internal(&e))
 }
 
-fn view(record: &ConsentRequestRecord, detail: &ConsentDetail, consent_ids: Vec<String>) -> Value {
+fn view(
+    record: &ConsentRequestRecord,
+    detail: &ConsentDetail,
+    artefacts: &[ArtefactRecord],
+) -> Value {
     let mut item = json!({
         "consentHandle": record.handle,
         "fiuId": record.fiu_id,
@@ -39,8 +44,13 @@ fn view(record: &ConsentRequestRecord, detail: &ConsentDetail, consent_ids: Vec<
         "frequency": detail.frequency,
         "status": record.status.as_str(),
     });
-    if !consent_ids.is_empty() {
-        item["consentIds"] = json!(consent_ids);
+    if !artefacts.is_empty() {
+        let ids: Vec<&str> = artefacts.iter().map(|a| a.consent_id.as_str()).collect();
+        item["consentIds"] = json!(ids);
+        item["artefacts"] = artefacts
+            .iter()
+            .map(|a| json!({ "consentId": a.consent_id, "fipId": a.fip_id, "status": a.status }))
+            .collect();
     }
     item
 }
@@ -50,13 +60,12 @@ pub async fn list(
     session: Session,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, CustomerError> {
-    let status =
-        match query.status.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(text) => Some(RequestStatus::parse(text).ok_or_else(|| {
-                CustomerError::invalid("status must be PENDING, ACTIVE or REJECTED")
-            })?),
-        };
+    let status = match query.status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(RequestStatus::parse(text).ok_or_else(|| {
+            CustomerError::invalid("status must be PENDING, ACTIVE, REJECTED or EXPIRED")
+        })?),
+    };
     let requests = state
         .store
         .consent_requests_for(&session.customer.handle, status)
@@ -64,18 +73,12 @@ pub async fn list(
     let mut items = Vec::with_capacity(requests.len());
     for record in &requests {
         let detail = terms_of(record)?;
-        let consent_ids = if record.status == RequestStatus::Active {
-            state
-                .store
-                .artefacts_for(&record.handle)
-                .await?
-                .into_iter()
-                .map(|a| a.consent_id)
-                .collect()
+        let artefacts = if record.status == RequestStatus::Active {
+            state.store.artefacts_for(&record.handle).await?
         } else {
             Vec::new()
         };
-        items.push(view(record, &detail, consent_ids));
+        items.push(view(record, &detail, &artefacts));
     }
     Ok(HttpResponse::Ok().json(items))
 }

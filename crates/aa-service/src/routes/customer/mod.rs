@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod approve;
 pub mod auth;
+pub mod consent_status;
 pub mod consents;
 pub mod discover;
 pub mod error;
