@@ -55,6 +55,16 @@ impl Unusable {
         }
     }
 
+    /// The code of `POST /FI/request`: 403 `ConsentPaused` / `ConsentRevoked` /
+    /// `ConsentExpired` as the FIP answers it (issue 5; the FIP spec's `ForbiddenFIRequest`), and
+    /// 400 `InvalidConsentStatus` for a consent that has not started.
+    pub fn request_code(self) -> ErrorCode {
+        match self {
+            Unusable::NotStarted => ErrorCode::InvalidConsentStatus,
+            other => other.fetch_code(),
+        }
+    }
+
     /// The 403 code of `POST /FI/fetch` (`ForbiddenFIFetch`).
     pub fn fetch_code(self) -> ErrorCode {
         match self {

@@ -91,6 +91,23 @@ pub enum Readiness {
     NoData,
 }
 
+/// Whether a session holds up another request for its consent (403
+/// `DataFetchRequestInProgress`): it is being forwarded (`REQUESTED` since `stale_before` or
+/// later), or it is `ACTIVE` with some account still `PENDING`. A session that failed, expired,
+/// completed, or whose accounts are all READY, DENIED, TIMEOUT or DELIVERED does not.
+pub fn in_progress(
+    state: SessionState,
+    created_at: i64,
+    accounts: impl IntoIterator<Item = FiStatus>,
+    stale_before: i64,
+) -> bool {
+    match state {
+        SessionState::Requested => created_at >= stale_before,
+        SessionState::Active => accounts.into_iter().any(|s| s == FiStatus::Pending),
+        SessionState::Completed | SessionState::Expired | SessionState::Failed => false,
+    }
+}
+
 pub fn readiness(statuses: impl IntoIterator<Item = FiStatus>) -> Readiness {
     let mut any_data = false;
     for status in statuses {
@@ -143,6 +160,38 @@ mod tests {
         assert_eq!(readiness([Denied, Timeout]), Readiness::NoData);
         assert_eq!(readiness([]), Readiness::NoData);
         assert_eq!(readiness([Delivered]), Readiness::Ready);
+    }
+
+    #[test]
+    fn only_a_session_being_forwarded_or_waiting_for_data_is_in_progress() {
+        use FiStatus::*;
+        let stale_before = 1_000;
+        assert!(in_progress(
+            SessionState::Requested,
+            1_000,
+            [],
+            stale_before
+        ));
+        assert!(!in_progress(SessionState::Requested, 999, [], stale_before));
+        assert!(in_progress(
+            SessionState::Active,
+            0,
+            [Ready, Pending],
+            stale_before
+        ));
+        assert!(!in_progress(
+            SessionState::Active,
+            0,
+            [Ready, Denied, Delivered, Timeout],
+            stale_before
+        ));
+        for ended in [
+            SessionState::Completed,
+            SessionState::Expired,
+            SessionState::Failed,
+        ] {
+            assert!(!in_progress(ended, 2_000, [Pending], stale_before));
+        }
     }
 
     #[test]

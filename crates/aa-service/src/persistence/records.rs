@@ -156,3 +156,14 @@ pub enum FiNotificationOutcome {
     /// No such session.
     UnknownSession,
 }
+
+/// Whether a new FI session for a consent was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FiOpening {
+    /// Written `REQUESTED` (new, or a failed/interrupted one reopened).
+    Opened,
+    /// Another session of the consent is in progress (nothing written).
+    InProgress,
+    /// The session to reopen is neither failed nor interrupted, e.g. retried concurrently.
+    Busy,
+}

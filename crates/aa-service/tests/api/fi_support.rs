@@ -207,7 +207,7 @@ pub async fn request_notify_fetch(world: &World) -> (String, crate::fakes::FipSe
     let early = world
         .rebit_post("FIU-1", "/FI/fetch", &fetch_body(&session_id))
         .await;
-    assert_error(&early, 403, "DataFetchRequestInProgress");
+    assert_error(&early, 404, "NoDataFound");
     assert!(world.fip_1.fi_fetches().is_empty());
 
     // The FIP says READY; the FIU hears it about the AA's session, from the AA.

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod consent_flow;
+mod data_requests;
 mod discovery;
 mod fakes;
 mod fi_fetch;

@@ -3,7 +3,9 @@
 //! `POST /FI/fetch` (signed by the AA, the FIP's session id), the FIP's answer is verified by
 //! the signed client, and its `FI` array (ciphertext and the FIP's KeyMaterial) goes to the FIU
 //! as it came. Nothing of it is stored or logged; the accounts delivered are marked
-//! `DELIVERED`.
+//! `DELIVERED`. Before the chosen accounts' data is ready (any still `PENDING`) the answer is
+//! 404 `NoDataFound`, as it is when none of them has data (issue 5: not an empty success and
+//! not 403).
 
 use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
 use aa_core::rebit::{ConsentStatus, ErrorCode, FiFetchRequest, FiFetchResponse};
@@ -111,8 +113,8 @@ async fn fetch(
         Readiness::Ready => {}
         Readiness::InProgress => {
             return Err(RebitError::new(
-                ErrorCode::DataFetchRequestInProgress,
-                "the FIP is still preparing the data",
+                ErrorCode::NoDataFound,
+                "the data is not ready yet; fetch once FI/Notification says READY",
             ))
         }
         Readiness::NoData => {
