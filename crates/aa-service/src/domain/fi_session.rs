@@ -108,6 +108,16 @@ pub fn in_progress(
     }
 }
 
+/// Whether a session counts as a use of its consent (usage limits): the FIP accepted it and it
+/// did not fail. A request the FIP refused, or a session it reports FAILED, is not the FIU's use
+/// (Sahamati: "you will not be charged"); one still being forwarded is not a use yet.
+pub fn counts_as_use(state: SessionState) -> bool {
+    matches!(
+        state,
+        SessionState::Active | SessionState::Completed | SessionState::Expired
+    )
+}
+
 pub fn readiness(statuses: impl IntoIterator<Item = FiStatus>) -> Readiness {
     let mut any_data = false;
     for status in statuses {

@@ -164,6 +164,8 @@ pub enum FiOpening {
     Opened,
     /// Another session of the consent is in progress (nothing written).
     InProgress,
+    /// The consent's usage limit is reached (nothing written).
+    UsedUp,
     /// The session to reopen is neither failed nor interrupted, e.g. retried concurrently.
     Busy,
 }

@@ -1,12 +1,17 @@
 //! The AA's rules for data requests, one test per rule: fetching before the data is ready, one
-//! request at a time per consent.
+//! request at a time per consent, usage limits and `ConsentUse`.
+
+use std::sync::atomic::Ordering;
 
 use aa_service::persistence::Store;
+use serde_json::{json, Value};
+use time::OffsetDateTime;
 
 use crate::fi_support::{
-    active_consent, assert_error, fetch_body, fi_request, fip_notification, fiu_key,
+    active_consent, active_consent_with, assert_error, fetch_body, fi_request, fip_notification,
+    fiu_key, request_and_settle,
 };
-use crate::helpers::{txnid, World};
+use crate::helpers::{now, txnid, World};
 
 #[tokio::test]
 async fn fetching_before_the_data_is_ready_is_404_no_data_found() {
@@ -83,4 +88,154 @@ async fn a_second_data_request_while_one_is_in_progress_is_403_data_fetch_reques
     let again = world.rebit_post("FIU-1", "/FI/request", &second).await;
     assert_eq!(again.status, 200, "{}", again.body);
     assert_ne!(again.body["sessionId"], opened.body["sessionId"]);
+}
+
+/// `ConsentUse` as `POST /Consent/fetch` and the 1.1.x `GET /Consent/{id}` report it.
+async fn consent_use(world: &World, consent_id: &str) -> (Value, Value) {
+    let body =
+        json!({ "ver": "2.0.0", "timestamp": now(), "txnid": txnid(), "consentId": consent_id });
+    let posted = world.rebit_post("FIU-1", "/Consent/fetch", &body).await;
+    assert_eq!(posted.status, 200, "{}", posted.body);
+    let got = world
+        .rebit_get("FIU-1", &format!("/Consent/{consent_id}"))
+        .await;
+    assert_eq!(got.status, 200, "{}", got.body);
+    assert_eq!(got.body["ver"], "1.1.2");
+    (
+        posted.body["ConsentUse"].clone(),
+        got.body["ConsentUse"].clone(),
+    )
+}
+
+#[tokio::test]
+async fn a_second_data_request_on_a_onetime_consent_is_400_invalid_consent_use() {
+    let world = World::start().await;
+    let artefacts = active_consent_with(&world, "FIU-1", |terms| {
+        terms["fetchType"] = json!("ONETIME");
+    })
+    .await;
+    let artefact = &artefacts[0];
+    let (unused, _) = consent_use(&world, &artefact.consent_id).await;
+    assert_eq!(unused["count"], 0, "{unused}");
+
+    // A request the FIP refused does not use the consent up.
+    world.fip_1.refuse_fi.store(true, Ordering::SeqCst);
+    let refused = world
+        .rebit_post(
+            "FIU-1",
+            "/FI/request",
+            &fi_request(artefact, &fiu_key(), &txnid()),
+        )
+        .await;
+    assert_error(&refused, 400, "InvalidConsentId");
+    world.fip_1.refuse_fi.store(false, Ordering::SeqCst);
+    let first = fi_request(artefact, &fiu_key(), &txnid());
+    let (opened, _) = request_and_settle(&world, &first).await;
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    let (used, used_get) = consent_use(&world, &artefact.consent_id).await;
+    assert_eq!(used["count"], 1, "{used}");
+    assert_eq!(used, used_get, "both forms report the same use");
+    assert_eq!(
+        used["logUri"],
+        format!("urn:uuid:{}", artefact.consent_id).as_str()
+    );
+    assert!(aa_core::timefmt::parse(used["lastUseDateTime"].as_str().unwrap()).is_some());
+
+    // A replay of the first txnid is the same answer, not a second use.
+    let replay = world.rebit_post("FIU-1", "/FI/request", &first).await;
+    assert_eq!(replay.status, 200, "{}", replay.body);
+    assert_eq!(replay.body["sessionId"], opened.body["sessionId"]);
+
+    let forwarded = world.fip_1.fi_requests().len();
+    let second_txnid = txnid();
+    let second = world
+        .rebit_post(
+            "FIU-1",
+            "/FI/request",
+            &fi_request(artefact, &fiu_key(), &second_txnid),
+        )
+        .await;
+    assert_error(&second, 400, "InvalidConsentUse");
+    assert_eq!(second.body["txnid"], second_txnid.as_str());
+    assert_eq!(
+        world.fip_1.fi_requests().len(),
+        forwarded,
+        "nothing forwarded"
+    );
+    let store = Store::connect(&world.database_url).await.unwrap();
+    assert!(store
+        .fi_session_by_txnid("FIU-1", &second_txnid)
+        .await
+        .unwrap()
+        .is_none());
+    let (after, _) = consent_use(&world, &artefact.consent_id).await;
+    assert_eq!(after, used, "ConsentUse unchanged");
+}
+
+#[tokio::test]
+async fn a_periodic_consent_allows_frequency_value_data_requests_per_rolling_unit_then_400_invalid_consent_use(
+) {
+    use aa_core::rebit::FiStatus;
+    use aa_service::domain::fi_session::SessionState;
+    use aa_service::persistence::records::{FiAccountRecord, FiSessionRecord};
+    let world = World::start().await;
+    let artefacts = active_consent_with(&world, "FIU-1", |terms| {
+        terms["Frequency"] = json!({ "unit": "DAY", "value": 2 });
+    })
+    .await;
+    let artefact = &artefacts[0];
+    // A use 25 hours ago lies outside the rolling day.
+    let store = Store::connect(&world.database_url).await.unwrap();
+    let long_ago =
+        aa_service::persistence::millis(OffsetDateTime::now_utc() - time::Duration::hours(25));
+    let old = FiSessionRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        consent_id: artefact.consent_id.clone(),
+        fiu_id: "FIU-1".into(),
+        fip_id: "FIP-1".into(),
+        fiu_txnid: txnid(),
+        fip_session_id: Some("FIP-1-SESSION-OLD".into()),
+        status: SessionState::Completed,
+        data_from: "2023-03-01T00:00:00.000Z".into(),
+        data_to: "2023-09-01T00:00:00.000Z".into(),
+        created_at: long_ago,
+        updated_at: long_ago,
+    };
+    let account = FiAccountRecord {
+        link_ref_number: "FIP-1-LINK-FIP-1-ACC-1".into(),
+        masked_acc_number: "XXXXXXXX5".into(),
+        fi_status: FiStatus::Delivered,
+        description: None,
+    };
+    store.insert_fi_session(&old, &[account]).await.unwrap();
+
+    for _ in 0..2 {
+        let (answer, _) =
+            request_and_settle(&world, &fi_request(artefact, &fiu_key(), &txnid())).await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    let forwarded = world.fip_1.fi_requests().len();
+    let third = world
+        .rebit_post(
+            "FIU-1",
+            "/FI/request",
+            &fi_request(artefact, &fiu_key(), &txnid()),
+        )
+        .await;
+    assert_error(&third, 400, "InvalidConsentUse");
+    assert!(third.body["errorMsg"].as_str().unwrap().contains("per DAY"));
+    assert_eq!(
+        world.fip_1.fi_requests().len(),
+        forwarded,
+        "nothing forwarded"
+    );
+    // FIP-2's artefact of the same consent request has its own count.
+    let other = world
+        .rebit_post(
+            "FIU-1",
+            "/FI/request",
+            &fi_request(&artefacts[1], &fiu_key(), &txnid()),
+        )
+        .await;
+    assert_eq!(other.status, 200, "{}", other.body);
 }

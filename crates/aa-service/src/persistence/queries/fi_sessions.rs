@@ -17,7 +17,7 @@ use super::super::records::{
 };
 use super::super::{Store, StoreError};
 use super::consents::enqueue;
-use crate::domain::fi_session::{in_progress, next_fi_status, SessionState};
+use crate::domain::fi_session::{counts_as_use, in_progress, next_fi_status, SessionState};
 
 fn session_record(m: fi_session::Model) -> FiSessionRecord {
     FiSessionRecord {
@@ -166,8 +166,9 @@ impl Store {
     }
 
     /// Opens `session` for its consent unless another session of the consent is in progress
-    /// (`domain::fi_session::in_progress`). `reopen`: the session exists (failed or
-    /// interrupted) and is tried again. The check and the write are one transaction that first
+    /// (`domain::fi_session::in_progress`) or `max_uses` sessions that count as uses were
+    /// created since `uses_since` (`None`: ever). `reopen`: the session exists (failed or
+    /// interrupted) and is tried again; it is not counted against itself. The check and the write are one transaction that first
     /// touches the artefact row, which on PostgreSQL serialises requests for the same consent.
     pub async fn open_fi_session(
         &self,
@@ -175,6 +176,8 @@ impl Store {
         accounts: &[FiAccountRecord],
         reopen: bool,
         stale_before: i64,
+        max_uses: u32,
+        uses_since: Option<i64>,
     ) -> Result<FiOpening, StoreError> {
         let txn = self.db.begin().await?;
         consent_artefact::Entity::update_many()
@@ -190,6 +193,7 @@ impl Store {
             .filter(fi_session::Column::Id.ne(&session.id))
             .all(&txn)
             .await?;
+        let mut uses: u32 = 0;
         for other in others.into_iter().map(session_record) {
             let statuses = accounts_in(&txn, &other.id)
                 .await?
@@ -199,6 +203,13 @@ impl Store {
                 txn.rollback().await?;
                 return Ok(FiOpening::InProgress);
             }
+            if counts_as_use(other.status) && uses_since.is_none_or(|t| other.created_at >= t) {
+                uses = uses.saturating_add(1);
+            }
+        }
+        if uses >= max_uses {
+            txn.rollback().await?;
+            return Ok(FiOpening::UsedUp);
         }
         if reopen {
             if !reopen_session(&txn, session, accounts, stale_before).await? {

@@ -3,7 +3,8 @@
 //! range inside the consent's, KeyMaterial readable and unexpired; a PAUSED, REVOKED or EXPIRED
 //! consent is 403 `ConsentPaused` / `ConsentRevoked` / `ConsentExpired`, one not started yet 400
 //! `InvalidConsentStatus`), no other session of the consent in progress (403
-//! `DataFetchRequestInProgress`, `domain::fi_session::in_progress`), recorded as a `REQUESTED`
+//! `DataFetchRequestInProgress`, `domain::fi_session::in_progress`) and its usage limit not
+//! reached (400 `InvalidConsentUse`, `domain::fi_request::use_limit`), recorded as a `REQUESTED`
 //! session, forwarded to the artefact's FIP signed by the AA with the FIU's KeyMaterial and
 //! `digitalSignature` untouched, then `ACTIVE` with the FIP's session id, or `FAILED` if the
 //! FIP refused or could not be reached (the same `txnid` again tries again, same session). If the artefact itself is still in the outbox on its
@@ -21,7 +22,9 @@ use time::OffsetDateTime;
 
 use super::{envelope, fip_error, internal};
 use crate::domain::fi_messages;
-use crate::domain::fi_request::{check_key, check_range, check_signature, signed_terms, usable};
+use crate::domain::fi_request::{
+    check_key, check_range, check_signature, signed_terms, usable, use_limit,
+};
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::millis;
 use crate::persistence::records::{FiAccountRecord, FiOpening, FiSessionRecord};
@@ -182,6 +185,7 @@ pub async fn create(
             description: None,
         })
         .collect();
+    let limit = use_limit(&terms, now);
     let opening = state
         .store
         .open_fi_session(
@@ -189,6 +193,8 @@ pub async fn create(
             &accounts,
             retry.is_some(),
             millis(now) - FORWARD_WINDOW_MILLIS,
+            limit.max,
+            limit.since.map(millis),
         )
         .await
         .map_err(|e| echo(internal(e)))?;
@@ -200,6 +206,7 @@ pub async fn create(
                 "another data request for this consent is in progress",
             )))
         }
+        FiOpening::UsedUp => return Err(echo(limit.exceeded().into())),
         FiOpening::Busy => {
             return Err(echo(RebitError::new(
                 ErrorCode::IdempotencyError,
