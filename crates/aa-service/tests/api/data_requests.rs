@@ -1,15 +1,17 @@
 //! The AA's rules for data requests, one test per rule: fetching before the data is ready, one
-//! request at a time per consent, usage limits and `ConsentUse`.
+//! request at a time per consent, usage limits and `ConsentUse`, session expiry.
 
 use std::sync::atomic::Ordering;
 
+use aa_core::rebit::FiStatus;
+use aa_service::domain::fi_session::SessionState;
 use aa_service::persistence::Store;
 use serde_json::{json, Value};
-use time::OffsetDateTime;
+use time::Duration;
 
 use crate::fi_support::{
-    active_consent, active_consent_with, assert_error, fetch_body, fi_request, fip_notification,
-    fiu_key, request_and_settle,
+    active_consent, active_consent_with, assert_error, backdated_session, fetch_body, fi_request,
+    fip_notification, fiu_key, request_and_settle,
 };
 use crate::helpers::{now, txnid, World};
 
@@ -175,9 +177,6 @@ async fn a_second_data_request_on_a_onetime_consent_is_400_invalid_consent_use()
 #[tokio::test]
 async fn a_periodic_consent_allows_frequency_value_data_requests_per_rolling_unit_then_400_invalid_consent_use(
 ) {
-    use aa_core::rebit::FiStatus;
-    use aa_service::domain::fi_session::SessionState;
-    use aa_service::persistence::records::{FiAccountRecord, FiSessionRecord};
     let world = World::start().await;
     let artefacts = active_consent_with(&world, "FIU-1", |terms| {
         terms["Frequency"] = json!({ "unit": "DAY", "value": 2 });
@@ -185,29 +184,14 @@ async fn a_periodic_consent_allows_frequency_value_data_requests_per_rolling_uni
     .await;
     let artefact = &artefacts[0];
     // A use 25 hours ago lies outside the rolling day.
-    let store = Store::connect(&world.database_url).await.unwrap();
-    let long_ago =
-        aa_service::persistence::millis(OffsetDateTime::now_utc() - time::Duration::hours(25));
-    let old = FiSessionRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        consent_id: artefact.consent_id.clone(),
-        fiu_id: "FIU-1".into(),
-        fip_id: "FIP-1".into(),
-        fiu_txnid: txnid(),
-        fip_session_id: Some("FIP-1-SESSION-OLD".into()),
-        status: SessionState::Completed,
-        data_from: "2023-03-01T00:00:00.000Z".into(),
-        data_to: "2023-09-01T00:00:00.000Z".into(),
-        created_at: long_ago,
-        updated_at: long_ago,
-    };
-    let account = FiAccountRecord {
-        link_ref_number: "FIP-1-LINK-FIP-1-ACC-1".into(),
-        masked_acc_number: "XXXXXXXX5".into(),
-        fi_status: FiStatus::Delivered,
-        description: None,
-    };
-    store.insert_fi_session(&old, &[account]).await.unwrap();
+    backdated_session(
+        &world,
+        artefact,
+        SessionState::Completed,
+        FiStatus::Delivered,
+        Duration::hours(25),
+    )
+    .await;
 
     for _ in 0..2 {
         let (answer, _) =
@@ -238,4 +222,43 @@ async fn a_periodic_consent_allows_frequency_value_data_requests_per_rolling_uni
         )
         .await;
     assert_eq!(other.status, 200, "{}", other.body);
+}
+
+#[tokio::test]
+async fn a_session_past_its_lifetime_is_expired_410_data_gone_and_no_longer_holds_up_a_request() {
+    let world = World::start().await;
+    let artefacts = active_consent(&world, "FIU-1").await;
+    let artefact = &artefacts[0];
+    // Still waiting for data, but created 24 h and a minute ago (the default lifetime is 24 h).
+    let old = backdated_session(
+        &world,
+        artefact,
+        SessionState::Active,
+        FiStatus::Pending,
+        Duration::hours(24) + Duration::minutes(1),
+    )
+    .await;
+    for _ in 0..2 {
+        let fetch = fetch_body(&old);
+        let gone = world.rebit_post("FIU-1", "/FI/fetch", &fetch).await;
+        assert_error(&gone, 410, "DataGone");
+        assert_eq!(gone.body["txnid"], fetch["txnid"]);
+    }
+    let gone = world.rebit_get("FIU-1", &format!("/FI/fetch/{old}")).await;
+    assert_error(&gone, 410, "DataGone");
+    assert!(world.fip_1.fi_fetches().is_empty(), "the FIP was not asked");
+    let store = Store::connect(&world.database_url).await.unwrap();
+    assert_eq!(
+        store.fi_session(&old).await.unwrap().unwrap().status,
+        SessionState::Expired
+    );
+
+    // A fresh session of an hour is not expired, and the expired one holds nothing up.
+    let (answer, _) = request_and_settle(&world, &fi_request(artefact, &fiu_key(), &txnid())).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let fresh = answer.body["sessionId"].as_str().unwrap();
+    let fetched = world
+        .rebit_post("FIU-1", "/FI/fetch", &fetch_body(fresh))
+        .await;
+    assert_eq!(fetched.status, 200, "{}", fetched.body);
 }

@@ -144,6 +144,43 @@ pub async fn request_and_settle(
     (answer, opened)
 }
 
+/// Writes, behind the AA's back, a session of FIU-1 on `artefact` (FIP-1's) created `age` ago
+/// with its one account in `fi_status`; returns its AA session id.
+pub async fn backdated_session(
+    world: &World,
+    artefact: &Artefact,
+    state: aa_service::domain::fi_session::SessionState,
+    fi_status: FiStatus,
+    age: Duration,
+) -> String {
+    use aa_service::persistence::records::{FiAccountRecord, FiSessionRecord};
+    let store = aa_service::persistence::Store::connect(&world.database_url)
+        .await
+        .unwrap();
+    let created_at = aa_service::persistence::millis(OffsetDateTime::now_utc() - age);
+    let session = FiSessionRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        consent_id: artefact.consent_id.clone(),
+        fiu_id: "FIU-1".into(),
+        fip_id: artefact.fip_id.clone(),
+        fiu_txnid: txnid(),
+        fip_session_id: Some(format!("{}-SESSION-{}", artefact.fip_id, txnid())),
+        status: state,
+        data_from: "2023-03-01T00:00:00.000Z".into(),
+        data_to: "2023-09-01T00:00:00.000Z".into(),
+        created_at,
+        updated_at: created_at,
+    };
+    let account = FiAccountRecord {
+        link_ref_number: format!("{0}-LINK-{0}-ACC-1", artefact.fip_id),
+        masked_acc_number: "XXXXXXXX5".into(),
+        fi_status,
+        description: None,
+    };
+    store.insert_fi_session(&session, &[account]).await.unwrap();
+    session.id
+}
+
 pub fn fetch_body(session_id: &str) -> Value {
     json!({ "ver": "2.0.0", "timestamp": now(), "txnid": txnid(), "sessionId": session_id })
 }

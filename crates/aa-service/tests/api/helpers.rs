@@ -85,6 +85,7 @@ fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) ->
             max_retry_millis: 400,
             max_attempts: 100,
         },
+        fi: Default::default(),
     }
 }
 

@@ -12,8 +12,8 @@ use sea_orm::{
 
 use super::super::entities::{consent_artefact, fi_session, fi_session_account, outbox};
 use super::super::records::{
-    FiAccountRecord, FiNotificationOutcome, FiOpening, FiSessionRecord, FiStatusReport,
-    NewOutboxMessage,
+    FiAccountRecord, FiAdmission, FiNotificationOutcome, FiOpening, FiSessionRecord,
+    FiStatusReport, NewOutboxMessage,
 };
 use super::super::{Store, StoreError};
 use super::consents::enqueue;
@@ -166,18 +166,15 @@ impl Store {
     }
 
     /// Opens `session` for its consent unless another session of the consent is in progress
-    /// (`domain::fi_session::in_progress`) or `max_uses` sessions that count as uses were
-    /// created since `uses_since` (`None`: ever). `reopen`: the session exists (failed or
-    /// interrupted) and is tried again; it is not counted against itself. The check and the write are one transaction that first
+    /// (`domain::fi_session::in_progress`) or the usage limit is reached (sessions that count as
+    /// uses, `domain::fi_session::counts_as_use`). A reopened session is not counted against
+    /// itself. The check and the write are one transaction that first
     /// touches the artefact row, which on PostgreSQL serialises requests for the same consent.
     pub async fn open_fi_session(
         &self,
         session: &FiSessionRecord,
         accounts: &[FiAccountRecord],
-        reopen: bool,
-        stale_before: i64,
-        max_uses: u32,
-        uses_since: Option<i64>,
+        rules: FiAdmission,
     ) -> Result<FiOpening, StoreError> {
         let txn = self.db.begin().await?;
         consent_artefact::Entity::update_many()
@@ -199,20 +196,27 @@ impl Store {
                 .await?
                 .into_iter()
                 .map(|a| a.fi_status);
-            if in_progress(other.status, other.created_at, statuses, stale_before) {
+            if in_progress(
+                other.status,
+                other.created_at,
+                statuses,
+                rules.stale_before,
+                rules.expired_before,
+            ) {
                 txn.rollback().await?;
                 return Ok(FiOpening::InProgress);
             }
-            if counts_as_use(other.status) && uses_since.is_none_or(|t| other.created_at >= t) {
+            if counts_as_use(other.status) && rules.uses_since.is_none_or(|t| other.created_at >= t)
+            {
                 uses = uses.saturating_add(1);
             }
         }
-        if uses >= max_uses {
+        if uses >= rules.max_uses {
             txn.rollback().await?;
             return Ok(FiOpening::UsedUp);
         }
-        if reopen {
-            if !reopen_session(&txn, session, accounts, stale_before).await? {
+        if rules.reopen {
+            if !reopen_session(&txn, session, accounts, rules.stale_before).await? {
                 txn.rollback().await?;
                 return Ok(FiOpening::Busy);
             }
@@ -308,6 +312,24 @@ impl Store {
             .exec(&txn)
             .await?;
         txn.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a session `EXPIRED` (its lifetime is over); a session already ended is left alone.
+    pub async fn expire_fi_session(&self, id: &str, now: i64) -> Result<(), StoreError> {
+        fi_session::Entity::update_many()
+            .col_expr(
+                fi_session::Column::Status,
+                Expr::value(SessionState::Expired.as_str()),
+            )
+            .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))
+            .filter(fi_session::Column::Id.eq(id))
+            .filter(fi_session::Column::Status.is_in([
+                SessionState::Active.as_str(),
+                SessionState::Completed.as_str(),
+            ]))
+            .exec(&self.db)
+            .await?;
         Ok(())
     }
 

@@ -5,7 +5,9 @@
 //! as it came. Nothing of it is stored or logged; the accounts delivered are marked
 //! `DELIVERED`. Before the chosen accounts' data is ready (any still `PENDING`) the answer is
 //! 404 `NoDataFound`, as it is when none of them has data (issue 5: not an empty success and
-//! not 403).
+//! not 403). A session past `fi.session_lifetime_minutes` is `EXPIRED` (stored so on first
+//! sight) and answers 410 `DataGone`: the id is known, the data is no longer to be had (the
+//! spec's `DataGoneFIFetch`; Sahamati's "Expired": raise a new request).
 
 use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
 use aa_core::rebit::{ConsentStatus, ErrorCode, FiFetchRequest, FiFetchResponse};
@@ -52,7 +54,18 @@ async fn fetch(
             ));
         }
     }
-    match session.status {
+    let now = OffsetDateTime::now_utc();
+    let current = session
+        .status
+        .at(session.created_at, state.fi_session_expired_before(now));
+    if current != session.status {
+        state
+            .store
+            .expire_fi_session(&session.id, millis(now))
+            .await
+            .map_err(internal)?;
+    }
+    match current {
         SessionState::Failed => {
             return Err(RebitError::new(
                 ErrorCode::NoDataFound,
@@ -62,7 +75,7 @@ async fn fetch(
         SessionState::Expired => {
             return Err(RebitError::new(
                 ErrorCode::DataGone,
-                "this session has expired",
+                "this session has expired; request the data again",
             ))
         }
         _ => {}
@@ -82,8 +95,7 @@ async fn fetch(
         .status
         .parse::<ConsentStatus>()
         .map_err(|e| RebitError::internal(&e))?;
-    usable(status, &terms, OffsetDateTime::now_utc())
-        .map_err(|why| RebitError::new(why.fetch_code(), why.describe()))?;
+    usable(status, &terms, now).map_err(|why| RebitError::new(why.fetch_code(), why.describe()))?;
 
     let accounts = state
         .store

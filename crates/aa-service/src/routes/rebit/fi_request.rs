@@ -27,7 +27,7 @@ use crate::domain::fi_request::{
 };
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::millis;
-use crate::persistence::records::{FiAccountRecord, FiOpening, FiSessionRecord};
+use crate::persistence::records::{FiAccountRecord, FiAdmission, FiOpening, FiSessionRecord};
 use crate::state::AppState;
 
 /// How long an FI request waits for its artefact to reach the FIP.
@@ -191,10 +191,13 @@ pub async fn create(
         .open_fi_session(
             &session,
             &accounts,
-            retry.is_some(),
-            millis(now) - FORWARD_WINDOW_MILLIS,
-            limit.max,
-            limit.since.map(millis),
+            FiAdmission {
+                reopen: retry.is_some(),
+                stale_before: millis(now) - FORWARD_WINDOW_MILLIS,
+                expired_before: state.fi_session_expired_before(now),
+                max_uses: limit.max,
+                uses_since: limit.since.map(millis),
+            },
         )
         .await
         .map_err(|e| echo(internal(e)))?;
