@@ -25,6 +25,8 @@ pub struct Settings {
     pub outbox: OutboxSettings,
     #[serde(default)]
     pub lifecycle: LifecycleSettings,
+    #[serde(default)]
+    pub fi: FiSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -152,6 +154,28 @@ impl Default for LifecycleSettings {
         Self {
             sweep_millis: default_sweep_millis(),
             pending_lifetime_seconds: default_pending_lifetime(),
+        }
+    }
+}
+
+/// FI data sessions.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FiSettings {
+    /// A session older than this is `EXPIRED`: its data can no longer be fetched (410
+    /// `DataGone`) and it no longer holds up a new request for its consent. The spec sets no
+    /// figure; 24 h is the day Sahamati's tokens live and ample time to fetch.
+    #[serde(default = "default_session_lifetime")]
+    pub session_lifetime_minutes: i64,
+}
+
+fn default_session_lifetime() -> i64 {
+    24 * 60
+}
+
+impl Default for FiSettings {
+    fn default() -> Self {
+        Self {
+            session_lifetime_minutes: default_session_lifetime(),
         }
     }
 }

@@ -74,6 +74,9 @@ impl Application {
                 otp_sandbox: settings.otp.sandbox_endpoint,
             },
             waker: waker.clone(),
+            fi_session_lifetime: Duration::from_secs(
+                u64::try_from(settings.fi.session_lifetime_minutes.max(1)).unwrap_or(1440) * 60,
+            ),
         };
         let port = listener.local_addr()?.port();
         let server = HttpServer::new(move || {

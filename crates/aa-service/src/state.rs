@@ -26,11 +26,19 @@ pub struct AppState {
     pub auth: AuthPolicy,
     /// Wakes the outbox worker after a commit that queued messages.
     pub waker: OutboxWaker,
+    /// How long an FI session lives (`fi.session_lifetime_minutes`).
+    pub fi_session_lifetime: Duration,
 }
 
 impl AppState {
     /// Our entity id (the `<aa-id>` of customer handles).
     pub fn aa_id(&self) -> &str {
         &self.identity.entity_id
+    }
+
+    /// FI sessions created before this (epoch ms) have outlived `fi_session_lifetime` at `now`.
+    pub fn fi_session_expired_before(&self, now: time::OffsetDateTime) -> i64 {
+        let lifetime = i64::try_from(self.fi_session_lifetime.as_millis()).unwrap_or(i64::MAX);
+        crate::persistence::millis(now).saturating_sub(lifetime)
     }
 }

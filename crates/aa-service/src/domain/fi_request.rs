@@ -4,10 +4,13 @@
 
 use aa_core::fi_crypto::key_material;
 use aa_core::jws::{compact, VerifyingKey};
-use aa_core::rebit::{ConsentStatus, ErrorCode, FiDataRange, KeyMaterial, SignedConsentDetail};
+use aa_core::rebit::{
+    ConsentStatus, ErrorCode, FetchType, FiDataRange, FrequencyUnit, KeyMaterial,
+    SignedConsentDetail,
+};
 use aa_core::timefmt;
 use aa_core::validate::Invalid;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 fn invalid(code: ErrorCode, message: impl Into<String>) -> Invalid {
     Invalid::new(code, message)
@@ -55,6 +58,16 @@ impl Unusable {
         }
     }
 
+    /// The code of `POST /FI/request`: 403 `ConsentPaused` / `ConsentRevoked` /
+    /// `ConsentExpired` as the FIP answers it (issue 5; the FIP spec's `ForbiddenFIRequest`), and
+    /// 400 `InvalidConsentStatus` for a consent that has not started.
+    pub fn request_code(self) -> ErrorCode {
+        match self {
+            Unusable::NotStarted => ErrorCode::InvalidConsentStatus,
+            other => other.fetch_code(),
+        }
+    }
+
     /// The 403 code of `POST /FI/fetch` (`ForbiddenFIFetch`).
     pub fn fetch_code(self) -> ErrorCode {
         match self {
@@ -84,6 +97,77 @@ pub fn usable(
         return Err(Unusable::NotStarted);
     }
     Ok(())
+}
+
+/// How many data requests a consent allows, counted since when (`None`: over its whole life).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UseLimit {
+    pub max: u32,
+    pub since: Option<OffsetDateTime>,
+    pub unit: Option<FrequencyUnit>,
+}
+
+impl UseLimit {
+    /// The 400 `InvalidConsentUse` answer once the limit is reached.
+    pub fn exceeded(&self) -> Invalid {
+        let per = match self.unit {
+            None => "ONETIME consent allows one data request".to_owned(),
+            Some(FrequencyUnit::Inf) => {
+                format!("the consent allows {} data requests in all", self.max)
+            }
+            Some(unit) => format!(
+                "the consent allows {} data requests per {} (rolling)",
+                self.max,
+                unit.as_str()
+            ),
+        };
+        invalid(ErrorCode::InvalidConsentUse, per)
+    }
+}
+
+/// The usage limit of a consent at `now`. `ONETIME`: one request in all. `PERIODIC`:
+/// `Frequency.value` requests within a rolling window of one `Frequency.unit` ending now (HOUR
+/// and DAY as 1 h and 24 h; MONTH and YEAR back to the same date and time a calendar month or
+/// year earlier, clamped to the month's last day); `INF`: `Frequency.value` over the consent's
+/// whole life. A rolling window, unlike a calendar one, never allows twice the count across a
+/// boundary, and needs no time zone.
+pub fn use_limit(terms: &SignedConsentDetail, now: OffsetDateTime) -> UseLimit {
+    if terms.fetch_type == FetchType::Onetime {
+        return UseLimit {
+            max: 1,
+            since: None,
+            unit: None,
+        };
+    }
+    let unit = terms.frequency.unit;
+    let since = match unit {
+        FrequencyUnit::Hour => Some(now - Duration::hours(1)),
+        FrequencyUnit::Day => Some(now - Duration::days(1)),
+        FrequencyUnit::Month => Some(months_before(now, 1)),
+        FrequencyUnit::Year => Some(months_before(now, 12)),
+        FrequencyUnit::Inf => None,
+    };
+    UseLimit {
+        max: terms.frequency.value,
+        since,
+        unit: Some(unit),
+    }
+}
+
+/// The same date and time `months` calendar months before `at` (the day clamped to the month).
+fn months_before(at: OffsetDateTime, months: u8) -> OffsetDateTime {
+    let mut year = at.year();
+    let mut month = at.month();
+    for _ in 0..months {
+        month = month.previous();
+        if month == time::Month::December {
+            year -= 1;
+        }
+    }
+    let day = at.day().min(month.length(year));
+    time::Date::from_calendar_date(year, month, day)
+        .map(|date| at.replace_date(date))
+        .unwrap_or(at - Duration::days(30 * i64::from(months)))
 }
 
 /// The requested range must be well-formed and lie inside the consent's `FIDataRange`.
@@ -143,6 +227,23 @@ mod tests {
             let e = check_range(&range(from, to), &consent).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidDateRange, "{from} {to}");
         }
+    }
+
+    #[test]
+    fn rolling_months_go_back_to_the_same_date_clamped_to_the_month() {
+        let at = |t: &str| timefmt::parse(t).unwrap();
+        assert_eq!(
+            months_before(at("2024-03-31T10:00:00.000Z"), 1),
+            at("2024-02-29T10:00:00.000Z")
+        );
+        assert_eq!(
+            months_before(at("2024-01-15T00:00:00.000Z"), 1),
+            at("2023-12-15T00:00:00.000Z")
+        );
+        assert_eq!(
+            months_before(at("2024-02-29T08:00:00.000Z"), 12),
+            at("2023-02-28T08:00:00.000Z")
+        );
     }
 
     #[test]

@@ -60,6 +60,17 @@ impl SessionState {
         }
     }
 
+    /// The state at `now`: an `ACTIVE` or `COMPLETED` session created before `expired_before`
+    /// (its lifetime over) is `EXPIRED`, whatever the FIP last said.
+    pub fn at(self, created_at: i64, expired_before: i64) -> SessionState {
+        match self {
+            SessionState::Active | SessionState::Completed if created_at < expired_before => {
+                SessionState::Expired
+            }
+            other => other,
+        }
+    }
+
     /// A session that ended stays ended: an FIP's late `ACTIVE` does not revive it.
     pub fn next(self, reported: SessionState) -> SessionState {
         match self {
@@ -89,6 +100,35 @@ pub enum Readiness {
     InProgress,
     /// No account has data (all denied or timed out).
     NoData,
+}
+
+/// Whether a session holds up another request for its consent (403
+/// `DataFetchRequestInProgress`): it is being forwarded (`REQUESTED` since `stale_before` or
+/// later), or it is `ACTIVE` with some account still `PENDING`. A session that failed, expired,
+/// completed, outlived its lifetime (created before `expired_before`), or whose accounts are
+/// all READY, DENIED, TIMEOUT or DELIVERED does not.
+pub fn in_progress(
+    state: SessionState,
+    created_at: i64,
+    accounts: impl IntoIterator<Item = FiStatus>,
+    stale_before: i64,
+    expired_before: i64,
+) -> bool {
+    match state.at(created_at, expired_before) {
+        SessionState::Requested => created_at >= stale_before,
+        SessionState::Active => accounts.into_iter().any(|s| s == FiStatus::Pending),
+        SessionState::Completed | SessionState::Expired | SessionState::Failed => false,
+    }
+}
+
+/// Whether a session counts as a use of its consent (usage limits): the FIP accepted it and it
+/// did not fail. A request the FIP refused, or a session it reports FAILED, is not the FIU's use
+/// (Sahamati: "you will not be charged"); one still being forwarded is not a use yet.
+pub fn counts_as_use(state: SessionState) -> bool {
+    matches!(
+        state,
+        SessionState::Active | SessionState::Completed | SessionState::Expired
+    )
 }
 
 pub fn readiness(statuses: impl IntoIterator<Item = FiStatus>) -> Readiness {
@@ -143,6 +183,49 @@ mod tests {
         assert_eq!(readiness([Denied, Timeout]), Readiness::NoData);
         assert_eq!(readiness([]), Readiness::NoData);
         assert_eq!(readiness([Delivered]), Readiness::Ready);
+    }
+
+    #[test]
+    fn only_a_session_being_forwarded_or_waiting_for_data_is_in_progress() {
+        use FiStatus::*;
+        let (stale_before, expired_before) = (1_000, 0);
+        let progress = |state, created_at, accounts: &[FiStatus]| {
+            in_progress(
+                state,
+                created_at,
+                accounts.iter().copied(),
+                stale_before,
+                expired_before,
+            )
+        };
+        assert!(progress(SessionState::Requested, 1_000, &[]));
+        assert!(!progress(SessionState::Requested, 999, &[]));
+        assert!(progress(SessionState::Active, 0, &[Ready, Pending]));
+        assert!(!progress(
+            SessionState::Active,
+            0,
+            &[Ready, Denied, Delivered, Timeout]
+        ));
+        assert!(
+            !progress(SessionState::Active, -1, &[Pending]),
+            "past its lifetime"
+        );
+        for ended in [
+            SessionState::Completed,
+            SessionState::Expired,
+            SessionState::Failed,
+        ] {
+            assert!(!progress(ended, 2_000, &[Pending]));
+        }
+    }
+
+    #[test]
+    fn active_and_completed_sessions_expire_after_their_lifetime() {
+        assert_eq!(SessionState::Active.at(99, 100), SessionState::Expired);
+        assert_eq!(SessionState::Completed.at(99, 100), SessionState::Expired);
+        assert_eq!(SessionState::Active.at(100, 100), SessionState::Active);
+        assert_eq!(SessionState::Failed.at(0, 100), SessionState::Failed);
+        assert_eq!(SessionState::Requested.at(0, 100), SessionState::Requested);
     }
 
     #[test]

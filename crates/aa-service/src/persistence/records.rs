@@ -156,3 +156,31 @@ pub enum FiNotificationOutcome {
     /// No such session.
     UnknownSession,
 }
+
+/// The rules a new FI session must pass to open (`Store::open_fi_session`), as epoch ms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FiAdmission {
+    /// The session exists (failed or interrupted) and is tried again.
+    pub reopen: bool,
+    /// `REQUESTED` sessions created before this were interrupted.
+    pub stale_before: i64,
+    /// Sessions created before this have outlived their lifetime.
+    pub expired_before: i64,
+    /// The consent's usage limit: at most `max_uses` uses created since `uses_since` (`None`:
+    /// ever).
+    pub max_uses: u32,
+    pub uses_since: Option<i64>,
+}
+
+/// Whether a new FI session for a consent was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FiOpening {
+    /// Written `REQUESTED` (new, or a failed/interrupted one reopened).
+    Opened,
+    /// Another session of the consent is in progress (nothing written).
+    InProgress,
+    /// The consent's usage limit is reached (nothing written).
+    UsedUp,
+    /// The session to reopen is neither failed nor interrupted, e.g. retried concurrently.
+    Busy,
+}

@@ -73,11 +73,11 @@ async fn fetch_is_for_the_sessions_fiu_once_data_is_ready_and_while_the_consent_
     let early = world
         .rebit_post("FIU-1", "/FI/fetch", &fetch_body(&session_id))
         .await;
-    assert_error(&early, 403, "DataFetchRequestInProgress");
+    assert_error(&early, 404, "NoDataFound");
     let early = world
         .rebit_get("FIU-1", &format!("/FI/fetch/{session_id}"))
         .await;
-    assert_error(&early, 403, "DataFetchRequestInProgress");
+    assert_error(&early, 404, "NoDataFound");
 
     // Every account denied: nothing to fetch.
     let denied = fip_notification(

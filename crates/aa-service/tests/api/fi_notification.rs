@@ -77,7 +77,7 @@ async fn notifications_must_come_from_the_sessions_fip_about_its_accounts() {
     let early = world
         .rebit_post("FIU-1", "/FI/fetch", &fetch_body(&session_id))
         .await;
-    assert_error(&early, 403, "DataFetchRequestInProgress");
+    assert_error(&early, 404, "NoDataFound");
     assert!(world.fiu_1.fi_received().is_empty());
 }
 

@@ -86,7 +86,11 @@ async fn fi_requests_that_do_not_fit_the_consent_are_refused_without_asking_the_
 
     // A consent that is not ACTIVE.
     let store = Store::connect(&world.database_url).await.unwrap();
-    for status in ["PAUSED", "REVOKED", "EXPIRED"] {
+    for (status, code) in [
+        ("PAUSED", "ConsentPaused"),
+        ("REVOKED", "ConsentRevoked"),
+        ("EXPIRED", "ConsentExpired"),
+    ] {
         assert!(store
             .set_artefact_status(&artefact.consent_id, status)
             .await
@@ -98,7 +102,7 @@ async fn fi_requests_that_do_not_fit_the_consent_are_refused_without_asking_the_
                 &fi_request(artefact, &key, &txnid()),
             )
             .await;
-        assert_error(&answer, 400, "InvalidConsentStatus");
+        assert_error(&answer, 403, code);
         assert!(
             answer.body["errorMsg"].as_str().unwrap().contains(status),
             "{}",
@@ -168,8 +172,23 @@ async fn an_fip_that_refuses_or_fails_leaves_no_usable_session() {
         )
         .await;
     assert_eq!(retried.status, 200, "{}", retried.body);
-    assert_eq!(world.fip_1.fi_sessions.lock().unwrap().len(), 1);
+    let (fip_session_id, fip_session) = world.fip_1.only_fi_session();
     world.fip_1.fi_sessions.lock().unwrap().clear();
+    // Its data denied, that session no longer holds up the next request.
+    let denied = fip_notification(
+        "FIP-1",
+        "FIP-1",
+        &fip_session_id,
+        "ACTIVE",
+        &[(&fip_session.accounts[0].0, "DENIED")],
+    );
+    assert_eq!(
+        world
+            .rebit_post("FIP-1", "/FI/Notification", &denied)
+            .await
+            .status,
+        200
+    );
 
     // A fresh request then works; the FIP broken at fetch time is 503 too.
     let answer = world
@@ -256,14 +275,15 @@ async fn an_interrupted_fi_request_can_be_retried_but_one_in_flight_cannot() {
     let now_ms = aa_service::persistence::millis(OffsetDateTime::now_utc());
     let key = fiu_key();
     let mut sessions = Vec::new();
-    for age in [120_000, 0] {
+    // A stale request on FIP-1's artefact, one in flight on FIP-2's.
+    for (age, artefact) in [(120_000, artefact), (0, &artefacts[1])] {
         let request_txnid = txnid();
         let body = fi_request(artefact, &key, &request_txnid);
         let session = FiSessionRecord {
             id: uuid::Uuid::new_v4().to_string(),
             consent_id: artefact.consent_id.clone(),
             fiu_id: "FIU-1".into(),
-            fip_id: "FIP-1".into(),
+            fip_id: artefact.fip_id.clone(),
             fiu_txnid: request_txnid,
             fip_session_id: None,
             status: SessionState::Requested,
@@ -273,7 +293,7 @@ async fn an_interrupted_fi_request_can_be_retried_but_one_in_flight_cannot() {
             updated_at: now_ms - age,
         };
         let account = FiAccountRecord {
-            link_ref_number: "FIP-1-LINK-FIP-1-ACC-1".into(),
+            link_ref_number: format!("{0}-LINK-{0}-ACC-1", artefact.fip_id),
             masked_acc_number: "XXXXXXXX5".into(),
             fi_status: FiStatus::Pending,
             description: None,
@@ -292,4 +312,5 @@ async fn an_interrupted_fi_request_can_be_retried_but_one_in_flight_cannot() {
         .await;
     assert_error(&answer, 409, "IdempotencyError");
     assert_eq!(world.fip_1.fi_requests().len(), 1);
+    assert!(world.fip_2.fi_requests().is_empty());
 }

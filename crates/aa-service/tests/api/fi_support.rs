@@ -29,9 +29,20 @@ impl Artefact {
 
 /// Log-in, linking at both FIPs, a consent by `fiu`, approval: the artefacts, by FIP id.
 pub async fn active_consent(world: &World, fiu: &str) -> Vec<Artefact> {
+    active_consent_with(world, fiu, |_| {}).await
+}
+
+/// [`active_consent`] with the consent request's `ConsentDetail` changed by `terms`.
+pub async fn active_consent_with(
+    world: &World,
+    fiu: &str,
+    terms: impl FnOnce(&mut Value),
+) -> Vec<Artefact> {
     let token = world.login(HANDLE).await;
     let links = world.link_all(&token, &["FIP-1", "FIP-2"]).await;
-    let answer = world.request_consent(fiu, HANDLE, &txnid()).await;
+    let mut request = crate::helpers::consent_request(fiu, HANDLE, &txnid());
+    terms(&mut request["ConsentDetail"]);
+    let answer = world.rebit_post(fiu, "/Consent", &request).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let handle = answer.body["ConsentHandle"].as_str().unwrap().to_owned();
     let (code, approved) = world
@@ -86,6 +97,88 @@ pub fn fi_request(artefact: &Artefact, key: &Ephemeral, txnid: &str) -> Value {
         "Consent": { "id": artefact.consent_id, "digitalSignature": artefact.signature() },
         "KeyMaterial": serde_json::to_value(&key.key_material).unwrap(),
     })
+}
+
+/// Tells the AA, as the FIP, that every account of the FIP's only session (or `fip_session_id`)
+/// has `status`, so that the session no longer holds up the next request.
+pub async fn settle(world: &World, fip_session_id: &str, status: &str) {
+    let session = world.fip_1.fi_sessions.lock().unwrap()[fip_session_id].clone();
+    let accounts: Vec<(&str, &str)> = session
+        .accounts
+        .iter()
+        .map(|a| (a.0.as_str(), status))
+        .collect();
+    let body = fip_notification("FIP-1", "FIP-1", fip_session_id, "ACTIVE", &accounts);
+    let answer = world.rebit_post("FIP-1", "/FI/Notification", &body).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
+/// Posts `body` as FIU-1's `POST /FI/request` for a FIP-1 artefact; once accepted, the FIP
+/// reports every account READY. Returns the answer and the FIP's new session id, if any.
+pub async fn request_and_settle(
+    world: &World,
+    body: &Value,
+) -> (aa_testkit::Answer, Option<String>) {
+    let before: Vec<String> = world
+        .fip_1
+        .fi_sessions
+        .lock()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let answer = world.rebit_post("FIU-1", "/FI/request", body).await;
+    let opened = world
+        .fip_1
+        .fi_sessions
+        .lock()
+        .unwrap()
+        .keys()
+        .find(|k| !before.contains(k))
+        .cloned();
+    if answer.status == 200 {
+        if let Some(fip_session_id) = &opened {
+            settle(world, fip_session_id, "READY").await;
+        }
+    }
+    (answer, opened)
+}
+
+/// Writes, behind the AA's back, a session of FIU-1 on `artefact` (FIP-1's) created `age` ago
+/// with its one account in `fi_status`; returns its AA session id.
+pub async fn backdated_session(
+    world: &World,
+    artefact: &Artefact,
+    state: aa_service::domain::fi_session::SessionState,
+    fi_status: FiStatus,
+    age: Duration,
+) -> String {
+    use aa_service::persistence::records::{FiAccountRecord, FiSessionRecord};
+    let store = aa_service::persistence::Store::connect(&world.database_url)
+        .await
+        .unwrap();
+    let created_at = aa_service::persistence::millis(OffsetDateTime::now_utc() - age);
+    let session = FiSessionRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        consent_id: artefact.consent_id.clone(),
+        fiu_id: "FIU-1".into(),
+        fip_id: artefact.fip_id.clone(),
+        fiu_txnid: txnid(),
+        fip_session_id: Some(format!("{}-SESSION-{}", artefact.fip_id, txnid())),
+        status: state,
+        data_from: "2023-03-01T00:00:00.000Z".into(),
+        data_to: "2023-09-01T00:00:00.000Z".into(),
+        created_at,
+        updated_at: created_at,
+    };
+    let account = FiAccountRecord {
+        link_ref_number: format!("{0}-LINK-{0}-ACC-1", artefact.fip_id),
+        masked_acc_number: "XXXXXXXX5".into(),
+        fi_status,
+        description: None,
+    };
+    store.insert_fi_session(&session, &[account]).await.unwrap();
+    session.id
 }
 
 pub fn fetch_body(session_id: &str) -> Value {
@@ -207,7 +300,7 @@ pub async fn request_notify_fetch(world: &World) -> (String, crate::fakes::FipSe
     let early = world
         .rebit_post("FIU-1", "/FI/fetch", &fetch_body(&session_id))
         .await;
-    assert_error(&early, 403, "DataFetchRequestInProgress");
+    assert_error(&early, 404, "NoDataFound");
     assert!(world.fip_1.fi_fetches().is_empty());
 
     // The FIP says READY; the FIU hears it about the AA's session, from the AA.

@@ -93,6 +93,7 @@ fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) ->
             max_attempts: 100,
         },
         lifecycle: options.lifecycle.clone(),
+        fi: Default::default(),
     }
 }
 

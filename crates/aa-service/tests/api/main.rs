@@ -5,6 +5,7 @@
 
 mod consent_flow;
 mod consent_lifecycle;
+mod data_requests;
 mod discovery;
 mod fakes;
 mod fi_fetch;

@@ -12,11 +12,12 @@ use sea_orm::{
 
 use super::super::entities::{consent_artefact, fi_session, fi_session_account, outbox};
 use super::super::records::{
-    FiAccountRecord, FiNotificationOutcome, FiSessionRecord, FiStatusReport, NewOutboxMessage,
+    FiAccountRecord, FiAdmission, FiNotificationOutcome, FiOpening, FiSessionRecord,
+    FiStatusReport, NewOutboxMessage,
 };
 use super::super::{Store, StoreError};
 use super::consents::enqueue;
-use crate::domain::fi_session::{next_fi_status, SessionState};
+use crate::domain::fi_session::{counts_as_use, in_progress, next_fi_status, SessionState};
 
 fn session_record(m: fi_session::Model) -> FiSessionRecord {
     FiSessionRecord {
@@ -58,6 +59,99 @@ async fn accounts_in<C: sea_orm::ConnectionTrait>(
         .collect())
 }
 
+async fn insert_session<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    session: &FiSessionRecord,
+    accounts: &[FiAccountRecord],
+) -> Result<(), StoreError> {
+    fi_session::Entity::insert(fi_session::ActiveModel {
+        id: Set(session.id.clone()),
+        consent_id: Set(session.consent_id.clone()),
+        fiu_id: Set(session.fiu_id.clone()),
+        fip_id: Set(session.fip_id.clone()),
+        fiu_txnid: Set(session.fiu_txnid.clone()),
+        fip_session_id: Set(session.fip_session_id.clone()),
+        status: Set(session.status.as_str().to_owned()),
+        data_from: Set(session.data_from.clone()),
+        data_to: Set(session.data_to.clone()),
+        last_error: Set(None),
+        created_at: Set(session.created_at),
+        updated_at: Set(session.updated_at),
+    })
+    .exec(db)
+    .await?;
+    insert_accounts(db, session, accounts).await
+}
+
+async fn insert_accounts<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    session: &FiSessionRecord,
+    accounts: &[FiAccountRecord],
+) -> Result<(), StoreError> {
+    for account in accounts {
+        fi_session_account::Entity::insert(fi_session_account::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            session_id: Set(session.id.clone()),
+            link_ref_number: Set(account.link_ref_number.clone()),
+            masked_acc_number: Set(account.masked_acc_number.clone()),
+            fi_status: Set(account.fi_status.as_str().to_owned()),
+            description: Set(account.description.clone()),
+            updated_at: Set(session.created_at),
+        })
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// `FAILED` (or `REQUESTED` since before `stale_before`: interrupted) -> `REQUESTED` for
+/// another attempt (the accounts as given, the old FIP session forgotten). False when the
+/// session is neither, e.g. retried concurrently.
+async fn reopen_session<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    session: &FiSessionRecord,
+    accounts: &[FiAccountRecord],
+    stale_before: i64,
+) -> Result<bool, StoreError> {
+    let (id, now) = (session.id.as_str(), session.created_at);
+    let result = fi_session::Entity::update_many()
+        .col_expr(
+            fi_session::Column::Status,
+            Expr::value(SessionState::Requested.as_str()),
+        )
+        .col_expr(
+            fi_session::Column::FipSessionId,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            fi_session::Column::LastError,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(fi_session::Column::CreatedAt, Expr::value(now))
+        .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))
+        .filter(fi_session::Column::Id.eq(id))
+        .filter(
+            Condition::any()
+                .add(fi_session::Column::Status.eq(SessionState::Failed.as_str()))
+                .add(
+                    Condition::all()
+                        .add(fi_session::Column::Status.eq(SessionState::Requested.as_str()))
+                        .add(fi_session::Column::CreatedAt.lt(stale_before)),
+                ),
+        )
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    fi_session_account::Entity::delete_many()
+        .filter(fi_session_account::Column::SessionId.eq(&session.id))
+        .exec(db)
+        .await?;
+    insert_accounts(db, session, accounts).await?;
+    Ok(true)
+}
+
 impl Store {
     /// A new session (`REQUESTED`) with its accounts (`PENDING`), in one transaction.
     pub async fn insert_fi_session(
@@ -66,37 +160,71 @@ impl Store {
         accounts: &[FiAccountRecord],
     ) -> Result<(), StoreError> {
         let txn = self.db.begin().await?;
-        fi_session::Entity::insert(fi_session::ActiveModel {
-            id: Set(session.id.clone()),
-            consent_id: Set(session.consent_id.clone()),
-            fiu_id: Set(session.fiu_id.clone()),
-            fip_id: Set(session.fip_id.clone()),
-            fiu_txnid: Set(session.fiu_txnid.clone()),
-            fip_session_id: Set(session.fip_session_id.clone()),
-            status: Set(session.status.as_str().to_owned()),
-            data_from: Set(session.data_from.clone()),
-            data_to: Set(session.data_to.clone()),
-            last_error: Set(None),
-            created_at: Set(session.created_at),
-            updated_at: Set(session.updated_at),
-        })
-        .exec(&txn)
-        .await?;
-        for account in accounts {
-            fi_session_account::Entity::insert(fi_session_account::ActiveModel {
-                id: Set(uuid::Uuid::new_v4().to_string()),
-                session_id: Set(session.id.clone()),
-                link_ref_number: Set(account.link_ref_number.clone()),
-                masked_acc_number: Set(account.masked_acc_number.clone()),
-                fi_status: Set(account.fi_status.as_str().to_owned()),
-                description: Set(account.description.clone()),
-                updated_at: Set(session.created_at),
-            })
-            .exec(&txn)
-            .await?;
-        }
+        insert_session(&txn, session, accounts).await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// Opens `session` for its consent unless another session of the consent is in progress
+    /// (`domain::fi_session::in_progress`) or the usage limit is reached (sessions that count as
+    /// uses, `domain::fi_session::counts_as_use`). A reopened session is not counted against
+    /// itself. The check and the write are one transaction that first
+    /// touches the artefact row, which on PostgreSQL serialises requests for the same consent.
+    pub async fn open_fi_session(
+        &self,
+        session: &FiSessionRecord,
+        accounts: &[FiAccountRecord],
+        rules: FiAdmission,
+    ) -> Result<FiOpening, StoreError> {
+        let txn = self.db.begin().await?;
+        consent_artefact::Entity::update_many()
+            .col_expr(
+                consent_artefact::Column::UseCount,
+                Expr::col(consent_artefact::Column::UseCount).into(),
+            )
+            .filter(consent_artefact::Column::ConsentId.eq(&session.consent_id))
+            .exec(&txn)
+            .await?;
+        let others = fi_session::Entity::find()
+            .filter(fi_session::Column::ConsentId.eq(&session.consent_id))
+            .filter(fi_session::Column::Id.ne(&session.id))
+            .all(&txn)
+            .await?;
+        let mut uses: u32 = 0;
+        for other in others.into_iter().map(session_record) {
+            let statuses = accounts_in(&txn, &other.id)
+                .await?
+                .into_iter()
+                .map(|a| a.fi_status);
+            if in_progress(
+                other.status,
+                other.created_at,
+                statuses,
+                rules.stale_before,
+                rules.expired_before,
+            ) {
+                txn.rollback().await?;
+                return Ok(FiOpening::InProgress);
+            }
+            if counts_as_use(other.status) && rules.uses_since.is_none_or(|t| other.created_at >= t)
+            {
+                uses = uses.saturating_add(1);
+            }
+        }
+        if uses >= rules.max_uses {
+            txn.rollback().await?;
+            return Ok(FiOpening::UsedUp);
+        }
+        if rules.reopen {
+            if !reopen_session(&txn, session, accounts, rules.stale_before).await? {
+                txn.rollback().await?;
+                return Ok(FiOpening::Busy);
+            }
+        } else {
+            insert_session(&txn, session, accounts).await?;
+        }
+        txn.commit().await?;
+        Ok(FiOpening::Opened)
     }
 
     pub async fn fi_session(&self, id: &str) -> Result<Option<FiSessionRecord>, StoreError> {
@@ -187,62 +315,22 @@ impl Store {
         Ok(())
     }
 
-    /// `FAILED` (or `REQUESTED` since before `stale_before`: interrupted) -> `REQUESTED` for
-    /// another attempt (the accounts back to `PENDING`, the old FIP session forgotten). False
-    /// when the session is neither, e.g. retried concurrently.
-    pub async fn reopen_fi_session(
-        &self,
-        id: &str,
-        stale_before: i64,
-        now: i64,
-    ) -> Result<bool, StoreError> {
-        let txn = self.db.begin().await?;
-        let result = fi_session::Entity::update_many()
+    /// Marks a session `EXPIRED` (its lifetime is over); a session already ended is left alone.
+    pub async fn expire_fi_session(&self, id: &str, now: i64) -> Result<(), StoreError> {
+        fi_session::Entity::update_many()
             .col_expr(
                 fi_session::Column::Status,
-                Expr::value(SessionState::Requested.as_str()),
+                Expr::value(SessionState::Expired.as_str()),
             )
-            .col_expr(
-                fi_session::Column::FipSessionId,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(
-                fi_session::Column::LastError,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(fi_session::Column::CreatedAt, Expr::value(now))
             .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))
             .filter(fi_session::Column::Id.eq(id))
-            .filter(
-                Condition::any()
-                    .add(fi_session::Column::Status.eq(SessionState::Failed.as_str()))
-                    .add(
-                        Condition::all()
-                            .add(fi_session::Column::Status.eq(SessionState::Requested.as_str()))
-                            .add(fi_session::Column::CreatedAt.lt(stale_before)),
-                    ),
-            )
-            .exec(&txn)
+            .filter(fi_session::Column::Status.is_in([
+                SessionState::Active.as_str(),
+                SessionState::Completed.as_str(),
+            ]))
+            .exec(&self.db)
             .await?;
-        if result.rows_affected != 1 {
-            txn.rollback().await?;
-            return Ok(false);
-        }
-        fi_session_account::Entity::update_many()
-            .col_expr(
-                fi_session_account::Column::FiStatus,
-                Expr::value(FiStatus::Pending.as_str()),
-            )
-            .col_expr(
-                fi_session_account::Column::Description,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(fi_session_account::Column::UpdatedAt, Expr::value(now))
-            .filter(fi_session_account::Column::SessionId.eq(id))
-            .exec(&txn)
-            .await?;
-        txn.commit().await?;
-        Ok(true)
+        Ok(())
     }
 
     /// Marks a session `FAILED` (the FIP refused or could not be reached).

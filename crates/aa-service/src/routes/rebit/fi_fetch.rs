@@ -3,7 +3,11 @@
 //! `POST /FI/fetch` (signed by the AA, the FIP's session id), the FIP's answer is verified by
 //! the signed client, and its `FI` array (ciphertext and the FIP's KeyMaterial) goes to the FIU
 //! as it came. Nothing of it is stored or logged; the accounts delivered are marked
-//! `DELIVERED`.
+//! `DELIVERED`. Before the chosen accounts' data is ready (any still `PENDING`) the answer is
+//! 404 `NoDataFound`, as it is when none of them has data (issue 5: not an empty success and
+//! not 403). A session past `fi.session_lifetime_minutes` is `EXPIRED` (stored so on first
+//! sight) and answers 410 `DataGone`: the id is known, the data is no longer to be had (the
+//! spec's `DataGoneFIFetch`; Sahamati's "Expired": raise a new request).
 
 use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
 use aa_core::rebit::{ConsentStatus, ErrorCode, FiFetchRequest, FiFetchResponse};
@@ -50,7 +54,18 @@ async fn fetch(
             ));
         }
     }
-    match session.status {
+    let now = OffsetDateTime::now_utc();
+    let current = session
+        .status
+        .at(session.created_at, state.fi_session_expired_before(now));
+    if current != session.status {
+        state
+            .store
+            .expire_fi_session(&session.id, millis(now))
+            .await
+            .map_err(internal)?;
+    }
+    match current {
         SessionState::Failed => {
             return Err(RebitError::new(
                 ErrorCode::NoDataFound,
@@ -60,7 +75,7 @@ async fn fetch(
         SessionState::Expired => {
             return Err(RebitError::new(
                 ErrorCode::DataGone,
-                "this session has expired",
+                "this session has expired; request the data again",
             ))
         }
         _ => {}
@@ -80,8 +95,7 @@ async fn fetch(
         .status
         .parse::<ConsentStatus>()
         .map_err(|e| RebitError::internal(&e))?;
-    usable(status, &terms, OffsetDateTime::now_utc())
-        .map_err(|why| RebitError::new(why.fetch_code(), why.describe()))?;
+    usable(status, &terms, now).map_err(|why| RebitError::new(why.fetch_code(), why.describe()))?;
 
     let accounts = state
         .store
@@ -111,8 +125,8 @@ async fn fetch(
         Readiness::Ready => {}
         Readiness::InProgress => {
             return Err(RebitError::new(
-                ErrorCode::DataFetchRequestInProgress,
-                "the FIP is still preparing the data",
+                ErrorCode::NoDataFound,
+                "the data is not ready yet; fetch once FI/Notification says READY",
             ))
         }
         Readiness::NoData => {

@@ -1,6 +1,10 @@
 //! `POST /FI/request` (FIU): a request for the data of one consent artefact. Checked against the
 //! artefact (issued to this FIU, ACTIVE and in force, `digitalSignature` its signature segment,
-//! range inside the consent's, KeyMaterial readable and unexpired), recorded as a `REQUESTED`
+//! range inside the consent's, KeyMaterial readable and unexpired; a PAUSED, REVOKED or EXPIRED
+//! consent is 403 `ConsentPaused` / `ConsentRevoked` / `ConsentExpired`, one not started yet 400
+//! `InvalidConsentStatus`), no other session of the consent in progress (403
+//! `DataFetchRequestInProgress`, `domain::fi_session::in_progress`) and its usage limit not
+//! reached (400 `InvalidConsentUse`, `domain::fi_request::use_limit`), recorded as a `REQUESTED`
 //! session, forwarded to the artefact's FIP signed by the AA with the FIU's KeyMaterial and
 //! `digitalSignature` untouched, then `ACTIVE` with the FIP's session id, or `FAILED` if the
 //! FIP refused or could not be reached (the same `txnid` again tries again, same session). If the artefact itself is still in the outbox on its
@@ -18,10 +22,12 @@ use time::OffsetDateTime;
 
 use super::{envelope, fip_error, internal};
 use crate::domain::fi_messages;
-use crate::domain::fi_request::{check_key, check_range, check_signature, signed_terms, usable};
+use crate::domain::fi_request::{
+    check_key, check_range, check_signature, signed_terms, usable, use_limit,
+};
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::millis;
-use crate::persistence::records::{FiAccountRecord, FiSessionRecord};
+use crate::persistence::records::{FiAccountRecord, FiAdmission, FiOpening, FiSessionRecord};
 use crate::state::AppState;
 
 /// How long an FI request waits for its artefact to reach the FIP.
@@ -99,12 +105,8 @@ pub async fn create(
         .status
         .parse::<ConsentStatus>()
         .map_err(|e| echo(RebitError::internal(&e)))?;
-    usable(status, &terms, now).map_err(|why| {
-        echo(RebitError::new(
-            ErrorCode::InvalidConsentStatus,
-            why.describe(),
-        ))
-    })?;
+    usable(status, &terms, now)
+        .map_err(|why| echo(RebitError::new(why.request_code(), why.describe())))?;
     check_range(&body.fi_data_range, &terms.fi_data_range).map_err(|e| echo(e.into()))?;
     check_key(&body.key_material, now).map_err(|e| echo(e.into()))?;
 
@@ -183,28 +185,37 @@ pub async fn create(
             description: None,
         })
         .collect();
-    if retry.is_some() {
-        let reopened = state
-            .store
-            .reopen_fi_session(
-                &session.id,
-                millis(now) - FORWARD_WINDOW_MILLIS,
-                millis(now),
-            )
-            .await
-            .map_err(|e| echo(internal(e)))?;
-        if !reopened {
+    let limit = use_limit(&terms, now);
+    let opening = state
+        .store
+        .open_fi_session(
+            &session,
+            &accounts,
+            FiAdmission {
+                reopen: retry.is_some(),
+                stale_before: millis(now) - FORWARD_WINDOW_MILLIS,
+                expired_before: state.fi_session_expired_before(now),
+                max_uses: limit.max,
+                uses_since: limit.since.map(millis),
+            },
+        )
+        .await
+        .map_err(|e| echo(internal(e)))?;
+    match opening {
+        FiOpening::Opened => {}
+        FiOpening::InProgress => {
+            return Err(echo(RebitError::new(
+                ErrorCode::DataFetchRequestInProgress,
+                "another data request for this consent is in progress",
+            )))
+        }
+        FiOpening::UsedUp => return Err(echo(limit.exceeded().into())),
+        FiOpening::Busy => {
             return Err(echo(RebitError::new(
                 ErrorCode::IdempotencyError,
                 "an FI request with this txnid is in progress",
-            )));
+            )))
         }
-    } else {
-        state
-            .store
-            .insert_fi_session(&session, &accounts)
-            .await
-            .map_err(|e| echo(internal(e)))?;
     }
     tracing::Span::current().record("session.id", session.id.as_str());
 
