@@ -735,7 +735,21 @@ async fn two_schedulers_on_one_postgresql_database_expire_each_consent_once() {
 
 #[tokio::test]
 async fn a_consent_request_stored_before_the_lifecycle_migration_gets_its_expiry_filled_in() {
-    let world = World::start().await;
+    backfill(Options::default()).await;
+}
+
+#[tokio::test]
+async fn a_consent_request_stored_before_the_lifecycle_migration_gets_its_expiry_filled_in_on_postgresql(
+) {
+    backfill(Options {
+        database_url: Some(aa_testkit::fresh_postgres_database().await),
+        ..Options::default()
+    })
+    .await;
+}
+
+async fn backfill(options: Options) {
+    let world = World::with(options).await;
     let answer = world.request_consent("FIU-1", HANDLE, &txnid()).await;
     let handle = answer.body["ConsentHandle"].as_str().unwrap().to_owned();
     // Take the database back to before m0003, then let a start-up migrate it again.
