@@ -370,7 +370,7 @@ async fn a_paused_consent_refuses_data_requests_until_the_customer_resumes_it() 
             &fi_request(artefact, &key, &txnid()),
         )
         .await;
-    assert_error(&refused, 400, "InvalidConsentStatus");
+    assert_error(&refused, 403, "ConsentPaused");
     assert!(refused.body["errorMsg"]
         .as_str()
         .unwrap()
@@ -452,7 +452,7 @@ async fn fetching_data_of_a_paused_or_revoked_consent_is_403_consent_paused_or_r
             &fi_request(artefact, &fiu_key(), &txnid()),
         )
         .await;
-    assert_error(&refused, 400, "InvalidConsentStatus");
+    assert_error(&refused, 403, "ConsentRevoked");
     assert!(refused.body["errorMsg"]
         .as_str()
         .unwrap()
@@ -514,7 +514,7 @@ async fn the_scheduler_expires_a_consent_at_its_consent_expiry_and_tells_the_fiu
             &fi_request(artefact, &fiu_key(), &txnid()),
         )
         .await;
-    assert_error(&refused, 400, "InvalidConsentStatus");
+    assert_error(&refused, 403, "ConsentExpired");
     assert!(refused.body["errorMsg"]
         .as_str()
         .unwrap()
