@@ -4,6 +4,7 @@
 
 mod app_api;
 mod artefact_flow;
+mod bad_signatures;
 mod data_life;
 mod fake_aa;
 mod fi_flow;
