@@ -8,6 +8,7 @@ mod bad_signatures;
 mod data_life;
 mod fake_aa;
 mod fi_flow;
+mod fi_notification_errors;
 mod health;
 mod helpers;
 mod idempotency;
