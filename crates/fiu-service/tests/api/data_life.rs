@@ -252,3 +252,57 @@ async fn two_sweeps_at_once_purge_each_session_once_on_postgres() {
     assert_gone(&app, &first, &first_request, "DataLife ended").await;
     assert_gone(&app, &second, &second_request, "DataLife ended").await;
 }
+
+#[tokio::test]
+async fn a_fetch_that_ends_after_its_consent_was_revoked_keeps_nothing() {
+    let app = auto_app(Db::Sqlite).await;
+    let handle = app.create_consent("wealth-monthly").await;
+    let consent_id = app
+        .aa
+        .approve_for(&handle, "FIP-1", &[("link-1", "XXXXXXXX1111", "DEPOSIT")]);
+    let answer = app
+        .notify(&notification(Some(&handle), Some(&consent_id), "ACTIVE"))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let session = app.aa.wait_fi_request(&consent_id).await;
+    let request_id = only_request(&app, &handle).await;
+    wait_session_known(&app, &request_id, &consent_id, &session).await;
+    let document = deposit("link-1", "XXXXXXXX1111", NARRATION);
+    app.aa.deliver(
+        &session,
+        "FIP-1",
+        &[("link-1", "XXXXXXXX1111", xml(&document))],
+        None,
+    );
+    app.aa.hold_fetches();
+    let ready = fi_notification(
+        &session.session_id,
+        "COMPLETED",
+        "FIP-1",
+        &[("link-1", "READY")],
+    );
+    assert_eq!(app.fi_notify_as("AA-1", &ready).await.status, 200);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.aa.fi_fetch_calls().0 == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the fetch never began"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // The customer revokes while the FIU's fetch waits for the AA's answer.
+    let revoked = app
+        .notify(&notification(Some(&handle), Some(&consent_id), "REVOKED"))
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    app.aa.release_fetches();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.store.pending_job_count().await.unwrap() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the fetch job never ended"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_gone(&app, &consent_id, &request_id, "revoked").await;
+}

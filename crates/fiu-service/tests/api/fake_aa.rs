@@ -74,6 +74,8 @@ struct State {
     fi_fetch_gets: usize,
     /// Paths answered with a signature by another key.
     badly_signed: HashSet<String>,
+    /// `POST /FI/fetch` waits for [`FakeAa::release_fetches`] before answering.
+    hold_fetches: bool,
 }
 
 /// The test's handle on the fake AA.
@@ -83,6 +85,8 @@ pub struct FakeAa {
     aa_key: Arc<SigningKey>,
     /// AA-2's key: registered, but not AA-1's.
     wrong_key: Arc<SigningKey>,
+    /// Permits for held `POST /FI/fetch` answers.
+    fetch_gate: Arc<tokio::sync::Semaphore>,
 }
 
 impl FakeAa {
@@ -95,6 +99,7 @@ impl FakeAa {
             state: Arc::new(Mutex::new(State::default())),
             aa_key: aa_key.clone(),
             wrong_key: Arc::new(eco.signer("AA-2")),
+            fetch_gate: Arc::new(tokio::sync::Semaphore::new(0)),
         };
         let data = web::Data::new(fake.clone());
         let signer = ResponseSigner(aa_key);
@@ -270,6 +275,17 @@ impl FakeAa {
     /// on; the answer is otherwise the one AA-1 would give.
     pub fn sign_badly(&self, path: &str) {
         self.state().badly_signed.insert(path.to_owned());
+    }
+
+    /// `POST /FI/fetch` is received (and counted) but not answered until released.
+    pub fn hold_fetches(&self) {
+        self.state().hold_fetches = true;
+    }
+
+    /// Lets every held `POST /FI/fetch` answer, and those to come.
+    pub fn release_fetches(&self) {
+        self.state().hold_fetches = false;
+        self.fetch_gate.add_permits(1000);
     }
 
     /// (`POST /FI/fetch` calls, `GET /FI/fetch/{id}` calls) received.
@@ -493,12 +509,18 @@ async fn fi_fetch(
 ) -> Result<HttpResponse, RebitError> {
     request.caller.require_role(&[Role::Fiu])?;
     let body = request.body;
-    let mut state = fake.state();
-    if state.no_post_fetch {
-        return Ok(HttpResponse::NotFound().finish());
+    let held = {
+        let mut state = fake.state();
+        if state.no_post_fetch {
+            return Ok(HttpResponse::NotFound().finish());
+        }
+        state.fi_fetch_posts += 1;
+        state.hold_fetches
+    };
+    if held {
+        fake.fetch_gate.acquire().await.unwrap().forget();
     }
-    state.fi_fetch_posts += 1;
-    let answer = fi_answer(&state, &body.session_id, &body.ver, &body.txnid)?;
+    let answer = fi_answer(&fake.state(), &body.session_id, &body.ver, &body.txnid)?;
     Ok(HttpResponse::Ok().json(answer))
 }
 
