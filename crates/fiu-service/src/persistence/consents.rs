@@ -36,6 +36,8 @@ pub struct ConsentRequestRecord {
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub checked_at: OffsetDateTime,
+    /// Why the last status poll failed, if it did.
+    pub poll_error: Option<String>,
 }
 
 /// A stored artefact.
@@ -79,6 +81,7 @@ impl TryFrom<consent_request::Model> for ConsentRequestRecord {
             created_at: instant(m.created_at),
             updated_at: instant(m.updated_at),
             checked_at: instant(m.checked_at),
+            poll_error: m.poll_error,
         })
     }
 }
@@ -156,6 +159,7 @@ impl Store {
             created_at: Set(millis(now)),
             updated_at: Set(millis(now)),
             checked_at: Set(millis(now)),
+            poll_error: Set(None),
         }
         .insert(self.db())
         .await?;
@@ -218,12 +222,30 @@ impl Store {
         find_artefacts(self.db(), handle).await
     }
 
-    /// Records that the AA was asked for the request's status at `now`.
+    /// Records that the AA was asked for the request's status at `now` (and forgets why the
+    /// previous poll failed).
     pub async fn mark_checked(&self, handle: &str, now: OffsetDateTime) -> Result<(), StoreError> {
         consent_request::Entity::update_many()
             .col_expr(
                 consent_request::Column::CheckedAt,
                 sea_orm::sea_query::Expr::value(millis(now)),
+            )
+            .col_expr(
+                consent_request::Column::PollError,
+                sea_orm::sea_query::Expr::value(Option::<String>::None),
+            )
+            .filter(consent_request::Column::Handle.eq(handle))
+            .exec(self.db())
+            .await?;
+        Ok(())
+    }
+
+    /// Records why the status poll of `handle` failed.
+    pub async fn poll_failed(&self, handle: &str, error: &str) -> Result<(), StoreError> {
+        consent_request::Entity::update_many()
+            .col_expr(
+                consent_request::Column::PollError,
+                sea_orm::sea_query::Expr::value(Some(super::jobs::clip(error))),
             )
             .filter(consent_request::Column::Handle.eq(handle))
             .exec(self.db())

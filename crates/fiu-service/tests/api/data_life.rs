@@ -252,3 +252,116 @@ async fn two_sweeps_at_once_purge_each_session_once_on_postgres() {
     assert_gone(&app, &first, &first_request, "DataLife ended").await;
     assert_gone(&app, &second, &second_request, "DataLife ended").await;
 }
+
+#[tokio::test]
+async fn a_fetch_that_ends_after_its_consent_was_revoked_keeps_nothing() {
+    let app = auto_app(Db::Sqlite).await;
+    let handle = app.create_consent("wealth-monthly").await;
+    let consent_id = app
+        .aa
+        .approve_for(&handle, "FIP-1", &[("link-1", "XXXXXXXX1111", "DEPOSIT")]);
+    let answer = app
+        .notify(&notification(Some(&handle), Some(&consent_id), "ACTIVE"))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let session = app.aa.wait_fi_request(&consent_id).await;
+    let request_id = only_request(&app, &handle).await;
+    wait_session_known(&app, &request_id, &consent_id, &session).await;
+    let document = deposit("link-1", "XXXXXXXX1111", NARRATION);
+    app.aa.deliver(
+        &session,
+        "FIP-1",
+        &[("link-1", "XXXXXXXX1111", xml(&document))],
+        None,
+    );
+    app.aa.hold_fetches();
+    let ready = fi_notification(
+        &session.session_id,
+        "COMPLETED",
+        "FIP-1",
+        &[("link-1", "READY")],
+    );
+    assert_eq!(app.fi_notify_as("AA-1", &ready).await.status, 200);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.aa.fi_fetch_calls().0 == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the fetch never began"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // The customer revokes while the FIU's fetch waits for the AA's answer.
+    let revoked = app
+        .notify(&notification(Some(&handle), Some(&consent_id), "REVOKED"))
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    app.aa.release_fetches();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.store.pending_job_count().await.unwrap() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the fetch job never ended"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_gone(&app, &consent_id, &request_id, "revoked").await;
+}
+
+#[tokio::test]
+async fn revoking_one_artefact_purges_only_its_data_and_the_rest_is_still_served() {
+    let app = auto_app(Db::Sqlite).await;
+    let handle = app.create_consent("wealth-monthly").await;
+    let fips = [
+        ("FIP-1", "link-1", "XXXXXXXX1111"),
+        ("FIP-2", "link-2", "XXXXXXXX2222"),
+    ];
+    let mut ids = Vec::new();
+    for (fip_id, link, masked) in fips {
+        let consent_id = app
+            .aa
+            .approve_for(&handle, fip_id, &[(link, masked, "DEPOSIT")]);
+        let answer = app
+            .notify(&notification(Some(&handle), Some(&consent_id), "ACTIVE"))
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        ids.push(consent_id);
+    }
+    let mut sessions = Vec::new();
+    for consent_id in &ids {
+        sessions.push(app.aa.wait_fi_request(consent_id).await);
+    }
+    let request_id = only_request(&app, &handle).await;
+    for ((fip_id, link, masked), (consent_id, session)) in
+        fips.iter().zip(ids.iter().zip(&sessions))
+    {
+        wait_session_known(&app, &request_id, consent_id, session).await;
+        let document = deposit(link, masked, NARRATION);
+        app.aa
+            .deliver(session, fip_id, &[(link, masked, xml(&document))], None);
+        let ready = fi_notification(&session.session_id, "COMPLETED", fip_id, &[(link, "READY")]);
+        assert_eq!(app.fi_notify_as("AA-1", &ready).await.status, 200);
+    }
+    let done = app
+        .wait_data_request(&request_id, |r| r["status"] != "PENDING")
+        .await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+
+    let answer = app
+        .notify(&notification(Some(&handle), Some(&ids[0]), "REVOKED"))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let (status, body) = read(&app, &request_id).await;
+    assert_eq!(status, 200, "{body}");
+    let revoked = fip(&body, &ids[0]);
+    assert_eq!(revoked["purged"]["rule"], "REVOKED", "{revoked}");
+    assert_eq!(revoked["accounts"], json!([]), "{revoked}");
+    let kept = fip(&body, &ids[1]);
+    assert_eq!(kept["purged"], Value::Null, "{kept}");
+    assert_eq!(
+        account(kept, "link-2")["data"]["maskedAccNumber"],
+        "XXXXXXXX2222"
+    );
+    assert!(!app.store.has_data_key(&ids[0]).await.unwrap());
+    assert!(app.store.has_data_key(&ids[1]).await.unwrap());
+    assert!(!body.to_string().contains("XXXXXXXX1111"), "{body}");
+}

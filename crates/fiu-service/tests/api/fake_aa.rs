@@ -4,16 +4,17 @@
 //! `POST /FI/fetch` and the 1.1.x `GET /FI/fetch/{sessionId}`. Tests steer it: approve a
 //! handle (for a FIP and accounts), sign artefacts with another key, tamper with the signed
 //! terms, fail fetches; and play the FIP: encrypt documents for the FIU's KeyMaterial taken
-//! from the FI request it received, corrupt one, fail a session's fetch, stop serving the POST.
+//! from the FI request it received, corrupt one, fail a session's fetch, stop serving the POST;
+//! and answer chosen routes with a signature by another key than AA-1's (`sign_badly`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use aa_core::fi_crypto::{key_material, Curve};
 use aa_core::http::respond::ResponseSigner;
 use aa_core::http::{sign_responses, InboundAuth, RebitError, Verified};
-use aa_core::jws::{compact, SigningKey};
+use aa_core::jws::{compact, detached, SigningKey};
 use aa_core::rebit::{
     ConsentFetchRequest, ConsentHandleRequest, ConsentsRequest, EncryptedFi, ErrorCode,
     FiFetchRequest, FiRequest, FipFi,
@@ -21,6 +22,10 @@ use aa_core::rebit::{
 use aa_core::registry::{Registry, Role};
 use aa_core::timefmt;
 use aa_testkit::Ecosystem;
+use actix_web::body::{to_bytes, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
 use actix_web::{middleware, web, App, HttpResponse, HttpServer};
 use serde_json::{json, Value};
 
@@ -67,6 +72,10 @@ struct State {
     no_post_fetch: bool,
     fi_fetch_posts: usize,
     fi_fetch_gets: usize,
+    /// Paths answered with a signature by another key.
+    badly_signed: HashSet<String>,
+    /// `POST /FI/fetch` waits for [`FakeAa::release_fetches`] before answering.
+    hold_fetches: bool,
 }
 
 /// The test's handle on the fake AA.
@@ -74,6 +83,10 @@ struct State {
 pub struct FakeAa {
     state: Arc<Mutex<State>>,
     aa_key: Arc<SigningKey>,
+    /// AA-2's key: registered, but not AA-1's.
+    wrong_key: Arc<SigningKey>,
+    /// Permits for held `POST /FI/fetch` answers.
+    fetch_gate: Arc<tokio::sync::Semaphore>,
 }
 
 impl FakeAa {
@@ -85,6 +98,8 @@ impl FakeAa {
         let fake = Self {
             state: Arc::new(Mutex::new(State::default())),
             aa_key: aa_key.clone(),
+            wrong_key: Arc::new(eco.signer("AA-2")),
+            fetch_gate: Arc::new(tokio::sync::Semaphore::new(0)),
         };
         let data = web::Data::new(fake.clone());
         let signer = ResponseSigner(aa_key);
@@ -94,6 +109,7 @@ impl FakeAa {
                 .app_data(web::Data::new(signer.clone()))
                 .app_data(data.clone())
                 .wrap(middleware::from_fn(sign_responses))
+                .wrap(middleware::from_fn(resign_badly))
                 .route("/Consent", web::post().to(consent))
                 .route("/Consent/handle", web::post().to(consent_handle))
                 .route("/Consent/fetch", web::post().to(consent_fetch))
@@ -255,11 +271,54 @@ impl FakeAa {
         self.state().no_post_fetch = true;
     }
 
+    /// Answers `path` (exactly) with a valid signature by AA-2's key instead of AA-1's, from now
+    /// on; the answer is otherwise the one AA-1 would give.
+    pub fn sign_badly(&self, path: &str) {
+        self.state().badly_signed.insert(path.to_owned());
+    }
+
+    /// `POST /FI/fetch` is received (and counted) but not answered until released.
+    pub fn hold_fetches(&self) {
+        self.state().hold_fetches = true;
+    }
+
+    /// Lets every held `POST /FI/fetch` answer, and those to come.
+    pub fn release_fetches(&self) {
+        self.state().hold_fetches = false;
+        self.fetch_gate.add_permits(1000);
+    }
+
     /// (`POST /FI/fetch` calls, `GET /FI/fetch/{id}` calls) received.
     pub fn fi_fetch_calls(&self) -> (usize, usize) {
         let state = self.state();
         (state.fi_fetch_posts, state.fi_fetch_gets)
     }
+}
+
+/// Outermost middleware: re-signs the answers of the paths of [`FakeAa::sign_badly`] with
+/// the wrong key.
+async fn resign_badly(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let fake = req.app_data::<web::Data<FakeAa>>().cloned();
+    let path = req.path().to_owned();
+    let response = next.call(req).await?;
+    let Some(fake) = fake.filter(|f| f.state().badly_signed.contains(&path)) else {
+        return Ok(response.map_into_boxed_body());
+    };
+    let (request, response) = response.into_parts();
+    let (mut response, body) = response.into_parts();
+    let bytes = to_bytes(body)
+        .await
+        .map_err(|_| actix_web::error::ErrorInternalServerError("body"))?;
+    let signature = detached::sign(&fake.wrong_key, &bytes);
+    response.headers_mut().insert(
+        HeaderName::from_static("x-jws-signature"),
+        HeaderValue::from_str(&signature).unwrap(),
+    );
+    let response = response.set_body(bytes).map_into_boxed_body();
+    Ok(ServiceResponse::new(request, response))
 }
 
 fn fail(code: ErrorCode, message: &str, ver: &str, txnid: &str) -> RebitError {
@@ -450,12 +509,18 @@ async fn fi_fetch(
 ) -> Result<HttpResponse, RebitError> {
     request.caller.require_role(&[Role::Fiu])?;
     let body = request.body;
-    let mut state = fake.state();
-    if state.no_post_fetch {
-        return Ok(HttpResponse::NotFound().finish());
+    let held = {
+        let mut state = fake.state();
+        if state.no_post_fetch {
+            return Ok(HttpResponse::NotFound().finish());
+        }
+        state.fi_fetch_posts += 1;
+        state.hold_fetches
+    };
+    if held {
+        fake.fetch_gate.acquire().await.unwrap().forget();
     }
-    state.fi_fetch_posts += 1;
-    let answer = fi_answer(&state, &body.session_id, &body.ver, &body.txnid)?;
+    let answer = fi_answer(&fake.state(), &body.session_id, &body.ver, &body.txnid)?;
     Ok(HttpResponse::Ok().json(answer))
 }
 

@@ -238,6 +238,14 @@ impl TestApp {
         body
     }
 
+    /// What a refused notification must not change: the consent as shown and the jobs queued.
+    pub async fn consent_state(&self, handle: &str) -> (Value, u64) {
+        (
+            self.consent(handle).await,
+            self.store.pending_job_count().await.unwrap(),
+        )
+    }
+
     /// Polls `GET /app/consents/{handle}` until `done` holds (10 s at most).
     pub async fn wait_for(&self, handle: &str, done: impl Fn(&Value) -> bool) -> Value {
         let deadline = Instant::now() + Duration::from_secs(10);

@@ -4,7 +4,7 @@
 //! answered the same with no second effect, the next notification of the same flow is
 //! accepted, and the same `txnid` about another consent or session is 409 `IdempotencyError`.
 
-use crate::fi_flow::{only_request, wait_session_known};
+use crate::fi_flow::{deposit, only_request, wait_session_known, xml, NARRATION};
 use crate::helpers::{
     artefact, assert_rebit_error, fi_notification, notification, spawn, spawn_with, Options,
 };
@@ -133,4 +133,50 @@ async fn the_same_txnid_on_another_endpoint_or_from_another_caller_is_not_a_conf
     assert!(bind("AA-1", Endpoint::ConsentNotification, "handle-1").await);
     assert!(!bind("AA-1", Endpoint::ConsentNotification, "handle-2").await);
     assert!(!bind("AA-2", Endpoint::ConsentNotification, "handle-1").await);
+}
+
+#[tokio::test]
+async fn the_same_fi_notification_again_is_answered_ok_with_no_second_effect() {
+    let app = spawn_with(Options {
+        auto_request: true,
+        ..Options::default()
+    })
+    .await;
+    let handle = app.create_consent("loan-underwriting").await;
+    let consent_id = app.aa.approve(&handle);
+    let answer = app
+        .notify(&notification(Some(&handle), Some(&consent_id), "ACTIVE"))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let session = app.aa.wait_fi_request(&consent_id).await;
+    let request_id = only_request(&app, &handle).await;
+    wait_session_known(&app, &request_id, &consent_id, &session).await;
+    let document = deposit("link-ref-1", "XXXXXXXX1234", NARRATION);
+    app.aa.deliver(
+        &session,
+        "FIP-1",
+        &[("link-ref-1", "XXXXXXXX1234", xml(&document))],
+        None,
+    );
+    let body = fi_notification(
+        &session.session_id,
+        "COMPLETED",
+        "FIP-1",
+        &[("link-ref-1", "READY")],
+    );
+    let first = app.fi_notify_as("AA-1", &body).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let done = app
+        .wait_data_request(&request_id, |r| r["status"] != "PENDING")
+        .await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+
+    let again = app.fi_notify_as("AA-1", &body).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.body["response"], first.body["response"]);
+    assert_eq!(again.body["txnid"], first.body["txnid"]);
+    assert_eq!(again.body["ver"], first.body["ver"]);
+    assert_eq!(app.store.pending_job_count().await.unwrap(), 0);
+    assert_eq!(app.aa.fi_fetch_calls(), (1, 0), "fetched once");
+    assert_eq!(app.data_request(&request_id).await, done, "nothing changed");
 }

@@ -4,9 +4,11 @@
 
 mod app_api;
 mod artefact_flow;
+mod bad_signatures;
 mod data_life;
 mod fake_aa;
 mod fi_flow;
+mod fi_notification_errors;
 mod health;
 mod helpers;
 mod idempotency;

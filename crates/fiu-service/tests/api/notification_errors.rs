@@ -1,12 +1,13 @@
 //! `POST /Consent/Notification` refusals, one rule broken at a time, each answered with the
-//! spec's code, echoing `txnid`, and signed by the FIU.
+//! spec's code, echoing `txnid`, and signed by the FIU; the ownership rules (InvalidNotifier,
+//! InvalidConsentId) also show that nothing changed.
 
 use aa_core::jws::SigningKey;
 use aa_core::registry::Role;
 use aa_testkit::{keys, mint_api_key};
 use serde_json::json;
 
-use crate::helpers::{assert_rebit_error, notification, spawn, TestApp};
+use crate::helpers::{assert_rebit_error, notification, spawn, TestApp, TOKEN};
 
 async fn pending(app: &TestApp) -> (String, serde_json::Value) {
     let handle = app.create_consent("wealth-monthly").await;
@@ -15,45 +16,59 @@ async fn pending(app: &TestApp) -> (String, serde_json::Value) {
 }
 
 #[tokio::test]
-async fn a_notifier_other_than_the_calling_aa_is_invalid_notifier() {
+async fn a_consent_notification_whose_notifier_is_not_the_calling_aa_is_400_invalid_notifier() {
     let app = spawn().await;
     let (handle, mut body) = pending(&app).await;
-    body["Notifier"]["id"] = "AA-2".into();
-    let answer = app.notify(&body).await;
-    assert_rebit_error(&answer, 400, "InvalidNotifier");
-    assert_eq!(answer.body["txnid"], body["txnid"]);
-
-    body["Notifier"] = json!({"type": "FIP", "id": "AA-1"});
-    assert_rebit_error(&app.notify(&body).await, 400, "InvalidNotifier");
-    assert_eq!(
-        app.consent(&handle).await["status"],
-        "PENDING",
-        "nothing changed"
-    );
+    let before = app.consent_state(&handle).await;
+    for notifier in [
+        json!({"type": "AA", "id": "AA-2"}),
+        json!({"type": "FIP", "id": "AA-1"}),
+        json!({"type": "FIU", "id": "AA-1"}),
+    ] {
+        body["Notifier"] = notifier;
+        let answer = app.notify(&body).await;
+        assert_rebit_error(&answer, 400, "InvalidNotifier");
+        assert_eq!(answer.body["txnid"], body["txnid"]);
+        assert_eq!(answer.body["ver"], body["ver"]);
+        assert_eq!(app.consent_state(&handle).await, before, "nothing changed");
+    }
 }
 
 #[tokio::test]
-async fn another_aa_cannot_notify_about_a_consent_requested_through_aa_1() {
+async fn a_consent_notification_from_another_aa_than_the_consents_is_400_invalid_notifier() {
     let app = spawn().await;
     let (handle, mut body) = pending(&app).await;
+    let before = app.consent_state(&handle).await;
     body["Notifier"]["id"] = "AA-2".into();
     let answer = app.notify_as("AA-2", body.to_string().as_bytes()).await;
     assert_rebit_error(&answer, 400, "InvalidNotifier");
-    assert_eq!(app.consent(&handle).await["status"], "PENDING");
+    assert_eq!(answer.body["txnid"], body["txnid"]);
+    assert_eq!(app.consent_state(&handle).await, before, "nothing changed");
 }
 
 #[tokio::test]
-async fn an_unknown_consent_is_invalid_consent_id() {
+async fn a_consent_notification_for_an_unknown_consent_is_400_invalid_consent_id() {
     let app = spawn().await;
+    let (handle, _) = pending(&app).await;
+    let before = app.consent_state(&handle).await;
     let unknown = "0b811819-9044-4856-b0ee-8c88035f8858";
     for body in [
         notification(Some(unknown), None, "ACTIVE"),
         notification(None, Some(unknown), "ACTIVE"),
+        notification(Some(unknown), Some(unknown), "REVOKED"),
     ] {
         let answer = app.notify(&body).await;
         assert_rebit_error(&answer, 400, "InvalidConsentId");
         assert_eq!(answer.body["txnid"], body["txnid"]);
+        assert_eq!(app.consent_state(&handle).await, before, "nothing changed");
     }
+    let (_, list) = app.app("GET", "/app/consents", Some(TOKEN), None).await;
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "no consent recorded: {list}"
+    );
+    assert_eq!(app.aa.fetches(), 0);
     let answer = app.notify(&notification(None, None, "ACTIVE")).await;
     assert_rebit_error(&answer, 400, "InvalidRequest");
 }
@@ -184,7 +199,7 @@ async fn a_1_1_x_notification_is_answered_in_its_version() {
 }
 
 #[tokio::test]
-async fn a_consent_id_of_another_handle_is_invalid_consent_id() {
+async fn a_consent_notification_naming_another_handles_consent_id_is_400_invalid_consent_id() {
     let app = spawn().await;
     let first = app.create_consent("wealth-monthly").await;
     let second = app.create_consent("wealth-monthly").await;
@@ -193,9 +208,18 @@ async fn a_consent_id_of_another_handle_is_invalid_consent_id() {
         .notify(&notification(Some(&first), Some(&consent_id), "ACTIVE"))
         .await;
     assert_eq!(answer.status, 200);
+    app.wait_fetched(&first, &consent_id).await;
+    let before = (
+        app.consent_state(&first).await,
+        app.consent_state(&second).await,
+    );
     let answer = app
         .notify(&notification(Some(&second), Some(&consent_id), "REVOKED"))
         .await;
     assert_rebit_error(&answer, 400, "InvalidConsentId");
-    assert_eq!(app.consent(&second).await["status"], "PENDING");
+    let after = (
+        app.consent_state(&first).await,
+        app.consent_state(&second).await,
+    );
+    assert_eq!(after, before, "neither consent changed");
 }

@@ -22,6 +22,9 @@ pub struct Model {
     pub updated_at: i64,
     /// When the AA was last asked for this handle's status (poll fallback).
     pub checked_at: i64,
+    /// Why the last status poll failed (migration 5); cleared when a poll is made.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub poll_error: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ mod m0001_create_tables;
 mod m0002_fi_data;
 mod m0003_data_life;
 mod m0004_idempotency;
+mod m0005_poll_error;
 
 use sea_orm_migration::prelude::*;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_fi_data::Migration),
             Box::new(m0003_data_life::Migration),
             Box::new(m0004_idempotency::Migration),
+            Box::new(m0005_poll_error::Migration),
         ]
     }
 

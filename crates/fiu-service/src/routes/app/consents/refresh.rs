@@ -2,7 +2,9 @@
 //! without a known artefact) is refreshed with the AA's `POST /Consent/handle`, at most once per
 //! `consent_poll.min_interval_seconds`, in case a notification was lost. An approved handle
 //! (`READY`/`APPROVED` with a consent id) is treated like an `ACTIVE` notification: the artefact
-//! is recorded and its fetch queued. A failed poll is logged and changes nothing.
+//! is recorded and its fetch queued. A failed poll (the AA unreachable, refusing, or answering
+//! with a signature that does not verify: that answer is discarded) changes nothing but is
+//! logged and recorded as the request's `pollError`.
 
 use time::OffsetDateTime;
 
@@ -39,6 +41,13 @@ pub async fn run(state: &AppState, request: &ConsentRequestRecord, now: OffsetDa
         Ok(answer) => answer,
         Err(error) => {
             tracing::warn!(peer.id = %request.aa_id, %error, "consent status poll failed");
+            if let Err(error) = state
+                .store
+                .poll_failed(&request.handle, &error.to_string())
+                .await
+            {
+                tracing::error!(%error, "cannot record the failed status poll");
+            }
             return;
         }
     };

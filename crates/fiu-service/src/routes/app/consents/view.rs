@@ -46,6 +46,7 @@ pub fn consent(r: &ConsentRequestRecord, artefacts: &[ArtefactRecord]) -> Value 
         );
         object.insert("consentStart".into(), json!(r.terms.consent_start));
         object.insert("consentExpiry".into(), json!(r.terms.consent_expiry));
+        object.insert("pollError".into(), json!(r.poll_error));
         object.insert(
             "artefacts".into(),
             Value::Array(artefacts.iter().map(artefact).collect()),
