@@ -12,11 +12,12 @@ use aa_core::http::respond::ResponseSigner;
 use aa_core::http::{sign_responses, InboundAuth, RebitError, Verified};
 use aa_core::jws::{compact, SigningKey};
 use aa_core::rebit::{
-    AccDiscoveryRequest, AccDiscoveryResponse, AccLinkRequest, AccLinkResponse, AccType,
-    AuthenticatorType, ConsentArtefact, ConsentStatusNotification, EncryptedFi, ErrorCode,
-    FiFetchRequest, FiFetchResponse, FiRequest, FiResponse, FiStatusNotification, FiType,
-    FipAccount, FipFi, KeyMaterial, LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus,
-    LinkedAccount, NotificationResponse, SignedConsentDetail,
+    AccDeLinkRequest, AccDeLinkResponse, AccDiscoveryRequest, AccDiscoveryResponse, AccLinkRequest,
+    AccLinkResponse, AccType, AuthenticatorType, ConsentArtefact, ConsentStatusNotification,
+    DelinkDetails, EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, FiRequest, FiResponse,
+    FiStatusNotification, FiType, FipAccount, FipFi, KeyMaterial, LinkDelinkTokenRequest,
+    LinkDelinkTokenResponse, LinkStatus, LinkedAccount, NotificationResponse, Open,
+    SignedConsentDetail,
 };
 use aa_core::registry::{Registry, Role};
 use aa_core::timefmt;
@@ -65,6 +66,8 @@ pub struct FipLog {
     pub fi_requests: Vec<FiRequest>,
     /// `POST /FI/fetch` bodies as received.
     pub fi_fetches: Vec<FiFetchRequest>,
+    /// `POST /Accounts/delink` bodies as received.
+    pub delinks: Vec<AccDeLinkRequest>,
 }
 
 /// A session the fake FIP opened: per account (linkRefNumber, masked number, plaintext,
@@ -127,6 +130,7 @@ impl FakeFip {
                         .route("/Accounts/discover", post().to(discover))
                         .route("/Accounts/link", post().to(link))
                         .route("/Accounts/link/verify", post().to(verify))
+                        .route("/Accounts/delink", post().to(delink))
                         .route("/Consent", post().to(consent))
                         .route("/FI/request", post().to(fi_request))
                         .route("/FI/fetch", post().to(fi_fetch)),
@@ -382,6 +386,36 @@ async fn verify(
                 status: LinkStatus::Linked,
             })
             .collect(),
+    }))
+}
+
+/// Ends any link this FIP made (`<id>-LINK-...`), answering `DELINKED`.
+async fn delink(
+    fip: web::Data<FakeFip>,
+    request: Verified<AccDeLinkRequest>,
+) -> Result<HttpResponse, RebitError> {
+    from_aa(&request.caller)?;
+    let body = request.body;
+    fip.log.lock().unwrap().delinks.push(body.clone());
+    if !body
+        .account
+        .link_ref_number
+        .starts_with(&format!("{}-LINK-", fip.id))
+    {
+        return Err(
+            RebitError::new(ErrorCode::InvalidLinkRefNumber, "unknown link")
+                .echo(Some(&body.ver), Some(&body.txnid)),
+        );
+    }
+    Ok(HttpResponse::Ok().json(AccDeLinkResponse {
+        ver: body.ver.clone(),
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid.clone(),
+        acc_link_details: DelinkDetails {
+            customer_address: body.account.customer_address.clone(),
+            link_ref_number: body.account.link_ref_number.clone(),
+            status: Open::Known(LinkStatus::Delinked),
+        },
     }))
 }
 

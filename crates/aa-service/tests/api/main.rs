@@ -5,6 +5,7 @@
 
 mod consent_flow;
 mod data_requests;
+mod delink;
 mod discovery;
 mod fakes;
 mod fi_fetch;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod approve;
 pub mod auth;
 pub mod consents;
+pub mod delink;
 pub mod discover;
 pub mod error;
 pub mod fip_error;

@@ -10,7 +10,7 @@
 //! spec's `DataGoneFIFetch`; Sahamati's "Expired": raise a new request).
 
 use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
-use aa_core::rebit::{ConsentStatus, ErrorCode, FiFetchRequest, FiFetchResponse};
+use aa_core::rebit::{ConsentStatus, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus};
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
@@ -159,6 +159,17 @@ async fn fetch(
             ErrorCode::ServiceUnavailable,
             "the FIP's answer does not fit the request",
         ));
+    }
+    // Data for an account the session holds DENIED (e.g. delinked) does not reach the FIU.
+    let denied: Vec<&str> = accounts
+        .iter()
+        .filter(|a| a.fi_status == FiStatus::Denied)
+        .map(|a| a.link_ref_number.as_str())
+        .collect();
+    let mut answer = answer;
+    for fi in &mut answer.fi {
+        fi.data
+            .retain(|d| !denied.contains(&d.link_ref_number.as_str()));
     }
     let delivered: Vec<String> = answer
         .fi
