@@ -13,6 +13,7 @@ mod fi_notification;
 mod fi_request;
 mod fi_support;
 mod helpers;
+mod idempotency;
 mod linking;
 mod login;
 mod outbox_retry;

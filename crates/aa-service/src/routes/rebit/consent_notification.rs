@@ -1,7 +1,8 @@
 //! `POST /Consent/Notification` from an FIP or FIU about a consent it is party to. Accepted and
 //! acknowledged; consent lifecycle changes on a party's word (pause, revoke) come with the
 //! lifecycle work, so for now the notification is checked and logged, and a repeat is answered
-//! OK like the first.
+//! OK like the first; the same txnid with another body is 409 `IdempotencyError`
+//! (`idempotency`).
 
 use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse};
@@ -9,6 +10,7 @@ use aa_core::registry::Role;
 use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 
+use super::idempotency::{self, Seen};
 use super::{envelope, internal};
 use crate::state::AppState;
 
@@ -28,6 +30,19 @@ pub async fn receive(
             "Notifier.id must be the caller",
         )));
     }
+    let once = match idempotency::check(
+        &state,
+        &caller.entity_id,
+        "/Consent/Notification",
+        &body.txnid,
+        &body,
+    )
+    .await
+    .map_err(echo)?
+    {
+        Seen::Replay(answer) => return Ok(answer),
+        Seen::New(once) => once,
+    };
     let update = &body.consent_status_notification;
     let consent_id = update
         .consent_id
@@ -53,10 +68,11 @@ pub async fn receive(
         )));
     }
     tracing::info!(consent.id = %consent_id, status = %update.consent_status, "consent status notified");
-    Ok(HttpResponse::Ok().json(NotificationResponse {
+    let answer = NotificationResponse {
         ver: version.as_str().to_owned(),
         timestamp: timefmt::now_millis(),
         txnid: body.txnid.clone(),
         response: "OK".to_owned(),
-    }))
+    };
+    once.answer(&state, &answer).await.map_err(echo)
 }

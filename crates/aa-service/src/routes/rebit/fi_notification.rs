@@ -1,7 +1,8 @@
 //! `POST /FI/Notification` (FIP): the status of an FIP session and its accounts. The notifier
 //! must be the calling FIP and the session one the AA opened at it; the new statuses and the
 //! FIU's `POST /FI/Notification` (about the AA's session id) are written together. A repeat
-//! changes nothing and sends nothing, and is answered OK like the first.
+//! changes nothing and sends nothing, and is answered OK like the first; the same txnid with
+//! another body is 409 `IdempotencyError` (`idempotency`).
 //!
 //! An FIP may notify before the AA has stored the FIP's session id (its answer to
 //! `POST /FI/request` is still on the way): while a request to that FIP is being forwarded, an
@@ -14,6 +15,7 @@ use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
+use super::idempotency::{self, Seen};
 use super::{envelope, internal};
 use crate::domain::fi_messages::{self, AccountStatus};
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
@@ -38,6 +40,13 @@ pub async fn receive(
             "Notifier must be the calling FIP",
         )));
     }
+    let once = match idempotency::check(&state, &fip, "/FI/Notification", &body.txnid, &body)
+        .await
+        .map_err(echo)?
+    {
+        Seen::Replay(answer) => return Ok(answer),
+        Seen::New(once) => once,
+    };
     let bad = |m: String| echo(RebitError::new(ErrorCode::InvalidFIStatusNotification, m));
     let update = &body.fi_status_notification;
     let mut reports = Vec::new();
@@ -120,10 +129,11 @@ pub async fn receive(
         }
         FiNotificationOutcome::UnknownSession => return Err(bad("unknown sessionId".into())),
     }
-    Ok(HttpResponse::Ok().json(NotificationResponse {
+    let answer = NotificationResponse {
         ver: version.as_str().to_owned(),
         timestamp: timefmt::now_millis(),
         txnid: body.txnid.clone(),
         response: "OK".to_owned(),
-    }))
+    };
+    once.answer(&state, &answer).await.map_err(echo)
 }

@@ -1,5 +1,6 @@
 //! `POST /Account/link/Notification` (FIP): an FIP reports that an account of one of our
-//! customers is linked (direct authentication) or delinked. Applying it twice changes nothing.
+//! customers is linked (direct authentication) or delinked. Applying it twice changes nothing;
+//! the same txnid with another body is 409 `IdempotencyError` (`idempotency`).
 
 use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse};
@@ -7,6 +8,7 @@ use aa_core::registry::Role;
 use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 
+use super::idempotency::{self, Seen};
 use super::{envelope, internal};
 use crate::domain::handle::CustomerHandle;
 use crate::domain::status::AccountState;
@@ -40,6 +42,19 @@ pub async fn receive(
             "Notifier.id must be the caller",
         )));
     }
+    let once = match idempotency::check(
+        &state,
+        &fip,
+        "/Account/link/Notification",
+        &body.txnid,
+        &body,
+    )
+    .await
+    .map_err(echo)?
+    {
+        Seen::Replay(answer) => return Ok(answer),
+        Seen::New(once) => once,
+    };
     let link = &body.account_link_status_notification;
     let bad = |m: &str| echo(RebitError::new(ErrorCode::InvalidRequest, m));
     let handle = CustomerHandle::parse(&link.customer_address, state.aa_id())
@@ -75,10 +90,11 @@ pub async fn receive(
         return Err(bad("no such account of this customer at this FIP"));
     }
     tracing::info!(status = %link.link_status, "account link status notified");
-    Ok(HttpResponse::Ok().json(NotificationResponse {
+    let answer = NotificationResponse {
         ver: version.as_str().to_owned(),
         timestamp: timefmt::now_millis(),
         txnid: body.txnid.clone(),
         response: "OK".to_owned(),
-    }))
+    };
+    once.answer(&state, &answer).await.map_err(echo)
 }
