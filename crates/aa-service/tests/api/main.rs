@@ -18,4 +18,5 @@ mod linking;
 mod login;
 mod outbox_retry;
 mod postgres;
+mod rebit_envelope;
 mod rebit_security;

@@ -11,7 +11,7 @@ use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 
 use super::idempotency::{self, Seen};
-use super::{envelope, internal};
+use super::{envelope, internal, required};
 use crate::state::AppState;
 
 #[tracing::instrument(name = "POST /Consent/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id))]
@@ -24,6 +24,15 @@ pub async fn receive(
     let caller = request.caller;
     caller.require_role(&[Role::Fip, Role::Fiu]).map_err(echo)?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    required("Notifier.id", &body.notifier.id).map_err(echo)?;
+    let consent_id = required(
+        "consentId",
+        body.consent_status_notification
+            .consent_id
+            .as_deref()
+            .unwrap_or_default(),
+    )
+    .map_err(echo)?;
     if body.notifier.id != caller.entity_id {
         return Err(echo(RebitError::new(
             ErrorCode::InvalidNotifier,
@@ -44,17 +53,6 @@ pub async fn receive(
         Seen::New(once) => once,
     };
     let update = &body.consent_status_notification;
-    let consent_id = update
-        .consent_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .ok_or_else(|| {
-            echo(RebitError::new(
-                ErrorCode::InvalidRequest,
-                "consentId is missing",
-            ))
-        })?;
     let party = state
         .store
         .artefact(consent_id)

@@ -16,7 +16,7 @@ use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
-use super::{envelope, fip_error, internal};
+use super::{envelope, fip_error, internal, uuid_field};
 use crate::domain::fi_messages;
 use crate::domain::fi_request::{signed_terms, usable};
 use crate::domain::fi_session::{readiness, Readiness, SessionState};
@@ -38,9 +38,10 @@ async fn fetch(
     ask: Ask<'_>,
 ) -> Result<HttpResponse, RebitError> {
     caller.require_role(&[Role::Fiu])?;
+    let session_id = uuid_field("sessionId", ask.session_id)?;
     let session = state
         .store
-        .fi_session(ask.session_id.trim())
+        .fi_session(session_id)
         .await
         .map_err(internal)?
         .filter(|s| s.fiu_id == caller.entity_id && s.status != SessionState::Requested)

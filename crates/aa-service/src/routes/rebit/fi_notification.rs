@@ -16,7 +16,7 @@ use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
 use super::idempotency::{self, Seen};
-use super::{envelope, internal};
+use super::{envelope, internal, required};
 use crate::domain::fi_messages::{self, AccountStatus};
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::millis;
@@ -33,6 +33,12 @@ pub async fn receive(
     request.caller.require_role(&[Role::Fip]).map_err(echo)?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let fip = request.caller.entity_id;
+    required("Notifier.id", &body.notifier.id).map_err(echo)?;
+    required(
+        "FIStatusNotification.sessionId",
+        &body.fi_status_notification.session_id,
+    )
+    .map_err(echo)?;
     let notifier_is_fip = matches!(body.notifier.kind, Open::Known(NotifierType::Fip));
     if body.notifier.id != fip || !notifier_is_fip {
         return Err(echo(RebitError::new(

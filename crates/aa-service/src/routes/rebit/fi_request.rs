@@ -22,7 +22,7 @@ use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
-use super::{envelope, fip_error, internal};
+use super::{envelope, fip_error, internal, required, uuid_field};
 use crate::domain::fi_messages;
 use crate::domain::fi_request::{
     check_key, check_range, check_signature, session_accounts, signed_terms, usable, use_limit,
@@ -80,8 +80,9 @@ pub async fn create(
     let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
     request.caller.require_role(&[Role::Fiu]).map_err(echo)?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let consent_id = uuid_field("Consent.id", &body.consent.id).map_err(echo)?;
+    required("Consent.digitalSignature", &body.consent.digital_signature).map_err(echo)?;
     let fiu = request.caller.entity_id;
-    let consent_id = body.consent.id.trim();
     let artefact = state
         .store
         .artefact(consent_id)

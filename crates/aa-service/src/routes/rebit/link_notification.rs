@@ -9,7 +9,7 @@ use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 
 use super::idempotency::{self, Seen};
-use super::{envelope, internal};
+use super::{envelope, internal, required};
 use crate::domain::handle::CustomerHandle;
 use crate::domain::status::AccountState;
 use crate::persistence::millis;
@@ -36,6 +36,14 @@ pub async fn receive(
             ))
         })?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let link = &body.account_link_status_notification;
+    for (field, value) in [
+        ("Notifier.id", &body.notifier.id),
+        ("customerAddress", &link.customer_address),
+        ("linkRefNumber", &link.link_ref_number),
+    ] {
+        required(field, value).map_err(echo)?;
+    }
     if body.notifier.id != fip {
         return Err(echo(RebitError::new(
             ErrorCode::InvalidNotifier,
@@ -55,7 +63,6 @@ pub async fn receive(
         Seen::Replay(answer) => return Ok(answer),
         Seen::New(once) => once,
     };
-    let link = &body.account_link_status_notification;
     let bad = |m: &str| echo(RebitError::new(ErrorCode::InvalidRequest, m));
     let handle = CustomerHandle::parse(&link.customer_address, state.aa_id())
         .map_err(|e| bad(&e.to_string()))?;
@@ -65,9 +72,6 @@ pub async fn receive(
         .await
         .map_err(|e| echo(internal(e)))?
         .ok_or_else(|| bad("customerAddress is not a customer of this AA"))?;
-    if link.link_ref_number.trim().is_empty() {
-        return Err(bad("linkRefNumber is missing"));
-    }
     let target = match link.link_status {
         LinkStatus::Linked => AccountState::Linked,
         LinkStatus::Delinked => AccountState::Delinked,

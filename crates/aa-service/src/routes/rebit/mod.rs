@@ -31,6 +31,19 @@ pub fn envelope(ver: &str, timestamp: &str, txnid: &str) -> Result<ApiVersion, R
     .map_err(|e| RebitError::from(e).echo(Some(ver), Some(txnid)))
 }
 
+/// A required string field: absent or empty (after trimming) is 400 `InvalidRequest`.
+pub fn required<'a>(field: &str, value: &'a str) -> Result<&'a str, RebitError> {
+    validate::required(field, Some(value)).map_err(RebitError::from)
+}
+
+/// A required identifier the AA issued as a UUID (consent handle, consent id, session id): empty
+/// or not a UUID is 400 `InvalidRequest`.
+pub fn uuid_field<'a>(field: &str, value: &'a str) -> Result<&'a str, RebitError> {
+    let value = required(field, value)?;
+    validate::uuid(field, Some(value)).map_err(RebitError::from)?;
+    Ok(value)
+}
+
 /// A database failure as a ReBIT answer: logged, then a bare 500.
 pub fn internal(e: StoreError) -> RebitError {
     RebitError::internal(&e)
