@@ -13,7 +13,7 @@ use crate::fi_support::{
     active_consent, active_consent_with, assert_error, backdated_session, fetch_body, fi_request,
     fip_notification, fiu_key, request_and_settle,
 };
-use crate::helpers::{now, txnid, World};
+use crate::helpers::{eventually, now, txnid, World};
 
 #[tokio::test]
 async fn fetching_before_the_data_is_ready_is_404_no_data_found() {
@@ -238,6 +238,33 @@ async fn a_session_past_its_lifetime_is_expired_410_data_gone_and_no_longer_hold
         Duration::hours(24) + Duration::minutes(1),
     )
     .await;
+    // The FIP's late READY does not revive it: the FIU hears EXPIRED.
+    let store = Store::connect(&world.database_url).await.unwrap();
+    let fip_session_id = store
+        .fi_session(&old)
+        .await
+        .unwrap()
+        .unwrap()
+        .fip_session_id
+        .unwrap();
+    let late = fip_notification(
+        "FIP-1",
+        "FIP-1",
+        &fip_session_id,
+        "ACTIVE",
+        &[("FIP-1-LINK-FIP-1-ACC-1", "READY")],
+    );
+    let answer = world.rebit_post("FIP-1", "/FI/Notification", &late).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let told = eventually("the FIU's FI notification", || {
+        world.fiu_1.fi_received().into_iter().next()
+    })
+    .await;
+    assert_eq!(told.fi_status_notification.session_id, old);
+    assert_eq!(
+        told.fi_status_notification.session_status,
+        aa_core::rebit::SessionStatus::Expired
+    );
     for _ in 0..2 {
         let fetch = fetch_body(&old);
         let gone = world.rebit_post("FIU-1", "/FI/fetch", &fetch).await;
@@ -247,7 +274,6 @@ async fn a_session_past_its_lifetime_is_expired_410_data_gone_and_no_longer_hold
     let gone = world.rebit_get("FIU-1", &format!("/FI/fetch/{old}")).await;
     assert_error(&gone, 410, "DataGone");
     assert!(world.fip_1.fi_fetches().is_empty(), "the FIP was not asked");
-    let store = Store::connect(&world.database_url).await.unwrap();
     assert_eq!(
         store.fi_session(&old).await.unwrap().unwrap().status,
         SessionState::Expired

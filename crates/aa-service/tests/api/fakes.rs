@@ -91,6 +91,8 @@ pub struct FakeFip {
     pub consent_attempts: Arc<AtomicUsize>,
     /// When set, `POST /FI/request` answers 400 `InvalidConsentId`.
     pub refuse_fi: Arc<AtomicBool>,
+    /// When set, `POST /Accounts/delink` answers 400 `InvalidLinkRefNumber`.
+    pub refuse_delink: Arc<AtomicBool>,
     /// When set, `POST /FI/request` and `POST /FI/fetch` answer 500.
     pub fi_broken: Arc<AtomicBool>,
     /// When set, `POST /FI/request` waits for this signal after opening its session.
@@ -111,6 +113,7 @@ impl FakeFip {
             refuse_consent: Arc::default(),
             consent_attempts: Arc::default(),
             refuse_fi: Arc::default(),
+            refuse_delink: Arc::default(),
             fi_broken: Arc::default(),
             hold_fi: Arc::default(),
             fi_sessions: Arc::default(),
@@ -397,10 +400,11 @@ async fn delink(
     from_aa(&request.caller)?;
     let body = request.body;
     fip.log.lock().unwrap().delinks.push(body.clone());
-    if !body
-        .account
-        .link_ref_number
-        .starts_with(&format!("{}-LINK-", fip.id))
+    if fip.refuse_delink.load(Ordering::SeqCst)
+        || !body
+            .account
+            .link_ref_number
+            .starts_with(&format!("{}-LINK-", fip.id))
     {
         return Err(
             RebitError::new(ErrorCode::InvalidLinkRefNumber, "unknown link")

@@ -2,7 +2,8 @@
 //! must be the calling FIP and the session one the AA opened at it; the new statuses and the
 //! FIU's `POST /FI/Notification` (about the AA's session id) are written together. A repeat
 //! changes nothing and sends nothing, and is answered OK like the first; the same txnid with
-//! another body is 409 `IdempotencyError` (`idempotency`).
+//! another body is 409 `IdempotencyError` (`idempotency`). A session past its lifetime is
+//! stored `EXPIRED` first, so the FIU hears `EXPIRED`.
 //!
 //! An FIP may notify before the AA has stored the FIP's session id (its answer to
 //! `POST /FI/request` is still on the way): while a request to that FIP is being forwarded, an
@@ -87,6 +88,19 @@ pub async fn receive(
         return Err(bad("unknown sessionId".into()));
     };
     tracing::Span::current().record("session.id", session.id.as_str());
+    // A session past its lifetime is EXPIRED before anything is applied: a late READY does not
+    // revive it, and the FIU hears EXPIRED.
+    if session
+        .status
+        .at(session.created_at, state.fi_session_expired_before(now))
+        != session.status
+    {
+        state
+            .store
+            .expire_fi_session(&session.id, millis(now))
+            .await
+            .map_err(|e| echo(internal(e)))?;
+    }
     let aa_id = state.aa_id().to_owned();
     let outcome = state
         .store
