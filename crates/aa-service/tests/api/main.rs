@@ -16,6 +16,7 @@ mod helpers;
 mod idempotency;
 mod linking;
 mod login;
+mod notifiers;
 mod outbox_retry;
 mod postgres;
 mod rebit_envelope;

@@ -5,7 +5,9 @@
 //! (`idempotency`).
 
 use aa_core::http::{RebitError, Verified};
-use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse};
+use aa_core::rebit::{
+    ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType, Open,
+};
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
@@ -33,10 +35,15 @@ pub async fn receive(
             .unwrap_or_default(),
     )
     .map_err(echo)?;
-    if body.notifier.id != caller.entity_id {
+    let kind = match caller.role {
+        Role::Fip => NotifierType::Fip,
+        Role::Fiu => NotifierType::Fiu,
+        Role::Aa => NotifierType::Aa,
+    };
+    if body.notifier.id != caller.entity_id || body.notifier.kind != Open::Known(kind) {
         return Err(echo(RebitError::new(
             ErrorCode::InvalidNotifier,
-            "Notifier.id must be the caller",
+            "Notifier must be the caller, of its role",
         )));
     }
     let once = match idempotency::check(

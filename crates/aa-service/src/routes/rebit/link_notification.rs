@@ -3,7 +3,9 @@
 //! the same txnid with another body is 409 `IdempotencyError` (`idempotency`).
 
 use aa_core::http::{RebitError, Verified};
-use aa_core::rebit::{AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse};
+use aa_core::rebit::{
+    AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse, NotifierType, Open,
+};
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
@@ -44,10 +46,10 @@ pub async fn receive(
     ] {
         required(field, value).map_err(echo)?;
     }
-    if body.notifier.id != fip {
+    if body.notifier.id != fip || body.notifier.kind != Open::Known(NotifierType::Fip) {
         return Err(echo(RebitError::new(
             ErrorCode::InvalidNotifier,
-            "Notifier.id must be the caller",
+            "Notifier must be the calling FIP",
         )));
     }
     let once = match idempotency::check(
