@@ -288,3 +288,38 @@ async fn a_session_past_its_lifetime_is_expired_410_data_gone_and_no_longer_hold
         .await;
     assert_eq!(fetched.status, 200, "{}", fetched.body);
 }
+
+#[tokio::test]
+async fn a_data_request_while_another_is_being_forwarded_is_403_data_fetch_request_in_progress() {
+    let world = World::start().await;
+    let artefacts = active_consent(&world, "FIU-1").await;
+    let artefact = &artefacts[0];
+    // The FIP holds the first request: at the AA it is still being forwarded (REQUESTED).
+    let (release, gate) = tokio::sync::oneshot::channel();
+    *world.fip_1.hold_fi.lock().unwrap() = Some(gate);
+    let first = fi_request(artefact, &fiu_key(), &txnid());
+    let held = world.rebit_post("FIU-1", "/FI/request", &first);
+    let second = async {
+        eventually("the FIP to hold the first request", || {
+            (!world.fip_1.fi_requests().is_empty()).then_some(())
+        })
+        .await;
+        let answer = world
+            .rebit_post(
+                "FIU-1",
+                "/FI/request",
+                &fi_request(artefact, &fiu_key(), &txnid()),
+            )
+            .await;
+        release.send(()).unwrap();
+        answer
+    };
+    let (first_answer, second_answer) = tokio::join!(held, second);
+    assert_eq!(first_answer.status, 200, "{}", first_answer.body);
+    assert_error(&second_answer, 403, "DataFetchRequestInProgress");
+    assert_eq!(
+        world.fip_1.fi_requests().len(),
+        1,
+        "the second was not forwarded"
+    );
+}
