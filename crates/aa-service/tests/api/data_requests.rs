@@ -111,13 +111,29 @@ async fn consent_use(world: &World, consent_id: &str) -> (Value, Value) {
 
 #[tokio::test]
 async fn a_second_data_request_on_a_onetime_consent_is_400_invalid_consent_use() {
-    let world = World::start().await;
-    let artefacts = active_consent_with(&world, "FIU-1", |terms| {
+    onetime_consent_rules(&World::start().await).await;
+}
+
+#[tokio::test]
+async fn the_onetime_rule_holds_on_postgresql() {
+    let url = aa_testkit::fresh_postgres_database().await;
+    let world = World::with(crate::helpers::Options {
+        database_url: Some(url),
+        ..crate::helpers::Options::default()
+    })
+    .await;
+    onetime_consent_rules(&world).await;
+}
+
+/// A refused request is not a use; the one use is counted in `ConsentUse`; a replay is not a
+/// second use; the next request is 400 `InvalidConsentUse` with nothing recorded.
+async fn onetime_consent_rules(world: &World) {
+    let artefacts = active_consent_with(world, "FIU-1", |terms| {
         terms["fetchType"] = json!("ONETIME");
     })
     .await;
     let artefact = &artefacts[0];
-    let (unused, _) = consent_use(&world, &artefact.consent_id).await;
+    let (unused, _) = consent_use(world, &artefact.consent_id).await;
     assert_eq!(unused["count"], 0, "{unused}");
 
     // A request the FIP refused does not use the consent up.
@@ -132,9 +148,9 @@ async fn a_second_data_request_on_a_onetime_consent_is_400_invalid_consent_use()
     assert_error(&refused, 400, "InvalidConsentId");
     world.fip_1.refuse_fi.store(false, Ordering::SeqCst);
     let first = fi_request(artefact, &fiu_key(), &txnid());
-    let (opened, _) = request_and_settle(&world, &first).await;
+    let (opened, _) = request_and_settle(world, &first).await;
     assert_eq!(opened.status, 200, "{}", opened.body);
-    let (used, used_get) = consent_use(&world, &artefact.consent_id).await;
+    let (used, used_get) = consent_use(world, &artefact.consent_id).await;
     assert_eq!(used["count"], 1, "{used}");
     assert_eq!(used, used_get, "both forms report the same use");
     assert_eq!(
@@ -170,7 +186,7 @@ async fn a_second_data_request_on_a_onetime_consent_is_400_invalid_consent_use()
         .await
         .unwrap()
         .is_none());
-    let (after, _) = consent_use(&world, &artefact.consent_id).await;
+    let (after, _) = consent_use(world, &artefact.consent_id).await;
     assert_eq!(after, used, "ConsentUse unchanged");
 }
 
