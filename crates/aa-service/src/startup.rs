@@ -151,6 +151,7 @@ fn mount(cfg: &mut web::ServiceConfig, sandbox_otp: bool) {
                 .route("/link", post().to(customer::link::start))
                 .route("/link/verify", post().to(customer::link_verify::verify))
                 .route("/accounts", get().to(customer::accounts::list))
+                .route("/accounts/delink", post().to(customer::delink::delink))
                 .route("/consents", get().to(customer::consents::list))
                 .route(
                     "/consents/{handle}/approve",

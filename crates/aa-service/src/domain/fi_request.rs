@@ -5,7 +5,7 @@
 use aa_core::fi_crypto::key_material;
 use aa_core::jws::{compact, VerifyingKey};
 use aa_core::rebit::{
-    ConsentStatus, ErrorCode, FetchType, FiDataRange, FrequencyUnit, KeyMaterial,
+    ConsentStatus, ErrorCode, FetchType, FiDataRange, FiStatus, FrequencyUnit, KeyMaterial,
     SignedConsentDetail,
 };
 use aa_core::timefmt;
@@ -170,6 +170,46 @@ fn months_before(at: OffsetDateTime, months: u8) -> OffsetDateTime {
         .unwrap_or(at - Duration::days(30 * i64::from(months)))
 }
 
+/// The accounts of a new session: every account of the consent, `PENDING`, except those the
+/// customer delinked since, which are `DENIED` from the start (never fetchable; an FIP report
+/// about them changes nothing). `None` when every account is delinked: nothing can be asked
+/// for (400 `InvalidConsentDetail`: the consent's `Accounts` no longer hold).
+pub fn session_accounts(
+    terms: &SignedConsentDetail,
+    delinked: &[String],
+) -> Option<Vec<SessionAccount>> {
+    let accounts: Vec<SessionAccount> = terms
+        .accounts
+        .iter()
+        .map(|a| {
+            let gone = delinked.contains(&a.link_ref_number);
+            SessionAccount {
+                link_ref_number: a.link_ref_number.clone(),
+                masked_acc_number: a.masked_acc_number.clone(),
+                fi_status: if gone {
+                    FiStatus::Denied
+                } else {
+                    FiStatus::Pending
+                },
+                description: gone.then(|| "the account was delinked".to_owned()),
+            }
+        })
+        .collect();
+    accounts
+        .iter()
+        .any(|a| a.fi_status == FiStatus::Pending)
+        .then_some(accounts)
+}
+
+/// An account of a new session and the status it starts with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionAccount {
+    pub link_ref_number: String,
+    pub masked_acc_number: String,
+    pub fi_status: FiStatus,
+    pub description: Option<String>,
+}
+
 /// The requested range must be well-formed and lie inside the consent's `FIDataRange`.
 pub fn check_range(requested: &FiDataRange, consent: &FiDataRange) -> Result<(), Invalid> {
     let bad = |m: &str| invalid(ErrorCode::InvalidDateRange, m);
@@ -244,6 +284,44 @@ mod tests {
             months_before(at("2024-02-29T08:00:00.000Z"), 12),
             at("2023-02-28T08:00:00.000Z")
         );
+    }
+
+    fn two_accounts() -> SignedConsentDetail {
+        let mut terms: SignedConsentDetail = serde_json::from_value(serde_json::json!({
+            "consentStart": "2024-01-01T00:00:00.000Z",
+            "consentExpiry": "2099-01-01T00:00:00.000Z",
+            "consentMode": "STORE",
+            "fetchType": "PERIODIC",
+            "consentTypes": ["TRANSACTIONS"],
+            "fiTypes": ["DEPOSIT"],
+            "DataConsumer": { "id": "FIU-1", "type": "FIU" },
+            "DataProvider": { "id": "FIP-1", "type": "FIP" },
+            "Customer": { "id": "9999999999@AA-1" },
+            "Accounts": [{
+                "fiType": "DEPOSIT", "fipId": "FIP-1", "accType": "SAVINGS",
+                "linkRefNumber": "L1", "maskedAccNumber": "XX1"
+            }],
+            "Purpose": { "code": "101", "text": "Wealth management service" },
+            "FIDataRange": { "from": "2023-01-01T00:00:00.000Z", "to": "2024-01-01T00:00:00.000Z" },
+            "DataLife": { "unit": "MONTH", "value": 1 },
+            "Frequency": { "unit": "MONTH", "value": 4 }
+        }))
+        .unwrap();
+        let mut second = terms.accounts[0].clone();
+        second.link_ref_number = "L2".into();
+        terms.accounts.push(second);
+        terms
+    }
+
+    #[test]
+    fn delinked_accounts_start_denied_and_a_consent_with_none_left_opens_nothing() {
+        let terms = two_accounts();
+        let all = session_accounts(&terms, &[]).unwrap();
+        assert!(all.iter().all(|a| a.fi_status == FiStatus::Pending));
+        let some = session_accounts(&terms, &["L2".to_owned()]).unwrap();
+        assert_eq!(some[0].fi_status, FiStatus::Pending);
+        assert_eq!(some[1].fi_status, FiStatus::Denied);
+        assert!(session_accounts(&terms, &["L1".to_owned(), "L2".to_owned()]).is_none());
     }
 
     #[test]

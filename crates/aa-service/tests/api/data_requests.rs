@@ -13,7 +13,7 @@ use crate::fi_support::{
     active_consent, active_consent_with, assert_error, backdated_session, fetch_body, fi_request,
     fip_notification, fiu_key, request_and_settle,
 };
-use crate::helpers::{now, txnid, World};
+use crate::helpers::{eventually, now, txnid, World};
 
 #[tokio::test]
 async fn fetching_before_the_data_is_ready_is_404_no_data_found() {
@@ -111,13 +111,29 @@ async fn consent_use(world: &World, consent_id: &str) -> (Value, Value) {
 
 #[tokio::test]
 async fn a_second_data_request_on_a_onetime_consent_is_400_invalid_consent_use() {
-    let world = World::start().await;
-    let artefacts = active_consent_with(&world, "FIU-1", |terms| {
+    onetime_consent_rules(&World::start().await).await;
+}
+
+#[tokio::test]
+async fn the_onetime_rule_holds_on_postgresql() {
+    let url = aa_testkit::fresh_postgres_database().await;
+    let world = World::with(crate::helpers::Options {
+        database_url: Some(url),
+        ..crate::helpers::Options::default()
+    })
+    .await;
+    onetime_consent_rules(&world).await;
+}
+
+/// A refused request is not a use; the one use is counted in `ConsentUse`; a replay is not a
+/// second use; the next request is 400 `InvalidConsentUse` with nothing recorded.
+async fn onetime_consent_rules(world: &World) {
+    let artefacts = active_consent_with(world, "FIU-1", |terms| {
         terms["fetchType"] = json!("ONETIME");
     })
     .await;
     let artefact = &artefacts[0];
-    let (unused, _) = consent_use(&world, &artefact.consent_id).await;
+    let (unused, _) = consent_use(world, &artefact.consent_id).await;
     assert_eq!(unused["count"], 0, "{unused}");
 
     // A request the FIP refused does not use the consent up.
@@ -132,9 +148,9 @@ async fn a_second_data_request_on_a_onetime_consent_is_400_invalid_consent_use()
     assert_error(&refused, 400, "InvalidConsentId");
     world.fip_1.refuse_fi.store(false, Ordering::SeqCst);
     let first = fi_request(artefact, &fiu_key(), &txnid());
-    let (opened, _) = request_and_settle(&world, &first).await;
+    let (opened, _) = request_and_settle(world, &first).await;
     assert_eq!(opened.status, 200, "{}", opened.body);
-    let (used, used_get) = consent_use(&world, &artefact.consent_id).await;
+    let (used, used_get) = consent_use(world, &artefact.consent_id).await;
     assert_eq!(used["count"], 1, "{used}");
     assert_eq!(used, used_get, "both forms report the same use");
     assert_eq!(
@@ -170,7 +186,7 @@ async fn a_second_data_request_on_a_onetime_consent_is_400_invalid_consent_use()
         .await
         .unwrap()
         .is_none());
-    let (after, _) = consent_use(&world, &artefact.consent_id).await;
+    let (after, _) = consent_use(world, &artefact.consent_id).await;
     assert_eq!(after, used, "ConsentUse unchanged");
 }
 
@@ -238,6 +254,33 @@ async fn a_session_past_its_lifetime_is_expired_410_data_gone_and_no_longer_hold
         Duration::hours(24) + Duration::minutes(1),
     )
     .await;
+    // The FIP's late READY does not revive it: the FIU hears EXPIRED.
+    let store = Store::connect(&world.database_url).await.unwrap();
+    let fip_session_id = store
+        .fi_session(&old)
+        .await
+        .unwrap()
+        .unwrap()
+        .fip_session_id
+        .unwrap();
+    let late = fip_notification(
+        "FIP-1",
+        "FIP-1",
+        &fip_session_id,
+        "ACTIVE",
+        &[("FIP-1-LINK-FIP-1-ACC-1", "READY")],
+    );
+    let answer = world.rebit_post("FIP-1", "/FI/Notification", &late).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let told = eventually("the FIU's FI notification", || {
+        world.fiu_1.fi_received().into_iter().next()
+    })
+    .await;
+    assert_eq!(told.fi_status_notification.session_id, old);
+    assert_eq!(
+        told.fi_status_notification.session_status,
+        aa_core::rebit::SessionStatus::Expired
+    );
     for _ in 0..2 {
         let fetch = fetch_body(&old);
         let gone = world.rebit_post("FIU-1", "/FI/fetch", &fetch).await;
@@ -247,7 +290,6 @@ async fn a_session_past_its_lifetime_is_expired_410_data_gone_and_no_longer_hold
     let gone = world.rebit_get("FIU-1", &format!("/FI/fetch/{old}")).await;
     assert_error(&gone, 410, "DataGone");
     assert!(world.fip_1.fi_fetches().is_empty(), "the FIP was not asked");
-    let store = Store::connect(&world.database_url).await.unwrap();
     assert_eq!(
         store.fi_session(&old).await.unwrap().unwrap().status,
         SessionState::Expired
@@ -261,4 +303,39 @@ async fn a_session_past_its_lifetime_is_expired_410_data_gone_and_no_longer_hold
         .rebit_post("FIU-1", "/FI/fetch", &fetch_body(fresh))
         .await;
     assert_eq!(fetched.status, 200, "{}", fetched.body);
+}
+
+#[tokio::test]
+async fn a_data_request_while_another_is_being_forwarded_is_403_data_fetch_request_in_progress() {
+    let world = World::start().await;
+    let artefacts = active_consent(&world, "FIU-1").await;
+    let artefact = &artefacts[0];
+    // The FIP holds the first request: at the AA it is still being forwarded (REQUESTED).
+    let (release, gate) = tokio::sync::oneshot::channel();
+    *world.fip_1.hold_fi.lock().unwrap() = Some(gate);
+    let first = fi_request(artefact, &fiu_key(), &txnid());
+    let held = world.rebit_post("FIU-1", "/FI/request", &first);
+    let second = async {
+        eventually("the FIP to hold the first request", || {
+            (!world.fip_1.fi_requests().is_empty()).then_some(())
+        })
+        .await;
+        let answer = world
+            .rebit_post(
+                "FIU-1",
+                "/FI/request",
+                &fi_request(artefact, &fiu_key(), &txnid()),
+            )
+            .await;
+        release.send(()).unwrap();
+        answer
+    };
+    let (first_answer, second_answer) = tokio::join!(held, second);
+    assert_eq!(first_answer.status, 200, "{}", first_answer.body);
+    assert_error(&second_answer, 403, "DataFetchRequestInProgress");
+    assert_eq!(
+        world.fip_1.fi_requests().len(),
+        1,
+        "the second was not forwarded"
+    );
 }

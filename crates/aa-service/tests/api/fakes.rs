@@ -12,11 +12,12 @@ use aa_core::http::respond::ResponseSigner;
 use aa_core::http::{sign_responses, InboundAuth, RebitError, Verified};
 use aa_core::jws::{compact, SigningKey};
 use aa_core::rebit::{
-    AccDiscoveryRequest, AccDiscoveryResponse, AccLinkRequest, AccLinkResponse, AccType,
-    AuthenticatorType, ConsentArtefact, ConsentStatusNotification, EncryptedFi, ErrorCode,
-    FiFetchRequest, FiFetchResponse, FiRequest, FiResponse, FiStatusNotification, FiType,
-    FipAccount, FipFi, KeyMaterial, LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus,
-    LinkedAccount, NotificationResponse, SignedConsentDetail,
+    AccDeLinkRequest, AccDeLinkResponse, AccDiscoveryRequest, AccDiscoveryResponse, AccLinkRequest,
+    AccLinkResponse, AccType, AuthenticatorType, ConsentArtefact, ConsentStatusNotification,
+    DelinkDetails, EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, FiRequest, FiResponse,
+    FiStatusNotification, FiType, FipAccount, FipFi, KeyMaterial, LinkDelinkTokenRequest,
+    LinkDelinkTokenResponse, LinkStatus, LinkedAccount, NotificationResponse, Open,
+    SignedConsentDetail,
 };
 use aa_core::registry::{Registry, Role};
 use aa_core::timefmt;
@@ -67,6 +68,8 @@ pub struct FipLog {
     pub fi_fetches: Vec<FiFetchRequest>,
     /// `POST /Consent/Notification` bodies as received.
     pub notifications: Vec<ConsentStatusNotification>,
+    /// `POST /Accounts/delink` bodies as received.
+    pub delinks: Vec<AccDeLinkRequest>,
 }
 
 /// A session the fake FIP opened: per account (linkRefNumber, masked number, plaintext,
@@ -90,6 +93,8 @@ pub struct FakeFip {
     pub consent_attempts: Arc<AtomicUsize>,
     /// When set, `POST /FI/request` answers 400 `InvalidConsentId`.
     pub refuse_fi: Arc<AtomicBool>,
+    /// When set, `POST /Accounts/delink` answers 400 `InvalidLinkRefNumber`.
+    pub refuse_delink: Arc<AtomicBool>,
     /// When set, `POST /FI/request` and `POST /FI/fetch` answer 500.
     pub fi_broken: Arc<AtomicBool>,
     /// When set, `POST /FI/request` waits for this signal after opening its session.
@@ -110,6 +115,7 @@ impl FakeFip {
             refuse_consent: Arc::default(),
             consent_attempts: Arc::default(),
             refuse_fi: Arc::default(),
+            refuse_delink: Arc::default(),
             fi_broken: Arc::default(),
             hold_fi: Arc::default(),
             fi_sessions: Arc::default(),
@@ -129,6 +135,7 @@ impl FakeFip {
                         .route("/Accounts/discover", post().to(discover))
                         .route("/Accounts/link", post().to(link))
                         .route("/Accounts/link/verify", post().to(verify))
+                        .route("/Accounts/delink", post().to(delink))
                         .route("/Consent", post().to(consent))
                         .route("/Consent/Notification", post().to(fip_notification))
                         .route("/FI/request", post().to(fi_request))
@@ -389,6 +396,37 @@ async fn verify(
                 status: LinkStatus::Linked,
             })
             .collect(),
+    }))
+}
+
+/// Ends any link this FIP made (`<id>-LINK-...`), answering `DELINKED`.
+async fn delink(
+    fip: web::Data<FakeFip>,
+    request: Verified<AccDeLinkRequest>,
+) -> Result<HttpResponse, RebitError> {
+    from_aa(&request.caller)?;
+    let body = request.body;
+    fip.log.lock().unwrap().delinks.push(body.clone());
+    if fip.refuse_delink.load(Ordering::SeqCst)
+        || !body
+            .account
+            .link_ref_number
+            .starts_with(&format!("{}-LINK-", fip.id))
+    {
+        return Err(
+            RebitError::new(ErrorCode::InvalidLinkRefNumber, "unknown link")
+                .echo(Some(&body.ver), Some(&body.txnid)),
+        );
+    }
+    Ok(HttpResponse::Ok().json(AccDeLinkResponse {
+        ver: body.ver.clone(),
+        timestamp: timefmt::now_millis(),
+        txnid: body.txnid.clone(),
+        acc_link_details: DelinkDetails {
+            customer_address: body.account.customer_address.clone(),
+            link_ref_number: body.account.link_ref_number.clone(),
+            status: Open::Known(LinkStatus::Delinked),
+        },
     }))
 }
 

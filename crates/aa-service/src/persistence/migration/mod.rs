@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_fi_sessions;
 mod m0003_consent_lifecycle;
+mod m0004_rebit_requests;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_fi_sessions::Migration),
             Box::new(m0003_consent_lifecycle::Migration),
+            Box::new(m0004_rebit_requests::Migration),
         ]
     }
 }

@@ -109,6 +109,45 @@ impl Store {
             .collect())
     }
 
+    /// The customer's account at `fip_id` with `link_ref`, whatever its state.
+    pub async fn account_by_link(
+        &self,
+        customer_id: &str,
+        fip_id: &str,
+        link_ref: &str,
+    ) -> Result<Option<AccountRecord>, StoreError> {
+        Ok(account::Entity::find()
+            .filter(account::Column::CustomerId.eq(customer_id))
+            .filter(account::Column::FipId.eq(fip_id))
+            .filter(account::Column::LinkRefNumber.eq(link_ref))
+            .one(&self.db)
+            .await?
+            .map(account_record))
+    }
+
+    /// Which of `link_refs` (accounts at `fip_id` of the customer `customer_handle`) are
+    /// `DELINKED` now.
+    pub async fn delinked_links(
+        &self,
+        customer_handle: &str,
+        fip_id: &str,
+        link_refs: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        let Some(customer) = self.customer_by_handle(customer_handle).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(account::Entity::find()
+            .filter(account::Column::CustomerId.eq(customer.id))
+            .filter(account::Column::FipId.eq(fip_id))
+            .filter(account::Column::LinkRefNumber.is_in(link_refs.iter().cloned()))
+            .filter(account::Column::Status.eq(AccountState::Delinked.as_str()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|a| a.link_ref_number)
+            .collect())
+    }
+
     pub async fn insert_link_request(
         &self,
         customer_id: &str,

@@ -1,7 +1,9 @@
-//! Queries, by subject: customer log-in, accounts and linking, consents, FI sessions, outbox.
+//! Queries, by subject: customer log-in, accounts and linking, consents, FI sessions, outbox,
+//! answered ReBIT notifications.
 
 mod accounts;
 mod auth;
 mod consents;
 mod fi_sessions;
 mod outbox;
+mod rebit_requests;

@@ -6,6 +6,7 @@ pub mod approve;
 pub mod auth;
 pub mod consent_status;
 pub mod consents;
+pub mod delink;
 pub mod discover;
 pub mod error;
 pub mod fip_error;

@@ -7,7 +7,7 @@ use aa_core::rebit::{ConsentFetchRequest, ConsentStatus, ErrorCode};
 use aa_core::registry::Role;
 use actix_web::{web, HttpResponse};
 
-use super::{envelope, internal};
+use super::{envelope, internal, uuid_field};
 use crate::domain::messages::{self, ArtefactView};
 use crate::state::AppState;
 
@@ -20,13 +20,7 @@ async fn artefact_for(
     txnid: &str,
 ) -> Result<HttpResponse, RebitError> {
     caller.require_role(&[Role::Fiu, Role::Fip])?;
-    let consent_id = consent_id.trim();
-    if consent_id.is_empty() {
-        return Err(RebitError::new(
-            ErrorCode::InvalidRequest,
-            "consentId is missing",
-        ));
-    }
+    let consent_id = uuid_field("consentId", consent_id)?;
     let record = state
         .store
         .artefact(consent_id)

@@ -11,7 +11,7 @@ use aa_core::registry::Role;
 use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 
-use super::{envelope, internal};
+use super::{envelope, internal, uuid_field};
 use crate::domain::status::RequestStatus;
 use crate::state::AppState;
 
@@ -25,13 +25,7 @@ async fn state_of(
     fiu: &str,
     handle: &str,
 ) -> Result<ConsentHandleState, RebitError> {
-    let handle = handle.trim();
-    if handle.is_empty() {
-        return Err(RebitError::new(
-            ErrorCode::InvalidRequest,
-            "ConsentHandle is missing",
-        ));
-    }
+    let handle = uuid_field("ConsentHandle", handle)?;
     let record = state
         .store
         .consent_request(handle)

@@ -1,15 +1,19 @@
 //! `POST /Consent/Notification` from an FIP or FIU about a consent it is party to. Accepted and
 //! acknowledged; consent lifecycle changes on a party's word (pause, revoke) come with the
 //! lifecycle work, so for now the notification is checked and logged, and a repeat is answered
-//! OK like the first.
+//! OK like the first; the same txnid with another body is 409 `IdempotencyError`
+//! (`idempotency`).
 
 use aa_core::http::{RebitError, Verified};
-use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse};
+use aa_core::rebit::{
+    ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType, Open,
+};
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 
-use super::{envelope, internal};
+use super::idempotency::{self, Seen};
+use super::{envelope, internal, required};
 use crate::state::AppState;
 
 #[tracing::instrument(name = "POST /Consent/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id))]
@@ -22,24 +26,40 @@ pub async fn receive(
     let caller = request.caller;
     caller.require_role(&[Role::Fip, Role::Fiu]).map_err(echo)?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    if body.notifier.id != caller.entity_id {
+    required("Notifier.id", &body.notifier.id).map_err(echo)?;
+    let consent_id = required(
+        "consentId",
+        body.consent_status_notification
+            .consent_id
+            .as_deref()
+            .unwrap_or_default(),
+    )
+    .map_err(echo)?;
+    let kind = match caller.role {
+        Role::Fip => NotifierType::Fip,
+        Role::Fiu => NotifierType::Fiu,
+        Role::Aa => NotifierType::Aa,
+    };
+    if body.notifier.id != caller.entity_id || body.notifier.kind != Open::Known(kind) {
         return Err(echo(RebitError::new(
             ErrorCode::InvalidNotifier,
-            "Notifier.id must be the caller",
+            "Notifier must be the caller, of its role",
         )));
     }
+    let once = match idempotency::check(
+        &state,
+        &caller.entity_id,
+        "/Consent/Notification",
+        &body.txnid,
+        &body,
+    )
+    .await
+    .map_err(echo)?
+    {
+        Seen::Replay(answer) => return Ok(answer),
+        Seen::New(once) => once,
+    };
     let update = &body.consent_status_notification;
-    let consent_id = update
-        .consent_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .ok_or_else(|| {
-            echo(RebitError::new(
-                ErrorCode::InvalidRequest,
-                "consentId is missing",
-            ))
-        })?;
     let party = state
         .store
         .artefact(consent_id)
@@ -53,10 +73,11 @@ pub async fn receive(
         )));
     }
     tracing::info!(consent.id = %consent_id, status = %update.consent_status, "consent status notified");
-    Ok(HttpResponse::Ok().json(NotificationResponse {
+    let answer = NotificationResponse {
         ver: version.as_str().to_owned(),
         timestamp: timefmt::now_millis(),
         txnid: body.txnid.clone(),
         response: "OK".to_owned(),
-    }))
+    };
+    once.answer(&state, &answer).await.map_err(echo)
 }

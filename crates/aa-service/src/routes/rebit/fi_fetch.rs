@@ -10,13 +10,13 @@
 //! spec's `DataGoneFIFetch`; Sahamati's "Expired": raise a new request).
 
 use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
-use aa_core::rebit::{ConsentStatus, ErrorCode, FiFetchRequest, FiFetchResponse};
+use aa_core::rebit::{ConsentStatus, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus};
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
-use super::{envelope, fip_error, internal};
+use super::{envelope, fip_error, internal, uuid_field};
 use crate::domain::fi_messages;
 use crate::domain::fi_request::{signed_terms, usable};
 use crate::domain::fi_session::{readiness, Readiness, SessionState};
@@ -38,9 +38,10 @@ async fn fetch(
     ask: Ask<'_>,
 ) -> Result<HttpResponse, RebitError> {
     caller.require_role(&[Role::Fiu])?;
+    let session_id = uuid_field("sessionId", ask.session_id)?;
     let session = state
         .store
-        .fi_session(ask.session_id.trim())
+        .fi_session(session_id)
         .await
         .map_err(internal)?
         .filter(|s| s.fiu_id == caller.entity_id && s.status != SessionState::Requested)
@@ -159,6 +160,17 @@ async fn fetch(
             ErrorCode::ServiceUnavailable,
             "the FIP's answer does not fit the request",
         ));
+    }
+    // Data for an account the session holds DENIED (e.g. delinked) does not reach the FIU.
+    let denied: Vec<&str> = accounts
+        .iter()
+        .filter(|a| a.fi_status == FiStatus::Denied)
+        .map(|a| a.link_ref_number.as_str())
+        .collect();
+    let mut answer = answer;
+    for fi in &mut answer.fi {
+        fi.data
+            .retain(|d| !denied.contains(&d.link_ref_number.as_str()));
     }
     let delivered: Vec<String> = answer
         .fi

@@ -1,7 +1,9 @@
 //! `POST /FI/Notification` (FIP): the status of an FIP session and its accounts. The notifier
 //! must be the calling FIP and the session one the AA opened at it; the new statuses and the
 //! FIU's `POST /FI/Notification` (about the AA's session id) are written together. A repeat
-//! changes nothing and sends nothing, and is answered OK like the first.
+//! changes nothing and sends nothing, and is answered OK like the first; the same txnid with
+//! another body is 409 `IdempotencyError` (`idempotency`). A session past its lifetime is
+//! stored `EXPIRED` first, so the FIU hears `EXPIRED`.
 //!
 //! An FIP may notify before the AA has stored the FIP's session id (its answer to
 //! `POST /FI/request` is still on the way): while a request to that FIP is being forwarded, an
@@ -14,7 +16,8 @@ use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
-use super::{envelope, internal};
+use super::idempotency::{self, Seen};
+use super::{envelope, internal, required};
 use crate::domain::fi_messages::{self, AccountStatus};
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::millis;
@@ -31,6 +34,12 @@ pub async fn receive(
     request.caller.require_role(&[Role::Fip]).map_err(echo)?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let fip = request.caller.entity_id;
+    required("Notifier.id", &body.notifier.id).map_err(echo)?;
+    required(
+        "FIStatusNotification.sessionId",
+        &body.fi_status_notification.session_id,
+    )
+    .map_err(echo)?;
     let notifier_is_fip = matches!(body.notifier.kind, Open::Known(NotifierType::Fip));
     if body.notifier.id != fip || !notifier_is_fip {
         return Err(echo(RebitError::new(
@@ -38,6 +47,13 @@ pub async fn receive(
             "Notifier must be the calling FIP",
         )));
     }
+    let once = match idempotency::check(&state, &fip, "/FI/Notification", &body.txnid, &body)
+        .await
+        .map_err(echo)?
+    {
+        Seen::Replay(answer) => return Ok(answer),
+        Seen::New(once) => once,
+    };
     let bad = |m: String| echo(RebitError::new(ErrorCode::InvalidFIStatusNotification, m));
     let update = &body.fi_status_notification;
     let mut reports = Vec::new();
@@ -72,6 +88,19 @@ pub async fn receive(
         return Err(bad("unknown sessionId".into()));
     };
     tracing::Span::current().record("session.id", session.id.as_str());
+    // A session past its lifetime is EXPIRED before anything is applied: a late READY does not
+    // revive it, and the FIU hears EXPIRED.
+    if session
+        .status
+        .at(session.created_at, state.fi_session_expired_before(now))
+        != session.status
+    {
+        state
+            .store
+            .expire_fi_session(&session.id, millis(now))
+            .await
+            .map_err(|e| echo(internal(e)))?;
+    }
     let aa_id = state.aa_id().to_owned();
     let outcome = state
         .store
@@ -120,10 +149,11 @@ pub async fn receive(
         }
         FiNotificationOutcome::UnknownSession => return Err(bad("unknown sessionId".into())),
     }
-    Ok(HttpResponse::Ok().json(NotificationResponse {
+    let answer = NotificationResponse {
         ver: version.as_str().to_owned(),
         timestamp: timefmt::now_millis(),
         txnid: body.txnid.clone(),
         response: "OK".to_owned(),
-    }))
+    };
+    once.answer(&state, &answer).await.map_err(echo)
 }

@@ -4,7 +4,9 @@
 //! consent is 403 `ConsentPaused` / `ConsentRevoked` / `ConsentExpired`, one not started yet 400
 //! `InvalidConsentStatus`), no other session of the consent in progress (403
 //! `DataFetchRequestInProgress`, `domain::fi_session::in_progress`) and its usage limit not
-//! reached (400 `InvalidConsentUse`, `domain::fi_request::use_limit`), recorded as a `REQUESTED`
+//! reached (400 `InvalidConsentUse`, `domain::fi_request::use_limit`), and some account of it
+//! still linked (accounts the customer delinked start `DENIED`; none left: 400
+//! `InvalidConsentDetail`), recorded as a `REQUESTED`
 //! session, forwarded to the artefact's FIP signed by the AA with the FIU's KeyMaterial and
 //! `digitalSignature` untouched, then `ACTIVE` with the FIP's session id, or `FAILED` if the
 //! FIP refused or could not be reached (the same `txnid` again tries again, same session). If the artefact itself is still in the outbox on its
@@ -14,16 +16,16 @@
 use std::time::Duration;
 
 use aa_core::http::{RebitError, Verified};
-use aa_core::rebit::{ConsentStatus, ErrorCode, FiRequest, FiResponse, FiStatus};
+use aa_core::rebit::{ConsentStatus, ErrorCode, FiRequest, FiResponse};
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
-use super::{envelope, fip_error, internal};
+use super::{envelope, fip_error, internal, required, uuid_field};
 use crate::domain::fi_messages;
 use crate::domain::fi_request::{
-    check_key, check_range, check_signature, signed_terms, usable, use_limit,
+    check_key, check_range, check_signature, session_accounts, signed_terms, usable, use_limit,
 };
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::millis;
@@ -78,8 +80,9 @@ pub async fn create(
     let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
     request.caller.require_role(&[Role::Fiu]).map_err(echo)?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let consent_id = uuid_field("Consent.id", &body.consent.id).map_err(echo)?;
+    required("Consent.digitalSignature", &body.consent.digital_signature).map_err(echo)?;
     let fiu = request.caller.entity_id;
-    let consent_id = body.consent.id.trim();
     let artefact = state
         .store
         .artefact(consent_id)
@@ -156,6 +159,23 @@ pub async fn create(
         }
     };
 
+    let links: Vec<String> = terms
+        .accounts
+        .iter()
+        .map(|a| a.link_ref_number.clone())
+        .collect();
+    let delinked = state
+        .store
+        .delinked_links(&artefact.customer_handle, &artefact.fip_id, &links)
+        .await
+        .map_err(|e| echo(internal(e)))?;
+    let accounts = session_accounts(&terms, &delinked).ok_or_else(|| {
+        echo(RebitError::new(
+            ErrorCode::InvalidConsentDetail,
+            "every account of this consent has been delinked",
+        ))
+    })?;
+
     wait_for_artefact_at_fip(&state, &artefact.fip_id, &artefact.consent_id)
         .await
         .map_err(echo)?;
@@ -175,14 +195,13 @@ pub async fn create(
         created_at: millis(now),
         updated_at: millis(now),
     };
-    let accounts: Vec<FiAccountRecord> = terms
-        .accounts
-        .iter()
+    let accounts: Vec<FiAccountRecord> = accounts
+        .into_iter()
         .map(|a| FiAccountRecord {
-            link_ref_number: a.link_ref_number.clone(),
-            masked_acc_number: a.masked_acc_number.clone(),
-            fi_status: FiStatus::Pending,
-            description: None,
+            link_ref_number: a.link_ref_number,
+            masked_acc_number: a.masked_acc_number,
+            fi_status: a.fi_status,
+            description: a.description,
         })
         .collect();
     let limit = use_limit(&terms, now);

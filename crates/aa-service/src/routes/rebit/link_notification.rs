@@ -1,13 +1,17 @@
 //! `POST /Account/link/Notification` (FIP): an FIP reports that an account of one of our
-//! customers is linked (direct authentication) or delinked. Applying it twice changes nothing.
+//! customers is linked (direct authentication) or delinked. Applying it twice changes nothing;
+//! the same txnid with another body is 409 `IdempotencyError` (`idempotency`).
 
 use aa_core::http::{RebitError, Verified};
-use aa_core::rebit::{AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse};
+use aa_core::rebit::{
+    AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse, NotifierType, Open,
+};
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 
-use super::{envelope, internal};
+use super::idempotency::{self, Seen};
+use super::{envelope, internal, required};
 use crate::domain::handle::CustomerHandle;
 use crate::domain::status::AccountState;
 use crate::persistence::millis;
@@ -34,13 +38,33 @@ pub async fn receive(
             ))
         })?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    if body.notifier.id != fip {
+    let link = &body.account_link_status_notification;
+    for (field, value) in [
+        ("Notifier.id", &body.notifier.id),
+        ("customerAddress", &link.customer_address),
+        ("linkRefNumber", &link.link_ref_number),
+    ] {
+        required(field, value).map_err(echo)?;
+    }
+    if body.notifier.id != fip || body.notifier.kind != Open::Known(NotifierType::Fip) {
         return Err(echo(RebitError::new(
             ErrorCode::InvalidNotifier,
-            "Notifier.id must be the caller",
+            "Notifier must be the calling FIP",
         )));
     }
-    let link = &body.account_link_status_notification;
+    let once = match idempotency::check(
+        &state,
+        &fip,
+        "/Account/link/Notification",
+        &body.txnid,
+        &body,
+    )
+    .await
+    .map_err(echo)?
+    {
+        Seen::Replay(answer) => return Ok(answer),
+        Seen::New(once) => once,
+    };
     let bad = |m: &str| echo(RebitError::new(ErrorCode::InvalidRequest, m));
     let handle = CustomerHandle::parse(&link.customer_address, state.aa_id())
         .map_err(|e| bad(&e.to_string()))?;
@@ -50,9 +74,6 @@ pub async fn receive(
         .await
         .map_err(|e| echo(internal(e)))?
         .ok_or_else(|| bad("customerAddress is not a customer of this AA"))?;
-    if link.link_ref_number.trim().is_empty() {
-        return Err(bad("linkRefNumber is missing"));
-    }
     let target = match link.link_status {
         LinkStatus::Linked => AccountState::Linked,
         LinkStatus::Delinked => AccountState::Delinked,
@@ -75,10 +96,11 @@ pub async fn receive(
         return Err(bad("no such account of this customer at this FIP"));
     }
     tracing::info!(status = %link.link_status, "account link status notified");
-    Ok(HttpResponse::Ok().json(NotificationResponse {
+    let answer = NotificationResponse {
         ver: version.as_str().to_owned(),
         timestamp: timefmt::now_millis(),
         txnid: body.txnid.clone(),
         response: "OK".to_owned(),
-    }))
+    };
+    once.answer(&state, &answer).await.map_err(echo)
 }

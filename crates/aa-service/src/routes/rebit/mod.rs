@@ -12,6 +12,7 @@ pub mod fi_fetch;
 pub mod fi_notification;
 pub mod fi_request;
 mod fip_error;
+pub mod idempotency;
 pub mod link_notification;
 
 use aa_core::http::RebitError;
@@ -28,6 +29,19 @@ pub fn envelope(ver: &str, timestamp: &str, txnid: &str) -> Result<ApiVersion, R
         time::OffsetDateTime::now_utc(),
     )
     .map_err(|e| RebitError::from(e).echo(Some(ver), Some(txnid)))
+}
+
+/// A required string field: absent or empty (after trimming) is 400 `InvalidRequest`.
+pub fn required<'a>(field: &str, value: &'a str) -> Result<&'a str, RebitError> {
+    validate::required(field, Some(value)).map_err(RebitError::from)
+}
+
+/// A required identifier the AA issued as a UUID (consent handle, consent id, session id): empty
+/// or not a UUID is 400 `InvalidRequest`.
+pub fn uuid_field<'a>(field: &str, value: &'a str) -> Result<&'a str, RebitError> {
+    let value = required(field, value)?;
+    validate::uuid(field, Some(value)).map_err(RebitError::from)?;
+    Ok(value)
 }
 
 /// A database failure as a ReBIT answer: logged, then a bare 500.

@@ -1,0 +1,104 @@
+//! `POST /customer/accounts/delink {"fipId","linkRefNumber"}` -> `{"fipId","linkRefNumber",
+//! "status":"DELINKED"}`: ends a link. The AA asks the FIP first (ReBIT `POST /Accounts/delink`,
+//! signed); once the FIP confirms `DELINKED`, the account is stored `DELINKED`, leaves the
+//! customer's account list and is left out of every later data request (`POST /FI/request`
+//! marks it `DENIED`). An account already delinked (by the customer or by the FIP's
+//! `Account/link/Notification`) answers the same without asking the FIP again; an account the
+//! customer has not linked at that FIP is 404.
+
+use aa_core::rebit::{AccDeLinkRequest, AccDeLinkResponse, DelinkAccount, LinkStatus, Open};
+use aa_core::timefmt;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::auth::Session;
+use super::error::CustomerError;
+use super::fip_error;
+use crate::domain::status::AccountState;
+use crate::persistence::millis;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct DelinkRequest {
+    #[serde(rename = "fipId")]
+    pub fip_id: String,
+    #[serde(rename = "linkRefNumber")]
+    pub link_ref_number: String,
+}
+
+fn delinked(fip_id: &str, link_ref: &str) -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({
+        "fipId": fip_id,
+        "linkRefNumber": link_ref,
+        "status": AccountState::Delinked.as_str(),
+    }))
+}
+
+#[tracing::instrument(name = "customer delink", skip_all, fields(session.id = %session.id, peer.id = %body.fip_id))]
+pub async fn delink(
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Json<DelinkRequest>,
+) -> Result<HttpResponse, CustomerError> {
+    let fip_id = body.fip_id.trim();
+    let link_ref = body.link_ref_number.trim();
+    if fip_id.is_empty() || link_ref.is_empty() {
+        return Err(CustomerError::invalid(
+            "fipId and linkRefNumber are required",
+        ));
+    }
+    let account = state
+        .store
+        .account_by_link(&session.customer.id, fip_id, link_ref)
+        .await?
+        .ok_or_else(|| {
+            CustomerError::not_found("no account with this linkRefNumber at this FIP")
+        })?;
+    match account.state {
+        AccountState::Delinked => return Ok(delinked(fip_id, link_ref)),
+        AccountState::Discovered => {
+            return Err(CustomerError::not_found("this account is not linked"))
+        }
+        AccountState::Linked => {}
+    }
+    let request = AccDeLinkRequest {
+        ver: "2.0.0".to_owned(),
+        timestamp: timefmt::now_millis(),
+        txnid: uuid::Uuid::new_v4().to_string(),
+        account: DelinkAccount {
+            customer_address: session.customer.handle.clone(),
+            link_ref_number: link_ref.to_owned(),
+        },
+    };
+    let answer: AccDeLinkResponse = state
+        .identity
+        .client
+        .post(fip_id, "/Accounts/delink", &request)
+        .await
+        .map_err(|e| fip_error::from_outbound(fip_id, &e))?;
+    let details = &answer.acc_link_details;
+    if details.link_ref_number.trim() != link_ref
+        || details.status != Open::Known(LinkStatus::Delinked)
+    {
+        tracing::warn!(peer.id = %fip_id, "FIP answered delink without confirming it");
+        return Err(CustomerError::new(
+            StatusCode::BAD_GATEWAY,
+            "fip_unavailable",
+            format!("{fip_id} did not confirm the delink; try again later"),
+        ));
+    }
+    state
+        .store
+        .apply_link_notification(
+            &session.customer.id,
+            fip_id,
+            None,
+            link_ref,
+            AccountState::Delinked,
+            millis(time::OffsetDateTime::now_utc()),
+        )
+        .await?;
+    tracing::info!("account delinked");
+    Ok(delinked(fip_id, link_ref))
+}
