@@ -96,7 +96,11 @@ async fn answer(
                     to_ms: to_ms(to),
                     key_material,
                 },
-                i64::MIN,
+                // Expired sessions are no longer open, swept yet or not.
+                to_ms(now).saturating_sub(
+                    i64::try_from(state.fi.session_lifetime.whole_milliseconds())
+                        .unwrap_or(i64::MAX),
+                ),
             )
             .await?;
         if opened == Opened::InProgress {
