@@ -317,7 +317,8 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<String>, StoreError> {
         let due = fi_session::Entity::find()
-            .filter(fi_session::Column::Status.is_in([PENDING, READY, FAILED]))
+            // FAILED sessions hold no data, and stay FAILED: they are not uses of the consent.
+            .filter(fi_session::Column::Status.is_in([PENDING, READY]))
             .filter(fi_session::Column::CreatedAtMs.lte(created_by_ms))
             .order_by_asc(fi_session::Column::CreatedAtMs)
             .limit(limit)
@@ -372,6 +373,21 @@ impl Store {
             expired.push(row.session_id);
         }
         Ok(expired)
+    }
+
+    /// How many data requests of `consent_id` since `since_ms` count as uses: every session but
+    /// `FAILED` ones (a provider's failure is not charged to the consent, per Sahamati).
+    pub async fn consent_uses_since(
+        &self,
+        consent_id: &str,
+        since_ms: i64,
+    ) -> Result<u64, StoreError> {
+        Ok(fi_session::Entity::find()
+            .filter(fi_session::Column::ConsentId.eq(consent_id))
+            .filter(fi_session::Column::Status.ne(FAILED))
+            .filter(fi_session::Column::CreatedAtMs.gte(since_ms))
+            .count(&self.db)
+            .await?)
     }
 
     /// The ids of every session of `consent_id`, oldest first.

@@ -10,6 +10,7 @@ mod discover;
 mod envelope;
 mod fake_aa;
 mod fi;
+mod fi_lifecycle;
 mod fi_sessions;
 mod fi_xsd;
 mod helpers;

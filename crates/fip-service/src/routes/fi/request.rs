@@ -3,7 +3,11 @@
 //! stored artefact still verifies with the AA's registered key (else 400
 //! `SignatureDoesNotMatch`) and `Consent.digitalSignature` is its signature segment (else 400
 //! `SignatureDoesNotMatch`); the consent is `ACTIVE` and unexpired (else 403 `ConsentPaused`,
-//! `ConsentRevoked`, `ConsentExpired`); `FIDataRange` lies inside the consent's (else 400
+//! `ConsentRevoked`, `ConsentExpired`); it has started (else 400 `InvalidConsentStatus`); at
+//! least one of its accounts is still linked through this AA (else 400 `InvalidConsentDetail`;
+//! delinked ones are `DENIED` in the data); its usage limit is not reached (`ONETIME`: one
+//! request, `PERIODIC`: `Frequency`, `FAILED` sessions not counted; else 400
+//! `InvalidConsentUse`); `FIDataRange` lies inside the consent's (else 400
 //! `InvalidDateRange`); the `KeyMaterial` is readable, on X25519 or Curve25519, and unexpired
 //! (else 400 `InvalidKey`); no other session of the consent is still being prepared or holds
 //! data not yet fetched (else 403 `DataFetchRequestInProgress`). Then a session is stored and
@@ -74,6 +78,15 @@ async fn answer(
         }
         let now = time::OffsetDateTime::now_utc();
         rules::check_status(consent.status, consent.expiry, now)?;
+        rules::check_started(consent.start, now)?;
+        check_links(state, &detail, aa_id).await?;
+        if let Some((since, max)) = rules::usage_limit(&detail, now) {
+            let used = state
+                .store
+                .consent_uses_since(&consent.consent_id, to_ms(since))
+                .await?;
+            rules::check_use(used, max)?;
+        }
         let (from, to) = rules::check_range(&body.fi_data_range, &detail.fi_data_range)?;
         encrypt::recipient(&body.key_material, now)
             .map_err(|e| RebitError::new(ErrorCode::InvalidKey, format!("KeyMaterial: {e}")))?;
@@ -133,6 +146,32 @@ async fn answer(
         work,
     )
     .await
+}
+
+/// At least one account of the consent must still be linked, through this AA, to its customer:
+/// delinked accounts are left out of the data (`DENIED`), and a consent with none left is
+/// refused with 400 `InvalidConsentDetail`, as `POST /Consent` refuses unlinked accounts.
+async fn check_links(
+    state: &AppState,
+    detail: &SignedConsentDetail,
+    aa_id: &str,
+) -> Result<(), RebitError> {
+    let refs: Vec<String> = detail
+        .accounts
+        .iter()
+        .map(|a| a.link_ref_number.clone())
+        .collect();
+    let links = state.store.links_by_ref(&refs).await?;
+    let live = links
+        .iter()
+        .any(|l| l.linked && l.aa_id == aa_id && l.customer_address == detail.customer.id);
+    if !live {
+        return Err(RebitError::new(
+            ErrorCode::InvalidConsentDetail,
+            "no account of the consent is linked any more",
+        ));
+    }
+    Ok(())
 }
 
 /// The consent's `DataFilter` must be usable before a session is promised.
