@@ -12,6 +12,7 @@ mod fake_aa;
 mod fi;
 mod fi_lifecycle;
 mod fi_sessions;
+mod fi_versions;
 mod fi_xsd;
 mod helpers;
 mod idempotency;
