@@ -280,3 +280,26 @@ async fn a_periodic_consent_allows_its_frequency_per_unit_then_400_invalid_conse
     )
     .await;
 }
+
+#[actix_web::test]
+async fn what_a_request_asks_is_checked_before_the_consents_use() {
+    // A used ONETIME consent: a request with an expired key is still told InvalidKey.
+    let app = TestApp::spawn().await;
+    let (consent_id, signature, fiu, _) = consent_with(&app, |d| {
+        d["fetchType"] = "ONETIME".into();
+    })
+    .await;
+    let first = session(&app, &consent_id, &signature, &fiu).await;
+    assert_eq!(app.post("/FI/fetch", &fetch_body(&first)).await.status, 200);
+    let expired = fiu_key(Curve::X25519, time::Duration::seconds(-1));
+    refused(&app, &consent_id, &signature, &expired, 400, "InvalidKey").await;
+    refused(
+        &app,
+        &consent_id,
+        &signature,
+        &fiu,
+        400,
+        "InvalidConsentUse",
+    )
+    .await;
+}
