@@ -115,8 +115,10 @@ async fn an_fi_request_on_an_expired_consent_is_403_consent_expired_and_nothing_
 #[actix_web::test]
 async fn an_fi_request_past_the_consent_expiry_is_403_consent_expired_and_nothing_is_prepared() {
     let app = TestApp::spawn().await;
-    let expiry = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
+    // Set once the accounts are linked, so that the consent is still valid when sent.
+    let mut expiry = time::OffsetDateTime::now_utc();
     let (consent_id, signature, fiu, _) = consent_with(&app, |d| {
+        expiry = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
         d["consentExpiry"] = timefmt::format_millis(expiry).into();
     })
     .await;

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::fi::{fetch_body, fi_request, notified, pending_session, setup, FROM, TO};
 use fip_service::persistence::fi_sessions::FiSession;
 
-use crate::helpers::{assert_error, Options, TestApp};
+use crate::helpers::{assert_error, Db, Options, TestApp};
 
 async fn request(app: &TestApp, body: &Value) -> String {
     let answer = app.post("/FI/request", body).await;
@@ -96,14 +96,23 @@ async fn until_session(app: &TestApp, session_id: &str, done: impl Fn(&FiSession
 
 #[actix_web::test]
 async fn an_expired_session_is_400_invalid_session_id_and_its_prepared_data_is_purged() {
+    expiry(Db::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn sessions_expire_and_are_purged_on_postgres() {
+    expiry(Db::Postgres).await;
+}
+
+async fn expiry(db: Db) {
     let app = TestApp::spawn_with(Options {
+        db,
         fi_session_lifetime_seconds: 2,
         ..Options::default()
     })
     .await;
     let (consent_id, signature, fiu) = setup(&app).await;
     let km = &fiu.key_material;
-    let started = Instant::now();
     let session_id = request(&app, &fi_request(&consent_id, &signature, FROM, TO, km)).await;
     notified(&app, &session_id).await;
     let session = app.store.fi_session(&session_id).await.unwrap().unwrap();
@@ -111,7 +120,9 @@ async fn an_expired_session_is_400_invalid_session_id_and_its_prepared_data_is_p
     assert!(app.store.has_consent_data_key(&consent_id).await.unwrap());
 
     // Expired at once when its lifetime is over, whether or not the sweeper has run.
-    actix_web::rt::time::sleep(Duration::from_secs(2).saturating_sub(started.elapsed())).await;
+    let over = session.created_at_ms + 2_000 + 20;
+    let wait = over - fip_service::persistence::now_ms();
+    actix_web::rt::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap_or(0))).await;
     let body = fetch_body(&session_id);
     assert_error(
         &app.post("/FI/fetch", &body).await,
