@@ -176,6 +176,9 @@ pub struct FiSettings {
     pub poll_interval_ms: u64,
     /// Attempts at preparing a session before it is given up as `FAILED`.
     pub max_attempts: u32,
+    /// How long a session lives after its `FI/request`: then it is `EXPIRED`, its prepared
+    /// data purged, and fetching it is 400 `InvalidSessionId`.
+    pub session_lifetime_seconds: u64,
 }
 
 impl Default for FiSettings {
@@ -187,6 +190,7 @@ impl Default for FiSettings {
             key_validity_minutes: 24 * 60,
             poll_interval_ms: 1000,
             max_attempts: 5,
+            session_lifetime_seconds: 3600,
         }
     }
 }
@@ -194,6 +198,10 @@ impl Default for FiSettings {
 impl FiSettings {
     pub fn poll_interval(&self) -> Duration {
         Duration::from_millis(self.poll_interval_ms.max(10))
+    }
+
+    pub fn session_lifetime(&self) -> time::Duration {
+        time::Duration::seconds(i64::try_from(self.session_lifetime_seconds.max(1)).unwrap_or(3600))
     }
 
     pub fn key_validity(&self) -> time::Duration {

@@ -107,6 +107,7 @@ impl Application {
             master_key: Arc::new(master_key),
             prepare: Arc::new(tokio::sync::Notify::new()),
             key_validity: settings.fi.key_validity(),
+            session_lifetime: settings.fi.session_lifetime(),
         };
         let waker = OutboxWaker::default();
         let state = AppState {
@@ -198,6 +199,7 @@ impl Application {
             fip_id: identity.entity_id.clone(),
             master_key: fi_state.master_key.clone(),
             key_validity: fi_state.key_validity,
+            session_lifetime: fi_state.session_lifetime,
             max_attempts: settings.fi.max_attempts.max(1),
             wake: fi_state.prepare.clone(),
             outbox: waker.clone(),

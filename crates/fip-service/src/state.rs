@@ -44,4 +44,6 @@ pub struct FiState {
     pub prepare: Arc<Notify>,
     /// Validity of this FIP's `KeyMaterial` in fetch answers.
     pub key_validity: time::Duration,
+    /// How long a session lives after its `FI/request`.
+    pub session_lifetime: time::Duration,
 }

@@ -1,10 +1,14 @@
 //! What an AA's `POST /FI/request` must satisfy, beyond the signature checks: the consent is
 //! `ACTIVE` and not past its expiry (else 403 `ConsentPaused`, `ConsentRevoked`,
-//! `ConsentExpired`), the requested `FIDataRange` is well-formed and lies inside the consent's
-//! (else 400 `InvalidDateRange`), and the consent's `DataFilter` can be applied (else 400
-//! `InvalidConsentDetail`).
+//! `ConsentExpired`) and has started (else 400 `InvalidConsentStatus`), its usage limit is not
+//! reached (else 400 `InvalidConsentUse`), the requested `FIDataRange` is well-formed and lies
+//! inside the consent's (else 400 `InvalidDateRange`), and the consent's `DataFilter` can be
+//! applied (else 400 `InvalidConsentDetail`).
 
-use aa_core::rebit::{ConsentStatus, ConsentType, ErrorCode, FiDataRange, SignedConsentDetail};
+use aa_core::rebit::{
+    ConsentStatus, ConsentType, ErrorCode, FetchType, FiDataRange, FrequencyUnit,
+    SignedConsentDetail,
+};
 use aa_core::timefmt;
 use aa_core::validate::Invalid;
 use time::OffsetDateTime;
@@ -35,6 +39,50 @@ pub fn check_status(
             }
         ),
     ))
+}
+
+/// The consent is in force: its `consentStart` has come. None of the FIP's 403 codes says "not
+/// yet"; the 400 list of `FI/request` has `InvalidConsentStatus`, which the AA uses too.
+pub fn check_started(start: OffsetDateTime, now: OffsetDateTime) -> Result<(), Invalid> {
+    if now < start {
+        return Err(Invalid::new(
+            ErrorCode::InvalidConsentStatus,
+            "the consent has not started yet",
+        ));
+    }
+    Ok(())
+}
+
+/// The consent's usage limit: at most `max` data requests since `since` (`None`: unlimited).
+/// `ONETIME` allows one, ever; `PERIODIC` allows `Frequency.value` per `Frequency.unit`, counted
+/// over the last unit (an hour, a day, 30 days, 365 days), `INF` any number.
+pub fn usage_limit(
+    detail: &SignedConsentDetail,
+    now: OffsetDateTime,
+) -> Option<(OffsetDateTime, u64)> {
+    use time::Duration;
+    if detail.fetch_type == FetchType::Onetime {
+        return Some((OffsetDateTime::UNIX_EPOCH, 1));
+    }
+    let unit = match detail.frequency.unit {
+        FrequencyUnit::Hour => Duration::HOUR,
+        FrequencyUnit::Day => Duration::DAY,
+        FrequencyUnit::Month => Duration::days(30),
+        FrequencyUnit::Year => Duration::days(365),
+        FrequencyUnit::Inf => return None,
+    };
+    Some((now - unit, u64::from(detail.frequency.value)))
+}
+
+/// Refuses a data request once `used` requests already reached the limit.
+pub fn check_use(used: u64, max: u64) -> Result<(), Invalid> {
+    if used >= max {
+        return Err(Invalid::new(
+            ErrorCode::InvalidConsentUse,
+            format!("the consent allows {max} data request(s) in its period; {used} made"),
+        ));
+    }
+    Ok(())
 }
 
 fn bad_range(message: impl Into<String>) -> Invalid {
@@ -109,6 +157,23 @@ mod tests {
         assert_eq!(
             code(ConsentStatus::Revoked, later),
             ErrorCode::ConsentRevoked
+        );
+    }
+
+    #[test]
+    fn a_consent_is_used_only_from_its_start_and_within_its_limit() {
+        let now = OffsetDateTime::now_utc();
+        assert!(check_started(now, now).is_ok());
+        let err = check_started(now + Duration::seconds(1), now).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidConsentStatus);
+        assert!(check_use(1, 2).is_ok());
+        assert_eq!(
+            check_use(2, 2).unwrap_err().code,
+            ErrorCode::InvalidConsentUse
+        );
+        assert_eq!(
+            check_use(1, 1).unwrap_err().code,
+            ErrorCode::InvalidConsentUse
         );
     }
 

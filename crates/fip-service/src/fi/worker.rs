@@ -5,6 +5,10 @@
 //!
 //! Account outcomes: `READY`, or `DENIED` with a reason when the account cannot be served (no
 //! longer linked through this AA, or of an FI type the consent does not cover).
+//!
+//! Between jobs it also sweeps: sessions past `fi.session_lifetime_seconds` become `EXPIRED`
+//! with their sealed data removed (and the consent's data key deleted once none is left), and
+//! recorded answers of the idempotency table older than a day are forgotten.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +31,9 @@ use aa_core::outbox::OutboxWaker;
 /// How long a claimed job is reserved for its worker.
 const LEASE_MS: i64 = 5 * 60_000;
 
+/// How long the answer of a ReBIT request is kept for replays of its txnid.
+pub const ANSWER_RETENTION_MS: i64 = 24 * 3_600_000;
+
 /// Everything the worker needs.
 #[derive(Clone)]
 pub struct Worker {
@@ -34,6 +41,8 @@ pub struct Worker {
     pub fip_id: String,
     pub master_key: Arc<DataKey>,
     pub key_validity: time::Duration,
+    /// Sessions older than this are expired and purged ([`Worker::sweep`]).
+    pub session_lifetime: time::Duration,
     pub max_attempts: u32,
     pub wake: Arc<Notify>,
     pub outbox: OutboxWaker,
@@ -65,7 +74,35 @@ impl Worker {
                 Ok(None) => {}
                 Err(error) => tracing::error!(%error, "fi preparation: claiming failed"),
             }
+            self.sweep().await;
             let _ = tokio::time::timeout(self.poll, self.wake.notified()).await;
+        }
+    }
+
+    /// Expires sessions past their lifetime (their prepared data purged) and forgets recorded
+    /// answers older than [`ANSWER_RETENTION_MS`].
+    pub async fn sweep(&self) {
+        let now = now_ms();
+        let lifetime =
+            i64::try_from(self.session_lifetime.whole_milliseconds()).unwrap_or(i64::MAX);
+        match self
+            .store
+            .expire_fi_sessions(now.saturating_sub(lifetime), 100)
+            .await
+        {
+            Ok(expired) => {
+                for session_id in expired {
+                    tracing::info!(session.id = %session_id, "fi session expired; its data purged");
+                }
+            }
+            Err(error) => tracing::error!(%error, "fi sessions: expiring failed"),
+        }
+        if let Err(error) = self
+            .store
+            .purge_answered_txns(now.saturating_sub(ANSWER_RETENTION_MS))
+            .await
+        {
+            tracing::error!(%error, "recorded answers: purging failed");
         }
     }
 

@@ -45,6 +45,7 @@ pub struct ConsentRecord {
     pub signed_consent: String,
     pub signature: String,
     pub detail: serde_json::Value,
+    pub start: time::OffsetDateTime,
     pub expiry: time::OffsetDateTime,
 }
 
@@ -138,6 +139,7 @@ impl Store {
         Ok(Some(ConsentRecord {
             status: ConsentStatus::from_str(&row.status)
                 .map_err(|e| StoreError::Corrupt(format!("consent {}: {e}", row.consent_id)))?,
+            start: super::from_ms(row.consent_start_ms),
             expiry: super::from_ms(row.consent_expiry_ms),
             consent_id: row.consent_id,
             aa_id: row.aa_id,

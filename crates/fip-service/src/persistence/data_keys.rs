@@ -1,5 +1,6 @@
 //! Per-consent data keys (`consent:<consent id>`) for sealing prepared FI data at rest: created
-//! on first use, stored only wrapped under the master key, unwrapped when needed.
+//! on first use, stored only wrapped under the master key, unwrapped when needed, deleted when
+//! the consent's last session expires ([`Store::expire_fi_sessions`]).
 
 use aa_core::seal::DataKey;
 use sea_orm::{ActiveValue::Set, EntityTrait};
@@ -8,6 +9,16 @@ use super::entities::data_key;
 use super::{now_ms, Store, StoreError};
 
 impl Store {
+    /// Whether `consent_id` has a data key (it is deleted once none of its data is kept).
+    pub async fn has_consent_data_key(&self, consent_id: &str) -> Result<bool, StoreError> {
+        Ok(
+            data_key::Entity::find_by_id(format!("consent:{consent_id}"))
+                .one(&self.db)
+                .await?
+                .is_some(),
+        )
+    }
+
     /// The data key of `consent_id`, created (and stored wrapped under `master`) if it has none.
     pub async fn consent_data_key(
         &self,

@@ -8,6 +8,11 @@
 //! - While the first is still being processed, a duplicate is 503 `ServiceUnavailable` (retry);
 //!   a claim unanswered for [`STALE_CLAIM_MS`] (its request died) is taken over.
 //!
+//! `POST /Consent/Notification` is the exception to "another body is 409": the AA reuses one
+//! txnid (its consent flow's) for every notification of a consent, so there only another
+//! `consentId` under a used txnid is 409; another status of the same consent is the next
+//! notification, applied afresh (a repeated status changes nothing, so replays are harmless).
+//!
 //! Bodies are compared by a salted, keyed digest (`aa_core::otp::hash` under the OTP pepper):
 //! tokens and identifiers in them are never stored. Answers are stored as sent, except where
 //! [`Replay::Recompute`] says otherwise (`FI/fetch`, whose answer is financial data and is
@@ -67,13 +72,14 @@ fn ok(body: String) -> HttpResponse {
         .body(body)
 }
 
-/// Runs `work` once per (caller, `endpoint`, `txnid`); see the module documentation.
+/// Runs `work` once per (caller, `endpoint`, `txnid`); see the module documentation. `compared`
+/// is what must be the same for a repeat: the raw body, or less where an endpoint says so.
 pub async fn once<F>(
     state: &AppState,
     caller: &Caller,
     endpoint: &str,
     txnid: &str,
-    raw: &[u8],
+    compared: &[u8],
     replay: Replay,
     work: F,
 ) -> Result<HttpResponse, RebitError>
@@ -86,7 +92,7 @@ where
         txnid: txnid.trim(),
     };
     let pepper = state.otp.pepper.expose().as_bytes();
-    let body = canonical(raw);
+    let body = canonical(compared);
     let digest = otp::hash(pepper, &body).map_err(|e| RebitError::internal(&e))?;
     let store = &state.store;
     // Two rounds: a claim released between our insert and our read is claimed again.

@@ -1,10 +1,14 @@
 //! Session rules of the FI data flow: one open session per consent at a time
-//! (`DataFetchRequestInProgress`), and what a fetch answers as the session moves on.
+//! (`DataFetchRequestInProgress`), and sessions that expire with their data purged.
+
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use crate::fi::{fetch_body, fi_request, notified, pending_session, setup, FROM, TO};
-use crate::helpers::{assert_error, Options, TestApp};
+use fip_service::persistence::fi_sessions::FiSession;
+
+use crate::helpers::{assert_error, Db, Options, TestApp};
 
 async fn request(app: &TestApp, body: &Value) -> String {
     let answer = app.post("/FI/request", body).await;
@@ -71,4 +75,71 @@ async fn a_pending_session_blocks_a_new_fi_request_for_its_consent() {
         app.store.fi_session_ids(&consent_id).await.unwrap(),
         [pending]
     );
+}
+
+/// Polls until `done` holds for the session (at most ten seconds).
+async fn until_session(app: &TestApp, session_id: &str, done: impl Fn(&FiSession) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let session = app.store.fi_session(session_id).await.unwrap().unwrap();
+        if done(&session) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the session never got there: {}",
+            session.status
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[actix_web::test]
+async fn an_expired_session_is_400_invalid_session_id_and_its_prepared_data_is_purged() {
+    expiry(Db::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn sessions_expire_and_are_purged_on_postgres() {
+    expiry(Db::Postgres).await;
+}
+
+async fn expiry(db: Db) {
+    let app = TestApp::spawn_with(Options {
+        db,
+        fi_session_lifetime_seconds: 2,
+        ..Options::default()
+    })
+    .await;
+    let (consent_id, signature, fiu) = setup(&app).await;
+    let km = &fiu.key_material;
+    let session_id = request(&app, &fi_request(&consent_id, &signature, FROM, TO, km)).await;
+    notified(&app, &session_id).await;
+    let session = app.store.fi_session(&session_id).await.unwrap().unwrap();
+    assert!(session.accounts.iter().any(|a| a.sealed.is_some()));
+    assert!(app.store.has_consent_data_key(&consent_id).await.unwrap());
+
+    // Expired at once when its lifetime is over, whether or not the sweeper has run.
+    let over = session.created_at_ms + 2_000 + 20;
+    let wait = over - fip_service::persistence::now_ms();
+    actix_web::rt::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap_or(0))).await;
+    let body = fetch_body(&session_id);
+    assert_error(
+        &app.post("/FI/fetch", &body).await,
+        400,
+        "InvalidSessionId",
+        Some(&body),
+    );
+    until_session(&app, &session_id, |s| s.status == "EXPIRED").await;
+    let session = app.store.fi_session(&session_id).await.unwrap().unwrap();
+    assert!(session.accounts.iter().all(|a| a.sealed.is_none()));
+    assert!(!app.store.has_consent_data_key(&consent_id).await.unwrap());
+    let answer = app
+        .request_as_aa("GET", &format!("/FI/fetch/{session_id}"), None)
+        .await;
+    assert_error(&answer, 400, "InvalidSessionId", None);
+
+    // An expired session holds the consent no longer.
+    let next = request(&app, &fi_request(&consent_id, &signature, FROM, TO, km)).await;
+    assert_ne!(next, session_id);
 }

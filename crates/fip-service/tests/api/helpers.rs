@@ -40,6 +40,8 @@ pub struct Options {
     pub aa_failures: usize,
     /// The FI preparation worker's poll (it is also woken by every `POST /FI/request`).
     pub fi_poll_ms: u64,
+    /// `fi.session_lifetime_seconds`.
+    pub fi_session_lifetime_seconds: u64,
 }
 
 impl Default for Options {
@@ -50,6 +52,7 @@ impl Default for Options {
             sandbox: true,
             aa_failures: 0,
             fi_poll_ms: 100,
+            fi_session_lifetime_seconds: 3600,
         }
     }
 }
@@ -120,6 +123,7 @@ impl TestApp {
         settings.outbox.poll_interval_ms = 100;
         settings.outbox.first_retry_ms = 50;
         settings.fi.poll_interval_ms = options.fi_poll_ms;
+        settings.fi.session_lifetime_seconds = options.fi_session_lifetime_seconds;
         Application::build_with_listener(settings, listener)
             .await
             .expect("the FIP starts")

@@ -130,14 +130,28 @@ async fn a_repeated_consent_or_data_request_gets_the_same_answer_and_another_bod
         .to_owned();
     let fiu = fiu_key(Curve::X25519, time::Duration::hours(1));
 
+    // Notifications: a txnid binds its consent; the AA reuses it for each status of the consent.
     let body = consent_notification(&consent_id, "PAUSED", "AA-1");
     let other = with_txnid(
-        consent_notification(&consent_id, "REVOKED", "AA-1"),
+        consent_notification(&uuid::Uuid::new_v4().to_string(), "PAUSED", "AA-1"),
         &body["txnid"],
     );
-    replayed(&app, "/Consent/Notification", &body, &other, &[]).await;
-    let resume = consent_notification(&consent_id, "ACTIVE", "AA-1");
+    replayed(&app, "/Consent/Notification", &body, &other, &["timestamp"]).await;
+    let resume = with_txnid(
+        consent_notification(&consent_id, "ACTIVE", "AA-1"),
+        &body["txnid"],
+    );
     assert_eq!(app.post("/Consent/Notification", &resume).await.status, 200);
+    assert_eq!(
+        app.store
+            .consent(&consent_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status
+            .as_str(),
+        "ACTIVE"
+    );
 
     let body = fi_request(&consent_id, &signature, FROM, TO, &fiu.key_material);
     let other = with_txnid(

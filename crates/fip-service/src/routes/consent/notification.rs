@@ -2,7 +2,9 @@
 //! `PAUSED`, `REVOKED`, `EXPIRED`). The notifier must be the calling AA (else 400
 //! `InvalidNotifier`); the consent must be one that AA sent here (else 400 `InvalidConsentId`);
 //! the change must be allowed (else 400 `InvalidConsentStatus`). A repeated notification
-//! changes nothing and is answered OK.
+//! changes nothing and is answered OK. A txnid, once used, binds its consent: another
+//! `consentId` under it is 409 `IdempotencyError`; another status of the same consent is the
+//! next notification (the AA reuses its consent flow's txnid for all of them).
 
 use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType};
@@ -48,13 +50,21 @@ async fn answer(
     let body = &request.body;
     let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let work = change(request, state, version);
+    // The AA reuses its consent flow's txnid for every notification of the consent: a txnid
+    // binds the consent, and each notification is applied afresh (a repeat changes nothing).
+    let consent_id = body
+        .consent_status_notification
+        .consent_id
+        .as_deref()
+        .unwrap_or_default()
+        .trim();
     idempotency::once(
         state,
         &request.caller,
         "Consent/Notification",
         &body.txnid,
-        &request.raw,
-        Replay::Stored,
+        consent_id.as_bytes(),
+        Replay::Recompute,
         work,
     )
     .await

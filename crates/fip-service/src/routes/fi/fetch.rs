@@ -1,10 +1,12 @@
 //! `POST /FI/fetch` (2.0.0) and `GET /FI/fetch/{sessionId}?fipId=&linkRefNumber=` (1.1.x): the
-//! AA collects a prepared session. `sessionId` must be a UUID (else 400 `InvalidRequest`); only
-//! the AA that made the session sees it (anyone else, or an unknown id: 400 `InvalidSessionId`); the consent must still be usable (403
+//! AA collects a prepared session. Checks, in order: `sessionId` is a UUID (else 400
+//! `InvalidRequest`); only the AA that made the session sees it (anyone else, or an unknown id:
+//! 400 `InvalidSessionId`); an expired session (older than `fi.session_lifetime_seconds`, its
+//! data purged) is 400 `InvalidSessionId` too; the consent must still be usable (403
 //! `ConsentPaused`, `ConsentRevoked`, `ConsentExpired`); a session whose data is not ready yet
 //! is 404 `NoDataFound` (issue 5: not an empty success and not 403), and so is one with nothing
-//! to serve (every account denied, or none of the asked `linkRefNumber`s ready). The answer has one `FI` entry per
-//! account, each with the `KeyMaterial` of its own ephemeral key.
+//! to serve (every account denied, or none of the asked `linkRefNumber`s ready). The answer has
+//! one `FI` entry per account, each with the `KeyMaterial` of its own ephemeral key.
 
 use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
 use aa_core::rebit::{EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus, FipFi};
@@ -16,8 +18,8 @@ use actix_web::{web, HttpResponse};
 use crate::fi::encrypt::Encrypted;
 use crate::fi::request as rules;
 use crate::fi::worker::seal_context;
-use crate::persistence::fi_sessions::{FAILED, PENDING};
-use crate::persistence::StoreError;
+use crate::persistence::fi_sessions::{EXPIRED, FAILED, PENDING};
+use crate::persistence::{now_ms, StoreError};
 use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
@@ -149,6 +151,16 @@ async fn serve(
                 "no session with this id was requested here by this AA",
             )
         })?;
+    let lifetime =
+        i64::try_from(state.fi.session_lifetime.whole_milliseconds()).unwrap_or(i64::MAX);
+    if session.status == EXPIRED || session.created_at_ms.saturating_add(lifetime) <= now_ms() {
+        // Sahamati: an EXPIRED session is done waiting; the AA must send a new FI/request.
+        // The FIP's FI/fetch has no DataGone: the id no longer names a session to fetch.
+        return Err(RebitError::new(
+            ErrorCode::InvalidSessionId,
+            "the session has expired and its data is purged; send a new FI/request",
+        ));
+    }
     if let Some(fip) = fip_id.filter(|f| !f.trim().is_empty()) {
         if fip != state.fip_id {
             return Err(RebitError::new(

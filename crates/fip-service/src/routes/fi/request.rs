@@ -3,12 +3,16 @@
 //! stored artefact still verifies with the AA's registered key (else 400
 //! `SignatureDoesNotMatch`) and `Consent.digitalSignature` is its signature segment (else 400
 //! `SignatureDoesNotMatch`); the consent is `ACTIVE` and unexpired (else 403 `ConsentPaused`,
-//! `ConsentRevoked`, `ConsentExpired`); `FIDataRange` lies inside the consent's (else 400
-//! `InvalidDateRange`); the `KeyMaterial` is readable, on X25519 or Curve25519, and unexpired
-//! (else 400 `InvalidKey`); no other session of the consent is still being prepared or holds
-//! data not yet fetched (else 403 `DataFetchRequestInProgress`). Then a session is stored and
-//! answered at once; the data is prepared in the background ([`crate::fi::worker`]) and the AA
-//! notified when it is ready.
+//! `ConsentRevoked`, `ConsentExpired`); it has started (else 400 `InvalidConsentStatus`);
+//! `FIDataRange` lies inside the consent's (else 400 `InvalidDateRange`); the `KeyMaterial` is
+//! readable, on X25519 or Curve25519, and unexpired (else 400 `InvalidKey`); the consent's
+//! `DataFilter` applies (else 400 `InvalidConsentDetail`); at least one of its accounts is
+//! still linked through this AA (else 400 `InvalidConsentDetail`; delinked ones are `DENIED` in
+//! the data); its usage limit is not reached (`ONETIME`: one request, `PERIODIC`: `Frequency`,
+//! `FAILED` sessions not counted; else 400 `InvalidConsentUse`); no other session of the
+//! consent is still being prepared or holds data not yet fetched (else 403
+//! `DataFetchRequestInProgress`). Then a session is stored and answered at once; the data is
+//! prepared in the background ([`crate::fi::worker`]) and the AA notified when it is ready.
 
 use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ErrorCode, FiRequest, FiResponse, SignedConsentDetail};
@@ -74,10 +78,20 @@ async fn answer(
         }
         let now = time::OffsetDateTime::now_utc();
         rules::check_status(consent.status, consent.expiry, now)?;
+        rules::check_started(consent.start, now)?;
         let (from, to) = rules::check_range(&body.fi_data_range, &detail.fi_data_range)?;
         encrypt::recipient(&body.key_material, now)
             .map_err(|e| RebitError::new(ErrorCode::InvalidKey, format!("KeyMaterial: {e}")))?;
         check_detail(&detail, from, to)?;
+        // What the request asks is checked first; then what the consent's history allows.
+        check_links(state, &detail, aa_id).await?;
+        if let Some((since, max)) = rules::usage_limit(&detail, now) {
+            let used = state
+                .store
+                .consent_uses_since(&consent.consent_id, to_ms(since))
+                .await?;
+            rules::check_use(used, max)?;
+        }
 
         let session_id = uuid::Uuid::new_v4().to_string();
         let key_material =
@@ -96,7 +110,11 @@ async fn answer(
                     to_ms: to_ms(to),
                     key_material,
                 },
-                i64::MIN,
+                // Expired sessions are no longer open, swept yet or not.
+                to_ms(now).saturating_sub(
+                    i64::try_from(state.fi.session_lifetime.whole_milliseconds())
+                        .unwrap_or(i64::MAX),
+                ),
             )
             .await?;
         if opened == Opened::InProgress {
@@ -129,6 +147,32 @@ async fn answer(
         work,
     )
     .await
+}
+
+/// At least one account of the consent must still be linked, through this AA, to its customer:
+/// delinked accounts are left out of the data (`DENIED`), and a consent with none left is
+/// refused with 400 `InvalidConsentDetail`, as `POST /Consent` refuses unlinked accounts.
+async fn check_links(
+    state: &AppState,
+    detail: &SignedConsentDetail,
+    aa_id: &str,
+) -> Result<(), RebitError> {
+    let refs: Vec<String> = detail
+        .accounts
+        .iter()
+        .map(|a| a.link_ref_number.clone())
+        .collect();
+    let links = state.store.links_by_ref(&refs).await?;
+    let live = links
+        .iter()
+        .any(|l| l.linked && l.aa_id == aa_id && l.customer_address == detail.customer.id);
+    if !live {
+        return Err(RebitError::new(
+            ErrorCode::InvalidConsentDetail,
+            "no account of the consent is linked any more",
+        ));
+    }
+    Ok(())
 }
 
 /// The consent's `DataFilter` must be usable before a session is promised.
