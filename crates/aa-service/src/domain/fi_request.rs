@@ -112,9 +112,7 @@ impl UseLimit {
     pub fn exceeded(&self) -> Invalid {
         let per = match self.unit {
             None => "ONETIME consent allows one data request".to_owned(),
-            Some(FrequencyUnit::Inf) => {
-                format!("the consent allows {} data requests in all", self.max)
-            }
+            Some(FrequencyUnit::Inf) => "the consent allows no more data requests".to_owned(),
             Some(unit) => format!(
                 "the consent allows {} data requests per {} (rolling)",
                 self.max,
@@ -128,9 +126,10 @@ impl UseLimit {
 /// The usage limit of a consent at `now`. `ONETIME`: one request in all. `PERIODIC`:
 /// `Frequency.value` requests within a rolling window of one `Frequency.unit` ending now (HOUR
 /// and DAY as 1 h and 24 h; MONTH and YEAR back to the same date and time a calendar month or
-/// year earlier, clamped to the month's last day); `INF`: `Frequency.value` over the consent's
-/// whole life. A rolling window, unlike a calendar one, never allows twice the count across a
-/// boundary, and needs no time zone.
+/// year earlier, clamped to the month's last day); `INF`: no limit (like `DataLife` INF, whose
+/// value is 0, and the consent request check lets `Frequency` INF carry 0). A rolling window,
+/// unlike a calendar one, never allows twice the count across a boundary, and needs no time
+/// zone.
 pub fn use_limit(terms: &SignedConsentDetail, now: OffsetDateTime) -> UseLimit {
     if terms.fetch_type == FetchType::Onetime {
         return UseLimit {
@@ -141,15 +140,21 @@ pub fn use_limit(terms: &SignedConsentDetail, now: OffsetDateTime) -> UseLimit {
     }
     let unit = terms.frequency.unit;
     let since = match unit {
-        FrequencyUnit::Hour => Some(now - Duration::hours(1)),
-        FrequencyUnit::Day => Some(now - Duration::days(1)),
-        FrequencyUnit::Month => Some(months_before(now, 1)),
-        FrequencyUnit::Year => Some(months_before(now, 12)),
-        FrequencyUnit::Inf => None,
+        FrequencyUnit::Hour => now - Duration::hours(1),
+        FrequencyUnit::Day => now - Duration::days(1),
+        FrequencyUnit::Month => months_before(now, 1),
+        FrequencyUnit::Year => months_before(now, 12),
+        FrequencyUnit::Inf => {
+            return UseLimit {
+                max: u32::MAX,
+                since: None,
+                unit: Some(unit),
+            }
+        }
     };
     UseLimit {
         max: terms.frequency.value,
-        since,
+        since: Some(since),
         unit: Some(unit),
     }
 }
@@ -311,6 +316,31 @@ mod tests {
         second.link_ref_number = "L2".into();
         terms.accounts.push(second);
         terms
+    }
+
+    #[test]
+    fn onetime_allows_one_request_periodic_its_frequency_per_rolling_unit_and_inf_any() {
+        let now = timefmt::parse("2024-03-31T10:00:00.000Z").unwrap();
+        let mut terms = two_accounts();
+        terms.fetch_type = FetchType::Onetime;
+        let limit = use_limit(&terms, now);
+        assert_eq!((limit.max, limit.since), (1, None));
+        assert_eq!(limit.exceeded().code, ErrorCode::InvalidConsentUse);
+        terms.fetch_type = FetchType::Periodic;
+        for (unit, since) in [
+            (FrequencyUnit::Hour, "2024-03-31T09:00:00.000Z"),
+            (FrequencyUnit::Day, "2024-03-30T10:00:00.000Z"),
+            (FrequencyUnit::Month, "2024-02-29T10:00:00.000Z"),
+            (FrequencyUnit::Year, "2023-03-31T10:00:00.000Z"),
+        ] {
+            terms.frequency.unit = unit;
+            let limit = use_limit(&terms, now);
+            assert_eq!(limit.max, 4);
+            assert_eq!(limit.since, timefmt::parse(since), "{unit:?}");
+        }
+        terms.frequency.unit = FrequencyUnit::Inf;
+        terms.frequency.value = 0;
+        assert_eq!(use_limit(&terms, now).max, u32::MAX);
     }
 
     #[test]

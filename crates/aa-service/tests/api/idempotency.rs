@@ -152,3 +152,48 @@ async fn a_repeated_consent_notification_is_the_same_answer_and_another_body_und
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 }
+
+#[tokio::test]
+async fn answers_are_kept_for_a_day_then_the_txnid_is_free_again() {
+    use aa_service::persistence::records::AnsweredRequest;
+    let world = World::start().await;
+    let token = world.login(HANDLE).await;
+    let links = world.link_all(&token, &["FIP-1"]).await;
+    let request_txnid = txnid();
+    let store = aa_service::persistence::Store::connect(&world.database_url)
+        .await
+        .unwrap();
+    let day_ago = aa_service::persistence::millis(
+        time::OffsetDateTime::now_utc() - time::Duration::hours(25),
+    );
+    let old = AnsweredRequest {
+        request: "{\"another\":\"request\"}".into(),
+        answer: "{}".into(),
+    };
+    store
+        .remember_answer(
+            "FIP-1",
+            "/Account/link/Notification",
+            &request_txnid,
+            &old,
+            day_ago,
+            0,
+        )
+        .await
+        .unwrap();
+    let body = link_notification(&request_txnid, &links[0], "DELINKED");
+    let answer = world
+        .rebit_post("FIP-1", "/Account/link/Notification", &body)
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    // The fresh answer replaced the old one: the same body replays, another is refused.
+    let replay = world
+        .rebit_post("FIP-1", "/Account/link/Notification", &body)
+        .await;
+    assert_eq!(replay.raw, answer.raw);
+    let other = link_notification(&request_txnid, &links[0], "LINKED");
+    let clash = world
+        .rebit_post("FIP-1", "/Account/link/Notification", &other)
+        .await;
+    assert_error(&clash, 409, "IdempotencyError");
+}

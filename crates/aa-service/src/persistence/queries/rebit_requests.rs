@@ -8,17 +8,20 @@ use super::super::records::AnsweredRequest;
 use super::super::{Store, StoreError};
 
 impl Store {
-    /// What the AA answered `caller` on `endpoint` under `txnid`, if it did.
+    /// What the AA answered `caller` on `endpoint` under `txnid` since `forget_before`, if it
+    /// did.
     pub async fn answered_request(
         &self,
         caller: &str,
         endpoint: &str,
         txnid: &str,
+        forget_before: i64,
     ) -> Result<Option<AnsweredRequest>, StoreError> {
         Ok(rebit_request::Entity::find()
             .filter(rebit_request::Column::Caller.eq(caller))
             .filter(rebit_request::Column::Endpoint.eq(endpoint))
             .filter(rebit_request::Column::Txnid.eq(txnid))
+            .filter(rebit_request::Column::CreatedAt.gte(forget_before))
             .one(&self.db)
             .await?
             .map(|m| AnsweredRequest {
@@ -27,7 +30,9 @@ impl Store {
             }))
     }
 
-    /// Remembers an answer; a concurrent twin that was remembered first is kept.
+    /// Remembers an answer; a concurrent twin that was remembered first is kept. Answers older
+    /// than `forget_before` are dropped on the way (a request that old could not pass the
+    /// envelope's 15-minute timestamp check unless re-stamped, and its effect is idempotent).
     pub async fn remember_answer(
         &self,
         caller: &str,
@@ -35,7 +40,12 @@ impl Store {
         txnid: &str,
         answered: &AnsweredRequest,
         now: i64,
+        forget_before: i64,
     ) -> Result<(), StoreError> {
+        rebit_request::Entity::delete_many()
+            .filter(rebit_request::Column::CreatedAt.lt(forget_before))
+            .exec(&self.db)
+            .await?;
         rebit_request::Entity::insert(rebit_request::ActiveModel {
             id: Set(uuid::Uuid::new_v4().to_string()),
             caller: Set(caller.to_owned()),

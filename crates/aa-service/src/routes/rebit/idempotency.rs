@@ -6,7 +6,8 @@
 //! is 409 `IdempotencyError`. The scope is the caller and the endpoint: a txnid reused across
 //! the steps of a flow, or by another party, is no conflict. Refusals are not kept (they had no
 //! effect; a repeat is refused again the same way), and the check comes after the envelope and
-//! role checks, so a malformed request stores nothing.
+//! role checks, so a malformed request stores nothing. Answers are kept for a day, then
+//! forgotten (dropped as new ones are kept).
 
 use aa_core::http::RebitError;
 use aa_core::rebit::ErrorCode;
@@ -17,6 +18,10 @@ use super::internal;
 use crate::persistence::millis;
 use crate::persistence::records::AnsweredRequest;
 use crate::state::AppState;
+
+/// How long answers are kept: a day, far beyond the envelope's 15-minute window in which the
+/// same request can arrive again unchanged.
+const KEEP_MILLIS: i64 = 24 * 60 * 60 * 1000;
 
 /// Whether a request was seen before.
 pub enum Seen {
@@ -58,9 +63,10 @@ pub async fn check(
     body: &impl Serialize,
 ) -> Result<Seen, RebitError> {
     let request = request_text(body)?;
+    let now = millis(time::OffsetDateTime::now_utc());
     match state
         .store
-        .answered_request(caller, endpoint, txnid)
+        .answered_request(caller, endpoint, txnid, now - KEEP_MILLIS)
         .await
         .map_err(internal)?
     {
@@ -90,6 +96,7 @@ impl Once {
             request: self.request,
             answer,
         };
+        let now = millis(time::OffsetDateTime::now_utc());
         state
             .store
             .remember_answer(
@@ -97,7 +104,8 @@ impl Once {
                 self.endpoint,
                 &self.txnid,
                 &answered,
-                millis(time::OffsetDateTime::now_utc()),
+                now,
+                now - KEEP_MILLIS,
             )
             .await
             .map_err(internal)?;
