@@ -326,3 +326,30 @@ async fn a_revoked_or_expired_consents_prepared_data_is_purged() {
         );
     }
 }
+
+#[actix_web::test]
+async fn a_failed_session_neither_blocks_nor_uses_up_its_consent() {
+    // Sahamati: a provider honours a repeat request after a session it failed, free of charge.
+    let app = TestApp::spawn().await;
+    let (consent_id, signature, fiu, _) = consent_with(&app, |d| {
+        d["fetchType"] = "ONETIME".into();
+        // None of the customer's accounts is of this type: every account is DENIED.
+        d["fiTypes"] = json!(["RECURRING_DEPOSIT"]);
+    })
+    .await;
+    let failed = session(&app, &consent_id, &signature, &fiu).await;
+    let notification = notified(&app, &failed).await;
+    assert_eq!(
+        notification["FIStatusNotification"]["sessionStatus"],
+        "FAILED"
+    );
+    let body = fetch_body(&failed);
+    assert_error(
+        &app.post("/FI/fetch", &body).await,
+        404,
+        "NoDataFound",
+        Some(&body),
+    );
+    let again = session(&app, &consent_id, &signature, &fiu).await;
+    assert_ne!(again, failed);
+}
