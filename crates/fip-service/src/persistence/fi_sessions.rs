@@ -10,14 +10,15 @@ use sea_orm::{
     QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use super::entities::{consent, data_key, fi_session, fi_session_account};
+use super::entities::{consent, fi_session, fi_session_account};
 use super::outbox::{enqueue, NewOutboxMessage};
 use super::{now_ms, Store, StoreError};
 
 pub const PENDING: &str = "PENDING";
 pub const READY: &str = "READY";
 pub const FAILED: &str = "FAILED";
-/// Past its lifetime: its prepared data is purged.
+/// Past its lifetime, or ended with its consent: its prepared data is purged
+/// ([`super::fi_session_expiry`]).
 pub const EXPIRED: &str = "EXPIRED";
 
 /// A session to create.
@@ -305,74 +306,6 @@ impl Store {
             created_at_ms: row.created_at_ms,
             accounts,
         }))
-    }
-
-    /// Expires the sessions created at or before `created_by_ms` (at most `limit` per call): each
-    /// becomes `EXPIRED` and its sealed data is removed, in one transaction; once no sealed data
-    /// of the consent is left and none is being prepared, the consent's data key is deleted too.
-    /// Returns the expired sessions' ids.
-    pub async fn expire_fi_sessions(
-        &self,
-        created_by_ms: i64,
-        limit: u64,
-    ) -> Result<Vec<String>, StoreError> {
-        let due = fi_session::Entity::find()
-            // FAILED sessions hold no data, and stay FAILED: they are not uses of the consent.
-            .filter(fi_session::Column::Status.is_in([PENDING, READY]))
-            .filter(fi_session::Column::CreatedAtMs.lte(created_by_ms))
-            .order_by_asc(fi_session::Column::CreatedAtMs)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
-        let mut expired = Vec::with_capacity(due.len());
-        for row in due {
-            let txn = self.db.begin().await?;
-            let moved = fi_session::Entity::update_many()
-                .col_expr(fi_session::Column::Status, Expr::value(EXPIRED))
-                .col_expr(
-                    fi_session::Column::LeaseUntilMs,
-                    Expr::value(Option::<i64>::None),
-                )
-                .col_expr(fi_session::Column::UpdatedAtMs, Expr::value(now_ms()))
-                .filter(fi_session::Column::SessionId.eq(&row.session_id))
-                .filter(fi_session::Column::Status.eq(&row.status))
-                .exec(&txn)
-                .await?
-                .rows_affected;
-            if moved != 1 {
-                txn.rollback().await?;
-                continue;
-            }
-            fi_session_account::Entity::update_many()
-                .col_expr(
-                    fi_session_account::Column::Sealed,
-                    Expr::value(Option::<Vec<u8>>::None),
-                )
-                .filter(fi_session_account::Column::SessionId.eq(&row.session_id))
-                .exec(&txn)
-                .await?;
-            let siblings: Vec<fi_session::Model> = fi_session::Entity::find()
-                .filter(fi_session::Column::ConsentId.eq(&row.consent_id))
-                .all(&txn)
-                .await?;
-            let preparing = siblings.iter().any(|s| s.status == PENDING);
-            let sealed = fi_session_account::Entity::find()
-                .filter(
-                    fi_session_account::Column::SessionId
-                        .is_in(siblings.iter().map(|s| s.session_id.clone())),
-                )
-                .filter(fi_session_account::Column::Sealed.is_not_null())
-                .count(&txn)
-                .await?;
-            if !preparing && sealed == 0 {
-                data_key::Entity::delete_by_id(format!("consent:{}", row.consent_id))
-                    .exec(&txn)
-                    .await?;
-            }
-            txn.commit().await?;
-            expired.push(row.session_id);
-        }
-        Ok(expired)
     }
 
     /// How many data requests of `consent_id` since `since_ms` count as uses: every session but

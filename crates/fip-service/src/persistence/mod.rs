@@ -2,9 +2,10 @@
 //! default, PostgreSQL by URL; one migration set ([`migration`]) applied at start-up.
 //!
 //! [`Store`] is the handle the rest of the service uses; its queries live beside the data
-//! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`fi_sessions`], [`data_keys`],
-//! [`outbox`], [`answered_txns`]) and return domain types, never entities. Instants are
-//! stored as epoch milliseconds so that both databases compare them the same way.
+//! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`fi_sessions`],
+//! [`fi_session_expiry`], [`data_keys`], [`outbox`], [`answered_txns`]) and return domain
+//! types, never entities. Instants are stored as epoch milliseconds so that both databases
+//! compare them the same way.
 //!
 //! SQLite runs with one connection in WAL mode: writes are serialised by SQLite anyway, and a
 //! single connection rules out "database is locked" failures between a reading transaction
@@ -24,6 +25,7 @@ pub mod bank;
 pub mod consents;
 pub mod data_keys;
 mod entities;
+pub mod fi_session_expiry;
 pub mod fi_sessions;
 pub mod links;
 mod migration;

@@ -42,8 +42,8 @@ pub enum Replay {
     Recompute,
 }
 
-/// The body as compared: `timestamp` removed, object keys sorted.
-fn canonical(raw: &[u8]) -> String {
+/// The body as compared (its digest is what is stored): `timestamp` removed, object keys sorted.
+pub fn canonical(raw: &[u8]) -> String {
     fn sorted(value: Value) -> Value {
         match value {
             Value::Object(map) => {

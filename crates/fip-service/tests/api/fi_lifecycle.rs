@@ -305,3 +305,51 @@ async fn what_a_request_asks_is_checked_before_the_consents_use() {
     )
     .await;
 }
+
+#[actix_web::test]
+async fn a_revoked_or_expired_consents_prepared_data_is_purged() {
+    let app = TestApp::spawn().await;
+    for status in ["REVOKED", "EXPIRED"] {
+        let (consent_id, signature, fiu, _) = consent_with(&app, |_| {}).await;
+        let session_id = session(&app, &consent_id, &signature, &fiu).await;
+        assert!(app.store.has_consent_data_key(&consent_id).await.unwrap());
+        notify(&app, &consent_id, status).await;
+        let session = app.store.fi_session(&session_id).await.unwrap().unwrap();
+        assert_eq!(session.status, "EXPIRED", "{status}");
+        assert!(
+            session.accounts.iter().all(|a| a.sealed.is_none()),
+            "{status}"
+        );
+        assert!(
+            !app.store.has_consent_data_key(&consent_id).await.unwrap(),
+            "{status}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_failed_session_neither_blocks_nor_uses_up_its_consent() {
+    // Sahamati: a provider honours a repeat request after a session it failed, free of charge.
+    let app = TestApp::spawn().await;
+    let (consent_id, signature, fiu, _) = consent_with(&app, |d| {
+        d["fetchType"] = "ONETIME".into();
+        // None of the customer's accounts is of this type: every account is DENIED.
+        d["fiTypes"] = json!(["RECURRING_DEPOSIT"]);
+    })
+    .await;
+    let failed = session(&app, &consent_id, &signature, &fiu).await;
+    let notification = notified(&app, &failed).await;
+    assert_eq!(
+        notification["FIStatusNotification"]["sessionStatus"],
+        "FAILED"
+    );
+    let body = fetch_body(&failed);
+    assert_error(
+        &app.post("/FI/fetch", &body).await,
+        404,
+        "NoDataFound",
+        Some(&body),
+    );
+    let again = session(&app, &consent_id, &signature, &fiu).await;
+    assert_ne!(again, failed);
+}

@@ -5,6 +5,8 @@
 use serde_json::Value;
 
 use aa_core::fi_crypto::Curve;
+use fip_service::persistence::answered_txns::TxnKey;
+use fip_service::routes::idempotency::{canonical, STALE_CLAIM_MS};
 
 use crate::fi::{fetch_body, fi_detail, fi_request, fiu_key, link_everything, notified, FROM, TO};
 use crate::helpers::{
@@ -213,4 +215,44 @@ async fn a_refused_request_leaves_its_txnid_free() {
     let other = with_txnid(discover_body(MOBILE, None), &body["txnid"]);
     let answer = app.post("/Accounts/discover", &other).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
+/// Claims `body`'s txnid on discovery as if a request with it were being processed since
+/// `claimed_at_ms`.
+async fn claim_in_flight(app: &TestApp, body: &Value, claimed_at_ms: i64) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration");
+    let pepper = fip_service::configuration::load_from(&dir)
+        .unwrap()
+        .otp
+        .pepper;
+    let compared = canonical(&serde_json::to_vec(body).unwrap());
+    let digest = aa_core::otp::hash(pepper.expose().as_bytes(), &compared).unwrap();
+    let key = TxnKey {
+        caller_id: "AA-1",
+        endpoint: "Accounts/discover",
+        txnid: body["txnid"].as_str().unwrap(),
+    };
+    assert!(app
+        .store
+        .claim_txn(key, &digest, claimed_at_ms)
+        .await
+        .unwrap());
+}
+
+#[actix_web::test]
+async fn a_repeat_while_the_first_is_in_flight_is_503_and_a_dead_claim_is_taken_over() {
+    let app = TestApp::spawn().await;
+    let body = discover_body(MOBILE, None);
+    claim_in_flight(&app, &body, fip_service::persistence::now_ms()).await;
+    let answer = app.post("/Accounts/discover", &body).await;
+    assert_error(&answer, 503, "ServiceUnavailable", Some(&body));
+
+    // A claim older than a minute belongs to a request that died: the repeat runs.
+    let body = discover_body(MOBILE, None);
+    let stale = fip_service::persistence::now_ms() - STALE_CLAIM_MS - 1_000;
+    claim_in_flight(&app, &body, stale).await;
+    let answer = app.post("/Accounts/discover", &body).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let again = app.post("/Accounts/discover", &body).await;
+    assert_eq!(again.raw, answer.raw);
 }

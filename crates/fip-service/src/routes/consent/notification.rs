@@ -2,12 +2,15 @@
 //! `PAUSED`, `REVOKED`, `EXPIRED`). The notifier must be the calling AA (else 400
 //! `InvalidNotifier`); the consent must be one that AA sent here (else 400 `InvalidConsentId`);
 //! the change must be allowed (else 400 `InvalidConsentStatus`). A repeated notification
-//! changes nothing and is answered OK. A txnid, once used, binds its consent: another
+//! changes nothing and is answered OK. When a consent becomes `REVOKED` or `EXPIRED`, its
+//! sessions expire and their prepared data is purged. A txnid, once used, binds its consent: another
 //! `consentId` under it is 409 `IdempotencyError`; another status of the same consent is the
 //! next notification (the AA reuses its consent flow's txnid for all of them).
 
 use aa_core::http::{RebitError, Verified};
-use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType};
+use aa_core::rebit::{
+    ConsentStatus, ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType,
+};
 use aa_core::registry::Role;
 use aa_core::validate::ApiVersion;
 use aa_core::{timefmt, validate};
@@ -101,6 +104,8 @@ async fn change(
         match consent::transition(stored.status, update.consent_status)? {
             None => {
                 tracing::info!(consent.id = %consent_id, status = %stored.status, "consent status unchanged");
+                // A repeat finishes a purge an earlier attempt may have left undone.
+                purge_if_final(state, consent_id, stored.status).await?;
                 return ok(version, &body.txnid);
             }
             Some(next) => {
@@ -110,6 +115,7 @@ async fn change(
                     .await?
                 {
                     tracing::info!(consent.id = %consent_id, from = %stored.status, to = %next, "consent status changed");
+                    purge_if_final(state, consent_id, next).await?;
                     return ok(version, &body.txnid);
                 }
             }
@@ -118,6 +124,21 @@ async fn change(
     Err(RebitError::internal(
         &"consent status kept changing under a notification",
     ))
+}
+
+/// A REVOKED or EXPIRED consent's data will never be served: its sessions expire and their
+/// prepared data is purged (sealed blobs removed, the consent's data key deleted).
+async fn purge_if_final(
+    state: &AppState,
+    consent_id: &str,
+    status: ConsentStatus,
+) -> Result<(), RebitError> {
+    if matches!(status, ConsentStatus::Revoked | ConsentStatus::Expired) {
+        for session_id in state.store.expire_consent_sessions(consent_id).await? {
+            tracing::info!(session.id = %session_id, consent.id = %consent_id, "fi session ended with its consent; its data purged");
+        }
+    }
+    Ok(())
 }
 
 fn ok(version: ApiVersion, txnid: &str) -> Result<serde_json::Value, RebitError> {

@@ -1,9 +1,10 @@
 //! `POST /FI/fetch` (2.0.0) and `GET /FI/fetch/{sessionId}?fipId=&linkRefNumber=` (1.1.x): the
 //! AA collects a prepared session. Checks, in order: `sessionId` is a UUID (else 400
 //! `InvalidRequest`); only the AA that made the session sees it (anyone else, or an unknown id:
-//! 400 `InvalidSessionId`); an expired session (older than `fi.session_lifetime_seconds`, its
-//! data purged) is 400 `InvalidSessionId` too; the consent must still be usable (403
-//! `ConsentPaused`, `ConsentRevoked`, `ConsentExpired`); a session whose data is not ready yet
+//! 400 `InvalidSessionId`); the consent must still be usable (403 `ConsentPaused`,
+//! `ConsentRevoked`, `ConsentExpired`); an expired session (older than
+//! `fi.session_lifetime_seconds`, or ended with its consent; its data purged) is 400
+//! `InvalidSessionId` too; a session whose data is not ready yet
 //! is 404 `NoDataFound` (issue 5: not an empty success and not 403), and so is one with nothing
 //! to serve (every account denied, or none of the asked `linkRefNumber`s ready). The answer has
 //! one `FI` entry per account, each with the `KeyMaterial` of its own ephemeral key.
@@ -151,16 +152,6 @@ async fn serve(
                 "no session with this id was requested here by this AA",
             )
         })?;
-    let lifetime =
-        i64::try_from(state.fi.session_lifetime.whole_milliseconds()).unwrap_or(i64::MAX);
-    if session.status == EXPIRED || session.created_at_ms.saturating_add(lifetime) <= now_ms() {
-        // Sahamati: an EXPIRED session is done waiting; the AA must send a new FI/request.
-        // The FIP's FI/fetch has no DataGone: the id no longer names a session to fetch.
-        return Err(RebitError::new(
-            ErrorCode::InvalidSessionId,
-            "the session has expired and its data is purged; send a new FI/request",
-        ));
-    }
     if let Some(fip) = fip_id.filter(|f| !f.trim().is_empty()) {
         if fip != state.fip_id {
             return Err(RebitError::new(
@@ -179,6 +170,16 @@ async fn serve(
         consent.expiry,
         time::OffsetDateTime::now_utc(),
     )?;
+    let lifetime =
+        i64::try_from(state.fi.session_lifetime.whole_milliseconds()).unwrap_or(i64::MAX);
+    if session.status == EXPIRED || session.created_at_ms.saturating_add(lifetime) <= now_ms() {
+        // Sahamati: an EXPIRED session is done waiting; the AA must send a new FI/request.
+        // The FIP's FI/fetch has no DataGone: the id no longer names a session to fetch.
+        return Err(RebitError::new(
+            ErrorCode::InvalidSessionId,
+            "the session has expired and its data is purged; send a new FI/request",
+        ));
+    }
     match session.status.as_str() {
         PENDING => {
             return Err(RebitError::new(
