@@ -15,6 +15,7 @@
 //! - [`settings`] and [`telemetry`]: configuration loading and log set-up.
 
 pub mod apikey;
+pub mod consent_use;
 pub mod der;
 pub mod fi_crypto;
 pub mod fi_data;

@@ -5,12 +5,11 @@
 use aa_core::fi_crypto::key_material;
 use aa_core::jws::{compact, VerifyingKey};
 use aa_core::rebit::{
-    ConsentStatus, ErrorCode, FetchType, FiDataRange, FiStatus, FrequencyUnit, KeyMaterial,
-    SignedConsentDetail,
+    ConsentStatus, ErrorCode, FiDataRange, FiStatus, KeyMaterial, SignedConsentDetail,
 };
 use aa_core::timefmt;
 use aa_core::validate::Invalid;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
 fn invalid(code: ErrorCode, message: impl Into<String>) -> Invalid {
     Invalid::new(code, message)
@@ -97,82 +96,6 @@ pub fn usable(
         return Err(Unusable::NotStarted);
     }
     Ok(())
-}
-
-/// How many data requests a consent allows, counted since when (`None`: over its whole life).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UseLimit {
-    pub max: u32,
-    pub since: Option<OffsetDateTime>,
-    pub unit: Option<FrequencyUnit>,
-}
-
-impl UseLimit {
-    /// The 400 `InvalidConsentUse` answer once the limit is reached.
-    pub fn exceeded(&self) -> Invalid {
-        let per = match self.unit {
-            None => "ONETIME consent allows one data request".to_owned(),
-            Some(FrequencyUnit::Inf) => "the consent allows no more data requests".to_owned(),
-            Some(unit) => format!(
-                "the consent allows {} data requests per {} (rolling)",
-                self.max,
-                unit.as_str()
-            ),
-        };
-        invalid(ErrorCode::InvalidConsentUse, per)
-    }
-}
-
-/// The usage limit of a consent at `now`. `ONETIME`: one request in all. `PERIODIC`:
-/// `Frequency.value` requests within a rolling window of one `Frequency.unit` ending now (HOUR
-/// and DAY as 1 h and 24 h; MONTH and YEAR back to the same date and time a calendar month or
-/// year earlier, clamped to the month's last day); `INF`: no limit (like `DataLife` INF, whose
-/// value is 0, and the consent request check lets `Frequency` INF carry 0). A rolling window,
-/// unlike a calendar one, never allows twice the count across a boundary, and needs no time
-/// zone.
-pub fn use_limit(terms: &SignedConsentDetail, now: OffsetDateTime) -> UseLimit {
-    if terms.fetch_type == FetchType::Onetime {
-        return UseLimit {
-            max: 1,
-            since: None,
-            unit: None,
-        };
-    }
-    let unit = terms.frequency.unit;
-    let since = match unit {
-        FrequencyUnit::Hour => now - Duration::hours(1),
-        FrequencyUnit::Day => now - Duration::days(1),
-        FrequencyUnit::Month => months_before(now, 1),
-        FrequencyUnit::Year => months_before(now, 12),
-        FrequencyUnit::Inf => {
-            return UseLimit {
-                max: u32::MAX,
-                since: None,
-                unit: Some(unit),
-            }
-        }
-    };
-    UseLimit {
-        max: terms.frequency.value,
-        since: Some(since),
-        unit: Some(unit),
-    }
-}
-
-/// The same date and time `months` calendar months before `at` (the day clamped to the month).
-fn months_before(at: OffsetDateTime, months: u8) -> OffsetDateTime {
-    let mut year = at.year();
-    let mut month = at.month();
-    for _ in 0..months {
-        month = month.previous();
-        if month == time::Month::December {
-            year -= 1;
-        }
-    }
-    let day = at.day().min(month.length(year));
-    time::Date::from_calendar_date(year, month, day)
-        .map(|date| at.replace_date(date))
-        .unwrap_or(at - Duration::days(30 * i64::from(months)))
 }
 
 /// The accounts of a new session: every account of the consent, `PENDING`, except those the
@@ -274,23 +197,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn rolling_months_go_back_to_the_same_date_clamped_to_the_month() {
-        let at = |t: &str| timefmt::parse(t).unwrap();
-        assert_eq!(
-            months_before(at("2024-03-31T10:00:00.000Z"), 1),
-            at("2024-02-29T10:00:00.000Z")
-        );
-        assert_eq!(
-            months_before(at("2024-01-15T00:00:00.000Z"), 1),
-            at("2023-12-15T00:00:00.000Z")
-        );
-        assert_eq!(
-            months_before(at("2024-02-29T08:00:00.000Z"), 12),
-            at("2023-02-28T08:00:00.000Z")
-        );
-    }
-
     fn two_accounts() -> SignedConsentDetail {
         let mut terms: SignedConsentDetail = serde_json::from_value(serde_json::json!({
             "consentStart": "2024-01-01T00:00:00.000Z",
@@ -316,31 +222,6 @@ mod tests {
         second.link_ref_number = "L2".into();
         terms.accounts.push(second);
         terms
-    }
-
-    #[test]
-    fn onetime_allows_one_request_periodic_its_frequency_per_rolling_unit_and_inf_any() {
-        let now = timefmt::parse("2024-03-31T10:00:00.000Z").unwrap();
-        let mut terms = two_accounts();
-        terms.fetch_type = FetchType::Onetime;
-        let limit = use_limit(&terms, now);
-        assert_eq!((limit.max, limit.since), (1, None));
-        assert_eq!(limit.exceeded().code, ErrorCode::InvalidConsentUse);
-        terms.fetch_type = FetchType::Periodic;
-        for (unit, since) in [
-            (FrequencyUnit::Hour, "2024-03-31T09:00:00.000Z"),
-            (FrequencyUnit::Day, "2024-03-30T10:00:00.000Z"),
-            (FrequencyUnit::Month, "2024-02-29T10:00:00.000Z"),
-            (FrequencyUnit::Year, "2023-03-31T10:00:00.000Z"),
-        ] {
-            terms.frequency.unit = unit;
-            let limit = use_limit(&terms, now);
-            assert_eq!(limit.max, 4);
-            assert_eq!(limit.since, timefmt::parse(since), "{unit:?}");
-        }
-        terms.frequency.unit = FrequencyUnit::Inf;
-        terms.frequency.value = 0;
-        assert_eq!(use_limit(&terms, now).max, u32::MAX);
     }
 
     #[test]

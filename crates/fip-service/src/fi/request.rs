@@ -5,10 +5,7 @@
 //! inside the consent's (else 400 `InvalidDateRange`), and the consent's `DataFilter` can be
 //! applied (else 400 `InvalidConsentDetail`).
 
-use aa_core::rebit::{
-    ConsentStatus, ConsentType, ErrorCode, FetchType, FiDataRange, FrequencyUnit,
-    SignedConsentDetail,
-};
+use aa_core::rebit::{ConsentStatus, ConsentType, ErrorCode, FiDataRange, SignedConsentDetail};
 use aa_core::timefmt;
 use aa_core::validate::Invalid;
 use time::OffsetDateTime;
@@ -48,38 +45,6 @@ pub fn check_started(start: OffsetDateTime, now: OffsetDateTime) -> Result<(), I
         return Err(Invalid::new(
             ErrorCode::InvalidConsentStatus,
             "the consent has not started yet",
-        ));
-    }
-    Ok(())
-}
-
-/// The consent's usage limit: at most `max` data requests since `since` (`None`: unlimited).
-/// `ONETIME` allows one, ever; `PERIODIC` allows `Frequency.value` per `Frequency.unit`, counted
-/// over the last unit (an hour, a day, 30 days, 365 days), `INF` any number.
-pub fn usage_limit(
-    detail: &SignedConsentDetail,
-    now: OffsetDateTime,
-) -> Option<(OffsetDateTime, u64)> {
-    use time::Duration;
-    if detail.fetch_type == FetchType::Onetime {
-        return Some((OffsetDateTime::UNIX_EPOCH, 1));
-    }
-    let unit = match detail.frequency.unit {
-        FrequencyUnit::Hour => Duration::HOUR,
-        FrequencyUnit::Day => Duration::DAY,
-        FrequencyUnit::Month => Duration::days(30),
-        FrequencyUnit::Year => Duration::days(365),
-        FrequencyUnit::Inf => return None,
-    };
-    Some((now - unit, u64::from(detail.frequency.value)))
-}
-
-/// Refuses a data request once `used` requests already reached the limit.
-pub fn check_use(used: u64, max: u64) -> Result<(), Invalid> {
-    if used >= max {
-        return Err(Invalid::new(
-            ErrorCode::InvalidConsentUse,
-            format!("the consent allows {max} data request(s) in its period; {used} made"),
         ));
     }
     Ok(())
@@ -161,20 +126,11 @@ mod tests {
     }
 
     #[test]
-    fn a_consent_is_used_only_from_its_start_and_within_its_limit() {
+    fn a_consent_is_used_only_from_its_start() {
         let now = OffsetDateTime::now_utc();
         assert!(check_started(now, now).is_ok());
         let err = check_started(now + Duration::seconds(1), now).unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidConsentStatus);
-        assert!(check_use(1, 2).is_ok());
-        assert_eq!(
-            check_use(2, 2).unwrap_err().code,
-            ErrorCode::InvalidConsentUse
-        );
-        assert_eq!(
-            check_use(1, 1).unwrap_err().code,
-            ErrorCode::InvalidConsentUse
-        );
     }
 
     #[test]

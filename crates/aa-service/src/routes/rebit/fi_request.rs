@@ -4,7 +4,7 @@
 //! consent is 403 `ConsentPaused` / `ConsentRevoked` / `ConsentExpired`, one not started yet 400
 //! `InvalidConsentStatus`), no other session of the consent in progress (403
 //! `DataFetchRequestInProgress`, `domain::fi_session::in_progress`) and its usage limit not
-//! reached (400 `InvalidConsentUse`, `domain::fi_request::use_limit`), and some account of it
+//! reached (400 `InvalidConsentUse`, `aa_core::consent_use`), and some account of it
 //! still linked (accounts the customer delinked start `DENIED`; none left: 400
 //! `InvalidConsentDetail`), recorded as a `REQUESTED`
 //! session, forwarded to the artefact's FIP signed by the AA with the FIU's KeyMaterial and
@@ -15,6 +15,7 @@
 
 use std::time::Duration;
 
+use aa_core::consent_use::use_limit;
 use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ConsentStatus, ErrorCode, FiRequest, FiResponse};
 use aa_core::registry::Role;
@@ -25,7 +26,7 @@ use time::OffsetDateTime;
 use super::{envelope, fip_error, internal, required, uuid_field};
 use crate::domain::fi_messages;
 use crate::domain::fi_request::{
-    check_key, check_range, check_signature, session_accounts, signed_terms, usable, use_limit,
+    check_key, check_range, check_signature, session_accounts, signed_terms, usable,
 };
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::millis;

@@ -14,6 +14,7 @@
 //! `DataFetchRequestInProgress`). Then a session is stored and answered at once; the data is
 //! prepared in the background ([`crate::fi::worker`]) and the AA notified when it is ready.
 
+use aa_core::consent_use::use_limit;
 use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ErrorCode, FiRequest, FiResponse, SignedConsentDetail};
 use aa_core::registry::Role;
@@ -85,12 +86,16 @@ async fn answer(
         check_detail(&detail, from, to)?;
         // What the request asks is checked first; then what the consent's history allows.
         check_links(state, &detail, aa_id).await?;
-        if let Some((since, max)) = rules::usage_limit(&detail, now) {
+        let limit = use_limit(&detail, now);
+        if limit.max != u32::MAX {
+            let since = limit.since.map_or(0, to_ms);
             let used = state
                 .store
-                .consent_uses_since(&consent.consent_id, to_ms(since))
+                .consent_uses_since(&consent.consent_id, since)
                 .await?;
-            rules::check_use(used, max)?;
+            if used >= u64::from(limit.max) {
+                return Err(limit.exceeded().into());
+            }
         }
 
         let session_id = uuid::Uuid::new_v4().to_string();
