@@ -66,7 +66,7 @@ pub struct PreparedAccount {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opened {
     New,
-    /// Another session of the consent is still being prepared, or holds data not yet fetched.
+    /// Another session of the consent is still being prepared.
     InProgress,
 }
 
@@ -113,8 +113,8 @@ impl Store {
     }
 
     /// Stores a new session unless another session of the same consent, created after
-    /// `live_after_ms`, is still open: `PENDING`, or `READY` with an account's data not yet
-    /// fetched. The check and the insert hold the consent's row, so two requests racing for one
+    /// `live_after_ms`, is still being prepared (`PENDING`), as the AA counts "in progress";
+    /// prepared data not yet fetched does not hold up a new request. The check and the insert hold the consent's row, so two requests racing for one
     /// consent cannot both open a session.
     pub async fn open_fi_session(
         &self,
@@ -131,27 +131,13 @@ impl Store {
             .filter(consent::Column::ConsentId.eq(&new.consent_id))
             .exec(&txn)
             .await?;
-        let live = fi_session::Entity::find()
+        let preparing = fi_session::Entity::find()
             .filter(fi_session::Column::ConsentId.eq(&new.consent_id))
-            .filter(fi_session::Column::Status.is_in([PENDING, READY]))
+            .filter(fi_session::Column::Status.eq(PENDING))
             .filter(fi_session::Column::CreatedAtMs.gt(live_after_ms))
-            .all(&txn)
+            .count(&txn)
             .await?;
-        let pending = live.iter().any(|s| s.status == PENDING);
-        let unfetched = if pending {
-            0
-        } else {
-            fi_session_account::Entity::find()
-                .filter(
-                    fi_session_account::Column::SessionId
-                        .is_in(live.iter().map(|s| s.session_id.clone())),
-                )
-                .filter(fi_session_account::Column::Sealed.is_not_null())
-                .filter(fi_session_account::Column::FetchedAtMs.is_null())
-                .count(&txn)
-                .await?
-        };
-        if pending || unfetched > 0 {
+        if preparing > 0 {
             txn.rollback().await?;
             return Ok(Opened::InProgress);
         }

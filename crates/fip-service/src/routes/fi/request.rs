@@ -10,7 +10,7 @@
 //! still linked through this AA (else 400 `InvalidConsentDetail`; delinked ones are `DENIED` in
 //! the data); its usage limit is not reached (`ONETIME`: one request, `PERIODIC`: `Frequency`,
 //! `FAILED` sessions not counted; else 400 `InvalidConsentUse`); no other session of the
-//! consent is still being prepared or holds data not yet fetched (else 403
+//! consent is still being prepared (else 403
 //! `DataFetchRequestInProgress`). Then a session is stored and answered at once; the data is
 //! prepared in the background ([`crate::fi::worker`]) and the AA notified when it is ready.
 
