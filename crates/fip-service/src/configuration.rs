@@ -190,7 +190,7 @@ impl Default for FiSettings {
             key_validity_minutes: 24 * 60,
             poll_interval_ms: 1000,
             max_attempts: 5,
-            session_lifetime_seconds: 3600,
+            session_lifetime_seconds: 86_400,
         }
     }
 }
@@ -201,7 +201,9 @@ impl FiSettings {
     }
 
     pub fn session_lifetime(&self) -> time::Duration {
-        time::Duration::seconds(i64::try_from(self.session_lifetime_seconds.max(1)).unwrap_or(3600))
+        time::Duration::seconds(
+            i64::try_from(self.session_lifetime_seconds.max(1)).unwrap_or(86_400),
+        )
     }
 
     pub fn key_validity(&self) -> time::Duration {
