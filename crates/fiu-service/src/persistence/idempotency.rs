@@ -3,14 +3,19 @@
 //! in every notification of a flow (each status of one consent; each step of one FI session),
 //! so a `txnid` names a flow, not one message: the same `txnid` about the same subject is the
 //! same flow (its repeats change nothing, by the endpoint's own rules), while the same `txnid`
-//! about another subject is a conflict (409 `IdempotencyError`).
+//! about another subject is a conflict (409 `IdempotencyError`). Bindings are kept for
+//! [`TXNID_MEMORY`] (the purge sweep forgets older ones), far beyond the 15-minute window in
+//! which a request's timestamp is accepted.
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{EntityTrait, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use time::OffsetDateTime;
 
 use super::entities::idempotency;
 use super::{millis, Store, StoreError};
+
+/// How long a txnid stays bound to its subject.
+pub const TXNID_MEMORY: time::Duration = time::Duration::days(1);
 
 /// The ReBIT endpoints the FIU serves, as idempotency scopes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,5 +74,18 @@ impl Store {
         .await?
         .ok_or_else(|| StoreError::Corrupt(format!("txnid {txnid} binding vanished")))?;
         Ok(bound.subject == subject)
+    }
+
+    /// Forgets the bindings made before `cutoff`; returns how many. A notification replayed
+    /// after that is applied again, which its endpoint's own rules make harmless.
+    pub async fn forget_txnids_bound_before(
+        &self,
+        cutoff: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let result = idempotency::Entity::delete_many()
+            .filter(idempotency::Column::CreatedAt.lt(millis(cutoff)))
+            .exec(self.db())
+            .await?;
+        Ok(result.rows_affected)
     }
 }

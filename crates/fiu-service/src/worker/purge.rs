@@ -1,12 +1,14 @@
 //! The purge sweep: every `fi.purge_interval_ms`, the FI data whose time is up (a `STORE`
 //! consent's `DataLife`, the view session of other modes, the consent's expiry; see
 //! [`crate::domain::retention`]) is deleted with [`crate::persistence::Store::purge_due`].
-//! Several instances may sweep one database: each session is purged once.
+//! Several instances may sweep one database: each session is purged once. The same sweep
+//! forgets txnid bindings older than [`TXNID_MEMORY`].
 
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use crate::persistence::idempotency::TXNID_MEMORY;
 use crate::persistence::Store;
 
 /// Sweeps forever.
@@ -19,6 +21,10 @@ pub async fn run(store: Store, interval: Duration) {
             Ok(0) => {}
             Ok(purged) => tracing::info!(sessions = purged, "FI data purged"),
             Err(error) => tracing::error!(%error, "purge sweep failed"),
+        }
+        let cutoff = OffsetDateTime::now_utc() - TXNID_MEMORY;
+        if let Err(error) = store.forget_txnids_bound_before(cutoff).await {
+            tracing::error!(%error, "forgetting old txnid bindings failed");
         }
     }
 }

@@ -180,3 +180,44 @@ async fn the_same_fi_notification_again_is_answered_ok_with_no_second_effect() {
     assert_eq!(app.aa.fi_fetch_calls(), (1, 0), "fetched once");
     assert_eq!(app.data_request(&request_id).await, done, "nothing changed");
 }
+
+#[tokio::test]
+async fn txnid_bindings_are_forgotten_by_the_sweep_after_a_day_and_not_before() {
+    let app = spawn_with(Options {
+        purge_interval_ms: 100,
+        ..Options::default()
+    })
+    .await;
+    let now = time::OffsetDateTime::now_utc();
+    let bind = |txnid: String, subject: &'static str, at| {
+        let store = app.store.clone();
+        async move {
+            store
+                .bind_txnid("AA-1", Endpoint::FiNotification, &txnid, subject, at)
+                .await
+        }
+    };
+    let old = uuid::Uuid::new_v4().to_string();
+    let fresh = uuid::Uuid::new_v4().to_string();
+    assert!(bind(fresh.clone(), "session-3", now).await.unwrap());
+    // Bound two days ago; the sweep may forget it before it is even read back.
+    let _ = bind(old.clone(), "session-1", now - time::Duration::days(2)).await;
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !bind(old.clone(), "session-2", now).await.unwrap() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sweep never forgot a two-day-old binding"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !bind(fresh, "session-4", now).await.unwrap(),
+        "a binding made now is kept"
+    );
+    assert!(
+        bind(old, "session-2", now).await.unwrap(),
+        "the old txnid is bound afresh"
+    );
+}
