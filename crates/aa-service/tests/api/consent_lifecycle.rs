@@ -777,3 +777,46 @@ async fn backfill(options: Options) {
         expected.unix_timestamp_nanos() / 1_000_000
     );
 }
+
+#[tokio::test]
+async fn a_counterparty_that_was_down_gets_the_notifications_in_the_order_of_the_changes() {
+    let world = World::with(Options {
+        fiu_1_down: true,
+        ..Options::default()
+    })
+    .await;
+    let artefacts = active_consent(&world, "FIU-1").await;
+    let token = world.login(HANDLE).await;
+    let artefact = &artefacts[0];
+    for action in ["pause", "resume", "revoke"] {
+        let (code, body) = customer_action(&world, &token, &artefact.consent_id, action).await;
+        assert_eq!(code, 200, "{action}: {body}");
+    }
+    eventually("failed deliveries to FIU-1", || {
+        (world
+            .fiu_1_dropped
+            .load(std::sync::atomic::Ordering::SeqCst)
+            >= 3)
+            .then_some(())
+    })
+    .await;
+    world.start_fiu_1().await;
+    outbox_drained(&world).await;
+    let heard: Vec<ConsentNotificationStatus> = world
+        .fiu_1
+        .received()
+        .iter()
+        .map(|n| &n.consent_status_notification)
+        .filter(|n| n.consent_id.as_deref() == Some(artefact.consent_id.as_str()))
+        .map(|n| n.consent_status)
+        .collect();
+    assert_eq!(
+        heard,
+        [
+            ConsentNotificationStatus::Active,
+            ConsentNotificationStatus::Paused,
+            ConsentNotificationStatus::Active,
+            ConsentNotificationStatus::Revoked,
+        ]
+    );
+}

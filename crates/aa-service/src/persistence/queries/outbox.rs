@@ -1,10 +1,14 @@
 //! The outbox table as an `aa_core::outbox::OutboxStore`. A claim is a lease: it moves the
 //! message's due time forward by [`LEASE_MILLIS`] with a compare-and-set, so among several
 //! replicas exactly one takes it, and a worker that dies mid-delivery only delays it.
+//!
+//! Each counterparty gets its messages in the order they were written: a message is not claimed
+//! while an older one to the same callee is still pending (being retried, or leased). So a
+//! PAUSED can never overtake the ACTIVE or the artefact it is about, however the retries fall.
 
 use aa_core::outbox::{OutboxMessage, OutboxStore};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 
 use super::super::entities::outbox;
@@ -30,6 +34,9 @@ impl Store {
             .await?;
         let mut claimed = Vec::with_capacity(due.len());
         for row in due {
+            if self.older_pending(&row).await? {
+                continue;
+            }
             let result = outbox::Entity::update_many()
                 .col_expr(
                     outbox::Column::NextAttemptAt,
@@ -51,6 +58,17 @@ impl Store {
             }
         }
         Ok(claimed)
+    }
+
+    /// Whether a message to the same callee, written before `row`, is still pending.
+    async fn older_pending(&self, row: &outbox::Model) -> Result<bool, StoreError> {
+        let older = outbox::Entity::find()
+            .filter(outbox::Column::Callee.eq(&row.callee))
+            .filter(outbox::Column::Status.eq(PENDING))
+            .filter(outbox::Column::CreatedAt.lt(row.created_at))
+            .count(&self.db)
+            .await?;
+        Ok(older > 0)
     }
 
     async fn finish(
