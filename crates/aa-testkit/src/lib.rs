@@ -63,13 +63,28 @@ pub fn free_listener() -> (TcpListener, String) {
     (listener, url)
 }
 
-/// A free loopback port (bound then released: for spawning separate processes).
+/// A free loopback port for a separate process to bind. Taken below Linux's ephemeral range
+/// (32768–60999), where outgoing connections (HTTP clients, PostgreSQL pools) take their local
+/// ports: a port from that range, released here, can be grabbed by a connection before the
+/// process binds it. Never the same port twice in one test process; processes start at
+/// different offsets.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    const LOW: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let start = std::process::id().wrapping_mul(7_919) % SPAN;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        assert!(
+            n < SPAN,
+            "no free loopback port left below the ephemeral range"
+        );
+        let port = u16::try_from(LOW + (start + n) % SPAN).unwrap();
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 fn indent(text: &str, spaces: usize) -> String {
