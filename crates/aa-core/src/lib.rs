@@ -1,4 +1,6 @@
-//! `aa-core`: everything the AA, FIP and FIU services share.
+//! `aa-core`: the ReBIT AA protocol, with no HTTP server, async runtime, configuration or
+//! database: what a service, the `aa` tool or another implementation needs to speak it.
+//! The service runtime the three roles stand on is `aa-runtime`.
 //!
 //! - [`rebit`]: the ReBIT wire types and the error model.
 //! - [`validate`]: identifiers, timestamps and version negotiation.
@@ -8,27 +10,18 @@
 //! - [`fi_data`]: FI documents (deposit family) as XML valid against the ReBIT FI schemas, and JSON.
 //! - [`seal`]: at-rest envelopes under per-consent data keys.
 //! - [`registry`]: who is who (entities, base URLs, keys).
-//! - [`http`]: signed HTTP in (actix-web extractor, response signing) and out (client).
-//! - [`identity`]: a service's entity id, keys, registry and clients, checked at start-up.
-//! - [`outbox`]: delivery of notifications from a transactional outbox, with backoff.
 //! - [`otp`]: one-time passwords, stored hashed.
-//! - [`settings`] and [`telemetry`]: configuration loading and log set-up.
 
 pub mod apikey;
 pub mod consent_use;
 pub mod der;
 pub mod fi_crypto;
 pub mod fi_data;
-pub mod http;
-pub mod identity;
 pub mod jws;
 pub mod otp;
-pub mod outbox;
 pub mod pem;
 pub mod rebit;
 pub mod registry;
 pub mod seal;
-pub mod settings;
-pub mod telemetry;
 pub mod timefmt;
 pub mod validate;

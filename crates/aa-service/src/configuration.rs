@@ -1,12 +1,12 @@
-//! Settings, loaded with `aa_core::settings::load` from `base.yaml`, `<environment>.yaml`
+//! Settings, loaded with `aa_runtime::settings::load` from `base.yaml`, `<environment>.yaml`
 //! (`AA_ENVIRONMENT`, default `local`) and `AA__SECTION__KEY` environment variables. The
 //! directory is `AA_CONFIG_DIR`, else `configuration/` in the working directory if present,
 //! else the crate's own `configuration/`.
 
 use std::path::{Path, PathBuf};
 
-use aa_core::identity::IdentitySettings;
-use aa_core::settings::Secret;
+use aa_runtime::identity::IdentitySettings;
+use aa_runtime::settings::Secret;
 use serde::Deserialize;
 
 pub const PREFIX: &str = "AA";
@@ -87,7 +87,7 @@ impl Default for OtpSettings {
     }
 }
 
-/// Delivery of notifications (`aa_core::outbox`).
+/// Delivery of notifications (`aa_runtime::outbox`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct OutboxSettings {
     /// The worker looks for due messages at least this often (it is also woken on commit).
@@ -184,9 +184,11 @@ impl Settings {
     /// Loads the settings from the configuration directory and the environment.
     pub fn load() -> Result<Self, String> {
         let dir = config_dir();
-        let settings: Self = aa_core::settings::load(&dir, PREFIX)
+        let settings: Self = aa_runtime::settings::load(&dir, PREFIX)
             .map_err(|e| format!("configuration in {}: {e}", dir.display()))?;
-        if settings.otp.sandbox_endpoint && aa_core::settings::environment(PREFIX) == "production" {
+        if settings.otp.sandbox_endpoint
+            && aa_runtime::settings::environment(PREFIX) == "production"
+        {
             return Err("otp.sandbox_endpoint must not be on in production".into());
         }
         Ok(settings)

@@ -9,8 +9,8 @@
 
 use std::time::Duration;
 
-use aa_core::outbox::OutboxWaker;
 use aa_core::rebit::ConsentStatus;
+use aa_runtime::outbox::OutboxWaker;
 use time::OffsetDateTime;
 
 use crate::configuration::LifecycleSettings;

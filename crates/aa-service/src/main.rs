@@ -3,13 +3,13 @@
 
 use std::process::ExitCode;
 
-use aa_core::telemetry::{self, LogFormat};
+use aa_runtime::telemetry::{self, LogFormat};
 use aa_service::configuration::{Settings, PREFIX};
 use aa_service::startup::Application;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    let environment = aa_core::settings::environment(PREFIX);
+    let environment = aa_runtime::settings::environment(PREFIX);
     telemetry::init(
         "info,sqlx=warn,sea_orm=warn",
         LogFormat::for_environment(&environment),

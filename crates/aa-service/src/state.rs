@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use aa_core::identity::Identity;
-use aa_core::outbox::OutboxWaker;
-use aa_core::settings::Secret;
+use aa_runtime::identity::Identity;
+use aa_runtime::outbox::OutboxWaker;
+use aa_runtime::settings::Secret;
 
 use crate::persistence::Store;
 

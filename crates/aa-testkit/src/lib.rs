@@ -8,9 +8,9 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use aa_core::apikey::Issuer;
-use aa_core::identity::{ApiKeyMode, ApiKeySettings, IdentitySettings, KeySource};
 use aa_core::jws::{detached, SigningKey};
 use aa_core::registry::Role;
+use aa_runtime::identity::{ApiKeyMode, ApiKeySettings, IdentitySettings, KeySource};
 
 /// Throwaway RSA-2048 keys (PKCS#8 PEM), one per test entity.
 pub mod keys {

@@ -1,4 +1,4 @@
-//! Settings of the FIP, loaded with `aa_core::settings::load` from `base.yaml`, then
+//! Settings of the FIP, loaded with `aa_runtime::settings::load` from `base.yaml`, then
 //! `<environment>.yaml`, then `FIP_*` environment variables (see `docs/SERVICES.md`).
 //!
 //! The configuration directory is `FIP_CONFIG_DIR`, else `configuration/` in the working
@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use aa_core::identity::IdentitySettings;
-use aa_core::settings::Secret;
+use aa_runtime::identity::IdentitySettings;
+use aa_runtime::settings::Secret;
 use serde::Deserialize;
 
 /// The environment-variable prefix of this service.
@@ -136,8 +136,8 @@ impl Default for OutboxSettings {
 }
 
 impl OutboxSettings {
-    pub fn policy(&self) -> aa_core::outbox::RetryPolicy {
-        aa_core::outbox::RetryPolicy {
+    pub fn policy(&self) -> aa_runtime::outbox::RetryPolicy {
+        aa_runtime::outbox::RetryPolicy {
             first_delay: Duration::from_millis(self.first_retry_ms),
             max_delay: Duration::from_secs(self.max_retry_seconds),
             max_attempts: self.max_attempts.max(1),
@@ -352,7 +352,7 @@ pub fn load() -> Result<Settings, ConfigError> {
 /// Loads the settings from `dir` (then the environment).
 pub fn load_from(dir: &Path) -> Result<Settings, ConfigError> {
     let mut settings: Settings =
-        aa_core::settings::load(dir, PREFIX).map_err(|e| ConfigError::Load(e.to_string()))?;
+        aa_runtime::settings::load(dir, PREFIX).map_err(|e| ConfigError::Load(e.to_string()))?;
     settings.config_dir = dir.to_owned();
     Ok(settings)
 }

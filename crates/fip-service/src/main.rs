@@ -2,13 +2,13 @@
 
 use std::process::ExitCode;
 
-use aa_core::telemetry::{self, LogFormat};
+use aa_runtime::telemetry::{self, LogFormat};
 use fip_service::configuration::{self, PREFIX};
 use fip_service::startup::Application;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    let environment = aa_core::settings::environment(PREFIX);
+    let environment = aa_runtime::settings::environment(PREFIX);
     telemetry::init(
         "info",
         LogFormat::for_environment(&environment),

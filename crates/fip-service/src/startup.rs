@@ -6,11 +6,11 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aa_core::http::respond::ResponseSigner;
-use aa_core::http::{ops, sign_responses, SignedClient};
-use aa_core::identity::Identity;
-use aa_core::outbox::{OutboxWaker, RetryPolicy};
 use aa_core::registry::Role;
+use aa_runtime::http::respond::ResponseSigner;
+use aa_runtime::http::{ops, sign_responses, SignedClient};
+use aa_runtime::identity::Identity;
+use aa_runtime::outbox::{OutboxWaker, RetryPolicy};
 use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpServer};
 
@@ -29,7 +29,7 @@ pub enum StartupError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error(transparent)]
-    Identity(#[from] aa_core::identity::IdentityError),
+    Identity(#[from] aa_runtime::identity::IdentityError),
     #[error(transparent)]
     Seed(#[from] crate::bank::seed::SeedError),
     #[error("database: {0}")]
@@ -72,7 +72,7 @@ impl Application {
         settings: Settings,
         listener: TcpListener,
     ) -> Result<Self, StartupError> {
-        let environment = aa_core::settings::environment(crate::configuration::PREFIX);
+        let environment = aa_runtime::settings::environment(crate::configuration::PREFIX);
         settings.check(&environment)?;
         let identity = Identity::load(&settings.identity, Role::Fip)?;
         let seed = SeedFile::load(&settings.seed_path())?;
@@ -235,7 +235,7 @@ impl Application {
     /// alongside and stop with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let w = self.worker;
-        let worker = tokio::spawn(aa_core::outbox::run(
+        let worker = tokio::spawn(aa_runtime::outbox::run(
             w.store, w.client, w.policy, w.waker, w.poll,
         ));
         let preparer = tokio::spawn(self.preparer.run());

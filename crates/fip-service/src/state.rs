@@ -3,10 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aa_core::outbox::OutboxWaker;
 use aa_core::registry::Registry;
 use aa_core::seal::DataKey;
-use aa_core::settings::Secret;
+use aa_runtime::outbox::OutboxWaker;
+use aa_runtime::settings::Secret;
 use tokio::sync::Notify;
 
 use crate::otp_delivery::OtpDelivery;

@@ -4,13 +4,13 @@
 //! `POST /FI/fetch` (or the 1.1.x `GET /FI/fetch/{sessionId}`), each with a fresh envelope;
 //! where the spec says the answer echoes the request, its `txnid` and identifiers are checked.
 
-use aa_core::http::{OutboundError, SignedClient};
 use aa_core::rebit::{
     ConsentArtefact, ConsentDetail, ConsentFetchRequest, ConsentHandleRequest,
     ConsentHandleResponse, ConsentHandleState, ConsentProof, ConsentsRequest, ConsentsResponse,
     FiDataRange, FiFetchRequest, FiFetchResponse, FiRequest, FiResponse, FipFi, KeyMaterial,
 };
 use aa_core::timefmt;
+use aa_runtime::http::{OutboundError, SignedClient};
 
 use crate::configuration::FetchMethod;
 

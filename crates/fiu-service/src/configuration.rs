@@ -1,4 +1,4 @@
-//! The FIU's settings, loaded with [`aa_core::settings::load`] from `base.yaml`, then
+//! The FIU's settings, loaded with [`aa_runtime::settings::load`] from `base.yaml`, then
 //! `<environment>.yaml`, then `FIU__SECTION__KEY` environment variables (docs/SERVICES.md).
 //! Consent templates are read here as plain settings and checked by
 //! [`crate::domain::template::ConsentTemplate::parse`] at start-up.
@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use aa_core::identity::IdentitySettings;
-use aa_core::outbox::RetryPolicy;
-use aa_core::settings::Secret;
+use aa_runtime::identity::IdentitySettings;
+use aa_runtime::outbox::RetryPolicy;
+use aa_runtime::settings::Secret;
 use serde::Deserialize;
 
 use crate::domain::template::TemplateSettings;
@@ -189,7 +189,7 @@ impl Settings {
 
     /// Loads the settings from `dir` (files, then environment).
     pub fn load_from(dir: &Path) -> Result<Self, config::ConfigError> {
-        aa_core::settings::load(dir, PREFIX)
+        aa_runtime::settings::load(dir, PREFIX)
     }
 
     /// The database URL: the configured one, or the SQLite file under `data_dir`.

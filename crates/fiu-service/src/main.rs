@@ -2,13 +2,13 @@
 
 use std::process::ExitCode;
 
-use aa_core::telemetry::{self, LogFormat};
+use aa_runtime::telemetry::{self, LogFormat};
 use fiu_service::configuration::{Settings, PREFIX};
 use fiu_service::startup::Application;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let environment = aa_core::settings::environment(PREFIX);
+    let environment = aa_runtime::settings::environment(PREFIX);
     telemetry::init(
         "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn",
         LogFormat::for_environment(&environment),

@@ -14,10 +14,10 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use aa_core::http::respond::ResponseSigner;
-use aa_core::http::{ops, sign_responses};
-use aa_core::identity::{Identity, IdentityError};
 use aa_core::registry::Role;
+use aa_runtime::http::respond::ResponseSigner;
+use aa_runtime::http::{ops, sign_responses};
+use aa_runtime::identity::{Identity, IdentityError};
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};

@@ -203,7 +203,7 @@ mod tests {
 
     fn settings(key: &str) -> FiSettings {
         FiSettings {
-            master_key: aa_core::settings::Secret::new(key),
+            master_key: aa_runtime::settings::Secret::new(key),
             ..FiSettings::default()
         }
     }

@@ -1,5 +1,5 @@
 //! In-test FIP and FIU servers. They are real HTTP servers on loopback that take the AA's
-//! calls through `aa_core::http::Verified` (API key, signature, binding), sign their answers
+//! calls through `aa_runtime::http::Verified` (API key, signature, binding), sign their answers
 //! with `sign_responses`, and record what they received for the tests to assert on.
 
 use std::collections::HashMap;
@@ -8,8 +8,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use aa_core::fi_crypto::{key_material, Curve};
-use aa_core::http::respond::ResponseSigner;
-use aa_core::http::{sign_responses, InboundAuth, RebitError, Verified};
 use aa_core::jws::{compact, SigningKey};
 use aa_core::rebit::{
     AccDeLinkRequest, AccDeLinkResponse, AccDiscoveryRequest, AccDiscoveryResponse, AccLinkRequest,
@@ -21,6 +19,8 @@ use aa_core::rebit::{
 };
 use aa_core::registry::{Registry, Role};
 use aa_core::timefmt;
+use aa_runtime::http::respond::ResponseSigner;
+use aa_runtime::http::{sign_responses, InboundAuth, RebitError, Verified};
 use aa_testkit::Ecosystem;
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, post};
@@ -35,7 +35,7 @@ fn inbound(eco: &Ecosystem) -> (Arc<Registry>, InboundAuth) {
     (registry.clone(), InboundAuth::new(registry, verifier))
 }
 
-fn from_aa(caller: &aa_core::http::Caller) -> Result<(), RebitError> {
+fn from_aa(caller: &aa_runtime::http::Caller) -> Result<(), RebitError> {
     if caller.role == Role::Aa && caller.entity_id == "AA-1" {
         Ok(())
     } else {

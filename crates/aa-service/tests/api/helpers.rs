@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aa_core::identity::IdentitySettings;
 use aa_core::jws::{detached, SigningKey};
 use aa_core::registry::{Registry, Role};
-use aa_core::settings::Secret;
+use aa_runtime::identity::IdentitySettings;
+use aa_runtime::settings::Secret;
 use aa_service::configuration::{
     AuthSettings, DatabaseSettings, LifecycleSettings, OtpSettings, OutboxSettings, ServerSettings,
     Settings,

@@ -26,7 +26,7 @@ use super::{document, request};
 use crate::persistence::fi_sessions::{FiJob, PreparedAccount, FAILED, READY};
 use crate::persistence::outbox::NewOutboxMessage;
 use crate::persistence::{from_ms, now_ms, Store, StoreError};
-use aa_core::outbox::OutboxWaker;
+use aa_runtime::outbox::OutboxWaker;
 
 /// How long a claimed job is reserved for its worker.
 const LEASE_MS: i64 = 5 * 60_000;

@@ -13,8 +13,8 @@
 
 use std::time::Duration;
 
-use aa_core::http::RebitError;
-use aa_core::settings::Secret;
+use aa_runtime::http::RebitError;
+use aa_runtime::settings::Secret;
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;

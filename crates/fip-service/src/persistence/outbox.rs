@@ -1,4 +1,4 @@
-//! The notification outbox and its `aa_core::outbox::OutboxStore` implementation.
+//! The notification outbox and its `aa_runtime::outbox::OutboxStore` implementation.
 //!
 //! Messages are written by [`enqueue`] inside the transaction of the change they announce. A
 //! worker claims due messages with a lease: a conditional update that only one worker can win
@@ -6,7 +6,7 @@
 //! dies mid-delivery leaves a lease that expires, and the message is delivered again
 //! (receivers are idempotent).
 
-use aa_core::outbox::{OutboxMessage, OutboxStore};
+use aa_runtime::outbox::{OutboxMessage, OutboxStore};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,

@@ -9,8 +9,8 @@
 use aa_core::rebit::{
     AccountLinkStatus, AccountLinkStatusNotification, LinkStatus, Notifier, NotifierType, Open,
 };
-use aa_core::settings::Secret;
 use aa_core::timefmt;
+use aa_runtime::settings::Secret;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::persistence::outbox::NewOutboxMessage;

@@ -1,5 +1,5 @@
 //! `GET /health/live` (the process answers) and `GET /health/ready` (the database answers).
-//! `GET /Heartbeat` is `aa_core::http::ops::heartbeat`, mounted in the signed scope.
+//! `GET /Heartbeat` is `aa_runtime::http::ops::heartbeat`, mounted in the signed scope.
 
 use actix_web::{web, HttpResponse};
 

@@ -20,9 +20,9 @@
 
 use std::future::Future;
 
-use aa_core::http::{Caller, RebitError};
 use aa_core::otp;
 use aa_core::rebit::ErrorCode;
+use aa_runtime::http::{Caller, RebitError};
 use actix_web::HttpResponse;
 use serde_json::Value;
 

@@ -1,6 +1,6 @@
 //! HTTP handlers, one file per action. Handlers orchestrate `domain`, `persistence` and
 //! `aa_core`; they hold no SQL and no crypto. Every ReBIT handler takes a verified body
-//! (`aa_core::http::Verified`), checks the caller is an AA, validates the envelope, and answers
+//! (`aa_runtime::http::Verified`), checks the caller is an AA, validates the envelope, and answers
 //! with `ver` and `txnid` echoed, errors included ([`rebit`]). Every signed `POST` runs once
 //! per (caller, endpoint, txnid) ([`idempotency`]).
 //!

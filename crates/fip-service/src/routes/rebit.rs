@@ -1,8 +1,8 @@
 //! What every ReBIT handler shares: envelope validation, echoing `ver` and `txnid` into error
 //! answers, and the 1.1.x spellings a 1.1.x request gets back.
 
-use aa_core::http::RebitError;
 use aa_core::validate::{self, ApiVersion};
+use aa_runtime::http::RebitError;
 use actix_web::HttpResponse;
 use serde::Serialize;
 

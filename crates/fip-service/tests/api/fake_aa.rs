@@ -5,13 +5,13 @@
 
 use std::sync::{Arc, Mutex};
 
-use aa_core::http::respond::ResponseSigner;
-use aa_core::http::{sign_responses, InboundAuth, RebitError, Verified};
 use aa_core::rebit::{
     AccountLinkStatusNotification, ErrorCode, FiStatusNotification, NotificationResponse,
 };
 use aa_core::registry::Registry;
 use aa_core::timefmt;
+use aa_runtime::http::respond::ResponseSigner;
+use aa_runtime::http::{sign_responses, InboundAuth, RebitError, Verified};
 use aa_testkit::Ecosystem;
 use actix_web::{middleware, web, App, HttpResponse, HttpServer};
 use serde_json::Value;

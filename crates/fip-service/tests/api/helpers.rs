@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use aa_core::jws::{compact, detached, SigningKey, VerifyingKey};
 use aa_core::registry::Role;
-use aa_core::settings::Secret;
 use aa_core::timefmt;
+use aa_runtime::settings::Secret;
 use aa_testkit::{free_listener, keys, post_signed, Answer, Ecosystem, Party};
 use fip_service::configuration;
 use fip_service::persistence::Store;

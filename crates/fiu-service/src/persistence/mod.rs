@@ -24,7 +24,7 @@ pub mod updates;
 
 use std::time::Duration;
 
-use aa_core::settings::Secret;
+use aa_runtime::settings::Secret;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 

@@ -3,7 +3,7 @@
 //! - [`consent`]: the ReBIT callback `POST /Consent/Notification` (signed, `aa_api_key`).
 //! - [`fi`]: the ReBIT callback `POST /FI/Notification` (signed, `aa_api_key`).
 //! - [`app`]: the lender's app API under `/app` (JSON, bearer token).
-//! - [`health`]: readiness; heartbeat and liveness come from `aa_core::http::ops`.
+//! - [`health`]: readiness; heartbeat and liveness come from `aa_runtime::http::ops`.
 //! - [`notifier`]: the `Notifier` checks both notification endpoints make.
 //! - [`access_log`]: one log line per request.
 
@@ -17,7 +17,7 @@ pub mod notifier;
 use std::sync::Arc;
 
 use aa_core::registry::Registry;
-use aa_core::settings::Secret;
+use aa_runtime::settings::Secret;
 
 use crate::aa_client::AaClient;
 use crate::configuration::ConsentPollSettings;

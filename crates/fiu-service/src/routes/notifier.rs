@@ -2,9 +2,9 @@
 //! empty `type` or `id` is missing, 400 `InvalidRequest`), then the calling AA itself
 //! (business: 400 `InvalidNotifier`).
 
-use aa_core::http::RebitError;
 use aa_core::rebit::{ErrorCode, Notifier, NotifierType};
 use aa_core::validate::{self, Invalid};
+use aa_runtime::http::RebitError;
 
 /// `Notifier.type` and `Notifier.id` are present.
 pub fn present(notifier: &Notifier) -> Result<(), Invalid> {

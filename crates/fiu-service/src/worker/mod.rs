@@ -1,7 +1,7 @@
 //! The background worker: runs due jobs (fetching and verifying consent artefacts, FI requests,
 //! FI fetches) after the request that queued them was answered. It wakes when a transaction queues a job and at
 //! least every `jobs.poll_interval_ms`, claims due jobs under a lease (several replicas can run
-//! it), and retries failures with `aa_core::outbox::RetryPolicy`'s backoff. Beside it, the
+//! it), and retries failures with `aa_runtime::outbox::RetryPolicy`'s backoff. Beside it, the
 //! [`purge`] sweep deletes FI data whose time is up.
 
 pub mod fetch_artefact;

@@ -12,8 +12,6 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use aa_core::fi_crypto::{key_material, Curve};
-use aa_core::http::respond::ResponseSigner;
-use aa_core::http::{sign_responses, InboundAuth, RebitError, Verified};
 use aa_core::jws::{compact, detached, SigningKey};
 use aa_core::rebit::{
     ConsentFetchRequest, ConsentHandleRequest, ConsentsRequest, EncryptedFi, ErrorCode,
@@ -21,6 +19,8 @@ use aa_core::rebit::{
 };
 use aa_core::registry::{Registry, Role};
 use aa_core::timefmt;
+use aa_runtime::http::respond::ResponseSigner;
+use aa_runtime::http::{sign_responses, InboundAuth, RebitError, Verified};
 use aa_testkit::Ecosystem;
 use actix_web::body::{to_bytes, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};

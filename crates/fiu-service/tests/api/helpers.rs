@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use aa_core::jws::detached;
 use aa_core::registry::Role;
-use aa_core::settings::Secret;
 use aa_core::timefmt;
+use aa_runtime::settings::Secret;
 use aa_testkit::{free_listener, keys, post_signed, Answer, Ecosystem, Party};
 use fiu_service::configuration::Settings;
 use fiu_service::persistence::Store;
@@ -71,9 +71,9 @@ fn init_logs() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         if std::env::var_os("TEST_LOG").is_some() {
-            aa_core::telemetry::init(
+            aa_runtime::telemetry::init(
                 "info",
-                aa_core::telemetry::LogFormat::Pretty,
+                aa_runtime::telemetry::LogFormat::Pretty,
                 std::io::stdout,
             );
         }

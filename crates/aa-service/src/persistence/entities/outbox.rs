@@ -1,5 +1,5 @@
 //! `outbox`: notifications written in the same transaction as the state change they announce,
-//! delivered by `aa_core::outbox::run`.
+//! delivered by `aa_runtime::outbox::run`.
 
 use sea_orm::entity::prelude::*;
 

@@ -1,4 +1,4 @@
-//! The outbox table as an `aa_core::outbox::OutboxStore`. A claim is a lease: it moves the
+//! The outbox table as an `aa_runtime::outbox::OutboxStore`. A claim is a lease: it moves the
 //! message's due time forward by [`LEASE_MILLIS`] with a compare-and-set, so among several
 //! replicas exactly one takes it, and a worker that dies mid-delivery only delays it.
 //!
@@ -6,7 +6,7 @@
 //! while an older one to the same callee is still pending (being retried, or leased). So a
 //! PAUSED can never overtake the ACTIVE or the artefact it is about, however the retries fall.
 
-use aa_core::outbox::{OutboxMessage, OutboxStore};
+use aa_runtime::outbox::{OutboxMessage, OutboxStore};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;

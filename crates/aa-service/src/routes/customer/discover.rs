@@ -3,12 +3,12 @@
 //! handle as the STRONG identifier, PAN as a WEAK one when given). One FIP failing does not
 //! fail the others: its entry carries `error` instead of accounts.
 
-use aa_core::http::SignedClient;
 use aa_core::rebit::{
     AccDiscoveryRequest, AccDiscoveryResponse, DiscoveryCustomer, DiscoveryIdentifier, FiType,
     IdentifierCategory, IdentifierType,
 };
 use aa_core::timefmt;
+use aa_runtime::http::SignedClient;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;

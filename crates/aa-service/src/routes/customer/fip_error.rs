@@ -2,7 +2,7 @@
 //! (e.g. `InvalidLinkToken`) as the error code, with status 400; an FIP that cannot be reached
 //! or answers unsigned or 5xx is 502 `fip_unavailable`.
 
-use aa_core::http::OutboundError;
+use aa_runtime::http::OutboundError;
 use actix_web::http::StatusCode;
 
 use super::error::CustomerError;

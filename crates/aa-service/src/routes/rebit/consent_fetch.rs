@@ -2,9 +2,9 @@
 //! to the FIU it was made for or the FIP it names (the spec admits both keys). Anyone else,
 //! and unknown ids, get `InvalidConsentId`.
 
-use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
 use aa_core::rebit::{ConsentFetchRequest, ConsentStatus, ErrorCode};
 use aa_core::registry::Role;
+use aa_runtime::http::{Caller, RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 
 use super::{envelope, internal, uuid_field};

@@ -5,10 +5,10 @@
 //! `ConsentStatus` has room for one id while the AA signs one artefact per FIP: READY carries
 //! the first consent id (by FIP id); every id reaches the FIU in its own ACTIVE notification.
 
-use aa_core::http::{RebitError, Verified, VerifiedUri};
 use aa_core::rebit::{ConsentHandleRequest, ConsentHandleResponse, ConsentHandleState, ErrorCode};
 use aa_core::registry::Role;
 use aa_core::timefmt;
+use aa_runtime::http::{RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 
 use super::{envelope, internal, uuid_field};

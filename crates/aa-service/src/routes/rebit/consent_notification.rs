@@ -4,12 +4,12 @@
 //! OK like the first; the same txnid with another body is 409 `IdempotencyError`
 //! (`idempotency`).
 
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{
     ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType, Open,
 };
 use aa_core::registry::Role;
 use aa_core::timefmt;
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use super::idempotency::{self, Seen};

@@ -3,10 +3,10 @@
 //! same `txnid`, same terms) answers the same handle; same `txnid` with other terms is 409
 //! `IdempotencyError`. Customers need not be registered yet: the request waits for them.
 
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ConsentsRequest, ConsentsResponse, CustomerRef, ErrorCode};
 use aa_core::registry::Role;
 use aa_core::timefmt;
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 

@@ -9,10 +9,10 @@
 //! sight) and answers 410 `DataGone`: the id is known, the data is no longer to be had (the
 //! spec's `DataGoneFIFetch`; Sahamati's "Expired": raise a new request).
 
-use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
 use aa_core::rebit::{ConsentStatus, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus};
 use aa_core::registry::Role;
 use aa_core::timefmt;
+use aa_runtime::http::{Caller, RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 

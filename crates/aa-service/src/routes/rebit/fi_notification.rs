@@ -9,10 +9,10 @@
 //! `POST /FI/request` is still on the way): while a request to that FIP is being forwarded, an
 //! unknown session is answered 503 so that the FIP's outbox tries again.
 
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ErrorCode, FiStatusNotification, NotificationResponse, NotifierType, Open};
 use aa_core::registry::Role;
 use aa_core::timefmt;
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 

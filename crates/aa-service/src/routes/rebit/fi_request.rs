@@ -16,10 +16,10 @@
 use std::time::Duration;
 
 use aa_core::consent_use::use_limit;
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ConsentStatus, ErrorCode, FiRequest, FiResponse};
 use aa_core::registry::Role;
 use aa_core::timefmt;
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 

@@ -4,8 +4,8 @@
 //! the AA's problem, not the FIU's; an FIP that cannot be reached, answers 5xx, or answers unsigned or out of schema is
 //! 503 `ServiceUnavailable`. The log names the FIP and the failure, never the answer's content.
 
-use aa_core::http::{OutboundError, RebitError};
 use aa_core::rebit::ErrorCode;
+use aa_runtime::http::{OutboundError, RebitError};
 
 pub fn from_outbound(fip_id: &str, error: &OutboundError) -> RebitError {
     match error {

@@ -9,8 +9,8 @@
 //! role checks, so a malformed request stores nothing. Answers are kept for a day, then
 //! forgotten (dropped as new ones are kept).
 
-use aa_core::http::RebitError;
 use aa_core::rebit::ErrorCode;
+use aa_runtime::http::RebitError;
 use actix_web::HttpResponse;
 use serde::Serialize;
 

@@ -2,12 +2,12 @@
 //! customers is linked (direct authentication) or delinked. Applying it twice changes nothing;
 //! the same txnid with another body is 409 `IdempotencyError` (`idempotency`).
 
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{
     AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse, NotifierType, Open,
 };
 use aa_core::registry::Role;
 use aa_core::timefmt;
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use super::idempotency::{self, Seen};

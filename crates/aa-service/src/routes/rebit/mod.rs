@@ -1,6 +1,6 @@
 //! The ReBIT API the AA serves to FIUs (`client_api_key`) and FIPs (`fip_api_key`): consents
 //! and the FI data flow (`FI/request`, `FI/Notification`, `FI/fetch`). Bodies
-//! arrive through `aa_core::http::Verified` (API key, signature, binding, then parse); the
+//! arrive through `aa_runtime::http::Verified` (API key, signature, binding, then parse); the
 //! envelope is checked with `aa_core::validate::envelope`; answers echo `ver` and `txnid`, and
 //! the scope signs every answer.
 
@@ -15,8 +15,8 @@ mod fip_error;
 pub mod idempotency;
 pub mod link_notification;
 
-use aa_core::http::RebitError;
 use aa_core::validate::{self, ApiVersion};
+use aa_runtime::http::RebitError;
 
 use crate::persistence::StoreError;
 

@@ -3,12 +3,12 @@
 //! given (else 400 `InvalidLinkRefNumber`). Delinking a delinked link answers `DELINKED`
 //! again, so a retried request is harmless.
 
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{
     AccDeLinkRequest, AccDeLinkResponse, DelinkDetails, ErrorCode, LinkStatus, Open,
 };
 use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::persistence::links::Delinked;

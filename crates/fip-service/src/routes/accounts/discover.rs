@@ -2,10 +2,10 @@
 //! with its `accRefNumber`. An unknown customer, or one without such accounts, is 404
 //! `NoAccountsFound`.
 
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{AccDiscoveryRequest, AccDiscoveryResponse, ErrorCode};
 use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::discovery::{self, DiscoveryQuery};

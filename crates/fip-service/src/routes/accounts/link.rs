@@ -7,10 +7,10 @@
 
 use std::collections::BTreeSet;
 
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{AccLinkRequest, AccLinkResponse, AuthenticatorType, ErrorCode};
 use aa_core::registry::Role;
 use aa_core::{otp, timefmt, validate};
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::otp_delivery::OtpMessage;

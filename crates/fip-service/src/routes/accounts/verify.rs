@@ -7,13 +7,13 @@
 //! links every account and answers their `linkRefNumber`s. Repeating a successful verify with
 //! the same token answers the same links.
 
-use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
 use aa_core::rebit::{
     ErrorCode, LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus, LinkedAccount,
 };
 use aa_core::registry::Role;
 use aa_core::validate::ApiVersion;
 use aa_core::{otp, timefmt, validate};
+use aa_runtime::http::{Caller, RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::link::{self, AccountLink, LinkRequestStatus};

@@ -5,12 +5,12 @@
 //! `consentId`: the same artefact again is OK; another artefact under a used id is 409
 //! `IdempotencyError`.
 
-use aa_core::http::{RebitError, Verified};
 use aa_core::jws::compact;
 use aa_core::rebit::{ConsentArtefact, ErrorCode, NotificationResponse, SignedConsentDetail};
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use aa_core::validate::{self, ApiVersion};
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::consent;

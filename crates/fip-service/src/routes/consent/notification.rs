@@ -7,13 +7,13 @@
 //! `consentId` under it is 409 `IdempotencyError`; another status of the same consent is the
 //! next notification (the AA reuses its consent flow's txnid for all of them).
 
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{
     ConsentStatus, ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType,
 };
 use aa_core::registry::Role;
 use aa_core::validate::ApiVersion;
 use aa_core::{timefmt, validate};
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::consent;

@@ -9,11 +9,11 @@
 //! to serve (every account denied, or none of the asked `linkRefNumber`s ready). The answer has
 //! one `FI` entry per account, each with the `KeyMaterial` of its own ephemeral key.
 
-use aa_core::http::{Caller, RebitError, Verified, VerifiedUri};
 use aa_core::rebit::{EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus, FipFi};
 use aa_core::registry::Role;
 use aa_core::validate::ApiVersion;
 use aa_core::{timefmt, validate};
+use aa_runtime::http::{Caller, RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 
 use crate::fi::encrypt::Encrypted;

@@ -15,10 +15,10 @@
 //! prepared in the background ([`crate::fi::worker`]) and the AA notified when it is ready.
 
 use aa_core::consent_use::use_limit;
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ErrorCode, FiRequest, FiResponse, SignedConsentDetail};
 use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::fi::{encrypt, request as rules};

@@ -14,10 +14,10 @@
 //! artefact fetch an `ACTIVE` calls for; the fetch runs after the answer, in the worker. The same
 //! notification delivered twice is answered `OK` and changes nothing.
 
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse};
 use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 use tracing::field::Empty;

@@ -17,13 +17,13 @@
 
 use std::time::{Duration, Instant};
 
-use aa_core::http::{RebitError, Verified};
 use aa_core::rebit::{
     ErrorCode, FiStatus, FiStatusNotification, NotificationResponse, SessionStatus,
 };
 use aa_core::registry::Role;
 use aa_core::validate::Invalid;
 use aa_core::{timefmt, validate};
+use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 use tracing::field::Empty;

@@ -20,10 +20,10 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use super::{RebitError, JWS_HEADER};
-use crate::apikey::{self, ApiKeyError, Claims};
-use crate::jws::detached;
-use crate::rebit::error::ErrorCode;
-use crate::registry::{Registry, Role};
+use aa_core::apikey::{self, ApiKeyError, Claims};
+use aa_core::jws::detached;
+use aa_core::rebit::error::ErrorCode;
+use aa_core::registry::{Registry, Role};
 
 /// Everything the extractor needs; register with `App::app_data(web::Data::new(InboundAuth))`.
 #[derive(Debug, Clone)]

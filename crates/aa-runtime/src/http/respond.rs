@@ -11,14 +11,14 @@ use actix_web::middleware::Next;
 use actix_web::web;
 
 use super::JWS_HEADER;
-use crate::jws::{detached, SigningKey};
+use aa_core::jws::{detached, SigningKey};
 
 /// The key responses are signed with; register it with `App::app_data(web::Data::new(...))`.
 #[derive(Debug, Clone)]
 pub struct ResponseSigner(pub Arc<SigningKey>);
 
 /// Signs every response body. Mount with
-/// `.wrap(actix_web::middleware::from_fn(aa_core::http::sign_responses))`.
+/// `.wrap(actix_web::middleware::from_fn(aa_runtime::http::sign_responses))`.
 pub async fn sign_responses(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

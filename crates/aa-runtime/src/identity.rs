@@ -11,12 +11,12 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::apikey::Issuer;
 use crate::http::outbound::{ApiKeySource, MintedApiKeys, StaticApiKeys};
 use crate::http::{InboundAuth, SignedClient};
-use crate::jws::SigningKey;
-use crate::registry::{Registry, Role};
 use crate::settings::Secret;
+use aa_core::apikey::Issuer;
+use aa_core::jws::SigningKey;
+use aa_core::registry::{Registry, Role};
 
 /// A private key given as a file path or inline PEM (e.g. from an environment variable).
 #[derive(Debug, Clone, Deserialize, Default)]

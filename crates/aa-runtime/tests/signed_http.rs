@@ -9,21 +9,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aa_core::apikey::Issuer;
-use aa_core::http::outbound::StaticApiKeys;
-use aa_core::http::respond::ResponseSigner;
-use aa_core::http::{
-    sign_responses, InboundAuth, OutboundError, SignedClient, Verified, VerifiedUri,
-};
 use aa_core::jws::{detached, SigningKey};
 use aa_core::registry::{Registry, Role};
+use aa_runtime::http::outbound::StaticApiKeys;
+use aa_runtime::http::respond::ResponseSigner;
+use aa_runtime::http::{
+    sign_responses, InboundAuth, OutboundError, SignedClient, Verified, VerifiedUri,
+};
 use actix_web::{middleware, web, App, HttpResponse, HttpServer};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-const AA_KEY: &str = include_str!("fixtures/keys/aa-1.pem");
-const FIU1_KEY: &str = include_str!("fixtures/keys/fiu-1.pem");
-const FIU2_KEY: &str = include_str!("fixtures/keys/fiu-2.pem");
-const ISSUER_KEY: &str = include_str!("fixtures/keys/issuer.pem");
+const AA_KEY: &str = include_str!("../../aa-core/tests/fixtures/keys/aa-1.pem");
+const FIU1_KEY: &str = include_str!("../../aa-core/tests/fixtures/keys/fiu-1.pem");
+const FIU2_KEY: &str = include_str!("../../aa-core/tests/fixtures/keys/fiu-2.pem");
+const ISSUER_KEY: &str = include_str!("../../aa-core/tests/fixtures/keys/issuer.pem");
 const TXN: &str = "0b811819-9044-4856-b0ee-8c88035f8858";
 
 fn key(pem: &str, kid: &str) -> SigningKey {

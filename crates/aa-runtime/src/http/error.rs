@@ -4,8 +4,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
-use crate::rebit::error::{ErrorCode, ErrorResponse};
-use crate::validate::Invalid;
+use aa_core::rebit::error::{ErrorCode, ErrorResponse};
+use aa_core::validate::Invalid;
 
 /// An error answer to a ReBIT request. `ver` and `txnid` echo the request where known.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 
 use actix_web::HttpResponse;
 
-use crate::rebit::{HeartbeatResponse, HeartbeatStatus};
-use crate::timefmt;
+use aa_core::rebit::{HeartbeatResponse, HeartbeatStatus};
+use aa_core::timefmt;
 
 /// `GET /Heartbeat`: the ReBIT `HeartbeatResponse` `{ver, timestamp, Status: UP}`.
 pub async fn heartbeat() -> HttpResponse {

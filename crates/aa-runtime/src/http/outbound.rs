@@ -11,9 +11,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::JWS_HEADER;
-use crate::jws::{detached, SigningKey};
-use crate::rebit::error::ErrorResponse;
-use crate::registry::{Entity, Registry, Role};
+use aa_core::jws::{detached, SigningKey};
+use aa_core::rebit::error::ErrorResponse;
+use aa_core::registry::{Entity, Registry, Role};
 
 /// Where the API key for a callee comes from.
 pub trait ApiKeySource: Send + Sync {
@@ -38,7 +38,7 @@ impl ApiKeySource for StaticApiKeys {
 /// set-ups, where one issuer trusted by every party stands in for the Sahamati token service).
 /// Keys are cached and re-minted when less than a minute of validity is left.
 pub struct MintedApiKeys {
-    issuer: crate::apikey::Issuer,
+    issuer: aa_core::apikey::Issuer,
     entity_id: String,
     role: Role,
     ttl_seconds: i64,
@@ -47,7 +47,7 @@ pub struct MintedApiKeys {
 
 impl MintedApiKeys {
     pub fn new(
-        issuer: crate::apikey::Issuer,
+        issuer: aa_core::apikey::Issuer,
         entity_id: &str,
         role: Role,
         ttl_seconds: i64,

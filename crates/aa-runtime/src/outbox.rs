@@ -56,7 +56,7 @@ impl RetryPolicy {
             .first_delay
             .saturating_mul(1u32 << exp)
             .min(self.max_delay);
-        let jitter = crate::fi_crypto::keys::random_bytes::<1>()
+        let jitter = aa_core::fi_crypto::keys::random_bytes::<1>()
             .map(|b| u32::from(b[0]))
             .unwrap_or(0);
         base + base.mul_f64(f64::from(jitter) / 1024.0)
@@ -138,7 +138,7 @@ fn restamp(body: &[u8]) -> Vec<u8> {
     }
     object.insert(
         "timestamp".to_owned(),
-        serde_json::Value::String(crate::timefmt::now_millis()),
+        serde_json::Value::String(aa_core::timefmt::now_millis()),
     );
     serde_json::to_vec(&object).unwrap_or_else(|_| body.to_vec())
 }
