@@ -4,7 +4,8 @@
 
 use aa_core::rebit::{AccType, FiType};
 use fip_service::domain::account::StatementLine;
-use fip_service::fi::document::{AccountFacts, Holder, Wanted};
+use fip_service::domain::account::{AccountFacts, Holder};
+use fip_service::fi::document::Wanted;
 
 pub fn facts() -> AccountFacts {
     AccountFacts {

@@ -9,6 +9,7 @@
 //! a FIP cannot emit what a FIU would refuse.
 
 mod json;
+pub mod lexical;
 pub mod schema;
 mod xml_read;
 mod xml_write;
@@ -148,7 +149,7 @@ impl Account {
     /// Checks the document against its schema's tables.
     pub fn check(&self) -> Result<(), FiDataError> {
         let schema = self.schema()?;
-        if !schema::accepts(schema::Kind::Version, &self.version) {
+        if !lexical::accepts(schema::Kind::Version, &self.version) {
             return Err(FiDataError::invalid(
                 "Account",
                 format!("version {:?} is not a schema version", self.version),
@@ -246,7 +247,7 @@ fn check_summary(schema: &Schema, summary: &Summary) -> Result<(), FiDataError> 
 
 fn check_period(start_date: &str, end_date: &str) -> Result<(), FiDataError> {
     for (name, value) in [("startDate", start_date), ("endDate", end_date)] {
-        if !schema::accepts(schema::Kind::Date, value) {
+        if !lexical::accepts(schema::Kind::Date, value) {
             return Err(FiDataError::invalid(
                 "Transactions",
                 format!("{name} {value:?} is not a date"),
@@ -275,7 +276,7 @@ fn check_attrs(
                 format!("attribute {name:?} given twice"),
             ));
         }
-        if !schema::accepts(spec.kind, value) {
+        if !lexical::accepts(spec.kind, value) {
             return Err(FiDataError::invalid(
                 element,
                 format!("attribute {name:?} has an invalid value {value:?}"),

@@ -115,7 +115,7 @@ impl AccountWriter {
     ) -> Result<Self, FiDataError> {
         let schema = schema::for_fi_type(fi_type)
             .ok_or_else(|| FiDataError::UnsupportedType(fi_type.to_string()))?;
-        if !schema::accepts(schema::Kind::Version, version) {
+        if !super::lexical::accepts(schema::Kind::Version, version) {
             return Err(FiDataError::invalid(
                 "Account",
                 format!("version {version:?} is not a schema version"),

@@ -8,6 +8,7 @@
 pub mod dates;
 pub mod deposit;
 pub mod history;
+pub mod ledger;
 pub mod money;
 pub mod narration;
 pub mod rng;

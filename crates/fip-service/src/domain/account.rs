@@ -68,3 +68,34 @@ mod tests {
         assert_eq!(mask(""), "");
     }
 }
+
+/// The account holder, as the bank knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub name: String,
+    pub dob: String,
+    pub mobile: String,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub landline: Option<String>,
+    pub pan: Option<String>,
+    pub ckyc_compliance: bool,
+}
+
+/// What the bank keeps about an account, apart from its statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountFacts {
+    pub account_id: String,
+    pub masked_acc_number: String,
+    pub fi_type: FiType,
+    pub acc_type: AccType,
+    pub currency: String,
+    pub branch: String,
+    pub ifsc: String,
+    pub micr: Option<String>,
+    pub opening_date: String,
+    pub status: String,
+    pub nominee: String,
+    /// The stored `Summary` figures (see `bank::ledger::Summary`).
+    pub summary: serde_json::Value,
+}

@@ -9,44 +9,13 @@
 use aa_core::fi_data::{
     Account, AccountWriter, Attrs, FiDataError, Profile, Summary, Transactions,
 };
-use aa_core::rebit::{AccType, FiType};
+use aa_core::rebit::FiType;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::filter::{self, Rule};
 use crate::bank::dates::{self, IST};
-use crate::domain::account::StatementLine;
-
-/// The account holder, as the bank knows them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holder {
-    pub name: String,
-    pub dob: String,
-    pub mobile: String,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub landline: Option<String>,
-    pub pan: Option<String>,
-    pub ckyc_compliance: bool,
-}
-
-/// What the bank keeps about an account, apart from its statement.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AccountFacts {
-    pub account_id: String,
-    pub masked_acc_number: String,
-    pub fi_type: FiType,
-    pub acc_type: AccType,
-    pub currency: String,
-    pub branch: String,
-    pub ifsc: String,
-    pub micr: Option<String>,
-    pub opening_date: String,
-    pub status: String,
-    pub nominee: String,
-    /// The stored `Summary` figures (see `bank::history::Summary`).
-    pub summary: serde_json::Value,
-}
+use crate::domain::account::{AccountFacts, Holder, StatementLine};
 
 /// What the consent and the request ask for.
 #[derive(Debug, Clone)]

@@ -332,8 +332,8 @@ pub fn seal_context(session_id: &str, link_ref: &str) -> Vec<u8> {
 /// Builds, encrypts and seals one account.
 #[allow(clippy::too_many_arguments)]
 fn seal_account(
-    facts: &document::AccountFacts,
-    holder: &document::Holder,
+    facts: &crate::domain::account::AccountFacts,
+    holder: &crate::domain::account::Holder,
     link_ref: &str,
     lines: Vec<crate::domain::account::StatementLine>,
     wanted: &document::Wanted,

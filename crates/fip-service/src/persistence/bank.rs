@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use super::entities::{account, account_transaction, customer};
 use super::{Store, StoreError};
 use crate::domain::account::{Account, Customer};
-use crate::fi::document::{AccountFacts, Holder};
+use crate::domain::account::{AccountFacts, Holder};
 
 fn to_account(row: account::Model) -> Result<Account, StoreError> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("account {}: {what}", row.id));

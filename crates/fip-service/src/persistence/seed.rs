@@ -14,7 +14,8 @@ use time::Date;
 use super::entities::{account, account_transaction, customer};
 use super::{now_ms, to_ms, Store, StoreError};
 use crate::bank::dates;
-use crate::bank::history::{self, AccountHistory};
+use crate::bank::history;
+use crate::bank::ledger::AccountHistory;
 use crate::bank::seed::{SeedAccount, SeedCustomer, SeedFile};
 use crate::domain::account::mask;
 

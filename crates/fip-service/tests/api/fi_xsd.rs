@@ -12,7 +12,8 @@ use fip_service::bank::dates;
 use fip_service::bank::history;
 use fip_service::bank::seed::SeedFile;
 use fip_service::domain::account::{mask, StatementLine};
-use fip_service::fi::document::{self, AccountFacts, Holder, Wanted};
+use fip_service::domain::account::{AccountFacts, Holder};
+use fip_service::fi::document::{self, Wanted};
 
 const VALIDATE: &str = r#"
 import sys, xmlschema
