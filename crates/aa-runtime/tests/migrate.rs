@@ -118,3 +118,68 @@ async fn migrating_an_up_to_date_sqlite_database_changes_nothing() {
     assert_eq!(count(&db, "SELECT COUNT(*) FROM seaql_migrations").await, 2);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM runs").await, 2);
 }
+
+/// The migrator of [`Migrator`] as it was before its first migration was renamed.
+struct OldNames;
+
+struct OldCreateThings;
+
+impl MigrationName for OldCreateThings {
+    fn name(&self) -> &str {
+        "m20250101_000001_things"
+    }
+}
+
+#[async_trait]
+impl MigrationTrait for OldCreateThings {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), sea_orm::DbErr> {
+        CreateThings.up(manager).await
+    }
+}
+
+impl MigratorTrait for OldNames {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(OldCreateThings)]
+    }
+}
+
+async fn renamed_migrations_are_not_applied_again(url: Secret) {
+    let db = store::connect(&url, 2).await.unwrap();
+    store::migrate::<OldNames>(&db).await.unwrap();
+    let renamed = [("m20250101_000001_things", "m0001_things")];
+    store::migrate_renamed::<Migrator>(&db, &renamed)
+        .await
+        .unwrap();
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM seaql_migrations").await, 2);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM seaql_migrations WHERE version = 'm0001_things'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM runs WHERE name = 'm0001_things'").await,
+        1,
+        "the renamed migration ran once"
+    );
+}
+
+#[tokio::test]
+async fn a_renamed_migration_already_applied_on_sqlite_is_not_applied_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = Secret::new(format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("r.db").display()
+    ));
+    renamed_migrations_are_not_applied_again(url).await;
+}
+
+#[tokio::test]
+async fn a_renamed_migration_already_applied_on_postgres_is_not_applied_again() {
+    renamed_migrations_are_not_applied_again(Secret::new(
+        aa_testkit::fresh_postgres_database().await,
+    ))
+    .await;
+}

@@ -50,8 +50,9 @@ pub enum SettingsError {
     #[error("configuration in {dir}: {source}")]
     Load {
         dir: PathBuf,
+        // Boxed: a config error is large, and every `Result` of the settings carries it.
         #[source]
-        source: config::ConfigError,
+        source: Box<config::ConfigError>,
     },
     /// Settings that load but cannot work together (checked by the service).
     #[error("configuration: {0}")]
@@ -104,7 +105,7 @@ pub fn load_for<T: DeserializeOwned>(
         .and_then(config::Config::try_deserialize)
         .map_err(|source| SettingsError::Load {
             dir: dir.to_owned(),
-            source,
+            source: Box::new(source),
         })
 }
 

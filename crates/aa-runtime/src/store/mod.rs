@@ -13,4 +13,4 @@ mod migrate;
 
 pub use connect::{connect, is_sqlite};
 pub use error::StoreError;
-pub use migrate::migrate;
+pub use migrate::{migrate, migrate_renamed, Renamed};

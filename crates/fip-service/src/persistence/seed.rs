@@ -12,11 +12,12 @@ use sea_orm::{
 use time::Date;
 
 use super::entities::{account, account_transaction, customer};
-use super::{now_ms, to_ms, Store, StoreError};
+use super::{Store, StoreError};
 use crate::bank::dates;
 use crate::bank::history::{self, AccountHistory};
 use crate::bank::seed::{SeedAccount, SeedCustomer, SeedFile};
 use crate::domain::account::mask;
+use aa_runtime::clock::millis;
 
 /// What a load added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,14 +38,22 @@ impl Store {
         let txn = self.db.begin().await?;
         let mut report = SeedReport::default();
         for seed_customer in &file.customers {
-            let (customer_id, added) = ensure_customer(&txn, seed_customer).await?;
+            let (customer_id, added) =
+                ensure_customer(&txn, seed_customer, self.clock.now_millis()).await?;
             if added {
                 report.customers_added += 1;
             }
             for seed_account in &seed_customer.accounts {
                 let history = history::generate(file.seed, seed_account, until);
-                if let Some(count) =
-                    add_account(&txn, &customer_id, seed_account, &history, until).await?
+                if let Some(count) = add_account(
+                    &txn,
+                    &customer_id,
+                    seed_account,
+                    &history,
+                    until,
+                    self.clock.now_millis(),
+                )
+                .await?
                 {
                     report.accounts_added += 1;
                     report.transactions_added += count;
@@ -59,6 +68,7 @@ impl Store {
 async fn ensure_customer<C: sea_orm::ConnectionTrait>(
     db: &C,
     seed: &SeedCustomer,
+    now: i64,
 ) -> Result<(String, bool), StoreError> {
     let row = customer::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
@@ -70,7 +80,7 @@ async fn ensure_customer<C: sea_orm::ConnectionTrait>(
         address: Set(seed.address.clone()),
         landline: Set(seed.landline.clone()),
         ckyc_compliance: Set(seed.ckyc_compliance),
-        created_at_ms: Set(now_ms()),
+        created_at_ms: Set(now),
     };
     let inserted = customer::Entity::insert(row)
         .on_conflict(
@@ -98,6 +108,7 @@ async fn add_account<C: sea_orm::ConnectionTrait>(
     seed: &SeedAccount,
     history: &AccountHistory,
     until: Date,
+    now: i64,
 ) -> Result<Option<usize>, StoreError> {
     let id = uuid::Uuid::new_v4().to_string();
     let summary = serde_json::to_value(&history.summary)
@@ -119,7 +130,7 @@ async fn add_account<C: sea_orm::ConnectionTrait>(
         nominee: Set(seed.nominee.as_str().to_owned()),
         summary: Set(summary),
         history_until: Set(dates::format_date(until)),
-        created_at_ms: Set(now_ms()),
+        created_at_ms: Set(now),
     };
     let inserted = account::Entity::insert(row)
         .on_conflict(
@@ -145,7 +156,7 @@ async fn add_account<C: sea_orm::ConnectionTrait>(
             mode: Set(p.mode.to_owned()),
             amount_paise: Set(p.amount.0),
             balance_paise: Set(p.balance.0),
-            at_ms: Set(to_ms(p.at)),
+            at_ms: Set(millis(p.at)),
             value_date: Set(dates::format_date(p.value_date)),
             narration: Set(p.narration.clone()),
             reference: Set(p.reference.clone()),
