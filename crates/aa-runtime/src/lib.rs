@@ -1,13 +1,20 @@
 //! `aa-runtime`: the service runtime the AA, FIP and FIU stand on. The protocol itself (wire
 //! types, JWS, API keys, FI crypto) is `aa-core`; this crate is what a running service adds.
 //!
+//! - [`clock`]: the injectable clock and the epoch-millisecond helpers.
 //! - [`http`]: signed HTTP in (actix-web extractor, response signing) and out (client).
 //! - [`identity`]: a service's entity id, keys, registry and clients, checked at start-up.
 //! - [`outbox`]: delivery of notifications from a transactional outbox, with backoff.
-//! - [`settings`] and [`telemetry`]: configuration loading and log set-up.
+//! - [`settings`] and [`telemetry`]: configuration loading (common sections, [`settings::Environment`])
+//!   and log set-up.
+//! - [`store`]: the store kit (connect, migrate under a lock, [`store::StoreError`]).
+//! - [`launch`]: the `main.rs` skeleton (`serve`, `migrate`) and start-up error reporting.
 
+pub mod clock;
 pub mod http;
 pub mod identity;
+pub mod launch;
 pub mod outbox;
 pub mod settings;
+pub mod store;
 pub mod telemetry;

@@ -13,6 +13,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::Notify;
 
+use crate::clock::Clock;
 use crate::http::SignedClient;
 
 /// One message to deliver.
@@ -90,13 +91,16 @@ pub trait OutboxStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), String>> + Send;
 }
 
-/// Delivers what is due once; returns how many messages were attempted.
+/// Delivers what is due at `clock`'s now once; returns how many messages were attempted.
+/// (The time messages are due and retried is the service's clock, the one its state changes
+/// were written at; the `timestamp` sent is the system time, which the receiver checks.)
 pub async fn deliver_due<S: OutboxStore>(
     store: &S,
     client: &SignedClient,
     policy: RetryPolicy,
+    clock: &Clock,
 ) -> Result<usize, String> {
-    let due = store.claim(OffsetDateTime::now_utc(), 32).await?;
+    let due = store.claim(clock.now(), 32).await?;
     let count = due.len();
     for message in due {
         let attempts = message.attempts + 1;
@@ -111,7 +115,7 @@ pub async fn deliver_due<S: OutboxStore>(
             Err(error) if error.is_retryable() && attempts < policy.max_attempts => {
                 let delay = policy.delay_after(attempts);
                 tracing::warn!(outbox.id = %message.id, peer.id = %message.callee, path = %message.path, attempts, retry_in_ms = delay.as_millis() as u64, %error, "notification not delivered; will retry");
-                let at = OffsetDateTime::now_utc() + delay;
+                let at = clock.now() + delay;
                 store
                     .retry_at(&message.id, attempts, at, &error.to_string())
                     .await?;
@@ -160,9 +164,10 @@ pub async fn run<S: OutboxStore>(
     policy: RetryPolicy,
     waker: OutboxWaker,
     poll: Duration,
+    clock: Clock,
 ) {
     loop {
-        match deliver_due(store.as_ref(), &client, policy).await {
+        match deliver_due(store.as_ref(), &client, policy, &clock).await {
             // A full batch means more may be waiting: go again at once.
             Ok(32) => continue,
             Ok(_) => {}

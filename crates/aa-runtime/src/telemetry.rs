@@ -4,6 +4,8 @@
 //! raw bodies) is a rule for callers; nothing here logs a body.
 
 use tracing_subscriber::fmt::MakeWriter;
+
+use crate::settings::Environment;
 use tracing_subscriber::EnvFilter;
 
 /// Output format of the logs.
@@ -16,11 +18,11 @@ pub enum LogFormat {
 impl LogFormat {
     /// JSON for the `production` environment, readable otherwise; `LOG_FORMAT=json|pretty`
     /// overrides.
-    pub fn for_environment(environment: &str) -> Self {
+    pub fn for_environment(environment: Environment) -> Self {
         match std::env::var("LOG_FORMAT").as_deref() {
             Ok("json") => LogFormat::Json,
             Ok("pretty") => LogFormat::Pretty,
-            _ if environment == "production" => LogFormat::Json,
+            _ if environment.is_production() => LogFormat::Json,
             _ => LogFormat::Pretty,
         }
     }

@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use aa_runtime::identity::IdentitySettings;
-use aa_runtime::settings::Secret;
+pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
+use aa_runtime::settings::{Environment, Secret, SettingsError};
 use serde::Deserialize;
 
 pub const PREFIX: &str = "AA";
@@ -27,20 +28,6 @@ pub struct Settings {
     pub lifecycle: LifecycleSettings,
     #[serde(default)]
     pub fi: FiSettings,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ServerSettings {
-    pub host: String,
-    /// 0 = any free port.
-    pub port: u16,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct DatabaseSettings {
-    /// `postgres://...` or `sqlite://...`; unset: `sqlite://<data_dir>/aa-service.db?mode=rwc`.
-    #[serde(default)]
-    pub url: Option<Secret>,
 }
 
 /// Customer authentication.
@@ -182,37 +169,20 @@ impl Default for FiSettings {
 
 impl Settings {
     /// Loads the settings from the configuration directory and the environment.
-    pub fn load() -> Result<Self, String> {
-        let dir = config_dir();
-        let settings: Self = aa_runtime::settings::load(&dir, PREFIX)
-            .map_err(|e| format!("configuration in {}: {e}", dir.display()))?;
-        if settings.otp.sandbox_endpoint
-            && aa_runtime::settings::environment(PREFIX) == "production"
-        {
-            return Err("otp.sandbox_endpoint must not be on in production".into());
+    pub fn load() -> Result<Self, SettingsError> {
+        let environment = Environment::from_env(PREFIX)?;
+        let dir = aa_runtime::settings::config_dir(PREFIX, Path::new(env!("CARGO_MANIFEST_DIR")));
+        let settings: Self = aa_runtime::settings::load_for(&dir, PREFIX, environment)?;
+        if settings.otp.sandbox_endpoint && environment.is_production() {
+            return Err(SettingsError::Invalid(
+                "otp.sandbox_endpoint must not be on in production".into(),
+            ));
         }
         Ok(settings)
     }
 
     /// The database URL: the configured one, or SQLite under `data_dir`.
-    pub fn database_url(&self) -> String {
-        match &self.database.url {
-            Some(url) if !url.expose().trim().is_empty() => url.expose().trim().to_owned(),
-            _ => format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("aa-service.db").display()
-            ),
-        }
+    pub fn database_url(&self) -> Secret {
+        self.database.url_or_sqlite(&self.data_dir, "aa-service.db")
     }
-}
-
-fn config_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var(format!("{PREFIX}_CONFIG_DIR")) {
-        return PathBuf::from(dir);
-    }
-    let local = Path::new("configuration");
-    if local.join("base.yaml").is_file() {
-        return local.to_owned();
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration")
 }

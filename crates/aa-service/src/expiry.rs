@@ -10,12 +10,15 @@
 use std::time::Duration;
 
 use aa_core::rebit::ConsentStatus;
+use aa_runtime::clock::Clock;
 use aa_runtime::outbox::OutboxWaker;
 use time::OffsetDateTime;
 
 use crate::configuration::LifecycleSettings;
 use crate::domain::lifecycle::{self, Parties};
-use crate::persistence::{millis, Store, StoreError};
+use aa_runtime::clock::millis;
+
+use crate::persistence::{Store, StoreError};
 
 /// Rows looked at per query; a full batch is followed by another at once.
 const BATCH: u64 = 200;
@@ -121,14 +124,15 @@ pub async fn sweep(
     Ok(swept)
 }
 
-/// Sweeps now and then every `expiry.every`, waking the outbox when something changed. Runs
-/// until aborted; a failed sweep is logged and tried again at the next tick.
-pub async fn run(store: Store, expiry: Expiry, waker: OutboxWaker) {
+/// Sweeps now and then every `expiry.every`, at the time `clock` tells, waking the outbox when
+/// something changed. Runs until aborted; a failed sweep is logged and tried again at the next
+/// tick.
+pub async fn run(store: Store, expiry: Expiry, waker: OutboxWaker, clock: Clock) {
     let mut ticks = tokio::time::interval(expiry.every.max(Duration::from_millis(10)));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match sweep(&store, &expiry, OffsetDateTime::now_utc()).await {
+        match sweep(&store, &expiry, clock.now()).await {
             Ok(swept) if swept != Swept::default() => {
                 tracing::info!(
                     artefacts = swept.artefacts,

@@ -1,32 +1,36 @@
-//! The `aa-service` binary: settings, telemetry, then the server until it stops. A start-up
-//! failure prints its reason on stderr and exits 1.
+//! The `aa-service` binary: `serve` (the default: migrate, then serve until stopped) or
+//! `migrate` (apply pending migrations and exit). The skeleton is `aa_runtime::launch`, the
+//! same in every role.
 
+use std::error::Error;
 use std::process::ExitCode;
 
-use aa_runtime::telemetry::{self, LogFormat};
+use aa_runtime::launch::{self, Command, Start};
 use aa_service::configuration::{Settings, PREFIX};
-use aa_service::startup::Application;
+use aa_service::startup::{self, Application};
+
+const SERVICE: &str = "aa-service";
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    let environment = aa_runtime::settings::environment(PREFIX);
-    telemetry::init(
-        "info,sqlx=warn,sea_orm=warn",
-        LogFormat::for_environment(&environment),
-        std::io::stdout,
-    );
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("aa-service: {error}");
-            ExitCode::FAILURE
-        }
+    match Start::from_process(SERVICE, PREFIX) {
+        Ok(start) => launch::finish(SERVICE, run(start).await),
+        Err(code) => code,
     }
 }
 
-async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let application = Application::build(Settings::load()?).await?;
-    tracing::info!(port = application.port(), "aa-service listening");
-    application.run_until_stopped().await?;
+async fn run(start: Start) -> Result<(), Box<dyn Error>> {
+    let settings = Settings::load()?;
+    match start.command {
+        Command::Migrate => {
+            startup::migrate(&settings).await?;
+            tracing::info!(service = SERVICE, "migrations applied");
+        }
+        Command::Serve => {
+            let application = Application::build(settings).await?;
+            tracing::info!(service = SERVICE, port = application.port(), environment = %start.environment, "listening");
+            application.run_until_stopped().await?;
+        }
+    }
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aa_core::registry::Role;
+use aa_runtime::clock::Clock;
 use aa_runtime::http::respond::ResponseSigner;
 use aa_runtime::http::{ops, sign_responses};
 use aa_runtime::identity::{Identity, IdentityError};
@@ -21,6 +22,13 @@ use crate::expiry::{self, Expiry};
 use crate::persistence::{Store, StoreError};
 use crate::routes::{customer, health, rebit, sandbox};
 use crate::state::{AppState, AuthPolicy};
+
+/// Connects to the configured database and applies pending migrations (`aa-service migrate`,
+/// and the first step of serving).
+pub async fn migrate(settings: &Settings) -> Result<Store, StartupError> {
+    std::fs::create_dir_all(&settings.data_dir)?;
+    Ok(Store::connect(&settings.database_url(), settings.database.max_connections).await?)
+}
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +51,7 @@ pub struct Application {
     policy: RetryPolicy,
     poll: Duration,
     expiry: Expiry,
+    clock: Clock,
 }
 
 impl Application {
@@ -57,9 +66,17 @@ impl Application {
         settings: Settings,
         listener: TcpListener,
     ) -> Result<Self, StartupError> {
+        Self::build_with_clock(settings, listener, Clock::system()).await
+    }
+
+    /// Builds the service with the clock its expiry scheduler reads (tests set the time).
+    pub async fn build_with_clock(
+        settings: Settings,
+        listener: TcpListener,
+        clock: Clock,
+    ) -> Result<Self, StartupError> {
         let identity = Identity::load(&settings.identity, Role::Aa)?;
-        std::fs::create_dir_all(&settings.data_dir)?;
-        let store = Store::connect(&settings.database_url()).await?;
+        let store = migrate(&settings).await?;
         let waker = OutboxWaker::default();
         let state = AppState {
             store: store.clone(),
@@ -77,6 +94,7 @@ impl Application {
             fi_session_lifetime: Duration::from_secs(
                 u64::try_from(settings.fi.session_lifetime_minutes.max(1)).unwrap_or(1440) * 60,
             ),
+            clock: clock.clone(),
         };
         let port = listener.local_addr()?.port();
         let server = HttpServer::new(move || {
@@ -108,6 +126,7 @@ impl Application {
             },
             poll: Duration::from_millis(outbox.poll_millis.max(10)),
             expiry,
+            clock,
         })
     }
 
@@ -121,6 +140,7 @@ impl Application {
             self.store.clone(),
             self.expiry,
             self.waker.clone(),
+            self.clock.clone(),
         ));
         let worker = tokio::spawn(outbox::run(
             Arc::new(self.store),
@@ -128,6 +148,7 @@ impl Application {
             self.policy,
             self.waker.clone(),
             self.poll,
+            self.clock,
         ));
         // Deliver whatever an earlier run left in the outbox.
         self.waker.wake();

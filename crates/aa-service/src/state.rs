@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use aa_runtime::clock::Clock;
 use aa_runtime::identity::Identity;
 use aa_runtime::outbox::OutboxWaker;
 use aa_runtime::settings::Secret;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub waker: OutboxWaker,
     /// How long an FI session lives (`fi.session_lifetime_minutes`).
     pub fi_session_lifetime: Duration,
+    /// The time, for the code that decides what has expired.
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -39,6 +42,6 @@ impl AppState {
     /// FI sessions created before this (epoch ms) have outlived `fi_session_lifetime` at `now`.
     pub fn fi_session_expired_before(&self, now: time::OffsetDateTime) -> i64 {
         let lifetime = i64::try_from(self.fi_session_lifetime.as_millis()).unwrap_or(i64::MAX);
-        crate::persistence::millis(now).saturating_sub(lifetime)
+        aa_runtime::clock::millis(now).saturating_sub(lifetime)
     }
 }

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use aa_runtime::identity::IdentitySettings;
-use aa_runtime::settings::Secret;
+pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
+use aa_runtime::settings::{Environment, Secret, SettingsError};
 use serde::Deserialize;
 
 /// The environment-variable prefix of this service.
@@ -38,30 +39,9 @@ pub struct Settings {
     /// The directory the settings were read from (set by [`load_from`], not by the files).
     #[serde(skip)]
     pub config_dir: PathBuf,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ServerSettings {
-    pub host: String,
-    /// 0 = any free port.
-    pub port: u16,
-    /// HTTP worker threads; unset: one per CPU core.
-    #[serde(default)]
-    pub workers: Option<usize>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct DatabaseSettings {
-    /// Unset: `sqlite://<data_dir>/fip-service.db?mode=rwc`. Or `postgres://...` (a secret: it
-    /// may carry a password).
-    #[serde(default)]
-    pub url: Option<Secret>,
-    #[serde(default = "default_max_connections")]
-    pub max_connections: u32,
-}
-
-fn default_max_connections() -> u32 {
-    10
+    /// The environment they were loaded for (set by [`load_from`], from `FIP_ENVIRONMENT`).
+    #[serde(skip)]
+    pub environment: Environment,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -266,24 +246,13 @@ fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 }
 
 /// A configuration that cannot work; the message names the setting.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("configuration: {0}")]
-    Load(String),
-    #[error("configuration: {0}")]
-    Invalid(String),
-}
+pub type ConfigError = SettingsError;
 
 impl Settings {
     /// Where the SQLite database lives, or the configured URL.
     pub fn database_url(&self) -> Secret {
-        match &self.database.url {
-            Some(url) if !url.expose().trim().is_empty() => url.clone(),
-            _ => Secret::new(format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("fip-service.db").display()
-            )),
-        }
+        self.database
+            .url_or_sqlite(&self.data_dir, "fip-service.db")
     }
 
     /// The seed file, resolved against the configuration directory when relative.
@@ -296,8 +265,8 @@ impl Settings {
     }
 
     /// Rules that span several settings.
-    pub fn check(&self, environment: &str) -> Result<(), ConfigError> {
-        if environment == "production" && self.otp.sandbox_endpoint {
+    pub fn check(&self, environment: Environment) -> Result<(), ConfigError> {
+        if environment.is_production() && self.otp.sandbox_endpoint {
             return Err(ConfigError::Invalid(
                 "otp.sandbox_endpoint must be false in production".into(),
             ));
@@ -312,7 +281,7 @@ impl Settings {
                 "otp.max_attempts must be at least 1".into(),
             ));
         }
-        if environment == "production"
+        if environment.is_production()
             && self.fi.master_key.is_none()
             && self.fi.master_key_file.is_none()
         {
@@ -334,14 +303,7 @@ impl Settings {
 /// The configuration directory: `FIP_CONFIG_DIR`, else `./configuration` if present, else this
 /// crate's own `configuration/`.
 pub fn config_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var(format!("{PREFIX}_CONFIG_DIR")) {
-        return PathBuf::from(dir);
-    }
-    let local = PathBuf::from("configuration");
-    if local.join("base.yaml").is_file() {
-        return local;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration")
+    aa_runtime::settings::config_dir(PREFIX, Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// Loads the settings from [`config_dir`].
@@ -349,11 +311,13 @@ pub fn load() -> Result<Settings, ConfigError> {
     load_from(&config_dir())
 }
 
-/// Loads the settings from `dir` (then the environment).
+/// Loads the settings from `dir` (then the environment), for the environment
+/// `FIP_ENVIRONMENT` names.
 pub fn load_from(dir: &Path) -> Result<Settings, ConfigError> {
-    let mut settings: Settings =
-        aa_runtime::settings::load(dir, PREFIX).map_err(|e| ConfigError::Load(e.to_string()))?;
+    let environment = Environment::from_env(PREFIX)?;
+    let mut settings: Settings = aa_runtime::settings::load_for(dir, PREFIX, environment)?;
     settings.config_dir = dir.to_owned();
+    settings.environment = environment;
     Ok(settings)
 }
 
@@ -365,7 +329,7 @@ mod tests {
     fn the_shipped_local_configuration_loads_and_passes_its_checks() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration");
         let settings = load_from(&dir).unwrap();
-        settings.check("local").unwrap();
+        settings.check(Environment::Local).unwrap();
         assert!(settings.seed_path().is_file(), "{:?}", settings.seed_path());
         assert!(settings.database_url().expose().starts_with("sqlite://"));
     }
@@ -375,7 +339,7 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration");
         let mut settings = load_from(&dir).unwrap();
         settings.otp.sandbox_endpoint = true;
-        let err = settings.check("production").unwrap_err();
+        let err = settings.check(Environment::Production).unwrap_err();
         assert!(err.to_string().contains("sandbox_endpoint"));
     }
 }

@@ -1,35 +1,36 @@
-//! `fip-service`: settings, telemetry, build, run. Everything else is in the library.
+//! The `fip-service` binary: `serve` (the default: migrate, then serve until stopped) or
+//! `migrate` (apply pending migrations and exit). The skeleton is `aa_runtime::launch`, the
+//! same in every role.
 
+use std::error::Error;
 use std::process::ExitCode;
 
-use aa_runtime::telemetry::{self, LogFormat};
+use aa_runtime::launch::{self, Command, Start};
 use fip_service::configuration::{self, PREFIX};
-use fip_service::startup::Application;
+use fip_service::startup::{self, Application};
+
+const SERVICE: &str = "fip-service";
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    let environment = aa_runtime::settings::environment(PREFIX);
-    telemetry::init(
-        "info",
-        LogFormat::for_environment(&environment),
-        std::io::stdout,
-    );
-    let application = match configuration::load() {
-        Ok(settings) => Application::build(settings).await,
-        Err(error) => Err(error.into()),
-    };
-    let outcome = match application {
-        Ok(application) => application
-            .run_until_stopped()
-            .await
-            .map_err(|e| e.to_string()),
-        Err(error) => Err(error.to_string()),
-    };
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            tracing::error!(%error, "fip-service stopped");
-            ExitCode::FAILURE
+    match Start::from_process(SERVICE, PREFIX) {
+        Ok(start) => launch::finish(SERVICE, run(start).await),
+        Err(code) => code,
+    }
+}
+
+async fn run(start: Start) -> Result<(), Box<dyn Error>> {
+    let settings = configuration::load()?;
+    match start.command {
+        Command::Migrate => {
+            startup::migrate(&settings).await?;
+            tracing::info!(service = SERVICE, "migrations applied");
+        }
+        Command::Serve => {
+            let application = Application::build(settings).await?;
+            tracing::info!(service = SERVICE, port = application.port(), environment = %start.environment, "listening");
+            application.run_until_stopped().await?;
         }
     }
+    Ok(())
 }

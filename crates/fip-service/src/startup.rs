@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aa_core::registry::Role;
+use aa_runtime::clock::Clock;
 use aa_runtime::http::respond::ResponseSigner;
 use aa_runtime::http::{ops, sign_responses, SignedClient};
 use aa_runtime::identity::Identity;
@@ -22,6 +23,19 @@ use crate::otp_delivery::{Deliveries, LogDelivery, OtpDelivery, SandboxOtps};
 use crate::persistence::Store;
 use crate::routes::{accounts, bank, consent, fi, health, sandbox};
 use crate::state::{AppState, FiState, OtpPolicy};
+
+/// Connects to the configured database and applies pending migrations (`fip-service migrate`,
+/// and the first step of serving).
+pub async fn migrate(settings: &Settings) -> Result<Store, StartupError> {
+    let database_url = settings.database_url();
+    if aa_runtime::store::is_sqlite(&database_url) {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
+            path: settings.data_dir.clone(),
+            source,
+        })?;
+    }
+    Ok(Store::connect(&database_url, settings.database.max_connections).await?)
+}
 
 /// Why the service could not start; the message names the cause.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +72,7 @@ struct OutboxWorker {
     policy: RetryPolicy,
     waker: OutboxWaker,
     poll: Duration,
+    clock: Clock,
 }
 
 impl Application {
@@ -72,20 +87,21 @@ impl Application {
         settings: Settings,
         listener: TcpListener,
     ) -> Result<Self, StartupError> {
-        let environment = aa_runtime::settings::environment(crate::configuration::PREFIX);
-        settings.check(&environment)?;
+        Self::build_with_clock(settings, listener, Clock::system()).await
+    }
+
+    /// Builds the service with the clock its store, sessions and workers read (tests set the
+    /// time).
+    pub async fn build_with_clock(
+        settings: Settings,
+        listener: TcpListener,
+        clock: Clock,
+    ) -> Result<Self, StartupError> {
+        let environment = settings.environment;
+        settings.check(environment)?;
         let identity = Identity::load(&settings.identity, Role::Fip)?;
         let seed = SeedFile::load(&settings.seed_path())?;
-        let database_url = settings.database_url();
-        if database_url.expose().starts_with("sqlite:") {
-            std::fs::create_dir_all(&settings.data_dir).map_err(|source| {
-                StartupError::DataDir {
-                    path: settings.data_dir.clone(),
-                    source,
-                }
-            })?;
-        }
-        let store = Store::connect(&database_url, settings.database.max_connections).await?;
+        let store = migrate(&settings).await?.with_clock(clock.clone());
         let report = store.load_seed(&seed, dates::today_ist()).await?;
         tracing::info!(
             fip.id = %identity.entity_id,
@@ -102,7 +118,7 @@ impl Application {
         }
         let master_key = settings
             .fi
-            .load_master_key(&settings.data_dir, environment != "production")?;
+            .load_master_key(&settings.data_dir, !environment.is_production())?;
         let fi_state = FiState {
             master_key: Arc::new(master_key),
             prepare: Arc::new(tokio::sync::Notify::new()),
@@ -211,6 +227,7 @@ impl Application {
             policy: settings.outbox.policy(),
             waker,
             poll: settings.outbox.poll_interval(),
+            clock,
         };
         tracing::info!(fip.id = %identity.entity_id, port, "fip-service listening");
         Ok(Self {
@@ -236,7 +253,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let w = self.worker;
         let worker = tokio::spawn(aa_runtime::outbox::run(
-            w.store, w.client, w.policy, w.waker, w.poll,
+            w.store, w.client, w.policy, w.waker, w.poll, w.clock,
         ));
         let preparer = tokio::spawn(self.preparer.run());
         let result = self.server.await;

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use aa_runtime::identity::IdentitySettings;
 use aa_runtime::outbox::RetryPolicy;
-use aa_runtime::settings::Secret;
+pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
+use aa_runtime::settings::{Secret, SettingsError};
 use serde::Deserialize;
 
 use crate::domain::template::TemplateSettings;
@@ -38,30 +39,6 @@ pub struct Settings {
     /// Consent templates by name.
     #[serde(default)]
     pub templates: BTreeMap<String, TemplateSettings>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ServerSettings {
-    pub host: String,
-    /// 0 picks any free port.
-    pub port: u16,
-    /// HTTP worker threads; unset: one per CPU core.
-    #[serde(default)]
-    pub workers: Option<usize>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct DatabaseSettings {
-    /// `postgres://...`; unset: `sqlite://<data_dir>/fiu-service.db?mode=rwc`.
-    #[serde(default)]
-    pub url: Option<Secret>,
-    /// Pool size for PostgreSQL (SQLite always uses one connection: one writer at a time).
-    #[serde(default = "default_max_connections")]
-    pub max_connections: u32,
-}
-
-fn default_max_connections() -> u32 {
-    10
 }
 
 /// The lender's own API.
@@ -182,38 +159,26 @@ pub enum FetchMethod {
 
 impl Settings {
     /// Loads the settings from `FIU_CONFIG_DIR`, else `./configuration` when it exists, else
-    /// this crate's own `configuration/`.
-    pub fn load() -> Result<Self, config::ConfigError> {
+    /// this crate's own `configuration/`, for the environment `FIU_ENVIRONMENT` names.
+    pub fn load() -> Result<Self, SettingsError> {
         Self::load_from(&config_dir())
     }
 
     /// Loads the settings from `dir` (files, then environment).
-    pub fn load_from(dir: &Path) -> Result<Self, config::ConfigError> {
+    pub fn load_from(dir: &Path) -> Result<Self, SettingsError> {
         aa_runtime::settings::load(dir, PREFIX)
     }
 
     /// The database URL: the configured one, or the SQLite file under `data_dir`.
     pub fn database_url(&self) -> Secret {
-        match &self.database.url {
-            Some(url) if !url.expose().trim().is_empty() => url.clone(),
-            _ => Secret::new(format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("fiu-service.db").display()
-            )),
-        }
+        self.database
+            .url_or_sqlite(&self.data_dir, "fiu-service.db")
     }
 }
 
 /// The configuration directory (see [`Settings::load`]).
 pub fn config_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var(format!("{PREFIX}_CONFIG_DIR")) {
-        return PathBuf::from(dir);
-    }
-    let local = PathBuf::from("configuration");
-    if local.join("base.yaml").is_file() {
-        return local;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration")
+    aa_runtime::settings::config_dir(PREFIX, Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! - [`aa_client`]: the ReBIT calls the FIU makes to AAs.
 //! - [`worker`]: the background jobs: consent artefacts, FI requests, FI fetches.
 //! - [`vault`]: sealing at rest under per-consent data keys wrapped by the master key.
-//! - [`configuration`] and [`startup`]: settings, and the application built from them.
+//! - [`configuration`] and [`startup`]: settings, and the application built from them;
+//!   [`state`]: what the handlers share.
 
 pub mod aa_client;
 pub mod configuration;
@@ -16,5 +17,6 @@ pub mod domain;
 pub mod persistence;
 pub mod routes;
 pub mod startup;
+pub mod state;
 pub mod vault;
 pub mod worker;

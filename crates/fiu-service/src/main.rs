@@ -1,39 +1,36 @@
-//! `fiu-service`: loads the settings, sets up logs, builds the application and serves.
+//! The `fiu-service` binary: `serve` (the default: migrate, then serve until stopped) or
+//! `migrate` (apply pending migrations and exit). The skeleton is `aa_runtime::launch`, the
+//! same in every role.
 
+use std::error::Error;
 use std::process::ExitCode;
 
-use aa_runtime::telemetry::{self, LogFormat};
+use aa_runtime::launch::{self, Command, Start};
 use fiu_service::configuration::{Settings, PREFIX};
-use fiu_service::startup::Application;
+use fiu_service::startup::{self, Application};
 
-#[tokio::main]
+const SERVICE: &str = "fiu-service";
+
+#[actix_web::main]
 async fn main() -> ExitCode {
-    let environment = aa_runtime::settings::environment(PREFIX);
-    telemetry::init(
-        "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn",
-        LogFormat::for_environment(&environment),
-        std::io::stdout,
-    );
-    let settings = match Settings::load() {
-        Ok(settings) => settings,
-        Err(error) => {
-            tracing::error!(%error, "configuration is invalid");
-            return ExitCode::FAILURE;
+    match Start::from_process(SERVICE, PREFIX) {
+        Ok(start) => launch::finish(SERVICE, run(start).await),
+        Err(code) => code,
+    }
+}
+
+async fn run(start: Start) -> Result<(), Box<dyn Error>> {
+    let settings = Settings::load()?;
+    match start.command {
+        Command::Migrate => {
+            startup::migrate(&settings).await?;
+            tracing::info!(service = SERVICE, "migrations applied");
         }
-    };
-    let app = match Application::build(settings).await {
-        Ok(app) => app,
-        Err(error) => {
-            tracing::error!(%error, "fiu-service cannot start");
-            return ExitCode::FAILURE;
-        }
-    };
-    tracing::info!(port = app.port(), %environment, "fiu-service listening");
-    match app.run_until_stopped().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            tracing::error!(%error, "fiu-service stopped with an error");
-            ExitCode::FAILURE
+        Command::Serve => {
+            let application = Application::build(settings).await?;
+            tracing::info!(service = SERVICE, port = application.port(), environment = %start.environment, "listening");
+            application.run_until_stopped().await?;
         }
     }
+    Ok(())
 }

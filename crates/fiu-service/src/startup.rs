@@ -15,6 +15,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use aa_core::registry::Role;
+use aa_runtime::clock::Clock;
 use aa_runtime::http::respond::ResponseSigner;
 use aa_runtime::http::{ops, sign_responses};
 use aa_runtime::identity::{Identity, IdentityError};
@@ -26,9 +27,23 @@ use crate::aa_client::AaClient;
 use crate::configuration::Settings;
 use crate::domain::template::{TemplateError, Templates};
 use crate::persistence::{Store, StoreError};
-use crate::routes::{self, app, consent, fi, AppState};
+use crate::routes::{self, app, consent, fi};
+use crate::state::AppState;
 use crate::vault::{Vault, VaultError};
 use crate::worker::{FiJobSettings, JobWaker, Worker};
+
+/// Connects to the configured database and applies pending migrations (`fiu-service migrate`,
+/// and the first step of serving).
+pub async fn migrate(settings: &Settings) -> Result<Store, StartupError> {
+    let database_url = settings.database_url();
+    if aa_runtime::store::is_sqlite(&database_url) {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
+            path: settings.data_dir.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(Store::connect(&database_url, settings.database.max_connections).await?)
+}
 
 /// Why the service cannot start; says which setting or resource.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +74,7 @@ pub struct Application {
     port: u16,
     server: Server,
     worker: Worker,
+    clock: Clock,
 }
 
 impl Application {
@@ -73,24 +89,24 @@ impl Application {
         settings: Settings,
         listener: TcpListener,
     ) -> Result<Self, StartupError> {
+        Self::build_with_clock(settings, listener, Clock::system()).await
+    }
+
+    /// Builds the application with the clock its purge sweep and handlers read (tests set the
+    /// time).
+    pub async fn build_with_clock(
+        settings: Settings,
+        listener: TcpListener,
+        clock: Clock,
+    ) -> Result<Self, StartupError> {
         let identity = Identity::load(&settings.identity, Role::Fiu)?;
         let templates = Arc::new(Templates::parse(&settings.templates)?);
         if settings.app_api.token.expose().trim().is_empty() {
             return Err(StartupError::NoAppToken);
         }
-        let database_url = settings.database_url();
-        if database_url.expose().starts_with("sqlite:") {
-            std::fs::create_dir_all(&settings.data_dir).map_err(|source| {
-                StartupError::DataDir {
-                    path: settings.data_dir.display().to_string(),
-                    source,
-                }
-            })?;
-        }
         let fi_settings = FiJobSettings::from_settings(&settings.fi).map_err(StartupError::Fi)?;
+        let store = migrate(&settings).await?;
         let vault = Vault::load(&settings.fi, &settings.data_dir)?;
-        let store =
-            Store::connect(&settings.database_url(), settings.database.max_connections).await?;
         let aa = AaClient::new(identity.client.clone());
         let waker = JobWaker::default();
         let state = AppState {
@@ -103,6 +119,7 @@ impl Application {
             app_token: settings.app_api.token.clone(),
             poll: settings.consent_poll,
             vault: vault.clone(),
+            clock: clock.clone(),
         };
         let worker = Worker {
             store,
@@ -114,6 +131,7 @@ impl Application {
             fi: fi_settings,
             vault,
         };
+
         let port = listener.local_addr()?.port();
         let state = web::Data::new(state);
         let inbound = web::Data::new(identity.inbound.clone());
@@ -165,6 +183,7 @@ impl Application {
             port,
             server,
             worker,
+            clock,
         })
     }
 
@@ -177,6 +196,7 @@ impl Application {
         let purge = tokio::spawn(crate::worker::purge::run(
             self.worker.store.clone(),
             self.worker.fi.purge_interval,
+            self.clock,
         ));
         let worker = tokio::spawn(self.worker.run());
         let result = self.server.await;

@@ -1,36 +1,18 @@
 //! Persistence: the only module that imports sea-orm. [`Store`] owns the connection pool; its
 //! methods (in `queries`) take and return the plain records of [`records`], never entities.
-//! SQLite under `data_dir` by default, PostgreSQL by URL; migrations run at connect time.
+//! SQLite under `data_dir` by default, PostgreSQL by URL; connecting and migrating are the
+//! runtime's store kit (`aa_runtime::store`).
 
 mod entities;
 mod migration;
 mod queries;
 pub mod records;
 
-use std::time::Duration;
+use aa_runtime::settings::Secret;
+use aa_runtime::store;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
-use sea_orm_migration::MigratorTrait;
-
-/// A database failure. Its text is for the log only; callers answer "internal error".
-#[derive(Debug, thiserror::Error)]
-#[error("database: {0}")]
-pub struct StoreError(String);
-
-impl From<DbErr> for StoreError {
-    fn from(e: DbErr) -> Self {
-        StoreError(e.to_string())
-    }
-}
-
-impl From<sea_orm::TransactionError<StoreError>> for StoreError {
-    fn from(e: sea_orm::TransactionError<StoreError>) -> Self {
-        match e {
-            sea_orm::TransactionError::Connection(e) => e.into(),
-            sea_orm::TransactionError::Transaction(e) => e,
-        }
-    }
-}
+pub use aa_runtime::store::StoreError;
 
 /// The AA's database.
 #[derive(Debug, Clone)]
@@ -39,19 +21,11 @@ pub struct Store {
 }
 
 impl Store {
-    /// Connects to `url` (`sqlite://...` or `postgres://...`) and brings the schema up to date.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let mut options = ConnectOptions::new(url.to_owned());
-        options
-            .acquire_timeout(Duration::from_secs(10))
-            .sqlx_logging(false);
-        if url.starts_with("sqlite:") {
-            // One writer at a time: SQLite would otherwise answer "database is locked" when two
-            // transactions try to upgrade to a write lock at once.
-            options.max_connections(1);
-        }
-        let db = Database::connect(options).await?;
-        migration::Migrator::up(&db, None).await?;
+    /// Connects to `url` (`sqlite://...` or `postgres://...`) and brings the schema up to date
+    /// (under the migration lock: replicas may start together).
+    pub async fn connect(url: &Secret, max_connections: u32) -> Result<Self, StoreError> {
+        let db = store::connect(url, max_connections).await?;
+        store::migrate::<migration::Migrator>(&db).await?;
         Ok(Self { db })
     }
 
@@ -60,9 +34,4 @@ impl Store {
         self.db.execute_unprepared("SELECT 1").await?;
         Ok(())
     }
-}
-
-/// Milliseconds since the epoch, the unit of every time column.
-pub fn millis(at: time::OffsetDateTime) -> i64 {
-    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }

@@ -8,9 +8,9 @@ use std::time::Duration;
 use aa_core::jws::compact;
 use aa_core::rebit::{ConsentNotificationStatus, ConsentStatusNotification};
 use aa_core::timefmt;
+use aa_runtime::clock::Clock;
 use aa_service::configuration::LifecycleSettings;
 use aa_service::expiry::{self, Expiry};
-use aa_service::persistence::Store;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{json, Value};
 use time::OffsetDateTime;
@@ -464,10 +464,18 @@ async fn fetching_data_of_a_paused_or_revoked_consent_is_403_consent_paused_or_r
 #[tokio::test]
 async fn the_scheduler_expires_a_consent_at_its_consent_expiry_and_tells_the_fiu_and_the_fip_once()
 {
-    let world = World::start().await;
+    // A minute ahead of the system time: the handlers still stamp the outbox with the system
+    // time, and the outbox delivers what is due by the clock, so the artefacts must reach the
+    // FIPs before the test moves the clock past the expiry.
+    let (clock, hand) = Clock::manual(OffsetDateTime::now_utc() + time::Duration::minutes(1));
+    let world = World::with(Options {
+        clock: Some(clock.clone()),
+        ..Options::default()
+    })
+    .await;
     let token = world.login(HANDLE).await;
     let links = world.link_all(&token, &["FIP-1", "FIP-2"]).await;
-    let expires = OffsetDateTime::now_utc() + time::Duration::seconds(6);
+    let expires = OffsetDateTime::now_utc() + time::Duration::minutes(10);
     let handle = request_expiring(&world, expires).await;
     let artefacts = approve(&world, &token, &handle, &links).await;
     let artefact = &artefacts[0];
@@ -482,6 +490,10 @@ async fn the_scheduler_expires_a_consent_at_its_consent_expiry_and_tells_the_fiu
         .await;
     assert_eq!(opened.status, 200, "{}", opened.body);
     let session_id = opened.body["sessionId"].as_str().unwrap().to_owned();
+    // Nothing expires before its time: the scheduler keeps sweeping at the clock's "now".
+    outbox_drained(&world).await;
+    assert_eq!(fetched_status(&world, &artefact.consent_id).await, "ACTIVE");
+    hand.set(expires + time::Duration::seconds(1));
 
     for artefact in &artefacts {
         eventually("the EXPIRED notification at the FIU", || {
@@ -499,7 +511,7 @@ async fn the_scheduler_expires_a_consent_at_its_consent_expiry_and_tells_the_fiu
             "EXPIRED"
         );
     }
-    assert!(OffsetDateTime::now_utc() >= expires);
+    assert!(clock.now() >= expires);
     let statuses = listed(&world, &token).await;
     assert!(statuses.iter().all(|(_, s)| s == "EXPIRED"), "{statuses:?}");
 
@@ -546,13 +558,16 @@ async fn assert_lapse_notified_once(world: &World, handle: &str) {
 
 #[tokio::test]
 async fn a_pending_request_past_its_consent_expiry_lapses_and_the_handle_shows_failed() {
-    let world = World::start().await;
-    let token = world.login(HANDLE).await;
-    let handle = request_expiring(
-        &world,
-        OffsetDateTime::now_utc() + time::Duration::seconds(2),
-    )
+    let (clock, hand) = Clock::manual(OffsetDateTime::now_utc());
+    let world = World::with(Options {
+        clock: Some(clock),
+        ..Options::default()
+    })
     .await;
+    let token = world.login(HANDLE).await;
+    let expires = OffsetDateTime::now_utc() + time::Duration::minutes(10);
+    let handle = request_expiring(&world, expires).await;
+    hand.set(expires + time::Duration::seconds(1));
     eventually("the lapse of the request", || {
         (!world.fiu_1.received().is_empty()).then_some(())
     })
@@ -578,11 +593,13 @@ async fn a_pending_request_past_its_consent_expiry_lapses_and_the_handle_shows_f
 
 #[tokio::test]
 async fn a_pending_request_older_than_the_pending_lifetime_lapses_and_the_handle_shows_failed() {
+    let (clock, hand) = Clock::manual(OffsetDateTime::now_utc());
     let world = World::with(Options {
         lifecycle: LifecycleSettings {
             sweep_millis: 100,
-            pending_lifetime_seconds: 3,
+            pending_lifetime_seconds: 3_600,
         },
+        clock: Some(clock),
         ..Options::default()
     })
     .await;
@@ -593,6 +610,7 @@ async fn a_pending_request_older_than_the_pending_lifetime_lapses_and_the_handle
         .rebit_post("FIU-1", "/Consent/handle", &handle_request(&handle))
         .await;
     assert_eq!(pending.body["ConsentStatus"]["status"], "PENDING");
+    hand.advance(time::Duration::seconds(3_601));
     eventually("the lapse of the request", || {
         (!world.fiu_1.received().is_empty()).then_some(())
     })
@@ -627,7 +645,7 @@ async fn a_request_approved_or_rejected_in_time_never_lapses() {
     let answer = world.request_consent("FIU-1", HANDLE, &txnid()).await;
     let pending = answer.body["ConsentHandle"].as_str().unwrap().to_owned();
     // A day later, with a one-second pending lifetime: only the request still pending lapses.
-    let store = Store::connect(&world.database_url).await.unwrap();
+    let store = world.store().await.unwrap();
     let settings = Expiry {
         aa_id: "AA-1".into(),
         every: Duration::from_secs(3_600),
@@ -696,10 +714,7 @@ async fn two_schedulers_on_one_postgresql_database_expire_each_consent_once() {
         every: Duration::from_secs(3_600),
         pending_lifetime: None,
     };
-    let (one, two) = (
-        Store::connect(&world.database_url).await.unwrap(),
-        Store::connect(&world.database_url).await.unwrap(),
-    );
+    let (one, two) = (world.store().await.unwrap(), world.store().await.unwrap());
     let early = expiry::sweep(&one, &settings, OffsetDateTime::now_utc())
         .await
         .unwrap();
@@ -761,7 +776,7 @@ async fn backfill(options: Options) {
     ] {
         db.execute_unprepared(sql).await.unwrap();
     }
-    Store::connect(&world.database_url).await.unwrap();
+    world.store().await.unwrap();
     let row = db
         .query_one(Statement::from_string(
             db.get_database_backend(),

@@ -5,7 +5,6 @@ use std::sync::atomic::Ordering;
 
 use aa_core::rebit::FiStatus;
 use aa_service::domain::fi_session::SessionState;
-use aa_service::persistence::Store;
 use serde_json::{json, Value};
 use time::Duration;
 
@@ -56,7 +55,7 @@ async fn a_second_data_request_while_one_is_in_progress_is_403_data_fetch_reques
     assert_eq!(refused.body["txnid"], second_txnid.as_str());
     assert_eq!(refused.body["ver"], "2.0.0");
     assert_eq!(world.fip_1.fi_requests().len(), 1, "nothing forwarded");
-    let store = Store::connect(&world.database_url).await.unwrap();
+    let store = world.store().await.unwrap();
     assert!(store
         .fi_session_by_txnid("FIU-1", &second_txnid)
         .await
@@ -180,7 +179,7 @@ async fn onetime_consent_rules(world: &World) {
         forwarded,
         "nothing forwarded"
     );
-    let store = Store::connect(&world.database_url).await.unwrap();
+    let store = world.store().await.unwrap();
     assert!(store
         .fi_session_by_txnid("FIU-1", &second_txnid)
         .await
@@ -255,7 +254,7 @@ async fn a_session_past_its_lifetime_is_expired_410_data_gone_and_no_longer_hold
     )
     .await;
     // The FIP's late READY does not revive it: the FIU hears EXPIRED.
-    let store = Store::connect(&world.database_url).await.unwrap();
+    let store = world.store().await.unwrap();
     let fip_session_id = store
         .fi_session(&old)
         .await

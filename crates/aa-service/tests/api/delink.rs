@@ -7,7 +7,6 @@ use aa_core::fi_crypto::{key_material, Curve};
 use aa_core::rebit::FiStatus;
 use aa_service::domain::fi_session::SessionState;
 use aa_service::persistence::records::{FiAccountRecord, FiSessionRecord};
-use aa_service::persistence::Store;
 use serde_json::json;
 
 use crate::fakes::FipSession;
@@ -118,9 +117,7 @@ async fn a_data_request_whose_accounts_are_all_delinked_is_400_invalid_consent_d
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 
-    let store = aa_service::persistence::Store::connect(&world.database_url)
-        .await
-        .unwrap();
+    let store = world.store().await.unwrap();
     for artefact in &artefacts {
         let request_txnid = txnid();
         let answer = world
@@ -176,7 +173,7 @@ async fn data_the_fip_returns_for_a_denied_or_delinked_account_does_not_reach_th
             key_material: fip_key.key_material,
         },
     );
-    let now = aa_service::persistence::millis(time::OffsetDateTime::now_utc());
+    let now = aa_runtime::clock::millis(time::OffsetDateTime::now_utc());
     let session = FiSessionRecord {
         id: uuid::Uuid::new_v4().to_string(),
         consent_id: artefact.consent_id.clone(),
@@ -196,7 +193,7 @@ async fn data_the_fip_returns_for_a_denied_or_delinked_account_does_not_reach_th
         fi_status,
         description: None,
     };
-    let store = Store::connect(&world.database_url).await.unwrap();
+    let store = world.store().await.unwrap();
     store
         .insert_fi_session(
             &session,

@@ -1,7 +1,6 @@
 //! `POST /FI/fetch` and the 1.1.x GET at the AA: the ciphertext passes through and is never
 //! stored; only the session's FIU, once data is ready, while the consent holds.
 
-use aa_service::persistence::Store;
 use serde_json::json;
 
 use crate::fi_support::{
@@ -128,7 +127,7 @@ async fn fetch_is_for_the_sessions_fiu_once_data_is_ready_and_while_the_consent_
             .status,
         200
     );
-    let store = Store::connect(&world.database_url).await.unwrap();
+    let store = world.store().await.unwrap();
     for (status, code) in [("PAUSED", "ConsentPaused"), ("REVOKED", "ConsentRevoked")] {
         store
             .set_artefact_status(&artefact.consent_id, status)

@@ -3,7 +3,6 @@
 
 use aa_core::fi_crypto::key_material;
 use aa_core::fi_crypto::Curve;
-use aa_service::persistence::Store;
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
@@ -85,7 +84,7 @@ async fn fi_requests_that_do_not_fit_the_consent_are_refused_without_asking_the_
     assert_error(&answer, 401, "Unauthorized");
 
     // A consent that is not ACTIVE.
-    let store = Store::connect(&world.database_url).await.unwrap();
+    let store = world.store().await.unwrap();
     for (status, code) in [
         ("PAUSED", "ConsentPaused"),
         ("REVOKED", "ConsentRevoked"),
@@ -271,8 +270,8 @@ async fn an_interrupted_fi_request_can_be_retried_but_one_in_flight_cannot() {
     let world = World::start().await;
     let artefacts = active_consent(&world, "FIU-1").await;
     let artefact = &artefacts[0];
-    let store = Store::connect(&world.database_url).await.unwrap();
-    let now_ms = aa_service::persistence::millis(OffsetDateTime::now_utc());
+    let store = world.store().await.unwrap();
+    let now_ms = aa_runtime::clock::millis(OffsetDateTime::now_utc());
     let key = fiu_key();
     let mut sessions = Vec::new();
     // A stale request on FIP-1's artefact, one in flight on FIP-2's.

@@ -154,10 +154,8 @@ pub async fn backdated_session(
     age: Duration,
 ) -> String {
     use aa_service::persistence::records::{FiAccountRecord, FiSessionRecord};
-    let store = aa_service::persistence::Store::connect(&world.database_url)
-        .await
-        .unwrap();
-    let created_at = aa_service::persistence::millis(OffsetDateTime::now_utc() - age);
+    let store = world.store().await.unwrap();
+    let created_at = aa_runtime::clock::millis(OffsetDateTime::now_utc() - age);
     let session = FiSessionRecord {
         id: uuid::Uuid::new_v4().to_string(),
         consent_id: artefact.consent_id.clone(),

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use aa_core::jws::{detached, SigningKey};
 use aa_core::registry::{Registry, Role};
+use aa_runtime::clock::Clock;
 use aa_runtime::identity::IdentitySettings;
 use aa_runtime::settings::Secret;
 use aa_service::configuration::{
@@ -32,6 +33,9 @@ pub struct Options {
     pub fiu_1_down: bool,
     /// The expiry scheduler: every 100 ms in tests.
     pub lifecycle: LifecycleSettings,
+    /// The clock the AA's scheduler reads; unset: the system clock. A test that holds the
+    /// `TestClock` of a manual clock moves the time instead of waiting for it.
+    pub clock: Option<Clock>,
 }
 
 impl Default for Options {
@@ -44,6 +48,7 @@ impl Default for Options {
                 sweep_millis: 100,
                 ..LifecycleSettings::default()
             },
+            clock: None,
         }
     }
 }
@@ -71,10 +76,12 @@ fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) ->
         server: ServerSettings {
             host: "127.0.0.1".into(),
             port: 0,
+            workers: None,
         },
         data_dir,
         database: DatabaseSettings {
             url: options.database_url.clone().map(Secret::new),
+            ..DatabaseSettings::default()
         },
         identity,
         auth: AuthSettings {
@@ -133,8 +140,9 @@ impl World {
         let fiu_2 = fiu_2_fake;
         let data_dir = tempfile::tempdir().unwrap();
         let settings = settings(eco.identity("AA-1"), data_dir.path().to_owned(), &options);
-        let database_url = settings.database_url();
-        let app = Application::build_with_listener(settings, aa)
+        let database_url = settings.database_url().expose().to_owned();
+        let clock = options.clock.clone().unwrap_or_else(Clock::system);
+        let app = Application::build_with_clock(settings, aa, clock)
             .await
             .unwrap();
         tokio::spawn(app.run_until_stopped());
@@ -153,6 +161,14 @@ impl World {
             database_url,
             http: reqwest::Client::new(),
         }
+    }
+
+    /// A second handle on the AA's database (the kit's migration lock makes connecting while
+    /// the service runs safe).
+    pub async fn store(
+        &self,
+    ) -> Result<aa_service::persistence::Store, aa_runtime::store::StoreError> {
+        aa_service::persistence::Store::connect(&Secret::new(self.database_url.as_str()), 2).await
     }
 
     /// Brings FIU-1 up on its registered port (for worlds started with `fiu_1_down`).

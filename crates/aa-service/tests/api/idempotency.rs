@@ -160,12 +160,9 @@ async fn answers_are_kept_for_a_day_then_the_txnid_is_free_again() {
     let token = world.login(HANDLE).await;
     let links = world.link_all(&token, &["FIP-1"]).await;
     let request_txnid = txnid();
-    let store = aa_service::persistence::Store::connect(&world.database_url)
-        .await
-        .unwrap();
-    let day_ago = aa_service::persistence::millis(
-        time::OffsetDateTime::now_utc() - time::Duration::hours(25),
-    );
+    let store = world.store().await.unwrap();
+    let day_ago =
+        aa_runtime::clock::millis(time::OffsetDateTime::now_utc() - time::Duration::hours(25));
     let old = AnsweredRequest {
         request: "{\"another\":\"request\"}".into(),
         answer: "{}".into(),

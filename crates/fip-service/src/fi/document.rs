@@ -106,8 +106,8 @@ pub fn statement_entry(fi_type: FiType, line: &StatementLine) -> serde_json::Val
 
 /// Whether `line` lies inside `wanted`'s range (both ends included) and passes its rules.
 pub fn selected(line: &StatementLine, wanted: &Wanted) -> bool {
-    let from = crate::persistence::to_ms(wanted.from);
-    let to = crate::persistence::to_ms(wanted.to);
+    let from = aa_runtime::clock::millis(wanted.from);
+    let to = aa_runtime::clock::millis(wanted.to);
     line.at_ms >= from && line.at_ms <= to && filter::keeps(&wanted.rules, line)
 }
 

@@ -25,7 +25,8 @@ use super::encrypt::{self, Recipient};
 use super::{document, request};
 use crate::persistence::fi_sessions::{FiJob, PreparedAccount, FAILED, READY};
 use crate::persistence::outbox::NewOutboxMessage;
-use crate::persistence::{from_ms, now_ms, Store, StoreError};
+use crate::persistence::{Store, StoreError};
+use aa_runtime::clock::instant;
 use aa_runtime::outbox::OutboxWaker;
 
 /// How long a claimed job is reserved for its worker.
@@ -66,7 +67,11 @@ impl Worker {
     /// Runs forever: on every wake-up, and at least every `poll`.
     pub async fn run(self) {
         loop {
-            match self.store.claim_fi_job(now_ms(), LEASE_MS).await {
+            match self
+                .store
+                .claim_fi_job(self.store.clock().now_millis(), LEASE_MS)
+                .await
+            {
                 Ok(Some(job)) => {
                     self.process(job).await;
                     continue;
@@ -82,7 +87,7 @@ impl Worker {
     /// Expires sessions past their lifetime (their prepared data purged) and forgets recorded
     /// answers older than [`ANSWER_RETENTION_MS`].
     pub async fn sweep(&self) {
-        let now = now_ms();
+        let now = self.store.clock().now_millis();
         let lifetime =
             i64::try_from(self.session_lifetime.whole_milliseconds()).unwrap_or(i64::MAX);
         match self
@@ -123,7 +128,12 @@ impl Worker {
                     tracing::warn!(session.id = %session_id, %error, attempts, "fi preparation failed; will retry");
                     let delay = 500i64.saturating_mul(1 << attempts.min(10));
                     self.store
-                        .retry_fi_job(&session_id, attempts, now_ms() + delay, &error.to_string())
+                        .retry_fi_job(
+                            &session_id,
+                            attempts,
+                            self.store.clock().now_millis() + delay,
+                            &error.to_string(),
+                        )
                         .await
                 }
             }
@@ -162,8 +172,8 @@ impl Worker {
         let key_material: KeyMaterial = serde_json::from_str(&job.key_material).map_err(other)?;
         // Checked unexpired when the session was created; read as of then.
         let recipient =
-            encrypt::recipient(&key_material, from_ms(job.created_at_ms)).map_err(other)?;
-        let wanted = request::wanted(&detail, from_ms(job.from_ms), from_ms(job.to_ms))
+            encrypt::recipient(&key_material, instant(job.created_at_ms)).map_err(other)?;
+        let wanted = request::wanted(&detail, instant(job.from_ms), instant(job.to_ms))
             .map_err(|e| other(e.message))?;
         let data_key = self
             .store

@@ -9,8 +9,9 @@ use sea_orm::{
 };
 
 use super::entities::{consent, consent_account};
-use super::{now_ms, to_ms, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::consent::ConsentTerms;
+use aa_runtime::clock::millis;
 
 /// A consent to store.
 #[derive(Debug, Clone)]
@@ -71,7 +72,7 @@ impl Store {
     /// Stores a consent and the links it covers, unless its id is taken.
     pub async fn store_consent(&self, new: NewConsent) -> Result<Stored, StoreError> {
         let txn = self.db.begin().await?;
-        let now = now_ms();
+        let now = self.clock.now_millis();
         let consent_id = new.consent_id.clone();
         let inserted = consent::Entity::insert(consent::ActiveModel {
             consent_id: Set(new.consent_id.clone()),
@@ -81,8 +82,8 @@ impl Store {
             signed_consent: Set(new.signed_consent),
             signature: Set(new.signature),
             detail: Set(new.detail),
-            consent_start_ms: Set(to_ms(new.terms.start)),
-            consent_expiry_ms: Set(to_ms(new.terms.expiry)),
+            consent_start_ms: Set(millis(new.terms.start)),
+            consent_expiry_ms: Set(millis(new.terms.expiry)),
             create_timestamp: Set(new.create_timestamp),
             txnid: Set(new.txnid),
             received_at_ms: Set(now),
@@ -139,8 +140,8 @@ impl Store {
         Ok(Some(ConsentRecord {
             status: ConsentStatus::from_str(&row.status)
                 .map_err(|e| StoreError::Corrupt(format!("consent {}: {e}", row.consent_id)))?,
-            start: super::from_ms(row.consent_start_ms),
-            expiry: super::from_ms(row.consent_expiry_ms),
+            start: aa_runtime::clock::instant(row.consent_start_ms),
+            expiry: aa_runtime::clock::instant(row.consent_expiry_ms),
             consent_id: row.consent_id,
             aa_id: row.aa_id,
             signed_consent: row.signed_consent,
@@ -158,7 +159,10 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let result = consent::Entity::update_many()
             .col_expr(consent::Column::Status, Expr::value(to.as_str()))
-            .col_expr(consent::Column::UpdatedAtMs, Expr::value(now_ms()))
+            .col_expr(
+                consent::Column::UpdatedAtMs,
+                Expr::value(self.clock.now_millis()),
+            )
             .filter(consent::Column::ConsentId.eq(consent_id))
             .filter(consent::Column::Status.eq(from.as_str()))
             .exec(&self.db)

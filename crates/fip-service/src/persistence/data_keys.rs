@@ -6,7 +6,7 @@ use aa_core::seal::DataKey;
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use super::entities::data_key;
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
 
 impl Store {
     /// Whether `consent_id` has a data key (it is deleted once none of its data is kept).
@@ -39,7 +39,7 @@ impl Store {
             consent_id: Set(consent_id.to_owned()),
             master_key_id: Set(master.id().to_owned()),
             wrapped: Set(fresh.wrap(master)?),
-            created_at_ms: Set(now_ms()),
+            created_at_ms: Set(self.clock.now_millis()),
         })
         .on_conflict_do_nothing()
         .exec_without_returning(&self.db)

@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::entities::{data_key, fi_session, fi_session_account};
 use super::fi_sessions::{EXPIRED, PENDING, READY};
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
 
 impl Store {
     /// Expires the sessions created at or before `created_by_ms` (at most `limit` per call): each
@@ -70,7 +70,10 @@ impl Store {
                 fi_session::Column::LeaseUntilMs,
                 Expr::value(Option::<i64>::None),
             )
-            .col_expr(fi_session::Column::UpdatedAtMs, Expr::value(now_ms()))
+            .col_expr(
+                fi_session::Column::UpdatedAtMs,
+                Expr::value(self.clock.now_millis()),
+            )
             .filter(fi_session::Column::SessionId.eq(&row.session_id))
             .filter(fi_session::Column::Status.eq(&row.status))
             .exec(&txn)

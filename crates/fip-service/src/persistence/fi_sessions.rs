@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::entities::{consent, fi_session, fi_session_account};
 use super::outbox::{enqueue, NewOutboxMessage};
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
 
 pub const PENDING: &str = "PENDING";
 pub const READY: &str = "READY";
@@ -81,8 +81,11 @@ pub struct FiSession {
     pub accounts: Vec<PreparedAccount>,
 }
 
-async fn insert_session(db: &impl ConnectionTrait, new: NewFiSession) -> Result<(), StoreError> {
-    let now = now_ms();
+async fn insert_session(
+    db: &impl ConnectionTrait,
+    new: NewFiSession,
+    now: i64,
+) -> Result<(), StoreError> {
     fi_session::Entity::insert(fi_session::ActiveModel {
         session_id: Set(new.session_id),
         consent_id: Set(new.consent_id),
@@ -109,7 +112,7 @@ async fn insert_session(db: &impl ConnectionTrait, new: NewFiSession) -> Result<
 impl Store {
     /// Stores a new session, due for preparation at once, with no check.
     pub async fn create_fi_session(&self, new: NewFiSession) -> Result<(), StoreError> {
-        insert_session(&self.db, new).await
+        insert_session(&self.db, new, self.clock.now_millis()).await
     }
 
     /// Stores a new session unless another session of the same consent, created after
@@ -141,7 +144,7 @@ impl Store {
             txn.rollback().await?;
             return Ok(Opened::InProgress);
         }
-        insert_session(&txn, new).await?;
+        insert_session(&txn, new, self.clock.now_millis()).await?;
         txn.commit().await?;
         Ok(Opened::New)
     }
@@ -204,7 +207,10 @@ impl Store {
                 fi_session::Column::LeaseUntilMs,
                 Expr::value(Option::<i64>::None),
             )
-            .col_expr(fi_session::Column::UpdatedAtMs, Expr::value(now_ms()))
+            .col_expr(
+                fi_session::Column::UpdatedAtMs,
+                Expr::value(self.clock.now_millis()),
+            )
             .filter(fi_session::Column::SessionId.eq(session_id))
             .filter(fi_session::Column::Status.eq(PENDING))
             .exec(&txn)
@@ -227,7 +233,7 @@ impl Store {
             .exec_without_returning(&txn)
             .await?;
         }
-        enqueue(&txn, notification).await?;
+        enqueue(&txn, notification, self.clock.now_millis()).await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -254,7 +260,10 @@ impl Store {
                 fi_session::Column::LastError,
                 Expr::value(error.chars().take(500).collect::<String>()),
             )
-            .col_expr(fi_session::Column::UpdatedAtMs, Expr::value(now_ms()))
+            .col_expr(
+                fi_session::Column::UpdatedAtMs,
+                Expr::value(self.clock.now_millis()),
+            )
             .filter(fi_session::Column::SessionId.eq(session_id))
             .filter(fi_session::Column::Status.eq(PENDING))
             .exec(&self.db)
@@ -330,7 +339,7 @@ impl Store {
         fi_session_account::Entity::update_many()
             .col_expr(
                 fi_session_account::Column::FetchedAtMs,
-                Expr::value(now_ms()),
+                Expr::value(self.clock.now_millis()),
             )
             .filter(fi_session_account::Column::SessionId.eq(session_id))
             .filter(fi_session_account::Column::LinkRefNumber.is_in(link_refs.iter().cloned()))

@@ -13,7 +13,7 @@ use sea_orm::{
 
 use super::entities::{account, account_link, link_request, link_request_account};
 use super::outbox::{enqueue, NewOutboxMessage};
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::link::{AccountLink, LinkRequest, LinkRequestStatus};
 
 const LINKED: &str = "LINKED";
@@ -100,7 +100,7 @@ impl Store {
             attempts: Set(0),
             status: Set(LinkRequestStatus::Pending.as_str().to_owned()),
             txnid: Set(new.txnid),
-            created_at_ms: Set(now_ms()),
+            created_at_ms: Set(self.clock.now_millis()),
             completed_at_ms: Set(None),
         })
         .exec_without_returning(&txn)
@@ -171,7 +171,10 @@ impl Store {
                 link_request::Column::Status,
                 Expr::value(LinkRequestStatus::Locked.as_str()),
             )
-            .col_expr(link_request::Column::CompletedAtMs, Expr::value(now_ms()))
+            .col_expr(
+                link_request::Column::CompletedAtMs,
+                Expr::value(self.clock.now_millis()),
+            )
             .filter(link_request::Column::RefNumber.eq(ref_number))
             .filter(link_request::Column::Status.eq(LinkRequestStatus::Pending.as_str()))
             .exec(&self.db)
@@ -187,7 +190,7 @@ impl Store {
         request: &LinkRequest,
     ) -> Result<Vec<AccountLink>, StoreError> {
         let txn = self.db.begin().await?;
-        let now = now_ms();
+        let now = self.clock.now_millis();
         let won = link_request::Entity::update_many()
             .col_expr(
                 link_request::Column::Status,
@@ -303,7 +306,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let changed = self.mark_delinked(&txn, link_ref_number).await?;
         if changed {
-            enqueue(&txn, message).await?;
+            enqueue(&txn, message, self.clock.now_millis()).await?;
         }
         txn.commit().await?;
         Ok(Some((link, changed)))
@@ -316,7 +319,10 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let result = account_link::Entity::update_many()
             .col_expr(account_link::Column::Status, Expr::value(DELINKED))
-            .col_expr(account_link::Column::DelinkedAtMs, Expr::value(now_ms()))
+            .col_expr(
+                account_link::Column::DelinkedAtMs,
+                Expr::value(self.clock.now_millis()),
+            )
             .filter(account_link::Column::LinkRefNumber.eq(link_ref_number))
             .filter(account_link::Column::Status.eq(LINKED))
             .exec(db)

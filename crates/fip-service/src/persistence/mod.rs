@@ -4,21 +4,19 @@
 //! [`Store`] is the handle the rest of the service uses; its queries live beside the data
 //! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`fi_sessions`],
 //! [`fi_session_expiry`], [`data_keys`], [`outbox`], [`answered_txns`]) and return domain
-//! types, never entities. Instants are stored as epoch milliseconds so that both databases
-//! compare them the same way.
+//! types, never entities. Instants are stored as epoch milliseconds (`aa_runtime::clock::millis`)
+//! so that both databases compare them the same way.
 //!
-//! SQLite runs with one connection in WAL mode: writes are serialised by SQLite anyway, and a
-//! single connection rules out "database is locked" failures between a reading transaction
-//! and a concurrent writer. Scale out with PostgreSQL.
+//! Connecting (SQLite in WAL mode on one connection, or a PostgreSQL pool) and migrating under
+//! the migration lock are the runtime's store kit (`aa_runtime::store`). The store carries the
+//! service's [`Clock`]: every instant it writes or compares is the clock's.
 
-use std::time::Duration;
-
-use aa_runtime::http::RebitError;
+use aa_runtime::clock::Clock;
 use aa_runtime::settings::Secret;
-use sea_orm::sqlx::sqlite::SqliteJournalMode;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
-use sea_orm_migration::MigratorTrait;
-use time::OffsetDateTime;
+use aa_runtime::store;
+use sea_orm::DatabaseConnection;
+
+pub use aa_runtime::store::StoreError;
 
 pub mod answered_txns;
 pub mod bank;
@@ -32,73 +30,37 @@ mod migration;
 pub mod outbox;
 pub mod seed;
 
-/// Why a query failed. Never shown to a caller: it becomes a 500 "internal error".
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("database: {0}")]
-    Db(#[from] DbErr),
-    #[error("stored data is inconsistent: {0}")]
-    Corrupt(String),
-    #[error("sealing: {0}")]
-    Seal(#[from] aa_core::seal::SealError),
-}
-
-impl From<StoreError> for RebitError {
-    fn from(error: StoreError) -> Self {
-        RebitError::internal(&error)
-    }
-}
-
-/// The database, migrated.
+/// The database, migrated, and the clock its instants come from.
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    clock: Clock,
 }
 
 impl Store {
-    /// Connects to `url` and applies the migrations.
+    /// Connects to `url` and applies the migrations (under the migration lock: replicas may
+    /// start together). The clock is the system's until [`Store::with_clock`].
     pub async fn connect(url: &Secret, max_connections: u32) -> Result<Self, StoreError> {
-        let url = url.expose();
-        let mut options = ConnectOptions::new(url.to_owned());
-        options
-            .sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30));
-        if url.starts_with("sqlite:") {
-            options
-                .max_connections(1)
-                .min_connections(1)
-                .map_sqlx_sqlite_opts(|o| {
-                    o.journal_mode(SqliteJournalMode::Wal)
-                        .busy_timeout(Duration::from_secs(10))
-                        .foreign_keys(true)
-                });
-        } else {
-            options.max_connections(max_connections.max(1));
-        }
-        let db = Database::connect(options).await?;
-        migration::Migrator::up(&db, None).await?;
-        Ok(Self { db })
+        let db = store::connect(url, max_connections).await?;
+        store::migrate::<migration::Migrator>(&db).await?;
+        Ok(Self {
+            db,
+            clock: Clock::system(),
+        })
+    }
+
+    /// The same store reading `clock` (tests set the time).
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
+    }
+
+    /// The clock the store's instants come from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Checks the database answers (readiness).
     pub async fn ping(&self) -> Result<(), StoreError> {
         Ok(self.db.ping().await?)
     }
-}
-
-/// Now, in epoch milliseconds.
-pub fn now_ms() -> i64 {
-    to_ms(OffsetDateTime::now_utc())
-}
-
-/// An instant in epoch milliseconds.
-pub fn to_ms(at: OffsetDateTime) -> i64 {
-    (at.unix_timestamp_nanos() / 1_000_000) as i64
-}
-
-/// Epoch milliseconds as an instant (UTC).
-pub fn from_ms(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }

@@ -15,7 +15,8 @@ use sea_orm::{
 use time::OffsetDateTime;
 
 use super::entities::outbox;
-use super::{now_ms, to_ms, Store, StoreError};
+use super::{Store, StoreError};
+use aa_runtime::clock::millis;
 
 /// How long a claimed message is reserved for the worker delivering it; longer than any
 /// outbound call's timeout.
@@ -51,9 +52,9 @@ pub struct OutboxState {
 pub async fn enqueue<C: ConnectionTrait>(
     db: &C,
     message: NewOutboxMessage,
+    now: i64,
 ) -> Result<String, StoreError> {
     let id = uuid::Uuid::new_v4().to_string();
-    let now = now_ms();
     outbox::Entity::insert(outbox::ActiveModel {
         id: Set(id.clone()),
         callee: Set(message.callee),
@@ -144,7 +145,10 @@ impl Store {
             update = update.col_expr(outbox::Column::LastError, Expr::value(clip(error)));
         }
         if status == DELIVERED {
-            update = update.col_expr(outbox::Column::DeliveredAtMs, Expr::value(now_ms()));
+            update = update.col_expr(
+                outbox::Column::DeliveredAtMs,
+                Expr::value(self.clock.now_millis()),
+            );
         }
         update
             .filter(outbox::Column::Id.eq(id))
@@ -174,7 +178,7 @@ impl Store {
 
 impl OutboxStore for Store {
     async fn claim(&self, now: OffsetDateTime, limit: u64) -> Result<Vec<OutboxMessage>, String> {
-        self.claim_due(to_ms(now), limit)
+        self.claim_due(millis(now), limit)
             .await
             .map_err(|e| e.to_string())
     }
@@ -192,7 +196,7 @@ impl OutboxStore for Store {
         at: OffsetDateTime,
         error: &str,
     ) -> Result<(), String> {
-        self.finish(id, PENDING, Some(attempts), Some(to_ms(at)), Some(error))
+        self.finish(id, PENDING, Some(attempts), Some(millis(at)), Some(error))
             .await
             .map_err(|e| e.to_string())
     }

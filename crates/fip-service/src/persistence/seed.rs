@@ -12,12 +12,13 @@ use sea_orm::{
 use time::Date;
 
 use super::entities::{account, account_transaction, customer};
-use super::{now_ms, to_ms, Store, StoreError};
+use super::{Store, StoreError};
 use crate::bank::dates;
 use crate::bank::history;
 use crate::bank::ledger::AccountHistory;
 use crate::bank::seed::{SeedAccount, SeedCustomer, SeedFile};
 use crate::domain::account::mask;
+use aa_runtime::clock::millis;
 
 /// What a load added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -38,14 +39,22 @@ impl Store {
         let txn = self.db.begin().await?;
         let mut report = SeedReport::default();
         for seed_customer in &file.customers {
-            let (customer_id, added) = ensure_customer(&txn, seed_customer).await?;
+            let (customer_id, added) =
+                ensure_customer(&txn, seed_customer, self.clock.now_millis()).await?;
             if added {
                 report.customers_added += 1;
             }
             for seed_account in &seed_customer.accounts {
                 let history = history::generate(file.seed, seed_account, until);
-                if let Some(count) =
-                    add_account(&txn, &customer_id, seed_account, &history, until).await?
+                if let Some(count) = add_account(
+                    &txn,
+                    &customer_id,
+                    seed_account,
+                    &history,
+                    until,
+                    self.clock.now_millis(),
+                )
+                .await?
                 {
                     report.accounts_added += 1;
                     report.transactions_added += count;
@@ -60,6 +69,7 @@ impl Store {
 async fn ensure_customer<C: sea_orm::ConnectionTrait>(
     db: &C,
     seed: &SeedCustomer,
+    now: i64,
 ) -> Result<(String, bool), StoreError> {
     let row = customer::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
@@ -71,7 +81,7 @@ async fn ensure_customer<C: sea_orm::ConnectionTrait>(
         address: Set(seed.address.clone()),
         landline: Set(seed.landline.clone()),
         ckyc_compliance: Set(seed.ckyc_compliance),
-        created_at_ms: Set(now_ms()),
+        created_at_ms: Set(now),
     };
     let inserted = customer::Entity::insert(row)
         .on_conflict(
@@ -99,6 +109,7 @@ async fn add_account<C: sea_orm::ConnectionTrait>(
     seed: &SeedAccount,
     history: &AccountHistory,
     until: Date,
+    now: i64,
 ) -> Result<Option<usize>, StoreError> {
     let id = uuid::Uuid::new_v4().to_string();
     let summary = serde_json::to_value(&history.summary)
@@ -120,7 +131,7 @@ async fn add_account<C: sea_orm::ConnectionTrait>(
         nominee: Set(seed.nominee.as_str().to_owned()),
         summary: Set(summary),
         history_until: Set(dates::format_date(until)),
-        created_at_ms: Set(now_ms()),
+        created_at_ms: Set(now),
     };
     let inserted = account::Entity::insert(row)
         .on_conflict(
@@ -146,7 +157,7 @@ async fn add_account<C: sea_orm::ConnectionTrait>(
             mode: Set(p.mode.to_owned()),
             amount_paise: Set(p.amount.0),
             balance_paise: Set(p.balance.0),
-            at_ms: Set(to_ms(p.at)),
+            at_ms: Set(millis(p.at)),
             value_date: Set(dates::format_date(p.value_date)),
             narration: Set(p.narration.clone()),
             reference: Set(p.reference.clone()),

@@ -133,7 +133,7 @@ pub async fn statement(
     }
     let bound = |text: &Option<String>, default: i64| match text.as_deref() {
         None | Some("") => Some(default),
-        Some(t) => timefmt::parse(t).map(crate::persistence::to_ms),
+        Some(t) => timefmt::parse(t).map(aa_runtime::clock::millis),
     };
     let (Some(from), Some(to)) = (bound(&query.from, i64::MIN), bound(&query.to, i64::MAX)) else {
         return error(

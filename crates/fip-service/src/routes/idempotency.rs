@@ -27,7 +27,6 @@ use actix_web::HttpResponse;
 use serde_json::Value;
 
 use crate::persistence::answered_txns::TxnKey;
-use crate::persistence::now_ms;
 use crate::state::AppState;
 
 /// A claim older than this with no answer belongs to a request that died.
@@ -98,7 +97,10 @@ where
     // Two rounds: a claim released between our insert and our read is claimed again.
     let mut claimed = false;
     for _ in 0..2 {
-        if store.claim_txn(key, &digest, now_ms()).await? {
+        if store
+            .claim_txn(key, &digest, store.clock().now_millis())
+            .await?
+        {
             claimed = true;
             break;
         }
@@ -118,7 +120,7 @@ where
             }
             (Some(_), None) => return Ok(ok(work.await?.to_string())),
             (None, _) => {
-                let now = now_ms();
+                let now = store.clock().now_millis();
                 claimed = seen.claimed_at_ms <= now - STALE_CLAIM_MS
                     && store.take_over_txn(key, seen.claimed_at_ms, now).await?;
                 break;

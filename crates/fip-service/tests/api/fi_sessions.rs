@@ -113,7 +113,7 @@ async fn expiry(db: Db) {
 
     // Expired at once when its lifetime is over, whether or not the sweeper has run.
     let over = session.created_at_ms + 2_000 + 20;
-    let wait = over - fip_service::persistence::now_ms();
+    let wait = over - app.store.clock().now_millis();
     actix_web::rt::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap_or(0))).await;
     let body = fetch_body(&session_id);
     assert_error(

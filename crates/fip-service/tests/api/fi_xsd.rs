@@ -49,7 +49,7 @@ fn documents(seed_file: &str, out: &Path) -> Vec<(FiType, PathBuf)> {
                     mode: p.mode.to_owned(),
                     amount_paise: p.amount.0,
                     balance_paise: p.balance.0,
-                    at_ms: fip_service::persistence::to_ms(p.at),
+                    at_ms: aa_runtime::clock::millis(p.at),
                     value_date: dates::format_date(p.value_date),
                     narration: p.narration.clone(),
                     reference: p.reference.clone(),

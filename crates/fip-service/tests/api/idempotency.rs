@@ -243,13 +243,13 @@ async fn claim_in_flight(app: &TestApp, body: &Value, claimed_at_ms: i64) {
 async fn a_repeat_while_the_first_is_in_flight_is_503_and_a_dead_claim_is_taken_over() {
     let app = TestApp::spawn().await;
     let body = discover_body(MOBILE, None);
-    claim_in_flight(&app, &body, fip_service::persistence::now_ms()).await;
+    claim_in_flight(&app, &body, app.store.clock().now_millis()).await;
     let answer = app.post("/Accounts/discover", &body).await;
     assert_error(&answer, 503, "ServiceUnavailable", Some(&body));
 
     // A claim older than a minute belongs to a request that died: the repeat runs.
     let body = discover_body(MOBILE, None);
-    let stale = fip_service::persistence::now_ms() - STALE_CLAIM_MS - 1_000;
+    let stale = app.store.clock().now_millis() - STALE_CLAIM_MS - 1_000;
     claim_in_flight(&app, &body, stale).await;
     let answer = app.post("/Accounts/discover", &body).await;
     assert_eq!(answer.status, 200, "{}", answer.body);

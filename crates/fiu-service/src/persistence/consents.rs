@@ -8,9 +8,10 @@ use sea_orm::{
 use time::OffsetDateTime;
 
 use super::entities::{artefact, consent_request};
-use super::{instant, millis, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::status::{ConsentState, FetchState};
 use crate::domain::terms::ConsentTerms;
+use aa_runtime::clock::{instant, millis};
 
 /// A consent request to write, right after the AA returned its handle.
 #[derive(Debug, Clone)]

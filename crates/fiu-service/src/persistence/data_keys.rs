@@ -5,7 +5,8 @@ use sea_orm::{EntityTrait, Set};
 use time::OffsetDateTime;
 
 use super::entities::data_key;
-use super::{millis, Store, StoreError};
+use super::{Store, StoreError};
+use aa_runtime::clock::millis;
 
 impl Store {
     /// The wrapped data key of `consent_id`, if one was made.

@@ -13,9 +13,10 @@ use time::OffsetDateTime;
 
 use super::entities::{data_request, fi_account, fi_session};
 use super::jobs::{clip, finish_job, insert_job, Job, JobKind, DONE, FAILED};
-use super::{instant, millis, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::data_request::{settle, SessionPlan, SessionState, Settle};
 use crate::domain::retention::PurgeRule;
+use aa_runtime::clock::{instant, millis};
 
 /// Who asked for data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,7 +12,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use time::OffsetDateTime;
 
 use super::entities::idempotency;
-use super::{millis, Store, StoreError};
+use super::{Store, StoreError};
+use aa_runtime::clock::millis;
 
 /// How long a txnid stays bound to its subject.
 pub const TXNID_MEMORY: time::Duration = time::Duration::days(1);

@@ -16,11 +16,12 @@ use time::OffsetDateTime;
 use super::entities::{artefact, consent_request, job};
 use super::fi_requests::queue_auto_session;
 use super::updates::{execute, plan_for};
-use super::{millis, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::artefact::VerifiedArtefact;
 use crate::domain::data_request::SessionPlan;
 use crate::domain::status::{ConsentState, FetchState};
 use crate::domain::update::StatusUpdate;
+use aa_runtime::clock::millis;
 
 const PENDING: &str = "PENDING";
 pub(super) const DONE: &str = "DONE";

@@ -1,5 +1,6 @@
 //! The FIU's database: the only module that imports sea-orm. SQLite under `data_dir` by default,
-//! PostgreSQL by URL; the same migrations on both.
+//! PostgreSQL by URL; the same migrations on both. Connecting and migrating are the runtime's
+//! store kit (`aa_runtime::store`); instants are epoch milliseconds (`aa_runtime::clock`).
 //!
 //! - [`migration`]: the schema.
 //! - [`entities`]: one sea-orm entity per table; they never leave this module.
@@ -22,20 +23,11 @@ pub mod migration;
 pub mod purge;
 pub mod updates;
 
-use std::time::Duration;
-
 use aa_runtime::settings::Secret;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
-use sea_orm_migration::MigratorTrait;
+use aa_runtime::store;
+use sea_orm::DatabaseConnection;
 
-/// A database failure; the cause is for the log, never for a response.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("database: {0}")]
-    Db(#[from] DbErr),
-    #[error("stored data is unreadable: {0}")]
-    Corrupt(String),
-}
+pub use aa_runtime::store::StoreError;
 
 /// The connection pool, cheap to clone.
 #[derive(Debug, Clone)]
@@ -44,24 +36,12 @@ pub struct Store {
 }
 
 impl Store {
-    /// Connects and brings the schema up to date.
+    /// Connects and brings the schema up to date (under the migration lock: replicas may start
+    /// together). SQLite gets one connection (one writer at a time), PostgreSQL a pool of
+    /// `max_connections` (`aa_runtime::store::connect`).
     pub async fn connect(url: &Secret, max_connections: u32) -> Result<Self, StoreError> {
-        let url = url.expose();
-        let mut options = ConnectOptions::new(url.to_owned());
-        // SQLite takes one writer at a time; a single connection serialises the service's
-        // transactions instead of failing them with "database is locked".
-        let pool = if url.starts_with("sqlite:") {
-            1
-        } else {
-            max_connections.max(1)
-        };
-        options
-            .max_connections(pool)
-            .min_connections(1)
-            .acquire_timeout(Duration::from_secs(10))
-            .sqlx_logging(false);
-        let db = Database::connect(options).await?;
-        migration::Migrator::up(&db, None).await?;
+        let db = store::connect(url, max_connections).await?;
+        store::migrate::<migration::Migrator>(&db).await?;
         Ok(Self { db })
     }
 
@@ -73,15 +53,4 @@ impl Store {
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db
     }
-}
-
-/// Milliseconds since the epoch, the unit of every stored instant.
-pub fn millis(at: time::OffsetDateTime) -> i64 {
-    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
-}
-
-/// The instant of a stored value.
-pub fn instant(millis: i64) -> time::OffsetDateTime {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }

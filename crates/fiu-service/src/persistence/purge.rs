@@ -17,9 +17,10 @@ use time::OffsetDateTime;
 
 use super::entities::{data_key, fi_account, fi_session};
 use super::jobs::clip;
-use super::{millis, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::data_request::SessionState;
 use crate::domain::retention::PurgeRule;
+use aa_runtime::clock::millis;
 
 /// Sessions purged per sweep round.
 const BATCH: u64 = 100;

@@ -17,10 +17,11 @@ use super::consents::{find_artefacts, ConsentRequestRecord};
 use super::entities::{artefact, consent_request, notification};
 use super::jobs::insert_fetch_job;
 use super::purge::purge_consent;
-use super::{millis, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::retention::PurgeRule;
 use crate::domain::status::{ConsentState, FetchState};
 use crate::domain::update::{plan, KnownArtefact, Plan, StatusUpdate};
+use aa_runtime::clock::millis;
 
 /// A notification accepted from `aa_id` about the request `handle`.
 #[derive(Debug, Clone)]

@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::AppState;
+use crate::state::AppState;
 
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     match state.store.ping().await {

@@ -13,32 +13,3 @@ pub mod consent;
 pub mod fi;
 pub mod health;
 pub mod notifier;
-
-use std::sync::Arc;
-
-use aa_core::registry::Registry;
-use aa_runtime::settings::Secret;
-
-use crate::aa_client::AaClient;
-use crate::configuration::ConsentPollSettings;
-use crate::domain::template::Templates;
-use crate::persistence::Store;
-use crate::vault::Vault;
-use crate::worker::JobWaker;
-
-/// What handlers share, built once at start-up.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub aa: AaClient,
-    pub registry: Arc<Registry>,
-    /// This FIU's entity id.
-    pub fiu_id: String,
-    pub templates: Arc<Templates>,
-    pub waker: JobWaker,
-    /// The app API's bearer token.
-    pub app_token: Secret,
-    pub poll: ConsentPollSettings,
-    /// Unseals FI data for the app API.
-    pub vault: Vault,
-}

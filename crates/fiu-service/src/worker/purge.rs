@@ -6,23 +6,23 @@
 
 use std::time::Duration;
 
-use time::OffsetDateTime;
+use aa_runtime::clock::Clock;
 
 use crate::persistence::idempotency::TXNID_MEMORY;
 use crate::persistence::Store;
 
-/// Sweeps forever.
-pub async fn run(store: Store, interval: Duration) {
+/// Sweeps forever, at the time `clock` tells.
+pub async fn run(store: Store, interval: Duration, clock: Clock) {
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match store.purge_due(OffsetDateTime::now_utc()).await {
+        match store.purge_due(clock.now()).await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(sessions = purged, "FI data purged"),
             Err(error) => tracing::error!(%error, "purge sweep failed"),
         }
-        let cutoff = OffsetDateTime::now_utc() - TXNID_MEMORY;
+        let cutoff = clock.now() - TXNID_MEMORY;
         if let Err(error) = store.forget_txnids_bound_before(cutoff).await {
             tracing::error!(%error, "forgetting old txnid bindings failed");
         }

@@ -156,7 +156,8 @@ impl Store {
         acc_refs: &[String],
         now: i64,
     ) -> Result<(), StoreError> {
-        let refs = serde_json::to_string(acc_refs).map_err(|e| StoreError(e.to_string()))?;
+        let refs =
+            serde_json::to_string(acc_refs).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         link_request::Entity::insert(link_request::ActiveModel {
             id: Set(uuid::Uuid::new_v4().to_string()),
             customer_id: Set(customer_id.to_owned()),
@@ -186,8 +187,8 @@ impl Store {
         else {
             return Ok(None);
         };
-        let acc_ref_numbers =
-            serde_json::from_str(&row.acc_ref_numbers).map_err(|e| StoreError(e.to_string()))?;
+        let acc_ref_numbers = serde_json::from_str(&row.acc_ref_numbers)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok(Some(LinkRequestRecord {
             id: row.id,
             fip_id: row.fip_id,

@@ -109,7 +109,7 @@ impl Store {
             return Ok(found);
         }
         inserted?;
-        Err(StoreError(format!(
+        Err(StoreError::Corrupt(format!(
             "customer {handle} vanished after insert"
         )))
     }

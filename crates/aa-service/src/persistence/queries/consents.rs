@@ -52,7 +52,7 @@ pub(in crate::persistence) async fn enqueue(
 ) -> Result<(), StoreError> {
     for message in messages {
         let body = String::from_utf8(message.body)
-            .map_err(|_| StoreError("outbox body is not UTF-8".into()))?;
+            .map_err(|_| StoreError::Corrupt("outbox body is not UTF-8".into()))?;
         outbox::Entity::insert(outbox::ActiveModel {
             id: Set(uuid::Uuid::new_v4().to_string()),
             callee: Set(message.callee),
@@ -322,7 +322,7 @@ fn outbox_messages(notices: Vec<Notice>) -> Result<Vec<NewOutboxMessage>, StoreE
                 callee: notice.callee,
                 path: lifecycle::NOTICE_PATH.to_owned(),
                 body: serde_json::to_vec(&notice.body)
-                    .map_err(|e| StoreError(format!("notification body: {e}")))?,
+                    .map_err(|e| StoreError::Corrupt(format!("notification body: {e}")))?,
             })
         })
         .collect()

@@ -424,7 +424,7 @@ impl Store {
                 .await?;
         }
         if changed {
-            let messages = notify(&session, &accounts).map_err(StoreError)?;
+            let messages = notify(&session, &accounts).map_err(StoreError::Corrupt)?;
             enqueue(&txn, messages, now).await?;
         }
         txn.commit().await?;

@@ -12,7 +12,9 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use time::OffsetDateTime;
 
 use super::super::entities::outbox;
-use super::super::{millis, Store, StoreError};
+use aa_runtime::clock::millis;
+
+use super::super::{Store, StoreError};
 
 /// How long a claimed message is reserved for the worker that claimed it.
 const LEASE_MILLIS: i64 = 60_000;

@@ -14,9 +14,9 @@ use super::error::CustomerError;
 use crate::domain::approval::{self, SharedAccount, SignedArtefact};
 use crate::domain::messages::{self, ArtefactView};
 use crate::domain::status::RequestStatus;
-use crate::persistence::millis;
 use crate::persistence::records::{ArtefactRecord, ConsentRequestRecord, NewOutboxMessage};
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 #[derive(Debug, Deserialize)]
 pub struct ApproveRequest {

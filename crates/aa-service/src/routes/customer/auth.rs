@@ -10,9 +10,9 @@ use actix_web::{web, FromRequest, HttpRequest};
 
 use super::error::CustomerError;
 use crate::domain::session_token;
-use crate::persistence::millis;
 use crate::persistence::records::CustomerRecord;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 /// A logged-in customer.
 #[derive(Debug, Clone)]

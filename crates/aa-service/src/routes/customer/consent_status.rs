@@ -11,8 +11,8 @@ use time::OffsetDateTime;
 use super::auth::Session;
 use super::error::CustomerError;
 use crate::domain::lifecycle::{self, CustomerAction, Parties};
-use crate::persistence::millis;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 pub async fn pause(
     state: web::Data<AppState>,

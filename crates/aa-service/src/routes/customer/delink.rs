@@ -16,8 +16,8 @@ use super::auth::Session;
 use super::error::CustomerError;
 use super::fip_error;
 use crate::domain::status::AccountState;
-use crate::persistence::millis;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 #[derive(Debug, Deserialize)]
 pub struct DelinkRequest {

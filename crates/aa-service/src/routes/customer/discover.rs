@@ -17,9 +17,9 @@ use tracing::Instrument;
 use super::auth::Session;
 use super::error::CustomerError;
 use super::fip_error;
-use crate::persistence::millis;
 use crate::persistence::records::DiscoveredAccount;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 #[derive(Debug, Deserialize)]
 pub struct DiscoverRequest {

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use super::auth::Session;
 use super::error::CustomerError;
 use super::fip_error;
-use crate::persistence::millis;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 #[derive(Debug, Deserialize)]
 pub struct LinkRequest {

@@ -12,8 +12,8 @@ use super::accounts::AccountView;
 use super::auth::Session;
 use super::error::CustomerError;
 use super::fip_error;
-use crate::persistence::millis;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 #[derive(Debug, Deserialize)]
 pub struct VerifyRequest {

@@ -10,9 +10,9 @@ use super::approve::pending_request;
 use super::auth::Session;
 use super::error::CustomerError;
 use crate::domain::messages;
-use crate::persistence::millis;
 use crate::persistence::records::NewOutboxMessage;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 #[tracing::instrument(name = "customer reject", skip_all, fields(session.id = %session.id, consent.handle = %handle))]
 pub async fn reject(

@@ -9,8 +9,8 @@ use time::OffsetDateTime;
 use super::error::CustomerError;
 use crate::domain::handle::CustomerHandle;
 use crate::domain::session_token;
-use crate::persistence::millis;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 #[derive(Debug, Deserialize)]
 pub struct LoginRequest {

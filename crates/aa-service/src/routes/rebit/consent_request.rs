@@ -13,9 +13,9 @@ use time::OffsetDateTime;
 use super::{envelope, internal};
 use crate::domain::consent_terms::ConsentTerms;
 use crate::domain::status::RequestStatus;
-use crate::persistence::millis;
 use crate::persistence::records::ConsentRequestRecord;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 #[tracing::instrument(name = "POST /Consent", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, consent.handle))]
 pub async fn create(

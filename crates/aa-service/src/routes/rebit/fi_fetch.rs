@@ -20,8 +20,8 @@ use super::{envelope, fip_error, internal, uuid_field};
 use crate::domain::fi_messages;
 use crate::domain::fi_request::{signed_terms, usable};
 use crate::domain::fi_session::{readiness, Readiness, SessionState};
-use crate::persistence::millis;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 /// What the FIU asked for.
 struct Ask<'a> {

@@ -20,9 +20,9 @@ use super::idempotency::{self, Seen};
 use super::{envelope, internal, required};
 use crate::domain::fi_messages::{self, AccountStatus};
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
-use crate::persistence::millis;
 use crate::persistence::records::{FiNotificationOutcome, FiStatusReport, NewOutboxMessage};
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 #[tracing::instrument(name = "POST /FI/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, session.id))]
 pub async fn receive(

@@ -29,9 +29,9 @@ use crate::domain::fi_request::{
     check_key, check_range, check_signature, session_accounts, signed_terms, usable,
 };
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
-use crate::persistence::millis;
 use crate::persistence::records::{FiAccountRecord, FiAdmission, FiOpening, FiSessionRecord};
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 /// How long an FI request waits for its artefact to reach the FIP.
 const ARTEFACT_WAIT: Duration = Duration::from_secs(5);

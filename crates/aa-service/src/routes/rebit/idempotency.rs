@@ -15,9 +15,9 @@ use actix_web::HttpResponse;
 use serde::Serialize;
 
 use super::internal;
-use crate::persistence::millis;
 use crate::persistence::records::AnsweredRequest;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 /// How long answers are kept: a day, far beyond the envelope's 15-minute window in which the
 /// same request can arrive again unchanged.

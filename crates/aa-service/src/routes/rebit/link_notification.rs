@@ -14,9 +14,9 @@ use super::idempotency::{self, Seen};
 use super::{envelope, internal, required};
 use crate::domain::handle::CustomerHandle;
 use crate::domain::status::AccountState;
-use crate::persistence::millis;
 use crate::persistence::records::LinkNotificationOutcome;
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 #[tracing::instrument(name = "POST /Account/link/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id))]
 pub async fn receive(

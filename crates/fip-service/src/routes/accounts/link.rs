@@ -15,7 +15,6 @@ use actix_web::{web, HttpResponse};
 
 use crate::otp_delivery::OtpMessage;
 use crate::persistence::links::NewLinkRequest;
-use crate::persistence::now_ms;
 use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
@@ -101,7 +100,7 @@ async fn answer(
                 customer_address: customer_address.to_owned(),
                 customer_id,
                 otp_hash: code.hash,
-                expires_at_ms: now_ms().saturating_add(ttl_ms),
+                expires_at_ms: state.store.clock().now_millis().saturating_add(ttl_ms),
                 txnid: body.txnid.clone(),
                 account_ids: stored.iter().map(|a| a.id.clone()).collect(),
             })

@@ -17,7 +17,6 @@ use aa_runtime::http::{Caller, RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::link::{self, AccountLink, LinkRequestStatus};
-use crate::persistence::now_ms;
 use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
@@ -130,7 +129,7 @@ async fn complete(
             "wrong token for a completed link request",
         ));
     }
-    request.check_open(now_ms(), max)?;
+    request.check_open(state.store.clock().now_millis(), max)?;
     let Some(spent) = state.store.spend_try(ref_number, max).await? else {
         return Err(link::locked().into());
     };

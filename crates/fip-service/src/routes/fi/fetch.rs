@@ -20,7 +20,7 @@ use crate::fi::encrypt::Encrypted;
 use crate::fi::request as rules;
 use crate::fi::worker::seal_context;
 use crate::persistence::fi_sessions::{EXPIRED, FAILED, PENDING};
-use crate::persistence::{now_ms, StoreError};
+use crate::persistence::StoreError;
 use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
@@ -165,14 +165,12 @@ async fn serve(
         .consent_record(&session.consent_id)
         .await?
         .ok_or_else(|| RebitError::internal(&"the session's consent is gone"))?;
-    rules::check_status(
-        consent.status,
-        consent.expiry,
-        time::OffsetDateTime::now_utc(),
-    )?;
+    rules::check_status(consent.status, consent.expiry, state.store.clock().now())?;
     let lifetime =
         i64::try_from(state.fi.session_lifetime.whole_milliseconds()).unwrap_or(i64::MAX);
-    if session.status == EXPIRED || session.created_at_ms.saturating_add(lifetime) <= now_ms() {
+    if session.status == EXPIRED
+        || session.created_at_ms.saturating_add(lifetime) <= state.store.clock().now_millis()
+    {
         // Sahamati: an EXPIRED session is done waiting; the AA must send a new FI/request.
         // The FIP's FI/fetch has no DataGone: the id no longer names a session to fetch.
         return Err(RebitError::new(

@@ -23,11 +23,11 @@ use actix_web::{web, HttpResponse};
 
 use crate::fi::{encrypt, request as rules};
 use crate::persistence::fi_sessions::{NewFiSession, Opened};
-use crate::persistence::to_ms;
 use crate::routes::consent::artefact::verify_signed_consent;
 use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
+use aa_runtime::clock::millis;
 
 #[tracing::instrument(
     name = "fi.request",
@@ -88,7 +88,7 @@ async fn answer(
         check_links(state, &detail, aa_id).await?;
         let limit = use_limit(&detail, now);
         if limit.max != u32::MAX {
-            let since = limit.since.map_or(0, to_ms);
+            let since = limit.since.map_or(0, aa_runtime::clock::millis);
             let used = state
                 .store
                 .consent_uses_since(&consent.consent_id, since)
@@ -111,12 +111,12 @@ async fn answer(
                     txnid: body.txnid.clone(),
                     range_from: body.fi_data_range.from.clone(),
                     range_to: body.fi_data_range.to.clone(),
-                    from_ms: to_ms(from),
-                    to_ms: to_ms(to),
+                    from_ms: millis(from),
+                    to_ms: millis(to),
                     key_material,
                 },
                 // Expired sessions are no longer open, swept yet or not.
-                to_ms(now).saturating_sub(
+                millis(now).saturating_sub(
                     i64::try_from(state.fi.session_lifetime.whole_milliseconds())
                         .unwrap_or(i64::MAX),
                 ),

@@ -9,7 +9,7 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 
 use super::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 /// Proof that the request carried the app API token.
 #[derive(Debug, Clone, Copy)]

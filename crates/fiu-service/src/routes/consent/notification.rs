@@ -27,7 +27,8 @@ use crate::domain::status::ConsentState;
 use crate::persistence::consents::ConsentRequestRecord;
 use crate::persistence::idempotency::Endpoint;
 use crate::persistence::updates::{IncomingNotification, Recorded};
-use crate::routes::{notifier, AppState};
+use crate::routes::notifier;
+use crate::state::AppState;
 
 /// A present, non-blank identifier.
 fn present(value: Option<&str>) -> Option<&str> {

@@ -32,7 +32,8 @@ use crate::aa_client::MAX_ID_LEN;
 use crate::persistence::fi_requests::SessionRecord;
 use crate::persistence::idempotency::Endpoint;
 use crate::persistence::StoreError;
-use crate::routes::{notifier, AppState};
+use crate::routes::notifier;
+use crate::state::AppState;
 
 /// How long an unknown session is waited for while an FI request is in flight.
 const IN_FLIGHT_WAIT: Duration = Duration::from_secs(2);

@@ -15,7 +15,7 @@ use crate::domain::terms::ConsentTerms;
 use crate::persistence::consents::NewConsentRequest;
 use crate::routes::app::auth::AppCaller;
 use crate::routes::app::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct CreateConsent {

@@ -8,7 +8,7 @@ use super::{refresh, view};
 use crate::aa_client::MAX_ID_LEN;
 use crate::routes::app::auth::AppCaller;
 use crate::routes::app::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 #[tracing::instrument(name = "get_consent", skip_all, fields(consent.handle = %handle))]
 pub async fn get(

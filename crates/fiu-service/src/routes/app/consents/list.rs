@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::view;
 use crate::routes::app::auth::AppCaller;
 use crate::routes::app::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 pub async fn list(_: AppCaller, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let requests = state

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use crate::domain::status::ConsentState;
 use crate::domain::update::StatusUpdate;
 use crate::persistence::consents::{ArtefactRecord, ConsentRequestRecord};
-use crate::routes::AppState;
+use crate::state::AppState;
 
 /// Whether `request` should be refreshed now.
 pub fn due(

@@ -16,7 +16,7 @@ use crate::domain::status::{ConsentState, FetchState};
 use crate::persistence::fi_requests::{NewSession, Trigger};
 use crate::routes::app::auth::AppCaller;
 use crate::routes::app::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

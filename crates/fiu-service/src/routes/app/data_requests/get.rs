@@ -9,7 +9,7 @@ use super::view;
 use crate::aa_client::MAX_ID_LEN;
 use crate::routes::app::auth::AppCaller;
 use crate::routes::app::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 #[tracing::instrument(name = "get_data_request", skip_all, fields(request.id = %id))]
 pub async fn get(

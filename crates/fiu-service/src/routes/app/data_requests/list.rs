@@ -9,7 +9,7 @@ use crate::aa_client::MAX_ID_LEN;
 use crate::domain::data_request::request_status;
 use crate::routes::app::auth::AppCaller;
 use crate::routes::app::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 #[tracing::instrument(name = "list_data_requests", skip_all, fields(consent.handle = %handle))]
 pub async fn list(

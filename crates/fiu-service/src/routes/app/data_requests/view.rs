@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::domain::data_request::request_status;
 use crate::persistence::fi_requests::{AccountRecord, DataRequestRecord, SessionRecord};
 use crate::routes::app::error::AppError;
-use crate::routes::AppState;
+use crate::state::AppState;
 use crate::vault::{open_account, VaultError};
 
 /// The `DataGone` message when every session of a request was purged, else `None`.

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::domain::template::{ConsentTemplate, DataRangeSettings};
 use crate::routes::app::auth::AppCaller;
-use crate::routes::AppState;
+use crate::state::AppState;
 
 /// A template as the app API shows it.
 fn view(template: &ConsentTemplate) -> Value {

@@ -1,0 +1,16 @@
+//! The store kit: what every service's `persistence::Store` stands on. The only sea-orm code
+//! of the runtime.
+//!
+//! - [`connect`]: SQLite (WAL, foreign keys, busy timeout, one connection) or a PostgreSQL
+//!   pool, from a URL.
+//! - [`migrate`]: a service's migrations, under a lock so replicas starting together apply
+//!   each migration once.
+//! - [`StoreError`]: one error for every query, keeping the database error as its source.
+
+mod connect;
+mod error;
+mod migrate;
+
+pub use connect::{connect, is_sqlite};
+pub use error::StoreError;
+pub use migrate::{migrate, migrate_renamed, Renamed};

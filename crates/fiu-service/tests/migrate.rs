@@ -1,0 +1,74 @@
+//! The binary's command line: `fiu-service migrate` applies the migrations and exits; a command
+//! or an environment it does not know stops it before anything runs.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+use sea_orm::{ConnectionTrait, Database, Statement};
+
+fn binary(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fiu-service"));
+    command
+        .env(
+            "FIU_CONFIG_DIR",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration"),
+        )
+        .env("FIU_ENVIRONMENT", "local")
+        .env("FIU__DATA_DIR", data_dir)
+        .env_remove("FIU__DATABASE__URL")
+        .env_remove("FIU_DATABASE__URL");
+    command
+}
+
+#[tokio::test]
+async fn migrate_applies_every_migration_once_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let out = binary(dir.path()).arg("migrate").output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+    let url = format!(
+        "sqlite://{}?mode=ro",
+        dir.path().join("fiu-service.db").display()
+    );
+    let db = Database::connect(url).await.unwrap();
+    let rows = db
+        .query_all(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM seaql_migrations ORDER BY version",
+        ))
+        .await
+        .unwrap();
+    let versions: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get("", "version").unwrap())
+        .collect();
+    assert_eq!(
+        versions,
+        [
+            "m0001_create_tables",
+            "m0002_fi_data",
+            "m0003_data_life",
+            "m0004_idempotency",
+            "m0005_poll_error",
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_command_or_environment_exits_2_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = binary(dir.path()).arg("migrat").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown command \"migrat\""));
+    let out = binary(dir.path())
+        .arg("migrate")
+        .env("FIU_ENVIRONMENT", "prod")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("FIU_ENVIRONMENT is \"prod\""));
+    assert!(!dir.path().join("fiu-service.db").exists());
+}
