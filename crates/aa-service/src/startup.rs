@@ -8,12 +8,10 @@ use std::time::Duration;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
-use aa_runtime::http::respond::ResponseSigner;
-use aa_runtime::http::{ops, sign_responses};
+use aa_runtime::http::{ops, RebitScope};
 use aa_runtime::identity::{Identity, IdentityError};
 use aa_runtime::outbox::{self, OutboxWaker, RetryPolicy};
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
 use actix_web::web::{self, get, post};
 use actix_web::{App, HttpServer};
 
@@ -97,16 +95,13 @@ impl Application {
             clock: clock.clone(),
         };
         let port = listener.local_addr()?.port();
+        let rebit = RebitScope::of(&identity);
         let server = HttpServer::new(move || {
             let state = state.clone();
             App::new()
-                .app_data(web::Data::new(state.identity.inbound.clone()))
-                .app_data(web::Data::new(ResponseSigner(
-                    state.identity.signer.clone(),
-                )))
                 .app_data(customer::error::json_config())
                 .app_data(customer::error::query_config())
-                .configure(|cfg| mount(cfg, state.auth.otp_sandbox))
+                .configure(|cfg| mount(cfg, &rebit, state.auth.otp_sandbox))
                 .app_data(web::Data::new(state))
         })
         .listen(listener)?
@@ -160,7 +155,7 @@ impl Application {
 }
 
 /// Every route of the service.
-fn mount(cfg: &mut web::ServiceConfig, sandbox_otp: bool) {
+fn mount(cfg: &mut web::ServiceConfig, rebit: &RebitScope, sandbox_otp: bool) {
     cfg.route("/health/live", get().to(ops::live))
         .route("/health/ready", get().to(health::ready))
         .service(
@@ -198,33 +193,40 @@ fn mount(cfg: &mut web::ServiceConfig, sandbox_otp: bool) {
     if sandbox_otp {
         cfg.route("/sandbox/otp/{otp_ref}", get().to(sandbox::otp));
     }
-    // The ReBIT scope: every answer, errors included, carries x-jws-signature.
+    // The ReBIT scope: requests verified, the caller's role checked by each handler's extractor
+    // (`Verified<_, FromFiu>` ...), and every answer, errors included, echoed and signed. Routes
+    // are grouped by the role that may call them; `/Consent/{id}` stays after `/Consent/handle`
+    // and `/Consent/fetch`, which it would otherwise shadow.
     cfg.service(
-        web::scope("")
-            .wrap(from_fn(sign_responses))
+        rebit
+            .scope("")
+            // Anyone (unsigned request, signed answer).
             .route("/Heartbeat", get().to(ops::heartbeat))
+            // FIU (`FromFiu`).
             .route("/Consent", post().to(rebit::consent_request::create))
             .route("/Consent/handle", post().to(rebit::consent_handle::post))
             .route(
                 "/Consent/handle/{handle}",
                 get().to(rebit::consent_handle::get),
             )
+            .route("/FI/request", post().to(rebit::fi_request::create))
+            .route("/FI/fetch", post().to(rebit::fi_fetch::post))
+            .route("/FI/fetch/{session_id}", get().to(rebit::fi_fetch::get))
+            // FIU or FIP (`FromFiuOrFip`).
             .route("/Consent/fetch", post().to(rebit::consent_fetch::post))
+            .route("/Consent/{id}", get().to(rebit::consent_fetch::get))
             .route(
                 "/Consent/Notification",
                 post().to(rebit::consent_notification::receive),
             )
+            // FIP (`FromFip`).
             .route(
                 "/Account/link/Notification",
                 post().to(rebit::link_notification::receive),
             )
-            .route("/Consent/{id}", get().to(rebit::consent_fetch::get))
-            .route("/FI/request", post().to(rebit::fi_request::create))
             .route(
                 "/FI/Notification",
                 post().to(rebit::fi_notification::receive),
-            )
-            .route("/FI/fetch", post().to(rebit::fi_fetch::post))
-            .route("/FI/fetch/{session_id}", get().to(rebit::fi_fetch::get)),
+            ),
     );
 }

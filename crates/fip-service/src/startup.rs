@@ -8,12 +8,11 @@ use std::time::Duration;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
-use aa_runtime::http::respond::ResponseSigner;
-use aa_runtime::http::{ops, sign_responses, SignedClient};
+use aa_runtime::http::{ops, RebitScope, SignedClient};
 use aa_runtime::identity::Identity;
 use aa_runtime::outbox::{OutboxWaker, RetryPolicy};
 use actix_web::dev::Server;
-use actix_web::{middleware, web, App, HttpServer};
+use actix_web::{web, App, HttpServer};
 
 use crate::bank::dates;
 use crate::bank::seed::SeedFile;
@@ -142,16 +141,13 @@ impl Application {
         let bank_token = settings.bank_api.token.clone().map(bank::BankToken);
 
         let port = listener.local_addr()?.port();
-        let inbound = web::Data::new(identity.inbound.clone());
-        let signer = web::Data::new(ResponseSigner(identity.signer.clone()));
+        let rebit = RebitScope::of(&identity);
         let data = web::Data::new(state.clone());
         let sandbox_otps = sandbox_otps.map(web::Data::new);
         let bank_token = bank_token.map(web::Data::new);
         let workers = settings.server.workers;
         let server = HttpServer::new(move || {
             let mut app = App::new()
-                .app_data(inbound.clone())
-                .app_data(signer.clone())
                 .app_data(data.clone())
                 .route("/health/live", web::get().to(ops::live))
                 .route("/health/ready", web::get().to(health::ready));
@@ -172,9 +168,11 @@ impl Application {
                         web::get().to(bank::statement),
                     );
             }
+            // The ReBIT scope: requests verified, every answer (errors echoed) signed. Every
+            // ReBIT route of an FIP is called by an AA (`Verified<_, FromAa>`).
             app.service(
-                web::scope("")
-                    .wrap(middleware::from_fn(sign_responses))
+                rebit
+                    .scope("")
                     .route("/Heartbeat", web::get().to(ops::heartbeat))
                     .route(
                         "/Accounts/discover",

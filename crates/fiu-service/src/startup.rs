@@ -16,8 +16,7 @@ use std::sync::Arc;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
-use aa_runtime::http::respond::ResponseSigner;
-use aa_runtime::http::{ops, sign_responses};
+use aa_runtime::http::{ops, RebitScope};
 use aa_runtime::identity::{Identity, IdentityError};
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -134,27 +133,14 @@ impl Application {
 
         let port = listener.local_addr()?.port();
         let state = web::Data::new(state);
-        let inbound = web::Data::new(identity.inbound.clone());
-        let signer = web::Data::new(ResponseSigner(identity.signer.clone()));
+        let rebit = RebitScope::of(&identity);
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(routes::access_log::access_log))
                 .app_data(state.clone())
-                .app_data(inbound.clone())
-                .app_data(signer.clone())
                 .route("/Heartbeat", web::get().to(ops::heartbeat))
                 .route("/health/live", web::get().to(ops::live))
                 .route("/health/ready", web::get().to(routes::health::ready))
-                .service(
-                    web::resource("/Consent/Notification")
-                        .wrap(from_fn(sign_responses))
-                        .route(web::post().to(consent::notification::notify)),
-                )
-                .service(
-                    web::resource("/FI/Notification")
-                        .wrap(from_fn(sign_responses))
-                        .route(web::post().to(fi::notification::notify)),
-                )
                 .service(
                     web::scope("/app")
                         .route("/templates", web::get().to(app::templates::list::list))
@@ -173,6 +159,18 @@ impl Application {
                             "/data-requests/{id}",
                             web::get().to(app::data_requests::get::get),
                         ),
+                )
+                // The ReBIT scope, last (it matches every path): requests verified, every
+                // answer (errors echoed) signed. Both ReBIT routes of an FIU are called by an AA
+                // (`Verified<_, FromAa>`).
+                .service(
+                    rebit
+                        .scope("")
+                        .route(
+                            "/Consent/Notification",
+                            web::post().to(consent::notification::notify),
+                        )
+                        .route("/FI/Notification", web::post().to(fi::notification::notify)),
                 )
         });
         if let Some(workers) = settings.server.workers {

@@ -6,11 +6,18 @@
 //!    400 `SignatureDoesNotMatch`.
 //! 3. Binding: the entity that signed must be the entity the API key names -> else 400
 //!    `InvalidRequest`.
-//! 4. Parse: the JSON must fit the type -> else 400 `InvalidRequest`.
+//! 4. Role: the caller's role must be one the extractor's role parameter admits
+//!    (`Verified<FiRequest, FromFiu>`) -> else 401 `Unauthorized`.
+//! 5. Parse: the JSON must fit the type -> else 400 `InvalidRequest`.
 //!
-//! Only then does the handler run, with the caller's identity and the parsed body.
+//! Only then does the handler run, with the caller's identity and the parsed body. As soon as
+//! the body is read, the request's `ver` and `txnid` are recorded ([`Echo`] in the request's
+//! extensions) so that the ReBIT scope echoes them into any error answer, the extractor's own
+//! included; the 1.1.x GET endpoints have no body and record `ver` 1.1.2 with a fresh `txnid`
+//! ([`VerifiedUri::txnid`]).
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -19,6 +26,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
+use super::error::Echo;
 use super::{RebitError, JWS_HEADER};
 use aa_core::apikey::{self, ApiKeyError, Claims};
 use aa_core::jws::detached;
@@ -53,7 +61,8 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Refuses callers of any other role.
+    /// Refuses callers of any other role. Service endpoints name their role in the extractor
+    /// instead (`Verified<T, FromFiu>`); this is for test fakes that take any caller.
     pub fn require_role(&self, roles: &[Role]) -> Result<(), RebitError> {
         if roles.contains(&self.role) {
             Ok(())
@@ -66,19 +75,78 @@ impl Caller {
     }
 }
 
-/// A request body whose API key and signature were verified before it was parsed.
+/// The roles that may call an endpoint, as a type: the role parameter of [`Verified`] and
+/// [`VerifiedUri`]. A caller of any other role is refused by the extractor with 401
+/// `Unauthorized`, before the body is parsed, so a handler never sees a caller it does not serve.
+pub trait CallerRole: 'static {
+    const ROLES: &'static [Role];
+}
+
+/// Only an FIU may call.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FromFiu;
+/// Only an FIP may call.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FromFip;
+/// Only an AA may call.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FromAa;
+/// An FIU or an FIP may call (the AA's consent fetch and consent notification).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FromFiuOrFip;
+/// Any registered entity may call (test fakes; a service's endpoints name their role).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnyRole;
+
+impl CallerRole for FromFiu {
+    const ROLES: &'static [Role] = &[Role::Fiu];
+}
+impl CallerRole for FromFip {
+    const ROLES: &'static [Role] = &[Role::Fip];
+}
+impl CallerRole for FromAa {
+    const ROLES: &'static [Role] = &[Role::Aa];
+}
+impl CallerRole for FromFiuOrFip {
+    const ROLES: &'static [Role] = &[Role::Fiu, Role::Fip];
+}
+impl CallerRole for AnyRole {
+    const ROLES: &'static [Role] = &[Role::Fiu, Role::Fip, Role::Aa];
+}
+
+/// A request body whose API key, signature and caller role were verified before it was parsed.
 #[derive(Debug, Clone)]
-pub struct Verified<T> {
+pub struct Verified<T, R = AnyRole> {
     pub caller: Caller,
     pub body: T,
     /// The exact bytes received (for idempotency hashing, never for logging).
     pub raw: web::Bytes,
+    role: PhantomData<R>,
 }
 
 /// A GET request whose detached signature covers its URI path (the 1.1.x GET endpoints).
 #[derive(Debug, Clone)]
-pub struct VerifiedUri {
+pub struct VerifiedUri<R = AnyRole> {
     pub caller: Caller,
+    /// The `txnid` the answer carries: the request has none, so a fresh one, which error
+    /// answers echo too.
+    pub txnid: String,
+    role: PhantomData<R>,
+}
+
+/// The `ver` every answer to a 1.1.x GET request carries.
+pub const LEGACY_GET_VER: &str = "1.1.2";
+
+/// Step 4: the caller's role must be one `R` admits.
+fn check_role<R: CallerRole>(role: Role) -> Result<(), RebitError> {
+    if R::ROLES.contains(&role) {
+        Ok(())
+    } else {
+        Err(RebitError::new(
+            ErrorCode::Unauthorized,
+            format!("a {role} may not call this endpoint"),
+        ))
+    }
 }
 
 fn auth_of(req: &HttpRequest) -> Result<web::Data<InboundAuth>, RebitError> {
@@ -175,7 +243,7 @@ async fn read_body(payload: &mut Payload, limit: usize) -> Result<web::Bytes, Re
     Ok(body.freeze())
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Verified<T> {
+impl<T: DeserializeOwned + 'static, R: CallerRole> FromRequest for Verified<T, R> {
     type Error = RebitError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
@@ -185,14 +253,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for Verified<T> {
         Box::pin(async move {
             let auth = auth_of(&req)?;
             let raw = read_body(&mut payload, auth.max_body_bytes).await?;
-            let echo = |e: RebitError| e.echo_body(&raw);
-            let (claims, role) = check_api_key(&req, &auth).map_err(echo)?;
-            check_signature(&req, &auth, &claims, &[&raw]).map_err(echo)?;
+            req.extensions_mut().insert(Echo::from_body(&raw));
+            let (claims, role) = check_api_key(&req, &auth)?;
+            check_signature(&req, &auth, &claims, &[&raw])?;
+            check_role::<R>(role)?;
             let body: T = serde_json::from_slice(&raw).map_err(|e| {
-                echo(RebitError::new(
+                RebitError::new(
                     ErrorCode::InvalidRequest,
                     format!("request body does not match the schema: {e}"),
-                ))
+                )
             })?;
             let caller = Caller {
                 entity_id: claims.azp.clone(),
@@ -200,12 +269,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for Verified<T> {
                 claims,
             };
             req.extensions_mut().insert(caller.clone());
-            Ok(Verified { caller, body, raw })
+            Ok(Verified {
+                caller,
+                body,
+                raw,
+                role: PhantomData,
+            })
         })
     }
 }
 
-impl FromRequest for VerifiedUri {
+impl<R: CallerRole> FromRequest for VerifiedUri<R> {
     type Error = RebitError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
@@ -223,12 +297,23 @@ impl FromRequest for VerifiedUri {
                 .map(|pq| pq.as_str().as_bytes().to_vec())
                 .unwrap_or_default();
             check_signature(&req, &auth, &claims, &[&path, &full])?;
+            // From here on errors speak 1.1.2, as the handlers' answers do.
+            let txnid = uuid::Uuid::new_v4().to_string();
+            req.extensions_mut().insert(Echo {
+                ver: Some(LEGACY_GET_VER.to_owned()),
+                txnid: Some(txnid.clone()),
+            });
+            check_role::<R>(role)?;
+            let caller = Caller {
+                entity_id: claims.azp.clone(),
+                role,
+                claims,
+            };
+            req.extensions_mut().insert(caller.clone());
             Ok(VerifiedUri {
-                caller: Caller {
-                    entity_id: claims.azp.clone(),
-                    role,
-                    claims,
-                },
+                caller,
+                txnid,
+                role: PhantomData,
             })
         })
     }

@@ -31,6 +31,12 @@ impl From<StoreError> for crate::http::RebitError {
     }
 }
 
+impl From<StoreError> for crate::http::AppError {
+    fn from(error: StoreError) -> Self {
+        crate::http::AppError::internal(&error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::error::Error as _;

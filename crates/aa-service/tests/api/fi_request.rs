@@ -156,7 +156,11 @@ async fn an_fip_that_refuses_or_fails_leaves_no_usable_session() {
         )
         .await;
     assert_error(&broken, 503, "ServiceUnavailable");
-    assert_eq!(broken.body["errorMsg"], "internal error");
+    // A 503 is a public error: its "try again later" reaches the FIU.
+    assert_eq!(
+        broken.body["errorMsg"],
+        "FIP-1 did not answer; try again later"
+    );
     world
         .fip_1
         .fi_broken
@@ -243,6 +247,10 @@ async fn an_fi_request_waits_for_the_artefact_to_reach_the_fip() {
         )
         .await;
     assert_error(&answer, 503, "ServiceUnavailable");
+    assert_eq!(
+        answer.body["errorMsg"],
+        "the consent has not reached the FIP yet; try again later"
+    );
     assert!(world.fip_1.fi_requests().is_empty());
 
     // The FIP comes back while the request waits: the request goes through.

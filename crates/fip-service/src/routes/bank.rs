@@ -4,14 +4,17 @@
 //! `POST /Account/link/Notification`, queued in the outbox in the same transaction; and
 //! `GET /bank/links/{linkRefNumber}/statement?from=&to=`, the account's own statement.
 //!
-//! Errors are `{"error": "<code>", "message": "..."}` with 400, 401 or 404.
+//! Errors are the runtime's app-API body (`aa_runtime::http::AppError`),
+//! `{"error": "<code>", "message": "..."}` with 400, 401 or 404, or 500 `internal_error`
+//! (the cause logged once, when it is answered).
 
 use aa_core::rebit::{
     AccountLinkStatus, AccountLinkStatusNotification, LinkStatus, Notifier, NotifierType, Open,
 };
 use aa_core::timefmt;
+use aa_runtime::http::AppError;
 use aa_runtime::settings::Secret;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
 use crate::persistence::outbox::NewOutboxMessage;
 use crate::persistence::StoreError;
@@ -21,8 +24,9 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct BankToken(pub Secret);
 
-fn error(status: actix_web::http::StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(serde_json::json!({ "error": code, "message": message }))
+/// A back-office error answer, in the runtime's app-API error body.
+fn error(status: actix_web::http::StatusCode, code: &'static str, message: &str) -> HttpResponse {
+    AppError::new(status, code, message).error_response()
 }
 
 /// Compares without stopping at the first difference.
@@ -95,14 +99,7 @@ pub async fn delink(
             }))
         }
         Ok(None) => error(StatusCode::NOT_FOUND, "NotFound", "no such link"),
-        Err(e) => {
-            tracing::error!(error = %e, "bank delink failed");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "InternalError",
-                "internal error",
-            )
-        }
+        Err(e) => AppError::internal(&e).error_response(),
     }
 }
 
@@ -172,13 +169,6 @@ pub async fn statement(
                 .collect::<Vec<_>>(),
         })),
         Ok(None) => error(StatusCode::NOT_FOUND, "NotFound", "no such link"),
-        Err(e) => {
-            tracing::error!(error = %e, "bank statement failed");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "InternalError",
-                "internal error",
-            )
-        }
+        Err(e) => AppError::internal(&e).error_response(),
     }
 }

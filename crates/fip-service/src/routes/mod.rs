@@ -1,7 +1,8 @@
 //! HTTP handlers, one file per action. Handlers orchestrate `domain`, `persistence` and
 //! `aa_core`; they hold no SQL and no crypto. Every ReBIT handler takes a verified body
-//! (`aa_runtime::http::Verified`), checks the caller is an AA, validates the envelope, and answers
-//! with `ver` and `txnid` echoed, errors included ([`rebit`]). Every signed `POST` runs once
+//! (`aa_runtime::http::Verified<_, FromAa>`: only an AA may call), validates the envelope, and
+//! answers with `ver` and `txnid` echoed; error answers are echoed by the ReBIT scope
+//! (`aa_runtime::http::RebitScope`). Every signed `POST` runs once
 //! per (caller, endpoint, txnid) ([`idempotency`]).
 //!
 //! | path | handler |

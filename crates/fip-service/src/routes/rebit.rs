@@ -1,31 +1,11 @@
-//! What every ReBIT handler shares: envelope validation, echoing `ver` and `txnid` into error
-//! answers, and the 1.1.x spellings a 1.1.x request gets back.
+//! What every ReBIT handler shares: envelope validation and the 1.1.x spellings a 1.1.x request
+//! gets back. Error answers echo `ver` and `txnid` without the handlers: the ReBIT scope does it
+//! (`aa_runtime::http::RebitScope`).
 
 use aa_core::validate::{self, ApiVersion};
 use aa_runtime::http::RebitError;
 use actix_web::HttpResponse;
 use serde::Serialize;
-
-/// The request's `ver` and `txnid`, echoed in every answer.
-#[derive(Debug, Clone)]
-pub struct Echo {
-    ver: String,
-    txnid: String,
-}
-
-impl Echo {
-    pub fn new(ver: &str, txnid: &str) -> Self {
-        Self {
-            ver: ver.to_owned(),
-            txnid: txnid.to_owned(),
-        }
-    }
-
-    /// `error`, answering with this request's `ver` and `txnid`.
-    pub fn error(&self, error: RebitError) -> RebitError {
-        error.echo(Some(&self.ver), Some(&self.txnid))
-    }
-}
 
 /// Checks `ver`, `timestamp` (within 15 minutes) and `txnid` (a UUID), in that order.
 pub fn envelope(ver: &str, timestamp: &str, txnid: &str) -> Result<ApiVersion, RebitError> {

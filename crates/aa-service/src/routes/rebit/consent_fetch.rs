@@ -4,7 +4,7 @@
 
 use aa_core::rebit::{ConsentFetchRequest, ConsentStatus, ErrorCode};
 use aa_core::registry::Role;
-use aa_runtime::http::{Caller, RebitError, Verified, VerifiedUri};
+use aa_runtime::http::{Caller, FromFiuOrFip, RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 
 use super::{envelope, internal, uuid_field};
@@ -19,7 +19,6 @@ async fn artefact_for(
     ver: &str,
     txnid: &str,
 ) -> Result<HttpResponse, RebitError> {
-    caller.require_role(&[Role::Fiu, Role::Fip])?;
     let consent_id = uuid_field("consentId", consent_id)?;
     let record = state
         .store
@@ -50,7 +49,7 @@ async fn artefact_for(
 #[tracing::instrument(name = "POST /Consent/fetch", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, consent.id = %request.body.consent_id))]
 pub async fn post(
     state: web::Data<AppState>,
-    request: Verified<ConsentFetchRequest>,
+    request: Verified<ConsentFetchRequest, FromFiuOrFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
@@ -62,18 +61,21 @@ pub async fn post(
         &body.txnid,
     )
     .await
-    .map_err(|e| e.echo(Some(&body.ver), Some(&body.txnid)))
 }
 
 /// The 1.1.x form: no body, so the answer carries `ver` 1.1.2 and a fresh `txnid`.
 #[tracing::instrument(name = "GET /Consent", skip_all, fields(peer.id = %request.caller.entity_id, consent.id = %consent_id))]
 pub async fn get(
     state: web::Data<AppState>,
-    request: VerifiedUri,
+    request: VerifiedUri<FromFiuOrFip>,
     consent_id: web::Path<String>,
 ) -> Result<HttpResponse, RebitError> {
-    let txnid = uuid::Uuid::new_v4().to_string();
-    artefact_for(&state, &request.caller, &consent_id, "1.1.2", &txnid)
-        .await
-        .map_err(|e| e.echo(Some("1.1.2"), Some(&txnid)))
+    artefact_for(
+        &state,
+        &request.caller,
+        &consent_id,
+        "1.1.2",
+        &request.txnid,
+    )
+    .await
 }

@@ -6,9 +6,8 @@
 //! the first consent id (by FIP id); every id reaches the FIU in its own ACTIVE notification.
 
 use aa_core::rebit::{ConsentHandleRequest, ConsentHandleResponse, ConsentHandleState, ErrorCode};
-use aa_core::registry::Role;
 use aa_core::timefmt;
-use aa_runtime::http::{RebitError, Verified, VerifiedUri};
+use aa_runtime::http::{FromFiu, RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 
 use super::{envelope, internal, uuid_field};
@@ -54,15 +53,11 @@ async fn state_of(
 #[tracing::instrument(name = "POST /Consent/handle", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, consent.handle = %request.body.consent_handle))]
 pub async fn post(
     state: web::Data<AppState>,
-    request: Verified<ConsentHandleRequest>,
+    request: Verified<ConsentHandleRequest, FromFiu>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
-    request.caller.require_role(&[Role::Fiu]).map_err(echo)?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    let status = state_of(&state, &request.caller.entity_id, &body.consent_handle)
-        .await
-        .map_err(echo)?;
+    let status = state_of(&state, &request.caller.entity_id, &body.consent_handle).await?;
     Ok(HttpResponse::Ok().json(ConsentHandleResponse {
         ver: version.as_str().to_owned(),
         timestamp: timefmt::now_millis(),
@@ -72,23 +67,19 @@ pub async fn post(
     }))
 }
 
-/// The 1.1.x form: no body, so the answer carries `ver` 1.1.2 and a fresh `txnid`.
+/// The 1.1.x form: no body, so the answer carries `ver` 1.1.2 and a fresh `txnid`
+/// (`VerifiedUri::txnid`, which error answers echo too).
 #[tracing::instrument(name = "GET /Consent/handle", skip_all, fields(peer.id = %request.caller.entity_id, consent.handle = %handle))]
 pub async fn get(
     state: web::Data<AppState>,
-    request: VerifiedUri,
+    request: VerifiedUri<FromFiu>,
     handle: web::Path<String>,
 ) -> Result<HttpResponse, RebitError> {
-    let txnid = uuid::Uuid::new_v4().to_string();
-    let echo = |e: RebitError| e.echo(Some("1.1.2"), Some(&txnid));
-    request.caller.require_role(&[Role::Fiu]).map_err(echo)?;
-    let status = state_of(&state, &request.caller.entity_id, &handle)
-        .await
-        .map_err(echo)?;
+    let status = state_of(&state, &request.caller.entity_id, &handle).await?;
     Ok(HttpResponse::Ok().json(ConsentHandleResponse {
         ver: "1.1.2".to_owned(),
         timestamp: timefmt::now_millis(),
-        txnid: txnid.clone(),
+        txnid: request.txnid.clone(),
         consent_handle: handle.trim().to_owned(),
         consent_status: status,
     }))

@@ -9,7 +9,7 @@ use aa_core::rebit::{
 };
 use aa_core::registry::Role;
 use aa_core::timefmt;
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromFiuOrFip, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use super::idempotency::{self, Seen};
@@ -19,32 +19,29 @@ use crate::state::AppState;
 #[tracing::instrument(name = "POST /Consent/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id))]
 pub async fn receive(
     state: web::Data<AppState>,
-    request: Verified<ConsentStatusNotification>,
+    request: Verified<ConsentStatusNotification, FromFiuOrFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
     let caller = request.caller;
-    caller.require_role(&[Role::Fip, Role::Fiu]).map_err(echo)?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    required("Notifier.id", &body.notifier.id).map_err(echo)?;
+    required("Notifier.id", &body.notifier.id)?;
     let consent_id = required(
         "consentId",
         body.consent_status_notification
             .consent_id
             .as_deref()
             .unwrap_or_default(),
-    )
-    .map_err(echo)?;
+    )?;
     let kind = match caller.role {
         Role::Fip => NotifierType::Fip,
         Role::Fiu => NotifierType::Fiu,
         Role::Aa => NotifierType::Aa,
     };
     if body.notifier.id != caller.entity_id || body.notifier.kind != Open::Known(kind) {
-        return Err(echo(RebitError::new(
+        return Err(RebitError::new(
             ErrorCode::InvalidNotifier,
             "Notifier must be the caller, of its role",
-        )));
+        ));
     }
     let once = match idempotency::check(
         &state,
@@ -53,8 +50,7 @@ pub async fn receive(
         &body.txnid,
         &body,
     )
-    .await
-    .map_err(echo)?
+    .await?
     {
         Seen::Replay(answer) => return Ok(answer),
         Seen::New(once) => once,
@@ -64,13 +60,13 @@ pub async fn receive(
         .store
         .artefact(consent_id)
         .await
-        .map_err(|e| echo(internal(e)))?
+        .map_err(internal)?
         .is_some_and(|a| a.fip_id == caller.entity_id || a.fiu_id == caller.entity_id);
     if !party {
-        return Err(echo(RebitError::new(
+        return Err(RebitError::new(
             ErrorCode::InvalidRequest,
             "unknown consentId",
-        )));
+        ));
     }
     tracing::info!(consent.id = %consent_id, status = %update.consent_status, "consent status notified");
     let answer = NotificationResponse {
@@ -79,5 +75,5 @@ pub async fn receive(
         txnid: body.txnid.clone(),
         response: "OK".to_owned(),
     };
-    once.answer(&state, &answer).await.map_err(echo)
+    once.answer(&state, &answer).await
 }

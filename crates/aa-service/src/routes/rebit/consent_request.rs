@@ -4,9 +4,8 @@
 //! `IdempotencyError`. Customers need not be registered yet: the request waits for them.
 
 use aa_core::rebit::{ConsentsRequest, ConsentsResponse, CustomerRef, ErrorCode};
-use aa_core::registry::Role;
 use aa_core::timefmt;
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromFiu, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
@@ -20,31 +19,27 @@ use aa_runtime::clock::millis;
 #[tracing::instrument(name = "POST /Consent", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, consent.handle))]
 pub async fn create(
     state: web::Data<AppState>,
-    request: Verified<ConsentsRequest>,
+    request: Verified<ConsentsRequest, FromFiu>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
-    request.caller.require_role(&[Role::Fiu]).map_err(echo)?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let fiu = request.caller.entity_id;
     let now = OffsetDateTime::now_utc();
-    let terms = ConsentTerms::parse(body.consent_detail.clone(), &fiu, state.aa_id(), now)
-        .map_err(|e| echo(e.into()))?;
-    let detail =
-        serde_json::to_string(&terms.detail).map_err(|e| echo(RebitError::internal(&e)))?;
+    let terms = ConsentTerms::parse(body.consent_detail.clone(), &fiu, state.aa_id(), now)?;
+    let detail = serde_json::to_string(&terms.detail).map_err(|e| RebitError::internal(&e))?;
     let customer = terms.customer.to_string();
     let handle = match state
         .store
         .consent_request_by_txnid(&fiu, &body.txnid)
         .await
-        .map_err(|e| echo(internal(e)))?
+        .map_err(internal)?
     {
         Some(existing) if existing.detail == detail => existing.handle,
         Some(_) => {
-            return Err(echo(RebitError::new(
+            return Err(RebitError::new(
                 ErrorCode::IdempotencyError,
                 "txnid was used for another consent request",
-            )))
+            ))
         }
         None => {
             let handle = uuid::Uuid::new_v4().to_string();
@@ -60,7 +55,7 @@ pub async fn create(
                     created_at: millis(now),
                 })
                 .await
-                .map_err(|e| echo(internal(e)))?;
+                .map_err(internal)?;
             handle
         }
     };

@@ -10,9 +10,8 @@
 //! spec's `DataGoneFIFetch`; Sahamati's "Expired": raise a new request).
 
 use aa_core::rebit::{ConsentStatus, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus};
-use aa_core::registry::Role;
 use aa_core::timefmt;
-use aa_runtime::http::{Caller, RebitError, Verified, VerifiedUri};
+use aa_runtime::http::{Caller, FromFiu, RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
@@ -37,7 +36,6 @@ async fn fetch(
     caller: &Caller,
     ask: Ask<'_>,
 ) -> Result<HttpResponse, RebitError> {
-    caller.require_role(&[Role::Fiu])?;
     let session_id = uuid_field("sessionId", ask.session_id)?;
     let session = state
         .store
@@ -194,10 +192,9 @@ async fn fetch(
 #[tracing::instrument(name = "POST /FI/fetch", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, session.id))]
 pub async fn post(
     state: web::Data<AppState>,
-    request: Verified<FiFetchRequest>,
+    request: Verified<FiFetchRequest, FromFiu>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let ask = Ask {
         session_id: &body.session_id,
@@ -209,7 +206,7 @@ pub async fn post(
         ver: version.as_str(),
         txnid: &body.txnid,
     };
-    fetch(&state, &request.caller, ask).await.map_err(echo)
+    fetch(&state, &request.caller, ask).await
 }
 
 /// The 1.1.x form: `fipId` at most once; `linkRefNumber` repeated or comma-separated. No body,
@@ -217,22 +214,20 @@ pub async fn post(
 #[tracing::instrument(name = "GET /FI/fetch", skip_all, fields(peer.id = %request.caller.entity_id, session.id))]
 pub async fn get(
     state: web::Data<AppState>,
-    request: VerifiedUri,
+    request: VerifiedUri<FromFiu>,
     session_id: web::Path<String>,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, RebitError> {
-    let txnid = uuid::Uuid::new_v4().to_string();
-    let echo = |e: RebitError| e.echo(Some("1.1.2"), Some(&txnid));
     let mut fip_id = None;
     let mut links = Vec::new();
     for (name, value) in query.iter() {
         match name.as_str() {
             "fipId" if fip_id.is_none() => fip_id = Some(value.as_str()),
             "fipId" => {
-                return Err(echo(RebitError::new(
+                return Err(RebitError::new(
                     ErrorCode::InvalidRequest,
                     "fipId may be given once",
-                )))
+                ))
             }
             "linkRefNumber" => links.extend(
                 value
@@ -249,7 +244,7 @@ pub async fn get(
         fip_id,
         link_refs: Some(links),
         ver: "1.1.2",
-        txnid: &txnid,
+        txnid: &request.txnid,
     };
-    fetch(&state, &request.caller, ask).await.map_err(echo)
+    fetch(&state, &request.caller, ask).await
 }

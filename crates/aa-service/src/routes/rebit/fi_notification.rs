@@ -10,9 +10,8 @@
 //! unknown session is answered 503 so that the FIP's outbox tries again.
 
 use aa_core::rebit::{ErrorCode, FiStatusNotification, NotificationResponse, NotifierType, Open};
-use aa_core::registry::Role;
 use aa_core::timefmt;
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromFip, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
@@ -27,34 +26,29 @@ use aa_runtime::clock::millis;
 #[tracing::instrument(name = "POST /FI/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, session.id))]
 pub async fn receive(
     state: web::Data<AppState>,
-    request: Verified<FiStatusNotification>,
+    request: Verified<FiStatusNotification, FromFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
-    request.caller.require_role(&[Role::Fip]).map_err(echo)?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let fip = request.caller.entity_id;
-    required("Notifier.id", &body.notifier.id).map_err(echo)?;
+    required("Notifier.id", &body.notifier.id)?;
     required(
         "FIStatusNotification.sessionId",
         &body.fi_status_notification.session_id,
-    )
-    .map_err(echo)?;
+    )?;
     let notifier_is_fip = matches!(body.notifier.kind, Open::Known(NotifierType::Fip));
     if body.notifier.id != fip || !notifier_is_fip {
-        return Err(echo(RebitError::new(
+        return Err(RebitError::new(
             ErrorCode::InvalidNotifier,
             "Notifier must be the calling FIP",
-        )));
+        ));
     }
-    let once = match idempotency::check(&state, &fip, "/FI/Notification", &body.txnid, &body)
-        .await
-        .map_err(echo)?
-    {
-        Seen::Replay(answer) => return Ok(answer),
-        Seen::New(once) => once,
-    };
-    let bad = |m: String| echo(RebitError::new(ErrorCode::InvalidFIStatusNotification, m));
+    let once =
+        match idempotency::check(&state, &fip, "/FI/Notification", &body.txnid, &body).await? {
+            Seen::Replay(answer) => return Ok(answer),
+            Seen::New(once) => once,
+        };
+    let bad = |m: String| RebitError::new(ErrorCode::InvalidFIStatusNotification, m);
     let update = &body.fi_status_notification;
     let mut reports = Vec::new();
     for entry in &update.fi_status_response {
@@ -72,18 +66,18 @@ pub async fn receive(
         .store
         .fi_session_by_fip(&fip, update.session_id.trim())
         .await
-        .map_err(|e| echo(internal(e)))?
+        .map_err(internal)?
     else {
         let in_flight = state
             .store
             .fi_forward_in_flight(&fip, millis(now) - FORWARD_WINDOW_MILLIS)
             .await
-            .map_err(|e| echo(internal(e)))?;
+            .map_err(internal)?;
         if in_flight {
-            return Err(echo(RebitError::new(
+            return Err(RebitError::new(
                 ErrorCode::ServiceUnavailable,
                 "session not known yet; try again",
-            )));
+            ));
         }
         return Err(bad("unknown sessionId".into()));
     };
@@ -99,7 +93,7 @@ pub async fn receive(
             .store
             .expire_fi_session(&session.id, millis(now))
             .await
-            .map_err(|e| echo(internal(e)))?;
+            .map_err(internal)?;
     }
     let aa_id = state.aa_id().to_owned();
     let outcome = state
@@ -134,7 +128,7 @@ pub async fn receive(
             millis(now),
         )
         .await
-        .map_err(|e| echo(internal(e)))?;
+        .map_err(internal)?;
     match outcome {
         FiNotificationOutcome::Applied { changed } => {
             if changed {
@@ -155,5 +149,5 @@ pub async fn receive(
         txnid: body.txnid.clone(),
         response: "OK".to_owned(),
     };
-    once.answer(&state, &answer).await.map_err(echo)
+    once.answer(&state, &answer).await
 }

@@ -17,9 +17,8 @@ use std::time::Duration;
 
 use aa_core::consent_use::use_limit;
 use aa_core::rebit::{ConsentStatus, ErrorCode, FiRequest, FiResponse};
-use aa_core::registry::Role;
 use aa_core::timefmt;
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromFiu, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
@@ -75,26 +74,24 @@ fn answer(ver: &str, txnid: &str, consent_id: &str, session_id: &str) -> HttpRes
 #[tracing::instrument(name = "POST /FI/request", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, consent.id = %request.body.consent.id, session.id))]
 pub async fn create(
     state: web::Data<AppState>,
-    request: Verified<FiRequest>,
+    request: Verified<FiRequest, FromFiu>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
-    request.caller.require_role(&[Role::Fiu]).map_err(echo)?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    let consent_id = uuid_field("Consent.id", &body.consent.id).map_err(echo)?;
-    required("Consent.digitalSignature", &body.consent.digital_signature).map_err(echo)?;
+    let consent_id = uuid_field("Consent.id", &body.consent.id)?;
+    required("Consent.digitalSignature", &body.consent.digital_signature)?;
     let fiu = request.caller.entity_id;
     let artefact = state
         .store
         .artefact(consent_id)
         .await
-        .map_err(|e| echo(internal(e)))?
+        .map_err(internal)?
         .filter(|a| a.fiu_id == fiu)
         .ok_or_else(|| {
-            echo(RebitError::new(
+            RebitError::new(
                 ErrorCode::InvalidConsentId,
                 "no consent with this id was issued to this FIU",
-            ))
+            )
         })?;
 
     let now = OffsetDateTime::now_utc();
@@ -102,23 +99,22 @@ pub async fn create(
         &artefact.signed_consent,
         &state.identity.signer.verifying_key(),
     )
-    .map_err(|e| echo(RebitError::internal(&e)))?;
-    check_signature(&artefact.signed_consent, &body.consent.digital_signature)
-        .map_err(|e| echo(e.into()))?;
+    .map_err(|e| RebitError::internal(&e))?;
+    check_signature(&artefact.signed_consent, &body.consent.digital_signature)?;
     let status = artefact
         .status
         .parse::<ConsentStatus>()
-        .map_err(|e| echo(RebitError::internal(&e)))?;
+        .map_err(|e| RebitError::internal(&e))?;
     usable(status, &terms, now)
-        .map_err(|why| echo(RebitError::new(why.request_code(), why.describe())))?;
-    check_range(&body.fi_data_range, &terms.fi_data_range).map_err(|e| echo(e.into()))?;
-    check_key(&body.key_material, now).map_err(|e| echo(e.into()))?;
+        .map_err(|why| RebitError::new(why.request_code(), why.describe()))?;
+    check_range(&body.fi_data_range, &terms.fi_data_range)?;
+    check_key(&body.key_material, now)?;
 
     let existing = state
         .store
         .fi_session_by_txnid(&fiu, &body.txnid)
         .await
-        .map_err(|e| echo(internal(e)))?;
+        .map_err(internal)?;
     let retry = match existing {
         None => None,
         Some(existing)
@@ -126,19 +122,19 @@ pub async fn create(
                 || existing.data_from != body.fi_data_range.from
                 || existing.data_to != body.fi_data_range.to =>
         {
-            return Err(echo(RebitError::new(
+            return Err(RebitError::new(
                 ErrorCode::IdempotencyError,
                 "txnid was used for another FI request",
-            )));
+            ));
         }
         Some(existing)
             if existing.status == SessionState::Requested
                 && existing.created_at >= millis(now) - FORWARD_WINDOW_MILLIS =>
         {
-            return Err(echo(RebitError::new(
+            return Err(RebitError::new(
                 ErrorCode::IdempotencyError,
                 "an FI request with this txnid is in progress",
-            )));
+            ));
         }
         // A failed or interrupted attempt is tried again under the same session id.
         Some(existing)
@@ -169,17 +165,15 @@ pub async fn create(
         .store
         .delinked_links(&artefact.customer_handle, &artefact.fip_id, &links)
         .await
-        .map_err(|e| echo(internal(e)))?;
+        .map_err(internal)?;
     let accounts = session_accounts(&terms, &delinked).ok_or_else(|| {
-        echo(RebitError::new(
+        RebitError::new(
             ErrorCode::InvalidConsentDetail,
             "every account of this consent has been delinked",
-        ))
+        )
     })?;
 
-    wait_for_artefact_at_fip(&state, &artefact.fip_id, &artefact.consent_id)
-        .await
-        .map_err(echo)?;
+    wait_for_artefact_at_fip(&state, &artefact.fip_id, &artefact.consent_id).await?;
 
     let session = FiSessionRecord {
         id: retry
@@ -220,21 +214,21 @@ pub async fn create(
             },
         )
         .await
-        .map_err(|e| echo(internal(e)))?;
+        .map_err(internal)?;
     match opening {
         FiOpening::Opened => {}
         FiOpening::InProgress => {
-            return Err(echo(RebitError::new(
+            return Err(RebitError::new(
                 ErrorCode::DataFetchRequestInProgress,
                 "another data request for this consent is in progress",
-            )))
+            ))
         }
-        FiOpening::UsedUp => return Err(echo(limit.exceeded().into())),
+        FiOpening::UsedUp => return Err(limit.exceeded().into()),
         FiOpening::Busy => {
-            return Err(echo(RebitError::new(
+            return Err(RebitError::new(
                 ErrorCode::IdempotencyError,
                 "an FI request with this txnid is in progress",
-            )))
+            ))
         }
     }
     tracing::Span::current().record("session.id", session.id.as_str());
@@ -271,7 +265,7 @@ pub async fn create(
                     done,
                 )
                 .await
-                .map_err(|e| echo(internal(e)))?;
+                .map_err(internal)?;
             tracing::info!("FI session opened at the FIP");
             Ok(answer(
                 version.as_str(),
@@ -285,9 +279,9 @@ pub async fn create(
                 .store
                 .fail_fi_session(&session.id, &refusal.to_string(), done)
                 .await
-                .map_err(|e| echo(internal(e)))?;
+                .map_err(internal)?;
             tracing::info!(error.code = %refusal.code, "FI request failed at the FIP");
-            Err(echo(refusal))
+            Err(refusal)
         }
     }
 }

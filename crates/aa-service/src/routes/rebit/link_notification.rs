@@ -5,9 +5,8 @@
 use aa_core::rebit::{
     AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse, NotifierType, Open,
 };
-use aa_core::registry::Role;
 use aa_core::timefmt;
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromFip, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use super::idempotency::{self, Seen};
@@ -21,22 +20,10 @@ use aa_runtime::clock::millis;
 #[tracing::instrument(name = "POST /Account/link/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id))]
 pub async fn receive(
     state: web::Data<AppState>,
-    request: Verified<AccountLinkStatusNotification>,
+    request: Verified<AccountLinkStatusNotification, FromFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
     let fip = request.caller.entity_id;
-    request
-        .caller
-        .role
-        .eq(&Role::Fip)
-        .then_some(())
-        .ok_or_else(|| {
-            echo(RebitError::new(
-                ErrorCode::Unauthorized,
-                "only an FIP sends link notifications",
-            ))
-        })?;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let link = &body.account_link_status_notification;
     for (field, value) in [
@@ -44,13 +31,13 @@ pub async fn receive(
         ("customerAddress", &link.customer_address),
         ("linkRefNumber", &link.link_ref_number),
     ] {
-        required(field, value).map_err(echo)?;
+        required(field, value)?;
     }
     if body.notifier.id != fip || body.notifier.kind != Open::Known(NotifierType::Fip) {
-        return Err(echo(RebitError::new(
+        return Err(RebitError::new(
             ErrorCode::InvalidNotifier,
             "Notifier must be the calling FIP",
-        )));
+        ));
     }
     let once = match idempotency::check(
         &state,
@@ -59,20 +46,19 @@ pub async fn receive(
         &body.txnid,
         &body,
     )
-    .await
-    .map_err(echo)?
+    .await?
     {
         Seen::Replay(answer) => return Ok(answer),
         Seen::New(once) => once,
     };
-    let bad = |m: &str| echo(RebitError::new(ErrorCode::InvalidRequest, m));
+    let bad = |m: &str| RebitError::new(ErrorCode::InvalidRequest, m);
     let handle = CustomerHandle::parse(&link.customer_address, state.aa_id())
         .map_err(|e| bad(&e.to_string()))?;
     let customer = state
         .store
         .customer_by_handle(&handle.to_string())
         .await
-        .map_err(|e| echo(internal(e)))?
+        .map_err(internal)?
         .ok_or_else(|| bad("customerAddress is not a customer of this AA"))?;
     let target = match link.link_status {
         LinkStatus::Linked => AccountState::Linked,
@@ -91,7 +77,7 @@ pub async fn receive(
             millis(time::OffsetDateTime::now_utc()),
         )
         .await
-        .map_err(|e| echo(internal(e)))?;
+        .map_err(internal)?;
     if outcome == LinkNotificationOutcome::UnknownAccount {
         return Err(bad("no such account of this customer at this FIP"));
     }
@@ -102,5 +88,5 @@ pub async fn receive(
         txnid: body.txnid.clone(),
         response: "OK".to_owned(),
     };
-    once.answer(&state, &answer).await.map_err(echo)
+    once.answer(&state, &answer).await
 }

@@ -1,8 +1,9 @@
 //! The ReBIT API the AA serves to FIUs (`client_api_key`) and FIPs (`fip_api_key`): consents
 //! and the FI data flow (`FI/request`, `FI/Notification`, `FI/fetch`). Bodies
-//! arrive through `aa_runtime::http::Verified` (API key, signature, binding, then parse); the
-//! envelope is checked with `aa_core::validate::envelope`; answers echo `ver` and `txnid`, and
-//! the scope signs every answer.
+//! arrive through `aa_runtime::http::Verified` (API key, signature, binding, caller role, then
+//! parse); the envelope is checked with `aa_core::validate::envelope`. The ReBIT scope
+//! (`aa_runtime::http::RebitScope`) echoes `ver` and `txnid` into every error answer and signs
+//! every answer; handlers return plain errors.
 
 pub mod consent_fetch;
 pub mod consent_handle;
@@ -20,7 +21,7 @@ use aa_runtime::http::RebitError;
 
 use crate::persistence::StoreError;
 
-/// Checks a request's envelope; errors echo what the request sent.
+/// Checks a request's envelope (the scope echoes the request's `ver` and `txnid` into errors).
 pub fn envelope(ver: &str, timestamp: &str, txnid: &str) -> Result<ApiVersion, RebitError> {
     validate::envelope(
         Some(ver),
@@ -28,7 +29,7 @@ pub fn envelope(ver: &str, timestamp: &str, txnid: &str) -> Result<ApiVersion, R
         Some(txnid),
         time::OffsetDateTime::now_utc(),
     )
-    .map_err(|e| RebitError::from(e).echo(Some(ver), Some(txnid)))
+    .map_err(RebitError::from)
 }
 
 /// A required string field: absent or empty (after trimming) is 400 `InvalidRequest`.
@@ -44,7 +45,7 @@ pub fn uuid_field<'a>(field: &str, value: &'a str) -> Result<&'a str, RebitError
     Ok(value)
 }
 
-/// A database failure as a ReBIT answer: logged, then a bare 500.
+/// A database failure as a ReBIT answer: a bare 500, the cause logged when it is answered.
 pub fn internal(e: StoreError) -> RebitError {
     RebitError::internal(&e)
 }

@@ -6,14 +6,13 @@
 use aa_core::rebit::{
     AccDeLinkRequest, AccDeLinkResponse, DelinkDetails, ErrorCode, LinkStatus, Open,
 };
-use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromAa, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::persistence::links::Delinked;
 use crate::routes::idempotency::{self, Replay};
-use crate::routes::rebit::{self, Echo};
+use crate::routes::rebit;
 use crate::state::AppState;
 
 #[tracing::instrument(
@@ -22,18 +21,16 @@ use crate::state::AppState;
     fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id)
 )]
 pub async fn delink(
-    request: Verified<AccDeLinkRequest>,
+    request: Verified<AccDeLinkRequest, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
-    let echo = Echo::new(&request.body.ver, &request.body.txnid);
-    answer(&request, &state).await.map_err(|e| echo.error(e))
+    answer(&request, &state).await
 }
 
 async fn answer(
-    request: &Verified<AccDeLinkRequest>,
+    request: &Verified<AccDeLinkRequest, FromAa>,
     state: &AppState,
 ) -> Result<HttpResponse, RebitError> {
-    request.caller.require_role(&[Role::Aa])?;
     let body = &request.body;
     let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let work = async {

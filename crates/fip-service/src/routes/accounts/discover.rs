@@ -3,14 +3,13 @@
 //! `NoAccountsFound`.
 
 use aa_core::rebit::{AccDiscoveryRequest, AccDiscoveryResponse, ErrorCode};
-use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromAa, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::discovery::{self, DiscoveryQuery};
 use crate::routes::idempotency::{self, Replay};
-use crate::routes::rebit::{self, Echo};
+use crate::routes::rebit;
 use crate::state::AppState;
 
 #[tracing::instrument(
@@ -19,11 +18,10 @@ use crate::state::AppState;
     fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id)
 )]
 pub async fn discover(
-    request: Verified<AccDiscoveryRequest>,
+    request: Verified<AccDiscoveryRequest, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
-    let echo = Echo::new(&request.body.ver, &request.body.txnid);
-    answer(&request, &state).await.map_err(|e| echo.error(e))
+    answer(&request, &state).await
 }
 
 fn no_accounts() -> RebitError {
@@ -34,10 +32,9 @@ fn no_accounts() -> RebitError {
 }
 
 async fn answer(
-    request: &Verified<AccDiscoveryRequest>,
+    request: &Verified<AccDiscoveryRequest, FromAa>,
     state: &AppState,
 ) -> Result<HttpResponse, RebitError> {
-    request.caller.require_role(&[Role::Aa])?;
     let body = &request.body;
     let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let work = async {

@@ -8,15 +8,14 @@
 use std::collections::BTreeSet;
 
 use aa_core::rebit::{AccLinkRequest, AccLinkResponse, AuthenticatorType, ErrorCode};
-use aa_core::registry::Role;
 use aa_core::{otp, timefmt, validate};
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromAa, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::otp_delivery::OtpMessage;
 use crate::persistence::links::NewLinkRequest;
 use crate::routes::idempotency::{self, Replay};
-use crate::routes::rebit::{self, Echo};
+use crate::routes::rebit;
 use crate::state::AppState;
 
 #[tracing::instrument(
@@ -25,18 +24,16 @@ use crate::state::AppState;
     fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id)
 )]
 pub async fn link(
-    request: Verified<AccLinkRequest>,
+    request: Verified<AccLinkRequest, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
-    let echo = Echo::new(&request.body.ver, &request.body.txnid);
-    answer(&request, &state).await.map_err(|e| echo.error(e))
+    answer(&request, &state).await
 }
 
 async fn answer(
-    request: &Verified<AccLinkRequest>,
+    request: &Verified<AccLinkRequest, FromAa>,
     state: &AppState,
 ) -> Result<HttpResponse, RebitError> {
-    request.caller.require_role(&[Role::Aa])?;
     let body = &request.body;
     let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let work = async {

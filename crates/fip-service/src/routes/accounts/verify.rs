@@ -10,15 +10,14 @@
 use aa_core::rebit::{
     ErrorCode, LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus, LinkedAccount,
 };
-use aa_core::registry::Role;
 use aa_core::validate::ApiVersion;
 use aa_core::{otp, timefmt, validate};
-use aa_runtime::http::{Caller, RebitError, Verified, VerifiedUri};
+use aa_runtime::http::{Caller, FromAa, RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::link::{self, AccountLink, LinkRequestStatus};
 use crate::routes::idempotency::{self, Replay};
-use crate::routes::rebit::{self, Echo};
+use crate::routes::rebit;
 use crate::state::AppState;
 
 #[tracing::instrument(
@@ -27,32 +26,27 @@ use crate::state::AppState;
     fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id)
 )]
 pub async fn verify(
-    request: Verified<LinkDelinkTokenRequest>,
+    request: Verified<LinkDelinkTokenRequest, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
-    let echo = Echo::new(&body.ver, &body.txnid);
-    let answer = async {
-        request.caller.require_role(&[Role::Aa])?;
-        let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
-        let work = async {
-            let ref_number = validate::required("refNumber", Some(&body.ref_number))?;
-            let token = validate::required("token", Some(&body.token))?;
-            let links = complete(&state, &request.caller, ref_number, token).await?;
-            respond(version, &body.txnid, links)
-        };
-        idempotency::once(
-            &state,
-            &request.caller,
-            "Accounts/link/verify",
-            &body.txnid,
-            &request.raw,
-            Replay::Stored,
-            work,
-        )
-        .await
+    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let work = async {
+        let ref_number = validate::required("refNumber", Some(&body.ref_number))?;
+        let token = validate::required("token", Some(&body.token))?;
+        let links = complete(&state, &request.caller, ref_number, token).await?;
+        respond(version, &body.txnid, links)
     };
-    answer.await.map_err(|e| echo.error(e))
+    idempotency::once(
+        &state,
+        &request.caller,
+        "Accounts/link/verify",
+        &body.txnid,
+        &request.raw,
+        Replay::Stored,
+        work,
+    )
+    .await
 }
 
 /// The 1.1.x form: the signature covers the path; the answer carries a fresh `txnid`.
@@ -62,20 +56,15 @@ pub async fn verify(
     fields(peer.id = %request.caller.entity_id)
 )]
 pub async fn verify_legacy(
-    request: VerifiedUri,
+    request: VerifiedUri<FromAa>,
     path: web::Path<(String, String)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
     let version = ApiVersion::V1_1_2;
-    let txnid = uuid::Uuid::new_v4().to_string();
-    let echo = Echo::new(version.as_str(), &txnid);
+    let txnid = &request.txnid;
     let (ref_number, token) = path.into_inner();
-    let answer = async {
-        request.caller.require_role(&[Role::Aa])?;
-        let links = complete(&state, &request.caller, &ref_number, &token).await?;
-        Ok(HttpResponse::Ok().json(respond(version, &txnid, links)?))
-    };
-    answer.await.map_err(|e| echo.error(e))
+    let links = complete(&state, &request.caller, &ref_number, &token).await?;
+    Ok(HttpResponse::Ok().json(respond(version, txnid, links)?))
 }
 
 fn respond(

@@ -7,16 +7,15 @@
 
 use aa_core::jws::compact;
 use aa_core::rebit::{ConsentArtefact, ErrorCode, NotificationResponse, SignedConsentDetail};
-use aa_core::registry::Role;
 use aa_core::timefmt;
 use aa_core::validate::{self, ApiVersion};
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromAa, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::consent;
 use crate::persistence::consents::{NewConsent, Stored};
 use crate::routes::idempotency::{self, Replay};
-use crate::routes::rebit::{self, Echo};
+use crate::routes::rebit;
 use crate::state::AppState;
 
 #[tracing::instrument(
@@ -29,11 +28,10 @@ use crate::state::AppState;
     )
 )]
 pub async fn artefact(
-    request: Verified<ConsentArtefact>,
+    request: Verified<ConsentArtefact, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
-    let echo = Echo::new(&request.body.ver, &request.body.txnid);
-    answer(&request, &state).await.map_err(|e| echo.error(e))
+    answer(&request, &state).await
 }
 
 fn bad_signature(message: impl Into<String>) -> RebitError {
@@ -70,10 +68,9 @@ pub(crate) fn verify_signed_consent(
 }
 
 async fn answer(
-    request: &Verified<ConsentArtefact>,
+    request: &Verified<ConsentArtefact, FromAa>,
     state: &AppState,
 ) -> Result<HttpResponse, RebitError> {
-    request.caller.require_role(&[Role::Aa])?;
     let body = &request.body;
     let aa_id = &request.caller.entity_id;
     let version = ApiVersion::parse(validate::required("ver", Some(&body.ver))?)?;

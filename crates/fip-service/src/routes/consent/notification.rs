@@ -10,15 +10,14 @@
 use aa_core::rebit::{
     ConsentStatus, ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType,
 };
-use aa_core::registry::Role;
 use aa_core::validate::ApiVersion;
 use aa_core::{timefmt, validate};
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromAa, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::consent;
 use crate::routes::idempotency::{self, Replay};
-use crate::routes::rebit::{self, Echo};
+use crate::routes::rebit;
 use crate::state::AppState;
 
 #[tracing::instrument(
@@ -31,11 +30,10 @@ use crate::state::AppState;
     )
 )]
 pub async fn notification(
-    request: Verified<ConsentStatusNotification>,
+    request: Verified<ConsentStatusNotification, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
-    let echo = Echo::new(&request.body.ver, &request.body.txnid);
-    answer(&request, &state).await.map_err(|e| echo.error(e))
+    answer(&request, &state).await
 }
 
 fn unknown_consent() -> RebitError {
@@ -46,10 +44,9 @@ fn unknown_consent() -> RebitError {
 }
 
 async fn answer(
-    request: &Verified<ConsentStatusNotification>,
+    request: &Verified<ConsentStatusNotification, FromAa>,
     state: &AppState,
 ) -> Result<HttpResponse, RebitError> {
-    request.caller.require_role(&[Role::Aa])?;
     let body = &request.body;
     let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let work = change(request, state, version);
@@ -74,7 +71,7 @@ async fn answer(
 }
 
 async fn change(
-    request: &Verified<ConsentStatusNotification>,
+    request: &Verified<ConsentStatusNotification, FromAa>,
     state: &AppState,
     version: ApiVersion,
 ) -> Result<serde_json::Value, RebitError> {

@@ -10,10 +10,9 @@
 //! one `FI` entry per account, each with the `KeyMaterial` of its own ephemeral key.
 
 use aa_core::rebit::{EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus, FipFi};
-use aa_core::registry::Role;
 use aa_core::validate::ApiVersion;
 use aa_core::{timefmt, validate};
-use aa_runtime::http::{Caller, RebitError, Verified, VerifiedUri};
+use aa_runtime::http::{Caller, FromAa, RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 
 use crate::fi::encrypt::Encrypted;
@@ -22,7 +21,7 @@ use crate::fi::worker::seal_context;
 use crate::persistence::fi_sessions::{EXPIRED, FAILED, PENDING};
 use crate::persistence::StoreError;
 use crate::routes::idempotency::{self, Replay};
-use crate::routes::rebit::{self, Echo};
+use crate::routes::rebit;
 use crate::state::AppState;
 
 #[tracing::instrument(
@@ -35,44 +34,39 @@ use crate::state::AppState;
     )
 )]
 pub async fn fetch(
-    request: Verified<FiFetchRequest>,
+    request: Verified<FiFetchRequest, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
-    let echo = Echo::new(&body.ver, &body.txnid);
-    let answer = async {
-        request.caller.require_role(&[Role::Aa])?;
-        let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
-        let work = async {
-            validate::uuid("sessionId", Some(&body.session_id))?;
-            let session_id = body.session_id.trim();
-            let links = body
-                .link_ref_number
-                .as_ref()
-                .map(|refs| refs.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
-            let fi = serve(
-                &state,
-                &request.caller,
-                session_id,
-                body.fip_id.as_deref(),
-                links,
-            )
-            .await?;
-            respond(version, &body.txnid, fi)
-        };
-        // The answer is financial data: a replay computes it again from the sealed store.
-        idempotency::once(
+    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let work = async {
+        validate::uuid("sessionId", Some(&body.session_id))?;
+        let session_id = body.session_id.trim();
+        let links = body
+            .link_ref_number
+            .as_ref()
+            .map(|refs| refs.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+        let fi = serve(
             &state,
             &request.caller,
-            "FI/fetch",
-            &body.txnid,
-            &request.raw,
-            Replay::Recompute,
-            work,
+            session_id,
+            body.fip_id.as_deref(),
+            links,
         )
-        .await
+        .await?;
+        respond(version, &body.txnid, fi)
     };
-    answer.await.map_err(|e| echo.error(e))
+    // The answer is financial data: a replay computes it again from the sealed store.
+    idempotency::once(
+        &state,
+        &request.caller,
+        "FI/fetch",
+        &body.txnid,
+        &request.raw,
+        Replay::Recompute,
+        work,
+    )
+    .await
 }
 
 /// The 1.1.x form: the signature covers the path; the answer carries a fresh `txnid`.
@@ -82,40 +76,35 @@ pub async fn fetch(
     fields(peer.id = %request.caller.entity_id, session.id = tracing::field::Empty)
 )]
 pub async fn fetch_legacy(
-    request: VerifiedUri,
+    request: VerifiedUri<FromAa>,
     path: web::Path<String>,
     query: web::Query<Vec<(String, String)>>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
     let version = ApiVersion::V1_1_2;
-    let txnid = uuid::Uuid::new_v4().to_string();
-    let echo = Echo::new(version.as_str(), &txnid);
+    let txnid = &request.txnid;
     let session_id = path.into_inner();
     tracing::Span::current().record("session.id", session_id.as_str());
-    let answer = async {
-        request.caller.require_role(&[Role::Aa])?;
-        let mut fip_id = None;
-        let mut links: Vec<String> = Vec::new();
-        for (name, value) in query.iter() {
-            match name.as_str() {
-                "fipId" => fip_id = Some(value.as_str()),
-                // Repeated, or comma-separated.
-                "linkRefNumber" => links.extend(
-                    value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|v| !v.is_empty())
-                        .map(str::to_owned),
-                ),
-                _ => {}
-            }
+    let mut fip_id = None;
+    let mut links: Vec<String> = Vec::new();
+    for (name, value) in query.iter() {
+        match name.as_str() {
+            "fipId" => fip_id = Some(value.as_str()),
+            // Repeated, or comma-separated.
+            "linkRefNumber" => links.extend(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned),
+            ),
+            _ => {}
         }
-        validate::uuid("sessionId", Some(&session_id))?;
-        let links = (!links.is_empty()).then_some(links);
-        let fi = serve(&state, &request.caller, &session_id, fip_id, links).await?;
-        Ok(HttpResponse::Ok().json(respond(version, &txnid, fi)?))
-    };
-    answer.await.map_err(|e| echo.error(e))
+    }
+    validate::uuid("sessionId", Some(&session_id))?;
+    let links = (!links.is_empty()).then_some(links);
+    let fi = serve(&state, &request.caller, &session_id, fip_id, links).await?;
+    Ok(HttpResponse::Ok().json(respond(version, txnid, fi)?))
 }
 
 fn respond(

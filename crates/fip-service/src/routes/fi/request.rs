@@ -16,16 +16,15 @@
 
 use aa_core::consent_use::use_limit;
 use aa_core::rebit::{ErrorCode, FiRequest, FiResponse, SignedConsentDetail};
-use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromAa, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use crate::fi::{encrypt, request as rules};
 use crate::persistence::fi_sessions::{NewFiSession, Opened};
 use crate::routes::consent::artefact::verify_signed_consent;
 use crate::routes::idempotency::{self, Replay};
-use crate::routes::rebit::{self, Echo};
+use crate::routes::rebit;
 use crate::state::AppState;
 use aa_runtime::clock::millis;
 
@@ -40,18 +39,16 @@ use aa_runtime::clock::millis;
     )
 )]
 pub async fn request(
-    request: Verified<FiRequest>,
+    request: Verified<FiRequest, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
-    let echo = Echo::new(&request.body.ver, &request.body.txnid);
-    answer(&request, &state).await.map_err(|e| echo.error(e))
+    answer(&request, &state).await
 }
 
 async fn answer(
-    request: &Verified<FiRequest>,
+    request: &Verified<FiRequest, FromAa>,
     state: &AppState,
 ) -> Result<HttpResponse, RebitError> {
-    request.caller.require_role(&[Role::Aa])?;
     let body = &request.body;
     let aa_id = &request.caller.entity_id;
     let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;

@@ -43,7 +43,10 @@ impl FromRequest for AppCaller {
             Some(token) if !expected.is_empty() && same(token.as_bytes(), expected) => {
                 Ok(AppCaller)
             }
-            _ => Err(AppError::unauthorized()),
+            _ => Err(AppError::unauthorized(
+                "unauthorized",
+                "send Authorization: Bearer <app API token>",
+            )),
         })
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Checks, in order, each with the spec's answer: API key, signature and binding (the
 //! `Verified` extractor: 401 `Unauthorized`, 400 `SignatureDoesNotMatch`, 400 `InvalidRequest`);
-//! the caller is an AA (401 `Unauthorized`); the envelope (404 `NoSuchVersion`, 400
+//! the caller is an AA (`FromAa`: 401 `Unauthorized`); the envelope (404 `NoSuchVersion`, 400
 //! `InvalidRequest`); `Notifier.type` and `Notifier.id` present (400 `InvalidRequest`; an
 //! empty string is missing); the `Notifier` is the calling AA (400 `InvalidNotifier`); the consent is
 //! known (400 `InvalidConsentId`, the FIU spec's code for an unknown consent, handle or id) and
@@ -15,9 +15,8 @@
 //! notification delivered twice is answered `OK` and changes nothing.
 
 use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse};
-use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromAa, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 use tracing::field::Empty;
@@ -41,25 +40,22 @@ fn present(value: Option<&str>) -> Option<&str> {
     fields(txn.id = Empty, peer.id = Empty, consent.handle = Empty, consent.id = Empty, consent.status = Empty)
 )]
 pub async fn notify(
-    request: Verified<ConsentStatusNotification>,
+    request: Verified<ConsentStatusNotification, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
     let Verified { caller, body, .. } = request;
     let span = tracing::Span::current();
     span.record("txn.id", body.txnid.as_str());
     span.record("peer.id", caller.entity_id.as_str());
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
-    caller.require_role(&[Role::Aa]).map_err(echo)?;
     let now = OffsetDateTime::now_utc();
     let version = validate::envelope(
         Some(&body.ver),
         Some(&body.timestamp),
         Some(&body.txnid),
         now,
-    )
-    .map_err(|e| echo(e.into()))?;
-    notifier::present(&body.notifier).map_err(|e| echo(e.into()))?;
-    notifier::is_calling_aa(&body.notifier, &caller.entity_id).map_err(echo)?;
+    )?;
+    notifier::present(&body.notifier)?;
+    notifier::is_calling_aa(&body.notifier, &caller.entity_id)?;
     let update = &body.consent_status_notification;
     let handle = present(update.consent_handle.as_deref());
     let consent_id = present(update.consent_id.as_deref());
@@ -68,15 +64,13 @@ pub async fn notify(
     if let Some(consent_id) = consent_id {
         span.record("consent.id", consent_id);
     }
-    let request = resolve(&state, &caller.entity_id, handle, consent_id, &body.txnid)
-        .await
-        .map_err(echo)?;
+    let request = resolve(&state, &caller.entity_id, handle, consent_id, &body.txnid).await?;
     span.record("consent.handle", request.handle.as_str());
     if request.aa_id != caller.entity_id {
-        return Err(echo(RebitError::new(
+        return Err(RebitError::new(
             ErrorCode::InvalidNotifier,
             "the consent was not requested through the notifying AA",
-        )));
+        ));
     }
     let same_flow = state
         .store
@@ -88,12 +82,12 @@ pub async fn notify(
             now,
         )
         .await
-        .map_err(|e| echo(RebitError::internal(&e)))?;
+        .map_err(|e| RebitError::internal(&e))?;
     if !same_flow {
-        return Err(echo(RebitError::new(
+        return Err(RebitError::new(
             ErrorCode::IdempotencyError,
             "txnid was already used for the notifications of another consent",
-        )));
+        ));
     }
     let incoming = IncomingNotification {
         aa_id: caller.entity_id.clone(),
@@ -116,7 +110,7 @@ pub async fn notify(
                 "consent notification applied"
             );
         }
-        Err(error) => return Err(echo(RebitError::internal(&error))),
+        Err(error) => return Err(RebitError::internal(&error)),
     }
     Ok(HttpResponse::Ok().json(NotificationResponse {
         ver: version.as_str().to_owned(),

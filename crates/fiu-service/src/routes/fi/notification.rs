@@ -20,10 +20,9 @@ use std::time::{Duration, Instant};
 use aa_core::rebit::{
     ErrorCode, FiStatus, FiStatusNotification, NotificationResponse, SessionStatus,
 };
-use aa_core::registry::Role;
 use aa_core::validate::Invalid;
 use aa_core::{timefmt, validate};
-use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::http::{FromAa, RebitError, Verified};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 use tracing::field::Empty;
@@ -44,41 +43,33 @@ const IN_FLIGHT_WAIT: Duration = Duration::from_secs(2);
     fields(txn.id = Empty, peer.id = Empty, fi.session = Empty, fi.session_status = Empty)
 )]
 pub async fn notify(
-    request: Verified<FiStatusNotification>,
+    request: Verified<FiStatusNotification, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
     let Verified { caller, body, .. } = request;
     let span = tracing::Span::current();
     span.record("txn.id", body.txnid.as_str());
     span.record("peer.id", caller.entity_id.as_str());
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
-    caller.require_role(&[Role::Aa]).map_err(echo)?;
     let now = OffsetDateTime::now_utc();
     let version = validate::envelope(
         Some(&body.ver),
         Some(&body.timestamp),
         Some(&body.txnid),
         now,
-    )
-    .map_err(|e| echo(e.into()))?;
+    )?;
     let update = &body.fi_status_notification;
-    required_fields(&body).map_err(|e| echo(e.into()))?;
-    notifier::is_calling_aa(&body.notifier, &caller.entity_id).map_err(echo)?;
+    required_fields(&body)?;
+    notifier::is_calling_aa(&body.notifier, &caller.entity_id)?;
     let session_id = update.session_id.trim();
     span.record("fi.session", session_id);
     span.record("fi.session_status", update.session_status.as_str());
-    let unknown = || {
-        echo(RebitError::new(
-            ErrorCode::InvalidSessionId,
-            "unknown sessionId",
-        ))
-    };
+    let unknown = || RebitError::new(ErrorCode::InvalidSessionId, "unknown sessionId");
     if session_id.is_empty() || session_id.len() > MAX_ID_LEN {
         return Err(unknown());
     }
     let session = find_session(&state, &caller.entity_id, session_id)
         .await
-        .map_err(|e| echo(RebitError::internal(&e)))?
+        .map_err(|e| RebitError::internal(&e))?
         .ok_or_else(unknown)?;
     let store = &state.store;
     let same_flow = store
@@ -90,12 +81,12 @@ pub async fn notify(
             now,
         )
         .await
-        .map_err(|e| echo(RebitError::internal(&e)))?;
+        .map_err(|e| RebitError::internal(&e))?;
     if !same_flow {
-        return Err(echo(RebitError::new(
+        return Err(RebitError::new(
             ErrorCode::IdempotencyError,
             "txnid was already used for the notifications of another session",
-        )));
+        ));
     }
     // One consent names one FIP; accounts of another FIP are not this session's.
     let accounts: Vec<(String, FiStatus)> = update
@@ -126,7 +117,7 @@ pub async fn notify(
                 "FI notification applied"
             );
         }
-        Err(error) => return Err(echo(RebitError::internal(&error))),
+        Err(error) => return Err(RebitError::internal(&error)),
     }
     Ok(HttpResponse::Ok().json(NotificationResponse {
         ver: version.as_str().to_owned(),

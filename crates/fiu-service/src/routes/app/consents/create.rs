@@ -80,7 +80,7 @@ pub async fn create(
                     format!("{} refused the consent request: {refusal}", aa.id),
                 )
             }
-            None => AppError::bad_gateway(&e),
+            None => AppError::bad_gateway("aa_unavailable", &e),
         })?;
     span.record("consent.handle", handle.as_str());
     let new = NewConsentRequest {

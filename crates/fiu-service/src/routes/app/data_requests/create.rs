@@ -80,7 +80,8 @@ pub async fn create(
         });
     }
     if sessions.is_empty() {
-        return Err(AppError::conflict(
+        return Err(AppError::new(
+            actix_web::http::StatusCode::CONFLICT,
             "consent_not_active",
             "the consent has no ACTIVE, verified artefact yet",
         ));

@@ -31,7 +31,11 @@ pub async fn get(
         .ok_or_else(not_found)?;
     let sessions = store.sessions_of(&request.id).await.map_err(internal)?;
     if let Some(gone) = view::all_purged(&sessions) {
-        return Err(AppError::data_gone(gone));
+        return Err(AppError::new(
+            actix_web::http::StatusCode::GONE,
+            "DataGone",
+            gone,
+        ));
     }
     let mut fips = Vec::with_capacity(sessions.len());
     for session in &sessions {
