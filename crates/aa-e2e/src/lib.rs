@@ -1,24 +1,29 @@
-//! Runs the real service binaries as separate processes on loopback for end-to-end tests:
-//! writes a registry and keys ([`aa_testkit::Ecosystem`]), starts each binary with its
-//! configuration in environment variables, waits for it to be live, and stops every process
-//! when dropped. Each service's log goes to a file in the ecosystem's directory.
+//! Runs the real service binaries as separate processes on loopback for end-to-end tests, with
+//! the launcher `aa demo` uses ([`aa_launch::Ecosystem`]): fixture keys, each service's
+//! configuration and seed files from the workspace, SQLite or fresh PostgreSQL databases. Every
+//! process is stopped when the [`Local`] is dropped; each service's log is a file in its folder.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use aa_core::registry::Role;
-use aa_testkit::{keys, Ecosystem, Party};
+use aa_core::jws::SigningKey;
+use aa_launch::{Ecosystem, FixtureKeys, Options, Party};
+use aa_testkit::keys;
+
+pub use aa_launch::FIU_APP_TOKEN;
 
 pub mod rebit;
 pub mod walk;
 
 /// Where the workspace's binaries are (next to the test executable's `deps` directory).
-pub fn binary(name: &str) -> PathBuf {
+pub fn bin_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(Path::parent).unwrap();
-    let path = dir.join(name);
+    exe.parent().and_then(Path::parent).unwrap().to_path_buf()
+}
+
+/// The workspace binary `name`; fails if it has not been built.
+pub fn binary(name: &str) -> PathBuf {
+    let path = bin_dir().join(name);
     assert!(
         path.exists(),
         "{} is missing: build the workspace first (cargo build --workspace --bins)",
@@ -27,15 +32,6 @@ pub fn binary(name: &str) -> PathBuf {
     path
 }
 
-/// binary, env prefix, entity id, port, extra environment settings.
-type ServiceSpec = (
-    &'static str,
-    &'static str,
-    &'static str,
-    u16,
-    Vec<(String, String)>,
-);
-
 /// Which database each service gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Storage {
@@ -43,190 +39,81 @@ pub enum Storage {
     Postgres,
 }
 
-pub struct Service {
-    pub name: String,
-    pub base_url: String,
-    pub log: PathBuf,
-    pub data_dir: PathBuf,
-    pub database_url: Option<String>,
-    child: Child,
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The local ecosystem: AA-1, FIP-1, FIP-2, FIU-1.
+/// The local ecosystem: AA-1, FIP-1, FIP-2, FIU-1, running.
 pub struct Local {
+    /// Declared before the directory: the processes stop before their folders go.
     pub eco: Ecosystem,
-    pub services: Vec<Service>,
+    _dir: tempfile::TempDir,
 }
-
-pub const FIU_APP_TOKEN: &str = "e2e-fiu-app-token";
 
 impl Local {
     pub async fn start(storage: Storage) -> Self {
-        let url = |p: u16| format!("http://127.0.0.1:{p}");
-        let ports: Vec<u16> = (0..4).map(|_| aa_testkit::free_port()).collect();
-        let eco = Ecosystem::new(vec![
-            Party::new("AA-1", Role::Aa, keys::AA_1, &url(ports[0])),
-            Party::new("FIP-1", Role::Fip, keys::FIP_1, &url(ports[1])),
-            Party::new("FIP-2", Role::Fip, keys::FIP_2, &url(ports[2])),
-            Party::new("FIU-1", Role::Fiu, keys::FIU_1, &url(ports[3])),
-        ]);
-        let mut services = Vec::new();
-        let specs: [ServiceSpec; 4] = [
-            ("aa-service", "AA", "AA-1", ports[0], vec![]),
-            ("fip-service", "FIP", "FIP-1", ports[1], fip_extra("fip-1")),
-            ("fip-service", "FIP", "FIP-2", ports[2], fip_extra("fip-2")),
-            (
-                "fiu-service",
-                "FIU",
-                "FIU-1",
-                ports[3],
-                vec![("APP_API__TOKEN".into(), FIU_APP_TOKEN.into())],
-            ),
-        ];
-        for (bin, prefix, id, port, extra) in specs {
-            let database_url = match storage {
-                Storage::Sqlite => None,
-                Storage::Postgres => Some(aa_testkit::fresh_postgres_database().await),
-            };
-            services.push(spawn(&eco, bin, prefix, id, port, database_url, &extra));
-        }
-        let local = Self { eco, services };
-        for service in &local.services {
-            local.wait_live(service).await;
-        }
-        local
-    }
-
-    async fn wait_live(&self, service: &Service) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let client = reqwest::Client::new();
-        loop {
-            if let Ok(r) = client
-                .get(format!("{}/health/live", service.base_url))
-                .send()
-                .await
-            {
-                if r.status().is_success() {
-                    return;
-                }
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let seed = |name: &str| {
+            crates
+                .join("fip-service/configuration/seed")
+                .join(format!("{name}.yaml"))
+                .display()
+                .to_string()
+        };
+        let mut options = Options {
+            keys: Some(FixtureKeys {
+                parties: vec![
+                    ("AA-1", keys::AA_1),
+                    ("FIP-1", keys::FIP_1),
+                    ("FIP-2", keys::FIP_2),
+                    ("FIU-1", keys::FIU_1),
+                ],
+                issuer: keys::ISSUER,
+            }),
+            config_root: Some(crates.clone()),
+            seed_files: vec![("FIP-1", seed("fip-1")), ("FIP-2", seed("fip-2"))],
+            database_urls: Vec::new(),
+        };
+        if storage == Storage::Postgres {
+            for id in ["AA-1", "FIP-1", "FIP-2", "FIU-1"] {
+                let url = aa_testkit::fresh_postgres_database().await;
+                options.database_urls.push((id, url));
             }
-            assert!(
-                Instant::now() < deadline,
-                "{} did not come up; log:\n{}",
-                service.name,
-                std::fs::read_to_string(&service.log).unwrap_or_default()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let dir = tempfile::tempdir().unwrap();
+        let eco = Ecosystem::prepare(dir.path(), Default::default(), &options).unwrap();
+        if let Err(e) = eco.start(&bin_dir()).await {
+            panic!("the ecosystem did not start: {e}\n{}", eco.logs());
+        }
+        Self { eco, _dir: dir }
     }
 
-    pub fn service(&self, name: &str) -> &Service {
-        self.services.iter().find(|s| s.name == name).unwrap()
+    /// The service running in `folder` (`aa-service`, `fip-service-FIP-1`, `fiu-service`).
+    pub fn service(&self, folder: &str) -> &Party {
+        self.eco
+            .parties
+            .iter()
+            .find(|p| p.folder == folder)
+            .unwrap_or_else(|| panic!("no service {folder}"))
+    }
+
+    /// The party with entity id `id`.
+    pub fn party(&self, id: &str) -> &Party {
+        self.eco.party(id).unwrap()
+    }
+
+    pub fn signer(&self, id: &str) -> SigningKey {
+        self.eco.signer(id).unwrap()
+    }
+
+    /// A fresh API key for `id` in its role, from the ecosystem's token issuer.
+    pub fn api_key(&self, id: &str) -> String {
+        self.eco.api_key(id, 600).unwrap()
+    }
+
+    /// The walkthrough client.
+    pub fn walker(&self) -> aa_launch::walk::Walker<'_> {
+        aa_launch::walk::Walker::new(&self.eco).unwrap()
     }
 
     /// Every log, for assertion messages.
     pub fn logs(&self) -> String {
-        self.services
-            .iter()
-            .map(|s| {
-                format!(
-                    "==== {}\n{}",
-                    s.name,
-                    std::fs::read_to_string(&s.log).unwrap_or_default()
-                )
-            })
-            .collect()
-    }
-}
-
-fn fip_extra(seed: &str) -> Vec<(String, String)> {
-    let seed_file = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fip-service/configuration/seed")
-        .join(format!("{seed}.yaml"));
-    vec![("SEED_FILE".into(), seed_file.display().to_string())]
-}
-
-fn spawn(
-    eco: &Ecosystem,
-    bin: &str,
-    prefix: &str,
-    id: &str,
-    port: u16,
-    database_url: Option<String>,
-    extra: &[(String, String)],
-) -> Service {
-    let name = if bin == "fip-service" {
-        format!("fip-service-{id}")
-    } else {
-        bin.to_owned()
-    };
-    let data_dir = eco.dir.path().join(&name);
-    std::fs::create_dir_all(&data_dir).unwrap();
-    let log = data_dir.join("service.log");
-    let log_file = std::fs::File::create(&log).unwrap();
-    let config_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(bin)
-        .join("configuration");
-    let party = eco.party(id);
-    let mut command = Command::new(binary(bin));
-    let mut set = |key: &str, value: String| {
-        command.env(format!("{prefix}__{key}"), value);
-    };
-    set("SERVER__HOST", "127.0.0.1".into());
-    set("SERVER__PORT", port.to_string());
-    set("DATA_DIR", data_dir.display().to_string());
-    if let Some(url) = &database_url {
-        set("DATABASE__URL", url.clone());
-    }
-    set("IDENTITY__ENTITY_ID", id.into());
-    set("IDENTITY__SIGNING_KID", party.kid.clone());
-    set(
-        "IDENTITY__SIGNING_KEY__FILE",
-        eco.signing_key_file(id).display().to_string(),
-    );
-    set(
-        "IDENTITY__REGISTRY_FILE",
-        eco.registry_file.display().to_string(),
-    );
-    set("IDENTITY__API_KEYS__MODE", "mint".into());
-    set(
-        "IDENTITY__API_KEYS__ISSUER_ID",
-        aa_testkit::ISSUER_ID.into(),
-    );
-    set(
-        "IDENTITY__API_KEYS__ISSUER_KID",
-        aa_testkit::ISSUER_KID.into(),
-    );
-    set(
-        "IDENTITY__API_KEYS__ISSUER_KEY__FILE",
-        eco.issuer_key_file().display().to_string(),
-    );
-    set("OTP__SANDBOX_ENDPOINT", "true".into());
-    for (key, value) in extra {
-        set(key, value.clone());
-    }
-    command
-        .env(format!("{prefix}_CONFIG_DIR"), &config_dir)
-        .env(format!("{prefix}_ENVIRONMENT"), "local")
-        .env("RUST_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(log_file.try_clone().unwrap())
-        .stderr(log_file);
-    let child = command.spawn().unwrap();
-    Service {
-        name,
-        base_url: party.base_url.clone(),
-        log,
-        data_dir,
-        database_url,
-        child,
+        self.eco.logs()
     }
 }

@@ -20,13 +20,13 @@ pub const AS_AA: Caller<'static> = ("AA-1", Role::Aa, "aa_api_key");
 
 /// Posts `body` to `url` signed by `caller` with a fresh API key; the status and JSON body.
 pub async fn post(local: &Local, url: &str, caller: Caller<'_>, body: &Value) -> (u16, Value) {
-    let (entity, role, header) = caller;
-    let key = aa_testkit::mint_api_key(entity, role, 600);
+    let (entity, _, header) = caller;
+    let key = local.api_key(entity);
     let bytes = serde_json::to_vec(body).unwrap();
     let answer = aa_testkit::post_signed(
         url,
         Some((header, &key)),
-        Some(&local.eco.signer(entity)),
+        Some(&local.signer(entity)),
         &bytes,
     )
     .await;

@@ -7,7 +7,6 @@
 use std::time::{Duration, Instant};
 
 use aa_core::jws::compact;
-use aa_core::registry::Role;
 use aa_e2e::walk::{consent_to_active, login_and_link, ok, s, Consented, Linked, HANDLE};
 use aa_e2e::{Local, Storage, FIU_APP_TOKEN};
 use sea_orm::ConnectionTrait;
@@ -62,7 +61,7 @@ async fn walk(storage: Storage) {
 
     // Independently of the FIU: fetch each artefact from the AA as FIU-1 and verify the AA's
     // signature ourselves.
-    let aa_key = local.eco.signer("AA-1").verifying_key();
+    let aa_key = local.signer("AA-1").verifying_key();
     for consent_id in &consent_ids {
         let body = serde_json::to_vec(&json!({
             "ver": "2.0.0",
@@ -71,11 +70,11 @@ async fn walk(storage: Storage) {
             "consentId": consent_id,
         }))
         .unwrap();
-        let key = aa_testkit::mint_api_key("FIU-1", Role::Fiu, 600);
+        let key = local.api_key("FIU-1");
         let answer = aa_testkit::post_signed(
             &format!("{aa}/Consent/fetch"),
             Some(("client_api_key", &key)),
-            Some(&local.eco.signer("FIU-1")),
+            Some(&local.signer("FIU-1")),
             &body,
         )
         .await;

@@ -144,7 +144,7 @@ async fn lifecycle(storage: Storage) {
     let first = artefact(&local, &consent.status, 0).await;
     let second = artefact(&local, &consent.status, 1).await;
     let aa_fi = format!("{aa}/FI/request");
-    let fip_fi = |a: &Artefact| format!("{}/FI/request", local.eco.party(&a.fip_id).base_url);
+    let fip_fi = |a: &Artefact| format!("{}/FI/request", local.party(&a.fip_id).base_url);
 
     // Paused: refused at the AA and at the FIP; the other artefact is untouched.
     customer_sets(&local, &customer, &first.consent_id, "pause").await;

@@ -19,7 +19,7 @@ const BANK_TOKEN: &str = "local-bank-back-office-token";
 
 /// The FIP's own postings for a linked account inside the consent's range.
 async fn statement(local: &Local, fip_id: &str, link_ref: &str, from: &str, to: &str) -> Value {
-    let fip = local.eco.party(fip_id).base_url.clone();
+    let fip = local.party(fip_id).base_url.clone();
     let from = from.replace(':', "%3A").replace('+', "%2B");
     let to = to.replace(':', "%3A").replace('+', "%2B");
     ok(
@@ -199,7 +199,7 @@ async fn refusals(local: &Local, consent: &Consented) {
     let beyond = aa_core::timefmt::format_millis(OffsetDateTime::now_utc() + Span::days(400));
 
     let aa = local.service("aa-service").base_url.clone();
-    let fip = local.eco.party(&fip_id).base_url.clone();
+    let fip = local.party(&fip_id).base_url.clone();
     let targets = [
         (format!("{aa}/FI/request"), AS_FIU),
         (format!("{fip}/FI/request"), AS_AA),

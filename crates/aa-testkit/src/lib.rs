@@ -1,14 +1,22 @@
 //! Test support for the services: fixture RSA keys, a temporary ecosystem (registry file, key
-//! files, identity settings), free loopback ports, fresh PostgreSQL databases, and raw signed
-//! requests for tests that must break one rule at a time. Never a dependency of production code.
+//! files, identity settings), free loopback ports, a fresh database per test ([`Db`]: SQLite or
+//! a new PostgreSQL database), raw signed requests for tests that must break one rule at a time
+//! and checks of signed answers, polling helpers ([`eventually`]), and signed fakes of each role
+//! ([`fakes`]). Each service's `tests/api/helpers.rs` keeps only what builds its own
+//! `Application`. Never a dependency of production code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod fakes;
+mod poll;
+
+pub use poll::{eventually, eventually_async, eventually_within};
 
 use std::fmt::Write as _;
 use std::net::TcpListener;
 use std::path::PathBuf;
 
 use aa_core::apikey::Issuer;
-use aa_core::jws::{detached, SigningKey};
+use aa_core::jws::{detached, SigningKey, VerifyingKey};
 use aa_core::registry::Role;
 use aa_runtime::identity::{ApiKeyMode, ApiKeySettings, IdentitySettings, KeySource};
 
@@ -63,28 +71,10 @@ pub fn free_listener() -> (TcpListener, String) {
     (listener, url)
 }
 
-/// A free loopback port for a separate process to bind. Taken below Linux's ephemeral range
-/// (32768–60999), where outgoing connections (HTTP clients, PostgreSQL pools) take their local
-/// ports: a port from that range, released here, can be grabbed by a connection before the
-/// process binds it. Never the same port twice in one test process; processes start at
-/// different offsets.
+/// A free loopback port for a separate process to bind: [`aa_launch::free_port`] (below the
+/// ephemeral range, never the same twice in one process).
 pub fn free_port() -> u16 {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    const LOW: u32 = 20_000;
-    const SPAN: u32 = 12_000;
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let start = std::process::id().wrapping_mul(7_919) % SPAN;
-    loop {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        assert!(
-            n < SPAN,
-            "no free loopback port left below the ephemeral range"
-        );
-        let port = u16::try_from(LOW + (start + n) % SPAN).unwrap();
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
+    aa_launch::free_port().unwrap()
 }
 
 fn indent(text: &str, spaces: usize) -> String {
@@ -180,6 +170,11 @@ impl Ecosystem {
         SigningKey::from_pem(party.key_pem, &party.kid).unwrap()
     }
 
+    /// The registered key `id` signs with.
+    pub fn verifying_key(&self, id: &str) -> VerifyingKey {
+        self.signer(id).verifying_key()
+    }
+
     /// A valid API key for `id` in its registered role.
     pub fn api_key(&self, id: &str) -> String {
         let party = self.party(id);
@@ -216,15 +211,32 @@ pub async fn post_signed(
     signer: Option<&SigningKey>,
     body: &[u8],
 ) -> Answer {
-    let mut request = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .body(body.to_vec());
+    request_signed("POST", url, api_key_header, signer, Some(body), "").await
+}
+
+/// Any request: with a JSON `body` signed by `signer`, or without a body and the signature over
+/// `signed_path` (the ReBIT 1.1.x GETs sign their path).
+pub async fn request_signed(
+    method: &str,
+    url: &str,
+    api_key_header: Option<(&str, &str)>,
+    signer: Option<&SigningKey>,
+    body: Option<&[u8]>,
+    signed_path: &str,
+) -> Answer {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = reqwest::Client::new().request(method, url);
     if let Some((name, value)) = api_key_header {
         request = request.header(name, value);
     }
+    let signed = body.unwrap_or(signed_path.as_bytes());
     if let Some(signer) = signer {
-        request = request.header("x-jws-signature", detached::sign(signer, body));
+        request = request.header("x-jws-signature", detached::sign(signer, signed));
+    }
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_vec());
     }
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();
@@ -238,6 +250,50 @@ pub async fn post_signed(
         body: serde_json::from_slice(&raw).unwrap_or(serde_json::Value::Null),
         signature,
         raw,
+    }
+}
+
+/// Panics unless `answer` carries an `x-jws-signature` by `key` over its exact bytes.
+pub fn assert_signed_by(answer: &Answer, key: &VerifyingKey) {
+    let signature = answer
+        .signature
+        .as_deref()
+        .unwrap_or_else(|| panic!("unsigned answer {} {}", answer.status, answer.body));
+    detached::verify(signature, &answer.raw, |kid| {
+        (kid == key.kid()).then_some(key)
+    })
+    .unwrap_or_else(|e| panic!("answer signature does not verify: {e}"));
+}
+
+/// A plain JSON request (customer, app and bank APIs, health, sandbox): the status and the JSON
+/// body (`Null` if not JSON).
+pub async fn call_json(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    aa_launch::http::send(method, url, token, body)
+        .await
+        .unwrap()
+}
+
+/// Where a service under test keeps its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    /// A SQLite file in the service's data directory.
+    Sqlite,
+    /// A fresh PostgreSQL database ([`fresh_postgres_database`]).
+    Postgres,
+}
+
+impl Db {
+    /// The database URL to give the service: none for SQLite, a fresh database for PostgreSQL.
+    pub async fn url(self) -> Option<String> {
+        match self {
+            Db::Sqlite => None,
+            Db::Postgres => Some(fresh_postgres_database().await),
+        }
     }
 }
 

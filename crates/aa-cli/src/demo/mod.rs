@@ -6,9 +6,7 @@
 //! decrypted accounts (or one JSON object with `--json`). Every process it started is stopped
 //! on success, on failure and on Ctrl-C.
 
-mod ecosystem;
 mod report;
-mod walk;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use ecosystem::{stop_all, Ecosystem, Processes};
+use aa_launch::{stop_all, walk, Ecosystem, Options, Processes};
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
@@ -62,7 +60,11 @@ pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
         let bin_dir = args.bin_dir.clone();
         move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                demo(&dir, json, bin_dir, processes)
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| format!("cannot start the runtime: {e}"))?;
+                runtime.block_on(demo(&dir, json, bin_dir, processes))
             }))
             .unwrap_or_else(|_| Err("the demo failed unexpectedly".into()));
             let _ = tx.send(outcome);
@@ -127,7 +129,7 @@ async fn interrupted() {
     ctrl_c.await;
 }
 
-fn demo(
+async fn demo(
     dir: &Path,
     json: bool,
     bin_dir: Option<PathBuf>,
@@ -141,16 +143,16 @@ fn demo(
             let _ = out.flush();
         }
     };
-    let bin_dir = ecosystem::bin_dir(bin_dir)?;
-    ecosystem::check_binaries(&bin_dir)?;
+    let bin_dir = aa_launch::bin_dir(bin_dir)?;
+    aa_launch::check_binaries(&bin_dir)?;
     let step = Instant::now();
-    let eco = Ecosystem::prepare(dir, processes)?;
+    let eco = Ecosystem::prepare(dir, processes, &Options::default())?;
     say(
         "generated RSA-2048 signing keys for AA-1, FIP-1, FIP-2, FIU-1 and the token issuer; wrote the registry",
         step.elapsed(),
     );
     let step = Instant::now();
-    eco.start(&bin_dir)?;
+    eco.start(&bin_dir).await?;
     let ports: Vec<String> = eco
         .parties
         .iter()
@@ -172,7 +174,7 @@ fn demo(
             format!("{e}\n{tails}")
         }
     };
-    let outcome = walk::walk(&eco, &mut say).map_err(explained)?;
+    let outcome = walk::walk(&eco, &mut say).await.map_err(explained)?;
     let rows = report::rows(&outcome.data_request, &["FIP-1", "FIP-2"]).map_err(explained)?;
     let output = if json {
         let mut text = report::json(&outcome.consent_handle, &rows).to_string();

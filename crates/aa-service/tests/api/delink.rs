@@ -9,9 +9,9 @@ use aa_service::domain::fi_session::SessionState;
 use aa_service::persistence::records::{FiAccountRecord, FiSessionRecord};
 use serde_json::json;
 
-use crate::fakes::FipSession;
 use crate::fi_support::{active_consent, assert_error, contains, fetch_body, fi_request, fiu_key};
 use crate::helpers::{now, txnid, World, HANDLE};
+use aa_testkit::fakes::FipSession;
 
 #[tokio::test]
 async fn delinking_an_account_asks_the_fip_then_removes_it_from_the_customers_accounts() {

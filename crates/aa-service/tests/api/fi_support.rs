@@ -236,7 +236,7 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
 /// The whole flow for FIP-1's artefact: request, READY notification to the FIU, fetch (both
 /// forms), ciphertext byte-identical and decryptable by the FIU. Returns the AA session id and
 /// the FIP's session.
-pub async fn request_notify_fetch(world: &World) -> (String, crate::fakes::FipSession) {
+pub async fn request_notify_fetch(world: &World) -> (String, aa_testkit::fakes::FipSession) {
     let artefacts = active_consent(world, "FIU-1").await;
     let artefact = &artefacts[0];
     assert_eq!(artefact.fip_id, "FIP-1");

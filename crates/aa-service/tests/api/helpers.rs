@@ -1,13 +1,11 @@
-//! Spawning the AA with its counterparties, and small clients for the customer API and the
-//! ReBIT API.
+//! Spawning the AA with its counterparties (`aa_testkit::fakes`: two fake FIPs, two fake
+//! FIUs), and small clients for the customer API and the ReBIT API.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use aa_core::jws::{detached, SigningKey};
 use aa_core::registry::{Registry, Role};
 use aa_runtime::clock::Clock;
 use aa_runtime::identity::IdentitySettings;
@@ -17,10 +15,13 @@ use aa_service::configuration::{
     Settings,
 };
 use aa_service::startup::Application;
-use aa_testkit::{free_listener, Answer, Ecosystem, Party};
+use aa_testkit::{
+    assert_signed_by, call_json, free_listener, request_signed, Answer, Ecosystem, Party,
+};
 use serde_json::{json, Value};
 
-use crate::fakes::{FakeFip, FakeFiu};
+pub use aa_testkit::eventually;
+use aa_testkit::fakes::{FakeFip, FakeFiu};
 
 pub const HANDLE: &str = "9999999999@AA-1";
 
@@ -68,7 +69,6 @@ pub struct World {
     pub fiu_1_dropped: Arc<AtomicUsize>,
     pub data_dir: tempfile::TempDir,
     pub database_url: String,
-    http: reqwest::Client,
 }
 
 fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) -> Settings {
@@ -159,7 +159,6 @@ impl World {
             fiu_1_dropped,
             data_dir,
             database_url,
-            http: reqwest::Client::new(),
         }
     }
 
@@ -191,23 +190,13 @@ impl World {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = self.http.request(method, format!("{}{path}", self.aa_url));
-        if let Some(token) = token {
-            request = request.header("authorization", format!("Bearer {token}"));
-        }
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let bytes = response.bytes().await.unwrap();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        call_json(
+            method,
+            &format!("{}{path}", self.aa_url),
+            token,
+            body.as_ref(),
         )
+        .await
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
@@ -269,7 +258,7 @@ impl World {
                 .post(
                     "/customer/link/verify",
                     Some(token),
-                    json!({ "fipId": fip, "refNumber": started["refNumber"], "otp": crate::fakes::LINK_OTP }),
+                    json!({ "fipId": fip, "refNumber": started["refNumber"], "otp": aa_testkit::fakes::LINK_OTP }),
                 )
                 .await;
             assert_eq!(status, 200, "{verified}");
@@ -303,42 +292,23 @@ impl World {
     /// GETs a 1.1.x path as `as_entity`, signing the path.
     pub async fn rebit_get(&self, as_entity: &str, path: &str) -> Answer {
         let party = self.eco.party(as_entity);
-        let signer: SigningKey = self.eco.signer(as_entity);
-        let response = self
-            .http
-            .get(format!("{}{path}", self.aa_url))
-            .header(party.role.api_key_header(), self.eco.api_key(as_entity))
-            .header("x-jws-signature", detached::sign(&signer, path.as_bytes()))
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let signature = response
-            .headers()
-            .get("x-jws-signature")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let raw = response.bytes().await.unwrap().to_vec();
-        let answer = Answer {
-            status,
-            body: serde_json::from_slice(&raw).unwrap_or(Value::Null),
-            signature,
-            raw,
-        };
+        let key = self.eco.api_key(as_entity);
+        let answer = request_signed(
+            "GET",
+            &format!("{}{path}", self.aa_url),
+            Some((party.role.api_key_header(), &key)),
+            Some(&self.eco.signer(as_entity)),
+            None,
+            path,
+        )
+        .await;
         self.assert_signed_by_aa(&answer);
         answer
     }
 
+    /// The answer carries a signature by AA-1's registered key over its exact bytes.
     pub fn assert_signed_by_aa(&self, answer: &Answer) {
-        let signature = answer
-            .signature
-            .as_deref()
-            .unwrap_or_else(|| panic!("unsigned answer: {}", answer.body));
-        let (owner, key) = {
-            let kid = detached::parse(signature).unwrap().header.kid;
-            self.registry.by_kid(&kid).unwrap()
-        };
-        assert_eq!(owner.id, "AA-1");
-        detached::verify(signature, &answer.raw, |_| Some(key)).unwrap();
+        assert_signed_by(answer, &self.eco.verifying_key("AA-1"));
     }
 
     /// `POST /Consent` as `fiu` for `customer`; returns the answer.
@@ -390,19 +360,4 @@ pub fn consent_request(fiu: &str, customer: &str, txnid: &str) -> Value {
             "Frequency": { "unit": "MONTH", "value": 4 }
         }
     })
-}
-
-/// Polls `probe` every 20 ms for up to 10 s.
-pub async fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(found) = probe() {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }

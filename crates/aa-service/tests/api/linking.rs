@@ -3,8 +3,8 @@
 use aa_core::rebit::ErrorCode;
 use serde_json::json;
 
-use crate::fakes::LINK_OTP;
 use crate::helpers::{now, txnid, World, HANDLE};
+use aa_testkit::fakes::LINK_OTP;
 
 #[tokio::test]
 async fn linking_with_the_fip_otp_lists_the_account() {

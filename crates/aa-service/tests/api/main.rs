@@ -8,7 +8,6 @@ mod consent_lifecycle;
 mod data_requests;
 mod delink;
 mod discovery;
-mod fakes;
 mod fi_fetch;
 mod fi_notification;
 mod fi_request;

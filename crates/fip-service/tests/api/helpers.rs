@@ -1,35 +1,32 @@
 //! Test support: spawns the real FIP (FIP-1, fresh database, port 0) inside a temporary
 //! ecosystem (AA-1 and AA-2 as callers, FIU-1 as a party of the wrong role), a fake AA-1 that
-//! records the notifications the FIP sends it, and request builders. Every answer's
-//! `x-jws-signature` is verified against FIP-1's registered key before a test sees it.
+//! records the notifications the FIP sends it (`aa_testkit::fakes::FakeAa`), and request
+//! builders. Every answer's `x-jws-signature` is verified against FIP-1's registered key before
+//! a test sees it.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use aa_core::jws::{compact, detached, SigningKey, VerifyingKey};
+use aa_core::jws::{compact, SigningKey, VerifyingKey};
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use aa_runtime::settings::Secret;
-use aa_testkit::{free_listener, keys, post_signed, Answer, Ecosystem, Party};
+use aa_testkit::fakes::{AaInbox, FakeAa};
+use aa_testkit::{
+    assert_signed_by, call_json, eventually, free_listener, keys, post_signed, request_signed,
+    Answer, Ecosystem, Party,
+};
 use fip_service::configuration;
 use fip_service::persistence::Store;
 use fip_service::startup::Application;
 use serde_json::{json, Value};
 
-use crate::fake_aa::{self, AaInbox};
+pub use aa_testkit::Db;
 
 pub const HANDLE: &str = "9999999999@AA-1";
 pub const MOBILE: &str = "9999999999";
 pub const PAN: &str = "ABCPS1234K";
 pub const BANK_TOKEN: &str = "test-bank-back-office-token";
-
-/// Where the FIP keeps its data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Db {
-    Sqlite,
-    Postgres,
-}
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -83,18 +80,13 @@ impl TestApp {
             Party::new("FIP-1", Role::Fip, keys::FIP_1, &fip_url),
             Party::new("FIU-1", Role::Fiu, keys::FIU_1, "http://127.0.0.1:9"),
         ]);
-        let database_url = match options.db {
-            Db::Sqlite => None,
-            Db::Postgres => Some(aa_testkit::fresh_postgres_database().await),
-        };
+        let database_url = options.db.url().await;
         let app = Self::start(&eco, fip_listener, &options, database_url).await;
         let store = app.store();
         actix_web::rt::spawn(app.run_until_stopped());
-        let aa_inbox = Arc::new(Mutex::new(AaInbox {
-            to_refuse: options.aa_failures,
-            ..AaInbox::default()
-        }));
-        fake_aa::start(&eco, aa_listener, aa_inbox.clone());
+        let aa = FakeAa::start(&eco, aa_listener);
+        aa.inbox.lock().unwrap().to_refuse = options.aa_failures;
+        let aa_inbox = aa.inbox.clone();
         let fip_key = eco.signer("FIP-1").verifying_key();
         Self {
             eco,
@@ -131,14 +123,7 @@ impl TestApp {
 
     /// Checks an answer is signed by FIP-1 over its exact bytes, and returns it.
     pub fn signed(&self, answer: Answer) -> Answer {
-        let signature = answer
-            .signature
-            .as_deref()
-            .unwrap_or_else(|| panic!("unsigned answer {} {}", answer.status, answer.body));
-        detached::verify(signature, &answer.raw, |kid| {
-            (kid == self.fip_key.kid()).then_some(&self.fip_key)
-        })
-        .unwrap_or_else(|e| panic!("answer signature does not verify: {e}"));
+        assert_signed_by(&answer, &self.fip_key);
         answer
     }
 
@@ -178,46 +163,22 @@ impl TestApp {
     /// the 1.1.x GET).
     pub async fn request_as_aa(&self, method: &str, path: &str, body: Option<&Value>) -> Answer {
         let key = self.eco.api_key("AA-1");
-        let signer = self.eco.signer("AA-1");
-        let client = reqwest::Client::new();
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = client
-            .request(method, format!("{}{path}", self.url))
-            .header("aa_api_key", key);
-        request = match body {
-            Some(body) => {
-                let bytes = serde_json::to_vec(body).unwrap();
-                request
-                    .header("content-type", "application/json")
-                    .header("x-jws-signature", detached::sign(&signer, &bytes))
-                    .body(bytes)
-            }
-            None => request.header("x-jws-signature", detached::sign(&signer, path.as_bytes())),
-        };
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let signature = response
-            .headers()
-            .get("x-jws-signature")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let raw = response.bytes().await.unwrap().to_vec();
-        self.signed(Answer {
-            status,
-            body: serde_json::from_slice(&raw).unwrap_or(Value::Null),
-            signature,
-            raw,
-        })
+        let bytes = body.map(|b| serde_json::to_vec(b).unwrap());
+        let answer = request_signed(
+            method,
+            &format!("{}{path}", self.url),
+            Some(("aa_api_key", &key)),
+            Some(&self.eco.signer("AA-1")),
+            bytes.as_deref(),
+            path,
+        )
+        .await;
+        self.signed(answer)
     }
 
     /// A plain GET (health, sandbox), unsigned on purpose.
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let response = reqwest::get(format!("{}{path}", self.url)).await.unwrap();
-        let status = response.status().as_u16();
-        let bytes = response.bytes().await.unwrap();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        call_json("GET", &format!("{}{path}", self.url), None, None).await
     }
 
     /// The OTP of a link request, from the sandbox endpoint.
@@ -263,17 +224,10 @@ impl TestApp {
 
     /// Polls the fake AA's inbox until `done` holds (at most ten seconds).
     pub async fn wait_for_aa(&self, done: impl Fn(&AaInbox) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if done(&self.aa_inbox.lock().unwrap()) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the AA never got what it expected"
-            );
-            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
-        }
+        eventually("the AA to get what it expected", || {
+            done(&self.aa_inbox.lock().unwrap()).then_some(())
+        })
+        .await;
     }
 }
 

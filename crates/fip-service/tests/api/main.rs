@@ -8,7 +8,6 @@ mod consent;
 mod delink;
 mod discover;
 mod envelope;
-mod fake_aa;
 mod fi;
 mod fi_lifecycle;
 mod fi_sessions;

@@ -7,8 +7,8 @@ use aa_core::fi_data::{Account, Attrs, Profile, Summary, Transactions};
 use aa_core::rebit::FiType;
 use serde_json::{json, Value};
 
-use crate::fake_aa::FiSession;
 use crate::helpers::{fi_notification, notification, spawn_with, Db, Options, TestApp, TOKEN};
+use aa_testkit::fakes::FiSession;
 
 /// (linkRefNumber, maskedAccNumber, fiType) of the accounts an artefact covers.
 type Accounts<'a> = &'a [(&'a str, &'a str, &'a str)];

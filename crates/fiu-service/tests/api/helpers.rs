@@ -1,30 +1,27 @@
 //! Spawning the real FIU server (port 0, fresh database: SQLite in a temp dir or a new
-//! PostgreSQL database) beside a fake AA, and the requests tests make to it.
+//! PostgreSQL database) beside a fake AA (`aa_testkit::fakes::FakeAa`), and the requests tests
+//! make to it.
 
 use std::path::Path;
 use std::sync::Once;
-use std::time::{Duration, Instant};
 
-use aa_core::jws::detached;
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use aa_runtime::settings::Secret;
-use aa_testkit::{free_listener, keys, post_signed, Answer, Ecosystem, Party};
+use aa_testkit::fakes::FakeAa;
+use aa_testkit::{
+    assert_signed_by, call_json, eventually_async, free_listener, keys, post_signed, Answer,
+    Ecosystem, Party,
+};
 use fiu_service::configuration::Settings;
 use fiu_service::persistence::Store;
 use fiu_service::startup::Application;
 use serde_json::{json, Value};
 
-use crate::fake_aa::FakeAa;
-
 pub const TOKEN: &str = "test-app-token";
 pub const CUSTOMER: &str = "9999999999@AA-1";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Db {
-    Sqlite,
-    Postgres,
-}
+pub use aa_testkit::Db;
 
 pub struct TestApp {
     pub address: String,
@@ -103,10 +100,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
     settings.server.workers = Some(2);
     settings.data_dir = data.path().join("fiu");
     let data_dir = settings.data_dir.clone();
-    settings.database.url = match options.db {
-        Db::Sqlite => None,
-        Db::Postgres => Some(Secret::new(aa_testkit::fresh_postgres_database().await)),
-    };
+    settings.database.url = options.db.url().await.map(Secret::new);
     settings.identity = eco.identity("FIU-1");
     settings.app_api.token = Secret::new(TOKEN);
     settings.jobs.poll_interval_ms = 100;
@@ -192,28 +186,8 @@ impl TestApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let client = reqwest::Client::new();
         let url = format!("{}{path}", self.address);
-        let mut request = match method {
-            "GET" => client.get(url),
-            "POST" => client.post(url),
-            other => panic!("no {other}"),
-        };
-        if let Some(token) = token {
-            request = request.header("authorization", format!("Bearer {token}"));
-        }
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let bytes = response.bytes().await.unwrap();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        call_json(method, &url, token, body.as_ref()).await
     }
 
     /// `POST /app/consents` for the test customer; returns the handle.
@@ -248,15 +222,11 @@ impl TestApp {
 
     /// Polls `GET /app/consents/{handle}` until `done` holds (10 s at most).
     pub async fn wait_for(&self, handle: &str, done: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
+        eventually_async(&format!("the condition on consent {handle}"), || async {
             let consent = self.consent(handle).await;
-            if done(&consent) {
-                return consent;
-            }
-            assert!(Instant::now() < deadline, "condition never held: {consent}");
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
+            done(&consent).then_some(consent)
+        })
+        .await
     }
 
     /// Waits until the artefact `consent_id` has left the PENDING fetch state.
@@ -314,15 +284,11 @@ impl TestApp {
 
     /// Polls the data request until `done` holds (10 s at most).
     pub async fn wait_data_request(&self, id: &str, done: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
+        eventually_async(&format!("the condition on data request {id}"), || async {
             let request = self.data_request(id).await;
-            if done(&request) {
-                return request;
-            }
-            assert!(Instant::now() < deadline, "condition never held: {request}");
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
+            done(&request).then_some(request)
+        })
+        .await
     }
 
     pub async fn notify_raw(
@@ -339,15 +305,7 @@ impl TestApp {
 
     /// The answer carries an `x-jws-signature` by FIU-1 over its exact bytes.
     pub fn assert_signed(&self, answer: &Answer) {
-        let fiu = self.eco.signer("FIU-1").verifying_key();
-        let signature = answer
-            .signature
-            .as_deref()
-            .unwrap_or_else(|| panic!("unsigned answer: {}", answer.body));
-        detached::verify(signature, &answer.raw, |kid| {
-            (kid == fiu.kid()).then_some(&fiu)
-        })
-        .unwrap();
+        assert_signed_by(answer, &self.eco.verifying_key("FIU-1"));
     }
 }
 

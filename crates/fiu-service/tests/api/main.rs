@@ -1,12 +1,11 @@
 //! Integration tests: the real FIU server on port 0 with a fresh database each, talking to a
-//! fake AA over loopback (`fake_aa`). Set `TEST_LOG=1` to see the service's logs.
+//! fake AA over loopback (`aa_testkit::fakes::FakeAa`). Set `TEST_LOG=1` to see the service's logs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod app_api;
 mod artefact_flow;
 mod bad_signatures;
 mod data_life;
-mod fake_aa;
 mod fi_flow;
 mod fi_notification_errors;
 mod health;

@@ -1,56 +1,34 @@
-//! In-test FIP and FIU servers. They are real HTTP servers on loopback that take the AA's
-//! calls through `aa_runtime::http::Verified` (API key, signature, binding), sign their answers
-//! with `sign_responses`, and record what they received for the tests to assert on.
+//! A fake FIP for the AA's tests: one DEPOSIT/SAVINGS account `<id>-ACC-1` for any customer,
+//! linking with [`LINK_OTP`], artefacts verified against AA-1's registered key, and every call
+//! recorded in a [`FipLog`]. Its FI routes are in `fip_fi`.
 
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use aa_core::fi_crypto::{key_material, Curve};
-use aa_core::jws::{compact, SigningKey};
+use aa_core::jws::compact;
 use aa_core::rebit::{
     AccDeLinkRequest, AccDeLinkResponse, AccDiscoveryRequest, AccDiscoveryResponse, AccLinkRequest,
     AccLinkResponse, AccType, AuthenticatorType, ConsentArtefact, ConsentStatusNotification,
-    DelinkDetails, EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, FiRequest, FiResponse,
-    FiStatusNotification, FiType, FipAccount, FipFi, KeyMaterial, LinkDelinkTokenRequest,
-    LinkDelinkTokenResponse, LinkStatus, LinkedAccount, NotificationResponse, Open,
+    DelinkDetails, ErrorCode, FiFetchRequest, FiRequest, FiType, FipAccount, KeyMaterial,
+    LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus, LinkedAccount, Open,
     SignedConsentDetail,
 };
-use aa_core::registry::{Registry, Role};
+use aa_core::registry::Registry;
 use aa_core::timefmt;
 use aa_runtime::http::respond::ResponseSigner;
-use aa_runtime::http::{sign_responses, InboundAuth, RebitError, Verified};
-use aa_testkit::Ecosystem;
+use aa_runtime::http::{sign_responses, RebitError, Verified};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, post};
 use actix_web::{App, HttpResponse, HttpServer};
 
+use super::fip_fi::{fi_fetch, fi_request};
+use super::{from_aa, inbound, ok};
+use crate::Ecosystem;
+
 /// The OTP every fake FIP expects for linking.
 pub const LINK_OTP: &str = "123456";
-
-fn inbound(eco: &Ecosystem) -> (Arc<Registry>, InboundAuth) {
-    let registry = Arc::new(Registry::load(&eco.registry_file).unwrap());
-    let verifier = registry.api_key_verifier().unwrap();
-    (registry.clone(), InboundAuth::new(registry, verifier))
-}
-
-fn from_aa(caller: &aa_runtime::http::Caller) -> Result<(), RebitError> {
-    if caller.role == Role::Aa && caller.entity_id == "AA-1" {
-        Ok(())
-    } else {
-        Err(RebitError::new(ErrorCode::Unauthorized, "AA-1 only"))
-    }
-}
-
-fn ok(ver: &str, txnid: &str) -> HttpResponse {
-    HttpResponse::Ok().json(NotificationResponse {
-        ver: ver.to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: txnid.to_owned(),
-        response: "OK".to_owned(),
-    })
-}
 
 /// refNumber -> (customer address, accRefNumbers).
 type PendingLinks = HashMap<String, (String, Vec<String>)>;
@@ -101,8 +79,8 @@ pub struct FakeFip {
     pub hold_fi: Arc<Mutex<Option<tokio::sync::oneshot::Receiver<()>>>>,
     /// FIP session id -> session.
     pub fi_sessions: Arc<Mutex<HashMap<String, FipSession>>>,
-    links: Arc<Mutex<PendingLinks>>,
-    registry: Arc<Registry>,
+    pub(crate) links: Arc<Mutex<PendingLinks>>,
+    pub(crate) registry: Arc<Registry>,
 }
 
 impl FakeFip {
@@ -177,137 +155,6 @@ impl FakeFip {
         let (id, session) = sessions.iter().next().unwrap();
         (id.clone(), session.clone())
     }
-}
-
-/// Opens a session: checks the artefact it holds, encrypts one small document per account for
-/// the FIU's key (a fresh key of the FIU's curve), and answers the session id.
-async fn fi_request(
-    fip: web::Data<FakeFip>,
-    request: Verified<FiRequest>,
-) -> Result<HttpResponse, RebitError> {
-    from_aa(&request.caller)?;
-    let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
-    fip.log.lock().unwrap().fi_requests.push(body.clone());
-    if fip.fi_broken.load(Ordering::SeqCst) {
-        return Err(echo(RebitError::new(ErrorCode::InternalError, "down")));
-    }
-    if fip.refuse_fi.load(Ordering::SeqCst) {
-        return Err(echo(RebitError::new(
-            ErrorCode::InvalidConsentId,
-            "refused by the fake FIP",
-        )));
-    }
-    let Some((artefact, detail)) = fip
-        .consents()
-        .into_iter()
-        .find(|(a, _)| a.consent_id == body.consent.id)
-    else {
-        return Err(echo(RebitError::new(
-            ErrorCode::InvalidConsentId,
-            "unknown consent",
-        )));
-    };
-    if compact::signature_segment(&artefact.signed_consent)
-        != Some(body.consent.digital_signature.as_str())
-    {
-        return Err(echo(RebitError::new(
-            ErrorCode::InvalidRequest,
-            "digitalSignature",
-        )));
-    }
-    let now = time::OffsetDateTime::now_utc();
-    let fiu_key = key_material::read(&body.key_material, now)
-        .map_err(|e| echo(RebitError::new(ErrorCode::InvalidKey, e.to_string())))?;
-    let curve: Curve = body.key_material.curve.as_str().parse().unwrap();
-    let ours = key_material::generate(curve, now + time::Duration::hours(1)).unwrap();
-    let accounts = detail
-        .accounts
-        .iter()
-        .map(|a| {
-            let plain = format!(
-                "<Account linkedAccRef=\"{}\" marker=\"PLAINTEXT-{}\"/>",
-                a.link_ref_number,
-                uuid::Uuid::new_v4()
-            );
-            let cipher = ours.encrypt_for(&fiu_key, plain.as_bytes()).unwrap();
-            (
-                a.link_ref_number.clone(),
-                a.masked_acc_number.clone(),
-                plain,
-                cipher,
-            )
-        })
-        .collect();
-    let session_id = format!("{}-SESSION-{}", fip.id, uuid::Uuid::new_v4());
-    fip.fi_sessions.lock().unwrap().insert(
-        session_id.clone(),
-        FipSession {
-            consent_id: artefact.consent_id.clone(),
-            accounts,
-            key_material: ours.key_material,
-        },
-    );
-    let gate = fip.hold_fi.lock().unwrap().take();
-    if let Some(gate) = gate {
-        let _ = gate.await;
-    }
-    Ok(HttpResponse::Ok().json(FiResponse {
-        ver: body.ver.clone(),
-        timestamp: timefmt::now_millis(),
-        txnid: body.txnid.clone(),
-        consent_id: artefact.consent_id,
-        session_id,
-    }))
-}
-
-async fn fi_fetch(
-    fip: web::Data<FakeFip>,
-    request: Verified<FiFetchRequest>,
-) -> Result<HttpResponse, RebitError> {
-    from_aa(&request.caller)?;
-    let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
-    fip.log.lock().unwrap().fi_fetches.push(body.clone());
-    if fip.fi_broken.load(Ordering::SeqCst) {
-        return Err(echo(RebitError::new(ErrorCode::InternalError, "down")));
-    }
-    let Some(session) = fip
-        .fi_sessions
-        .lock()
-        .unwrap()
-        .get(&body.session_id)
-        .cloned()
-    else {
-        return Err(echo(RebitError::new(
-            ErrorCode::InvalidSessionId,
-            "unknown session",
-        )));
-    };
-    let wanted: Option<Vec<String>> = body
-        .link_ref_number
-        .as_ref()
-        .map(|l| l.iter().map(|l| l.id.clone()).collect());
-    let data = session
-        .accounts
-        .iter()
-        .filter(|(link, ..)| wanted.as_ref().is_none_or(|w| w.contains(link)))
-        .map(|(link, masked, _, cipher)| EncryptedFi {
-            link_ref_number: link.clone(),
-            masked_acc_number: masked.clone(),
-            encrypted_fi: cipher.clone(),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(FiFetchResponse {
-        ver: body.ver.clone(),
-        timestamp: timefmt::now_millis(),
-        txnid: body.txnid.clone(),
-        fi: vec![FipFi {
-            fip_id: fip.id.clone(),
-            data,
-            key_material: session.key_material,
-        }],
-    }))
 }
 
 async fn discover(
@@ -463,76 +310,5 @@ async fn fip_notification(
     let body = request.body;
     let (ver, txnid) = (body.ver.clone(), body.txnid.clone());
     fip.log.lock().unwrap().notifications.push(body);
-    Ok(ok(&ver, &txnid))
-}
-
-/// A fake FIU that records the consent and FI notifications it receives.
-#[derive(Clone)]
-pub struct FakeFiu {
-    pub notifications: Arc<Mutex<Vec<ConsentStatusNotification>>>,
-    pub fi_notifications: Arc<Mutex<Vec<FiStatusNotification>>>,
-    auth: InboundAuth,
-    signer: Arc<SigningKey>,
-}
-
-impl FakeFiu {
-    pub fn new(eco: &Ecosystem, id: &str) -> Self {
-        Self {
-            notifications: Arc::default(),
-            fi_notifications: Arc::default(),
-            auth: inbound(eco).1,
-            signer: Arc::new(eco.signer(id)),
-        }
-    }
-
-    pub fn serve(&self, listener: TcpListener) {
-        let state = self.clone();
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(web::Data::new(state.auth.clone()))
-                .app_data(web::Data::new(ResponseSigner(state.signer.clone())))
-                .app_data(web::Data::new(state.clone()))
-                .service(
-                    web::scope("")
-                        .wrap(from_fn(sign_responses))
-                        .route("/Consent/Notification", post().to(notification))
-                        .route("/FI/Notification", post().to(fi_notification)),
-                )
-        })
-        .workers(1)
-        .listen(listener)
-        .unwrap()
-        .run();
-        tokio::spawn(server);
-    }
-
-    pub fn received(&self) -> Vec<ConsentStatusNotification> {
-        self.notifications.lock().unwrap().clone()
-    }
-
-    pub fn fi_received(&self) -> Vec<FiStatusNotification> {
-        self.fi_notifications.lock().unwrap().clone()
-    }
-}
-
-async fn fi_notification(
-    fiu: web::Data<FakeFiu>,
-    request: Verified<FiStatusNotification>,
-) -> Result<HttpResponse, RebitError> {
-    from_aa(&request.caller)?;
-    let body = request.body;
-    let (ver, txnid) = (body.ver.clone(), body.txnid.clone());
-    fiu.fi_notifications.lock().unwrap().push(body);
-    Ok(ok(&ver, &txnid))
-}
-
-async fn notification(
-    fiu: web::Data<FakeFiu>,
-    request: Verified<ConsentStatusNotification>,
-) -> Result<HttpResponse, RebitError> {
-    from_aa(&request.caller)?;
-    let body = request.body;
-    let (ver, txnid) = (body.ver.clone(), body.txnid.clone());
-    fiu.notifications.lock().unwrap().push(body);
     Ok(ok(&ver, &txnid))
 }
