@@ -28,7 +28,8 @@ use crate::domain::template::{TemplateError, Templates};
 use crate::persistence::{Store, StoreError};
 use crate::routes::{self, app, consent, fi, AppState};
 use crate::vault::{Vault, VaultError};
-use crate::worker::{FiJobSettings, JobWaker, Worker};
+use crate::worker::{FiJobSettings, Worker};
+use aa_runtime::queue::{admin, Waker};
 
 /// Why the service cannot start; says which setting or resource.
 #[derive(Debug, thiserror::Error)]
@@ -92,7 +93,7 @@ impl Application {
         let store =
             Store::connect(&settings.database_url(), settings.database.max_connections).await?;
         let aa = AaClient::new(identity.client.clone());
-        let waker = JobWaker::default();
+        let waker = Waker::default();
         let state = AppState {
             store: store.clone(),
             aa: aa.clone(),
@@ -109,7 +110,7 @@ impl Application {
             aa,
             registry: identity.registry.clone(),
             fiu_id: identity.entity_id.clone(),
-            settings: settings.jobs,
+            settings: settings.queue,
             waker,
             fi: fi_settings,
             vault,
@@ -118,8 +119,10 @@ impl Application {
         let state = web::Data::new(state);
         let inbound = web::Data::new(identity.inbound.clone());
         let signer = web::Data::new(ResponseSigner(identity.signer.clone()));
+        let admin = admin::configure(worker.store.queue(), &settings.admin);
         let mut server = HttpServer::new(move || {
             App::new()
+                .configure(admin.clone())
                 .wrap(from_fn(routes::access_log::access_log))
                 .app_data(state.clone())
                 .app_data(inbound.clone())
@@ -178,7 +181,10 @@ impl Application {
             self.worker.store.clone(),
             self.worker.fi.purge_interval,
         ));
-        let worker = tokio::spawn(self.worker.run());
+        let waker = self.worker.waker.clone();
+        let worker = tokio::spawn(self.worker.into_queue_worker().run());
+        // Run whatever an earlier run left in the queue.
+        waker.wake();
         let result = self.server.await;
         worker.abort();
         purge.abort();

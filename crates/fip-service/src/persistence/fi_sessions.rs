@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use super::entities::{consent, fi_session, fi_session_account};
-use super::outbox::{enqueue, NewOutboxMessage};
 use super::{now_ms, Store, StoreError};
+use aa_runtime::outbox::Notification;
 
 pub const PENDING: &str = "PENDING";
 pub const READY: &str = "READY";
@@ -195,7 +195,7 @@ impl Store {
         session_id: &str,
         status: &str,
         accounts: Vec<PreparedAccount>,
-        notification: NewOutboxMessage,
+        notification: Notification,
     ) -> Result<bool, StoreError> {
         let txn = self.db.begin().await?;
         let updated = fi_session::Entity::update_many()
@@ -227,7 +227,7 @@ impl Store {
             .exec_without_returning(&txn)
             .await?;
         }
-        enqueue(&txn, notification).await?;
+        aa_runtime::queue::enqueue(&txn, notification.job()).await?;
         txn.commit().await?;
         Ok(true)
     }

@@ -3,7 +3,7 @@
 //!
 //! [`Store`] is the handle the rest of the service uses; its queries live beside the data
 //! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`fi_sessions`],
-//! [`fi_session_expiry`], [`data_keys`], [`outbox`], [`answered_txns`]) and return domain
+//! [`fi_session_expiry`], [`data_keys`], [`answered_txns`]) and return domain
 //! types, never entities. Instants are stored as epoch milliseconds so that both databases
 //! compare them the same way.
 //!
@@ -29,7 +29,6 @@ pub mod fi_session_expiry;
 pub mod fi_sessions;
 pub mod links;
 mod migration;
-pub mod outbox;
 pub mod seed;
 
 /// Why a query failed. Never shown to a caller: it becomes a 500 "internal error".
@@ -84,6 +83,11 @@ impl Store {
     /// Checks the database answers (readiness).
     pub async fn ping(&self) -> Result<(), StoreError> {
         Ok(self.db.ping().await?)
+    }
+
+    /// The runtime queue on this database (notifications to AAs; its table is a migration).
+    pub fn queue(&self) -> aa_runtime::queue::Queue {
+        aa_runtime::queue::Queue::new(self.db.clone())
     }
 }
 
