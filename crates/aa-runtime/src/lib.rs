@@ -4,7 +4,8 @@
 //! - [`clock`]: the injectable clock and the epoch-millisecond helpers.
 //! - [`http`]: signed HTTP in (actix-web extractor, response signing) and out (client).
 //! - [`identity`]: a service's entity id, keys, registry and clients, checked at start-up.
-//! - [`outbox`]: delivery of notifications from a transactional outbox, with backoff.
+//! - [`queue`]: one durable job queue (lease, backoff, ordering per key, dead letters, admin).
+//! - [`outbox`]: notifications on the queue, delivered in order per counterparty.
 //! - [`settings`] and [`telemetry`]: configuration loading (common sections, [`settings::Environment`])
 //!   and log set-up.
 //! - [`store`]: the store kit (connect, migrate under a lock, [`store::StoreError`]).
@@ -15,6 +16,7 @@ pub mod http;
 pub mod identity;
 pub mod launch;
 pub mod outbox;
+pub mod queue;
 pub mod settings;
 pub mod store;
 pub mod telemetry;

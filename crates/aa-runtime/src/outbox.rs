@@ -1,134 +1,81 @@
-//! Delivery of notifications written to a transactional outbox.
-//!
-//! A service writes the notification (callee, path, exact body bytes) in the same database
-//! transaction as the state change it announces; this module delivers it: signed, with retries
-//! and exponential backoff, until the callee acknowledges or the attempts run out. The store
-//! (the service's own table) implements [`OutboxStore`]; several replicas may run the worker, so
-//! `claim` must hand each due message to one of them only (a lease).
+//! The outbox on the queue: notifications (callee, ReBIT path, exact body bytes) written with
+//! [`Notification::job`] and `queue::enqueue` in the same transaction as the state change they
+//! announce, and delivered by [`Deliver`], the handler of the [`KIND`] jobs: signed, with a
+//! fresh timestamp, until the callee acknowledges. The ordering key is the callee, so each
+//! counterparty hears about changes in the order they were made, in every role.
 
-use std::future::Future;
-use std::sync::Arc;
-use std::time::Duration;
+use serde::{Deserialize, Serialize};
 
-use time::OffsetDateTime;
-use tokio::sync::Notify;
-
-use crate::clock::Clock;
 use crate::http::SignedClient;
+use crate::queue::{Handler, Job, JobError, JobFuture, NewJob};
 
-/// One message to deliver.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxMessage {
-    pub id: String,
+/// The queue kind of notifications.
+pub const KIND: &str = "notification";
+
+/// One notification to deliver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
     /// The callee's entity id.
+    #[serde(skip)]
     pub callee: String,
     /// The ReBIT path, e.g. `/Consent/Notification`.
     pub path: String,
-    /// The exact JSON bytes to send.
-    pub body: Vec<u8>,
-    /// Attempts made so far.
-    pub attempts: u32,
+    /// The exact JSON text to send.
+    pub body: String,
 }
 
-/// Retry policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    pub first_delay: Duration,
-    pub max_delay: Duration,
-    pub max_attempts: u32,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            first_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(300),
-            max_attempts: 12,
+impl Notification {
+    /// The queue job carrying this notification, keyed by the callee.
+    pub fn job(&self) -> NewJob {
+        NewJob {
+            kind: KIND.to_owned(),
+            key: Some(self.callee.clone()),
+            payload: serde_json::json!({ "path": self.path, "body": self.body }).to_string(),
         }
     }
-}
 
-impl RetryPolicy {
-    /// Delay before attempt `attempts + 1`: first_delay · 2^(attempts-1), capped, with up to
-    /// 25% random jitter so that replicas do not retry in lockstep.
-    pub fn delay_after(&self, attempts: u32) -> Duration {
-        let exp = attempts.saturating_sub(1).min(20);
-        let base = self
-            .first_delay
-            .saturating_mul(1u32 << exp)
-            .min(self.max_delay);
-        let jitter = aa_core::fi_crypto::keys::random_bytes::<1>()
-            .map(|b| u32::from(b[0]))
-            .unwrap_or(0);
-        base + base.mul_f64(f64::from(jitter) / 1024.0)
+    /// The notification a job carries.
+    pub fn from_job(job: &Job) -> Result<Self, JobError> {
+        let callee = job
+            .key
+            .clone()
+            .ok_or_else(|| JobError::Final("notification without a callee".into()))?;
+        let mut notification: Self = serde_json::from_str(&job.payload)
+            .map_err(|e| JobError::Final(format!("notification payload: {e}")))?;
+        notification.callee = callee;
+        Ok(notification)
+    }
+
+    /// Reads the path and body of a pending payload (`queue::pending_payloads`) to `callee`.
+    pub fn from_payload(callee: &str, payload: &str) -> Option<Self> {
+        let mut notification: Self = serde_json::from_str(payload).ok()?;
+        notification.callee = callee.to_owned();
+        Some(notification)
     }
 }
 
-/// The service's outbox table.
-pub trait OutboxStore: Send + Sync + 'static {
-    /// Claims up to `limit` messages due at `now` (leasing them so no other worker takes them).
-    fn claim(
-        &self,
-        now: OffsetDateTime,
-        limit: u64,
-    ) -> impl Future<Output = Result<Vec<OutboxMessage>, String>> + Send;
-    /// Records a delivery.
-    fn delivered(&self, id: &str) -> impl Future<Output = Result<(), String>> + Send;
-    /// Records a failed attempt and when to try again.
-    fn retry_at(
-        &self,
-        id: &str,
-        attempts: u32,
-        at: OffsetDateTime,
-        error: &str,
-    ) -> impl Future<Output = Result<(), String>> + Send;
-    /// Records a message that will not be retried (final refusal or attempts exhausted).
-    fn give_up(
-        &self,
-        id: &str,
-        attempts: u32,
-        error: &str,
-    ) -> impl Future<Output = Result<(), String>> + Send;
-}
+/// Delivers notification jobs with the service's signed client.
+#[derive(Debug, Clone)]
+pub struct Deliver(pub SignedClient);
 
-/// Delivers what is due at `clock`'s now once; returns how many messages were attempted.
-/// (The time messages are due and retried is the service's clock, the one its state changes
-/// were written at; the `timestamp` sent is the system time, which the receiver checks.)
-pub async fn deliver_due<S: OutboxStore>(
-    store: &S,
-    client: &SignedClient,
-    policy: RetryPolicy,
-    clock: &Clock,
-) -> Result<usize, String> {
-    let due = store.claim(clock.now(), 32).await?;
-    let count = due.len();
-    for message in due {
-        let attempts = message.attempts + 1;
-        match client
-            .post_raw(&message.callee, &message.path, restamp(&message.body))
-            .await
-        {
-            Ok(_) => {
-                tracing::info!(outbox.id = %message.id, peer.id = %message.callee, path = %message.path, attempts, "notification delivered");
-                store.delivered(&message.id).await?;
+impl Handler for Deliver {
+    fn run<'a>(&'a self, job: &'a Job) -> JobFuture<'a> {
+        Box::pin(async move {
+            let n = Notification::from_job(job)?;
+            match self
+                .0
+                .post_raw(&n.callee, &n.path, restamp(n.body.as_bytes()))
+                .await
+            {
+                Ok(_) => {
+                    tracing::info!(job.id = job.id, peer.id = %n.callee, path = %n.path, job.attempts = job.attempts, "notification delivered");
+                    Ok(())
+                }
+                Err(error) if error.is_retryable() => Err(JobError::Retry(error.to_string())),
+                Err(error) => Err(JobError::Final(error.to_string())),
             }
-            Err(error) if error.is_retryable() && attempts < policy.max_attempts => {
-                let delay = policy.delay_after(attempts);
-                tracing::warn!(outbox.id = %message.id, peer.id = %message.callee, path = %message.path, attempts, retry_in_ms = delay.as_millis() as u64, %error, "notification not delivered; will retry");
-                let at = clock.now() + delay;
-                store
-                    .retry_at(&message.id, attempts, at, &error.to_string())
-                    .await?;
-            }
-            Err(error) => {
-                tracing::error!(outbox.id = %message.id, peer.id = %message.callee, path = %message.path, attempts, %error, "notification abandoned");
-                store
-                    .give_up(&message.id, attempts, &error.to_string())
-                    .await?;
-            }
-        }
+        })
     }
-    Ok(count)
 }
 
 /// The stored body with its `timestamp` set to now: a retry long after the state change must
@@ -147,39 +94,29 @@ fn restamp(body: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&object).unwrap_or_else(|_| body.to_vec())
 }
 
-/// Wakes the worker right after a transaction that wrote to the outbox commits.
-#[derive(Debug, Clone, Default)]
-pub struct OutboxWaker(Arc<Notify>);
-
-impl OutboxWaker {
-    pub fn wake(&self) {
-        self.0.notify_one();
-    }
-}
-
-/// Runs the delivery loop forever: on every wake-up, and at least every `poll`.
-pub async fn run<S: OutboxStore>(
-    store: Arc<S>,
-    client: SignedClient,
-    policy: RetryPolicy,
-    waker: OutboxWaker,
-    poll: Duration,
-    clock: Clock,
-) {
-    loop {
-        match deliver_due(store.as_ref(), &client, policy, &clock).await {
-            // A full batch means more may be waiting: go again at once.
-            Ok(32) => continue,
-            Ok(_) => {}
-            Err(error) => tracing::error!(%error, "outbox store failed"),
-        }
-        let _ = tokio::time::timeout(poll, waker.0.notified()).await;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notification_survives_the_queue_with_its_callee_as_key() {
+        let n = Notification {
+            callee: "FIU-1".into(),
+            path: "/Consent/Notification".into(),
+            body: r#"{"a":"x\"y"}"#.into(),
+        };
+        let job = n.job();
+        assert_eq!(job.key.as_deref(), Some("FIU-1"));
+        let claimed = Job {
+            id: 1,
+            kind: job.kind,
+            key: job.key,
+            payload: job.payload,
+            attempts: 1,
+            lease: 0,
+        };
+        assert_eq!(Notification::from_job(&claimed).unwrap(), n);
+    }
 
     #[test]
     fn a_retried_body_gets_a_fresh_timestamp_and_nothing_else_changes() {
@@ -190,21 +127,5 @@ mod tests {
         assert_eq!(sent["txnid"], "t");
         assert_eq!(sent["x"], serde_json::json!([1, 2]));
         assert_eq!(restamp(b"not json"), b"not json");
-    }
-
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        let policy = RetryPolicy {
-            first_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(10),
-            max_attempts: 5,
-        };
-        let d1 = policy.delay_after(1);
-        let d2 = policy.delay_after(2);
-        let d5 = policy.delay_after(5);
-        assert!(d1 >= Duration::from_secs(1) && d1 < Duration::from_millis(1250));
-        assert!(d2 >= Duration::from_secs(2) && d2 < Duration::from_millis(2500));
-        assert!(d5 >= Duration::from_secs(10) && d5 < Duration::from_millis(12500));
-        assert!(policy.delay_after(40) <= Duration::from_millis(12500));
     }
 }

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use aa_runtime::identity::IdentitySettings;
+use aa_runtime::queue::admin::AdminSettings;
+use aa_runtime::queue::QueueSettings;
 pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
 use aa_runtime::settings::{Environment, Secret, SettingsError};
 use serde::Deserialize;
@@ -22,8 +24,12 @@ pub struct Settings {
     pub auth: AuthSettings,
     #[serde(default)]
     pub otp: OtpSettings,
+    /// The runtime queue that delivers notifications (`aa_runtime::queue`).
     #[serde(default)]
-    pub outbox: OutboxSettings,
+    pub queue: QueueSettings,
+    /// The operator endpoints (dead letters); mounted only when `admin.token` is set.
+    #[serde(default)]
+    pub admin: AdminSettings,
     #[serde(default)]
     pub lifecycle: LifecycleSettings,
     #[serde(default)]
@@ -70,47 +76,6 @@ impl Default for OtpSettings {
             sandbox_endpoint: false,
             ttl_seconds: default_otp_ttl(),
             max_attempts: default_otp_attempts(),
-        }
-    }
-}
-
-/// Delivery of notifications (`aa_runtime::outbox`).
-#[derive(Debug, Clone, Deserialize)]
-pub struct OutboxSettings {
-    /// The worker looks for due messages at least this often (it is also woken on commit).
-    #[serde(default = "default_poll_millis")]
-    pub poll_millis: u64,
-    #[serde(default = "default_first_retry")]
-    pub first_retry_millis: u64,
-    #[serde(default = "default_max_retry")]
-    pub max_retry_millis: u64,
-    #[serde(default = "default_max_attempts")]
-    pub max_attempts: u32,
-}
-
-fn default_poll_millis() -> u64 {
-    5_000
-}
-
-fn default_first_retry() -> u64 {
-    500
-}
-
-fn default_max_retry() -> u64 {
-    300_000
-}
-
-fn default_max_attempts() -> u32 {
-    12
-}
-
-impl Default for OutboxSettings {
-    fn default() -> Self {
-        Self {
-            poll_millis: default_poll_millis(),
-            first_retry_millis: default_first_retry(),
-            max_retry_millis: default_max_retry(),
-            max_attempts: default_max_attempts(),
         }
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use aa_core::rebit::ConsentStatus;
 use aa_runtime::clock::Clock;
-use aa_runtime::outbox::OutboxWaker;
+use aa_runtime::queue::Waker;
 use time::OffsetDateTime;
 
 use crate::configuration::LifecycleSettings;
@@ -79,13 +79,7 @@ pub async fn sweep(
                 ConsentStatus::Expired,
             );
             if store
-                .change_artefact_status(
-                    &artefact.consent_id,
-                    from,
-                    ConsentStatus::Expired,
-                    notices,
-                    now_ms,
-                )
+                .change_artefact_status(&artefact.consent_id, from, ConsentStatus::Expired, notices)
                 .await?
             {
                 tracing::info!(consent.id = %artefact.consent_id, from = from.as_str(), "consent expired");
@@ -127,7 +121,7 @@ pub async fn sweep(
 /// Sweeps now and then every `expiry.every`, at the time `clock` tells, waking the outbox when
 /// something changed. Runs until aborted; a failed sweep is logged and tried again at the next
 /// tick.
-pub async fn run(store: Store, expiry: Expiry, waker: OutboxWaker, clock: Clock) {
+pub async fn run(store: Store, expiry: Expiry, waker: Waker, clock: Clock) {
     let mut ticks = tokio::time::interval(expiry.every.max(Duration::from_millis(10)));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

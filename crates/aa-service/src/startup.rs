@@ -1,16 +1,16 @@
 //! Start-up: loads the identity, connects the database (running migrations), builds the
-//! shared state once and mounts every route in one visible place. The outbox worker and the
-//! expiry scheduler run beside the server for as long as it does.
+//! shared state once and mounts every route in one visible place. The queue's worker (which
+//! delivers notifications) and the expiry scheduler run beside the server for as long as it does.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
 use aa_runtime::http::{ops, RebitScope};
 use aa_runtime::identity::{Identity, IdentityError};
-use aa_runtime::outbox::{self, OutboxWaker, RetryPolicy};
+use aa_runtime::outbox::{self, Deliver};
+use aa_runtime::queue::{admin, Waker, Worker};
 use actix_web::dev::Server;
 use actix_web::web::{self, get, post};
 use actix_web::{App, HttpServer};
@@ -39,15 +39,13 @@ pub enum StartupError {
     Io(#[from] std::io::Error),
 }
 
-/// The running service: the HTTP server and the outbox worker.
+/// The running service: the HTTP server, the queue's worker and the expiry scheduler.
 pub struct Application {
     port: u16,
     server: Server,
     store: Store,
-    identity: Identity,
-    waker: OutboxWaker,
-    policy: RetryPolicy,
-    poll: Duration,
+    waker: Waker,
+    worker: Worker,
     expiry: Expiry,
     clock: Clock,
 }
@@ -75,7 +73,7 @@ impl Application {
     ) -> Result<Self, StartupError> {
         let identity = Identity::load(&settings.identity, Role::Aa)?;
         let store = migrate(&settings).await?;
-        let waker = OutboxWaker::default();
+        let waker = Waker::default();
         let state = AppState {
             store: store.clone(),
             identity: identity.clone(),
@@ -96,9 +94,11 @@ impl Application {
         };
         let port = listener.local_addr()?.port();
         let rebit = RebitScope::of(&identity);
+        let admin = admin::configure(store.queue(), &settings.admin);
         let server = HttpServer::new(move || {
             let state = state.clone();
             App::new()
+                .configure(admin.clone())
                 .app_data(customer::error::json_config())
                 .app_data(customer::error::query_config())
                 .configure(|cfg| mount(cfg, &rebit, state.auth.otp_sandbox))
@@ -106,20 +106,15 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        let outbox = &settings.outbox;
         let expiry = Expiry::new(&identity.entity_id, &settings.lifecycle);
+        let worker = Worker::new(store.queue(), settings.queue, waker.clone())
+            .handle(outbox::KIND, Deliver(identity.client.clone()));
         Ok(Self {
             port,
             server,
             store,
-            identity,
             waker,
-            policy: RetryPolicy {
-                first_delay: Duration::from_millis(outbox.first_retry_millis.max(1)),
-                max_delay: Duration::from_millis(outbox.max_retry_millis.max(1)),
-                max_attempts: outbox.max_attempts.max(1),
-            },
-            poll: Duration::from_millis(outbox.poll_millis.max(10)),
+            worker,
             expiry,
             clock,
         })
@@ -129,7 +124,7 @@ impl Application {
         self.port
     }
 
-    /// Serves until the server stops; the outbox worker and the scheduler stop with it.
+    /// Serves until the server stops; the queue's worker and the scheduler stop with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let scheduler = tokio::spawn(expiry::run(
             self.store.clone(),
@@ -137,15 +132,8 @@ impl Application {
             self.waker.clone(),
             self.clock.clone(),
         ));
-        let worker = tokio::spawn(outbox::run(
-            Arc::new(self.store),
-            self.identity.client.clone(),
-            self.policy,
-            self.waker.clone(),
-            self.poll,
-            self.clock,
-        ));
-        // Deliver whatever an earlier run left in the outbox.
+        let worker = tokio::spawn(self.worker.run());
+        // Deliver whatever an earlier run left in the queue.
         self.waker.wake();
         let result = self.server.await;
         worker.abort();

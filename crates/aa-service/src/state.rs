@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use aa_runtime::clock::Clock;
 use aa_runtime::identity::Identity;
-use aa_runtime::outbox::OutboxWaker;
+use aa_runtime::queue::Waker;
 use aa_runtime::settings::Secret;
 
 use crate::persistence::Store;
@@ -25,8 +25,8 @@ pub struct AppState {
     pub store: Store,
     pub identity: Identity,
     pub auth: AuthPolicy,
-    /// Wakes the outbox worker after a commit that queued messages.
-    pub waker: OutboxWaker,
+    /// Wakes the queue's worker after a commit that queued notifications.
+    pub waker: Waker,
     /// How long an FI session lives (`fi.session_lifetime_minutes`).
     pub fi_session_lifetime: Duration,
     /// The time, for the code that decides what has expired.

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use aa_runtime::identity::IdentitySettings;
+use aa_runtime::queue::admin::AdminSettings;
+use aa_runtime::queue::QueueSettings;
 pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
 use aa_runtime::settings::{Environment, Secret, SettingsError};
 use serde::Deserialize;
@@ -29,8 +31,12 @@ pub struct Settings {
     pub seed_file: PathBuf,
     pub identity: IdentitySettings,
     pub otp: OtpSettings,
+    /// The runtime queue that delivers notifications (`aa_runtime::queue`).
     #[serde(default)]
-    pub outbox: OutboxSettings,
+    pub queue: QueueSettings,
+    /// The operator endpoints (dead letters); mounted only when `admin.token` is set.
+    #[serde(default)]
+    pub admin: AdminSettings,
     #[serde(default)]
     pub bank_api: BankApiSettings,
     /// The FI data flow: preparing, sealing and serving financial information.
@@ -71,61 +77,6 @@ fn default_otp_attempts() -> u32 {
 impl OtpSettings {
     pub fn ttl(&self) -> Duration {
         Duration::from_secs(self.ttl_seconds)
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct OutboxSettings {
-    /// The delivery worker looks for due notifications at least this often.
-    #[serde(default = "default_poll_ms")]
-    pub poll_interval_ms: u64,
-    /// Delay before the first retry; doubles with every attempt.
-    #[serde(default = "default_first_retry_ms")]
-    pub first_retry_ms: u64,
-    #[serde(default = "default_max_retry_seconds")]
-    pub max_retry_seconds: u64,
-    #[serde(default = "default_max_attempts")]
-    pub max_attempts: u32,
-}
-
-fn default_poll_ms() -> u64 {
-    2000
-}
-
-fn default_first_retry_ms() -> u64 {
-    500
-}
-
-fn default_max_retry_seconds() -> u64 {
-    300
-}
-
-fn default_max_attempts() -> u32 {
-    12
-}
-
-impl Default for OutboxSettings {
-    fn default() -> Self {
-        Self {
-            poll_interval_ms: default_poll_ms(),
-            first_retry_ms: default_first_retry_ms(),
-            max_retry_seconds: default_max_retry_seconds(),
-            max_attempts: default_max_attempts(),
-        }
-    }
-}
-
-impl OutboxSettings {
-    pub fn policy(&self) -> aa_runtime::outbox::RetryPolicy {
-        aa_runtime::outbox::RetryPolicy {
-            first_delay: Duration::from_millis(self.first_retry_ms),
-            max_delay: Duration::from_secs(self.max_retry_seconds),
-            max_attempts: self.max_attempts.max(1),
-        }
-    }
-
-    pub fn poll_interval(&self) -> Duration {
-        Duration::from_millis(self.poll_interval_ms.max(10))
     }
 }
 

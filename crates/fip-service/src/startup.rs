@@ -1,16 +1,16 @@
 //! Builds the service once, from its settings: identity (checked against the registry), the
-//! database (migrated, seeded), OTP delivery, the outbox and FI preparation workers, and every route, mounted in
+//! database (migrated, seeded), OTP delivery, the queue's worker (notifications) and the FI preparation worker, and every route, mounted in
 //! one visible place ([`routes`]).
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
-use aa_runtime::http::{ops, RebitScope, SignedClient};
+use aa_runtime::http::{ops, RebitScope};
 use aa_runtime::identity::Identity;
-use aa_runtime::outbox::{OutboxWaker, RetryPolicy};
+use aa_runtime::outbox::{self, Deliver};
+use aa_runtime::queue::{admin, Waker};
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 
@@ -56,22 +56,13 @@ pub enum StartupError {
     Listen(#[from] std::io::Error),
 }
 
-/// The running service: its HTTP server and the outbox worker that goes with it.
+/// The running service: its HTTP server and the workers that go with it.
 pub struct Application {
     port: u16,
     server: Server,
-    worker: OutboxWorker,
+    worker: aa_runtime::queue::Worker,
     preparer: Worker,
     state: AppState,
-}
-
-struct OutboxWorker {
-    store: Arc<Store>,
-    client: SignedClient,
-    policy: RetryPolicy,
-    waker: OutboxWaker,
-    poll: Duration,
-    clock: Clock,
 }
 
 impl Application {
@@ -124,7 +115,7 @@ impl Application {
             key_validity: settings.fi.key_validity(),
             session_lifetime: settings.fi.session_lifetime(),
         };
-        let waker = OutboxWaker::default();
+        let waker = Waker::default();
         let state = AppState {
             store: store.clone(),
             fip_id: identity.entity_id.clone(),
@@ -146,8 +137,10 @@ impl Application {
         let sandbox_otps = sandbox_otps.map(web::Data::new);
         let bank_token = bank_token.map(web::Data::new);
         let workers = settings.server.workers;
+        let admin = admin::configure(store.queue(), &settings.admin);
         let server = HttpServer::new(move || {
             let mut app = App::new()
+                .configure(admin.clone())
                 .app_data(data.clone())
                 .route("/health/live", web::get().to(ops::live))
                 .route("/health/ready", web::get().to(health::ready));
@@ -219,14 +212,8 @@ impl Application {
             outbox: waker.clone(),
             poll: settings.fi.poll_interval(),
         };
-        let worker = OutboxWorker {
-            store: Arc::new(store),
-            client: identity.client.clone(),
-            policy: settings.outbox.policy(),
-            waker,
-            poll: settings.outbox.poll_interval(),
-            clock,
-        };
+        let worker = aa_runtime::queue::Worker::new(store.queue(), settings.queue, waker.clone())
+            .handle(outbox::KIND, Deliver(identity.client.clone()));
         tracing::info!(fip.id = %identity.entity_id, port, "fip-service listening");
         Ok(Self {
             port,
@@ -246,13 +233,12 @@ impl Application {
         self.state.store.clone()
     }
 
-    /// Serves until the server stops; the outbox worker and the FI preparation worker run
+    /// Serves until the server stops; the queue's worker and the FI preparation worker run
     /// alongside and stop with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let w = self.worker;
-        let worker = tokio::spawn(aa_runtime::outbox::run(
-            w.store, w.client, w.policy, w.waker, w.poll, w.clock,
-        ));
+        let worker = tokio::spawn(self.worker.run());
+        // Deliver whatever an earlier run left in the queue.
+        self.state.waker.wake();
         let preparer = tokio::spawn(self.preparer.run());
         let result = self.server.await;
         worker.abort();

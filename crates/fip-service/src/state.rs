@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use aa_core::registry::Registry;
 use aa_core::seal::DataKey;
-use aa_runtime::outbox::OutboxWaker;
+use aa_runtime::queue::Waker;
 use aa_runtime::settings::Secret;
 use tokio::sync::Notify;
 
@@ -30,8 +30,8 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     pub otp: OtpPolicy,
     pub delivery: Arc<dyn OtpDelivery>,
-    /// Wakes the outbox worker after a transaction that queued a notification.
-    pub waker: OutboxWaker,
+    /// Wakes the queue's worker after a transaction that queued a notification.
+    pub waker: Waker,
     pub fi: FiState,
 }
 

@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use aa_runtime::identity::IdentitySettings;
-use aa_runtime::outbox::RetryPolicy;
+use aa_runtime::queue::admin::AdminSettings;
+use aa_runtime::queue::QueueSettings;
 pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
 use aa_runtime::settings::{Secret, SettingsError};
 use serde::Deserialize;
@@ -29,8 +29,12 @@ pub struct Settings {
     /// Unset or empty fails at start-up, naming `FIU__APP_API__TOKEN`.
     #[serde(default)]
     pub app_api: AppApiSettings,
+    /// The runtime queue that runs the FIU's jobs (`aa_runtime::queue`).
     #[serde(default)]
-    pub jobs: JobSettings,
+    pub queue: QueueSettings,
+    /// The operator endpoints (dead letters); mounted only when `admin.token` is set.
+    #[serde(default)]
+    pub admin: AdminSettings,
     #[serde(default)]
     pub consent_poll: ConsentPollSettings,
     /// The FI data flow: requesting, fetching, decrypting and sealing financial data.
@@ -47,43 +51,6 @@ pub struct AppApiSettings {
     /// The bearer token the lender's systems present (`Authorization: Bearer <token>`).
     #[serde(default)]
     pub token: Secret,
-}
-
-/// The background worker that fetches consent artefacts.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(default)]
-pub struct JobSettings {
-    /// How often the worker looks for due jobs when nothing wakes it.
-    pub poll_interval_ms: u64,
-    /// How long a claimed job is reserved for the worker that claimed it.
-    pub lease_seconds: u64,
-    /// Delay before the first retry; doubles each attempt (with jitter).
-    pub first_retry_ms: u64,
-    pub max_retry_delay_seconds: u64,
-    /// Attempts before a job is given up.
-    pub max_attempts: u32,
-}
-
-impl Default for JobSettings {
-    fn default() -> Self {
-        Self {
-            poll_interval_ms: 2000,
-            lease_seconds: 60,
-            first_retry_ms: 500,
-            max_retry_delay_seconds: 300,
-            max_attempts: 12,
-        }
-    }
-}
-
-impl JobSettings {
-    pub fn retry_policy(&self) -> RetryPolicy {
-        RetryPolicy {
-            first_delay: Duration::from_millis(self.first_retry_ms),
-            max_delay: Duration::from_secs(self.max_retry_delay_seconds),
-            max_attempts: self.max_attempts.max(1),
-        }
-    }
 }
 
 /// The poll fallback of `GET /app/consents/{handle}`: a request still `PENDING` is refreshed

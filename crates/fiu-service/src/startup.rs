@@ -29,7 +29,8 @@ use crate::persistence::{Store, StoreError};
 use crate::routes::{self, app, consent, fi};
 use crate::state::AppState;
 use crate::vault::{Vault, VaultError};
-use crate::worker::{FiJobSettings, JobWaker, Worker};
+use crate::worker::{FiJobSettings, Worker};
+use aa_runtime::queue::{admin, Waker};
 
 /// Connects to the configured database and applies pending migrations (`fiu-service migrate`,
 /// and the first step of serving).
@@ -107,7 +108,7 @@ impl Application {
         let store = migrate(&settings).await?;
         let vault = Vault::load(&settings.fi, &settings.data_dir)?;
         let aa = AaClient::new(identity.client.clone());
-        let waker = JobWaker::default();
+        let waker = Waker::default();
         let state = AppState {
             store: store.clone(),
             aa: aa.clone(),
@@ -125,7 +126,7 @@ impl Application {
             aa,
             registry: identity.registry.clone(),
             fiu_id: identity.entity_id.clone(),
-            settings: settings.jobs,
+            settings: settings.queue,
             waker,
             fi: fi_settings,
             vault,
@@ -134,8 +135,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = web::Data::new(state);
         let rebit = RebitScope::of(&identity);
+        let admin = admin::configure(worker.store.queue(), &settings.admin);
         let mut server = HttpServer::new(move || {
             App::new()
+                .configure(admin.clone())
                 .wrap(from_fn(routes::access_log::access_log))
                 .app_data(state.clone())
                 .route("/Heartbeat", web::get().to(ops::heartbeat))
@@ -196,7 +199,10 @@ impl Application {
             self.worker.fi.purge_interval,
             self.clock,
         ));
-        let worker = tokio::spawn(self.worker.run());
+        let waker = self.worker.waker.clone();
+        let worker = tokio::spawn(self.worker.into_queue_worker().run());
+        // Run whatever an earlier run left in the queue.
+        waker.wake();
         let result = self.server.await;
         worker.abort();
         purge.abort();

@@ -11,7 +11,7 @@ use crate::configuration::ConsentPollSettings;
 use crate::domain::template::Templates;
 use crate::persistence::Store;
 use crate::vault::Vault;
-use crate::worker::JobWaker;
+use aa_runtime::queue::Waker;
 
 /// What handlers share, built once at start-up.
 #[derive(Debug, Clone)]
@@ -22,7 +22,7 @@ pub struct AppState {
     /// This FIU's entity id.
     pub fiu_id: String,
     pub templates: Arc<Templates>,
-    pub waker: JobWaker,
+    pub waker: Waker,
     /// The app API's bearer token.
     pub app_token: Secret,
     pub poll: ConsentPollSettings,

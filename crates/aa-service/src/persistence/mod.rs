@@ -29,6 +29,11 @@ impl Store {
         Ok(Self { db })
     }
 
+    /// The runtime queue on this database (its table is one of the migrations).
+    pub fn queue(&self) -> aa_runtime::queue::Queue {
+        aa_runtime::queue::Queue::new(self.db.clone())
+    }
+
     /// Readiness: the database answers a trivial query.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.execute_unprepared("SELECT 1").await?;

@@ -22,7 +22,7 @@ use crate::helpers::{consent_request, eventually, now, txnid, Options, World, HA
 
 const OTHER_HANDLE: &str = "8888888888@AA-1";
 
-/// (all outbox rows, rows not yet delivered).
+/// (all notifications on the runtime queue, those not yet delivered).
 async fn outbox_counts(world: &World) -> (i64, i64) {
     let db = Database::connect(&world.database_url).await.unwrap();
     let count = |sql: &'static str| {
@@ -36,8 +36,11 @@ async fn outbox_counts(world: &World) -> (i64, i64) {
             row.try_get::<i64>("", "n").unwrap()
         }
     };
-    let all = count("SELECT COUNT(*) AS n FROM outbox").await;
-    let pending = count("SELECT COUNT(*) AS n FROM outbox WHERE status = 'PENDING'").await;
+    let all = count("SELECT COUNT(*) AS n FROM runtime_queue WHERE kind = 'notification'").await;
+    let pending = count(
+        "SELECT COUNT(*) AS n FROM runtime_queue WHERE kind = 'notification' AND status = 'pending'",
+    )
+    .await;
     db.close().await.unwrap();
     (all, pending)
 }

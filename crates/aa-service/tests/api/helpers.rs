@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex};
 use aa_core::registry::{Registry, Role};
 use aa_runtime::clock::Clock;
 use aa_runtime::identity::IdentitySettings;
+use aa_runtime::queue::QueueSettings;
 use aa_runtime::settings::Secret;
 use aa_service::configuration::{
-    AuthSettings, DatabaseSettings, LifecycleSettings, OtpSettings, OutboxSettings, ServerSettings,
-    Settings,
+    AuthSettings, DatabaseSettings, LifecycleSettings, OtpSettings, ServerSettings, Settings,
 };
 use aa_service::startup::Application;
 use aa_testkit::{
@@ -93,12 +93,14 @@ fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) ->
             ttl_seconds: options.otp_ttl_seconds,
             max_attempts: 3,
         },
-        outbox: OutboxSettings {
-            poll_millis: 100,
-            first_retry_millis: 50,
-            max_retry_millis: 400,
+        queue: QueueSettings {
+            poll_ms: 100,
+            first_retry_ms: 50,
+            max_retry_ms: 400,
             max_attempts: 100,
+            lease_ms: 10_000,
         },
+        admin: Default::default(),
         lifecycle: options.lifecycle.clone(),
         fi: Default::default(),
     }

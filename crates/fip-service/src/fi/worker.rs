@@ -24,10 +24,10 @@ use tokio::sync::Notify;
 use super::encrypt::{self, Recipient};
 use super::{document, request};
 use crate::persistence::fi_sessions::{FiJob, PreparedAccount, FAILED, READY};
-use crate::persistence::outbox::NewOutboxMessage;
 use crate::persistence::{Store, StoreError};
 use aa_runtime::clock::instant;
-use aa_runtime::outbox::OutboxWaker;
+use aa_runtime::outbox::Notification;
+use aa_runtime::queue::Waker;
 
 /// How long a claimed job is reserved for its worker.
 const LEASE_MS: i64 = 5 * 60_000;
@@ -46,7 +46,7 @@ pub struct Worker {
     pub session_lifetime: time::Duration,
     pub max_attempts: u32,
     pub wake: Arc<Notify>,
-    pub outbox: OutboxWaker,
+    pub outbox: Waker,
     pub poll: Duration,
 }
 
@@ -303,7 +303,7 @@ impl Worker {
                 &job.session_id,
                 session_status,
                 accounts,
-                NewOutboxMessage {
+                Notification {
                     callee: job.aa_id.clone(),
                     path: "/FI/Notification".to_owned(),
                     body,

@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use super::entities::{consent, fi_session, fi_session_account};
-use super::outbox::{enqueue, NewOutboxMessage};
 use super::{Store, StoreError};
+use aa_runtime::outbox::Notification;
 
 pub const PENDING: &str = "PENDING";
 pub const READY: &str = "READY";
@@ -198,7 +198,7 @@ impl Store {
         session_id: &str,
         status: &str,
         accounts: Vec<PreparedAccount>,
-        notification: NewOutboxMessage,
+        notification: Notification,
     ) -> Result<bool, StoreError> {
         let txn = self.db.begin().await?;
         let updated = fi_session::Entity::update_many()
@@ -233,7 +233,7 @@ impl Store {
             .exec_without_returning(&txn)
             .await?;
         }
-        enqueue(&txn, notification, self.clock.now_millis()).await?;
+        aa_runtime::queue::enqueue(&txn, notification.job()).await?;
         txn.commit().await?;
         Ok(true)
     }

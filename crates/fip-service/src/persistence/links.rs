@@ -12,9 +12,9 @@ use sea_orm::{
 };
 
 use super::entities::{account, account_link, link_request, link_request_account};
-use super::outbox::{enqueue, NewOutboxMessage};
 use super::{Store, StoreError};
 use crate::domain::link::{AccountLink, LinkRequest, LinkRequestStatus};
+use aa_runtime::outbox::Notification;
 
 const LINKED: &str = "LINKED";
 const DELINKED: &str = "DELINKED";
@@ -290,7 +290,7 @@ impl Store {
     pub async fn delink_by_bank(
         &self,
         link_ref_number: &str,
-        notice: impl FnOnce(&AccountLink) -> Result<NewOutboxMessage, StoreError>,
+        notice: impl FnOnce(&AccountLink) -> Result<Notification, StoreError>,
     ) -> Result<Option<(AccountLink, bool)>, StoreError> {
         let Some(row) = account_link::Entity::find_by_id(link_ref_number.to_owned())
             .one(&self.db)
@@ -306,7 +306,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let changed = self.mark_delinked(&txn, link_ref_number).await?;
         if changed {
-            enqueue(&txn, message, self.clock.now_millis()).await?;
+            aa_runtime::queue::enqueue(&txn, message.job()).await?;
         }
         txn.commit().await?;
         Ok(Some((link, changed)))

@@ -3,7 +3,7 @@
 //!
 //! [`Store`] is the handle the rest of the service uses; its queries live beside the data
 //! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`fi_sessions`],
-//! [`fi_session_expiry`], [`data_keys`], [`outbox`], [`answered_txns`]) and return domain
+//! [`fi_session_expiry`], [`data_keys`], [`answered_txns`]) and return domain
 //! types, never entities. Instants are stored as epoch milliseconds (`aa_runtime::clock::millis`)
 //! so that both databases compare them the same way.
 //!
@@ -27,7 +27,6 @@ pub mod fi_session_expiry;
 pub mod fi_sessions;
 pub mod links;
 mod migration;
-pub mod outbox;
 pub mod seed;
 
 /// The database, migrated, and the clock its instants come from.
@@ -62,5 +61,10 @@ impl Store {
     /// Checks the database answers (readiness).
     pub async fn ping(&self) -> Result<(), StoreError> {
         Ok(self.db.ping().await?)
+    }
+
+    /// The runtime queue on this database (notifications to AAs; its table is a migration).
+    pub fn queue(&self) -> aa_runtime::queue::Queue {
+        aa_runtime::queue::Queue::new(self.db.clone())
     }
 }

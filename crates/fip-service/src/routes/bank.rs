@@ -16,9 +16,9 @@ use aa_runtime::http::AppError;
 use aa_runtime::settings::Secret;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
-use crate::persistence::outbox::NewOutboxMessage;
 use crate::persistence::StoreError;
 use crate::state::AppState;
+use aa_runtime::outbox::Notification;
 
 /// The back office's bearer token.
 #[derive(Debug, Clone)]
@@ -79,7 +79,7 @@ pub async fn delink(
             };
             let body = serde_json::to_string(&notification)
                 .map_err(|e| StoreError::Corrupt(format!("notification: {e}")))?;
-            Ok(NewOutboxMessage {
+            Ok(Notification {
                 callee: link.aa_id.clone(),
                 path: "/Account/link/Notification".to_owned(),
                 body,

@@ -112,8 +112,8 @@ impl TestApp {
         settings.otp.sandbox_endpoint = options.sandbox;
         settings.bank_api.token = Some(Secret::new(BANK_TOKEN));
         settings.server.workers = Some(2);
-        settings.outbox.poll_interval_ms = 100;
-        settings.outbox.first_retry_ms = 50;
+        settings.queue.poll_ms = 100;
+        settings.queue.first_retry_ms = 50;
         settings.fi.poll_interval_ms = options.fi_poll_ms;
         settings.fi.session_lifetime_seconds = options.fi_session_lifetime_seconds;
         Application::build_with_listener(settings, listener)

@@ -4,9 +4,11 @@
 
 use std::time::{Duration, Instant};
 
+use aa_runtime::outbox;
+use aa_runtime::queue::JobState;
 use serde_json::Value;
 
-use crate::helpers::{Options, TestApp, BANK_TOKEN, HANDLE};
+use crate::helpers::{Db, Options, TestApp, BANK_TOKEN, HANDLE};
 
 async fn bank_delink(app: &TestApp, link_ref: &str, token: &str) -> (u16, Value) {
     let response = reqwest::Client::new()
@@ -23,15 +25,20 @@ async fn bank_delink(app: &TestApp, link_ref: &str, token: &str) -> (u16, Value)
     )
 }
 
-/// Polls the outbox until its only message is `DELIVERED`; returns its attempts.
+/// The notifications on the queue, oldest first.
+async fn notifications(app: &TestApp) -> Vec<JobState> {
+    app.store.queue().jobs(outbox::KIND).await.unwrap()
+}
+
+/// Polls the queue until its only notification is `done`; returns its attempts.
 async fn delivered_attempts(app: &TestApp) -> u32 {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let messages = app.store.outbox_messages().await.unwrap();
+        let messages = notifications(app).await;
         assert_eq!(messages.len(), 1, "{messages:?}");
-        if messages[0].status == "DELIVERED" {
-            assert_eq!(messages[0].path, "/Account/link/Notification");
-            assert_eq!(messages[0].callee, "AA-1");
+        if messages[0].status == "done" {
+            assert!(messages[0].payload.contains("/Account/link/Notification"));
+            assert_eq!(messages[0].key.as_deref(), Some("AA-1"));
             return messages[0].attempts;
         }
         assert!(Instant::now() < deadline, "never delivered: {messages:?}");
@@ -63,7 +70,7 @@ pub async fn a_link_ended_by_the_bank_is_notified_to_the_aa(app: &TestApp) {
     let (status, body) = bank_delink(app, link_ref, BANK_TOKEN).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["notified"], false);
-    assert_eq!(app.store.outbox_messages().await.unwrap().len(), 1);
+    assert_eq!(notifications(app).await.len(), 1);
     assert_eq!(app.aa_inbox.lock().unwrap().notifications.len(), 1);
 }
 
@@ -106,5 +113,52 @@ async fn the_back_office_needs_its_token_and_a_known_link() {
     let (status, body) = bank_delink(&app, &uuid::Uuid::new_v4().to_string(), BANK_TOKEN).await;
     assert_eq!(status, 404, "{body}");
     assert_eq!(body["error"], "NotFound");
-    assert!(app.store.outbox_messages().await.unwrap().is_empty());
+    assert!(notifications(&app).await.is_empty());
+}
+
+/// The AA refuses the first notification (it is down); the second link ends while the first
+/// waits for its retry. The AA must still hear about them in the order they happened.
+async fn notifications_reach_the_aa_in_order_after_it_was_down(db: Db) {
+    let app = TestApp::spawn_with(Options {
+        db,
+        aa_failures: 1,
+        ..Options::default()
+    })
+    .await;
+    let verified = app.link_all().await;
+    let links: Vec<String> = verified["AccLinkDetails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["linkRefNumber"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(links.len(), 2);
+    for link in &links {
+        let (status, body) = bank_delink(&app, link, BANK_TOKEN).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    app.wait_for_aa(|inbox| inbox.notifications.len() == 2)
+        .await;
+    let inbox = app.aa_inbox.lock().unwrap();
+    assert_eq!(inbox.refused, 1);
+    let heard: Vec<&str> = inbox
+        .notifications
+        .iter()
+        .map(|n| {
+            n["AccountLinkStatusNotification"]["linkRefNumber"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(heard, links);
+}
+
+#[actix_web::test]
+async fn notifications_reach_the_aa_in_order_after_it_was_down_on_sqlite() {
+    notifications_reach_the_aa_in_order_after_it_was_down(Db::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn notifications_reach_the_aa_in_order_after_it_was_down_on_postgres() {
+    notifications_reach_the_aa_in_order_after_it_was_down(Db::Postgres).await;
 }

@@ -1,19 +1,20 @@
-//! The job table: queuing jobs (an artefact fetch, an FI request, an FI fetch), claiming due
-//! jobs under a lease, and finishing an artefact job together with what it found (a verified
-//! artefact, a refusal, or a fetch that failed for good) in one transaction. A verified
-//! `ACTIVE` artefact also queues its automatic FI request there, when asked to
-//! ([`crate::persistence::fi_requests`]).
+//! The FIU's jobs (an artefact fetch, an FI request, an FI fetch) on the runtime queue
+//! (`aa_runtime::queue`): queuing them in the caller's transaction, and finishing an artefact
+//! job together with what it found (a verified artefact, a refusal, or a fetch that failed for
+//! good) in one transaction, so the job and its effect commit as one. A verified `ACTIVE`
+//! artefact also queues its automatic FI request there, when asked to
+//! ([`crate::persistence::fi_requests`]). A job given up is a dead letter an operator can list
+//! and replay (`/admin/dead-letters`).
 
-use std::time::Duration;
-
+use aa_runtime::queue::{self, NewJob, Settle};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::entities::{artefact, consent_request, job};
+use super::entities::{artefact, consent_request};
 use super::fi_requests::queue_auto_session;
 use super::updates::{execute, plan_for};
 use super::{Store, StoreError};
@@ -23,7 +24,6 @@ use crate::domain::status::{ConsentState, FetchState};
 use crate::domain::update::StatusUpdate;
 use aa_runtime::clock::millis;
 
-const PENDING: &str = "PENDING";
 pub(super) const DONE: &str = "DONE";
 pub(super) const FAILED: &str = "FAILED";
 
@@ -57,10 +57,20 @@ impl JobKind {
 /// Longest error text kept with a job or an artefact.
 const MAX_ERROR_LEN: usize = 500;
 
+/// What a job's queue payload holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Payload {
+    subject: Option<String>,
+    aa_id: String,
+    handle: String,
+    consent_id: String,
+}
+
 /// A claimed job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
-    pub id: String,
+    /// The queue's job (its id and the lease that finishing it needs).
+    pub queued: queue::Job,
     pub kind: JobKind,
     /// The session an FI job is about.
     pub subject: Option<String>,
@@ -69,6 +79,23 @@ pub struct Job {
     pub consent_id: String,
     /// Attempts made before this one.
     pub attempts: u32,
+}
+
+impl Job {
+    /// The FIU job a claimed queue job carries; `None` for a payload it cannot read.
+    pub fn from_queue(queued: &queue::Job) -> Option<Self> {
+        let kind = JobKind::parse(&queued.kind)?;
+        let payload: Payload = serde_json::from_str(&queued.payload).ok()?;
+        Some(Self {
+            queued: queued.clone(),
+            kind,
+            subject: payload.subject,
+            aa_id: payload.aa_id,
+            handle: payload.handle,
+            consent_id: payload.consent_id,
+            attempts: queued.attempts.saturating_sub(1),
+        })
+    }
 }
 
 pub(super) fn clip(text: &str) -> String {
@@ -98,7 +125,7 @@ pub(super) async fn insert_fetch_job<C: ConnectionTrait>(
     .await
 }
 
-/// Queues a job, due at once.
+/// Queues a job on the runtime queue in the caller's transaction, due at once.
 pub(super) async fn insert_job<C: ConnectionTrait>(
     db: &C,
     kind: JobKind,
@@ -106,49 +133,42 @@ pub(super) async fn insert_job<C: ConnectionTrait>(
     handle: &str,
     consent_id: &str,
     subject: Option<&str>,
-    now: i64,
+    _now: i64,
 ) -> Result<(), StoreError> {
-    job::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        kind: Set(kind.as_str().to_owned()),
-        subject: Set(subject.map(str::to_owned)),
-        aa_id: Set(aa_id.to_owned()),
-        handle: Set(handle.to_owned()),
-        consent_id: Set(consent_id.to_owned()),
-        state: Set(PENDING.to_owned()),
-        attempts: Set(0),
-        due_at: Set(now),
-        lease_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await?;
+    let payload = serde_json::to_string(&Payload {
+        subject: subject.map(str::to_owned),
+        aa_id: aa_id.to_owned(),
+        handle: handle.to_owned(),
+        consent_id: consent_id.to_owned(),
+    })
+    .map_err(|e| StoreError::Corrupt(format!("job payload: {e}")))?;
+    let job = NewJob {
+        kind: kind.as_str().to_owned(),
+        key: None,
+        payload,
+    };
+    queue::enqueue(db, job).await?;
     Ok(())
 }
 
+/// Finishes `job` on `db` (usually the transaction of its effect): `DONE`, with `error` kept
+/// as a note, or `FAILED`, a dead letter.
 pub(super) async fn finish_job<C: ConnectionTrait>(
     db: &C,
     job: &Job,
     state: &str,
     error: Option<&str>,
-    now: i64,
+    _now: i64,
 ) -> Result<(), StoreError> {
-    job::Entity::update_many()
-        .col_expr(job::Column::State, Expr::value(state))
-        .col_expr(job::Column::Attempts, Expr::value(attempts_after(job)))
-        .col_expr(job::Column::LeaseUntil, Expr::value(Option::<i64>::None))
-        .col_expr(job::Column::LastError, Expr::value(error.map(clip)))
-        .col_expr(job::Column::UpdatedAt, Expr::value(now))
-        .filter(job::Column::Id.eq(job.id.as_str()))
-        .exec(db)
-        .await?;
+    let outcome = if state == FAILED {
+        Settle::Dead {
+            error: error.unwrap_or("failed"),
+        }
+    } else {
+        Settle::Done { note: error }
+    };
+    queue::settle(db, &job.queued, outcome).await?;
     Ok(())
-}
-
-fn attempts_after(job: &Job) -> i32 {
-    i32::try_from(job.attempts.saturating_add(1)).unwrap_or(i32::MAX)
 }
 
 async fn set_fetch_outcome<C: ConnectionTrait>(
@@ -169,78 +189,19 @@ async fn set_fetch_outcome<C: ConnectionTrait>(
 }
 
 impl Store {
-    /// Claims up to `limit` due jobs for `lease`; each is claimed by one worker only.
-    pub async fn claim_jobs(
-        &self,
-        now: OffsetDateTime,
-        limit: u64,
-        lease: Duration,
-    ) -> Result<Vec<Job>, StoreError> {
-        let now_ms = millis(now);
-        let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
-        let free = || {
-            Condition::any()
-                .add(job::Column::LeaseUntil.is_null())
-                .add(job::Column::LeaseUntil.lte(now_ms))
-        };
-        let due = job::Entity::find()
-            .filter(job::Column::State.eq(PENDING))
-            // Kinds from a newer version of the service are left to that version.
-            .filter(job::Column::Kind.is_in(JobKind::ALL.map(JobKind::as_str)))
-            .filter(job::Column::DueAt.lte(now_ms))
-            .filter(free())
-            .order_by_asc(job::Column::DueAt)
-            .limit(limit)
-            .all(self.db())
-            .await?;
-        let mut claimed = Vec::with_capacity(due.len());
-        for row in due {
-            // Claim by a conditional update: of two workers racing, one changes the row.
-            let result = job::Entity::update_many()
-                .col_expr(
-                    job::Column::LeaseUntil,
-                    Expr::value(Some(now_ms.saturating_add(lease_ms))),
-                )
-                .filter(job::Column::Id.eq(row.id.as_str()))
-                .filter(job::Column::State.eq(PENDING))
-                .filter(free())
-                .exec(self.db())
-                .await?;
-            let Some(kind) = JobKind::parse(&row.kind) else {
-                continue;
-            };
-            if result.rows_affected == 1 {
-                claimed.push(Job {
-                    id: row.id,
-                    kind,
-                    subject: row.subject,
-                    aa_id: row.aa_id,
-                    handle: row.handle,
-                    consent_id: row.consent_id,
-                    attempts: u32::try_from(row.attempts).unwrap_or(0),
-                });
-            }
-        }
-        Ok(claimed)
-    }
-
     /// Puts a job back, due at `at`, after a failed attempt.
     pub async fn retry_job(
         &self,
         job: &Job,
         at: OffsetDateTime,
         error: &str,
-        now: OffsetDateTime,
+        _now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        job::Entity::update_many()
-            .col_expr(job::Column::Attempts, Expr::value(attempts_after(job)))
-            .col_expr(job::Column::DueAt, Expr::value(millis(at)))
-            .col_expr(job::Column::LeaseUntil, Expr::value(Option::<i64>::None))
-            .col_expr(job::Column::LastError, Expr::value(Some(clip(error))))
-            .col_expr(job::Column::UpdatedAt, Expr::value(millis(now)))
-            .filter(job::Column::Id.eq(job.id.as_str()))
-            .exec(self.db())
-            .await?;
+        let outcome = Settle::Retry {
+            at: millis(at),
+            error,
+        };
+        queue::settle(self.db(), &job.queued, outcome).await?;
         Ok(())
     }
 
@@ -356,10 +317,11 @@ impl Store {
 
     /// Jobs not yet finished (for tests and operations).
     pub async fn pending_job_count(&self) -> Result<u64, StoreError> {
-        use sea_orm::PaginatorTrait;
-        Ok(job::Entity::find()
-            .filter(job::Column::State.eq(PENDING))
-            .count(self.db())
-            .await?)
+        Ok(self.queue().count("pending").await?)
+    }
+
+    /// The runtime queue on this database (its table is one of the migrations).
+    pub fn queue(&self) -> queue::Queue {
+        queue::Queue::new(self.db().clone())
     }
 }

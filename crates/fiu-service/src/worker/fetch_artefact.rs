@@ -31,7 +31,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     let artefact = match worker.aa.fetch_artefact(&job.aa_id, &job.consent_id).await {
         Ok(artefact) => artefact,
         Err(error) => {
-            let policy = worker.settings.retry_policy();
+            let policy = worker.settings.policy();
             let now = OffsetDateTime::now_utc();
             if error.is_retryable() && attempts < policy.max_attempts {
                 let delay = policy.delay_after(attempts);

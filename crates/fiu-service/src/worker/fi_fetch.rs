@@ -73,7 +73,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     {
         Ok(fi) => fi,
         Err(error) => {
-            let policy = worker.settings.retry_policy();
+            let policy = worker.settings.policy();
             let now = OffsetDateTime::now_utc();
             if error.is_retryable() && attempts < policy.max_attempts {
                 let delay = policy.delay_after(attempts);

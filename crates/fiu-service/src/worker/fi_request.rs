@@ -44,7 +44,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     let outcome = match ask(worker, &session).await {
         Ok(outcome) => outcome,
         Err(error) => {
-            let policy = worker.settings.retry_policy();
+            let policy = worker.settings.policy();
             let now = OffsetDateTime::now_utc();
             if error.retryable && attempts < policy.max_attempts {
                 let delay = policy.delay_after(attempts);

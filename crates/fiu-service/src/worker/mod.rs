@@ -1,8 +1,9 @@
-//! The background worker: runs due jobs (fetching and verifying consent artefacts, FI requests,
-//! FI fetches) after the request that queued them was answered. It wakes when a transaction queues a job and at
-//! least every `jobs.poll_interval_ms`, claims due jobs under a lease (several replicas can run
-//! it), and retries failures with `aa_runtime::outbox::RetryPolicy`'s backoff. Beside it, the
-//! [`purge`] sweep deletes FI data whose time is up.
+//! The FIU's jobs (fetching and verifying consent artefacts, FI requests, FI fetches) as
+//! handlers of the runtime queue (`aa_runtime::queue`), run after the request that queued
+//! them was answered. The queue's one worker claims them under a lease (several replicas can
+//! run it) and wakes on every commit that queues; each handler records its outcome (done,
+//! retried with the `queue` section's backoff, or given up as a dead letter) in the
+//! transaction of its effect. Beside it, the [`purge`] sweep deletes FI data whose time is up.
 
 pub mod fetch_artefact;
 pub mod fi_fetch;
@@ -13,35 +14,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aa_core::registry::Registry;
-use time::OffsetDateTime;
-use tokio::sync::Notify;
-use tokio::task::JoinSet;
+use aa_runtime::queue::{self, Handler, JobError, JobFuture, QueueSettings, Waker};
 
 use aa_core::fi_crypto::Curve;
 
 use crate::aa_client::AaClient;
-use crate::configuration::{FetchMethod, FiSettings, JobSettings};
+use crate::configuration::{FetchMethod, FiSettings};
 use crate::persistence::jobs::{Job, JobKind};
 use crate::persistence::{Store, StoreError};
 use crate::vault::Vault;
-
-/// Jobs claimed per round.
-const BATCH: u64 = 16;
-
-/// Wakes the worker right after a transaction that queued a job commits.
-#[derive(Debug, Clone, Default)]
-pub struct JobWaker(Arc<Notify>);
-
-impl JobWaker {
-    pub fn wake(&self) {
-        self.0.notify_one();
-    }
-
-    /// Waits for a wake-up, or `timeout`.
-    async fn wait(&self, timeout: Duration) {
-        let _ = tokio::time::timeout(timeout, self.0.notified()).await;
-    }
-}
 
 /// Everything a job needs.
 #[derive(Debug, Clone)]
@@ -51,8 +32,8 @@ pub struct Worker {
     pub registry: Arc<Registry>,
     /// This FIU's entity id.
     pub fiu_id: String,
-    pub settings: JobSettings,
-    pub waker: JobWaker,
+    pub settings: QueueSettings,
+    pub waker: Waker,
     pub fi: FiJobSettings,
     pub vault: Vault,
 }
@@ -98,41 +79,29 @@ async fn run_job(worker: &Worker, job: Job) -> Result<(), StoreError> {
     }
 }
 
-impl Worker {
-    /// Runs the jobs due now, concurrently; returns how many were claimed.
-    pub async fn run_due(&self) -> Result<usize, StoreError> {
-        let lease = Duration::from_secs(self.settings.lease_seconds.max(1));
-        let jobs = self
-            .store
-            .claim_jobs(OffsetDateTime::now_utc(), BATCH, lease)
-            .await?;
-        let count = jobs.len();
-        let mut running = JoinSet::new();
-        for job in jobs {
-            let worker = self.clone();
-            running.spawn(async move { run_job(&worker, job).await });
-        }
-        while let Some(done) = running.join_next().await {
-            match done {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => tracing::error!(%error, "job could not be recorded"),
-                Err(error) => tracing::error!(%error, "job task failed"),
-            }
-        }
-        Ok(count)
-    }
+/// The handler of one job kind.
+struct Run(Worker);
 
-    /// Runs jobs forever.
-    pub async fn run(self) {
-        let poll = Duration::from_millis(self.settings.poll_interval_ms.max(10));
-        loop {
-            match self.run_due().await {
-                // A full batch means more may be waiting: go again at once.
-                Ok(n) if n as u64 == BATCH => continue,
-                Ok(_) => {}
-                Err(error) => tracing::error!(%error, "job store failed"),
-            }
-            self.waker.wait(poll).await;
+impl Handler for Run {
+    fn run<'a>(&'a self, job: &'a queue::Job) -> JobFuture<'a> {
+        Box::pin(async move {
+            let job = Job::from_queue(job)
+                .ok_or_else(|| JobError::Final("the job's payload is not readable".into()))?;
+            // The handler records its own outcome; a store failure is tried again.
+            run_job(&self.0, job)
+                .await
+                .map_err(|error| JobError::Retry(error.to_string()))
+        })
+    }
+}
+
+impl Worker {
+    /// The queue's worker with a handler for every kind of FIU job.
+    pub fn into_queue_worker(self) -> queue::Worker {
+        let mut worker = queue::Worker::new(self.store.queue(), self.settings, self.waker.clone());
+        for kind in JobKind::ALL {
+            worker = worker.handle(kind.as_str(), Run(self.clone()));
         }
+        worker
     }
 }

@@ -103,10 +103,10 @@ pub async fn spawn_with(options: Options) -> TestApp {
     settings.database.url = options.db.url().await.map(Secret::new);
     settings.identity = eco.identity("FIU-1");
     settings.app_api.token = Secret::new(TOKEN);
-    settings.jobs.poll_interval_ms = 100;
-    settings.jobs.first_retry_ms = 20;
-    settings.jobs.max_retry_delay_seconds = 1;
-    settings.jobs.max_attempts = 3;
+    settings.queue.poll_ms = 100;
+    settings.queue.first_retry_ms = 20;
+    settings.queue.max_retry_ms = 1_000;
+    settings.queue.max_attempts = 3;
     settings.consent_poll.enabled = options.poll;
     settings.consent_poll.min_interval_seconds = 0;
     settings.fi.auto_request = options.auto_request;

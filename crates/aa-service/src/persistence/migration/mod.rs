@@ -6,6 +6,7 @@ mod m0001_initial;
 mod m0002_fi_sessions;
 mod m0003_consent_lifecycle;
 mod m0004_rebit_requests;
+mod m0005_runtime_queue;
 
 pub struct Migrator;
 
@@ -17,6 +18,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_fi_sessions::Migration),
             Box::new(m0003_consent_lifecycle::Migration),
             Box::new(m0004_rebit_requests::Migration),
+            Box::new(aa_runtime::queue::Migration),
+            Box::new(m0005_runtime_queue::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use super::super::entities::{consent_artefact, consent_request, outbox};
+use super::super::entities::{consent_artefact, consent_request};
 use super::super::records::{ArtefactRecord, ConsentRequestRecord, NewOutboxMessage};
 use super::super::{Store, StoreError};
 use crate::domain::lifecycle::{self, Notice};
@@ -44,28 +44,20 @@ fn artefact_record(m: consent_artefact::Model) -> ArtefactRecord {
     }
 }
 
-/// Writes outbox messages inside `txn`, due now.
+/// Queues notifications inside `txn` (`aa_runtime::outbox`), due now, in order per callee.
 pub(in crate::persistence) async fn enqueue(
     txn: &DatabaseTransaction,
     messages: Vec<NewOutboxMessage>,
-    now: i64,
 ) -> Result<(), StoreError> {
     for message in messages {
         let body = String::from_utf8(message.body)
             .map_err(|_| StoreError::Corrupt("outbox body is not UTF-8".into()))?;
-        outbox::Entity::insert(outbox::ActiveModel {
-            id: Set(uuid::Uuid::new_v4().to_string()),
-            callee: Set(message.callee),
-            path: Set(message.path),
-            body: Set(body),
-            attempts: Set(0),
-            status: Set("PENDING".to_owned()),
-            next_attempt_at: Set(now),
-            last_error: Set(None),
-            created_at: Set(now),
-        })
-        .exec(txn)
-        .await?;
+        let notification = aa_runtime::outbox::Notification {
+            callee: message.callee,
+            path: message.path,
+            body,
+        };
+        aa_runtime::queue::enqueue(txn, notification.job()).await?;
     }
     Ok(())
 }
@@ -190,7 +182,7 @@ impl Store {
             .exec(&txn)
             .await?;
         }
-        enqueue(&txn, messages, now).await?;
+        enqueue(&txn, messages).await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -208,7 +200,7 @@ impl Store {
             txn.rollback().await?;
             return Ok(false);
         }
-        enqueue(&txn, messages, now).await?;
+        enqueue(&txn, messages).await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -224,7 +216,6 @@ impl Store {
         from: ConsentStatus,
         to: ConsentStatus,
         notices: Vec<Notice>,
-        now: i64,
     ) -> Result<bool, StoreError> {
         let messages = outbox_messages(notices)?;
         let txn = self.db.begin().await?;
@@ -238,7 +229,7 @@ impl Store {
             txn.rollback().await?;
             return Ok(false);
         }
-        enqueue(&txn, messages, now).await?;
+        enqueue(&txn, messages).await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -308,7 +299,7 @@ impl Store {
             txn.rollback().await?;
             return Ok(false);
         }
-        enqueue(&txn, messages, now).await?;
+        enqueue(&txn, messages).await?;
         txn.commit().await?;
         Ok(true)
     }

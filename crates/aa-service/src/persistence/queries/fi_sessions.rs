@@ -10,7 +10,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::super::entities::{consent_artefact, fi_session, fi_session_account, outbox};
+use super::super::entities::{consent_artefact, fi_session, fi_session_account};
 use super::super::records::{
     FiAccountRecord, FiAdmission, FiNotificationOutcome, FiOpening, FiSessionRecord,
     FiStatusReport, NewOutboxMessage,
@@ -425,7 +425,7 @@ impl Store {
         }
         if changed {
             let messages = notify(&session, &accounts).map_err(StoreError::Corrupt)?;
-            enqueue(&txn, messages, now).await?;
+            enqueue(&txn, messages).await?;
         }
         txn.commit().await?;
         Ok(FiNotificationOutcome::Applied { changed })
@@ -462,14 +462,13 @@ impl Store {
         fip_id: &str,
         consent_id: &str,
     ) -> Result<bool, StoreError> {
-        Ok(outbox::Entity::find()
-            .filter(outbox::Column::Callee.eq(fip_id))
-            .filter(outbox::Column::Path.eq("/Consent"))
-            .filter(outbox::Column::Status.eq("PENDING"))
-            .filter(outbox::Column::Body.contains(format!("\"consentId\":\"{consent_id}\"")))
-            .count(&self.db)
-            .await?
-            > 0)
+        let needle = format!("\"consentId\":\"{consent_id}\"");
+        let pending =
+            aa_runtime::queue::pending_payloads(&self.db, aa_runtime::outbox::KIND, fip_id).await?;
+        Ok(pending.iter().any(|payload| {
+            aa_runtime::outbox::Notification::from_payload(fip_id, payload)
+                .is_some_and(|n| n.path == "/Consent" && n.body.contains(&needle))
+        }))
     }
 
     /// Sets a consent artefact's status (`ACTIVE`, `PAUSED`, `REVOKED`, `EXPIRED`).

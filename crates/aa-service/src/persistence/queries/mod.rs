@@ -5,5 +5,4 @@ mod accounts;
 mod auth;
 mod consents;
 mod fi_sessions;
-mod outbox;
 mod rebit_requests;

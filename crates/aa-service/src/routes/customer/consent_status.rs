@@ -6,7 +6,6 @@
 
 use aa_core::rebit::ConsentStatus;
 use actix_web::{web, HttpResponse};
-use time::OffsetDateTime;
 
 use super::auth::Session;
 use super::error::CustomerError;
@@ -68,10 +67,9 @@ async fn change(
         },
         to,
     );
-    let now = millis(OffsetDateTime::now_utc());
     if !state
         .store
-        .change_artefact_status(&artefact.consent_id, from, to, notices, now)
+        .change_artefact_status(&artefact.consent_id, from, to, notices)
         .await?
     {
         return Err(CustomerError::conflict(

@@ -14,4 +14,3 @@ pub mod fi_session;
 pub mod fi_session_account;
 pub mod link_request;
 pub mod link_request_account;
-pub mod outbox;

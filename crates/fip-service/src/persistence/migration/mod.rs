@@ -6,6 +6,7 @@ use sea_orm_migration::{MigrationTrait, MigratorTrait};
 mod m20250601_000001_create_tables;
 mod m20250701_000002_fi_data_flow;
 mod m20251201_000003_answered_txns;
+mod m20251203_000004_runtime_queue;
 
 pub struct Migrator;
 
@@ -15,6 +16,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20250601_000001_create_tables::Migration),
             Box::new(m20250701_000002_fi_data_flow::Migration),
             Box::new(m20251201_000003_answered_txns::Migration),
+            Box::new(aa_runtime::queue::Migration),
+            Box::new(m20251203_000004_runtime_queue::Migration),
         ]
     }
 }

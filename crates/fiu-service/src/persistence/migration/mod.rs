@@ -8,6 +8,7 @@ mod m0002_fi_data;
 mod m0003_data_life;
 mod m0004_idempotency;
 mod m0005_poll_error;
+mod m0006_runtime_queue;
 
 use sea_orm_migration::prelude::*;
 
@@ -22,6 +23,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_data_life::Migration),
             Box::new(m0004_idempotency::Migration),
             Box::new(m0005_poll_error::Migration),
+            Box::new(aa_runtime::queue::Migration),
+            Box::new(m0006_runtime_queue::Migration),
         ]
     }
 

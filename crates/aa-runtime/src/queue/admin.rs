@@ -1,0 +1,112 @@
+//! The operator's view of dead letters: `GET /admin/dead-letters` lists them and
+//! `POST /admin/dead-letters/{id}/replay` puts one back as pending with its attempts reset.
+//! Both want `Authorization: Bearer <admin.token>`; without a token set the routes are not
+//! mounted at all.
+
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::web::{self, get, post};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::Queue;
+use crate::settings::Secret;
+
+/// The `admin` settings section.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AdminSettings {
+    /// Bearer token of the admin endpoints; unset: they are not mounted.
+    #[serde(default)]
+    pub token: Option<Secret>,
+}
+
+#[derive(Clone)]
+struct Admin {
+    queue: Queue,
+    token: Secret,
+}
+
+/// The admin routes for `App::configure`; mounts nothing when `settings.token` is unset or
+/// empty. Call it in the `HttpServer::new` factory: `.configure(admin::configure(q, &s))`.
+pub fn configure(
+    queue: Queue,
+    settings: &AdminSettings,
+) -> impl FnOnce(&mut web::ServiceConfig) + Clone {
+    let token = settings
+        .token
+        .clone()
+        .filter(|t| !t.expose().trim().is_empty());
+    move |cfg: &mut web::ServiceConfig| {
+        let Some(token) = token else {
+            return;
+        };
+        cfg.service(
+            web::scope("/admin")
+                .app_data(web::Data::new(Admin { queue, token }))
+                .route("/dead-letters", get().to(list))
+                .route("/dead-letters/{id}/replay", post().to(replay)),
+        );
+    }
+}
+
+/// Compares in time independent of where the strings differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn authorized(req: &HttpRequest, admin: &Admin) -> bool {
+    req.headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| same(given.trim().as_bytes(), admin.token.expose().as_bytes()))
+}
+
+fn refused() -> HttpResponse {
+    HttpResponse::Unauthorized()
+        .insert_header(("www-authenticate", "Bearer"))
+        .json(serde_json::json!({ "error": "unauthorized" }))
+}
+
+fn failed(error: sea_orm::DbErr) -> HttpResponse {
+    tracing::error!(%error, "admin: queue store failed");
+    HttpResponse::InternalServerError().json(serde_json::json!({ "error": "internal error" }))
+}
+
+async fn list(req: HttpRequest, admin: web::Data<Admin>) -> HttpResponse {
+    if !authorized(&req, &admin) {
+        return refused();
+    }
+    match admin.queue.dead().await {
+        Ok(dead) => HttpResponse::Ok().json(serde_json::json!({ "deadLetters": dead })),
+        Err(error) => failed(error),
+    }
+}
+
+async fn replay(req: HttpRequest, admin: web::Data<Admin>, id: web::Path<i64>) -> HttpResponse {
+    if !authorized(&req, &admin) {
+        return refused();
+    }
+    let id = id.into_inner();
+    match admin.queue.replay(id).await {
+        Ok(true) => {
+            tracing::info!(job.id = id, "admin: dead letter replayed");
+            HttpResponse::Ok().json(serde_json::json!({ "id": id, "status": "pending" }))
+        }
+        Ok(false) => HttpResponse::NotFound()
+            .json(serde_json::json!({ "error": format!("no dead letter {id}") })),
+        Err(error) => failed(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same;
+
+    #[test]
+    fn tokens_match_only_when_equal() {
+        assert!(same(b"secret", b"secret"));
+        assert!(!same(b"secret", b"secreT"));
+        assert!(!same(b"secret", b"secret2"));
+        assert!(!same(b"", b"x"));
+    }
+}
