@@ -11,6 +11,7 @@
 //! - [`seal`]: at-rest envelopes under per-consent data keys.
 //! - [`registry`]: who is who (entities, base URLs, keys).
 //! - [`otp`]: one-time passwords, stored hashed.
+//! - [`signed_consent`]: verifying a consent artefact's `signedConsent` against the registry.
 
 pub mod apikey;
 pub mod consent_use;
@@ -23,5 +24,6 @@ pub mod pem;
 pub mod rebit;
 pub mod registry;
 pub mod seal;
+pub mod signed_consent;
 pub mod timefmt;
 pub mod validate;

@@ -5,8 +5,8 @@
 //! `consentId`: the same artefact again is OK; another artefact under a used id is 409
 //! `IdempotencyError`.
 
-use aa_core::jws::compact;
-use aa_core::rebit::{ConsentArtefact, ErrorCode, NotificationResponse, SignedConsentDetail};
+use aa_core::rebit::{ConsentArtefact, ErrorCode, NotificationResponse};
+use aa_core::signed_consent;
 use aa_core::timefmt;
 use aa_core::validate::{self, ApiVersion};
 use aa_runtime::http::{FromAa, RebitError, Verified};
@@ -34,39 +34,6 @@ pub async fn artefact(
     answer(&request, &state).await
 }
 
-fn bad_signature(message: impl Into<String>) -> RebitError {
-    RebitError::new(ErrorCode::SignatureDoesNotMatch, message)
-}
-
-/// Verifies `signedConsent` against the calling AA's registered keys; returns the detail
-/// (parsed) and the JWS's signature segment.
-pub(crate) fn verify_signed_consent(
-    jws: &str,
-    aa_id: &str,
-    state: &AppState,
-) -> Result<(SignedConsentDetail, serde_json::Value, String), RebitError> {
-    let kid = compact::kid(jws).map_err(|e| bad_signature(format!("signedConsent: {e}")))?;
-    let (owner, key) = state
-        .registry
-        .by_kid(&kid)
-        .ok_or_else(|| bad_signature("signedConsent is signed with an unregistered key"))?;
-    if owner.id != aa_id {
-        return Err(bad_signature(
-            "signedConsent is not signed by the calling AA",
-        ));
-    }
-    let verified = compact::verify(jws, |k| (k == kid).then_some(key))
-        .map_err(|e| bad_signature(format!("signedConsent: {e}")))?;
-    let detail: SignedConsentDetail = serde_json::from_slice(&verified.payload).map_err(|e| {
-        RebitError::new(
-            ErrorCode::InvalidConsentDetail,
-            format!("signedConsent does not hold a consent detail: {e}"),
-        )
-    })?;
-    let value = serde_json::from_slice(&verified.payload).map_err(|e| RebitError::internal(&e))?;
-    Ok((detail, value, verified.signature_segment))
-}
-
 async fn answer(
     request: &Verified<ConsentArtefact, FromAa>,
     state: &AppState,
@@ -80,7 +47,11 @@ async fn answer(
         let consent_id = body.consent_id.trim().to_owned();
         validate::timestamp("createTimestamp", Some(&body.create_timestamp))?;
         let jws = validate::required("signedConsent", Some(&body.signed_consent))?;
-        let (detail, detail_json, signature) = verify_signed_consent(jws, aa_id, state)?;
+        let signed_consent::SignedConsent {
+            detail,
+            json: detail_json,
+            signature,
+        } = signed_consent::verify(jws, aa_id, &state.registry)?;
         let terms = consent::terms_of(&detail, &state.fip_id)?;
         let links = state.store.links_by_ref(&terms.link_refs).await?;
         consent::check_links(&terms, &links, aa_id)?;

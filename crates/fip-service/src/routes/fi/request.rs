@@ -22,7 +22,6 @@ use actix_web::{web, HttpResponse};
 
 use crate::fi::{encrypt, request as rules};
 use crate::persistence::fi_sessions::{NewFiSession, Opened};
-use crate::routes::consent::artefact::verify_signed_consent;
 use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit;
 use crate::state::AppState;
@@ -65,7 +64,9 @@ async fn answer(
                     "no consent with this id was sent here by this AA",
                 )
             })?;
-        let (detail, _, signature) = verify_signed_consent(&consent.signed_consent, aa_id, state)?;
+        let aa_core::signed_consent::SignedConsent {
+            detail, signature, ..
+        } = aa_core::signed_consent::verify(&consent.signed_consent, aa_id, &state.registry)?;
         if signature != consent.signature
             || body.consent.digital_signature.trim() != consent.signature
         {
