@@ -9,6 +9,7 @@ pub mod records;
 
 use std::time::Duration;
 
+use aa_runtime::idempotency::Idempotency;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
@@ -39,6 +40,11 @@ pub struct Store {
 }
 
 impl Store {
+    /// The idempotency keys in this store (`aa_runtime::idempotency`), digested under `digest_key`.
+    pub fn idempotency<'a>(&'a self, digest_key: &'a [u8]) -> Idempotency<'a> {
+        Idempotency::new(&self.db, digest_key)
+    }
+
     /// Connects to `url` (`sqlite://...` or `postgres://...`) and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let mut options = ConnectOptions::new(url.to_owned());

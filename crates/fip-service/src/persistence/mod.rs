@@ -3,7 +3,7 @@
 //!
 //! [`Store`] is the handle the rest of the service uses; its queries live beside the data
 //! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`fi_sessions`],
-//! [`fi_session_expiry`], [`data_keys`], [`outbox`], [`answered_txns`]) and return domain
+//! [`fi_session_expiry`], [`data_keys`], [`outbox`]; idempotency keys are `aa_runtime::idempotency`'s) and return domain
 //! types, never entities. Instants are stored as epoch milliseconds so that both databases
 //! compare them the same way.
 //!
@@ -14,13 +14,13 @@
 use std::time::Duration;
 
 use aa_runtime::http::RebitError;
+use aa_runtime::idempotency::Idempotency;
 use aa_runtime::settings::Secret;
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 use time::OffsetDateTime;
 
-pub mod answered_txns;
 pub mod bank;
 pub mod consents;
 pub mod data_keys;
@@ -56,6 +56,11 @@ pub struct Store {
 }
 
 impl Store {
+    /// The idempotency keys in this store (`aa_runtime::idempotency`), digested under `digest_key`.
+    pub fn idempotency<'a>(&'a self, digest_key: &'a [u8]) -> Idempotency<'a> {
+        Idempotency::new(&self.db, digest_key)
+    }
+
     /// Connects to `url` and applies the migrations.
     pub async fn connect(url: &Secret, max_connections: u32) -> Result<Self, StoreError> {
         let url = url.expose();

@@ -2,7 +2,7 @@
 //! `aa_core`; they hold no SQL and no crypto. Every ReBIT handler takes a verified body
 //! (`aa_runtime::http::Verified`), checks the caller is an AA, validates the envelope, and answers
 //! with `ver` and `txnid` echoed, errors included ([`rebit`]). Every signed `POST` runs once
-//! per (caller, endpoint, txnid) ([`idempotency`]).
+//! per (caller, endpoint, txnid) (`aa_runtime::idempotency`, through `AppState::idempotency`).
 //!
 //! | path | handler |
 //! | --- | --- |
@@ -23,6 +23,5 @@ pub mod bank;
 pub mod consent;
 pub mod fi;
 pub mod health;
-pub mod idempotency;
 pub mod rebit;
 pub mod sandbox;

@@ -17,6 +17,7 @@ pub mod notifier;
 use std::sync::Arc;
 
 use aa_core::registry::Registry;
+use aa_runtime::idempotency::Idempotency;
 use aa_runtime::settings::Secret;
 
 use crate::aa_client::AaClient;
@@ -41,4 +42,12 @@ pub struct AppState {
     pub poll: ConsentPollSettings,
     /// Unseals FI data for the app API.
     pub vault: Vault,
+}
+
+impl AppState {
+    /// The idempotency keys of the notifications the FIU receives. The FIU keeps no server
+    /// secret to key digests with; subjects are still kept only as salted digests.
+    pub fn idempotency(&self) -> Idempotency<'_> {
+        self.store.idempotency(&[])
+    }
 }

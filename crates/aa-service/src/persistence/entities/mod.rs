@@ -11,5 +11,4 @@ pub mod fi_session_account;
 pub mod link_request;
 pub mod otp;
 pub mod outbox;
-pub mod rebit_request;
 pub mod session;

@@ -17,6 +17,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_fi_sessions::Migration),
             Box::new(m0003_consent_lifecycle::Migration),
             Box::new(m0004_rebit_requests::Migration),
+            Box::new(aa_runtime::idempotency::migration::Migration {
+                name: "m0005_idempotency_keys",
+                replaces: &["rebit_requests"],
+            }),
         ]
     }
 }

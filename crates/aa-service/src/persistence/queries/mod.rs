@@ -6,4 +6,3 @@ mod auth;
 mod consents;
 mod fi_sessions;
 mod outbox;
-mod rebit_requests;

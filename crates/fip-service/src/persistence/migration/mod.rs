@@ -15,6 +15,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20250601_000001_create_tables::Migration),
             Box::new(m20250701_000002_fi_data_flow::Migration),
             Box::new(m20251201_000003_answered_txns::Migration),
+            Box::new(aa_runtime::idempotency::migration::Migration {
+                name: "m20251203_000004_idempotency_keys",
+                replaces: &["answered_txns"],
+            }),
         ]
     }
 }

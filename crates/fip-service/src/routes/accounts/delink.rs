@@ -9,10 +9,10 @@ use aa_core::rebit::{
 use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
 use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::persistence::links::Delinked;
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -74,14 +74,11 @@ async fn answer(
             },
         )
     };
-    idempotency::once(
-        state,
+    let incoming = Incoming::new(
         &request.caller,
-        "Accounts/delink",
+        Endpoint::AccountsDelink,
         &body.txnid,
         &request.raw,
-        Replay::Stored,
-        work,
-    )
-    .await
+    );
+    state.idempotency().once(&incoming, work).await
 }

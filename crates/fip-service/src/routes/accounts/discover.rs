@@ -6,10 +6,10 @@ use aa_core::rebit::{AccDiscoveryRequest, AccDiscoveryResponse, ErrorCode};
 use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
 use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::discovery::{self, DiscoveryQuery};
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -72,14 +72,11 @@ async fn answer(
             },
         )
     };
-    idempotency::once(
-        state,
+    let incoming = Incoming::new(
         &request.caller,
-        "Accounts/discover",
+        Endpoint::AccountsDiscover,
         &body.txnid,
         &request.raw,
-        Replay::Stored,
-        work,
-    )
-    .await
+    );
+    state.idempotency().once(&incoming, work).await
 }

@@ -11,12 +11,12 @@ use aa_core::rebit::{AccLinkRequest, AccLinkResponse, AuthenticatorType, ErrorCo
 use aa_core::registry::Role;
 use aa_core::{otp, timefmt, validate};
 use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::otp_delivery::OtpMessage;
 use crate::persistence::links::NewLinkRequest;
 use crate::persistence::now_ms;
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -126,14 +126,11 @@ async fn answer(
             },
         )
     };
-    idempotency::once(
-        state,
+    let incoming = Incoming::new(
         &request.caller,
-        "Accounts/link",
+        Endpoint::AccountsLink,
         &body.txnid,
         &request.raw,
-        Replay::Stored,
-        work,
-    )
-    .await
+    );
+    state.idempotency().once(&incoming, work).await
 }

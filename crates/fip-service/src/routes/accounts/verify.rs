@@ -14,11 +14,11 @@ use aa_core::registry::Role;
 use aa_core::validate::ApiVersion;
 use aa_core::{otp, timefmt, validate};
 use aa_runtime::http::{Caller, RebitError, Verified, VerifiedUri};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::link::{self, AccountLink, LinkRequestStatus};
 use crate::persistence::now_ms;
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -42,16 +42,13 @@ pub async fn verify(
             let links = complete(&state, &request.caller, ref_number, token).await?;
             respond(version, &body.txnid, links)
         };
-        idempotency::once(
-            &state,
+        let incoming = Incoming::new(
             &request.caller,
-            "Accounts/link/verify",
+            Endpoint::AccountsLinkVerify,
             &body.txnid,
             &request.raw,
-            Replay::Stored,
-            work,
-        )
-        .await
+        );
+        state.idempotency().once(&incoming, work).await
     };
     answer.await.map_err(|e| echo.error(e))
 }

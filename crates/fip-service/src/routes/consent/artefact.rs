@@ -11,11 +11,11 @@ use aa_core::registry::Role;
 use aa_core::timefmt;
 use aa_core::validate::{self, ApiVersion};
 use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::consent;
 use crate::persistence::consents::{NewConsent, Stored};
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -127,14 +127,11 @@ async fn answer(
             },
         )
     };
-    idempotency::once(
-        state,
+    let incoming = Incoming::new(
         &request.caller,
-        "Consent",
+        Endpoint::Consent,
         &body.txnid,
         &request.raw,
-        Replay::Stored,
-        work,
-    )
-    .await
+    );
+    state.idempotency().once(&incoming, work).await
 }

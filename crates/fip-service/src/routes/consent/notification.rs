@@ -14,10 +14,10 @@ use aa_core::registry::Role;
 use aa_core::validate::ApiVersion;
 use aa_core::{timefmt, validate};
 use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::consent;
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -61,16 +61,14 @@ async fn answer(
         .as_deref()
         .unwrap_or_default()
         .trim();
-    idempotency::once(
-        state,
+    let incoming = Incoming::new(
         &request.caller,
-        "Consent/Notification",
+        Endpoint::ConsentNotification,
         &body.txnid,
-        consent_id.as_bytes(),
-        Replay::Recompute,
-        work,
+        &request.raw,
     )
-    .await
+    .about(consent_id);
+    state.idempotency().once(&incoming, work).await
 }
 
 async fn change(

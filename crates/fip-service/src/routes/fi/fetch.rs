@@ -14,6 +14,7 @@ use aa_core::registry::Role;
 use aa_core::validate::ApiVersion;
 use aa_core::{timefmt, validate};
 use aa_runtime::http::{Caller, RebitError, Verified, VerifiedUri};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::fi::encrypt::Encrypted;
@@ -21,7 +22,6 @@ use crate::fi::request as rules;
 use crate::fi::worker::seal_context;
 use crate::persistence::fi_sessions::{EXPIRED, FAILED, PENDING};
 use crate::persistence::{now_ms, StoreError};
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -61,16 +61,13 @@ pub async fn fetch(
             respond(version, &body.txnid, fi)
         };
         // The answer is financial data: a replay computes it again from the sealed store.
-        idempotency::once(
-            &state,
+        let incoming = Incoming::new(
             &request.caller,
-            "FI/fetch",
+            Endpoint::FiFetch,
             &body.txnid,
             &request.raw,
-            Replay::Recompute,
-            work,
-        )
-        .await
+        );
+        state.idempotency().once(&incoming, work).await
     };
     answer.await.map_err(|e| echo.error(e))
 }

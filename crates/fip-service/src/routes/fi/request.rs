@@ -19,13 +19,13 @@ use aa_core::rebit::{ErrorCode, FiRequest, FiResponse, SignedConsentDetail};
 use aa_core::registry::Role;
 use aa_core::{timefmt, validate};
 use aa_runtime::http::{RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::fi::{encrypt, request as rules};
 use crate::persistence::fi_sessions::{NewFiSession, Opened};
 use crate::persistence::to_ms;
 use crate::routes::consent::artefact::verify_signed_consent;
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit::{self, Echo};
 use crate::state::AppState;
 
@@ -142,16 +142,13 @@ async fn answer(
             },
         )
     };
-    idempotency::once(
-        state,
+    let incoming = Incoming::new(
         &request.caller,
-        "FI/request",
+        Endpoint::FiRequest,
         &body.txnid,
         &request.raw,
-        Replay::Stored,
-        work,
-    )
-    .await
+    );
+    state.idempotency().once(&incoming, work).await
 }
 
 /// At least one account of the consent must still be linked, through this AA, to its customer:

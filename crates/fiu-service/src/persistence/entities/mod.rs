@@ -8,6 +8,5 @@ pub mod data_key;
 pub mod data_request;
 pub mod fi_account;
 pub mod fi_session;
-pub mod idempotency;
 pub mod job;
 pub mod notification;

@@ -22,6 +22,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_data_life::Migration),
             Box::new(m0004_idempotency::Migration),
             Box::new(m0005_poll_error::Migration),
+            Box::new(aa_runtime::idempotency::migration::Migration {
+                name: "m0006_idempotency_keys",
+                replaces: &["fiu_idempotency"],
+            }),
         ]
     }
 
