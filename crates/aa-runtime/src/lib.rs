@@ -3,6 +3,8 @@
 //!
 //! - [`clock`]: the injectable clock and the epoch-millisecond helpers.
 //! - [`http`]: signed HTTP in (actix-web extractor, response signing) and out (client).
+//! - [`idempotency`]: every signed `POST` once per (caller, endpoint, txnid); the answer commits
+//!   with the effect.
 //! - [`identity`]: a service's entity id, keys, registry and clients, checked at start-up.
 //! - [`queue`]: one durable job queue (lease, backoff, ordering per key, dead letters, admin).
 //! - [`outbox`]: notifications on the queue, delivered in order per counterparty.
@@ -13,6 +15,7 @@
 
 pub mod clock;
 pub mod http;
+pub mod idempotency;
 pub mod identity;
 pub mod launch;
 pub mod outbox;

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use aa_runtime::clock::Clock;
+use aa_runtime::idempotency::Idempotency;
 use aa_runtime::identity::Identity;
 use aa_runtime::queue::Waker;
 use aa_runtime::settings::Secret;
@@ -34,6 +35,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The idempotency keys of the notifications the AA receives. The AA has no server secret
+    /// to key digests with; bodies are still kept only as salted digests.
+    pub fn idempotency(&self) -> Idempotency<'_> {
+        self.store.idempotency(&[])
+    }
+
     /// Our entity id (the `<aa-id>` of customer handles).
     pub fn aa_id(&self) -> &str {
         &self.identity.entity_id

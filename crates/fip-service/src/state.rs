@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use aa_core::registry::Registry;
 use aa_core::seal::DataKey;
+use aa_runtime::idempotency::Idempotency;
 use aa_runtime::queue::Waker;
 use aa_runtime::settings::Secret;
 use tokio::sync::Notify;
@@ -33,6 +34,13 @@ pub struct AppState {
     /// Wakes the queue's worker after a transaction that queued a notification.
     pub waker: Waker,
     pub fi: FiState,
+}
+
+impl AppState {
+    /// The idempotency keys, with bodies digested under the OTP pepper.
+    pub fn idempotency(&self) -> Idempotency<'_> {
+        self.store.idempotency(self.otp.pepper.expose().as_bytes())
+    }
 }
 
 /// What the FI data flow shares between the handlers and the preparation worker.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use aa_core::registry::Registry;
 use aa_runtime::clock::Clock;
+use aa_runtime::idempotency::Idempotency;
 use aa_runtime::settings::Secret;
 
 use crate::aa_client::AaClient;
@@ -30,4 +31,12 @@ pub struct AppState {
     pub vault: Vault,
     /// The time, for the code that decides what is due or expired.
     pub clock: Clock,
+}
+
+impl AppState {
+    /// The idempotency keys of the notifications the FIU receives. The FIU keeps no server
+    /// secret to key digests with; subjects are still kept only as salted digests.
+    pub fn idempotency(&self) -> Idempotency<'_> {
+        self.store.idempotency(&[])
+    }
 }

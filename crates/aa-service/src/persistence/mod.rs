@@ -12,6 +12,7 @@ use aa_runtime::settings::Secret;
 use aa_runtime::store;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
+use aa_runtime::idempotency::Idempotency;
 pub use aa_runtime::store::StoreError;
 
 /// The AA's database.
@@ -21,6 +22,11 @@ pub struct Store {
 }
 
 impl Store {
+    /// The idempotency keys in this store (`aa_runtime::idempotency`), digested under `digest_key`.
+    pub fn idempotency<'a>(&'a self, digest_key: &'a [u8]) -> Idempotency<'a> {
+        Idempotency::new(&self.db, digest_key)
+    }
+
     /// Connects to `url` (`sqlite://...` or `postgres://...`) and brings the schema up to date
     /// (under the migration lock: replicas may start together).
     pub async fn connect(url: &Secret, max_connections: u32) -> Result<Self, StoreError> {

@@ -184,10 +184,3 @@ pub enum FiOpening {
     /// The session to reopen is neither failed nor interrupted, e.g. retried concurrently.
     Busy,
 }
-
-/// A ReBIT request the AA answered: the request (JSON, less `timestamp`) and the answer (JSON).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnsweredRequest {
-    pub request: String,
-    pub answer: String,
-}

@@ -155,7 +155,8 @@ async fn a_repeated_consent_notification_is_the_same_answer_and_another_body_und
 
 #[tokio::test]
 async fn answers_are_kept_for_a_day_then_the_txnid_is_free_again() {
-    use aa_service::persistence::records::AnsweredRequest;
+    use aa_core::registry::Role;
+    use aa_runtime::idempotency::{Endpoint, Incoming};
     let world = World::start().await;
     let token = world.login(HANDLE).await;
     let links = world.link_all(&token, &["FIP-1"]).await;
@@ -163,21 +164,16 @@ async fn answers_are_kept_for_a_day_then_the_txnid_is_free_again() {
     let store = world.store().await.unwrap();
     let day_ago =
         aa_runtime::clock::millis(time::OffsetDateTime::now_utc() - time::Duration::hours(25));
-    let old = AnsweredRequest {
-        request: "{\"another\":\"request\"}".into(),
-        answer: "{}".into(),
+    // Another request under this txnid, claimed 25 hours ago.
+    let old = Incoming {
+        caller: "FIP-1",
+        role: Role::Fip,
+        endpoint: Endpoint::AccountLinkNotification,
+        txnid: &request_txnid,
+        body: br#"{"another":"request"}"#,
+        subject: "",
     };
-    store
-        .remember_answer(
-            "FIP-1",
-            "/Account/link/Notification",
-            &request_txnid,
-            &old,
-            day_ago,
-            0,
-        )
-        .await
-        .unwrap();
+    assert!(store.idempotency(&[]).hold(&old, day_ago).await.unwrap());
     let body = link_notification(&request_txnid, &links[0], "DELINKED");
     let answer = world
         .rebit_post("FIP-1", "/Account/link/Notification", &body)

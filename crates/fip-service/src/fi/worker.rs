@@ -104,7 +104,8 @@ impl Worker {
         }
         if let Err(error) = self
             .store
-            .purge_answered_txns(now.saturating_sub(ANSWER_RETENTION_MS))
+            .idempotency(&[])
+            .purge(now.saturating_sub(ANSWER_RETENTION_MS))
             .await
         {
             tracing::error!(%error, "recorded answers: purging failed");

@@ -3,7 +3,7 @@
 //!
 //! [`Store`] is the handle the rest of the service uses; its queries live beside the data
 //! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`fi_sessions`],
-//! [`fi_session_expiry`], [`data_keys`], [`answered_txns`]) and return domain
+//! [`fi_session_expiry`], [`data_keys`], idempotency keys are `aa_runtime::idempotency`'s) and return domain
 //! types, never entities. Instants are stored as epoch milliseconds (`aa_runtime::clock::millis`)
 //! so that both databases compare them the same way.
 //!
@@ -12,13 +12,13 @@
 //! service's [`Clock`]: every instant it writes or compares is the clock's.
 
 use aa_runtime::clock::Clock;
+use aa_runtime::idempotency::Idempotency;
 use aa_runtime::settings::Secret;
 use aa_runtime::store;
 use sea_orm::DatabaseConnection;
 
 pub use aa_runtime::store::StoreError;
 
-pub mod answered_txns;
 pub mod bank;
 pub mod consents;
 pub mod data_keys;
@@ -37,6 +37,11 @@ pub struct Store {
 }
 
 impl Store {
+    /// The idempotency keys in this store (`aa_runtime::idempotency`), digested under `digest_key`.
+    pub fn idempotency<'a>(&'a self, digest_key: &'a [u8]) -> Idempotency<'a> {
+        Idempotency::new(&self.db, digest_key)
+    }
+
     /// Connects to `url` and applies the migrations (under the migration lock: replicas may
     /// start together). The clock is the system's until [`Store::with_clock`].
     pub async fn connect(url: &Secret, max_connections: u32) -> Result<Self, StoreError> {

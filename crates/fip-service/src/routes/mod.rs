@@ -3,7 +3,7 @@
 //! (`aa_runtime::http::Verified<_, FromAa>`: only an AA may call), validates the envelope, and
 //! answers with `ver` and `txnid` echoed; error answers are echoed by the ReBIT scope
 //! (`aa_runtime::http::RebitScope`). Every signed `POST` runs once
-//! per (caller, endpoint, txnid) ([`idempotency`]).
+//! per (caller, endpoint, txnid) (`aa_runtime::idempotency`, through `AppState::idempotency`).
 //!
 //! | path | handler |
 //! | --- | --- |
@@ -24,6 +24,5 @@ pub mod bank;
 pub mod consent;
 pub mod fi;
 pub mod health;
-pub mod idempotency;
 pub mod rebit;
 pub mod sandbox;

@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use aa_core::fi_crypto::Curve;
-use fip_service::persistence::answered_txns::TxnKey;
-use fip_service::routes::idempotency::{canonical, STALE_CLAIM_MS};
+use aa_core::registry::Role;
+use aa_runtime::idempotency::{Endpoint, Incoming, STALE_CLAIM_MS};
 
 use crate::fi::{fetch_body, fi_detail, fi_request, fiu_key, link_everything, notified, FROM, TO};
 use crate::helpers::{
@@ -225,16 +225,19 @@ async fn claim_in_flight(app: &TestApp, body: &Value, claimed_at_ms: i64) {
         .unwrap()
         .otp
         .pepper;
-    let compared = canonical(&serde_json::to_vec(body).unwrap());
-    let digest = aa_core::otp::hash(pepper.expose().as_bytes(), &compared).unwrap();
-    let key = TxnKey {
-        caller_id: "AA-1",
-        endpoint: "Accounts/discover",
+    let raw = serde_json::to_vec(body).unwrap();
+    let incoming = Incoming {
+        caller: "AA-1",
+        role: Role::Aa,
+        endpoint: Endpoint::AccountsDiscover,
         txnid: body["txnid"].as_str().unwrap(),
+        body: &raw,
+        subject: "",
     };
     assert!(app
         .store
-        .claim_txn(key, &digest, claimed_at_ms)
+        .idempotency(pepper.expose().as_bytes())
+        .hold(&incoming, claimed_at_ms)
         .await
         .unwrap());
 }

@@ -10,19 +10,18 @@
 //! - [`jobs`]: claiming, finishing and retrying jobs, with the artefact changes they make.
 //! - [`fi_requests`]: FI data requests, their sessions and accounts (sealed data as blobs).
 //! - [`data_keys`]: the per-consent data keys, wrapped.
-//! - [`idempotency`]: which subject each caller's `txnid` on a ReBIT endpoint is bound to.
 //! - [`purge`]: deleting FI data whose time is up, or whose consent was revoked or expired.
 
 pub mod consents;
 pub mod data_keys;
 mod entities;
 pub mod fi_requests;
-pub mod idempotency;
 pub mod jobs;
 pub mod migration;
 pub mod purge;
 pub mod updates;
 
+use aa_runtime::idempotency::Idempotency;
 use aa_runtime::settings::Secret;
 use aa_runtime::store;
 use sea_orm::DatabaseConnection;
@@ -48,6 +47,11 @@ impl Store {
     /// Readiness: the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         Ok(self.db.ping().await?)
+    }
+
+    /// The idempotency keys in this store (`aa_runtime::idempotency`), digested under `digest_key`.
+    pub fn idempotency<'a>(&'a self, digest_key: &'a [u8]) -> Idempotency<'a> {
+        Idempotency::new(&self.db, digest_key)
     }
 
     pub(crate) fn db(&self) -> &DatabaseConnection {

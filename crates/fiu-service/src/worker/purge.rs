@@ -2,13 +2,14 @@
 //! consent's `DataLife`, the view session of other modes, the consent's expiry; see
 //! [`crate::domain::retention`]) is deleted with [`crate::persistence::Store::purge_due`].
 //! Several instances may sweep one database: each session is purged once. The same sweep
-//! forgets txnid bindings older than [`TXNID_MEMORY`].
+//! forgets idempotency keys older than `aa_runtime::idempotency::KEEP_MS` (a day).
 
 use std::time::Duration;
 
 use aa_runtime::clock::Clock;
 
-use crate::persistence::idempotency::TXNID_MEMORY;
+use aa_runtime::idempotency::KEEP_MS;
+
 use crate::persistence::Store;
 
 /// Sweeps forever, at the time `clock` tells.
@@ -22,9 +23,9 @@ pub async fn run(store: Store, interval: Duration, clock: Clock) {
             Ok(purged) => tracing::info!(sessions = purged, "FI data purged"),
             Err(error) => tracing::error!(%error, "purge sweep failed"),
         }
-        let cutoff = clock.now() - TXNID_MEMORY;
-        if let Err(error) = store.forget_txnids_bound_before(cutoff).await {
-            tracing::error!(%error, "forgetting old txnid bindings failed");
+        let cutoff = clock.now_millis() - KEEP_MS;
+        if let Err(error) = store.idempotency(&[]).purge(cutoff).await {
+            tracing::error!(%error, "forgetting old idempotency keys failed");
         }
     }
 }

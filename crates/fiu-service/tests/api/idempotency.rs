@@ -8,7 +8,32 @@ use crate::fi_flow::{deposit, only_request, wait_session_known, xml, NARRATION};
 use crate::helpers::{
     artefact, assert_rebit_error, fi_notification, notification, spawn, spawn_with, Options,
 };
-use fiu_service::persistence::idempotency::Endpoint;
+use aa_core::registry::Role;
+use aa_runtime::idempotency::{Endpoint, Incoming};
+use fiu_service::persistence::Store;
+
+/// Binds `caller`'s `txnid` on `endpoint` to `subject` as a notification received at `at`
+/// would, unless it is bound already; returns whether it is bound to `subject`.
+pub async fn bind(
+    store: &Store,
+    caller: &str,
+    endpoint: Endpoint,
+    txnid: &str,
+    subject: &str,
+    at: time::OffsetDateTime,
+) -> Result<bool, aa_runtime::http::RebitError> {
+    let incoming = Incoming {
+        caller,
+        role: Role::Aa,
+        endpoint,
+        txnid,
+        body: b"",
+        subject,
+    };
+    let keys = store.idempotency(&[]);
+    let at_ms = aa_runtime::clock::millis(at);
+    Ok(keys.hold(&incoming, at_ms).await? || keys.matches(&incoming).await? == Some(true))
+}
 
 #[tokio::test]
 async fn a_consent_notifications_txnid_reused_for_another_consent_is_409_idempotency_error() {
@@ -121,8 +146,7 @@ async fn the_same_txnid_on_another_endpoint_or_from_another_caller_is_not_a_conf
     let bind = |caller: &'static str, endpoint, subject: &'static str| {
         let txnid = txnid.clone();
         async move {
-            store
-                .bind_txnid(caller, endpoint, &txnid, subject, now)
+            bind(store, caller, endpoint, &txnid, subject, now)
                 .await
                 .unwrap()
         }
@@ -192,9 +216,15 @@ async fn txnid_bindings_are_forgotten_by_the_sweep_after_a_day_and_not_before() 
     let bind = |txnid: String, subject: &'static str, at| {
         let store = app.store.clone();
         async move {
-            store
-                .bind_txnid("AA-1", Endpoint::FiNotification, &txnid, subject, at)
-                .await
+            bind(
+                &store,
+                "AA-1",
+                Endpoint::FiNotification,
+                &txnid,
+                subject,
+                at,
+            )
+            .await
         }
     };
     let old = uuid::Uuid::new_v4().to_string();

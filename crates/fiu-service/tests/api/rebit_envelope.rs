@@ -7,7 +7,7 @@
 //! request and the jobs are as they were, and the `txnid` was not bound.
 
 use aa_core::timefmt;
-use fiu_service::persistence::idempotency::Endpoint;
+use aa_runtime::idempotency::Endpoint;
 use serde_json::{json, Value};
 use time::{Duration, OffsetDateTime};
 
@@ -201,8 +201,9 @@ async fn run(
             let answer = match endpoint {
                 Endpoint::ConsentNotification => app.notify(&body).await,
                 Endpoint::FiNotification => app.fi_notify_as("AA-1", &body).await,
+                other => unreachable!("the FIU does not serve {other:?}"),
             };
-            let what = format!("{} {ver} {}: {}", endpoint.as_str(), case.name, answer.body);
+            let what = format!("{} {ver} {}: {}", endpoint.path(), case.name, answer.body);
             assert_eq!(answer.status, case.status, "{what}");
             assert_eq!(answer.body["errorCode"], case.code, "{what}");
             let sent_txnid = body["txnid"].as_str().unwrap();
@@ -217,16 +218,16 @@ async fn run(
             };
             assert_eq!(answer.body["ver"], answered_ver, "{what}");
             assert!(
-                app.store
-                    .bind_txnid(
-                        "AA-1",
-                        endpoint,
-                        sent_txnid,
-                        "probe",
-                        OffsetDateTime::now_utc()
-                    )
-                    .await
-                    .unwrap(),
+                crate::idempotency::bind(
+                    &app.store,
+                    "AA-1",
+                    endpoint,
+                    sent_txnid,
+                    "probe",
+                    OffsetDateTime::now_utc()
+                )
+                .await
+                .unwrap(),
                 "{what}: the txnid was bound"
             );
             assert_eq!(

@@ -10,5 +10,4 @@ pub mod fi_session;
 pub mod fi_session_account;
 pub mod link_request;
 pub mod otp;
-pub mod rebit_request;
 pub mod session;

@@ -20,6 +20,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_rebit_requests::Migration),
             Box::new(aa_runtime::queue::Migration),
             Box::new(m0005_runtime_queue::Migration),
+            Box::new(aa_runtime::idempotency::migration::Migration {
+                name: "m0006_idempotency_keys",
+                replaces: &["rebit_requests"],
+            }),
         ]
     }
 }

@@ -2,7 +2,8 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 
 use super::super::entities::{account, link_request};
@@ -253,6 +254,30 @@ impl Store {
         state: AccountState,
         now: i64,
     ) -> Result<LinkNotificationOutcome, StoreError> {
+        self.apply_link_notification_in(
+            &self.db,
+            customer_id,
+            fip_id,
+            acc_ref,
+            link_ref,
+            state,
+            now,
+        )
+        .await
+    }
+
+    /// [`Store::apply_link_notification`] in `conn` (an idempotency claim's transaction).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn apply_link_notification_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        customer_id: &str,
+        fip_id: &str,
+        acc_ref: Option<&str>,
+        link_ref: &str,
+        state: AccountState,
+        now: i64,
+    ) -> Result<LinkNotificationOutcome, StoreError> {
         let mut update = account::Entity::update_many()
             .col_expr(account::Column::LinkRefNumber, Expr::value(link_ref))
             .col_expr(account::Column::Status, Expr::value(state.as_str()))
@@ -263,7 +288,7 @@ impl Store {
             Some(acc_ref) => update.filter(account::Column::AccRefNumber.eq(acc_ref)),
             None => update.filter(account::Column::LinkRefNumber.eq(link_ref)),
         };
-        let result = update.exec(&self.db).await?;
+        let result = update.exec(conn).await?;
         Ok(if result.rows_affected > 0 {
             LinkNotificationOutcome::Applied
         } else {

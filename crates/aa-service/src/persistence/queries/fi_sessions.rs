@@ -6,8 +6,8 @@
 use aa_core::rebit::FiStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
 };
 
 use super::super::entities::{consent_artefact, fi_session, fi_session_account};
@@ -317,6 +317,16 @@ impl Store {
 
     /// Marks a session `EXPIRED` (its lifetime is over); a session already ended is left alone.
     pub async fn expire_fi_session(&self, id: &str, now: i64) -> Result<(), StoreError> {
+        self.expire_fi_session_in(&self.db, id, now).await
+    }
+
+    /// [`Store::expire_fi_session`] in `conn` (an idempotency claim's transaction).
+    pub async fn expire_fi_session_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
         fi_session::Entity::update_many()
             .col_expr(
                 fi_session::Column::Status,
@@ -328,7 +338,7 @@ impl Store {
                 SessionState::Active.as_str(),
                 SessionState::Completed.as_str(),
             ]))
-            .exec(&self.db)
+            .exec(conn)
             .await?;
         Ok(())
     }
@@ -351,9 +361,11 @@ impl Store {
 
     /// Applies an FIP's report to session `id`: the session state and each account's status
     /// move as `domain::fi_session` allows; if anything changed, `notify` builds the FIU's
-    /// notifications from the new state and they are queued in the same transaction.
+    /// notifications from the new state and they are queued in the same transaction (a
+    /// savepoint of `conn`, the idempotency claim's transaction, so that they commit with it).
     pub async fn apply_fi_notification(
         &self,
+        conn: &impl TransactionTrait,
         id: &str,
         reported: SessionState,
         reports: &[FiStatusReport],
@@ -363,7 +375,7 @@ impl Store {
         ) -> Result<Vec<NewOutboxMessage>, String>,
         now: i64,
     ) -> Result<FiNotificationOutcome, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = conn.begin().await?;
         // Touch the row first: on PostgreSQL this locks the session against a concurrent report.
         let touched = fi_session::Entity::update_many()
             .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))

@@ -5,4 +5,3 @@ mod accounts;
 mod auth;
 mod consents;
 mod fi_sessions;
-mod rebit_requests;

@@ -11,7 +11,6 @@ use super::auth::Session;
 use super::error::CustomerError;
 use crate::domain::lifecycle::{self, CustomerAction, Parties};
 use crate::state::AppState;
-use aa_runtime::clock::millis;
 
 pub async fn pause(
     state: web::Data<AppState>,

@@ -2,7 +2,7 @@
 //! acknowledged; consent lifecycle changes on a party's word (pause, revoke) come with the
 //! lifecycle work, so for now the notification is checked and logged, and a repeat is answered
 //! OK like the first; the same txnid with another body is 409 `IdempotencyError`
-//! (`idempotency`).
+//! (`aa_runtime::idempotency`).
 
 use aa_core::rebit::{
     ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType, Open,
@@ -10,9 +10,9 @@ use aa_core::rebit::{
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use aa_runtime::http::{FromFiuOrFip, RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
-use super::idempotency::{self, Seen};
 use super::{envelope, internal, required};
 use crate::state::AppState;
 
@@ -22,58 +22,60 @@ pub async fn receive(
     request: Verified<ConsentStatusNotification, FromFiuOrFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
     let caller = request.caller;
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    required("Notifier.id", &body.notifier.id)?;
+    required("Notifier.id", &body.notifier.id).map_err(echo)?;
     let consent_id = required(
         "consentId",
         body.consent_status_notification
             .consent_id
             .as_deref()
             .unwrap_or_default(),
-    )?;
+    )
+    .map_err(echo)?;
     let kind = match caller.role {
         Role::Fip => NotifierType::Fip,
         Role::Fiu => NotifierType::Fiu,
         Role::Aa => NotifierType::Aa,
     };
     if body.notifier.id != caller.entity_id || body.notifier.kind != Open::Known(kind) {
-        return Err(RebitError::new(
+        return Err(echo(RebitError::new(
             ErrorCode::InvalidNotifier,
             "Notifier must be the caller, of its role",
-        ));
+        )));
     }
-    let once = match idempotency::check(
-        &state,
-        &caller.entity_id,
-        "/Consent/Notification",
+    let incoming = Incoming::new(
+        &caller,
+        Endpoint::ConsentNotification,
         &body.txnid,
-        &body,
-    )
-    .await?
-    {
-        Seen::Replay(answer) => return Ok(answer),
-        Seen::New(once) => once,
+        &request.raw,
+    );
+    let work = async {
+        let update = &body.consent_status_notification;
+        let party = state
+            .store
+            .artefact(consent_id)
+            .await
+            .map_err(internal)?
+            .is_some_and(|a| a.fip_id == caller.entity_id || a.fiu_id == caller.entity_id);
+        if !party {
+            return Err(RebitError::new(
+                ErrorCode::InvalidRequest,
+                "unknown consentId",
+            ));
+        }
+        tracing::info!(consent.id = %consent_id, status = %update.consent_status, "consent status notified");
+        Ok(NotificationResponse {
+            ver: version.as_str().to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: body.txnid.clone(),
+            response: "OK".to_owned(),
+        })
     };
-    let update = &body.consent_status_notification;
-    let party = state
-        .store
-        .artefact(consent_id)
+    state
+        .idempotency()
+        .once(&incoming, work)
         .await
-        .map_err(internal)?
-        .is_some_and(|a| a.fip_id == caller.entity_id || a.fiu_id == caller.entity_id);
-    if !party {
-        return Err(RebitError::new(
-            ErrorCode::InvalidRequest,
-            "unknown consentId",
-        ));
-    }
-    tracing::info!(consent.id = %consent_id, status = %update.consent_status, "consent status notified");
-    let answer = NotificationResponse {
-        ver: version.as_str().to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: body.txnid.clone(),
-        response: "OK".to_owned(),
-    };
-    once.answer(&state, &answer).await
+        .map_err(echo)
 }

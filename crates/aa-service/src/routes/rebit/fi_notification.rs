@@ -2,7 +2,7 @@
 //! must be the calling FIP and the session one the AA opened at it; the new statuses and the
 //! FIU's `POST /FI/Notification` (about the AA's session id) are written together. A repeat
 //! changes nothing and sends nothing, and is answered OK like the first; the same txnid with
-//! another body is 409 `IdempotencyError` (`idempotency`). A session past its lifetime is
+//! another body is 409 `IdempotencyError` (`aa_runtime::idempotency`). A session past its lifetime is
 //! stored `EXPIRED` first, so the FIU hears `EXPIRED`.
 //!
 //! An FIP may notify before the AA has stored the FIP's session id (its answer to
@@ -12,10 +12,10 @@
 use aa_core::rebit::{ErrorCode, FiStatusNotification, NotificationResponse, NotifierType, Open};
 use aa_core::timefmt;
 use aa_runtime::http::{FromFip, RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming, NextAction};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
-use super::idempotency::{self, Seen};
 use super::{envelope, internal, required};
 use crate::domain::fi_messages::{self, AccountStatus};
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
@@ -29,125 +29,152 @@ pub async fn receive(
     request: Verified<FiStatusNotification, FromFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    let fip = request.caller.entity_id;
-    required("Notifier.id", &body.notifier.id)?;
+    let fip = request.caller.entity_id.clone();
+    required("Notifier.id", &body.notifier.id).map_err(echo)?;
     required(
         "FIStatusNotification.sessionId",
         &body.fi_status_notification.session_id,
-    )?;
+    )
+    .map_err(echo)?;
     let notifier_is_fip = matches!(body.notifier.kind, Open::Known(NotifierType::Fip));
     if body.notifier.id != fip || !notifier_is_fip {
-        return Err(RebitError::new(
+        return Err(echo(RebitError::new(
             ErrorCode::InvalidNotifier,
             "Notifier must be the calling FIP",
-        ));
+        )));
     }
-    let once =
-        match idempotency::check(&state, &fip, "/FI/Notification", &body.txnid, &body).await? {
-            Seen::Replay(answer) => return Ok(answer),
-            Seen::New(once) => once,
-        };
-    let bad = |m: String| RebitError::new(ErrorCode::InvalidFIStatusNotification, m);
-    let update = &body.fi_status_notification;
-    let mut reports = Vec::new();
-    for entry in &update.fi_status_response {
-        if entry.fip_id != fip {
-            return Err(bad("FIStatusResponse names another FIP".into()));
-        }
-        reports.extend(entry.accounts.iter().map(|a| FiStatusReport {
-            link_ref_number: a.link_ref_number.trim().to_owned(),
-            fi_status: a.fi_status,
-            description: a.description.clone(),
-        }));
-    }
-    let now = OffsetDateTime::now_utc();
-    let Some(session) = state
-        .store
-        .fi_session_by_fip(&fip, update.session_id.trim())
+    let incoming = Incoming::new(
+        &request.caller,
+        Endpoint::FiNotification,
+        &body.txnid,
+        &request.raw,
+    );
+    let mut claim = match state
+        .idempotency()
+        .try_processing(&incoming)
         .await
-        .map_err(internal)?
-    else {
-        let in_flight = state
-            .store
-            .fi_forward_in_flight(&fip, millis(now) - FORWARD_WINDOW_MILLIS)
-            .await
-            .map_err(internal)?;
-        if in_flight {
-            return Err(RebitError::new(
-                ErrorCode::ServiceUnavailable,
-                "session not known yet; try again",
-            ));
-        }
-        return Err(bad("unknown sessionId".into()));
-    };
-    tracing::Span::current().record("session.id", session.id.as_str());
-    // A session past its lifetime is EXPIRED before anything is applied: a late READY does not
-    // revive it, and the FIU hears EXPIRED.
-    if session
-        .status
-        .at(session.created_at, state.fi_session_expired_before(now))
-        != session.status
+        .map_err(echo)?
     {
-        state
-            .store
-            .expire_fi_session(&session.id, millis(now))
-            .await
-            .map_err(internal)?;
-    }
-    let aa_id = state.aa_id().to_owned();
-    let outcome = state
-        .store
-        .apply_fi_notification(
-            &session.id,
-            SessionState::from_rebit(update.session_status),
-            &reports,
-            |session, accounts| {
-                let notification = fi_messages::fi_notification(
-                    &aa_id,
-                    &session.fiu_txnid,
-                    &session.id,
-                    session.status.to_rebit(),
-                    &session.fip_id,
-                    accounts
-                        .iter()
-                        .map(|a| AccountStatus {
-                            link_ref_number: a.link_ref_number.clone(),
-                            fi_status: a.fi_status,
-                            description: a.description.clone().unwrap_or_default(),
-                        })
-                        .collect(),
-                );
-                let body = serde_json::to_vec(&notification).map_err(|e| e.to_string())?;
-                Ok(vec![NewOutboxMessage {
-                    callee: session.fiu_id.clone(),
-                    path: "/FI/Notification".to_owned(),
-                    body,
-                }])
-            },
-            millis(now),
-        )
-        .await
-        .map_err(internal)?;
-    match outcome {
-        FiNotificationOutcome::Applied { changed } => {
-            if changed {
-                state.waker.wake();
-            }
-            tracing::info!(status = %update.session_status, changed, "FI status notified");
+        NextAction::StartProcessing(claim) => claim,
+        NextAction::ReturnSavedResponse(answer) => return Ok(answer),
+        NextAction::Recompute => {
+            return Err(echo(RebitError::internal(
+                &"an FI notification's answer is stored",
+            )))
         }
-        FiNotificationOutcome::UnknownAccount(link) => {
-            return Err(bad(format!(
-                "linkRefNumber {link:?} is not in this session"
-            )));
-        }
-        FiNotificationOutcome::UnknownSession => return Err(bad("unknown sessionId".into())),
-    }
-    let answer = NotificationResponse {
-        ver: version.as_str().to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: body.txnid.clone(),
-        response: "OK".to_owned(),
     };
-    once.answer(&state, &answer).await
+    // The session's new state, the FIU's notification and the kept answer commit together.
+    let mut changed = false;
+    let result = async {
+        let bad = |m: String| echo(RebitError::new(ErrorCode::InvalidFIStatusNotification, m));
+        let update = &body.fi_status_notification;
+        let mut reports = Vec::new();
+        for entry in &update.fi_status_response {
+            if entry.fip_id != fip {
+                return Err(bad("FIStatusResponse names another FIP".into()));
+            }
+            reports.extend(entry.accounts.iter().map(|a| FiStatusReport {
+                link_ref_number: a.link_ref_number.trim().to_owned(),
+                fi_status: a.fi_status,
+                description: a.description.clone(),
+            }));
+        }
+        let now = OffsetDateTime::now_utc();
+        let Some(session) = state
+            .store
+            .fi_session_by_fip(&fip, update.session_id.trim())
+            .await
+            .map_err(|e| echo(internal(e)))?
+        else {
+            let in_flight = state
+                .store
+                .fi_forward_in_flight(&fip, millis(now) - FORWARD_WINDOW_MILLIS)
+                .await
+                .map_err(|e| echo(internal(e)))?;
+            if in_flight {
+                return Err(echo(RebitError::new(
+                    ErrorCode::ServiceUnavailable,
+                    "session not known yet; try again",
+                )));
+            }
+            return Err(bad("unknown sessionId".into()));
+        };
+        tracing::Span::current().record("session.id", session.id.as_str());
+        // A session past its lifetime is EXPIRED before anything is applied: a late READY does not
+        // revive it, and the FIU hears EXPIRED.
+        if session
+            .status
+            .at(session.created_at, state.fi_session_expired_before(now))
+            != session.status
+        {
+            state
+                .store
+                .expire_fi_session_in(claim.transaction().await?, &session.id, millis(now))
+                .await
+                .map_err(|e| echo(internal(e)))?;
+        }
+        let aa_id = state.aa_id().to_owned();
+        let outcome = state
+            .store
+            .apply_fi_notification(
+                claim.transaction().await?,
+                &session.id,
+                SessionState::from_rebit(update.session_status),
+                &reports,
+                |session, accounts| {
+                    let notification = fi_messages::fi_notification(
+                        &aa_id,
+                        &session.fiu_txnid,
+                        &session.id,
+                        session.status.to_rebit(),
+                        &session.fip_id,
+                        accounts
+                            .iter()
+                            .map(|a| AccountStatus {
+                                link_ref_number: a.link_ref_number.clone(),
+                                fi_status: a.fi_status,
+                                description: a.description.clone().unwrap_or_default(),
+                            })
+                            .collect(),
+                    );
+                    let body = serde_json::to_vec(&notification).map_err(|e| e.to_string())?;
+                    Ok(vec![NewOutboxMessage {
+                        callee: session.fiu_id.clone(),
+                        path: "/FI/Notification".to_owned(),
+                        body,
+                    }])
+                },
+                millis(now),
+            )
+            .await
+            .map_err(|e| echo(internal(e)))?;
+        match outcome {
+            FiNotificationOutcome::Applied { changed: applied } => {
+                changed = applied;
+                tracing::info!(status = %update.session_status, changed, "FI status notified");
+            }
+            FiNotificationOutcome::UnknownAccount(link) => {
+                return Err(bad(format!(
+                    "linkRefNumber {link:?} is not in this session"
+                )));
+            }
+            FiNotificationOutcome::UnknownSession => return Err(bad("unknown sessionId".into())),
+        }
+        let answer = NotificationResponse {
+            ver: version.as_str().to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: body.txnid.clone(),
+            response: "OK".to_owned(),
+        };
+        Ok(answer)
+    }
+    .await;
+    let answer = claim.finish(result).await.map_err(echo)?;
+    if changed {
+        // Only now is the FIU's notification committed for the outbox to see.
+        state.waker.wake();
+    }
+    Ok(answer)
 }

@@ -1,15 +1,15 @@
 //! `POST /Account/link/Notification` (FIP): an FIP reports that an account of one of our
 //! customers is linked (direct authentication) or delinked. Applying it twice changes nothing;
-//! the same txnid with another body is 409 `IdempotencyError` (`idempotency`).
+//! the same txnid with another body is 409 `IdempotencyError` (`aa_runtime::idempotency`).
 
 use aa_core::rebit::{
     AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse, NotifierType, Open,
 };
 use aa_core::timefmt;
 use aa_runtime::http::{FromFip, RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming, NextAction};
 use actix_web::{web, HttpResponse};
 
-use super::idempotency::{self, Seen};
 use super::{envelope, internal, required};
 use crate::domain::handle::CustomerHandle;
 use crate::domain::status::AccountState;
@@ -23,7 +23,8 @@ pub async fn receive(
     request: Verified<AccountLinkStatusNotification, FromFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let fip = request.caller.entity_id;
+    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
+    let fip = request.caller.entity_id.clone();
     let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
     let link = &body.account_link_status_notification;
     for (field, value) in [
@@ -31,62 +32,76 @@ pub async fn receive(
         ("customerAddress", &link.customer_address),
         ("linkRefNumber", &link.link_ref_number),
     ] {
-        required(field, value)?;
+        required(field, value).map_err(echo)?;
     }
     if body.notifier.id != fip || body.notifier.kind != Open::Known(NotifierType::Fip) {
-        return Err(RebitError::new(
+        return Err(echo(RebitError::new(
             ErrorCode::InvalidNotifier,
             "Notifier must be the calling FIP",
-        ));
+        )));
     }
-    let once = match idempotency::check(
-        &state,
-        &fip,
-        "/Account/link/Notification",
+    let incoming = Incoming::new(
+        &request.caller,
+        Endpoint::AccountLinkNotification,
         &body.txnid,
-        &body,
-    )
-    .await?
+        &request.raw,
+    );
+    let mut claim = match state
+        .idempotency()
+        .try_processing(&incoming)
+        .await
+        .map_err(echo)?
     {
-        Seen::Replay(answer) => return Ok(answer),
-        Seen::New(once) => once,
+        NextAction::StartProcessing(claim) => claim,
+        NextAction::ReturnSavedResponse(answer) => return Ok(answer),
+        NextAction::Recompute => {
+            return Err(echo(RebitError::internal(
+                &"a link notification's answer is stored",
+            )))
+        }
     };
-    let bad = |m: &str| RebitError::new(ErrorCode::InvalidRequest, m);
-    let handle = CustomerHandle::parse(&link.customer_address, state.aa_id())
-        .map_err(|e| bad(&e.to_string()))?;
-    let customer = state
-        .store
-        .customer_by_handle(&handle.to_string())
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| bad("customerAddress is not a customer of this AA"))?;
-    let target = match link.link_status {
-        LinkStatus::Linked => AccountState::Linked,
-        LinkStatus::Delinked => AccountState::Delinked,
-    };
-    let outcome = state
-        .store
-        .apply_link_notification(
-            &customer.id,
-            &fip,
-            link.acc_ref_number
-                .as_deref()
-                .filter(|a| !a.trim().is_empty()),
-            link.link_ref_number.trim(),
-            target,
-            millis(time::OffsetDateTime::now_utc()),
-        )
-        .await
-        .map_err(internal)?;
-    if outcome == LinkNotificationOutcome::UnknownAccount {
-        return Err(bad("no such account of this customer at this FIP"));
+    // The account's new status and the kept answer commit together.
+    let result = async {
+        let bad = |m: &str| echo(RebitError::new(ErrorCode::InvalidRequest, m));
+        let handle = CustomerHandle::parse(&link.customer_address, state.aa_id())
+            .map_err(|e| bad(&e.to_string()))?;
+        let customer = state
+            .store
+            .customer_by_handle(&handle.to_string())
+            .await
+            .map_err(|e| echo(internal(e)))?
+            .ok_or_else(|| bad("customerAddress is not a customer of this AA"))?;
+        let target = match link.link_status {
+            LinkStatus::Linked => AccountState::Linked,
+            LinkStatus::Delinked => AccountState::Delinked,
+        };
+        let outcome = state
+            .store
+            .apply_link_notification_in(
+                claim.transaction().await?,
+                &customer.id,
+                &fip,
+                link.acc_ref_number
+                    .as_deref()
+                    .filter(|a| !a.trim().is_empty()),
+                link.link_ref_number.trim(),
+                target,
+                millis(time::OffsetDateTime::now_utc()),
+            )
+            .await
+            .map_err(|e| echo(internal(e)))?;
+        if outcome == LinkNotificationOutcome::UnknownAccount {
+            return Err(bad("no such account of this customer at this FIP"));
+        }
+        tracing::info!(status = %link.link_status, "account link status notified");
+        let answer = NotificationResponse {
+            ver: version.as_str().to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: body.txnid.clone(),
+            response: "OK".to_owned(),
+        };
+        Ok(answer)
     }
-    tracing::info!(status = %link.link_status, "account link status notified");
-    let answer = NotificationResponse {
-        ver: version.as_str().to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: body.txnid.clone(),
-        response: "OK".to_owned(),
-    };
-    once.answer(&state, &answer).await
+    .await;
+    claim.finish(result).await.map_err(echo)
 }

@@ -13,7 +13,6 @@ pub mod fi_fetch;
 pub mod fi_notification;
 pub mod fi_request;
 mod fip_error;
-pub mod idempotency;
 pub mod link_notification;
 
 use aa_core::validate::{self, ApiVersion};

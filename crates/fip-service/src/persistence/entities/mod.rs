@@ -5,7 +5,6 @@
 pub mod account;
 pub mod account_link;
 pub mod account_transaction;
-pub mod answered_txn;
 pub mod consent;
 pub mod consent_account;
 pub mod customer;

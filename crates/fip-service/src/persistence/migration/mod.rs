@@ -18,6 +18,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20251201_000003_answered_txns::Migration),
             Box::new(aa_runtime::queue::Migration),
             Box::new(m20251203_000004_runtime_queue::Migration),
+            Box::new(aa_runtime::idempotency::migration::Migration {
+                name: "m20251203_000005_idempotency_keys",
+                replaces: &["answered_txns"],
+            }),
         ]
     }
 }

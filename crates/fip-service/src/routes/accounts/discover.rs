@@ -5,10 +5,10 @@
 use aa_core::rebit::{AccDiscoveryRequest, AccDiscoveryResponse, ErrorCode};
 use aa_core::{timefmt, validate};
 use aa_runtime::http::{FromAa, RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::discovery::{self, DiscoveryQuery};
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit;
 use crate::state::AppState;
 
@@ -69,14 +69,13 @@ async fn answer(
             },
         )
     };
-    idempotency::once(
-        state,
-        &request.caller,
-        "Accounts/discover",
-        &body.txnid,
-        &request.raw,
-        Replay::Stored,
-        work,
-    )
-    .await
+    {
+        let incoming = Incoming::new(
+            &request.caller,
+            Endpoint::AccountsDiscover,
+            &body.txnid,
+            &request.raw,
+        );
+        state.idempotency().once(&incoming, work).await
+    }
 }

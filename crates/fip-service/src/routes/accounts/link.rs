@@ -10,11 +10,11 @@ use std::collections::BTreeSet;
 use aa_core::rebit::{AccLinkRequest, AccLinkResponse, AuthenticatorType, ErrorCode};
 use aa_core::{otp, timefmt, validate};
 use aa_runtime::http::{FromAa, RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::otp_delivery::OtpMessage;
 use crate::persistence::links::NewLinkRequest;
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit;
 use crate::state::AppState;
 
@@ -122,14 +122,13 @@ async fn answer(
             },
         )
     };
-    idempotency::once(
-        state,
-        &request.caller,
-        "Accounts/link",
-        &body.txnid,
-        &request.raw,
-        Replay::Stored,
-        work,
-    )
-    .await
+    {
+        let incoming = Incoming::new(
+            &request.caller,
+            Endpoint::AccountsLink,
+            &body.txnid,
+            &request.raw,
+        );
+        state.idempotency().once(&incoming, work).await
+    }
 }

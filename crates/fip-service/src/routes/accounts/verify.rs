@@ -13,10 +13,10 @@ use aa_core::rebit::{
 use aa_core::validate::ApiVersion;
 use aa_core::{otp, timefmt, validate};
 use aa_runtime::http::{Caller, FromAa, RebitError, Verified, VerifiedUri};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::link::{self, AccountLink, LinkRequestStatus};
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit;
 use crate::state::AppState;
 
@@ -37,16 +37,15 @@ pub async fn verify(
         let links = complete(&state, &request.caller, ref_number, token).await?;
         respond(version, &body.txnid, links)
     };
-    idempotency::once(
-        &state,
-        &request.caller,
-        "Accounts/link/verify",
-        &body.txnid,
-        &request.raw,
-        Replay::Stored,
-        work,
-    )
-    .await
+    {
+        let incoming = Incoming::new(
+            &request.caller,
+            Endpoint::AccountsLinkVerify,
+            &body.txnid,
+            &request.raw,
+        );
+        state.idempotency().once(&incoming, work).await
+    }
 }
 
 /// The 1.1.x form: the signature covers the path; the answer carries a fresh `txnid`.

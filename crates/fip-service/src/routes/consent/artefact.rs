@@ -10,11 +10,11 @@ use aa_core::signed_consent;
 use aa_core::timefmt;
 use aa_core::validate::{self, ApiVersion};
 use aa_runtime::http::{FromAa, RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::consent;
 use crate::persistence::consents::{NewConsent, Stored};
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit;
 use crate::state::AppState;
 
@@ -95,14 +95,13 @@ async fn answer(
             },
         )
     };
-    idempotency::once(
-        state,
-        &request.caller,
-        "Consent",
-        &body.txnid,
-        &request.raw,
-        Replay::Stored,
-        work,
-    )
-    .await
+    {
+        let incoming = Incoming::new(
+            &request.caller,
+            Endpoint::Consent,
+            &body.txnid,
+            &request.raw,
+        );
+        state.idempotency().once(&incoming, work).await
+    }
 }

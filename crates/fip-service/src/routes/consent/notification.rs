@@ -13,10 +13,10 @@ use aa_core::rebit::{
 use aa_core::validate::ApiVersion;
 use aa_core::{timefmt, validate};
 use aa_runtime::http::{FromAa, RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::consent;
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit;
 use crate::state::AppState;
 
@@ -58,16 +58,16 @@ async fn answer(
         .as_deref()
         .unwrap_or_default()
         .trim();
-    idempotency::once(
-        state,
-        &request.caller,
-        "Consent/Notification",
-        &body.txnid,
-        consent_id.as_bytes(),
-        Replay::Recompute,
-        work,
-    )
-    .await
+    {
+        let incoming = Incoming::new(
+            &request.caller,
+            Endpoint::ConsentNotification,
+            &body.txnid,
+            &request.raw,
+        )
+        .about(consent_id);
+        state.idempotency().once(&incoming, work).await
+    }
 }
 
 async fn change(

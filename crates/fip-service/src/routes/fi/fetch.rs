@@ -13,6 +13,7 @@ use aa_core::rebit::{EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, Fi
 use aa_core::validate::ApiVersion;
 use aa_core::{timefmt, validate};
 use aa_runtime::http::{Caller, FromAa, RebitError, Verified, VerifiedUri};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::fi::encrypt::Encrypted;
@@ -20,7 +21,6 @@ use crate::fi::request as rules;
 use crate::fi::worker::seal_context;
 use crate::persistence::fi_sessions::{EXPIRED, FAILED, PENDING};
 use crate::persistence::StoreError;
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit;
 use crate::state::AppState;
 
@@ -57,16 +57,15 @@ pub async fn fetch(
         respond(version, &body.txnid, fi)
     };
     // The answer is financial data: a replay computes it again from the sealed store.
-    idempotency::once(
-        &state,
-        &request.caller,
-        "FI/fetch",
-        &body.txnid,
-        &request.raw,
-        Replay::Recompute,
-        work,
-    )
-    .await
+    {
+        let incoming = Incoming::new(
+            &request.caller,
+            Endpoint::FiFetch,
+            &body.txnid,
+            &request.raw,
+        );
+        state.idempotency().once(&incoming, work).await
+    }
 }
 
 /// The 1.1.x form: the signature covers the path; the answer carries a fresh `txnid`.

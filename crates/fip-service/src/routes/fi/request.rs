@@ -18,11 +18,11 @@ use aa_core::consent_use::use_limit;
 use aa_core::rebit::{ErrorCode, FiRequest, FiResponse, SignedConsentDetail};
 use aa_core::{timefmt, validate};
 use aa_runtime::http::{FromAa, RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
 use crate::fi::{encrypt, request as rules};
 use crate::persistence::fi_sessions::{NewFiSession, Opened};
-use crate::routes::idempotency::{self, Replay};
 use crate::routes::rebit;
 use crate::state::AppState;
 use aa_runtime::clock::millis;
@@ -140,16 +140,15 @@ async fn answer(
             },
         )
     };
-    idempotency::once(
-        state,
-        &request.caller,
-        "FI/request",
-        &body.txnid,
-        &request.raw,
-        Replay::Stored,
-        work,
-    )
-    .await
+    {
+        let incoming = Incoming::new(
+            &request.caller,
+            Endpoint::FiRequest,
+            &body.txnid,
+            &request.raw,
+        );
+        state.idempotency().once(&incoming, work).await
+    }
 }
 
 /// At least one account of the consent must still be linked, through this AA, to its customer:

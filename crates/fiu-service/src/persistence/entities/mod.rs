@@ -8,5 +8,4 @@ pub mod data_key;
 pub mod data_request;
 pub mod fi_account;
 pub mod fi_session;
-pub mod idempotency;
 pub mod notification;

@@ -25,6 +25,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_poll_error::Migration),
             Box::new(aa_runtime::queue::Migration),
             Box::new(m0006_runtime_queue::Migration),
+            Box::new(aa_runtime::idempotency::migration::Migration {
+                name: "m0007_idempotency_keys",
+                replaces: &["fiu_idempotency"],
+            }),
         ]
     }
 

@@ -8,7 +8,7 @@
 //! known (400 `InvalidConsentId`, the FIU spec's code for an unknown consent, handle or id) and
 //! was requested through the calling AA (400 `InvalidNotifier`); the `txnid` has not been used
 //! by this AA for another consent's notifications (409 `IdempotencyError`; see
-//! [`crate::persistence::idempotency`]).
+//! `aa_runtime::idempotency`).
 //!
 //! The notification is then recorded and applied in one transaction, which also queues the
 //! artefact fetch an `ACTIVE` calls for; the fetch runs after the answer, in the worker. The same
@@ -17,6 +17,7 @@
 use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse};
 use aa_core::{timefmt, validate};
 use aa_runtime::http::{FromAa, RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 use tracing::field::Empty;
@@ -24,7 +25,6 @@ use tracing::field::Empty;
 use crate::aa_client::MAX_ID_LEN;
 use crate::domain::status::ConsentState;
 use crate::persistence::consents::ConsentRequestRecord;
-use crate::persistence::idempotency::Endpoint;
 use crate::persistence::updates::{IncomingNotification, Recorded};
 use crate::routes::notifier;
 use crate::state::AppState;
@@ -43,7 +43,9 @@ pub async fn notify(
     request: Verified<ConsentStatusNotification, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
-    let Verified { caller, body, .. } = request;
+    let Verified {
+        caller, body, raw, ..
+    } = request;
     let span = tracing::Span::current();
     span.record("txn.id", body.txnid.as_str());
     span.record("peer.id", caller.entity_id.as_str());
@@ -72,52 +74,40 @@ pub async fn notify(
             "the consent was not requested through the notifying AA",
         ));
     }
-    let same_flow = state
-        .store
-        .bind_txnid(
-            &caller.entity_id,
-            Endpoint::ConsentNotification,
-            &body.txnid,
-            &request.handle,
-            now,
-        )
-        .await
-        .map_err(|e| RebitError::internal(&e))?;
-    if !same_flow {
-        return Err(RebitError::new(
-            ErrorCode::IdempotencyError,
-            "txnid was already used for the notifications of another consent",
-        ));
-    }
-    let incoming = IncomingNotification {
-        aa_id: caller.entity_id.clone(),
-        txnid: body.txnid.clone(),
-        handle: request.handle.clone(),
-        consent_id: consent_id.map(str::to_owned),
-        status,
-    };
-    match state.store.record_notification(&incoming, now).await {
-        Ok(Recorded::Duplicate) => {
-            tracing::info!("repeated consent notification; nothing changes");
-        }
-        Ok(Recorded::Applied(plan)) => {
-            if plan.fetches() {
-                state.waker.wake();
+    let incoming = Incoming::new(&caller, Endpoint::ConsentNotification, &body.txnid, &raw)
+        .about(&request.handle);
+    let work = async {
+        let incoming = IncomingNotification {
+            aa_id: caller.entity_id.clone(),
+            txnid: body.txnid.clone(),
+            handle: request.handle.clone(),
+            consent_id: consent_id.map(str::to_owned),
+            status,
+        };
+        match state.store.record_notification(&incoming, now).await {
+            Ok(Recorded::Duplicate) => {
+                tracing::info!("repeated consent notification; nothing changes");
             }
-            tracing::info!(
-                changed = !plan.is_empty(),
-                fetch_queued = plan.fetches(),
-                "consent notification applied"
-            );
+            Ok(Recorded::Applied(plan)) => {
+                if plan.fetches() {
+                    state.waker.wake();
+                }
+                tracing::info!(
+                    changed = !plan.is_empty(),
+                    fetch_queued = plan.fetches(),
+                    "consent notification applied"
+                );
+            }
+            Err(error) => return Err(RebitError::internal(&error)),
         }
-        Err(error) => return Err(RebitError::internal(&error)),
-    }
-    Ok(HttpResponse::Ok().json(NotificationResponse {
-        ver: version.as_str().to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: body.txnid.clone(),
-        response: "OK".to_owned(),
-    }))
+        Ok(NotificationResponse {
+            ver: version.as_str().to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: body.txnid.clone(),
+            response: "OK".to_owned(),
+        })
+    };
+    state.idempotency().once(&incoming, work).await
 }
 
 /// The consent request a notification is about: by `consentHandle`; else by `consentId` (an

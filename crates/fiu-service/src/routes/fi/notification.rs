@@ -7,7 +7,7 @@
 //! `InvalidRequest`; an empty string is missing); the `Notifier` is the calling AA (400
 //! `InvalidNotifier`); the session is one this FIU opened with the calling AA (400
 //! `InvalidSessionId`); the `txnid` has not been used by this AA for another session's
-//! notifications (409 `IdempotencyError`; see [`crate::persistence::idempotency`]). An AA may notify before the FIU has stored the `sessionId` it
+//! notifications (409 `IdempotencyError`; see `aa_runtime::idempotency`). An AA may notify before the FIU has stored the `sessionId` it
 //! answered with (the worker commits it just after the answer): while an FI request to that
 //! AA is in flight, an unknown session is looked up again for up to two seconds.
 //!
@@ -23,13 +23,13 @@ use aa_core::rebit::{
 use aa_core::validate::Invalid;
 use aa_core::{timefmt, validate};
 use aa_runtime::http::{FromAa, RebitError, Verified};
+use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 use tracing::field::Empty;
 
 use crate::aa_client::MAX_ID_LEN;
 use crate::persistence::fi_requests::SessionRecord;
-use crate::persistence::idempotency::Endpoint;
 use crate::persistence::StoreError;
 use crate::routes::notifier;
 use crate::state::AppState;
@@ -46,7 +46,9 @@ pub async fn notify(
     request: Verified<FiStatusNotification, FromAa>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
-    let Verified { caller, body, .. } = request;
+    let Verified {
+        caller, body, raw, ..
+    } = request;
     let span = tracing::Span::current();
     span.record("txn.id", body.txnid.as_str());
     span.record("peer.id", caller.entity_id.as_str());
@@ -72,59 +74,48 @@ pub async fn notify(
         .map_err(|e| RebitError::internal(&e))?
         .ok_or_else(unknown)?;
     let store = &state.store;
-    let same_flow = store
-        .bind_txnid(
-            &caller.entity_id,
-            Endpoint::FiNotification,
-            &body.txnid,
-            &session.id,
-            now,
-        )
-        .await
-        .map_err(|e| RebitError::internal(&e))?;
-    if !same_flow {
-        return Err(RebitError::new(
-            ErrorCode::IdempotencyError,
-            "txnid was already used for the notifications of another session",
-        ));
-    }
-    // One consent names one FIP; accounts of another FIP are not this session's.
-    let accounts: Vec<(String, FiStatus)> = update
-        .fi_status_response
-        .iter()
-        .filter(|fip| fip.fip_id == session.fip_id)
-        .flat_map(|fip| {
-            fip.accounts
-                .iter()
-                .map(|a| (a.link_ref_number.clone(), a.fi_status))
-        })
-        .collect();
-    let over = matches!(
-        update.session_status,
-        SessionStatus::Failed | SessionStatus::Expired
-    );
-    match store
-        .apply_fi_notification(&session, &accounts, over, now)
-        .await
-    {
-        Ok(outcome) => {
-            if outcome.fetch_queued {
-                state.waker.wake();
+    let incoming =
+        Incoming::new(&caller, Endpoint::FiNotification, &body.txnid, &raw).about(&session.id);
+    let work = async {
+        // One consent names one FIP; accounts of another FIP are not this session's.
+        let accounts: Vec<(String, FiStatus)> = update
+            .fi_status_response
+            .iter()
+            .filter(|fip| fip.fip_id == session.fip_id)
+            .flat_map(|fip| {
+                fip.accounts
+                    .iter()
+                    .map(|a| (a.link_ref_number.clone(), a.fi_status))
+            })
+            .collect();
+        let over = matches!(
+            update.session_status,
+            SessionStatus::Failed | SessionStatus::Expired
+        );
+        match store
+            .apply_fi_notification(&session, &accounts, over, now)
+            .await
+        {
+            Ok(outcome) => {
+                if outcome.fetch_queued {
+                    state.waker.wake();
+                }
+                tracing::info!(
+                    session.state = outcome.state.as_str(),
+                    fetch_queued = outcome.fetch_queued,
+                    "FI notification applied"
+                );
             }
-            tracing::info!(
-                session.state = outcome.state.as_str(),
-                fetch_queued = outcome.fetch_queued,
-                "FI notification applied"
-            );
+            Err(error) => return Err(RebitError::internal(&error)),
         }
-        Err(error) => return Err(RebitError::internal(&error)),
-    }
-    Ok(HttpResponse::Ok().json(NotificationResponse {
-        ver: version.as_str().to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: body.txnid.clone(),
-        response: "OK".to_owned(),
-    }))
+        Ok(NotificationResponse {
+            ver: version.as_str().to_owned(),
+            timestamp: timefmt::now_millis(),
+            txnid: body.txnid.clone(),
+            response: "OK".to_owned(),
+        })
+    };
+    state.idempotency().once(&incoming, work).await
 }
 
 /// The required strings of the body are present (an empty string is missing): the
