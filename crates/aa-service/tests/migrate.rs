@@ -48,10 +48,13 @@ async fn migrate_applies_every_migration_once_and_exits() {
     assert_eq!(
         versions,
         [
+            "aa_runtime_m0001_queue",
             "m0001_initial",
             "m0002_fi_sessions",
             "m0003_consent_lifecycle",
-            "m0004_rebit_requests"
+            "m0004_rebit_requests",
+            "m0005_runtime_queue",
+            "m0006_idempotency_keys",
         ]
     );
 }

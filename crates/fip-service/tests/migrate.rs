@@ -48,9 +48,12 @@ async fn migrate_applies_every_migration_once_and_exits() {
     assert_eq!(
         versions,
         [
+            "aa_runtime_m0001_queue",
             "m20250601_000001_create_tables",
             "m20250701_000002_fi_data_flow",
             "m20251201_000003_answered_txns",
+            "m20251203_000004_runtime_queue",
+            "m20251203_000005_idempotency_keys",
         ]
     );
 }

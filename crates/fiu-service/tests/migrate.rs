@@ -48,11 +48,14 @@ async fn migrate_applies_every_migration_once_and_exits() {
     assert_eq!(
         versions,
         [
+            "aa_runtime_m0001_queue",
             "m0001_create_tables",
             "m0002_fi_data",
             "m0003_data_life",
             "m0004_idempotency",
             "m0005_poll_error",
+            "m0006_runtime_queue",
+            "m0007_idempotency_keys",
         ]
     );
 }
