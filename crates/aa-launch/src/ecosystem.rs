@@ -10,7 +10,9 @@ use aa_core::jws::{keygen, SigningKey};
 use aa_core::registry::Role;
 
 use crate::ports::free_port;
-use crate::processes::{stop_all, Processes};
+use processes::{stop_all, Processes};
+
+pub mod processes;
 
 /// The token issuer that mints every service's API keys (standing in for Sahamati's).
 pub const ISSUER_ID: &str = "demo-token-service";

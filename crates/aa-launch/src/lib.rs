@@ -12,10 +12,9 @@ mod bins;
 mod ecosystem;
 pub mod http;
 mod ports;
-mod processes;
 pub mod walk;
 
 pub use bins::{bin_dir, check_binaries, BINARIES};
+pub use ecosystem::processes::{stop_all, Processes, Running};
 pub use ecosystem::{Ecosystem, FixtureKeys, Options, Party, FIU_APP_TOKEN, ISSUER_ID, ISSUER_KID};
 pub use ports::free_port;
-pub use processes::{stop_all, Processes, Running};

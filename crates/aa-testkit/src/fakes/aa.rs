@@ -24,11 +24,13 @@ use aa_runtime::http::{sign_responses, InboundAuth};
 use actix_web::{middleware, web, App, HttpServer};
 use serde_json::Value;
 
-use super::aa_routes::{
+use crate::Ecosystem;
+use routes::{
     consent, consent_fetch, consent_handle, fi_fetch, fi_fetch_get, fi_notification, fi_request,
     link_notification, resign_badly,
 };
-use crate::Ecosystem;
+
+mod routes;
 
 /// What the fake AA received from a FIP.
 #[derive(Debug, Default)]

@@ -23,9 +23,11 @@ use actix_web::middleware::from_fn;
 use actix_web::web::{self, post};
 use actix_web::{App, HttpResponse, HttpServer};
 
-use super::fip_fi::{fi_fetch, fi_request};
 use super::{from_aa, inbound, ok};
 use crate::Ecosystem;
+use fi::{fi_fetch, fi_request};
+
+mod fi;
 
 /// The OTP every fake FIP expects for linking.
 pub const LINK_OTP: &str = "123456";

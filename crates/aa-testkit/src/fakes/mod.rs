@@ -16,9 +16,7 @@ use actix_web::HttpResponse;
 use crate::Ecosystem;
 
 pub mod aa;
-mod aa_routes;
 pub mod fip;
-mod fip_fi;
 pub mod fiu;
 
 pub use aa::{AaInbox, FakeAa, FiSession};

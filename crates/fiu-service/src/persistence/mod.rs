@@ -12,10 +12,14 @@
 //! - [`data_keys`]: the per-consent data keys, wrapped.
 //! - [`purge`]: deleting FI data whose time is up, or whose consent was revoked or expired.
 
+pub mod artefact_jobs;
 pub mod consents;
 pub mod data_keys;
 mod entities;
+pub mod fi_accounts;
+pub mod fi_records;
 pub mod fi_requests;
+pub mod fi_sessions;
 pub mod jobs;
 pub mod migration;
 pub mod purge;

@@ -4,4 +4,5 @@
 mod accounts;
 mod auth;
 mod consents;
+mod fi_notifications;
 mod fi_sessions;

@@ -9,11 +9,10 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::auth::Session;
-use super::consents::terms_of;
 use super::error::CustomerError;
+use super::views::{pending_request, terms_of};
 use crate::domain::approval::{self, SharedAccount, SignedArtefact};
 use crate::domain::messages::{self, ArtefactView};
-use crate::domain::status::RequestStatus;
 use crate::persistence::records::{ArtefactRecord, ConsentRequestRecord, NewOutboxMessage};
 use crate::state::AppState;
 use aa_runtime::clock::millis;
@@ -21,27 +20,6 @@ use aa_runtime::clock::millis;
 #[derive(Debug, Deserialize)]
 pub struct ApproveRequest {
     pub accounts: Vec<String>,
-}
-
-/// The pending request `handle` of this customer, or the customer API's error.
-pub async fn pending_request(
-    state: &AppState,
-    session: &Session,
-    handle: &str,
-) -> Result<ConsentRequestRecord, CustomerError> {
-    let record = state
-        .store
-        .consent_request(handle)
-        .await?
-        .filter(|r| r.customer_handle == session.customer.handle)
-        .ok_or_else(|| CustomerError::not_found("no consent request with this handle"))?;
-    if record.status != RequestStatus::Pending {
-        return Err(CustomerError::conflict(format!(
-            "the consent request is {} already",
-            record.status.as_str()
-        )));
-    }
-    Ok(record)
 }
 
 fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, CustomerError> {

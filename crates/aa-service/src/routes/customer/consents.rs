@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::auth::Session;
 use super::error::CustomerError;
+use super::views::terms_of;
 use crate::domain::status::RequestStatus;
 use crate::persistence::records::{ArtefactRecord, ConsentRequestRecord};
 use crate::state::AppState;
@@ -17,11 +18,6 @@ use crate::state::AppState;
 pub struct ListQuery {
     #[serde(default)]
     pub status: Option<String>,
-}
-
-/// Reads the stored terms of a request.
-pub fn terms_of(record: &ConsentRequestRecord) -> Result<ConsentDetail, CustomerError> {
-    serde_json::from_str(&record.detail).map_err(|e| CustomerError::internal(&e))
 }
 
 fn view(

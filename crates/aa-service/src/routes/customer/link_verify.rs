@@ -8,10 +8,10 @@ use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::accounts::AccountView;
 use super::auth::Session;
 use super::error::CustomerError;
 use super::fip_error;
+use super::views::AccountView;
 use crate::state::AppState;
 use aa_runtime::clock::millis;
 

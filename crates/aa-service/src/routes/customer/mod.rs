@@ -16,3 +16,4 @@ pub mod link_verify;
 pub mod otp;
 pub mod reject;
 pub mod session;
+pub mod views;

@@ -6,9 +6,9 @@ use aa_core::rebit::ConsentNotificationStatus;
 use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
-use super::approve::pending_request;
 use super::auth::Session;
 use super::error::CustomerError;
+use super::views::pending_request;
 use crate::domain::messages;
 use crate::persistence::records::NewOutboxMessage;
 use crate::state::AppState;

@@ -12,8 +12,8 @@ use aa_core::timefmt;
 use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
-use super::fip::{FakeFip, FipSession};
-use super::from_aa;
+use super::super::from_aa;
+use super::{FakeFip, FipSession};
 
 /// Opens a session: checks the artefact it holds, encrypts one small document per account for
 /// the FIU's key (a fresh key of the FIU's curve), and answers the session id.

@@ -18,7 +18,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
-use super::aa::{AaInbox, FakeAa, FiSession, State};
+use super::{AaInbox, FakeAa, FiSession, State};
 
 /// Outermost middleware: re-signs the answers of the paths of [`FakeAa::sign_badly`] with
 /// the wrong key.

@@ -1,0 +1,69 @@
+//! What several customer calls share: the view of a linked account, the stored terms of a
+//! consent request, and the lookup of a customer's pending request. Not a handler: handlers use
+//! it, never each other.
+
+use aa_core::rebit::ConsentDetail;
+use serde::Serialize;
+
+use super::auth::Session;
+use super::error::CustomerError;
+use crate::domain::status::{AccountState, RequestStatus};
+use crate::persistence::records::{AccountRecord, ConsentRequestRecord};
+use crate::state::AppState;
+
+/// A linked account as the customer API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountView {
+    #[serde(rename = "fipId")]
+    pub fip_id: String,
+    #[serde(rename = "linkRefNumber")]
+    pub link_ref_number: String,
+    #[serde(rename = "maskedAccNumber")]
+    pub masked_acc_number: String,
+    #[serde(rename = "fiType")]
+    pub fi_type: String,
+    #[serde(rename = "accType")]
+    pub acc_type: String,
+}
+
+impl AccountView {
+    /// The view of a linked account; `None` for one that is not linked.
+    pub fn linked(record: &AccountRecord) -> Option<Self> {
+        match (&record.state, &record.link_ref_number) {
+            (AccountState::Linked, Some(link_ref)) => Some(Self {
+                fip_id: record.fip_id.clone(),
+                link_ref_number: link_ref.clone(),
+                masked_acc_number: record.masked_acc_number.clone(),
+                fi_type: record.fi_type.clone(),
+                acc_type: record.acc_type.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Reads the stored terms of a request.
+pub fn terms_of(record: &ConsentRequestRecord) -> Result<ConsentDetail, CustomerError> {
+    serde_json::from_str(&record.detail).map_err(|e| CustomerError::internal(&e))
+}
+
+/// The pending request `handle` of this customer, or the customer API's error.
+pub async fn pending_request(
+    state: &AppState,
+    session: &Session,
+    handle: &str,
+) -> Result<ConsentRequestRecord, CustomerError> {
+    let record = state
+        .store
+        .consent_request(handle)
+        .await?
+        .filter(|r| r.customer_handle == session.customer.handle)
+        .ok_or_else(|| CustomerError::not_found("no consent request with this handle"))?;
+    if record.status != RequestStatus::Pending {
+        return Err(CustomerError::conflict(format!(
+            "the consent request is {} already",
+            record.status.as_str()
+        )));
+    }
+    Ok(record)
+}
