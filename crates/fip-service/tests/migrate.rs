@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use sea_orm::{ConnectionTrait, Database, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 
 fn binary(data_dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_fip-service"));
@@ -30,10 +30,13 @@ async fn migrate_applies_every_migration_once_and_exits() {
         assert!(out.status.success(), "{out:?}");
     }
     let url = format!(
-        "sqlite://{}?mode=ro",
+        "sqlite://{}?mode=rw",
         dir.path().join("fip-service.db").display()
     );
-    let db = Database::connect(url).await.unwrap();
+    // Through the kit (WAL): the migrated schema may still be in the write-ahead log.
+    let db = aa_runtime::store::connect(&aa_runtime::settings::Secret::new(url), 1)
+        .await
+        .unwrap();
     let rows = db
         .query_all(Statement::from_string(
             db.get_database_backend(),
