@@ -7,4 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-postgres.sh
 python3 -m pip install --quiet --disable-pip-version-check -r scripts/interop/requirements.txt
 python3 scripts/interop/selftest.py
+# The workspace invariants of ARCHITECTURE.md: crate dependencies, no import circles, routes
+# never import routes, sea-orm only in persistence, files of at most 400 lines.
+python3 scripts/check-structure.py
 cargo test --workspace --locked
