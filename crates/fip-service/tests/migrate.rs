@@ -52,13 +52,62 @@ async fn migrate_applies_every_migration_once_and_exits() {
         versions,
         [
             "aa_runtime_m0001_queue",
-            "m20250601_000001_create_tables",
-            "m20250701_000002_fi_data_flow",
-            "m20251201_000003_answered_txns",
-            "m20251203_000004_runtime_queue",
-            "m20251203_000005_idempotency_keys",
+            "m0001_create_tables",
+            "m0002_fi_data_flow",
+            "m0003_answered_txns",
+            "m0004_runtime_queue",
+            "m0005_idempotency_keys",
         ]
     );
+}
+
+/// A database migrated before the FIP's migrations took the `m000N_<what>` names records them
+/// under their old names; migrating it again renames them and applies nothing twice (applying
+/// `m0001_create_tables` again would fail: its tables exist).
+#[tokio::test]
+async fn a_database_with_the_old_migration_names_migrates_without_applying_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = binary(dir.path()).arg("migrate").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let url = aa_runtime::settings::Secret::new(format!(
+        "sqlite://{}?mode=rw",
+        dir.path().join("fip-service.db").display()
+    ));
+    let versions = |db: sea_orm::DatabaseConnection| async move {
+        let rows = db
+            .query_all(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT version FROM seaql_migrations ORDER BY version",
+            ))
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| r.try_get::<String>("", "version").unwrap())
+            .collect::<Vec<_>>()
+    };
+    {
+        let db = aa_runtime::store::connect(&url, 1).await.unwrap();
+        for (old, new) in fip_service::persistence::migration::RENAMED {
+            db.execute_unprepared(&format!(
+                "UPDATE seaql_migrations SET version = '{old}' WHERE version = '{new}'"
+            ))
+            .await
+            .unwrap();
+        }
+        assert!(versions(db)
+            .await
+            .contains(&"m20250601_000001_create_tables".to_owned()));
+    }
+    let out = binary(dir.path()).arg("migrate").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let db = aa_runtime::store::connect(&url, 1).await.unwrap();
+    let after = versions(db).await;
+    assert!(
+        after.contains(&"m0001_create_tables".to_owned()),
+        "{after:?}"
+    );
+    assert!(!after.iter().any(|v| v.starts_with("m2025")), "{after:?}");
+    assert_eq!(after.len(), 6, "{after:?}");
 }
 
 #[test]

@@ -65,15 +65,16 @@ async fn rename<M: MigratorTrait, C: ConnectionTrait>(
     // database too, where it changes nothing.
     M::install(db).await?;
     let backend = db.get_database_backend();
+    // The migrator's own table: a service may name it (the FIU records `fiu_seaql_migrations`).
+    let table = M::migration_table_name().to_string();
+    let sql = match backend {
+        DbBackend::Postgres => format!("UPDATE \"{table}\" SET version = $1 WHERE version = $2"),
+        _ => format!("UPDATE \"{table}\" SET version = ? WHERE version = ?"),
+    };
     for (old, new) in renamed {
         db.execute(sea_orm::Statement::from_sql_and_values(
             backend,
-            match backend {
-                DbBackend::Postgres => {
-                    "UPDATE seaql_migrations SET version = $1 WHERE version = $2"
-                }
-                _ => "UPDATE seaql_migrations SET version = ? WHERE version = ?",
-            },
+            &sql,
             [(*new).into(), (*old).into()],
         ))
         .await?;

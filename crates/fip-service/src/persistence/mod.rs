@@ -26,7 +26,7 @@ mod entities;
 pub mod fi_session_expiry;
 pub mod fi_sessions;
 pub mod links;
-mod migration;
+pub mod migration;
 pub mod seed;
 
 /// The database, migrated, and the clock its instants come from.
@@ -46,7 +46,7 @@ impl Store {
     /// start together). The clock is the system's until [`Store::with_clock`].
     pub async fn connect(url: &Secret, max_connections: u32) -> Result<Self, StoreError> {
         let db = store::connect(url, max_connections).await?;
-        store::migrate::<migration::Migrator>(&db).await?;
+        store::migrate_renamed::<migration::Migrator>(&db, migration::RENAMED).await?;
         Ok(Self {
             db,
             clock: Clock::system(),
