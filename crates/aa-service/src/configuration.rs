@@ -80,7 +80,7 @@ impl Default for OtpSettings {
     }
 }
 
-/// The consent lifecycle's expiry scheduler (`crate::expiry`).
+/// The consent lifecycle's expiry scheduler (`crate::jobs::expiry`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct LifecycleSettings {
     /// How often the scheduler expires consents past `consentExpiry` and pending requests past

@@ -1,19 +1,20 @@
 //! `aa-service`: the Account Aggregator, the consent manager of the ReBIT ecosystem.
 //!
-//! - [`routes::customer`]: the AA's customer API (JSON, bearer sessions): log-in with an OTP,
-//!   discovery and linking of accounts at FIPs, the decision on consent requests, and pausing,
-//!   resuming and revoking consents.
+//! - [`routes::app`]: the AA's customer API (`/customer/...`, JSON, bearer sessions): log-in
+//!   with an OTP, discovery and linking of accounts at FIPs, the decision on consent requests,
+//!   and pausing, resuming and revoking consents.
 //! - [`routes::rebit`]: the ReBIT API for FIUs and FIPs (signed, API keys): consent requests,
 //!   handle status, artefact fetch, notifications, heartbeat; the FI data flow (`FI/request`
 //!   forwarded to the FIP, FIP `FI/Notification` passed on to the FIU, `FI/fetch` passing the
 //!   FIP's ciphertext through without storing it).
 //! - [`domain`]: rules with no HTTP and no SQL; [`persistence`]: the only place with sea-orm.
-//! - [`expiry`]: the scheduler that expires consents and lapsed consent requests.
+//! - [`jobs`]: background work: the scheduler that expires consents and lapsed consent
+//!   requests ([`jobs::expiry`]).
 //! - [`startup`]: builds the state and mounts every route; [`configuration`]: settings.
 
 pub mod configuration;
 pub mod domain;
-pub mod expiry;
+pub mod jobs;
 pub mod persistence;
 pub mod routes;
 pub mod startup;

@@ -16,9 +16,9 @@ use actix_web::web::{self, get, post};
 use actix_web::{App, HttpServer};
 
 use crate::configuration::Settings;
-use crate::expiry::{self, Expiry};
+use crate::jobs::expiry::{self, Expiry};
 use crate::persistence::{Store, StoreError};
-use crate::routes::{customer, health, rebit, sandbox};
+use crate::routes::{app, health, rebit, sandbox};
 use crate::state::{AppState, AuthPolicy};
 
 /// Connects to the configured database and applies pending migrations (`aa-service migrate`,
@@ -99,8 +99,8 @@ impl Application {
             let state = state.clone();
             App::new()
                 .configure(admin.clone())
-                .app_data(customer::error::json_config())
-                .app_data(customer::error::query_config())
+                .app_data(app::error::json_config())
+                .app_data(app::error::query_config())
                 .configure(|cfg| mount(cfg, &rebit, state.auth.otp_sandbox))
                 .app_data(web::Data::new(state))
         })
@@ -148,34 +148,31 @@ fn mount(cfg: &mut web::ServiceConfig, rebit: &RebitScope, sandbox_otp: bool) {
         .route("/health/ready", get().to(health::ready))
         .service(
             web::scope("/customer")
-                .route("/otp", post().to(customer::otp::request))
-                .route("/session", post().to(customer::session::login))
-                .route("/fips", get().to(customer::fips::list))
-                .route("/discover", post().to(customer::discover::discover))
-                .route("/link", post().to(customer::link::start))
-                .route("/link/verify", post().to(customer::link_verify::verify))
-                .route("/accounts", get().to(customer::accounts::list))
-                .route("/accounts/delink", post().to(customer::delink::delink))
-                .route("/consents", get().to(customer::consents::list))
+                .route("/otp", post().to(app::otp::request))
+                .route("/session", post().to(app::session::login))
+                .route("/fips", get().to(app::fips::list))
+                .route("/discover", post().to(app::discover::discover))
+                .route("/link", post().to(app::link::start))
+                .route("/link/verify", post().to(app::link_verify::verify))
+                .route("/accounts", get().to(app::accounts::list))
+                .route("/accounts/delink", post().to(app::delink::delink))
+                .route("/consents", get().to(app::consents::list))
                 .route(
                     "/consents/{handle}/approve",
-                    post().to(customer::approve::approve),
+                    post().to(app::approve::approve),
                 )
-                .route(
-                    "/consents/{handle}/reject",
-                    post().to(customer::reject::reject),
-                )
+                .route("/consents/{handle}/reject", post().to(app::reject::reject))
                 .route(
                     "/consents/{consent_id}/pause",
-                    post().to(customer::consent_status::pause),
+                    post().to(app::consent_status::pause),
                 )
                 .route(
                     "/consents/{consent_id}/resume",
-                    post().to(customer::consent_status::resume),
+                    post().to(app::consent_status::resume),
                 )
                 .route(
                     "/consents/{consent_id}/revoke",
-                    post().to(customer::consent_status::revoke),
+                    post().to(app::consent_status::revoke),
                 ),
         );
     if sandbox_otp {

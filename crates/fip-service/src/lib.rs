@@ -4,16 +4,18 @@
 //! - [`startup`]: builds everything once and mounts every route in one place.
 //! - [`bank`]: the simulated bank's data: the seed file and the history generated from it.
 //! - [`domain`]: the FIP's rules (discovery matching, linking, consents), no HTTP, no SQL.
-//! - [`fi`]: the FI data flow: FI documents, DataFilter, encryption for the FIU, and the
-//!   background preparation worker.
+//! - [`fi`]: the FI data flow: FI documents, DataFilter, encryption for the FIU.
+//! - [`jobs`]: background work: the FI preparation worker.
 //! - [`otp_delivery`]: how a linking OTP reaches the customer (log, sandbox endpoint).
 //! - [`persistence`]: the only module that speaks SQL (sea-orm): tables, migrations, queries.
-//! - [`routes`]: one file per ReBIT action, plus health, sandbox and bank-side operations.
+//! - [`routes`]: `rebit/`, one file per ReBIT endpoint; `app/`, the bank-side back office;
+//!   health and sandbox.
 
 pub mod bank;
 pub mod configuration;
 pub mod domain;
 pub mod fi;
+pub mod jobs;
 pub mod otp_delivery;
 pub mod persistence;
 pub mod routes;

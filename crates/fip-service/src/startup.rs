@@ -17,10 +17,11 @@ use actix_web::{web, App, HttpServer};
 use crate::bank::dates;
 use crate::bank::seed::SeedFile;
 use crate::configuration::{ConfigError, Settings};
-use crate::fi::worker::Worker;
+use crate::jobs::fi_prepare::Worker;
 use crate::otp_delivery::{Deliveries, LogDelivery, OtpDelivery, SandboxOtps};
 use crate::persistence::Store;
-use crate::routes::{accounts, bank, consent, fi, health, sandbox};
+use crate::routes::app::bank;
+use crate::routes::{health, rebit, sandbox};
 use crate::state::{AppState, FiState, OtpPolicy};
 
 /// Connects to the configured database and applies pending migrations (`fip-service migrate`,
@@ -169,29 +170,35 @@ impl Application {
                     .route("/Heartbeat", web::get().to(ops::heartbeat))
                     .route(
                         "/Accounts/discover",
-                        web::post().to(accounts::discover::discover),
+                        web::post().to(rebit::accounts_discover::discover),
                     )
-                    .route("/Accounts/link", web::post().to(accounts::link::link))
-                    .route("/Accounts/link", web::delete().to(accounts::delink::delink))
+                    .route("/Accounts/link", web::post().to(rebit::accounts_link::link))
+                    .route(
+                        "/Accounts/link",
+                        web::delete().to(rebit::accounts_delink::delink),
+                    )
                     .route(
                         "/Accounts/link/verify",
-                        web::post().to(accounts::verify::verify),
+                        web::post().to(rebit::accounts_link_verify::verify),
                     )
                     .route(
                         "/Accounts/link/{ref_number}/{token}",
-                        web::get().to(accounts::verify::verify_legacy),
+                        web::get().to(rebit::accounts_link_verify::verify_legacy),
                     )
-                    .route("/Accounts/delink", web::post().to(accounts::delink::delink))
-                    .route("/Consent", web::post().to(consent::artefact::artefact))
+                    .route(
+                        "/Accounts/delink",
+                        web::post().to(rebit::accounts_delink::delink),
+                    )
+                    .route("/Consent", web::post().to(rebit::consent::artefact))
                     .route(
                         "/Consent/Notification",
-                        web::post().to(consent::notification::notification),
+                        web::post().to(rebit::consent_notification::notification),
                     )
-                    .route("/FI/request", web::post().to(fi::request::request))
-                    .route("/FI/fetch", web::post().to(fi::fetch::fetch))
+                    .route("/FI/request", web::post().to(rebit::fi_request::request))
+                    .route("/FI/fetch", web::post().to(rebit::fi_fetch::fetch))
                     .route(
                         "/FI/fetch/{session_id}",
-                        web::get().to(fi::fetch::fetch_legacy),
+                        web::get().to(rebit::fi_fetch::fetch_legacy),
                     ),
             )
         });

@@ -5,18 +5,18 @@
 //!   (`/app/...`), heartbeat and health.
 //! - [`domain`]: templates, consent terms, the consent state machine, artefact checks.
 //! - [`persistence`]: the database (sea-orm), the only module that knows SQL.
-//! - [`aa_client`]: the ReBIT calls the FIU makes to AAs.
-//! - [`worker`]: the background jobs: consent artefacts, FI requests, FI fetches.
+//! - [`clients`]: the ReBIT calls the FIU makes to AAs ([`clients::aa`]).
+//! - [`jobs`]: the background jobs: consent artefacts, FI requests, FI fetches.
 //! - [`vault`]: sealing at rest under per-consent data keys wrapped by the master key.
 //! - [`configuration`] and [`startup`]: settings, and the application built from them;
 //!   [`state`]: what the handlers share.
 
-pub mod aa_client;
+pub mod clients;
 pub mod configuration;
 pub mod domain;
+pub mod jobs;
 pub mod persistence;
 pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod vault;
-pub mod worker;

@@ -22,14 +22,14 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
-use crate::aa_client::AaClient;
+use crate::clients::aa::AaClient;
 use crate::configuration::Settings;
 use crate::domain::template::{TemplateError, Templates};
+use crate::jobs::{FiJobSettings, Worker};
 use crate::persistence::{Store, StoreError};
-use crate::routes::{self, app, consent, fi};
+use crate::routes::{self, app, rebit};
 use crate::state::AppState;
 use crate::vault::{Vault, VaultError};
-use crate::worker::{FiJobSettings, Worker};
 use aa_runtime::queue::{admin, Waker};
 
 /// Connects to the configured database and applies pending migrations (`fiu-service migrate`,
@@ -171,9 +171,12 @@ impl Application {
                         .scope("")
                         .route(
                             "/Consent/Notification",
-                            web::post().to(consent::notification::notify),
+                            web::post().to(rebit::consent_notification::notify),
                         )
-                        .route("/FI/Notification", web::post().to(fi::notification::notify)),
+                        .route(
+                            "/FI/Notification",
+                            web::post().to(rebit::fi_notification::notify),
+                        ),
                 )
         });
         if let Some(workers) = settings.server.workers {
@@ -194,7 +197,7 @@ impl Application {
 
     /// Serves until the process is asked to stop, with the worker running beside.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let purge = tokio::spawn(crate::worker::purge::run(
+        let purge = tokio::spawn(crate::jobs::purge::run(
             self.worker.store.clone(),
             self.worker.fi.purge_interval,
             self.clock,

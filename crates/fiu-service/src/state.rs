@@ -7,7 +7,7 @@ use aa_runtime::clock::Clock;
 use aa_runtime::idempotency::Idempotency;
 use aa_runtime::settings::Secret;
 
-use crate::aa_client::AaClient;
+use crate::clients::aa::AaClient;
 use crate::configuration::ConsentPollSettings;
 use crate::domain::template::Templates;
 use crate::persistence::Store;

@@ -1,7 +1,8 @@
-//! HTTP routes: the customer API, the ReBIT API, health and the OTP sandbox. Handlers
+//! HTTP routes: the customer API ([`app`], paths `/customer/...`), the ReBIT API ([`rebit`], one
+//! file per ReBIT endpoint), health and the OTP sandbox. Handlers
 //! orchestrate `domain`, `persistence` and `aa_core`; they hold no SQL.
 
-pub mod customer;
+pub mod app;
 pub mod health;
 pub mod rebit;
 pub mod sandbox;

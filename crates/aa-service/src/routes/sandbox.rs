@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::customer::error::CustomerError;
+use super::app::error::CustomerError;
 use crate::state::AppState;
 
 pub async fn otp(

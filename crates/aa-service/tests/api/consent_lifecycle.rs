@@ -10,7 +10,7 @@ use aa_core::rebit::{ConsentNotificationStatus, ConsentStatusNotification};
 use aa_core::timefmt;
 use aa_runtime::clock::Clock;
 use aa_service::configuration::LifecycleSettings;
-use aa_service::expiry::{self, Expiry};
+use aa_service::jobs::expiry::{self, Expiry};
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{json, Value};
 use time::OffsetDateTime;

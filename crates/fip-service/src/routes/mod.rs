@@ -7,22 +7,19 @@
 //!
 //! | path | handler |
 //! | --- | --- |
-//! | `POST /Accounts/discover` | [`accounts::discover`] |
-//! | `POST /Accounts/link` | [`accounts::link`] |
-//! | `POST /Accounts/link/verify`, `GET /Accounts/link/{RefNumber}/{Token}` (1.1.x) | [`accounts::verify`] |
-//! | `POST /Accounts/delink`, `DELETE /Accounts/link` (1.1.x) | [`accounts::delink`] |
-//! | `POST /Consent` | [`consent::artefact`] |
-//! | `POST /Consent/Notification` | [`consent::notification`] |
-//! | `POST /FI/request` | [`fi::request`] |
-//! | `POST /FI/fetch`, `GET /FI/fetch/{sessionId}` (1.1.x) | [`fi::fetch`] |
+//! | `POST /Accounts/discover` | [`rebit::accounts_discover`] |
+//! | `POST /Accounts/link` | [`rebit::accounts_link`] |
+//! | `POST /Accounts/link/verify`, `GET /Accounts/link/{RefNumber}/{Token}` (1.1.x) | [`rebit::accounts_link_verify`] |
+//! | `POST /Accounts/delink`, `DELETE /Accounts/link` (1.1.x) | [`rebit::accounts_delink`] |
+//! | `POST /Consent` | [`rebit::consent`] |
+//! | `POST /Consent/Notification` | [`rebit::consent_notification`] |
+//! | `POST /FI/request` | [`rebit::fi_request`] |
+//! | `POST /FI/fetch`, `GET /FI/fetch/{sessionId}` (1.1.x) | [`rebit::fi_fetch`] |
 //! | `GET /Heartbeat`, `GET /health/live`, `GET /health/ready` | [`health`] |
 //! | `GET /sandbox/otp/{ref}` (when enabled) | [`sandbox`] |
-//! | `POST /bank/links/{linkRefNumber}/delink`, `GET /bank/links/{linkRefNumber}/statement` (when enabled) | [`bank`] |
+//! | `POST /bank/links/{linkRefNumber}/delink`, `GET /bank/links/{linkRefNumber}/statement` (when enabled) | [`app::bank`] |
 
-pub mod accounts;
-pub mod bank;
-pub mod consent;
-pub mod fi;
+pub mod app;
 pub mod health;
 pub mod rebit;
 pub mod sandbox;

@@ -1,15 +1,13 @@
 //! HTTP routes, mounted in one place by [`crate::startup`].
 //!
-//! - [`consent`]: the ReBIT callback `POST /Consent/Notification` (signed, `aa_api_key`).
-//! - [`fi`]: the ReBIT callback `POST /FI/Notification` (signed, `aa_api_key`).
+//! - [`rebit`]: the ReBIT callbacks, one file per endpoint: `POST /Consent/Notification`
+//!   ([`rebit::consent_notification`]) and `POST /FI/Notification` ([`rebit::fi_notification`]),
+//!   signed, `aa_api_key`; and the `Notifier` checks both make ([`rebit::notifier`]).
 //! - [`app`]: the lender's app API under `/app` (JSON, bearer token).
 //! - [`health`]: readiness; heartbeat and liveness come from `aa_runtime::http::ops`.
-//! - [`notifier`]: the `Notifier` checks both notification endpoints make.
 //! - [`access_log`]: one log line per request.
 
 pub mod access_log;
 pub mod app;
-pub mod consent;
-pub mod fi;
 pub mod health;
-pub mod notifier;
+pub mod rebit;

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 
 use super::{refresh, view};
-use crate::aa_client::MAX_ID_LEN;
+use crate::clients::aa::MAX_ID_LEN;
 use crate::routes::app::auth::AppCaller;
 use crate::routes::app::error::AppError;
 use crate::state::AppState;

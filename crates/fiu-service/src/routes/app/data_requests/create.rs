@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::aa_client::MAX_ID_LEN;
+use crate::clients::aa::MAX_ID_LEN;
 use crate::domain::data_request::{plan_session, PlanError, Range};
 use crate::domain::status::{ConsentState, FetchState};
 use crate::persistence::fi_requests::{NewSession, Trigger};

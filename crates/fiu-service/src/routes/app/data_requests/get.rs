@@ -6,7 +6,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::view;
-use crate::aa_client::MAX_ID_LEN;
+use crate::clients::aa::MAX_ID_LEN;
 use crate::routes::app::auth::AppCaller;
 use crate::routes::app::error::AppError;
 use crate::state::AppState;

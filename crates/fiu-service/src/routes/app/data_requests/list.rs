@@ -5,7 +5,7 @@ use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use crate::aa_client::MAX_ID_LEN;
+use crate::clients::aa::MAX_ID_LEN;
 use crate::domain::data_request::request_status;
 use crate::routes::app::auth::AppCaller;
 use crate::routes::app::error::AppError;

@@ -1,4 +1,5 @@
-//! The AA's customer API (JSON, not ReBIT; docs/AA-CUSTOMER-API.md): what the AA's app calls.
+//! The AA's customer API (JSON, not ReBIT; docs/AA-CUSTOMER-API.md): what the AA's app calls,
+//! under `/customer/...`.
 //! Every call but `otp` and `session` needs `Authorization: Bearer <token>`.
 
 pub mod accounts;

@@ -22,11 +22,11 @@ use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 use tracing::field::Empty;
 
-use crate::aa_client::MAX_ID_LEN;
+use crate::clients::aa::MAX_ID_LEN;
 use crate::domain::status::ConsentState;
 use crate::persistence::consents::ConsentRequestRecord;
 use crate::persistence::updates::{IncomingNotification, Recorded};
-use crate::routes::notifier;
+use crate::routes::rebit::notifier;
 use crate::state::AppState;
 
 /// A present, non-blank identifier.

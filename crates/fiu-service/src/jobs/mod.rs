@@ -18,7 +18,7 @@ use aa_runtime::queue::{self, Handler, JobError, JobFuture, QueueSettings, Waker
 
 use aa_core::fi_crypto::Curve;
 
-use crate::aa_client::AaClient;
+use crate::clients::aa::AaClient;
 use crate::configuration::{FetchMethod, FiSettings};
 use crate::persistence::jobs::{Job, JobKind};
 use crate::persistence::{Store, StoreError};

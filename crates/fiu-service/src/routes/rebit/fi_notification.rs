@@ -28,10 +28,10 @@ use actix_web::{web, HttpResponse};
 use time::OffsetDateTime;
 use tracing::field::Empty;
 
-use crate::aa_client::MAX_ID_LEN;
+use crate::clients::aa::MAX_ID_LEN;
 use crate::persistence::fi_requests::SessionRecord;
 use crate::persistence::StoreError;
-use crate::routes::notifier;
+use crate::routes::rebit::notifier;
 use crate::state::AppState;
 
 /// How long an unknown session is waited for while an FI request is in flight.

@@ -12,7 +12,7 @@
 //! `FAILED` sessions not counted; else 400 `InvalidConsentUse`); no other session of the
 //! consent is still being prepared (else 403
 //! `DataFetchRequestInProgress`). Then a session is stored and answered at once; the data is
-//! prepared in the background ([`crate::fi::worker`]) and the AA notified when it is ready.
+//! prepared in the background ([`crate::jobs::fi_prepare`]) and the AA notified when it is ready.
 
 use aa_core::consent_use::use_limit;
 use aa_core::rebit::{ErrorCode, FiRequest, FiResponse, SignedConsentDetail};

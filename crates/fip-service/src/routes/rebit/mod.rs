@@ -1,6 +1,16 @@
-//! What every ReBIT handler shares: envelope validation and the 1.1.x spellings a 1.1.x request
-//! gets back. Error answers echo `ver` and `txnid` without the handlers: the ReBIT scope does it
-//! (`aa_runtime::http::RebitScope`).
+//! The ReBIT API the FIP serves to AAs, one file per ReBIT endpoint (see [`crate::routes`] for
+//! the table), and what every ReBIT handler shares: envelope validation and the 1.1.x spellings
+//! a 1.1.x request gets back. Error answers echo `ver` and `txnid` without the handlers: the
+//! ReBIT scope does it (`aa_runtime::http::RebitScope`).
+
+pub mod accounts_delink;
+pub mod accounts_discover;
+pub mod accounts_link;
+pub mod accounts_link_verify;
+pub mod consent;
+pub mod consent_notification;
+pub mod fi_fetch;
+pub mod fi_request;
 
 use aa_core::validate::{self, ApiVersion};
 use aa_runtime::http::RebitError;

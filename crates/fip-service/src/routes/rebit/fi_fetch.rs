@@ -18,7 +18,7 @@ use actix_web::{web, HttpResponse};
 
 use crate::fi::encrypt::Encrypted;
 use crate::fi::request as rules;
-use crate::fi::worker::seal_context;
+use crate::jobs::fi_prepare::seal_context;
 use crate::persistence::fi_sessions::{EXPIRED, FAILED, PENDING};
 use crate::persistence::StoreError;
 use crate::routes::rebit;

@@ -21,8 +21,8 @@ use aa_core::seal::DataKey;
 use aa_core::timefmt;
 use tokio::sync::Notify;
 
-use super::encrypt::{self, Recipient};
-use super::{document, request};
+use crate::fi::encrypt::{self, Recipient};
+use crate::fi::{document, request};
 use crate::persistence::fi_sessions::{FiJob, PreparedAccount, FAILED, READY};
 use crate::persistence::{Store, StoreError};
 use aa_runtime::clock::instant;

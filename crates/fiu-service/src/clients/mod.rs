@@ -1,0 +1,3 @@
+//! Typed clients of the other roles' ReBIT APIs: the AA's ([`aa`]).
+
+pub mod aa;

@@ -1,3 +1,0 @@
-//! ReBIT `/Consent/...` callbacks the FIU serves.
-
-pub mod notification;

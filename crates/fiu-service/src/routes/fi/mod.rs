@@ -1,3 +1,0 @@
-//! ReBIT `/FI/...` callbacks the FIU serves.
-
-pub mod notification;
