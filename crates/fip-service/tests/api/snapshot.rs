@@ -1,5 +1,5 @@
 //! What the FIP's database holds, to assert that a request changed nothing: every table's rows
-//! in full, except where background workers legitimately move rows on (the outbox's delivery
+//! in full, except where background workers legitimately move rows on (the runtime queue's delivery
 //! bookkeeping, a session's preparation lease), whose rows are counted instead.
 
 use std::collections::BTreeMap;
@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, Database, Statement};
 use crate::helpers::TestApp;
 
 /// Tables whose rows the workers update: counted only.
-const COUNTED: [&str; 2] = ["outbox", "fi_sessions"];
+const COUNTED: [&str; 2] = ["runtime_queue", "fi_sessions"];
 
 /// Table name → its rows (sorted), or its row count for [`COUNTED`] tables.
 pub async fn snapshot(app: &TestApp) -> BTreeMap<String, Vec<String>> {

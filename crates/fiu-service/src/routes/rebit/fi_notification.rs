@@ -15,8 +15,6 @@
 //! session is ready or denied, moves the session to `READY` and queues its fetch; the fetch
 //! runs after the answer, in the worker. The same notification again changes nothing.
 
-use std::time::{Duration, Instant};
-
 use aa_core::rebit::{
     ErrorCode, FiStatus, FiStatusNotification, NotificationResponse, SessionStatus,
 };
@@ -33,9 +31,6 @@ use crate::persistence::fi_requests::SessionRecord;
 use crate::persistence::StoreError;
 use crate::routes::rebit::notifier;
 use crate::state::AppState;
-
-/// How long an unknown session is waited for while an FI request is in flight.
-const IN_FLIGHT_WAIT: Duration = Duration::from_secs(2);
 
 #[tracing::instrument(
     name = "fi_notification",
@@ -70,8 +65,7 @@ pub async fn notify(
         return Err(unknown());
     }
     let session = find_session(&state, &caller.entity_id, session_id)
-        .await
-        .map_err(|e| RebitError::internal(&e))?
+        .await?
         .ok_or_else(unknown)?;
     let store = &state.store;
     let incoming =
@@ -137,21 +131,33 @@ fn required_fields(body: &FiStatusNotification) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// The session `session_id` of `aa_id`, waiting briefly while an FI request to that AA is in
-/// flight (its answer may be this very session).
+/// The session `session_id` of `aa_id`. An unknown one while an FI request to that AA is in
+/// flight may be that request's own session, whose answer is not recorded yet: 503, try again
+/// (the AA retries its notification); the handler does not wait for it.
 async fn find_session(
     state: &AppState,
     aa_id: &str,
     session_id: &str,
-) -> Result<Option<SessionRecord>, StoreError> {
-    let deadline = Instant::now() + IN_FLIGHT_WAIT;
-    loop {
-        if let Some(session) = state.store.session_by_aa_id(aa_id, session_id).await? {
-            return Ok(Some(session));
-        }
-        if Instant::now() >= deadline || !state.store.fi_request_in_flight(aa_id).await? {
-            return Ok(None);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+) -> Result<Option<SessionRecord>, RebitError> {
+    let internal = |e: StoreError| RebitError::internal(&e);
+    if let Some(session) = state
+        .store
+        .session_by_aa_id(aa_id, session_id)
+        .await
+        .map_err(internal)?
+    {
+        return Ok(Some(session));
     }
+    if state
+        .store
+        .fi_request_in_flight(aa_id)
+        .await
+        .map_err(internal)?
+    {
+        return Err(RebitError::new(
+            ErrorCode::ServiceUnavailable,
+            "the FI request of this session is still being answered; try again later",
+        ));
+    }
+    Ok(None)
 }
