@@ -121,6 +121,20 @@ fn the_demo_walks_the_whole_loop_and_stops_every_service() {
             .unwrap()
             .is_empty());
     }
+    // Two banks, two seed files: no account is at both.
+    let masked = |fip: &Value| -> Vec<String> {
+        fip["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["maskedAccNumber"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (first, second) = (masked(&fips[0]), masked(&fips[1]));
+    assert!(
+        first.iter().all(|m| !second.contains(m)),
+        "FIP-1 and FIP-2 hold the same accounts: {report}"
+    );
     assert_eq!(report["consentId"], fips[0]["consentId"]);
     assert!(report["consentHandle"].as_str().unwrap().len() == 36);
 

@@ -146,7 +146,12 @@ async fn demo(
     let bin_dir = aa_launch::bin_dir(bin_dir)?;
     aa_launch::check_binaries(&bin_dir)?;
     let step = Instant::now();
-    let eco = Ecosystem::prepare(dir, processes, &Options::default())?;
+    // FIP-2 is the second bank: its own seed file, so the two banks hold different accounts.
+    let options = Options {
+        seed_files: vec![("FIP-2", "seed/fip-2.yaml".to_owned())],
+        ..Options::default()
+    };
+    let eco = Ecosystem::prepare(dir, processes, &options)?;
     say(
         "generated RSA-2048 signing keys for AA-1, FIP-1, FIP-2, FIU-1 and the token issuer; wrote the registry",
         step.elapsed(),
