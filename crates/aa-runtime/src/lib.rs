@@ -8,6 +8,7 @@
 //! - [`identity`]: a service's entity id, keys, registry and clients, checked at start-up.
 //! - [`queue`]: one durable job queue (lease, backoff, ordering per key, dead letters, admin).
 //! - [`outbox`]: notifications on the queue, delivered in order per counterparty.
+//! - [`periodic`]: the one loop for sweeps (expiry, purges) that are not queue jobs.
 //! - [`settings`] and [`telemetry`]: configuration loading (common sections, [`settings::Environment`])
 //!   and log set-up.
 //! - [`store`]: the store kit (connect, migrate under a lock, [`store::StoreError`]).
@@ -19,6 +20,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod launch;
 pub mod outbox;
+pub mod periodic;
 pub mod queue;
 pub mod settings;
 pub mod store;

@@ -178,7 +178,7 @@ fn check_api_key(req: &HttpRequest, auth: &InboundAuth) -> Result<(Claims, Role)
             ))
         }
     };
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = crate::clock::Clock::system().now().unix_timestamp();
     let claims = auth.api_keys.verify(token, now).map_err(unauthorized)?;
     let entity = auth.registry.entity(&claims.azp).ok_or_else(|| {
         RebitError::new(ErrorCode::Unauthorized, "API key names an unknown entity")

@@ -64,7 +64,7 @@ impl MintedApiKeys {
 
 impl ApiKeySource for MintedApiKeys {
     fn api_key(&self, _callee: &Entity) -> Result<String, OutboundError> {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = crate::clock::Clock::system().now().unix_timestamp();
         let mut cache = self
             .cache
             .lock()

@@ -102,8 +102,7 @@ pub struct Claim<'a> {
 }
 
 fn now_ms() -> i64 {
-    i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000)
-        .unwrap_or(i64::MAX)
+    crate::clock::Clock::system().now_millis()
 }
 
 fn store_error(error: DbErr) -> RebitError {

@@ -52,9 +52,10 @@ const DEAD: &str = "dead";
 /// Longest error text kept with a job (the full cause is in the log).
 const MAX_ERROR_CHARS: usize = 500;
 
+/// Leases and due times are on the system clock: they order work among replicas, which a
+/// test's manual clock must not stall.
 pub(crate) fn now_ms() -> i64 {
-    let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
-    i64::try_from(nanos / 1_000_000).unwrap_or(i64::MAX)
+    crate::clock::Clock::system().now_millis()
 }
 
 fn clip(error: &str) -> String {
