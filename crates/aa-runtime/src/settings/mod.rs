@@ -43,6 +43,35 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// The value is overwritten when dropped, so it does not linger in freed memory.
+impl Drop for Secret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+/// `url` with its password (and any query string, which may carry one) replaced, for messages:
+/// `postgres://app:***@db:5432/aa`.
+pub fn redact_url(url: &str) -> String {
+    let url = url.trim();
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (scheme, rest),
+        None => return "[redacted]".to_owned(),
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, _)) => (rest, "?***"),
+        None => (rest, ""),
+    };
+    let rest = match rest.rsplit_once('@') {
+        Some((user, host)) => match user.split_once(':') {
+            Some((name, _)) => format!("{name}:***@{host}"),
+            None => format!("{user}@{host}"),
+        },
+        None => rest.to_owned(),
+    };
+    format!("{scheme}://{rest}{query}")
+}
+
 /// Why the settings could not be loaded; the message names the file or the setting.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -196,6 +225,16 @@ mod tests {
         std::env::set_var("AASTRICTOK_SERVER__PORT", "7");
         let settings: Settings = load(dir.path(), "AASTRICTOK").unwrap();
         assert_eq!(settings.server.port, 7);
+    }
+
+    #[test]
+    fn a_redacted_url_keeps_scheme_user_host_and_database_only() {
+        assert_eq!(
+            redact_url("postgres://app:s3cr%40t@db.internal:5432/aa?sslmode=require&password=x"),
+            "postgres://app:***@db.internal:5432/aa?***"
+        );
+        assert_eq!(redact_url("postgres://db:5432/aa"), "postgres://db:5432/aa");
+        assert_eq!(redact_url("not a url with p4ss"), "[redacted]");
     }
 
     #[test]
