@@ -99,4 +99,126 @@ impl ServiceBinary {
         );
         assert!(!dir.path().join(format!("{}.db", self.name)).exists());
     }
+
+    /// `config check` passes on the shipped local configuration and prints no secret of it;
+    /// a settings typo, in a variable or a file, is refused naming the key and where it is.
+    pub fn check_config_check_and_typos(&self, local_secrets: &[&str]) {
+        let p = self.prefix;
+        let dir = tempfile::tempdir().unwrap();
+        let out = self
+            .command(dir.path())
+            .args(["config", "check"])
+            .output()
+            .unwrap();
+        let printed = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{out:?}");
+        assert!(printed.contains("is valid"), "{printed}");
+        for secret in local_secrets {
+            assert!(!printed.contains(secret), "config check printed a secret");
+        }
+        let out = self
+            .command(dir.path())
+            .args(["config", "check"])
+            .env(format!("{p}__SERVER__PROT"), "9")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let said = format!("unknown setting \"server.prot\" (in {p}__SERVER__PROT)");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&said),
+            "{out:?}"
+        );
+
+        let config = tempfile::tempdir().unwrap();
+        for file in ["base.yaml", "local.yaml"] {
+            let shipped = std::fs::read_to_string(self.config_dir.join(file)).unwrap();
+            let shipped = shipped.replacen("server:\n", "server:\n  prot: 9\n", 1);
+            std::fs::write(config.path().join(file), shipped).unwrap();
+        }
+        copy_tree(&self.config_dir, config.path());
+        let out = self
+            .command(dir.path())
+            .args(["config", "check", "--config-dir"])
+            .arg(config.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let base = config.path().join("base.yaml");
+        let said = format!("unknown setting \"server.prot\" (in {})", base.display());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&said),
+            "{out:?}"
+        );
+    }
+
+    /// In production: no database URL is refused naming the setting, as one JSON line on
+    /// stderr. `production` are the variables that get the role past its other production
+    /// rules (secrets it needs), so the database is what is missing.
+    pub fn check_production_needs_a_database_url(&self, production: &[(&str, &str)]) {
+        let p = self.prefix;
+        let dir = tempfile::tempdir().unwrap();
+        let out = self
+            .command(dir.path())
+            .arg("migrate")
+            .env(format!("{p}_ENVIRONMENT"), "production")
+            .envs(production.iter().map(|(k, v)| (format!("{p}__{k}"), *v)))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let line: serde_json::Value = serde_json::from_str(stderr.trim())
+            .unwrap_or_else(|e| panic!("not one JSON line ({e}): {stderr}"));
+        let error = line["error"].as_str().unwrap();
+        assert!(error.contains(&format!("{p}__DATABASE__URL")), "{error}");
+        assert!(!dir.path().join(format!("{}.db", self.name)).exists());
+    }
+
+    /// A database URL whose server is not there fails at once (exit 1), the log naming host,
+    /// port and cause, and never the password.
+    pub fn check_a_bad_database_url_leaks_no_password(&self) {
+        let p = self.prefix;
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("postgres://app:hunter2hunter2@127.0.0.1:{port}/db");
+        let started = std::time::Instant::now();
+        let out = self
+            .command(dir.path())
+            .arg("migrate")
+            .env(format!("{p}__DATABASE__URL"), &url)
+            .output()
+            .unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !log.contains("hunter2"),
+            "the password reached the log: {log}"
+        );
+        let said = format!("postgres://app:***@127.0.0.1:{port}/db");
+        assert!(log.contains(&said), "{log}");
+        assert!(log.to_lowercase().contains("refused"), "{log}");
+    }
+}
+
+/// Copies the files of `from` that `to` does not have yet (keys, registries, seeds), so a
+/// changed copy of a configuration directory still resolves its relative paths.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else if !target.exists() {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }

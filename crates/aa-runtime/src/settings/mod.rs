@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 pub use environment::{Environment, UnknownEnvironment};
-pub use sections::{DatabaseSettings, ServerSettings};
+pub use sections::{DatabaseSettings, ServerSettings, MIN_SECRET_BYTES};
 
 /// A secret value (key, password, URL with credentials) that never prints.
 #[derive(Clone, Deserialize, PartialEq, Eq, Default)]
@@ -89,18 +89,53 @@ pub enum SettingsError {
     Invalid(String),
 }
 
-/// The configuration directory of a service: `<PREFIX>_CONFIG_DIR`, else `configuration/` in
-/// the working directory when it has a `base.yaml`, else `crate_dir/configuration` (the
-/// crate's own files, for `cargo run` from anywhere).
-pub fn config_dir(prefix: &str, crate_dir: &Path) -> PathBuf {
-    if let Ok(dir) = std::env::var(format!("{prefix}_CONFIG_DIR")) {
-        return PathBuf::from(dir);
+/// The configuration directory of `service`: the `--config-dir` flag, else
+/// `<PREFIX>_CONFIG_DIR`, else `configuration/` beside the binary, else (debug builds only)
+/// `dev_dir`, the crate's own, else `/etc/<service>`. A directory named by the flag or the
+/// variable must exist; when none of the places does, the error names each one looked at.
+pub fn find_config_dir(
+    service: &str,
+    prefix: &str,
+    flag: Option<&Path>,
+    dev_dir: Option<&Path>,
+) -> Result<PathBuf, SettingsError> {
+    let variable = format!("{prefix}_CONFIG_DIR");
+    let named = flag
+        .map(|dir| (dir.to_owned(), "--config-dir".to_owned()))
+        .or_else(|| {
+            std::env::var_os(&variable)
+                .filter(|dir| !dir.is_empty())
+                .map(|dir| (PathBuf::from(dir), variable.clone()))
+        });
+    if let Some((dir, by)) = named {
+        return if dir.is_dir() {
+            Ok(dir)
+        } else {
+            Err(SettingsError::Invalid(format!(
+                "the configuration directory {} ({by}) does not exist",
+                dir.display()
+            )))
+        };
     }
-    let local = PathBuf::from("configuration");
-    if local.join("base.yaml").is_file() {
-        return local;
-    }
-    crate_dir.join("configuration")
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("configuration")));
+    let candidates: Vec<PathBuf> = beside
+        .into_iter()
+        .chain(dev_dir.map(Path::to_owned))
+        .chain([PathBuf::from("/etc").join(service)])
+        .collect();
+    candidates
+        .iter()
+        .find(|dir| dir.is_dir())
+        .cloned()
+        .ok_or_else(|| {
+            let looked: Vec<String> = candidates.iter().map(|d| d.display().to_string()).collect();
+            SettingsError::Invalid(format!(
+                "no configuration directory: give --config-dir or {variable}, or create one of {}",
+                looked.join(", ")
+            ))
+        })
 }
 
 /// Loads `T` from `dir` for the environment `<PREFIX>_ENVIRONMENT` names.
@@ -245,11 +280,23 @@ mod tests {
     }
 
     #[test]
-    fn the_config_dir_variable_wins() {
-        std::env::set_var("AASETTINGSDIR_CONFIG_DIR", "/etc/somewhere");
+    fn the_config_dir_flag_wins_then_the_variable_and_a_missing_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::env::set_var("AASETTINGSDIR_CONFIG_DIR", "/nonexistent/somewhere");
+        let flagged = find_config_dir("x", "AASETTINGSDIR", Some(dir.path()), None).unwrap();
+        assert_eq!(flagged, dir.path());
+        let error = find_config_dir("x", "AASETTINGSDIR", None, None).unwrap_err();
         assert_eq!(
-            config_dir("AASETTINGSDIR", Path::new("/crate")),
-            PathBuf::from("/etc/somewhere")
+            error.to_string(),
+            "configuration: the configuration directory /nonexistent/somewhere \
+             (AASETTINGSDIR_CONFIG_DIR) does not exist"
         );
+        let error = find_config_dir("no-such-service", "AASETTINGSNONE", None, None).unwrap_err();
+        assert!(
+            error.to_string().contains("/etc/no-such-service"),
+            "{error}"
+        );
+        let dev = find_config_dir("no-such-service", "AASETTINGSNONE", None, Some(dir.path()));
+        assert_eq!(dev.unwrap(), dir.path());
     }
 }

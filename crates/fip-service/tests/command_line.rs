@@ -1,5 +1,7 @@
-//! The binary's command line: `fip-service migrate` applies the migrations and exits; a command
-//! or an environment it does not know stops it before anything runs.
+//! The binary's command line: `fip-service migrate` applies the migrations and exits; a command,
+//! an environment or a setting it does not know stops it before anything runs, as does a
+//! production configuration without a database; `config check` prints no secret; a bad
+//! database URL fails fast without its password in the log.
 
 #![allow(clippy::unwrap_used)]
 
@@ -68,4 +70,39 @@ async fn a_database_with_the_old_migration_names_migrates_without_applying_them_
     );
     assert!(!after.iter().any(|v| v.starts_with("m2025")), "{after:?}");
     assert_eq!(after.len(), Migrator::migrations().len(), "{after:?}");
+}
+
+#[test]
+fn config_check_prints_no_secret_and_a_settings_typo_is_refused_naming_it() {
+    binary().check_config_check_and_typos(&[
+        "local-development-otp-pepper-not-secret",
+        "local-bank-back-office-token",
+    ]);
+}
+
+#[test]
+fn production_without_a_database_url_is_refused_as_one_json_line() {
+    binary().check_production_needs_a_database_url(&[
+        ("IDENTITY__ENTITY_ID", "FIP-1"),
+        ("IDENTITY__SIGNING_KID", "fip-1-sig"),
+        ("IDENTITY__SIGNING_KEY__FILE", "/nonexistent/fip-1.pem"),
+        ("IDENTITY__REGISTRY_FILE", "/nonexistent/registry.yaml"),
+        ("IDENTITY__API_KEYS__MODE", "mint"),
+        ("IDENTITY__API_KEYS__ISSUER_ID", "local-token-service"),
+        ("IDENTITY__API_KEYS__ISSUER_KID", "local-tokens-1"),
+        (
+            "IDENTITY__API_KEYS__ISSUER_KEY__FILE",
+            "/nonexistent/issuer.pem",
+        ),
+        ("OTP__PEPPER", "0123456789abcdef0123456789abcdef"),
+        (
+            "FI__MASTER_KEY",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        ),
+    ]);
+}
+
+#[test]
+fn a_database_that_is_not_there_fails_fast_and_the_log_has_no_password() {
+    binary().check_a_bad_database_url_leaks_no_password();
 }
