@@ -27,13 +27,34 @@ impl Artefact {
     }
 }
 
-/// Log-in, linking at both FIPs, a consent by `fiu`, approval: the artefacts, by FIP id.
+/// Log-in, linking at both FIPs, a consent by `fiu`, approval: the artefacts, by FIP id, once
+/// both FIPs hold theirs (before that, `FI/request` is 503 "try again").
 pub async fn active_consent(world: &World, fiu: &str) -> Vec<Artefact> {
     active_consent_with(world, fiu, |_| {}).await
 }
 
 /// [`active_consent`] with the consent request's `ConsentDetail` changed by `terms`.
 pub async fn active_consent_with(
+    world: &World,
+    fiu: &str,
+    terms: impl FnOnce(&mut Value),
+) -> Vec<Artefact> {
+    let artefacts = approved_consent(world, fiu, terms).await;
+    for (artefact, fip) in artefacts.iter().zip([&world.fip_1, &world.fip_2]) {
+        assert_eq!(artefact.fip_id, fip.id);
+        eventually("the artefact at its FIP", || {
+            fip.consents()
+                .iter()
+                .any(|(held, _)| held.consent_id == artefact.consent_id)
+                .then_some(())
+        })
+        .await;
+    }
+    artefacts
+}
+
+/// [`active_consent_with`] without waiting for the artefacts to reach the FIPs.
+pub async fn approved_consent(
     world: &World,
     fiu: &str,
     terms: impl FnOnce(&mut Value),

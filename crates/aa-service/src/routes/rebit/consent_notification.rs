@@ -8,7 +8,6 @@ use aa_core::rebit::{
     ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType, Open,
 };
 use aa_core::registry::Role;
-use aa_core::timefmt;
 use aa_runtime::http::{FromFiuOrFip, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
@@ -22,28 +21,26 @@ pub async fn receive(
     request: Verified<ConsentStatusNotification, FromFiuOrFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
     let caller = request.caller;
-    let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    required("Notifier.id", &body.notifier.id).map_err(echo)?;
+    let version = envelope(&state, &body.ver, &body.timestamp, &body.txnid)?;
+    required("Notifier.id", &body.notifier.id)?;
     let consent_id = required(
         "consentId",
         body.consent_status_notification
             .consent_id
             .as_deref()
             .unwrap_or_default(),
-    )
-    .map_err(echo)?;
+    )?;
     let kind = match caller.role {
         Role::Fip => NotifierType::Fip,
         Role::Fiu => NotifierType::Fiu,
         Role::Aa => NotifierType::Aa,
     };
     if body.notifier.id != caller.entity_id || body.notifier.kind != Open::Known(kind) {
-        return Err(echo(RebitError::new(
+        return Err(RebitError::new(
             ErrorCode::InvalidNotifier,
             "Notifier must be the caller, of its role",
-        )));
+        ));
     }
     let incoming = Incoming::new(
         &caller,
@@ -68,14 +65,10 @@ pub async fn receive(
         tracing::info!(consent.id = %consent_id, status = %update.consent_status, "consent status notified");
         Ok(NotificationResponse {
             ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: state.timestamp(),
             txnid: body.txnid.clone(),
             response: "OK".to_owned(),
         })
     };
-    state
-        .idempotency()
-        .once(&incoming, work)
-        .await
-        .map_err(echo)
+    state.idempotency().once(&incoming, work).await
 }

@@ -12,23 +12,24 @@ pub mod consent_request;
 pub mod fi_fetch;
 pub mod fi_notification;
 pub mod fi_request;
-mod fip_error;
 pub mod link_notification;
 
 use aa_core::validate::{self, ApiVersion};
 use aa_runtime::http::RebitError;
 
 use crate::persistence::StoreError;
+use crate::state::AppState;
 
-/// Checks a request's envelope (the scope echoes the request's `ver` and `txnid` into errors).
-pub fn envelope(ver: &str, timestamp: &str, txnid: &str) -> Result<ApiVersion, RebitError> {
-    validate::envelope(
-        Some(ver),
-        Some(timestamp),
-        Some(txnid),
-        time::OffsetDateTime::now_utc(),
-    )
-    .map_err(RebitError::from)
+/// Checks a request's envelope against the state's clock (the scope echoes the request's `ver`
+/// and `txnid` into errors).
+pub fn envelope(
+    state: &AppState,
+    ver: &str,
+    timestamp: &str,
+    txnid: &str,
+) -> Result<ApiVersion, RebitError> {
+    validate::envelope(Some(ver), Some(timestamp), Some(txnid), state.now())
+        .map_err(RebitError::from)
 }
 
 /// A required string field: absent or empty (after trimming) is 400 `InvalidRequest`.
