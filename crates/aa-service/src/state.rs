@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use aa_runtime::clock::Clock;
-use aa_runtime::http::RebitError;
-use aa_runtime::idempotency::{Claim, Idempotency, Incoming, NextAction};
+use aa_runtime::http::{Caller, RebitError};
+use aa_runtime::idempotency::{Claim, Endpoint, Idempotency, Incoming, NextAction};
 use aa_runtime::identity::Identity;
 use aa_runtime::queue::Waker;
 use aa_runtime::settings::Secret;
@@ -70,15 +70,23 @@ impl AppState {
         aa_core::timefmt::format_millis(self.clock.now())
     }
 
-    /// Claims `incoming`'s idempotency key, for an endpoint whose answers are stored: a fresh
-    /// claim to work under, or the answer given before.
-    pub async fn claim(&self, incoming: &Incoming<'_>) -> Result<Claimed<'_>, RebitError> {
-        match self.idempotency().try_processing(incoming).await? {
+    /// Claims the idempotency key of `caller`'s request to `endpoint` under `txnid` (`raw`: the
+    /// bytes received), for an endpoint whose answers are stored: a fresh claim to work under,
+    /// or the answer given before.
+    pub async fn claim(
+        &self,
+        caller: &Caller,
+        endpoint: Endpoint,
+        txnid: &str,
+        raw: &[u8],
+    ) -> Result<Claimed<'_>, RebitError> {
+        let incoming = Incoming::new(caller, endpoint, txnid, raw);
+        match self.idempotency().try_processing(&incoming).await? {
             NextAction::StartProcessing(claim) => Ok(Claimed::Fresh(claim)),
             NextAction::ReturnSavedResponse(answer) => Ok(Claimed::Answered(answer)),
             NextAction::Recompute => Err(RebitError::internal(&format!(
                 "{} answers are stored",
-                incoming.endpoint.path()
+                endpoint.path()
             ))),
         }
     }

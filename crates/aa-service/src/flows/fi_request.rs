@@ -23,7 +23,7 @@ use aa_core::rebit::{ConsentStatus, ErrorCode, FiRequest, FiResponse, SignedCons
 use aa_core::timefmt;
 use aa_runtime::clock::millis;
 use aa_runtime::http::{Caller, RebitError};
-use aa_runtime::idempotency::{Claim, Endpoint, Incoming};
+use aa_runtime::idempotency::{Claim, Endpoint};
 use actix_web::HttpResponse;
 use time::OffsetDateTime;
 
@@ -75,8 +75,10 @@ pub async fn request(state: &AppState, ask: Ask<'_>) -> Result<HttpResponse, Reb
             "the consent has not reached the FIP yet; try again later",
         ));
     }
-    let incoming = Incoming::new(ask.caller, Endpoint::FiRequest, &ask.body.txnid, ask.raw);
-    let mut claim = match state.claim(&incoming).await? {
+    let mut claim = match state
+        .claim(ask.caller, Endpoint::FiRequest, &ask.body.txnid, ask.raw)
+        .await?
+    {
         Claimed::Fresh(claim) => claim,
         Claimed::Answered(answer) => return Ok(answer),
     };

@@ -28,7 +28,7 @@ impl Artefact {
 }
 
 /// Log-in, linking at both FIPs, a consent by `fiu`, approval: the artefacts, by FIP id, once
-/// both FIPs hold theirs (before that, `FI/request` is 503 "try again").
+/// the AA has delivered both to their FIPs (before that, `FI/request` is 503 "try again").
 pub async fn active_consent(world: &World, fiu: &str) -> Vec<Artefact> {
     active_consent_with(world, fiu, |_| {}).await
 }
@@ -40,13 +40,14 @@ pub async fn active_consent_with(
     terms: impl FnOnce(&mut Value),
 ) -> Vec<Artefact> {
     let artefacts = approved_consent(world, fiu, terms).await;
-    for (artefact, fip) in artefacts.iter().zip([&world.fip_1, &world.fip_2]) {
-        assert_eq!(artefact.fip_id, fip.id);
-        eventually("the artefact at its FIP", || {
-            fip.consents()
-                .iter()
-                .any(|(held, _)| held.consent_id == artefact.consent_id)
-                .then_some(())
+    let store = world.store().await.unwrap();
+    for artefact in &artefacts {
+        aa_testkit::eventually_async("the artefact delivered to its FIP", || async {
+            let on_its_way = store
+                .artefact_on_its_way(&artefact.fip_id, &artefact.consent_id)
+                .await
+                .unwrap();
+            (!on_its_way).then_some(())
         })
         .await;
     }

@@ -7,7 +7,7 @@
 
 use aa_core::rebit::{ConsentsRequest, ConsentsResponse, CustomerRef, ErrorCode};
 use aa_runtime::http::{FromFiu, RebitError, Verified};
-use aa_runtime::idempotency::{Endpoint, Incoming};
+use aa_runtime::idempotency::Endpoint;
 use actix_web::{web, HttpResponse};
 
 use super::{envelope, internal};
@@ -28,13 +28,15 @@ pub async fn create(
     let terms = ConsentTerms::parse(body.consent_detail.clone(), fiu, state.aa_id(), now)?;
     let detail = serde_json::to_string(&terms.detail).map_err(|e| RebitError::internal(&e))?;
     let customer = terms.customer.to_string();
-    let incoming = Incoming::new(
-        &request.caller,
-        Endpoint::Consent,
-        &body.txnid,
-        &request.raw,
-    );
-    let mut claim = match state.claim(&incoming).await? {
+    let mut claim = match state
+        .claim(
+            &request.caller,
+            Endpoint::Consent,
+            &body.txnid,
+            &request.raw,
+        )
+        .await?
+    {
         Claimed::Fresh(claim) => claim,
         Claimed::Answered(answer) => return Ok(answer),
     };

@@ -11,7 +11,7 @@
 
 use aa_core::rebit::{ErrorCode, FiStatusNotification, NotificationResponse, NotifierType, Open};
 use aa_runtime::http::{FromFip, RebitError, Verified};
-use aa_runtime::idempotency::{Endpoint, Incoming};
+use aa_runtime::idempotency::Endpoint;
 use actix_web::{web, HttpResponse};
 
 use super::{envelope, internal, required};
@@ -41,13 +41,15 @@ pub async fn receive(
             "Notifier must be the calling FIP",
         ));
     }
-    let incoming = Incoming::new(
-        &request.caller,
-        Endpoint::FiNotification,
-        &body.txnid,
-        &request.raw,
-    );
-    let mut claim = match state.claim(&incoming).await? {
+    let mut claim = match state
+        .claim(
+            &request.caller,
+            Endpoint::FiNotification,
+            &body.txnid,
+            &request.raw,
+        )
+        .await?
+    {
         Claimed::Fresh(claim) => claim,
         Claimed::Answered(answer) => return Ok(answer),
     };

@@ -6,7 +6,7 @@ use aa_core::rebit::{
     AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse, NotifierType, Open,
 };
 use aa_runtime::http::{FromFip, RebitError, Verified};
-use aa_runtime::idempotency::{Endpoint, Incoming};
+use aa_runtime::idempotency::Endpoint;
 use actix_web::{web, HttpResponse};
 
 use super::{envelope, internal, required};
@@ -37,13 +37,15 @@ pub async fn receive(
             "Notifier must be the calling FIP",
         ));
     }
-    let incoming = Incoming::new(
-        &request.caller,
-        Endpoint::AccountLinkNotification,
-        &body.txnid,
-        &request.raw,
-    );
-    let mut claim = match state.claim(&incoming).await? {
+    let mut claim = match state
+        .claim(
+            &request.caller,
+            Endpoint::AccountLinkNotification,
+            &body.txnid,
+            &request.raw,
+        )
+        .await?
+    {
         Claimed::Fresh(claim) => claim,
         Claimed::Answered(answer) => return Ok(answer),
     };
