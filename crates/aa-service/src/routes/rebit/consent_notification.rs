@@ -4,15 +4,13 @@
 //! OK like the first; the same txnid with another body is 409 `IdempotencyError`
 //! (`aa_runtime::idempotency`).
 
-use aa_core::rebit::{
-    ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType, Open,
-};
+use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotifierType, Open};
 use aa_core::registry::Role;
 use aa_runtime::http::{FromFiuOrFip, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
-use super::{envelope, internal, required};
+use super::{acknowledged, envelope, internal, required};
 use crate::state::AppState;
 
 #[tracing::instrument(name = "POST /Consent/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id))]
@@ -63,12 +61,7 @@ pub async fn receive(
             ));
         }
         tracing::info!(consent.id = %consent_id, status = %update.consent_status, "consent status notified");
-        Ok(NotificationResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: state.timestamp(),
-            txnid: body.txnid.clone(),
-            response: "OK".to_owned(),
-        })
+        Ok(acknowledged(&state, version.as_str(), &body.txnid))
     };
     state.idempotency().once(&incoming, work).await
 }

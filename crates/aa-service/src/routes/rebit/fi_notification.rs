@@ -9,12 +9,12 @@
 //! `POST /FI/request` is still on the way): while a request to that FIP is being forwarded, an
 //! unknown session is answered 503 so that the FIP's outbox tries again.
 
-use aa_core::rebit::{ErrorCode, FiStatusNotification, NotificationResponse, NotifierType, Open};
+use aa_core::rebit::{ErrorCode, FiStatusNotification, NotifierType, Open};
 use aa_runtime::http::{FromFip, RebitError, Verified};
 use aa_runtime::idempotency::Endpoint;
 use actix_web::{web, HttpResponse};
 
-use super::{envelope, internal, required};
+use super::{acknowledged, envelope, internal, required};
 use crate::domain::fi_messages::{self, AccountStatus};
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::records::{FiNotificationOutcome, FiStatusReport, NewOutboxMessage};
@@ -150,13 +150,7 @@ pub async fn receive(
             }
             FiNotificationOutcome::UnknownSession => return Err(bad("unknown sessionId".into())),
         }
-        let answer = NotificationResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: state.timestamp(),
-            txnid: body.txnid.clone(),
-            response: "OK".to_owned(),
-        };
-        Ok(answer)
+        Ok(acknowledged(&state, version.as_str(), &body.txnid))
     }
     .await;
     let answer = claim.finish(result).await?;

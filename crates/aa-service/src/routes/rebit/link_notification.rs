@@ -2,14 +2,12 @@
 //! customers is linked (direct authentication) or delinked. Applying it twice changes nothing;
 //! the same txnid with another body is 409 `IdempotencyError` (`aa_runtime::idempotency`).
 
-use aa_core::rebit::{
-    AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse, NotifierType, Open,
-};
+use aa_core::rebit::{AccountLinkStatusNotification, ErrorCode, LinkStatus, NotifierType, Open};
 use aa_runtime::http::{FromFip, RebitError, Verified};
 use aa_runtime::idempotency::Endpoint;
 use actix_web::{web, HttpResponse};
 
-use super::{envelope, internal, required};
+use super::{acknowledged, envelope, internal, required};
 use crate::domain::handle::CustomerHandle;
 use crate::domain::status::AccountState;
 use crate::persistence::records::LinkNotificationOutcome;
@@ -83,13 +81,7 @@ pub async fn receive(
             return Err(bad("no such account of this customer at this FIP"));
         }
         tracing::info!(status = %link.link_status, "account link status notified");
-        let answer = NotificationResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: state.timestamp(),
-            txnid: body.txnid.clone(),
-            response: "OK".to_owned(),
-        };
-        Ok(answer)
+        Ok(acknowledged(&state, version.as_str(), &body.txnid))
     }
     .await;
     claim.finish(result).await

@@ -14,6 +14,7 @@ pub mod fi_notification;
 pub mod fi_request;
 pub mod link_notification;
 
+use aa_core::rebit::NotificationResponse;
 use aa_core::validate::{self, ApiVersion};
 use aa_runtime::http::RebitError;
 
@@ -43,6 +44,16 @@ pub fn uuid_field<'a>(field: &str, value: &'a str) -> Result<&'a str, RebitError
     let value = required(field, value)?;
     validate::uuid(field, Some(value)).map_err(RebitError::from)?;
     Ok(value)
+}
+
+/// The `OK` answer to a notification, stamped by the state's clock.
+pub fn acknowledged(state: &AppState, ver: &str, txnid: &str) -> NotificationResponse {
+    NotificationResponse {
+        ver: ver.to_owned(),
+        timestamp: state.timestamp(),
+        txnid: txnid.to_owned(),
+        response: "OK".to_owned(),
+    }
 }
 
 /// A database failure as a ReBIT answer: a bare 500, the cause logged when it is answered.
