@@ -10,6 +10,7 @@ use aa_core::rebit::{
     FiDataRange, FiFetchRequest, FiFetchResponse, FiRequest, FiResponse, FipFi, KeyMaterial,
 };
 use aa_core::timefmt;
+use aa_runtime::clock::Clock;
 use aa_runtime::http::{OutboundError, SignedClient};
 
 use crate::configuration::FetchMethod;
@@ -60,15 +61,20 @@ fn usable_id(id: &str) -> bool {
     !id.trim().is_empty() && id.len() <= MAX_ID_LEN
 }
 
-/// Calls AAs as this FIU.
+/// Calls AAs as this FIU; envelopes are stamped by `clock`.
 #[derive(Debug, Clone)]
 pub struct AaClient {
     client: SignedClient,
+    clock: Clock,
 }
 
 impl AaClient {
-    pub fn new(client: SignedClient) -> Self {
-        Self { client }
+    pub fn new(client: SignedClient, clock: Clock) -> Self {
+        Self { client, clock }
+    }
+
+    fn timestamp(&self) -> String {
+        timefmt::format_millis(self.clock.now())
     }
 
     fn check_txnid(aa_id: &str, sent: &str, found: &str) -> Result<(), AaCallError> {
@@ -91,7 +97,7 @@ impl AaClient {
     ) -> Result<String, AaCallError> {
         let request = ConsentsRequest {
             ver: VERSION.to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: self.timestamp(),
             txnid: txnid.to_owned(),
             consent_detail: detail,
         };
@@ -115,7 +121,7 @@ impl AaClient {
         let txnid = uuid::Uuid::new_v4().to_string();
         let request = ConsentHandleRequest {
             ver: VERSION.to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: self.timestamp(),
             txnid: txnid.clone(),
             consent_handle: handle.to_owned(),
         };
@@ -151,7 +157,7 @@ impl AaClient {
     ) -> Result<ConsentArtefact, AaCallError> {
         let request = ConsentFetchRequest {
             ver: VERSION.to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: self.timestamp(),
             txnid: uuid::Uuid::new_v4().to_string(),
             consent_id: consent_id.to_owned(),
         };
@@ -170,7 +176,7 @@ impl AaClient {
         let consent_id = consent.id.clone();
         let request = FiRequest {
             ver: VERSION.to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: self.timestamp(),
             txnid: txnid.to_owned(),
             fi_data_range: range,
             consent,
@@ -207,7 +213,7 @@ impl AaClient {
         let txnid = uuid::Uuid::new_v4().to_string();
         let request = FiFetchRequest {
             ver: VERSION.to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: self.timestamp(),
             txnid: txnid.clone(),
             session_id: session_id.to_owned(),
             fip_id: None,
