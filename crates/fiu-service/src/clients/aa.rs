@@ -272,6 +272,30 @@ fn path_segment(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aa_core::rebit::{ErrorCode, ErrorResponse};
+
+    fn answered(status: u16, code: ErrorCode) -> AaCallError {
+        let error = ErrorResponse::new("2.0.0", "t", code, "consent not at the FIP yet");
+        AaCallError::Outbound(OutboundError::Rebit {
+            entity: "AA-1".into(),
+            status,
+            error: Box::new(error),
+        })
+    }
+
+    #[test]
+    fn a_503_from_the_aa_is_tried_again_and_a_4xx_is_a_refusal() {
+        // The FI request and fetch jobs retry (with the queue's backoff) what is retryable
+        // and fail the session with the refusal otherwise.
+        let busy = answered(503, ErrorCode::ServiceUnavailable);
+        assert!(busy.is_retryable());
+        assert_eq!(busy.refusal(), None);
+        let refused = answered(400, ErrorCode::InvalidConsentId);
+        assert!(!refused.is_retryable());
+        assert!(refused
+            .refusal()
+            .is_some_and(|r| r.starts_with("InvalidConsentId")));
+    }
 
     #[test]
     fn a_session_id_is_one_path_segment() {

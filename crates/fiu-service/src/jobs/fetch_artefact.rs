@@ -6,7 +6,7 @@
 use super::Worker;
 use crate::domain::artefact::{verify, Expected};
 use crate::domain::data_request::plan_session;
-use crate::domain::status::ConsentState;
+use crate::domain::status::{ConsentState, FetchState};
 use crate::persistence::jobs::Job;
 use crate::persistence::StoreError;
 
@@ -22,7 +22,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         let reason = "the consent request of this artefact is not known";
         tracing::warn!(reason, "consent artefact refused");
         return store
-            .artefact_refused(&job, reason, worker.clock.now())
+            .artefact_not_fetched(&job, FetchState::Refused, reason, worker.clock.now())
             .await;
     };
     let artefact = match worker.aa.fetch_artefact(&job.aa_id, &job.consent_id).await {
@@ -36,7 +36,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
                 return Ok(());
             }
             return store
-                .artefact_fetch_failed(&job, &error_text, worker.clock.now())
+                .artefact_not_fetched(&job, FetchState::Failed, &error_text, worker.clock.now())
                 .await;
         }
     };
@@ -70,7 +70,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         Err(refusal) => {
             tracing::warn!(reason = %refusal, "consent artefact refused");
             store
-                .artefact_refused(&job, &refusal.to_string(), now)
+                .artefact_not_fetched(&job, FetchState::Refused, &refusal.to_string(), now)
                 .await
         }
     }

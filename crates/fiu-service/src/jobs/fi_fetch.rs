@@ -132,35 +132,20 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     }
     let now = worker.clock.now();
     let keep_until = keep_until(worker, &session, now).await?;
-    if failed == 0 {
+    let (state, reason) = if failed == 0 {
         tracing::info!(accounts = stored, "FI fetched, decrypted and sealed");
-        store
-            .session_fetched(
-                &job,
-                &session.id,
-                SessionState::Completed,
-                None,
-                keep_until,
-                now,
-            )
-            .await
+        (SessionState::Completed, None)
     } else {
-        let reason = format!(
-            "{failed} of {} accounts could not be fetched, decrypted or read",
-            stored + failed
-        );
         tracing::warn!(accounts = stored, failed, "FI fetched in part");
-        store
-            .session_fetched(
-                &job,
-                &session.id,
-                SessionState::Failed,
-                Some(&reason),
-                keep_until,
-                now,
-            )
-            .await
-    }
+        let total = stored + failed;
+        let reason =
+            format!("{failed} of {total} accounts could not be fetched, decrypted or read");
+        (SessionState::Failed, Some(reason))
+    };
+    let reason = reason.as_deref();
+    store
+        .session_fetched(&job, &session.id, state, reason, keep_until, now)
+        .await
 }
 
 /// Until when data fetched `now` for `session` may be kept, by its consent's signed terms. A
