@@ -4,61 +4,35 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
-use std::process::Command;
 
-use sea_orm::{ConnectionTrait, Statement};
+use aa_testkit::ServiceBinary;
+use fip_service::persistence::migration::Migrator;
+use sea_orm_migration::MigratorTrait;
 
-fn binary(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_fip-service"));
-    command
-        .env(
-            "FIP_CONFIG_DIR",
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration"),
-        )
-        .env("FIP_ENVIRONMENT", "local")
-        .env("FIP__DATA_DIR", data_dir)
-        .env_remove("FIP__DATABASE__URL")
-        .env_remove("FIP_DATABASE__URL");
-    command
+fn binary() -> ServiceBinary {
+    ServiceBinary {
+        exe: env!("CARGO_BIN_EXE_fip-service"),
+        prefix: "FIP",
+        name: "fip-service",
+        config_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration"),
+        migrations_table: "seaql_migrations",
+    }
 }
 
 #[tokio::test]
 async fn migrate_applies_every_migration_once_and_exits() {
-    let dir = tempfile::tempdir().unwrap();
-    for _ in 0..2 {
-        let out = binary(dir.path()).arg("migrate").output().unwrap();
-        assert!(out.status.success(), "{out:?}");
-    }
-    let url = format!(
-        "sqlite://{}?mode=rw",
-        dir.path().join("fip-service.db").display()
-    );
-    // Through the kit (WAL): the migrated schema may still be in the write-ahead log.
-    let db = aa_runtime::store::connect(&aa_runtime::settings::Secret::new(url), 1)
-        .await
-        .unwrap();
-    let rows = db
-        .query_all(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT version FROM seaql_migrations ORDER BY version",
-        ))
-        .await
-        .unwrap();
-    let versions: Vec<String> = rows
+    let expected = Migrator::migrations()
         .iter()
-        .map(|r| r.try_get("", "version").unwrap())
+        .map(|m| m.name().to_owned())
         .collect();
-    assert_eq!(
-        versions,
-        [
-            "aa_runtime_m0001_queue",
-            "m0001_create_tables",
-            "m0002_fi_data_flow",
-            "m0003_answered_txns",
-            "m0004_runtime_queue",
-            "m0005_idempotency_keys",
-        ]
-    );
+    binary()
+        .check_migrate_applies_every_migration_once(expected)
+        .await;
+}
+
+#[test]
+fn an_unknown_command_or_environment_exits_2_before_anything_runs() {
+    binary().check_unknown_command_or_environment_exits_2();
 }
 
 /// A database migrated before the FIP's migrations took the `m000N_<what>` names records them
@@ -66,27 +40,15 @@ async fn migrate_applies_every_migration_once_and_exits() {
 /// `m0001_create_tables` again would fail: its tables exist).
 #[tokio::test]
 async fn a_database_with_the_old_migration_names_migrates_without_applying_them_again() {
+    use sea_orm::ConnectionTrait;
+    let fip = binary();
     let dir = tempfile::tempdir().unwrap();
-    let out = binary(dir.path()).arg("migrate").output().unwrap();
+    let out = fip.migrate(dir.path());
     assert!(out.status.success(), "{out:?}");
-    let url = aa_runtime::settings::Secret::new(format!(
-        "sqlite://{}?mode=rw",
-        dir.path().join("fip-service.db").display()
-    ));
-    let versions = |db: sea_orm::DatabaseConnection| async move {
-        let rows = db
-            .query_all(Statement::from_string(
-                db.get_database_backend(),
-                "SELECT version FROM seaql_migrations ORDER BY version",
-            ))
+    {
+        let db = aa_runtime::store::connect(&fip.database_url(dir.path()), 1)
             .await
             .unwrap();
-        rows.iter()
-            .map(|r| r.try_get::<String>("", "version").unwrap())
-            .collect::<Vec<_>>()
-    };
-    {
-        let db = aa_runtime::store::connect(&url, 1).await.unwrap();
         for (old, new) in fip_service::persistence::migration::RENAMED {
             db.execute_unprepared(&format!(
                 "UPDATE seaql_migrations SET version = '{old}' WHERE version = '{new}'"
@@ -94,34 +56,16 @@ async fn a_database_with_the_old_migration_names_migrates_without_applying_them_
             .await
             .unwrap();
         }
-        assert!(versions(db)
-            .await
-            .contains(&"m20250601_000001_create_tables".to_owned()));
     }
-    let out = binary(dir.path()).arg("migrate").output().unwrap();
+    let before = fip.applied_migrations(dir.path()).await;
+    assert!(before.contains(&"m20250601_000001_create_tables".to_owned()));
+    let out = fip.migrate(dir.path());
     assert!(out.status.success(), "{out:?}");
-    let db = aa_runtime::store::connect(&url, 1).await.unwrap();
-    let after = versions(db).await;
+    let after = fip.applied_migrations(dir.path()).await;
     assert!(
         after.contains(&"m0001_create_tables".to_owned()),
         "{after:?}"
     );
     assert!(!after.iter().any(|v| v.starts_with("m2025")), "{after:?}");
-    assert_eq!(after.len(), 6, "{after:?}");
-}
-
-#[test]
-fn an_unknown_command_or_environment_exits_2_before_anything_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = binary(dir.path()).arg("migrat").output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown command \"migrat\""));
-    let out = binary(dir.path())
-        .arg("migrate")
-        .env("FIP_ENVIRONMENT", "prod")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("FIP_ENVIRONMENT is \"prod\""));
-    assert!(!dir.path().join("fip-service.db").exists());
+    assert_eq!(after.len(), Migrator::migrations().len(), "{after:?}");
 }

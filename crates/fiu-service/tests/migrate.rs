@@ -4,77 +4,33 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
-use std::process::Command;
 
-use sea_orm::{ConnectionTrait, Statement};
+use aa_testkit::ServiceBinary;
+use fiu_service::persistence::migration::Migrator;
+use sea_orm_migration::MigratorTrait;
 
-fn binary(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_fiu-service"));
-    command
-        .env(
-            "FIU_CONFIG_DIR",
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration"),
-        )
-        .env("FIU_ENVIRONMENT", "local")
-        .env("FIU__DATA_DIR", data_dir)
-        .env_remove("FIU__DATABASE__URL")
-        .env_remove("FIU_DATABASE__URL");
-    command
+fn binary() -> ServiceBinary {
+    ServiceBinary {
+        exe: env!("CARGO_BIN_EXE_fiu-service"),
+        prefix: "FIU",
+        name: "fiu-service",
+        config_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration"),
+        migrations_table: "fiu_seaql_migrations",
+    }
 }
 
 #[tokio::test]
 async fn migrate_applies_every_migration_once_and_exits() {
-    let dir = tempfile::tempdir().unwrap();
-    for _ in 0..2 {
-        let out = binary(dir.path()).arg("migrate").output().unwrap();
-        assert!(out.status.success(), "{out:?}");
-    }
-    let url = format!(
-        "sqlite://{}?mode=rw",
-        dir.path().join("fiu-service.db").display()
-    );
-    // Through the kit (WAL): the migrated schema may still be in the write-ahead log.
-    let db = aa_runtime::store::connect(&aa_runtime::settings::Secret::new(url), 1)
-        .await
-        .unwrap();
-    let rows = db
-        .query_all(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT version FROM fiu_seaql_migrations ORDER BY version",
-        ))
-        .await
-        .unwrap();
-    let versions: Vec<String> = rows
+    let expected = Migrator::migrations()
         .iter()
-        .map(|r| r.try_get("", "version").unwrap())
+        .map(|m| m.name().to_owned())
         .collect();
-    assert_eq!(
-        versions,
-        [
-            "aa_runtime_m0001_queue",
-            "m0001_create_tables",
-            "m0002_fi_data",
-            "m0003_data_life",
-            "m0004_idempotency",
-            "m0005_poll_error",
-            "m0006_runtime_queue",
-            "m0007_idempotency_keys",
-        ]
-    );
+    binary()
+        .check_migrate_applies_every_migration_once(expected)
+        .await;
 }
 
 #[test]
 fn an_unknown_command_or_environment_exits_2_before_anything_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = binary(dir.path()).arg("migrat").output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown command \"migrat\""));
-    let out = binary(dir.path())
-        .arg("migrate")
-        .env("FIU_ENVIRONMENT", "prod")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("FIU_ENVIRONMENT is \"prod\""));
-    assert!(!dir.path().join("fiu-service.db").exists());
+    binary().check_unknown_command_or_environment_exits_2();
 }

@@ -10,6 +10,7 @@
 
 mod environment;
 mod sections;
+mod strict;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,35 @@ impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret([redacted])")
     }
+}
+
+/// The value is overwritten when dropped, so it does not linger in freed memory.
+impl Drop for Secret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+/// `url` with its password (and any query string, which may carry one) replaced, for messages:
+/// `postgres://app:***@db:5432/aa`.
+pub fn redact_url(url: &str) -> String {
+    let url = url.trim();
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (scheme, rest),
+        None => return "[redacted]".to_owned(),
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, _)) => (rest, "?***"),
+        None => (rest, ""),
+    };
+    let rest = match rest.rsplit_once('@') {
+        Some((user, host)) => match user.split_once(':') {
+            Some((name, _)) => format!("{name}:***@{host}"),
+            None => format!("{user}@{host}"),
+        },
+        None => rest.to_owned(),
+    };
+    format!("{scheme}://{rest}{query}")
 }
 
 /// Why the settings could not be loaded; the message names the file or the setting.
@@ -79,34 +109,51 @@ pub fn load<T: DeserializeOwned>(dir: &Path, prefix: &str) -> Result<T, Settings
 }
 
 /// Loads `T` from `dir/base.yaml`, `dir/<environment>.yaml` (both optional) and the
-/// environment variables.
+/// environment variables. A key that is not a setting of `T`, in a file or a variable, is
+/// refused with its name and where it came from ([`strict`]).
 pub fn load_for<T: DeserializeOwned>(
     dir: &Path,
     prefix: &str,
     environment: Environment,
 ) -> Result<T, SettingsError> {
-    let env = environment.as_str();
-    config::Config::builder()
-        .add_source(config::File::from(dir.join("base.yaml")).required(false))
-        .add_source(config::File::from(dir.join(format!("{env}.yaml"))).required(false))
+    let load_error = |source| SettingsError::Load {
+        dir: dir.to_owned(),
+        source: Box::new(source),
+    };
+    let files = [
+        dir.join("base.yaml"),
+        dir.join(format!("{}.yaml", environment.as_str())),
+    ];
+    let variables = strict::Variables::of(prefix);
+    let mut builder = config::Config::builder();
+    for file in &files {
+        builder = builder.add_source(config::File::from(file.as_path()).required(false));
+    }
+    let config = builder
         .add_source(
             config::Environment::with_prefix(prefix)
                 .prefix_separator("_")
                 .separator("__")
-                .try_parsing(true),
+                .try_parsing(true)
+                .source(Some(variables.single.clone())),
         )
         .add_source(
             config::Environment::with_prefix(prefix)
                 .prefix_separator("__")
                 .separator("__")
-                .try_parsing(true),
+                .try_parsing(true)
+                .source(Some(variables.double.clone())),
         )
         .build()
-        .and_then(config::Config::try_deserialize)
-        .map_err(|source| SettingsError::Load {
-            dir: dir.to_owned(),
-            source: Box::new(source),
-        })
+        .map_err(load_error)?;
+    let (settings, unknown) = strict::deserialize(config).map_err(load_error)?;
+    if unknown.is_empty() {
+        Ok(settings)
+    } else {
+        Err(SettingsError::Invalid(strict::describe(
+            &unknown, &files, &variables, prefix,
+        )))
+    }
 }
 
 #[cfg(test)]
@@ -144,6 +191,50 @@ mod tests {
         assert_eq!(format!("{:?}", settings.signing_key), "Secret([redacted])");
         assert_eq!(settings.signing_key.expose(), "from-file");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_key_that_is_no_setting_is_refused_with_the_file_or_variable_that_set_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("base.yaml"),
+            "server:\n  host: 0.0.0.0\n  prot: 8000\n  port: 1\nsigning_key: k\n",
+        )
+        .unwrap();
+        let error = load::<Settings>(dir.path(), "AASTRICTFILE").unwrap_err();
+        let base = dir.path().join("base.yaml");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "configuration: unknown setting \"server.prot\" (in {})",
+                base.display()
+            )
+        );
+        std::fs::write(&base, "server:\n  host: h\n  port: 1\nsigning_key: k\n").unwrap();
+        std::env::set_var("AASTRICTENV__SERVER__HOTS", "x");
+        let error = load::<Settings>(dir.path(), "AASTRICTENV").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("unknown setting \"server.hots\" (in AASTRICTENV__SERVER__HOTS)"),
+            "{error}"
+        );
+        // The variables read before the settings are not settings, and are no typo.
+        std::env::set_var("AASTRICTOK_ENVIRONMENT", "local");
+        std::env::set_var("AASTRICTOK_CONFIG_DIR", dir.path());
+        std::env::set_var("AASTRICTOK_SERVER__PORT", "7");
+        let settings: Settings = load(dir.path(), "AASTRICTOK").unwrap();
+        assert_eq!(settings.server.port, 7);
+    }
+
+    #[test]
+    fn a_redacted_url_keeps_scheme_user_host_and_database_only() {
+        assert_eq!(
+            redact_url("postgres://app:s3cr%40t@db.internal:5432/aa?sslmode=require&password=x"),
+            "postgres://app:***@db.internal:5432/aa?***"
+        );
+        assert_eq!(redact_url("postgres://db:5432/aa"), "postgres://db:5432/aa");
+        assert_eq!(redact_url("not a url with p4ss"), "[redacted]");
     }
 
     #[test]
