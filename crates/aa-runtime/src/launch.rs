@@ -1,5 +1,5 @@
-//! The skeleton every service's `main.rs` follows: parse the command (`serve`, the default, or
-//! `migrate`), read the environment, set up the logs, run, and report a failure the same way
+//! The skeleton every service's `main.rs` follows: parse the command (`serve`, the default,
+//! `migrate`, or `health`, the container probe of [`health`]), read the environment, set up the logs, run, and report a failure the same way
 //! in every role (one log line with the whole cause chain, exit code 1; a bad command line or
 //! environment goes to stderr with exit code 2, before there are logs to write to).
 
@@ -9,6 +9,10 @@ use std::process::ExitCode;
 
 use crate::settings::Environment;
 use crate::telemetry::{self, LogFormat};
+
+mod health;
+
+pub use health::{health, HealthError};
 
 /// The log filter when `RUST_LOG` is unset: the service at `info`, its libraries quieter.
 pub const LOG_FILTER: &str = "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn";
@@ -20,6 +24,9 @@ pub enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Ask the running service on this host whether it is ready; exit 0 if so (a container's
+    /// `HEALTHCHECK`, with no curl in the image).
+    Health,
 }
 
 impl Command {
@@ -35,6 +42,7 @@ impl Command {
             Some(arg) => match arg.as_ref() {
                 "serve" => Self::Serve,
                 "migrate" => Self::Migrate,
+                "health" => Self::Health,
                 other => return Err(UsageError(format!("unknown command {other:?}"))),
             },
         };
@@ -54,7 +62,7 @@ pub struct UsageError(String);
 
 impl fmt::Display for UsageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}; usage: [serve | migrate]", self.0)
+        write!(f, "{}; usage: [serve | migrate | health]", self.0)
     }
 }
 
@@ -127,6 +135,7 @@ mod tests {
         assert_eq!(Command::parse(Vec::<String>::new()), Ok(Command::Serve));
         assert_eq!(Command::parse(["serve"]), Ok(Command::Serve));
         assert_eq!(Command::parse(["migrate"]), Ok(Command::Migrate));
+        assert_eq!(Command::parse(["health"]), Ok(Command::Health));
     }
 
     #[test]
@@ -134,7 +143,7 @@ mod tests {
         let error = Command::parse(["migrat"]).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown command \"migrat\"; usage: [serve | migrate]"
+            "unknown command \"migrat\"; usage: [serve | migrate | health]"
         );
         assert!(Command::parse(["migrate", "now"]).is_err());
     }

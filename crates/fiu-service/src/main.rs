@@ -22,6 +22,7 @@ async fn main() -> ExitCode {
 async fn run(start: Start) -> Result<(), Box<dyn Error>> {
     let settings = Settings::load()?;
     match start.command {
+        Command::Health => launch::health(&settings.server)?,
         Command::Migrate => {
             startup::migrate(&settings).await?;
             tracing::info!(service = SERVICE, "migrations applied");

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::bins::check_binaries;
-use crate::ecosystem::{Ecosystem, Party, FIU_APP_TOKEN, ISSUER_ID, ISSUER_KID};
+use crate::ecosystem::{Ecosystem, Party};
 
 /// Processes started so far, shared with whoever must be able to stop them (Ctrl-C). Once
 /// `stopped` is set, nothing new may start.
@@ -77,48 +77,8 @@ impl Ecosystem {
                 command.env_remove(&name);
             }
         }
-        let p = party.prefix;
-        let mut set = |key: &str, value: String| {
-            command.env(format!("{p}__{key}"), value);
-        };
-        set("SERVER__HOST", "127.0.0.1".into());
-        set("SERVER__PORT", party.port.to_string());
-        set("DATA_DIR", data_dir.display().to_string());
-        if let Some(url) = &party.database_url {
-            set("DATABASE__URL", url.clone());
-        }
-        set("IDENTITY__ENTITY_ID", party.id.into());
-        set("IDENTITY__SIGNING_KID", party.kid());
-        set(
-            "IDENTITY__SIGNING_KEY__FILE",
-            self.key_file(party.id).display().to_string(),
-        );
-        set(
-            "IDENTITY__REGISTRY_FILE",
-            self.registry_file().display().to_string(),
-        );
-        set("IDENTITY__API_KEYS__MODE", "mint".into());
-        set("IDENTITY__API_KEYS__ISSUER_ID", ISSUER_ID.into());
-        set("IDENTITY__API_KEYS__ISSUER_KID", ISSUER_KID.into());
-        set(
-            "IDENTITY__API_KEYS__ISSUER_KEY__FILE",
-            self.key_file("issuer").display().to_string(),
-        );
-        set("OTP__SANDBOX_ENDPOINT", "true".into());
-        if let Some(seed) = &party.seed_file {
-            set("SEED_FILE", seed.clone());
-        }
-        if party.prefix == "FIU" {
-            set("APP_API__TOKEN", FIU_APP_TOKEN.into());
-        }
-        if let Some(root) = &self.config_root {
-            command.env(
-                format!("{p}_CONFIG_DIR"),
-                root.join(party.binary).join("configuration"),
-            );
-        }
+        command.envs(self.settings(party));
         command
-            .env(format!("{p}_ENVIRONMENT"), "local")
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(log)
