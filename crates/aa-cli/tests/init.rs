@@ -103,7 +103,9 @@ fn services_started_from_aa_init_files_are_walked_by_demo_against() {
 
     let mut running = Services(Vec::new());
     for (binary, env) in &envs {
-        let log = std::fs::File::create(dir.path().join(format!("{binary}-{}.log", running.0.len()))).unwrap();
+        let log =
+            std::fs::File::create(dir.path().join(format!("{binary}-{}.log", running.0.len())))
+                .unwrap();
         let child = service(binary, env, &[])
             .current_dir(dir.path())
             .stdout(log.try_clone().unwrap())
@@ -114,7 +116,12 @@ fn services_started_from_aa_init_files_are_walked_by_demo_against() {
     }
     let deadline = Instant::now() + Duration::from_secs(60);
     for (binary, env) in &envs {
-        while !service(binary, env, &["health"]).output().unwrap().status.success() {
+        while !service(binary, env, &["health"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+        {
             assert!(Instant::now() < deadline, "{binary} never became healthy");
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -143,7 +150,10 @@ fn services_started_from_aa_init_files_are_walked_by_demo_against() {
     let output = aa().arg("init").arg(&eco).output().unwrap();
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains("left as it is"));
-    assert_eq!(std::fs::read(eco.join("keys/issuer.pem")).unwrap(), issuer_key);
+    assert_eq!(
+        std::fs::read(eco.join("keys/issuer.pem")).unwrap(),
+        issuer_key
+    );
 }
 
 #[test]

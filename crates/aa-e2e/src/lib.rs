@@ -68,7 +68,7 @@ impl Local {
             }),
             config_root: Some(crates.clone()),
             seed_files: vec![("FIP-1", seed("fip-1")), ("FIP-2", seed("fip-2"))],
-            database_urls: Vec::new(),
+            ..Options::default()
         };
         if storage == Storage::Postgres {
             for id in ["AA-1", "FIP-1", "FIP-2", "FIU-1"] {

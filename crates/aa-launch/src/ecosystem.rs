@@ -130,7 +130,11 @@ impl Ecosystem {
                 list.iter().find(|(p, _)| *p == id).map(|(_, v)| v.clone())
             };
             let (host, port, base_url) = match pick(&options.base_urls) {
-                Some(url) => ("0.0.0.0", url_port(&url)?, url.trim_end_matches('/').to_owned()),
+                Some(url) => (
+                    "0.0.0.0",
+                    url_port(&url)?,
+                    url.trim_end_matches('/').to_owned(),
+                ),
                 None => {
                     let port = free_port()?;
                     ("127.0.0.1", port, format!("http://127.0.0.1:{port}"))
@@ -195,8 +199,9 @@ impl Ecosystem {
         for file in written {
             public_files.push(file?);
         }
-        let mut registry =
-            String::from("# Written by `aa demo` or `aa init`. Format: docs/REGISTRY.md.\nentities:\n");
+        let mut registry = String::from(
+            "# Written by `aa demo` or `aa init`. Format: docs/REGISTRY.md.\nentities:\n",
+        );
         for (party, public) in parties.iter().zip(&public_files) {
             registry.push_str(&format!(
                 "  - id: {}\n    role: {}\n    name: {}\n    base_url: {}\n    keys: [{{ kid: {}, pem_file: keys/{} }}]\n",

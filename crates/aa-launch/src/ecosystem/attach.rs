@@ -21,8 +21,7 @@ impl Ecosystem {
         let dir = Path::new(target);
         let mut urls: Vec<(String, String)> = if dir.is_dir() {
             let path = dir.join("registry.yaml");
-            let registry =
-                Registry::load(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let registry = Registry::load(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             registry
                 .entities()
                 .iter()

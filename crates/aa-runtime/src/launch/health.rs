@@ -45,7 +45,8 @@ pub fn health(server: &ServerSettings) -> Result<(), HealthError> {
     let mut stream = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(io)?;
     stream.set_read_timeout(Some(TIMEOUT)).map_err(io)?;
     stream.set_write_timeout(Some(TIMEOUT)).map_err(io)?;
-    let request = format!("GET /health/ready HTTP/1.0\r\nHost: {target}\r\nConnection: close\r\n\r\n");
+    let request =
+        format!("GET /health/ready HTTP/1.0\r\nHost: {target}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).map_err(io)?;
     // The status line is all that is read: the body says nothing the status does not.
     let mut head = [0_u8; 64];
@@ -103,7 +104,10 @@ mod tests {
         let server = server_answering("HTTP/1.1 503 Service Unavailable\r\n\r\n");
         let error = health(&server).unwrap_err();
         assert!(matches!(error, HealthError::NotReady { .. }), "{error}");
-        assert!(error.to_string().contains("503 Service Unavailable"), "{error}");
+        assert!(
+            error.to_string().contains("503 Service Unavailable"),
+            "{error}"
+        );
     }
 
     #[test]
