@@ -48,6 +48,10 @@ pub struct Options {
     /// the service listens on its port on every interface. A party not named gets a free
     /// loopback port.
     pub base_urls: Vec<(&'static str, String)>,
+    /// Processes per service (0 or 1: one). With more, each replica listens on a port of its
+    /// own ([`Party::replicas`]) and the party's base URL is for a proxy in front of them that
+    /// the caller runs; the replicas need PostgreSQL (`database_urls`).
+    pub replicas: usize,
     /// Every service's `DATA_DIR` when it runs elsewhere (each container has its own); unset:
     /// the service's folder under the ecosystem's directory.
     pub service_data_dir: Option<PathBuf>,
@@ -77,6 +81,8 @@ pub struct Party {
     /// The interface it listens on: loopback, or every interface behind a given base URL.
     pub host: &'static str,
     pub port: u16,
+    /// The replicas' own ports when it runs more than one process (`port` is then the proxy's).
+    pub replicas: Vec<u16>,
     pub base_url: String,
     /// The folder under the data directory: `aa-service`, `fip-service-FIP-1`, ...
     pub folder: String,
@@ -146,6 +152,10 @@ impl Ecosystem {
                 binary.to_owned()
             };
             let data_dir = dir.join(&folder);
+            let replicas = match options.replicas {
+                0 | 1 => Vec::new(),
+                n => (0..n).map(|_| free_port()).collect::<Result<_, _>>()?,
+            };
             parties.push(Party {
                 id,
                 binary,
@@ -154,6 +164,7 @@ impl Ecosystem {
                 name,
                 host,
                 port,
+                replicas,
                 base_url,
                 log: data_dir.join("service.log"),
                 data_dir: options

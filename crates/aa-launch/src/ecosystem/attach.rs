@@ -86,6 +86,7 @@ fn attached(id: &'static str, base_url: String) -> Party {
         name: id,
         host: "",
         port: super::url_port(&base_url).unwrap_or_default(),
+        replicas: Vec::new(),
         base_url,
         folder: id.to_owned(),
         data_dir: PathBuf::new(),

@@ -41,18 +41,34 @@ pub fn stop_all(processes: &Processes) {
 }
 
 impl Ecosystem {
-    /// Starts every service and waits until each answers `/health/live`.
+    /// Starts every service and waits until each answers `/health/live` (at its base URL: the
+    /// caller's proxy in front of replicas). Replicas start one after the other, each once the
+    /// one before is live, so that a key file the first creates is there for the others.
     pub async fn start(&self, bin_dir: &Path) -> Result<(), String> {
         check_binaries(bin_dir)?;
         for party in &self.parties {
             let binary = bin_dir.join(party.binary);
-            let mut running = lock(&self.processes);
-            if running.stopped {
-                return Err("stopped".into());
+            let ports = if party.replicas.is_empty() {
+                vec![party.port]
+            } else {
+                party.replicas.clone()
+            };
+            for (replica, port) in ports.iter().enumerate() {
+                {
+                    let mut running = lock(&self.processes);
+                    if running.stopped {
+                        return Err("stopped".into());
+                    }
+                    // Spawned under the lock, so that a concurrent stop either sees it or
+                    // prevents it.
+                    let child = self.spawn(party, &binary, *port, replica)?;
+                    running.children.push((party.id, child));
+                }
+                if ports.len() > 1 {
+                    self.wait_live_at(party, &format!("http://127.0.0.1:{port}"))
+                        .await?;
+                }
             }
-            // Spawned under the lock, so that a concurrent stop either sees it or prevents it.
-            let child = self.spawn(party, &binary)?;
-            running.children.push((party.id, child));
         }
         for party in &self.parties {
             self.wait_live(party).await?;
@@ -60,11 +76,21 @@ impl Ecosystem {
         Ok(())
     }
 
-    fn spawn(&self, party: &Party, binary: &Path) -> Result<Child, String> {
+    fn spawn(
+        &self,
+        party: &Party,
+        binary: &Path,
+        port: u16,
+        replica: usize,
+    ) -> Result<Child, String> {
         let data_dir = &party.data_dir;
         std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
-        let log = std::fs::File::create(&party.log)
-            .map_err(|e| format!("{}: {e}", party.log.display()))?;
+        let log_path = match replica {
+            0 => party.log.clone(),
+            n => party.log.with_file_name(format!("service-{}.log", n + 1)),
+        };
+        let log =
+            std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
         let log_err = log.try_clone().map_err(|e| e.to_string())?;
         let mut command = Command::new(binary);
         command.current_dir(data_dir);
@@ -78,6 +104,7 @@ impl Ecosystem {
             }
         }
         command.envs(self.settings(party));
+        command.env(format!("{}__SERVER__PORT", party.prefix), port.to_string());
         command
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
@@ -104,8 +131,12 @@ impl Ecosystem {
     }
 
     async fn wait_live(&self, party: &Party) -> Result<(), String> {
+        self.wait_live_at(party, &party.base_url).await
+    }
+
+    async fn wait_live_at(&self, party: &Party, base_url: &str) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(60);
-        let url = format!("{}/health/live", party.base_url);
+        let url = format!("{base_url}/health/live");
         loop {
             if crate::http::call("GET", &url, None, None).await.is_ok() {
                 return Ok(());
