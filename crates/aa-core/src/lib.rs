@@ -19,6 +19,7 @@ pub mod der;
 pub mod fi_crypto;
 pub mod fi_data;
 pub mod jws;
+pub mod key_ring;
 pub mod otp;
 pub mod pem;
 pub mod rebit;

@@ -32,8 +32,18 @@ pub struct FixtureKeys {
     pub issuer: &'static str,
 }
 
+/// The workspace's `crates/` (each service's `configuration/` is in it), when this tool runs
+/// from a checkout: services find no configuration of their own beside a release binary.
+fn workspace_crates() -> Option<PathBuf> {
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
+    crates
+        .join("aa-service/configuration")
+        .is_dir()
+        .then(|| crates.to_owned())
+}
+
 /// How to prepare the ecosystem. The default is what `aa demo` runs: fresh keys, SQLite in each
-/// service's folder, the configuration built into each binary.
+/// service's folder, each service's configuration from the workspace's `crates/`.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub keys: Option<FixtureKeys>,
@@ -234,7 +244,7 @@ impl Ecosystem {
             dir: dir.to_path_buf(),
             parties,
             processes,
-            config_root: options.config_root.clone(),
+            config_root: options.config_root.clone().or_else(workspace_crates),
         })
     }
 

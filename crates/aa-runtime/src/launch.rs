@@ -1,13 +1,22 @@
-//! The skeleton every service's `main.rs` follows: parse the command (`serve`, the default,
-//! `migrate`, or `health`, the container probe of [`health`]), read the environment, set up the logs, run, and report a failure the same way
-//! in every role (one log line with the whole cause chain, exit code 1; a bad command line or
-//! environment goes to stderr with exit code 2, before there are logs to write to).
+//! The skeleton every service's `main.rs` follows ([`main`] over a [`Role`]): parse the command
+//! line, read the environment, find the configuration directory, set up the logs, run, and
+//! report a failure the same way in every role: one line (JSON in production) with the whole
+//! cause chain. A bad command line, environment or configuration exits 2; a failure of the run,
+//! 1.
+//!
+//! Commands: `serve` (the default: migrate, then serve until stopped), `migrate` (apply pending
+//! migrations and exit), `config check` (load and check the settings, print them with every
+//! secret redacted; exit 0 or 2), `health` (is the service these settings describe ready? exit
+//! 0 or 1: a container's `HEALTHCHECK` without curl, [`health`]). `--config-dir DIR` may come
+//! anywhere.
 
 use std::error::Error;
 use std::fmt;
+use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::settings::Environment;
+use crate::settings::{self, Environment, ServerSettings};
 use crate::telemetry::{self, LogFormat};
 
 mod health;
@@ -17,6 +26,31 @@ pub use health::{health, HealthError};
 /// The log filter when `RUST_LOG` is unset: the service at `info`, its libraries quieter.
 pub const LOG_FILTER: &str = "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn";
 
+/// A failure, for `?` in a role's functions.
+pub type Failure = Box<dyn Error>;
+
+/// What a role's binary plugs into the skeleton.
+pub trait Role {
+    /// The binary's name: `aa-service`, `fip-service`, `fiu-service`.
+    const SERVICE: &'static str;
+    /// The environment prefix: `AA`, `FIP`, `FIU`.
+    const PREFIX: &'static str;
+    /// The crate's own `configuration/` (`concat!(env!("CARGO_MANIFEST_DIR"), "/configuration")`),
+    /// a fallback for debug builds only (`cargo run`); release binaries never use it.
+    const DEV_CONFIG_DIR: &'static str;
+    /// Its settings; `Debug` must redact secrets (they are [`settings::Secret`]s).
+    type Settings: fmt::Debug;
+
+    /// Loads the settings from `dir` for `environment` and checks the role's own rules.
+    fn load(dir: &Path, environment: Environment) -> Result<Self::Settings, Failure>;
+    /// Where it listens (for `health`).
+    fn server(settings: &Self::Settings) -> &ServerSettings;
+    /// Applies pending migrations.
+    fn migrate(settings: &Self::Settings) -> impl Future<Output = Result<(), Failure>>;
+    /// Migrates, then serves until stopped.
+    fn serve(settings: Self::Settings) -> impl Future<Output = Result<(), Failure>>;
+}
+
 /// What the binary was asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
@@ -24,35 +58,61 @@ pub enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
-    /// Ask the running service on this host whether it is ready; exit 0 if so (a container's
-    /// `HEALTHCHECK`, with no curl in the image).
+    /// Load and check the settings, print them redacted, exit.
+    ConfigCheck,
+    /// Ask the service these settings describe, on this host, whether it is ready; exit 0 if so.
     Health,
 }
 
-impl Command {
+/// The command line: the command and `--config-dir`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Args {
+    pub command: Command,
+    pub config_dir: Option<PathBuf>,
+}
+
+impl Args {
     /// Reads the arguments after the program name.
     pub fn parse<I, S>(args: I) -> Result<Self, UsageError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        let mut words = Vec::new();
+        let mut config_dir = None;
         let mut args = args.into_iter();
-        let command = match args.next() {
-            None => Self::Serve,
-            Some(arg) => match arg.as_ref() {
-                "serve" => Self::Serve,
-                "migrate" => Self::Migrate,
-                "health" => Self::Health,
-                other => return Err(UsageError(format!("unknown command {other:?}"))),
-            },
-        };
-        match args.next() {
-            None => Ok(command),
-            Some(extra) => Err(UsageError(format!(
-                "unexpected argument {:?}",
-                extra.as_ref()
-            ))),
+        while let Some(arg) = args.next() {
+            let arg = arg.as_ref();
+            if let Some(dir) = arg.strip_prefix("--config-dir=") {
+                config_dir = Some(PathBuf::from(dir));
+            } else if arg == "--config-dir" {
+                let dir = args
+                    .next()
+                    .ok_or_else(|| UsageError("--config-dir needs a directory".into()))?;
+                config_dir = Some(PathBuf::from(dir.as_ref()));
+            } else {
+                words.push(arg.to_owned());
+            }
         }
+        let command = match words.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            [] | ["serve"] => Command::Serve,
+            ["migrate"] => Command::Migrate,
+            ["config", "check"] => Command::ConfigCheck,
+            ["health"] => Command::Health,
+            [first, ..] if !["serve", "migrate", "config", "health"].contains(&first) => {
+                return Err(UsageError(format!("unknown command {first:?}")))
+            }
+            _ => {
+                return Err(UsageError(format!(
+                    "unexpected arguments {:?}",
+                    words.join(" ")
+                )))
+            }
+        };
+        Ok(Self {
+            command,
+            config_dir,
+        })
     }
 }
 
@@ -62,45 +122,89 @@ pub struct UsageError(String);
 
 impl fmt::Display for UsageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}; usage: [serve | migrate | health]", self.0)
+        write!(
+            f,
+            "{}; usage: [serve | migrate | config check | health] [--config-dir DIR]",
+            self.0
+        )
     }
 }
 
 impl Error for UsageError {}
 
-/// What `main` knows before it loads the settings.
-#[derive(Debug, Clone, Copy)]
-pub struct Start {
-    pub command: Command,
-    pub environment: Environment,
-}
-
-impl Start {
-    /// Parses the process's arguments and `<prefix>_ENVIRONMENT`, then installs the logs
-    /// (JSON in production). On a bad command line or environment, says why on stderr and
-    /// hands back the exit code.
-    pub fn from_process(service: &str, prefix: &str) -> Result<Self, ExitCode> {
-        let command = Command::parse(std::env::args().skip(1)).map_err(|e| usage(service, &e))?;
-        let environment = Environment::from_env(prefix).map_err(|e| usage(service, &e))?;
-        telemetry::init(
-            LOG_FILTER,
-            LogFormat::for_environment(environment),
-            std::io::stdout,
+/// The whole binary: `main` of each role is `launch::main::<Role>().await`.
+pub async fn main<R: Role>() -> ExitCode {
+    let args = match Args::parse(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(e) => return refuse(R::SERVICE, None, &e),
+    };
+    let environment = match Environment::from_env(R::PREFIX) {
+        Ok(environment) => environment,
+        Err(e) => return refuse(R::SERVICE, None, &e),
+    };
+    let dev_dir = cfg!(debug_assertions).then(|| Path::new(R::DEV_CONFIG_DIR));
+    let dir =
+        match settings::find_config_dir(R::SERVICE, R::PREFIX, args.config_dir.as_deref(), dev_dir)
+        {
+            Ok(dir) => dir,
+            Err(e) => return refuse(R::SERVICE, Some(environment), &e),
+        };
+    let settings = match R::load(&dir, environment) {
+        Ok(settings) => settings,
+        Err(e) => return refuse(R::SERVICE, Some(environment), &chain(e.as_ref())),
+    };
+    if args.command == Command::ConfigCheck {
+        println!(
+            "{}: configuration in {} for {environment} is valid\n{settings:#?}",
+            R::SERVICE,
+            dir.display()
         );
-        Ok(Self {
-            command,
-            environment,
-        })
+        return ExitCode::SUCCESS;
     }
+    if args.command == Command::Health {
+        return match health(R::server(&settings)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{}: {e}", R::SERVICE);
+                ExitCode::FAILURE
+            }
+        };
+    }
+    telemetry::init(
+        LOG_FILTER,
+        LogFormat::for_environment(environment),
+        std::io::stdout,
+    );
+    let outcome = match args.command {
+        Command::Migrate => R::migrate(&settings).await.map(|()| {
+            tracing::info!(service = R::SERVICE, "migrations applied");
+        }),
+        _ => R::serve(settings).await,
+    };
+    finish(R::SERVICE, outcome)
 }
 
-fn usage(service: &str, error: &dyn fmt::Display) -> ExitCode {
-    eprintln!("{service}: {error}");
+/// Says why the binary will not start, on stderr: one line, JSON in production (where logs
+/// are collected as JSON), with exit code 2.
+fn refuse(service: &str, environment: Option<Environment>, error: &dyn fmt::Display) -> ExitCode {
+    let error = error.to_string();
+    if environment.is_some_and(Environment::is_production) {
+        let line = serde_json::json!({
+            "timestamp": aa_core::timefmt::now_millis(),
+            "level": "ERROR",
+            "service": service,
+            "message": "refused to start",
+            "error": error,
+        });
+        eprintln!("{line}");
+    } else {
+        eprintln!("{service}: {error}");
+    }
     ExitCode::from(2)
 }
 
 /// The exit code of a run, logging a failure once with its whole cause chain.
-pub fn finish(service: &str, outcome: Result<(), Box<dyn Error>>) -> ExitCode {
+pub fn finish(service: &str, outcome: Result<(), Failure>) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -130,22 +234,38 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    fn command(args: &[&str]) -> Result<Command, UsageError> {
+        Args::parse(args).map(|a| a.command)
+    }
+
     #[test]
     fn no_argument_means_serve() {
-        assert_eq!(Command::parse(Vec::<String>::new()), Ok(Command::Serve));
-        assert_eq!(Command::parse(["serve"]), Ok(Command::Serve));
-        assert_eq!(Command::parse(["migrate"]), Ok(Command::Migrate));
-        assert_eq!(Command::parse(["health"]), Ok(Command::Health));
+        assert_eq!(command(&[]), Ok(Command::Serve));
+        assert_eq!(command(&["serve"]), Ok(Command::Serve));
+        assert_eq!(command(&["migrate"]), Ok(Command::Migrate));
+        assert_eq!(command(&["config", "check"]), Ok(Command::ConfigCheck));
+        assert_eq!(command(&["health"]), Ok(Command::Health));
+    }
+
+    #[test]
+    fn the_config_dir_flag_may_come_anywhere_in_either_spelling() {
+        let args = Args::parse(["--config-dir", "/etc/x", "migrate"]).unwrap();
+        assert_eq!(args.command, Command::Migrate);
+        assert_eq!(args.config_dir, Some(PathBuf::from("/etc/x")));
+        let args = Args::parse(["config", "check", "--config-dir=/srv/c"]).unwrap();
+        assert_eq!(args.config_dir, Some(PathBuf::from("/srv/c")));
+        assert!(Args::parse(["serve", "--config-dir"]).is_err());
     }
 
     #[test]
     fn an_unknown_command_or_an_extra_argument_is_a_usage_error() {
-        let error = Command::parse(["migrat"]).unwrap_err();
+        let error = command(&["migrat"]).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown command \"migrat\"; usage: [serve | migrate | health]"
+            "unknown command \"migrat\"; usage: [serve | migrate | config check | health] [--config-dir DIR]"
         );
-        assert!(Command::parse(["migrate", "now"]).is_err());
+        assert!(command(&["migrate", "now"]).is_err());
+        assert!(command(&["config"]).is_err());
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Settings, loaded with `aa_runtime::settings::load` from `base.yaml`, `<environment>.yaml`
-//! (`AA_ENVIRONMENT`, default `local`) and `AA__SECTION__KEY` environment variables. The
-//! directory is `AA_CONFIG_DIR`, else `configuration/` in the working directory if present,
-//! else the crate's own `configuration/`.
+//! (`AA_ENVIRONMENT`, default `local`) and `AA__SECTION__KEY` environment variables; the
+//! directory is found by `aa_runtime::launch` (`--config-dir`, `AA_CONFIG_DIR`, ...).
 
 use std::path::{Path, PathBuf};
 
@@ -133,15 +132,23 @@ impl Default for FiSettings {
 }
 
 impl Settings {
-    /// Loads the settings from the configuration directory and the environment.
-    pub fn load() -> Result<Self, SettingsError> {
-        let environment = Environment::from_env(PREFIX)?;
-        let dir = aa_runtime::settings::config_dir(PREFIX, Path::new(env!("CARGO_MANIFEST_DIR")));
-        let settings: Self = aa_runtime::settings::load_for(&dir, PREFIX, environment)?;
+    /// Loads the settings from `dir` and the environment for `environment`, and checks them:
+    /// no sandbox OTP endpoint in production, where the database is named and every secret
+    /// is at least 32 bytes.
+    pub fn load_from(dir: &Path, environment: Environment) -> Result<Self, SettingsError> {
+        let settings: Self = aa_runtime::settings::load_for(dir, PREFIX, environment)?;
         if settings.otp.sandbox_endpoint && environment.is_production() {
             return Err(SettingsError::Invalid(
                 "otp.sandbox_endpoint must not be on in production".into(),
             ));
+        }
+        settings.database.check(environment, PREFIX)?;
+        settings
+            .auth
+            .pepper
+            .check_strength("auth.pepper", environment)?;
+        if let Some(token) = &settings.admin.token {
+            token.check_strength("admin.token", environment)?;
         }
         Ok(settings)
     }

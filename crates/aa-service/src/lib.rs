@@ -10,10 +10,13 @@
 //! - [`domain`]: rules with no HTTP and no SQL; [`persistence`]: the only place with sea-orm.
 //! - [`jobs`]: background work: the scheduler that expires consents and lapsed consent
 //!   requests ([`jobs::expiry`]).
+//! - [`clients`]: the typed FIP client; [`flows`]: the use cases the FI handlers call.
 //! - [`startup`]: builds the state and mounts every route; [`configuration`]: settings.
 
+pub mod clients;
 pub mod configuration;
 pub mod domain;
+pub mod flows;
 pub mod jobs;
 pub mod persistence;
 pub mod routes;

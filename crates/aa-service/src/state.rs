@@ -3,11 +3,14 @@
 use std::time::Duration;
 
 use aa_runtime::clock::Clock;
-use aa_runtime::idempotency::Idempotency;
+use aa_runtime::http::{Caller, RebitError};
+use aa_runtime::idempotency::{Claim, Endpoint, Idempotency, Incoming, NextAction};
 use aa_runtime::identity::Identity;
 use aa_runtime::queue::Waker;
 use aa_runtime::settings::Secret;
+use actix_web::HttpResponse;
 
+use crate::clients::fip::FipClient;
 use crate::persistence::Store;
 
 /// Customer-authentication policy.
@@ -18,6 +21,12 @@ pub struct AuthPolicy {
     pub otp_ttl: Duration,
     pub otp_max_attempts: u32,
     pub otp_sandbox: bool,
+}
+
+/// A claimed request: work to do, or the answer given before.
+pub enum Claimed<'a> {
+    Fresh(Claim<'a>),
+    Answered(HttpResponse),
 }
 
 /// Registered as `web::Data<AppState>`.
@@ -39,6 +48,47 @@ impl AppState {
     /// to key digests with; bodies are still kept only as salted digests.
     pub fn idempotency(&self) -> Idempotency<'_> {
         self.store.idempotency(&[])
+    }
+
+    /// The client of the FIPs' ReBIT API, signing as this AA.
+    pub fn fip(&self) -> FipClient<'_> {
+        FipClient::new(&self.identity.client, &self.clock)
+    }
+
+    /// Now, by the state's clock (tests set it).
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// Now, by the state's clock, in epoch milliseconds.
+    pub fn now_millis(&self) -> i64 {
+        self.clock.now_millis()
+    }
+
+    /// Now, by the state's clock, as a ReBIT timestamp.
+    pub fn timestamp(&self) -> String {
+        aa_core::timefmt::format_millis(self.clock.now())
+    }
+
+    /// Claims the idempotency key of `caller`'s request to `endpoint` under `txnid` (`raw`: the
+    /// bytes received), for an endpoint whose answers are stored: a fresh claim to work under,
+    /// or the answer given before.
+    pub async fn claim(
+        &self,
+        caller: &Caller,
+        endpoint: Endpoint,
+        txnid: &str,
+        raw: &[u8],
+    ) -> Result<Claimed<'_>, RebitError> {
+        let incoming = Incoming::new(caller, endpoint, txnid, raw);
+        match self.idempotency().try_processing(&incoming).await? {
+            NextAction::StartProcessing(claim) => Ok(Claimed::Fresh(claim)),
+            NextAction::ReturnSavedResponse(answer) => Ok(Claimed::Answered(answer)),
+            NextAction::Recompute => Err(RebitError::internal(&format!(
+                "{} answers are stored",
+                endpoint.path()
+            ))),
+        }
     }
 
     /// Our entity id (the `<aa-id>` of customer handles).

@@ -6,8 +6,11 @@
 //! `Application`. Never a dependency of production code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod binary;
 pub mod fakes;
 mod poll;
+
+pub use binary::ServiceBinary;
 
 pub use poll::{eventually, eventually_async, eventually_within};
 

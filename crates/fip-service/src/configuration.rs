@@ -1,8 +1,8 @@
 //! Settings of the FIP, loaded with `aa_runtime::settings::load` from `base.yaml`, then
 //! `<environment>.yaml`, then `FIP_*` environment variables (see `docs/SERVICES.md`).
 //!
-//! The configuration directory is `FIP_CONFIG_DIR`, else `configuration/` in the working
-//! directory if there is one, else this crate's own `configuration/`. A relative `seed_file` is
+//! The configuration directory is found by `aa_runtime::launch` (`--config-dir`,
+//! `FIP_CONFIG_DIR`, `configuration/` beside the binary, ...). A relative `seed_file` is
 //! resolved against that directory, so `seed/fip-1.yaml` works from any working directory;
 //! every other path is relative to the working directory.
 
@@ -246,26 +246,25 @@ impl Settings {
                     "bank_api.token must be at least 16 characters".into(),
                 ));
             }
+            token.check_strength("bank_api.token", environment)?;
+        }
+        self.database.check(environment, PREFIX)?;
+        self.otp.pepper.check_strength("otp.pepper", environment)?;
+        if let Some(token) = &self.admin.token {
+            token.check_strength("admin.token", environment)?;
         }
         Ok(())
     }
 }
 
-/// The configuration directory: `FIP_CONFIG_DIR`, else `./configuration` if present, else this
-/// crate's own `configuration/`.
-pub fn config_dir() -> PathBuf {
-    aa_runtime::settings::config_dir(PREFIX, Path::new(env!("CARGO_MANIFEST_DIR")))
-}
-
-/// Loads the settings from [`config_dir`].
-pub fn load() -> Result<Settings, ConfigError> {
-    load_from(&config_dir())
-}
-
 /// Loads the settings from `dir` (then the environment), for the environment
 /// `FIP_ENVIRONMENT` names.
 pub fn load_from(dir: &Path) -> Result<Settings, ConfigError> {
-    let environment = Environment::from_env(PREFIX)?;
+    load_for(dir, Environment::from_env(PREFIX)?)
+}
+
+/// Loads the settings from `dir` (then the environment) for `environment`.
+pub fn load_for(dir: &Path, environment: Environment) -> Result<Settings, ConfigError> {
     let mut settings: Settings = aa_runtime::settings::load_for(dir, PREFIX, environment)?;
     settings.config_dir = dir.to_owned();
     settings.environment = environment;

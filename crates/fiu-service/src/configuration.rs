@@ -10,7 +10,7 @@ use aa_runtime::identity::IdentitySettings;
 use aa_runtime::queue::admin::AdminSettings;
 use aa_runtime::queue::QueueSettings;
 pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
-use aa_runtime::settings::{Secret, SettingsError};
+use aa_runtime::settings::{Environment, Secret, SettingsError};
 use serde::Deserialize;
 
 use crate::domain::template::TemplateSettings;
@@ -125,15 +125,34 @@ pub enum FetchMethod {
 }
 
 impl Settings {
-    /// Loads the settings from `FIU_CONFIG_DIR`, else `./configuration` when it exists, else
-    /// this crate's own `configuration/`, for the environment `FIU_ENVIRONMENT` names.
-    pub fn load() -> Result<Self, SettingsError> {
-        Self::load_from(&config_dir())
+    /// Loads the settings from `dir` (files, then environment) for the environment
+    /// `FIU_ENVIRONMENT` names.
+    pub fn load_from(dir: &Path) -> Result<Self, SettingsError> {
+        Self::load_for(dir, Environment::from_env(PREFIX)?)
     }
 
-    /// Loads the settings from `dir` (files, then environment).
-    pub fn load_from(dir: &Path) -> Result<Self, SettingsError> {
-        aa_runtime::settings::load(dir, PREFIX)
+    /// Loads the settings from `dir` for `environment` and checks them: in production the
+    /// database and the master key are named, and every secret is at least 32 bytes.
+    pub fn load_for(dir: &Path, environment: Environment) -> Result<Self, SettingsError> {
+        let settings: Self = aa_runtime::settings::load_for(dir, PREFIX, environment)?;
+        settings.database.check(environment, PREFIX)?;
+        settings
+            .app_api
+            .token
+            .check_strength("app_api.token", environment)?;
+        if let Some(token) = &settings.admin.token {
+            token.check_strength("admin.token", environment)?;
+        }
+        let no_master_key = settings.fi.master_key.expose().trim().is_empty()
+            && settings.fi.master_key_file.is_none();
+        if environment.is_production() && no_master_key {
+            return Err(SettingsError::Invalid(
+                "production needs fi.master_key (FIU__FI__MASTER_KEY) or fi.master_key_file: \
+                 a key made at start-up would leave the stored data unreadable once lost"
+                    .into(),
+            ));
+        }
+        Ok(settings)
     }
 
     /// The database URL: the configured one, or the SQLite file under `data_dir`.
@@ -141,11 +160,6 @@ impl Settings {
         self.database
             .url_or_sqlite(&self.data_dir, "fiu-service.db")
     }
-}
-
-/// The configuration directory (see [`Settings::load`]).
-pub fn config_dir() -> PathBuf {
-    aa_runtime::settings::config_dir(PREFIX, Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 #[cfg(test)]

@@ -1,37 +1,47 @@
-//! The `fiu-service` binary: `serve` (the default: migrate, then serve until stopped) or
-//! `migrate` (apply pending migrations and exit). The skeleton is `aa_runtime::launch`, the
-//! same in every role.
+//! The `fiu-service` binary: `serve` (the default: migrate, then serve until stopped),
+//! `migrate`, or `config check`. The skeleton is `aa_runtime::launch`, the same in every role.
 
-use std::error::Error;
+use std::path::Path;
 use std::process::ExitCode;
 
-use aa_runtime::launch::{self, Command, Start};
+use aa_runtime::launch::{self, Failure, Role};
+use aa_runtime::settings::{Environment, ServerSettings};
 use fiu_service::configuration::{Settings, PREFIX};
 use fiu_service::startup::{self, Application};
 
-const SERVICE: &str = "fiu-service";
+struct Fiu;
 
-#[actix_web::main]
-async fn main() -> ExitCode {
-    match Start::from_process(SERVICE, PREFIX) {
-        Ok(start) => launch::finish(SERVICE, run(start).await),
-        Err(code) => code,
+impl Role for Fiu {
+    const SERVICE: &'static str = "fiu-service";
+    const PREFIX: &'static str = PREFIX;
+    const DEV_CONFIG_DIR: &'static str = concat!(env!("CARGO_MANIFEST_DIR"), "/configuration");
+    type Settings = Settings;
+
+    fn load(dir: &Path, environment: Environment) -> Result<Settings, Failure> {
+        Ok(Settings::load_for(dir, environment)?)
+    }
+
+    fn server(settings: &Settings) -> &ServerSettings {
+        &settings.server
+    }
+
+    async fn migrate(settings: &Settings) -> Result<(), Failure> {
+        startup::migrate(settings).await?;
+        Ok(())
+    }
+
+    async fn serve(settings: Settings) -> Result<(), Failure> {
+        let application = Application::build(settings).await?;
+        tracing::info!(
+            service = Self::SERVICE,
+            port = application.port(),
+            "listening"
+        );
+        Ok(application.run_until_stopped().await?)
     }
 }
 
-async fn run(start: Start) -> Result<(), Box<dyn Error>> {
-    let settings = Settings::load()?;
-    match start.command {
-        Command::Health => launch::health(&settings.server)?,
-        Command::Migrate => {
-            startup::migrate(&settings).await?;
-            tracing::info!(service = SERVICE, "migrations applied");
-        }
-        Command::Serve => {
-            let application = Application::build(settings).await?;
-            tracing::info!(service = SERVICE, port = application.port(), environment = %start.environment, "listening");
-            application.run_until_stopped().await?;
-        }
-    }
-    Ok(())
+#[actix_web::main]
+async fn main() -> ExitCode {
+    launch::main::<Fiu>().await
 }

@@ -107,7 +107,7 @@ impl Application {
         let fi_settings = FiJobSettings::from_settings(&settings.fi).map_err(StartupError::Fi)?;
         let store = migrate(&settings).await?;
         let vault = Vault::load(&settings.fi, &settings.data_dir)?;
-        let aa = AaClient::new(identity.client.clone());
+        let aa = AaClient::new(identity.client.clone(), clock.clone());
         let waker = Waker::default();
         let state = AppState {
             store: store.clone(),
@@ -130,6 +130,7 @@ impl Application {
             waker,
             fi: fi_settings,
             vault,
+            clock: clock.clone(),
         };
 
         let port = listener.local_addr()?.port();

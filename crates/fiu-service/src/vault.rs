@@ -15,6 +15,7 @@ use aa_core::seal::{DataKey, SealError};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 use crate::configuration::FiSettings;
 use crate::persistence::{Store, StoreError};
@@ -118,14 +119,19 @@ impl Vault {
     }
 
     /// The data key of `consent_id`, made and stored (wrapped) on first use.
-    pub async fn data_key(&self, store: &Store, consent_id: &str) -> Result<DataKey, VaultError> {
+    pub async fn data_key(
+        &self,
+        store: &Store,
+        consent_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<DataKey, VaultError> {
         let id = data_key_id(consent_id);
         if let Some(wrapped) = store.wrapped_data_key(consent_id).await? {
             return Ok(DataKey::unwrap_with(&self.master, &id, &wrapped)?);
         }
         let key = DataKey::generate(&id)?;
         store
-            .insert_data_key(consent_id, &id, &key.wrap(&self.master)?)
+            .insert_data_key(consent_id, &id, &key.wrap(&self.master)?, now)
             .await?;
         // Of two writers racing, the first row stands: read it back.
         let wrapped = store

@@ -37,7 +37,10 @@ impl Ecosystem {
             "IDENTITY__API_KEYS__ISSUER_KEY__FILE",
             self.key_file("issuer").display().to_string(),
         );
-        set("OTP__SANDBOX_ENDPOINT", "true".into());
+        // Only the AA (login) and the FIPs (linking) send OTPs; the FIU has no such setting.
+        if party.prefix != "FIU" {
+            set("OTP__SANDBOX_ENDPOINT", "true".into());
+        }
         if let Some(seed) = &party.seed_file {
             set("SEED_FILE", seed.clone());
         }

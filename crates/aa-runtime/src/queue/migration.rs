@@ -64,3 +64,61 @@ impl MigrationTrait for Migration {
             .await
     }
 }
+
+/// A service's own job or outbox table from before the queue, for [`carry_over`]. Each field
+/// but `table` and `payload` is an SQL expression over the old table's columns.
+#[derive(Debug, Clone, Copy)]
+pub struct OldJobs<'a> {
+    pub table: &'a str,
+    /// The job's kind, e.g. `'notification'` or `kind`.
+    pub kind: &'a str,
+    /// The ordering key, e.g. `callee` or `NULL`.
+    pub ordering_key: &'a str,
+    /// The columns that make the JSON payload, each under its own name.
+    pub payload: &'a [&'a str],
+    pub attempts: &'a str,
+    pub due_at_ms: &'a str,
+    pub created_at_ms: &'a str,
+    /// Which rows are still to run, e.g. `status = 'PENDING'`.
+    pub pending: &'a str,
+}
+
+/// Copies the still pending rows of `old` onto `runtime_queue`, oldest first (so ordering per
+/// key holds across the upgrade), in one statement on both backends, then drops the old table.
+pub async fn carry_over(manager: &SchemaManager<'_>, old: OldJobs<'_>) -> Result<(), DbErr> {
+    let pairs: Vec<String> = old.payload.iter().map(|c| format!("'{c}', {c}")).collect();
+    let payload = match manager.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            format!("json_build_object({})::text", pairs.join(", "))
+        }
+        _ => format!("json_object({})", pairs.join(", ")),
+    };
+    let OldJobs {
+        table,
+        kind,
+        ordering_key,
+        attempts,
+        due_at_ms,
+        created_at_ms,
+        pending,
+        ..
+    } = old;
+    manager
+        .get_connection()
+        .execute_unprepared(&format!(
+            "INSERT INTO {TABLE} (kind, ordering_key, payload, status, attempts, due_at_ms, \
+             lease_until_ms, last_error, created_at_ms, finished_at_ms) \
+             SELECT {kind}, {ordering_key}, {payload}, 'pending', {attempts}, {due_at_ms}, NULL, \
+             last_error, {created_at_ms}, NULL FROM {table} WHERE {pending} \
+             ORDER BY {created_at_ms}, id"
+        ))
+        .await?;
+    manager
+        .drop_table(Table::drop().table(Alias::new(table)).to_owned())
+        .await
+}
+
+/// The `down` of a [`carry_over`] migration: the old table is gone for good.
+pub fn no_way_back() -> DbErr {
+    DbErr::Migration("the jobs moved to the runtime queue; there is no way back".into())
+}

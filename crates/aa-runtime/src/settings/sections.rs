@@ -5,7 +5,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::Secret;
+use super::{Environment, Secret, SettingsError};
+
+/// The shortest secret (pepper, token, password) production accepts.
+pub const MIN_SECRET_BYTES: usize = 32;
 
 /// `server`: where the HTTP server listens.
 #[derive(Debug, Clone, Deserialize)]
@@ -44,6 +47,22 @@ impl Default for DatabaseSettings {
 }
 
 impl DatabaseSettings {
+    /// Production names its database: an SQLite file under `data_dir` is for local and
+    /// sandbox set-ups, not a silent fallback.
+    pub fn check(&self, environment: Environment, prefix: &str) -> Result<(), SettingsError> {
+        let unset = self
+            .url
+            .as_ref()
+            .is_none_or(|url| url.expose().trim().is_empty());
+        if environment.is_production() && unset {
+            return Err(SettingsError::Invalid(format!(
+                "production needs database.url ({prefix}__DATABASE__URL); the SQLite fallback \
+                 under data_dir is for local and sandbox only"
+            )));
+        }
+        Ok(())
+    }
+
     /// The configured URL, or `sqlite://<data_dir>/<file>?mode=rwc`.
     pub fn url_or_sqlite(&self, data_dir: &Path, file: &str) -> Secret {
         match &self.url {
@@ -56,9 +75,48 @@ impl DatabaseSettings {
     }
 }
 
+impl Secret {
+    /// In production, the secret `name` must be at least [`MIN_SECRET_BYTES`] long.
+    pub fn check_strength(
+        &self,
+        name: &str,
+        environment: Environment,
+    ) -> Result<(), SettingsError> {
+        let length = self.expose().len();
+        if environment.is_production() && length < MIN_SECRET_BYTES {
+            return Err(SettingsError::Invalid(format!(
+                "{name} is {length} bytes; production needs at least {MIN_SECRET_BYTES}"
+            )));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn production_needs_a_database_url_and_long_secrets() {
+        let database = DatabaseSettings::default();
+        assert!(database.check(Environment::Local, "AA").is_ok());
+        let error = database.check(Environment::Production, "AA").unwrap_err();
+        assert!(error.to_string().contains("AA__DATABASE__URL"), "{error}");
+        let short = Secret::new("12345");
+        assert!(short
+            .check_strength("auth.pepper", Environment::Sandbox)
+            .is_ok());
+        let error = short
+            .check_strength("auth.pepper", Environment::Production)
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "configuration: auth.pepper is 5 bytes; production needs at least 32"
+        );
+        assert!(Secret::new("x".repeat(32))
+            .check_strength("auth.pepper", Environment::Production)
+            .is_ok());
+    }
 
     #[test]
     fn an_unset_or_blank_url_means_the_sqlite_file_under_data_dir() {

@@ -14,7 +14,7 @@ use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use super::StoreError;
-use crate::settings::Secret;
+use crate::settings::{redact_url, Secret};
 
 /// How long SQLite waits for another process's write lock before it answers "busy".
 pub(crate) const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -24,14 +24,23 @@ pub fn is_sqlite(url: &Secret) -> bool {
     url.expose().trim_start().starts_with("sqlite:")
 }
 
+/// How long reaching the database may take before start-up gives up with the cause.
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Connects to `url` (`sqlite://...` or `postgres://...`). Migrations are not run here; see
-/// [`super::migrate`].
+/// [`super::migrate`]. A database that cannot be reached fails within [`CONNECT_TIMEOUT`]
+/// or two, naming host, port and cause ([`StoreError::Connect`]), never the password.
 pub async fn connect(url: &Secret, max_connections: u32) -> Result<DatabaseConnection, StoreError> {
-    let mut options = ConnectOptions::new(url.expose().trim().to_owned());
+    let text = url.expose().trim();
+    let failed = |cause: String| StoreError::Connect {
+        target: redact_url(text),
+        cause: scrub(&cause, text),
+    };
+    let mut options = ConnectOptions::new(text.to_owned());
     options
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30));
+        .connect_timeout(CONNECT_TIMEOUT)
+        .acquire_timeout(CONNECT_TIMEOUT.saturating_mul(2));
     if is_sqlite(url) {
         options
             .max_connections(1)
@@ -42,9 +51,60 @@ pub async fn connect(url: &Secret, max_connections: u32) -> Result<DatabaseConne
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
             });
     } else {
+        // The pool reports an unreachable server only as "pool timed out": reach it first, so
+        // the operator reads refused, timed out or no such host.
+        reach(text).await.map_err(failed)?;
         options.max_connections(max_connections.max(1));
     }
-    Ok(Database::connect(options).await?)
+    Database::connect(options)
+        .await
+        .map_err(|e| failed(e.to_string()))
+}
+
+/// Opens (and closes) a TCP connection to the URL's host and port.
+async fn reach(url: &str) -> Result<(), String> {
+    let (host, port) = host_port(url).ok_or("the URL names no valid host and port")?;
+    let address = format!("{host}:{port}");
+    match tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect(&address)).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!("{address}: {e}")),
+        Err(_) => Err(format!(
+            "{address}: no answer within {} s",
+            CONNECT_TIMEOUT.as_secs()
+        )),
+    }
+}
+
+/// The host and port of `scheme://[user[:password]@]host[:port][/...]` (PostgreSQL's 5432 when
+/// no port is given).
+fn host_port(url: &str) -> Option<(String, u16)> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?']).next()?;
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || hostport.starts_with('[') => {
+            (host, port.parse().ok()?)
+        }
+        _ => (hostport, 5432),
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    (!host.is_empty()).then(|| (host.to_owned(), port))
+}
+
+/// `cause` without the URL or its password, should a driver have quoted either.
+fn scrub(cause: &str, url: &str) -> String {
+    let mut cause = cause.replace(url, &redact_url(url));
+    let password = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split(['/', '?']).next())
+        .and_then(|authority| authority.rsplit_once('@'))
+        .and_then(|(user, _)| user.split_once(':'))
+        .map(|(_, password)| password)
+        .filter(|password| !password.is_empty());
+    if let Some(password) = password {
+        cause = cause.replace(password, "***");
+    }
+    cause
 }
 
 #[cfg(test)]
@@ -82,6 +142,53 @@ mod tests {
         assert_eq!(
             pragma(&db, "busy_timeout").await,
             SQLITE_BUSY_TIMEOUT.as_millis().to_string()
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_database_fails_at_once_naming_host_port_and_cause_but_no_password() {
+        // A port nothing listens on: refused at once.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = Secret::new(format!("postgres://app:hunter2hunter2@127.0.0.1:{port}/aa"));
+        let started = std::time::Instant::now();
+        let error = connect(&url, 2).await.unwrap_err().to_string();
+        assert!(
+            started.elapsed() < CONNECT_TIMEOUT,
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(!error.contains("hunter2"), "{error}");
+        assert!(
+            error.starts_with(&format!(
+                "cannot connect to the database at postgres://app:***@127.0.0.1:{port}/aa: 127.0.0.1:{port}: "
+            )),
+            "{error}"
+        );
+        assert!(error.to_lowercase().contains("refused"), "{error}");
+    }
+
+    #[test]
+    fn host_and_port_come_from_the_authority_only() {
+        assert_eq!(
+            host_port("postgres://u:p@a@db.x:6543/aa?host=other"),
+            Some(("db.x".to_owned(), 6543))
+        );
+        assert_eq!(
+            host_port("postgres://db.x/aa"),
+            Some(("db.x".to_owned(), 5432))
+        );
+        assert_eq!(
+            host_port("postgres://[::1]:7000/aa"),
+            Some(("::1".to_owned(), 7000))
+        );
+        assert_eq!(host_port("postgres://u@:5/aa"), None);
+        assert_eq!(
+            scrub("bad pw s3cret for x", "postgres://u:s3cret@h/d"),
+            "bad pw *** for x"
         );
     }
 

@@ -9,6 +9,10 @@ use sea_orm::{DbErr, TransactionError};
 pub enum StoreError {
     #[error("database: {0}")]
     Db(#[from] DbErr),
+    /// The database could not be reached or refused the connection. `target` is the URL with
+    /// its password redacted; `cause` never holds the password.
+    #[error("cannot connect to the database at {target}: {cause}")]
+    Connect { target: String, cause: String },
     /// A stored value the code cannot read back (a bad enum text, JSON that does not parse).
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),

@@ -1,43 +1,11 @@
-//! The ReBIT bodies the AA sends in the FI data flow: the FIU's `FIRequest` forwarded to the FIP
-//! (KeyMaterial and digitalSignature as the FIU sent them), the `FIFetchRequest` to the FIP, and
-//! the `FIStatusNotification` to the FIU.
+//! The `FIStatusNotification` the AA sends the FIU in the FI data flow (the requests to the FIP
+//! are built by `clients::fip`).
 
 use aa_core::rebit::{
-    AccountFiStatus, FiFetchRequest, FiRequest, FiStatus, FiStatusNotification, FiStatusUpdate,
-    FipFiStatus, LinkRef, Notifier, NotifierType, Open, SessionStatus,
+    AccountFiStatus, FiStatus, FiStatusNotification, FiStatusUpdate, FipFiStatus, Notifier,
+    NotifierType, Open, SessionStatus,
 };
 use aa_core::timefmt;
-
-/// The FIU's request as the AA forwards it: a fresh envelope timestamp, everything else as
-/// received (the FIU's `txnid` keeps the trail end to end).
-pub fn forwarded_request(from_fiu: &FiRequest) -> FiRequest {
-    FiRequest {
-        ver: "2.0.0".to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: from_fiu.txnid.clone(),
-        fi_data_range: from_fiu.fi_data_range.clone(),
-        consent: from_fiu.consent.clone(),
-        key_material: from_fiu.key_material.clone(),
-    }
-}
-
-/// `POST /FI/fetch` to the FIP for its session, optionally for some accounts only.
-pub fn fetch_request(
-    txnid: &str,
-    fip_session_id: &str,
-    fip_id: &str,
-    link_refs: Option<&[String]>,
-) -> FiFetchRequest {
-    FiFetchRequest {
-        ver: "2.0.0".to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: txnid.to_owned(),
-        session_id: fip_session_id.to_owned(),
-        fip_id: Some(fip_id.to_owned()),
-        link_ref_number: link_refs
-            .map(|links| links.iter().map(|id| LinkRef { id: id.clone() }).collect()),
-    }
-}
 
 /// One account's status as told to the FIU.
 #[derive(Debug, Clone, PartialEq, Eq)]

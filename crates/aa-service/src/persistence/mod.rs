@@ -4,7 +4,7 @@
 //! runtime's store kit (`aa_runtime::store`).
 
 mod entities;
-mod migration;
+pub mod migration;
 mod queries;
 pub mod records;
 

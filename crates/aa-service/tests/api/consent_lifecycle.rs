@@ -467,9 +467,8 @@ async fn fetching_data_of_a_paused_or_revoked_consent_is_403_consent_paused_or_r
 #[tokio::test]
 async fn the_scheduler_expires_a_consent_at_its_consent_expiry_and_tells_the_fiu_and_the_fip_once()
 {
-    // A minute ahead of the system time: the handlers still stamp the outbox with the system
-    // time, and the outbox delivers what is due by the clock, so the artefacts must reach the
-    // FIPs before the test moves the clock past the expiry.
+    // A minute ahead of the system time (inside the envelope's window): the artefacts must
+    // reach the FIPs before the test moves the clock past the expiry.
     let (clock, hand) = Clock::manual(OffsetDateTime::now_utc() + time::Duration::minutes(1));
     let world = World::with(Options {
         clock: Some(clock.clone()),
@@ -484,6 +483,8 @@ async fn the_scheduler_expires_a_consent_at_its_consent_expiry_and_tells_the_fiu
     let artefact = &artefacts[0];
     let (code, _) = customer_action(&world, &token, &artefacts[1].consent_id, "pause").await;
     assert_eq!(code, 200, "a PAUSED consent expires too");
+    // FI/request is 503 until the artefact has reached its FIP.
+    outbox_drained(&world).await;
     let opened = world
         .rebit_post(
             "FIU-1",
@@ -619,6 +620,9 @@ async fn a_pending_request_older_than_the_pending_lifetime_lapses_and_the_handle
     })
     .await;
     assert_lapse_notified_once(&world, &handle).await;
+    // The AA checks envelope timestamps by its own clock too: back at the FIU's time, the FIU's
+    // requests are inside the 15-minute window again.
+    hand.set(OffsetDateTime::now_utc());
     assert_handle_failed(&world, &handle).await;
 }
 

@@ -1,5 +1,5 @@
 //! `POST /FI/request` at the AA: checked against the consent before the FIP is asked, the
-//! FIP's refusals and failures, waiting for the artefact to reach the FIP, retries.
+//! FIP's refusals and failures, 503 before the artefact reached the FIP, retries.
 
 use aa_core::fi_crypto::key_material;
 use aa_core::fi_crypto::Curve;
@@ -7,9 +7,10 @@ use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
 use crate::fi_support::{
-    active_consent, assert_error, fetch_body, fi_request, fip_notification, fiu_key,
+    active_consent, approved_consent, assert_error, fetch_body, fi_request, fip_notification,
+    fiu_key,
 };
-use crate::helpers::{eventually, txnid, World};
+use crate::helpers::{txnid, World};
 
 #[tokio::test]
 async fn fi_requests_that_do_not_fit_the_consent_are_refused_without_asking_the_fip() {
@@ -230,22 +231,19 @@ async fn an_fip_that_refuses_or_fails_leaves_no_usable_session() {
 }
 
 #[tokio::test]
-async fn an_fi_request_waits_for_the_artefact_to_reach_the_fip() {
+async fn an_fi_request_before_the_artefact_reached_the_fip_is_503_then_goes_through() {
     use std::sync::atomic::Ordering;
     let world = World::start().await;
     world.fip_1.refuse_consent.store(true, Ordering::SeqCst);
-    let artefacts = active_consent(&world, "FIU-1").await;
+    let artefacts = approved_consent(&world, "FIU-1", |_| {}).await;
     let artefact = &artefacts[0];
     assert!(world.fip_1.consents().is_empty());
 
-    // Still refused after the wait: 503, nothing forwarded.
-    let answer = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &fiu_key(), &txnid()),
-        )
-        .await;
+    // At once, without waiting: 503 with its message, nothing forwarded.
+    let body = fi_request(artefact, &fiu_key(), &txnid());
+    let started = std::time::Instant::now();
+    let answer = world.rebit_post("FIU-1", "/FI/request", &body).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
     assert_error(&answer, 503, "ServiceUnavailable");
     assert_eq!(
         answer.body["errorMsg"],
@@ -253,26 +251,26 @@ async fn an_fi_request_waits_for_the_artefact_to_reach_the_fip() {
     );
     assert!(world.fip_1.fi_requests().is_empty());
 
-    // The FIP comes back while the request waits: the request goes through.
-    let body = fi_request(artefact, &fiu_key(), &txnid());
-    let request = world.rebit_post("FIU-1", "/FI/request", &body);
-    let recover = async {
-        let seen = world.fip_1.consent_attempts.load(Ordering::SeqCst);
-        eventually("another delivery attempt", || {
-            (world.fip_1.consent_attempts.load(Ordering::SeqCst) > seen).then_some(())
-        })
-        .await;
-        world.fip_1.refuse_consent.store(false, Ordering::SeqCst);
-    };
-    let (answer, ()) = tokio::join!(request, recover);
+    // The FIP takes the artefact: the same request (same txnid) again goes through.
+    world.fip_1.refuse_consent.store(false, Ordering::SeqCst);
+    let answer = aa_testkit::eventually_async("the FI request accepted", || async {
+        let answer = world.rebit_post("FIU-1", "/FI/request", &body).await;
+        match answer.status {
+            503 => None,
+            _ => Some(answer),
+        }
+    })
+    .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(world.fip_1.consents().len(), 1);
     assert_eq!(world.fip_1.fi_requests().len(), 1);
 }
 
 #[tokio::test]
-async fn an_interrupted_fi_request_can_be_retried_but_one_in_flight_cannot() {
+async fn an_interrupted_fi_request_can_be_retried_but_one_in_flight_is_503() {
     use aa_core::rebit::FiStatus;
+    use aa_core::registry::Role;
+    use aa_runtime::idempotency::{Endpoint, Incoming};
     use aa_service::domain::fi_session::SessionState;
     use aa_service::persistence::records::{FiAccountRecord, FiSessionRecord};
     let world = World::start().await;
@@ -282,16 +280,31 @@ async fn an_interrupted_fi_request_can_be_retried_but_one_in_flight_cannot() {
     let now_ms = aa_runtime::clock::millis(OffsetDateTime::now_utc());
     let key = fiu_key();
     let mut sessions = Vec::new();
-    // A stale request on FIP-1's artefact, one in flight on FIP-2's.
+    // A request on FIP-1's artefact that died two minutes ago, one in flight on FIP-2's: each
+    // left its session REQUESTED and its txnid claimed.
     for (age, artefact) in [(120_000, artefact), (0, &artefacts[1])] {
         let request_txnid = txnid();
         let body = fi_request(artefact, &key, &request_txnid);
+        let raw = serde_json::to_vec(&body).unwrap();
+        let incoming = Incoming {
+            caller: "FIU-1",
+            role: Role::Fiu,
+            endpoint: Endpoint::FiRequest,
+            txnid: &request_txnid,
+            body: &raw,
+            subject: "",
+        };
+        assert!(store
+            .idempotency(&[])
+            .hold(&incoming, now_ms - age)
+            .await
+            .unwrap());
         let session = FiSessionRecord {
             id: uuid::Uuid::new_v4().to_string(),
             consent_id: artefact.consent_id.clone(),
             fiu_id: "FIU-1".into(),
             fip_id: artefact.fip_id.clone(),
-            fiu_txnid: request_txnid,
+            fiu_txnid: request_txnid.clone(),
             fip_session_id: None,
             status: SessionState::Requested,
             data_from: body["FIDataRange"]["from"].as_str().unwrap().into(),
@@ -308,16 +321,18 @@ async fn an_interrupted_fi_request_can_be_retried_but_one_in_flight_cannot() {
         store.insert_fi_session(&session, &[account]).await.unwrap();
         sessions.push((session.id, body));
     }
+    // The dead one's claim is taken over and its session reopened under the same id.
     let (stale_id, stale_body) = &sessions[0];
     let answer = world.rebit_post("FIU-1", "/FI/request", stale_body).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.body["sessionId"], stale_id.as_str());
     assert_eq!(world.fip_1.fi_requests().len(), 1);
+    // The one in flight: 503 "still being processed", nothing forwarded.
     let (_, in_flight_body) = &sessions[1];
     let answer = world
         .rebit_post("FIU-1", "/FI/request", in_flight_body)
         .await;
-    assert_error(&answer, 409, "IdempotencyError");
+    assert_error(&answer, 503, "ServiceUnavailable");
     assert_eq!(world.fip_1.fi_requests().len(), 1);
     assert!(world.fip_2.fi_requests().is_empty());
 }

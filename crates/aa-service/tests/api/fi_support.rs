@@ -27,13 +27,35 @@ impl Artefact {
     }
 }
 
-/// Log-in, linking at both FIPs, a consent by `fiu`, approval: the artefacts, by FIP id.
+/// Log-in, linking at both FIPs, a consent by `fiu`, approval: the artefacts, by FIP id, once
+/// the AA has delivered both to their FIPs (before that, `FI/request` is 503 "try again").
 pub async fn active_consent(world: &World, fiu: &str) -> Vec<Artefact> {
     active_consent_with(world, fiu, |_| {}).await
 }
 
 /// [`active_consent`] with the consent request's `ConsentDetail` changed by `terms`.
 pub async fn active_consent_with(
+    world: &World,
+    fiu: &str,
+    terms: impl FnOnce(&mut Value),
+) -> Vec<Artefact> {
+    let artefacts = approved_consent(world, fiu, terms).await;
+    let store = world.store().await.unwrap();
+    for artefact in &artefacts {
+        aa_testkit::eventually_async("the artefact delivered to its FIP", || async {
+            let on_its_way = store
+                .artefact_on_its_way(&artefact.fip_id, &artefact.consent_id)
+                .await
+                .unwrap();
+            (!on_its_way).then_some(())
+        })
+        .await;
+    }
+    artefacts
+}
+
+/// [`active_consent_with`] without waiting for the artefacts to reach the FIPs.
+pub async fn approved_consent(
     world: &World,
     fiu: &str,
     terms: impl FnOnce(&mut Value),

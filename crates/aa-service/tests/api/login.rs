@@ -1,7 +1,9 @@
 //! Customer log-in with an OTP: registration on first log-in, wrong and expired OTPs, and the
 //! limit of three tries.
 
+use aa_runtime::clock::Clock;
 use serde_json::json;
+use time::OffsetDateTime;
 
 use crate::helpers::{Options, World, HANDLE};
 
@@ -128,4 +130,36 @@ async fn handles_of_other_aas_and_bad_bodies_are_refused() {
         .await;
     assert_eq!(status, 400);
     assert_eq!(body["error"], "invalid_request");
+}
+
+#[tokio::test]
+async fn otps_and_sessions_expire_by_the_aas_clock() {
+    let (clock, hand) = Clock::manual(OffsetDateTime::now_utc());
+    let world = World::with(Options {
+        clock: Some(clock),
+        ..Options::default()
+    })
+    .await;
+    // An OTP of 300 s, used at 301 s by the AA's clock.
+    let (otp_ref, otp) = world.otp(HANDLE).await;
+    hand.advance(time::Duration::seconds(301));
+    let (status, body) = world
+        .post(
+            "/customer/session",
+            None,
+            json!({ "handle": HANDLE, "otpRef": otp_ref, "otp": otp }),
+        )
+        .await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["error"], "otp_expired");
+    // A session of 60 minutes opens the API until the clock passes its end.
+    let token = world.login(HANDLE).await;
+    let (status, _) = world.get("/customer/accounts", Some(&token)).await;
+    assert_eq!(status, 200);
+    hand.advance(time::Duration::minutes(59));
+    let (status, _) = world.get("/customer/accounts", Some(&token)).await;
+    assert_eq!(status, 200);
+    hand.advance(time::Duration::minutes(2));
+    let (status, _) = world.get("/customer/accounts", Some(&token)).await;
+    assert_eq!(status, 401);
 }

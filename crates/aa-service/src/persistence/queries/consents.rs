@@ -7,8 +7,8 @@
 use aa_core::rebit::ConsentStatus;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use super::super::entities::{consent_artefact, consent_request};
@@ -63,8 +63,11 @@ pub(in crate::persistence) async fn enqueue(
 }
 
 impl Store {
+    /// Writes a new consent request in `conn` (the `POST /Consent` idempotency claim's
+    /// transaction, so that it commits with the answer).
     pub async fn insert_consent_request(
         &self,
+        conn: &impl ConnectionTrait,
         record: &ConsentRequestRecord,
     ) -> Result<(), StoreError> {
         consent_request::Entity::insert(consent_request::ActiveModel {
@@ -78,7 +81,7 @@ impl Store {
             decided_at: Set(None),
             expires_at: Set(lifecycle::expiry_millis(&record.detail)),
         })
-        .exec(&self.db)
+        .exec(conn)
         .await?;
         Ok(())
     }
@@ -93,7 +96,8 @@ impl Store {
             .map(request_record))
     }
 
-    /// The request an FIU made with `txnid`, if any (for idempotent replays).
+    /// The request an FIU made with `txnid`, if any: txnids stay unique per FIU for good, after
+    /// the idempotency key is forgotten too.
     pub async fn consent_request_by_txnid(
         &self,
         fiu_id: &str,

@@ -274,16 +274,17 @@ impl Store {
         accounts_in(&self.db, session_id).await
     }
 
-    /// `REQUESTED` -> `ACTIVE` with the FIP's session id; the consent's use is counted.
+    /// `REQUESTED` -> `ACTIVE` with the FIP's session id; the consent's use is counted. Written
+    /// in `conn`, the FI request's idempotency claim, so that it commits with the answer.
     pub async fn activate_fi_session(
         &self,
+        conn: &impl ConnectionTrait,
         id: &str,
         fip_session_id: &str,
         consent_id: &str,
         used_at: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
         fi_session::Entity::update_many()
             .col_expr(
                 fi_session::Column::FipSessionId,
@@ -296,7 +297,7 @@ impl Store {
             .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))
             .filter(fi_session::Column::Id.eq(id))
             .filter(fi_session::Column::Status.eq(SessionState::Requested.as_str()))
-            .exec(&txn)
+            .exec(conn)
             .await?;
         consent_artefact::Entity::update_many()
             .col_expr(
@@ -305,9 +306,8 @@ impl Store {
             )
             .col_expr(consent_artefact::Column::LastUsedAt, Expr::value(used_at))
             .filter(consent_artefact::Column::ConsentId.eq(consent_id))
-            .exec(&txn)
+            .exec(conn)
             .await?;
-        txn.commit().await?;
         Ok(())
     }
 

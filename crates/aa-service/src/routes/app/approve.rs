@@ -6,7 +6,6 @@
 use aa_core::rebit::{ConsentNotificationStatus, ConsentStatus};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use super::auth::Session;
 use super::error::CustomerError;
@@ -75,7 +74,7 @@ pub async fn approve(
 ) -> Result<HttpResponse, CustomerError> {
     let request = pending_request(&state, &session, &handle).await?;
     let terms = terms_of(&request)?;
-    let now = OffsetDateTime::now_utc();
+    let now = state.now();
     let expired = aa_core::timefmt::parse(&terms.consent_expiry).is_none_or(|e| e <= now);
     if expired {
         return Err(CustomerError::conflict("the consent request has expired"));

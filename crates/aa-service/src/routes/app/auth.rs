@@ -12,7 +12,6 @@ use super::error::CustomerError;
 use crate::domain::session_token;
 use crate::persistence::records::CustomerRecord;
 use crate::state::AppState;
-use aa_runtime::clock::millis;
 
 /// A logged-in customer.
 #[derive(Debug, Clone)]
@@ -52,7 +51,7 @@ impl FromRequest for Session {
                 .find_session(id)
                 .await?
                 .ok_or_else(unauthorized)?;
-            let now = millis(time::OffsetDateTime::now_utc());
+            let now = state.now_millis();
             if found.expires_at <= now
                 || !session_token::verify(
                     state.auth.pepper.expose().as_bytes(),

@@ -6,9 +6,6 @@
 //! `Account/link/Notification`) answers the same without asking the FIP again; an account the
 //! customer has not linked at that FIP is 404.
 
-use aa_core::rebit::{AccDeLinkRequest, AccDeLinkResponse, DelinkAccount, LinkStatus, Open};
-use aa_core::timefmt;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -17,7 +14,6 @@ use super::error::CustomerError;
 use super::fip_error;
 use crate::domain::status::AccountState;
 use crate::state::AppState;
-use aa_runtime::clock::millis;
 
 #[derive(Debug, Deserialize)]
 pub struct DelinkRequest {
@@ -62,32 +58,11 @@ pub async fn delink(
         }
         AccountState::Linked => {}
     }
-    let request = AccDeLinkRequest {
-        ver: "2.0.0".to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: uuid::Uuid::new_v4().to_string(),
-        account: DelinkAccount {
-            customer_address: session.customer.handle.clone(),
-            link_ref_number: link_ref.to_owned(),
-        },
-    };
-    let answer: AccDeLinkResponse = state
-        .identity
-        .client
-        .post(fip_id, "/Accounts/delink", &request)
+    state
+        .fip()
+        .delink(fip_id, &session.customer.handle, link_ref)
         .await
-        .map_err(|e| fip_error::from_outbound(fip_id, &e))?;
-    let details = &answer.acc_link_details;
-    if details.link_ref_number.trim() != link_ref
-        || details.status != Open::Known(LinkStatus::Delinked)
-    {
-        tracing::warn!(peer.id = %fip_id, "FIP answered delink without confirming it");
-        return Err(CustomerError::new(
-            StatusCode::BAD_GATEWAY,
-            "fip_unavailable",
-            format!("{fip_id} did not confirm the delink; try again later"),
-        ));
-    }
+        .map_err(|e| fip_error::from_fip(fip_id, &e))?;
     state
         .store
         .apply_link_notification(
@@ -96,7 +71,7 @@ pub async fn delink(
             None,
             link_ref,
             AccountState::Delinked,
-            millis(time::OffsetDateTime::now_utc()),
+            state.now_millis(),
         )
         .await?;
     tracing::info!("account delinked");

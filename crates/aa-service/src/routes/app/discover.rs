@@ -3,12 +3,7 @@
 //! handle as the STRONG identifier, PAN as a WEAK one when given). One FIP failing does not
 //! fail the others: its entry carries `error` instead of accounts.
 
-use aa_core::rebit::{
-    AccDiscoveryRequest, AccDiscoveryResponse, DiscoveryCustomer, DiscoveryIdentifier, FiType,
-    IdentifierCategory, IdentifierType,
-};
-use aa_core::timefmt;
-use aa_runtime::http::SignedClient;
+use aa_core::rebit::FiType;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
@@ -19,7 +14,6 @@ use super::error::CustomerError;
 use super::fip_error;
 use crate::persistence::records::DiscoveredAccount;
 use crate::state::AppState;
-use aa_runtime::clock::millis;
 
 #[derive(Debug, Deserialize)]
 pub struct DiscoverRequest {
@@ -53,41 +47,22 @@ pub struct FipResult {
     pub error: Option<String>,
 }
 
-fn request_for(session: &Session, pan: Option<&str>, fi_types: &[FiType]) -> AccDiscoveryRequest {
-    let mut identifiers = vec![DiscoveryIdentifier {
-        category: IdentifierCategory::Strong,
-        kind: IdentifierType::Mobile,
-        value: session.customer.mobile.clone(),
-    }];
-    if let Some(pan) = pan {
-        identifiers.push(DiscoveryIdentifier {
-            category: IdentifierCategory::Weak,
-            kind: IdentifierType::Pan,
-            value: pan.to_owned(),
-        });
-    }
-    AccDiscoveryRequest {
-        ver: "2.0.0".to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: uuid::Uuid::new_v4().to_string(),
-        customer: DiscoveryCustomer {
-            id: session.customer.handle.clone(),
-            identifiers,
-        },
-        fi_types: fi_types.to_vec(),
-    }
-}
-
+/// Discovery at one FIP, as the accounts to store.
 async fn discover_at(
-    client: SignedClient,
+    state: web::Data<AppState>,
+    customer: (String, String),
     fip_id: String,
-    request: AccDiscoveryRequest,
+    pan: Option<String>,
+    fi_types: Vec<FiType>,
 ) -> (String, Result<Vec<DiscoveredAccount>, CustomerError>) {
-    let answer: Result<AccDiscoveryResponse, _> =
-        client.post(&fip_id, "/Accounts/discover", &request).await;
+    let (handle, mobile) = customer;
+    let answer = state
+        .fip()
+        .discover(&fip_id, &handle, &mobile, pan.as_deref(), &fi_types)
+        .await;
     let result = answer
-        .map(|a| {
-            a.discovered_accounts
+        .map(|accounts| {
+            accounts
                 .into_iter()
                 .map(|acc| DiscoveredAccount {
                     acc_ref_number: acc.acc_ref_number,
@@ -97,7 +72,7 @@ async fn discover_at(
                 })
                 .collect()
         })
-        .map_err(|e| fip_error::from_outbound(&fip_id, &e));
+        .map_err(|e| fip_error::from_fip(&fip_id, &e));
     (fip_id, result)
 }
 
@@ -133,14 +108,19 @@ pub async fn discover(
         }
         calls.spawn(
             discover_at(
-                state.identity.client.clone(),
+                state.clone(),
+                (
+                    session.customer.handle.clone(),
+                    session.customer.mobile.clone(),
+                ),
                 fip_id.clone(),
-                request_for(&session, pan, &fi_types),
+                pan.map(str::to_owned),
+                fi_types.clone(),
             )
             .instrument(tracing::Span::current()),
         );
     }
-    let now = millis(time::OffsetDateTime::now_utc());
+    let now = state.now_millis();
     while let Some(joined) = calls.join_next().await {
         let (fip_id, result) = joined.map_err(|e| CustomerError::internal(&e))?;
         let entry = match result {

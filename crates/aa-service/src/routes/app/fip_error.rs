@@ -1,20 +1,31 @@
 //! How an FIP's failure reaches the customer: a ReBIT refusal keeps the FIP's `errorCode`
 //! (e.g. `InvalidLinkToken`) as the error code, with status 400; an FIP that cannot be reached
-//! or answers unsigned or 5xx is 502 `fip_unavailable`.
+//! or answers unsigned, 5xx or not to what was asked is 502 `fip_unavailable`.
 
 use aa_runtime::http::OutboundError;
 use actix_web::http::StatusCode;
 
 use super::error::CustomerError;
+use crate::clients::fip::FipError;
 
 /// The customer-facing error for a failed call to `fip_id`.
-pub fn from_outbound(fip_id: &str, error: &OutboundError) -> CustomerError {
+pub fn from_fip(fip_id: &str, error: &FipError) -> CustomerError {
     match error {
-        OutboundError::Rebit { status, error, .. } if *status < 500 => CustomerError::new(
-            StatusCode::BAD_REQUEST,
-            error.error_code.as_str(),
-            format!("{fip_id}: {}", error.error_msg),
-        ),
+        FipError::Call(OutboundError::Rebit { status, error, .. }) if *status < 500 => {
+            CustomerError::new(
+                StatusCode::BAD_REQUEST,
+                error.error_code.as_str(),
+                format!("{fip_id}: {}", error.error_msg),
+            )
+        }
+        FipError::Misfit(why) => {
+            tracing::warn!(peer.id = %fip_id, why, "FIP's answer does not fit the request");
+            CustomerError::new(
+                StatusCode::BAD_GATEWAY,
+                "fip_unavailable",
+                format!("{fip_id} did not answer as asked ({why}); try again later"),
+            )
+        }
         other => {
             tracing::warn!(peer.id = %fip_id, error = %other, "FIP call failed");
             CustomerError::new(

@@ -2,8 +2,7 @@
 //! "authenticatorType"}`: asks the FIP to link discovered accounts (ReBIT `POST
 //! /Accounts/link`); the FIP then sends the customer an OTP, which `link/verify` forwards.
 
-use aa_core::rebit::{AccLinkRequest, AccLinkResponse, FipAccount, LinkCustomer};
-use aa_core::timefmt;
+use aa_core::rebit::FipAccount;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -11,7 +10,6 @@ use super::auth::Session;
 use super::error::CustomerError;
 use super::fip_error;
 use crate::state::AppState;
-use aa_runtime::clock::millis;
 
 #[derive(Debug, Deserialize)]
 pub struct LinkRequest {
@@ -68,22 +66,12 @@ pub async fn start(
             masked_acc_number: k.masked_acc_number.clone(),
         });
     }
-    let request = AccLinkRequest {
-        ver: "2.0.0".to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: uuid::Uuid::new_v4().to_string(),
-        customer: LinkCustomer {
-            id: session.customer.handle.clone(),
-            accounts,
-        },
-    };
-    let answer: AccLinkResponse = state
-        .identity
-        .client
-        .post(fip_id, "/Accounts/link", &request)
+    let answer = state
+        .fip()
+        .link(fip_id, &session.customer.handle, accounts)
         .await
-        .map_err(|e| fip_error::from_outbound(fip_id, &e))?;
-    let now = millis(time::OffsetDateTime::now_utc());
+        .map_err(|e| fip_error::from_fip(fip_id, &e))?;
+    let now = state.now_millis();
     state
         .store
         .insert_link_request(&session.customer.id, fip_id, &answer.ref_number, &refs, now)

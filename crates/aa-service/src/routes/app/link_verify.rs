@@ -3,8 +3,7 @@
 //! assigns. A wrong or expired OTP comes back as the FIP's code (`InvalidLinkToken`,
 //! `LinkTokenExpired`) with status 400.
 
-use aa_core::rebit::{LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus};
-use aa_core::timefmt;
+use aa_core::rebit::LinkStatus;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -13,7 +12,6 @@ use super::error::CustomerError;
 use super::fip_error;
 use super::views::AccountView;
 use crate::state::AppState;
-use aa_runtime::clock::millis;
 
 #[derive(Debug, Deserialize)]
 pub struct VerifyRequest {
@@ -39,29 +37,20 @@ pub async fn verify(
     if request.completed {
         return Err(CustomerError::conflict("this link request is complete"));
     }
-    let token = LinkDelinkTokenRequest {
-        ver: "2.0.0".to_owned(),
-        timestamp: timefmt::now_millis(),
-        txnid: uuid::Uuid::new_v4().to_string(),
-        ref_number: request.ref_number.clone(),
-        token: body.otp.trim().to_owned(),
-    };
-    let answer: LinkDelinkTokenResponse = state
-        .identity
-        .client
-        .post(fip_id, "/Accounts/link/verify", &token)
+    let details = state
+        .fip()
+        .verify_link(fip_id, &request.ref_number, body.otp.trim())
         .await
-        .map_err(|e| fip_error::from_outbound(fip_id, &e))?;
+        .map_err(|e| fip_error::from_fip(fip_id, &e))?;
     // Only accounts of this request, for this customer, that the FIP says are linked.
-    let linked: Vec<(String, String)> = answer
-        .acc_link_details
+    let linked: Vec<(String, String)> = details
         .into_iter()
         .filter(|d| d.status == LinkStatus::Linked)
         .filter(|d| d.customer_address == session.customer.handle)
         .filter(|d| request.acc_ref_numbers.contains(&d.acc_ref_number))
         .map(|d| (d.acc_ref_number, d.link_ref_number))
         .collect();
-    let now = millis(time::OffsetDateTime::now_utc());
+    let now = state.now_millis();
     let accounts = state
         .store
         .complete_link(&session.customer.id, &request, &linked, now)

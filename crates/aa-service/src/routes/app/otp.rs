@@ -4,7 +4,6 @@
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use super::error::CustomerError;
 use crate::domain::handle::CustomerHandle;
@@ -26,7 +25,7 @@ pub async fn request(
         .map_err(|e| CustomerError::bad_request("invalid_handle", e.to_string()))?;
     let pepper = state.auth.pepper.expose().as_bytes();
     let otp = aa_core::otp::generate(pepper).map_err(|e| CustomerError::internal(&e))?;
-    let now = OffsetDateTime::now_utc();
+    let now = state.now();
     let otp_ref = uuid::Uuid::new_v4().to_string();
     state
         .store

@@ -4,7 +4,6 @@
 
 use aa_core::rebit::ConsentNotificationStatus;
 use actix_web::{web, HttpResponse};
-use time::OffsetDateTime;
 
 use super::auth::Session;
 use super::error::CustomerError;
@@ -12,7 +11,6 @@ use super::views::pending_request;
 use crate::domain::messages;
 use crate::persistence::records::NewOutboxMessage;
 use crate::state::AppState;
-use aa_runtime::clock::millis;
 
 #[tracing::instrument(name = "customer reject", skip_all, fields(session.id = %session.id, consent.handle = %handle))]
 pub async fn reject(
@@ -34,7 +32,7 @@ pub async fn reject(
         path: "/Consent/Notification".to_owned(),
         body,
     };
-    let now = millis(OffsetDateTime::now_utc());
+    let now = state.now_millis();
     if !state
         .store
         .reject_consent(&request.handle, vec![message], now)

@@ -4,7 +4,6 @@
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use super::error::CustomerError;
 use crate::domain::handle::CustomerHandle;
@@ -31,7 +30,7 @@ pub async fn login(
 ) -> Result<HttpResponse, CustomerError> {
     let handle = CustomerHandle::parse(&body.handle, state.aa_id())
         .map_err(|e| CustomerError::bad_request("invalid_handle", e.to_string()))?;
-    let now = OffsetDateTime::now_utc();
+    let now = state.now();
     // An unknown reference, or one issued for another handle, reads the same as a wrong OTP.
     let otp = state
         .store

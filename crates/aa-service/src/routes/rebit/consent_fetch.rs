@@ -52,7 +52,7 @@ pub async fn post(
     request: Verified<ConsentFetchRequest, FromFiuOrFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let version = envelope(&state, &body.ver, &body.timestamp, &body.txnid)?;
     artefact_for(
         &state,
         &request.caller,

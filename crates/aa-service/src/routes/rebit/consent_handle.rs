@@ -6,7 +6,6 @@
 //! the first consent id (by FIP id); every id reaches the FIU in its own ACTIVE notification.
 
 use aa_core::rebit::{ConsentHandleRequest, ConsentHandleResponse, ConsentHandleState, ErrorCode};
-use aa_core::timefmt;
 use aa_runtime::http::{FromFiu, RebitError, Verified, VerifiedUri};
 use actix_web::{web, HttpResponse};
 
@@ -56,11 +55,11 @@ pub async fn post(
     request: Verified<ConsentHandleRequest, FromFiu>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let version = envelope(&state, &body.ver, &body.timestamp, &body.txnid)?;
     let status = state_of(&state, &request.caller.entity_id, &body.consent_handle).await?;
     Ok(HttpResponse::Ok().json(ConsentHandleResponse {
         ver: version.as_str().to_owned(),
-        timestamp: timefmt::now_millis(),
+        timestamp: state.timestamp(),
         txnid: body.txnid.clone(),
         consent_handle: body.consent_handle.trim().to_owned(),
         consent_status: status,
@@ -78,7 +77,7 @@ pub async fn get(
     let status = state_of(&state, &request.caller.entity_id, &handle).await?;
     Ok(HttpResponse::Ok().json(ConsentHandleResponse {
         ver: "1.1.2".to_owned(),
-        timestamp: timefmt::now_millis(),
+        timestamp: state.timestamp(),
         txnid: request.txnid.clone(),
         consent_handle: handle.trim().to_owned(),
         consent_status: status,

@@ -4,16 +4,13 @@
 //! OK like the first; the same txnid with another body is 409 `IdempotencyError`
 //! (`aa_runtime::idempotency`).
 
-use aa_core::rebit::{
-    ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType, Open,
-};
+use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotifierType, Open};
 use aa_core::registry::Role;
-use aa_core::timefmt;
 use aa_runtime::http::{FromFiuOrFip, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
-use super::{envelope, internal, required};
+use super::{acknowledged, envelope, internal, required};
 use crate::state::AppState;
 
 #[tracing::instrument(name = "POST /Consent/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id))]
@@ -22,28 +19,26 @@ pub async fn receive(
     request: Verified<ConsentStatusNotification, FromFiuOrFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
     let caller = request.caller;
-    let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
-    required("Notifier.id", &body.notifier.id).map_err(echo)?;
+    let version = envelope(&state, &body.ver, &body.timestamp, &body.txnid)?;
+    required("Notifier.id", &body.notifier.id)?;
     let consent_id = required(
         "consentId",
         body.consent_status_notification
             .consent_id
             .as_deref()
             .unwrap_or_default(),
-    )
-    .map_err(echo)?;
+    )?;
     let kind = match caller.role {
         Role::Fip => NotifierType::Fip,
         Role::Fiu => NotifierType::Fiu,
         Role::Aa => NotifierType::Aa,
     };
     if body.notifier.id != caller.entity_id || body.notifier.kind != Open::Known(kind) {
-        return Err(echo(RebitError::new(
+        return Err(RebitError::new(
             ErrorCode::InvalidNotifier,
             "Notifier must be the caller, of its role",
-        )));
+        ));
     }
     let incoming = Incoming::new(
         &caller,
@@ -66,16 +61,7 @@ pub async fn receive(
             ));
         }
         tracing::info!(consent.id = %consent_id, status = %update.consent_status, "consent status notified");
-        Ok(NotificationResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
-            txnid: body.txnid.clone(),
-            response: "OK".to_owned(),
-        })
+        Ok(acknowledged(&state, version.as_str(), &body.txnid))
     };
-    state
-        .idempotency()
-        .once(&incoming, work)
-        .await
-        .map_err(echo)
+    state.idempotency().once(&incoming, work).await
 }

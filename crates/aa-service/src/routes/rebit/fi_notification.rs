@@ -9,18 +9,16 @@
 //! `POST /FI/request` is still on the way): while a request to that FIP is being forwarded, an
 //! unknown session is answered 503 so that the FIP's outbox tries again.
 
-use aa_core::rebit::{ErrorCode, FiStatusNotification, NotificationResponse, NotifierType, Open};
-use aa_core::timefmt;
+use aa_core::rebit::{ErrorCode, FiStatusNotification, NotifierType, Open};
 use aa_runtime::http::{FromFip, RebitError, Verified};
-use aa_runtime::idempotency::{Endpoint, Incoming, NextAction};
+use aa_runtime::idempotency::Endpoint;
 use actix_web::{web, HttpResponse};
-use time::OffsetDateTime;
 
-use super::{envelope, internal, required};
+use super::{acknowledged, envelope, internal, required};
 use crate::domain::fi_messages::{self, AccountStatus};
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::records::{FiNotificationOutcome, FiStatusReport, NewOutboxMessage};
-use crate::state::AppState;
+use crate::state::{AppState, Claimed};
 use aa_runtime::clock::millis;
 
 #[tracing::instrument(name = "POST /FI/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id, session.id))]
@@ -29,46 +27,36 @@ pub async fn receive(
     request: Verified<FiStatusNotification, FromFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
-    let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let version = envelope(&state, &body.ver, &body.timestamp, &body.txnid)?;
     let fip = request.caller.entity_id.clone();
-    required("Notifier.id", &body.notifier.id).map_err(echo)?;
+    required("Notifier.id", &body.notifier.id)?;
     required(
         "FIStatusNotification.sessionId",
         &body.fi_status_notification.session_id,
-    )
-    .map_err(echo)?;
+    )?;
     let notifier_is_fip = matches!(body.notifier.kind, Open::Known(NotifierType::Fip));
     if body.notifier.id != fip || !notifier_is_fip {
-        return Err(echo(RebitError::new(
+        return Err(RebitError::new(
             ErrorCode::InvalidNotifier,
             "Notifier must be the calling FIP",
-        )));
+        ));
     }
-    let incoming = Incoming::new(
-        &request.caller,
-        Endpoint::FiNotification,
-        &body.txnid,
-        &request.raw,
-    );
     let mut claim = match state
-        .idempotency()
-        .try_processing(&incoming)
-        .await
-        .map_err(echo)?
+        .claim(
+            &request.caller,
+            Endpoint::FiNotification,
+            &body.txnid,
+            &request.raw,
+        )
+        .await?
     {
-        NextAction::StartProcessing(claim) => claim,
-        NextAction::ReturnSavedResponse(answer) => return Ok(answer),
-        NextAction::Recompute => {
-            return Err(echo(RebitError::internal(
-                &"an FI notification's answer is stored",
-            )))
-        }
+        Claimed::Fresh(claim) => claim,
+        Claimed::Answered(answer) => return Ok(answer),
     };
     // The session's new state, the FIU's notification and the kept answer commit together.
     let mut changed = false;
     let result = async {
-        let bad = |m: String| echo(RebitError::new(ErrorCode::InvalidFIStatusNotification, m));
+        let bad = |m: String| RebitError::new(ErrorCode::InvalidFIStatusNotification, m);
         let update = &body.fi_status_notification;
         let mut reports = Vec::new();
         for entry in &update.fi_status_response {
@@ -81,23 +69,23 @@ pub async fn receive(
                 description: a.description.clone(),
             }));
         }
-        let now = OffsetDateTime::now_utc();
+        let now = state.now();
         let Some(session) = state
             .store
             .fi_session_by_fip(&fip, update.session_id.trim())
             .await
-            .map_err(|e| echo(internal(e)))?
+            .map_err(internal)?
         else {
             let in_flight = state
                 .store
                 .fi_forward_in_flight(&fip, millis(now) - FORWARD_WINDOW_MILLIS)
                 .await
-                .map_err(|e| echo(internal(e)))?;
+                .map_err(internal)?;
             if in_flight {
-                return Err(echo(RebitError::new(
+                return Err(RebitError::new(
                     ErrorCode::ServiceUnavailable,
                     "session not known yet; try again",
-                )));
+                ));
             }
             return Err(bad("unknown sessionId".into()));
         };
@@ -113,7 +101,7 @@ pub async fn receive(
                 .store
                 .expire_fi_session_in(claim.transaction().await?, &session.id, millis(now))
                 .await
-                .map_err(|e| echo(internal(e)))?;
+                .map_err(internal)?;
         }
         let aa_id = state.aa_id().to_owned();
         let outcome = state
@@ -149,7 +137,7 @@ pub async fn receive(
                 millis(now),
             )
             .await
-            .map_err(|e| echo(internal(e)))?;
+            .map_err(internal)?;
         match outcome {
             FiNotificationOutcome::Applied { changed: applied } => {
                 changed = applied;
@@ -162,16 +150,10 @@ pub async fn receive(
             }
             FiNotificationOutcome::UnknownSession => return Err(bad("unknown sessionId".into())),
         }
-        let answer = NotificationResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
-            txnid: body.txnid.clone(),
-            response: "OK".to_owned(),
-        };
-        Ok(answer)
+        Ok(acknowledged(&state, version.as_str(), &body.txnid))
     }
     .await;
-    let answer = claim.finish(result).await.map_err(echo)?;
+    let answer = claim.finish(result).await?;
     if changed {
         // Only now is the FIU's notification committed for the outbox to see.
         state.waker.wake();

@@ -2,20 +2,16 @@
 //! customers is linked (direct authentication) or delinked. Applying it twice changes nothing;
 //! the same txnid with another body is 409 `IdempotencyError` (`aa_runtime::idempotency`).
 
-use aa_core::rebit::{
-    AccountLinkStatusNotification, ErrorCode, LinkStatus, NotificationResponse, NotifierType, Open,
-};
-use aa_core::timefmt;
+use aa_core::rebit::{AccountLinkStatusNotification, ErrorCode, LinkStatus, NotifierType, Open};
 use aa_runtime::http::{FromFip, RebitError, Verified};
-use aa_runtime::idempotency::{Endpoint, Incoming, NextAction};
+use aa_runtime::idempotency::Endpoint;
 use actix_web::{web, HttpResponse};
 
-use super::{envelope, internal, required};
+use super::{acknowledged, envelope, internal, required};
 use crate::domain::handle::CustomerHandle;
 use crate::domain::status::AccountState;
 use crate::persistence::records::LinkNotificationOutcome;
-use crate::state::AppState;
-use aa_runtime::clock::millis;
+use crate::state::{AppState, Claimed};
 
 #[tracing::instrument(name = "POST /Account/link/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id))]
 pub async fn receive(
@@ -23,53 +19,44 @@ pub async fn receive(
     request: Verified<AccountLinkStatusNotification, FromFip>,
 ) -> Result<HttpResponse, RebitError> {
     let body = request.body;
-    let echo = |e: RebitError| e.echo(Some(&body.ver), Some(&body.txnid));
     let fip = request.caller.entity_id.clone();
-    let version = envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let version = envelope(&state, &body.ver, &body.timestamp, &body.txnid)?;
     let link = &body.account_link_status_notification;
     for (field, value) in [
         ("Notifier.id", &body.notifier.id),
         ("customerAddress", &link.customer_address),
         ("linkRefNumber", &link.link_ref_number),
     ] {
-        required(field, value).map_err(echo)?;
+        required(field, value)?;
     }
     if body.notifier.id != fip || body.notifier.kind != Open::Known(NotifierType::Fip) {
-        return Err(echo(RebitError::new(
+        return Err(RebitError::new(
             ErrorCode::InvalidNotifier,
             "Notifier must be the calling FIP",
-        )));
+        ));
     }
-    let incoming = Incoming::new(
-        &request.caller,
-        Endpoint::AccountLinkNotification,
-        &body.txnid,
-        &request.raw,
-    );
     let mut claim = match state
-        .idempotency()
-        .try_processing(&incoming)
-        .await
-        .map_err(echo)?
+        .claim(
+            &request.caller,
+            Endpoint::AccountLinkNotification,
+            &body.txnid,
+            &request.raw,
+        )
+        .await?
     {
-        NextAction::StartProcessing(claim) => claim,
-        NextAction::ReturnSavedResponse(answer) => return Ok(answer),
-        NextAction::Recompute => {
-            return Err(echo(RebitError::internal(
-                &"a link notification's answer is stored",
-            )))
-        }
+        Claimed::Fresh(claim) => claim,
+        Claimed::Answered(answer) => return Ok(answer),
     };
     // The account's new status and the kept answer commit together.
     let result = async {
-        let bad = |m: &str| echo(RebitError::new(ErrorCode::InvalidRequest, m));
+        let bad = |m: &str| RebitError::new(ErrorCode::InvalidRequest, m);
         let handle = CustomerHandle::parse(&link.customer_address, state.aa_id())
             .map_err(|e| bad(&e.to_string()))?;
         let customer = state
             .store
             .customer_by_handle(&handle.to_string())
             .await
-            .map_err(|e| echo(internal(e)))?
+            .map_err(internal)?
             .ok_or_else(|| bad("customerAddress is not a customer of this AA"))?;
         let target = match link.link_status {
             LinkStatus::Linked => AccountState::Linked,
@@ -86,22 +73,16 @@ pub async fn receive(
                     .filter(|a| !a.trim().is_empty()),
                 link.link_ref_number.trim(),
                 target,
-                millis(time::OffsetDateTime::now_utc()),
+                state.now_millis(),
             )
             .await
-            .map_err(|e| echo(internal(e)))?;
+            .map_err(internal)?;
         if outcome == LinkNotificationOutcome::UnknownAccount {
             return Err(bad("no such account of this customer at this FIP"));
         }
         tracing::info!(status = %link.link_status, "account link status notified");
-        let answer = NotificationResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
-            txnid: body.txnid.clone(),
-            response: "OK".to_owned(),
-        };
-        Ok(answer)
+        Ok(acknowledged(&state, version.as_str(), &body.txnid))
     }
     .await;
-    claim.finish(result).await.map_err(echo)
+    claim.finish(result).await
 }

@@ -12,23 +12,25 @@ pub mod consent_request;
 pub mod fi_fetch;
 pub mod fi_notification;
 pub mod fi_request;
-mod fip_error;
 pub mod link_notification;
 
+use aa_core::rebit::NotificationResponse;
 use aa_core::validate::{self, ApiVersion};
 use aa_runtime::http::RebitError;
 
 use crate::persistence::StoreError;
+use crate::state::AppState;
 
-/// Checks a request's envelope (the scope echoes the request's `ver` and `txnid` into errors).
-pub fn envelope(ver: &str, timestamp: &str, txnid: &str) -> Result<ApiVersion, RebitError> {
-    validate::envelope(
-        Some(ver),
-        Some(timestamp),
-        Some(txnid),
-        time::OffsetDateTime::now_utc(),
-    )
-    .map_err(RebitError::from)
+/// Checks a request's envelope against the state's clock (the scope echoes the request's `ver`
+/// and `txnid` into errors).
+pub fn envelope(
+    state: &AppState,
+    ver: &str,
+    timestamp: &str,
+    txnid: &str,
+) -> Result<ApiVersion, RebitError> {
+    validate::envelope(Some(ver), Some(timestamp), Some(txnid), state.now())
+        .map_err(RebitError::from)
 }
 
 /// A required string field: absent or empty (after trimming) is 400 `InvalidRequest`.
@@ -42,6 +44,16 @@ pub fn uuid_field<'a>(field: &str, value: &'a str) -> Result<&'a str, RebitError
     let value = required(field, value)?;
     validate::uuid(field, Some(value)).map_err(RebitError::from)?;
     Ok(value)
+}
+
+/// The `OK` answer to a notification, stamped by the state's clock.
+pub fn acknowledged(state: &AppState, ver: &str, txnid: &str) -> NotificationResponse {
+    NotificationResponse {
+        ver: ver.to_owned(),
+        timestamp: state.timestamp(),
+        txnid: txnid.to_owned(),
+        response: "OK".to_owned(),
+    }
 }
 
 /// A database failure as a ReBIT answer: a bare 500, the cause logged when it is answered.

@@ -1,13 +1,27 @@
 //! How an FIP's failure in the FI data flow reaches the FIU: a ReBIT refusal (4xx) keeps the
 //! FIP's `errorCode` and message (the codes of the FIP's and the AA's FI endpoints are the same
 //! family), except the codes about the AA's own call (API key, signature, version), which are
-//! the AA's problem, not the FIU's; an FIP that cannot be reached, answers 5xx, or answers unsigned or out of schema is
-//! 503 `ServiceUnavailable`. The log names the FIP and the failure, never the answer's content.
+//! the AA's problem, not the FIU's; an FIP that cannot be reached, answers 5xx, unsigned, out
+//! of schema or not to what was asked is 503 `ServiceUnavailable`. The log names the FIP and
+//! the failure, never the answer's content.
 
 use aa_core::rebit::ErrorCode;
 use aa_runtime::http::{OutboundError, RebitError};
 
-pub fn from_outbound(fip_id: &str, error: &OutboundError) -> RebitError {
+use crate::clients::fip::FipError;
+
+/// The FIU's answer for a failed call to `fip_id`.
+pub fn to_fiu(fip_id: &str, error: &FipError) -> RebitError {
+    let error = match error {
+        FipError::Call(error) => error,
+        FipError::Misfit(why) => {
+            tracing::warn!(peer.id = %fip_id, why, "FIP's answer does not fit the request");
+            return RebitError::new(
+                ErrorCode::ServiceUnavailable,
+                "the FIP's answer does not fit the request",
+            );
+        }
+    };
     match error {
         // The FIP refusing the AA itself (key, signature, version) is not the FIU's fault.
         OutboundError::Rebit { error, .. }

@@ -1,0 +1,5 @@
+//! The AA's outbound calls: [`fip`], the typed client of the ReBIT API the AA calls at FIPs.
+//! Notifications (consent artefacts to FIPs, status notifications to FIUs) leave through the
+//! runtime's outbox instead.
+
+pub mod fip;

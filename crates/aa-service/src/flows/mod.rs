@@ -1,0 +1,7 @@
+//! The AA's use cases that take more than parse, check and answer: what the FI handlers call.
+//! A flow reads and writes through `persistence`, asks FIPs through `clients::fip`, and answers
+//! ReBIT errors; it knows nothing of HTTP extraction.
+
+pub mod fi_fetch;
+pub mod fi_request;
+mod fip_refusal;
