@@ -12,6 +12,7 @@
 //! - [`settings`] and [`telemetry`]: configuration loading (common sections, [`settings::Environment`])
 //!   and log set-up.
 //! - [`store`]: the store kit (connect, migrate under a lock, [`store::StoreError`]).
+//! - [`metrics`]: the process's counters and histograms, served by [`http::metrics`].
 //! - [`launch`]: the `main.rs` skeleton (`serve`, `migrate`) and start-up error reporting.
 
 pub mod clock;
@@ -19,6 +20,7 @@ pub mod http;
 pub mod idempotency;
 pub mod identity;
 pub mod launch;
+pub mod metrics;
 pub mod outbox;
 pub mod periodic;
 pub mod queue;
