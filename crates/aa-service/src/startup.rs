@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
-use aa_runtime::http::{ops, RebitScope};
+use aa_runtime::http::{access, metrics, ops, RebitScope};
 use aa_runtime::identity::{Identity, IdentityError};
 use aa_runtime::outbox::{self, Deliver};
 use aa_runtime::queue::{admin, Waker, Worker};
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::web::{self, get, post};
 use actix_web::{App, HttpServer};
 
@@ -95,10 +96,13 @@ impl Application {
         let port = listener.local_addr()?.port();
         let rebit = RebitScope::of(&identity);
         let admin = admin::configure(store.queue(), &settings.admin);
+        let metrics = metrics::configure(store.queue(), &settings.admin);
         let server = HttpServer::new(move || {
             let state = state.clone();
             App::new()
+                .wrap(from_fn(access::observe))
                 .configure(admin.clone())
+                .configure(metrics.clone())
                 .app_data(app::error::json_config())
                 .app_data(app::error::query_config())
                 .configure(|cfg| mount(cfg, &rebit, state.auth.otp_sandbox))

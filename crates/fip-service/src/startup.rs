@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
-use aa_runtime::http::{ops, RebitScope};
+use aa_runtime::http::{access, metrics, ops, RebitScope};
 use aa_runtime::identity::Identity;
 use aa_runtime::outbox::{self, Deliver};
 use aa_runtime::periodic;
 use aa_runtime::queue::{admin, Waker};
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
 use crate::bank::dates;
@@ -141,9 +142,12 @@ impl Application {
         let bank_token = bank_token.map(web::Data::new);
         let workers = settings.server.workers;
         let admin = admin::configure(store.queue(), &settings.admin);
+        let metrics = metrics::configure(store.queue(), &settings.admin);
         let server = HttpServer::new(move || {
             let mut app = App::new()
+                .wrap(from_fn(access::observe))
                 .configure(admin.clone())
+                .configure(metrics.clone())
                 .app_data(data.clone())
                 .route("/health/live", web::get().to(ops::live))
                 .route("/health/ready", web::get().to(health::ready));
