@@ -123,32 +123,32 @@ impl Line<'_> {
         let txnid = echo.and_then(|e| e.txnid.as_deref()).unwrap_or("-");
         let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
         crate::metrics::http_request(endpoint, method, status, &role, elapsed);
+        // One line either way; the level is part of each call site, hence the macro.
+        macro_rules! access_line {
+            ($level:expr, $($extra:tt)+) => {
+                tracing::event!(
+                    $level,
+                    request.id = %id,
+                    http.method = %method,
+                    http.endpoint = %endpoint,
+                    http.status = status,
+                    caller.id = %entity,
+                    caller.role = %role,
+                    txn.id = %txnid,
+                    elapsed_ms,
+                    $($extra)+
+                )
+            };
+        }
         if (400..500).contains(&status) {
-            tracing::warn!(
-                request.id = %id,
-                http.method = %method,
-                http.endpoint = %endpoint,
-                http.status = status,
-                caller.id = %entity,
-                caller.role = %role,
-                txn.id = %txnid,
-                elapsed_ms,
+            access_line!(
+                tracing::Level::WARN,
                 error.code = %code,
                 error.reason = %reason,
                 "request refused"
             );
         } else {
-            tracing::info!(
-                request.id = %id,
-                http.method = %method,
-                http.endpoint = %endpoint,
-                http.status = status,
-                caller.id = %entity,
-                caller.role = %role,
-                txn.id = %txnid,
-                elapsed_ms,
-                "request"
-            );
+            access_line!(tracing::Level::INFO, "request");
         }
     }
 }

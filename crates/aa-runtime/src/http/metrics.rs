@@ -29,10 +29,7 @@ pub fn configure(
     queue: Queue,
     settings: &AdminSettings,
 ) -> impl FnOnce(&mut web::ServiceConfig) + Clone {
-    let token = settings
-        .token
-        .clone()
-        .filter(|t| !t.expose().trim().is_empty());
+    let token = settings.configured_token();
     let scrape = web::Data::new(Scrape { queue, token });
     move |cfg: &mut web::ServiceConfig| {
         cfg.service(
@@ -61,56 +58,49 @@ async fn metrics(req: HttpRequest, scrape: web::Data<Scrape>) -> HttpResponse {
 }
 
 fn render_queue(out: &mut String, stats: &[KindStats], now_ms: i64) {
-    let labels = |s: &KindStats| {
-        label_text(
-            &[("kind", s.kind.clone()), ("state", s.state.clone())],
+    let both = |s: &KindStats| vec![("kind", s.kind.clone()), ("state", s.state.clone())];
+    let kind = |s: &KindStats| vec![("kind", s.kind.clone())];
+    let age = |s: &KindStats| (now_ms - s.oldest_created_ms).max(0) as f64 / 1000.0;
+    let gauges: [(&str, &str, Option<&str>, Row); 4] = [
+        (
+            "aa_queue_jobs",
+            "Jobs in runtime_queue by kind and state",
             None,
-        )
-    };
-    let kind_only = |s: &KindStats| label_text(&[("kind", s.kind.clone())], None);
-    header(
-        out,
-        "aa_queue_jobs",
-        "Jobs in runtime_queue by kind and state",
-        "gauge",
-    );
-    for s in stats {
-        sample(out, "aa_queue_jobs", &labels(s), s.jobs as f64);
-    }
-    header(
-        out,
-        "aa_queue_attempts",
-        "Attempts made, summed over the jobs of a kind and state",
-        "gauge",
-    );
-    for s in stats {
-        sample(out, "aa_queue_attempts", &labels(s), s.attempts as f64);
-    }
-    header(
-        out,
-        "aa_queue_oldest_pending_age_seconds",
-        "Age of the oldest pending job",
-        "gauge",
-    );
-    for s in stats.iter().filter(|s| s.state == "pending") {
-        let age = (now_ms - s.oldest_created_ms).max(0) as f64 / 1000.0;
-        sample(
-            out,
+            &|s| (both(s), s.jobs as f64),
+        ),
+        (
+            "aa_queue_attempts",
+            "Attempts made, summed over the jobs of a kind and state",
+            None,
+            &|s| (both(s), s.attempts as f64),
+        ),
+        (
             "aa_queue_oldest_pending_age_seconds",
-            &kind_only(s),
-            age,
-        );
-    }
-    header(
-        out,
-        "aa_queue_dead_letters",
-        "Dead-lettered jobs awaiting replay or discard",
-        "gauge",
-    );
-    for s in stats.iter().filter(|s| s.state == "dead") {
-        sample(out, "aa_queue_dead_letters", &kind_only(s), s.jobs as f64);
+            "Age of the oldest pending job",
+            Some("pending"),
+            &|s| (kind(s), age(s)),
+        ),
+        (
+            "aa_queue_dead_letters",
+            "Dead-lettered jobs awaiting replay or discard",
+            Some("dead"),
+            &|s| (kind(s), s.jobs as f64),
+        ),
+    ];
+    for (name, help, state, row) in gauges {
+        header(out, name, help, "gauge");
+        for s in stats
+            .iter()
+            .filter(|s| state.is_none_or(|state| s.state == state))
+        {
+            let (labels, value) = row(s);
+            sample(out, name, &label_text(&labels, None), value);
+        }
     }
 }
+
+/// The labels and value of one gauge sample for a kind and state.
+type Row<'a> = &'a dyn Fn(&KindStats) -> (Vec<(&'static str, String)>, f64);
 
 fn render_pool(out: &mut String, pool: PoolStats) {
     header(

@@ -20,6 +20,13 @@ pub struct AdminSettings {
     pub token: Option<Secret>,
 }
 
+impl AdminSettings {
+    /// The token, unless it is unset or blank.
+    pub fn configured_token(&self) -> Option<Secret> {
+        self.token.clone().filter(|t| !t.expose().trim().is_empty())
+    }
+}
+
 #[derive(Clone)]
 struct Admin {
     queue: Queue,
@@ -32,10 +39,7 @@ pub fn configure(
     queue: Queue,
     settings: &AdminSettings,
 ) -> impl FnOnce(&mut web::ServiceConfig) + Clone {
-    let token = settings
-        .token
-        .clone()
-        .filter(|t| !t.expose().trim().is_empty());
+    let token = settings.configured_token();
     move |cfg: &mut web::ServiceConfig| {
         let Some(token) = token else {
             return;
