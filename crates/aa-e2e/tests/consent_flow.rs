@@ -193,7 +193,7 @@ async fn walk(storage: Storage) {
         r#"aa_outbound_requests_total{counterparty="AA-1",outcome="ok"}"#,
     );
     assert!(sent_to_aa >= 1.0, "{fiu_metrics}");
-    let fip = local.service("fip-service").base_url.clone();
+    let fip = local.party("FIP-1").base_url.clone();
     let fip_metrics = metrics(&fip).await;
     assert!(fip_metrics.contains("aa_operation_duration_seconds_count{op=\"jws_verify\"}"));
 }
