@@ -1,18 +1,16 @@
-//! OTP delivery through the SMS gateway adapter, against a real database and a tiny HTTP
-//! server standing in for the gateway: the queued job holds no clear OTP, the gateway gets the
+//! OTP delivery through the SMS gateway adapter, against a real database and a fake gateway
+//! on loopback (`aa_testkit::fakes::FakeSmsGateway`): the queued job holds no clear OTP, the gateway gets the
 //! templated message with the configured header, a failing gateway is retried, and an OTP
 //! whose time ran out is not sent.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::{Arc, Mutex};
-
 use aa_runtime::otp_delivery::{DeliverySettings, Mode, OtpDelivery, OtpMessage, KIND};
 use aa_runtime::queue::{Queue, QueueSettings, Waker, Worker};
 use aa_runtime::settings::Secret;
+use aa_testkit::fakes::FakeSmsGateway;
 use sea_orm::{Database, DatabaseConnection};
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 struct Migrator;
 
@@ -28,52 +26,6 @@ async fn database() -> (DatabaseConnection, tempfile::TempDir) {
     let db = Database::connect(url).await.unwrap();
     Migrator::up(&db, None).await.unwrap();
     (db, dir)
-}
-
-/// A gateway that answers each request with the next status of `statuses` (then 200) and
-/// keeps every request it got, headers and body.
-async fn fake_gateway(statuses: Vec<u16>) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/send", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let kept = seen.clone();
-    tokio::spawn(async move {
-        let mut statuses = statuses.into_iter();
-        loop {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let mut request = Vec::new();
-            let mut buffer = [0u8; 4096];
-            loop {
-                let n = socket.read(&mut buffer).await.unwrap();
-                request.extend_from_slice(&buffer[..n]);
-                let text = String::from_utf8_lossy(&request).to_string();
-                if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                    let length = head
-                        .lines()
-                        .find_map(|l| {
-                            l.to_ascii_lowercase()
-                                .strip_prefix("content-length:")
-                                .map(|v| v.trim().parse::<usize>().unwrap())
-                        })
-                        .unwrap_or(0);
-                    if body.len() >= length {
-                        break;
-                    }
-                }
-                if n == 0 {
-                    break;
-                }
-            }
-            kept.lock()
-                .unwrap()
-                .push(String::from_utf8_lossy(&request).to_string());
-            let status = statuses.next().unwrap_or(200);
-            let answer =
-                format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-            socket.write_all(answer.as_bytes()).await.unwrap();
-        }
-    });
-    (url, seen)
 }
 
 fn settings(url: &str) -> DeliverySettings {
@@ -111,8 +63,8 @@ fn quick() -> QueueSettings {
 #[tokio::test]
 async fn the_gateway_gets_the_templated_otp_and_the_queue_holds_it_only_sealed() {
     let (db, _dir) = database().await;
-    let (url, seen) = fake_gateway(vec![503]).await;
-    let settings = settings(&url);
+    let gateway = FakeSmsGateway::start("X-Gateway-Key", &[503]);
+    let settings = settings(&gateway.url);
     let pepper = Secret::new("a pepper of thirty-two bytes or more");
     let queue = Queue::new(db.clone());
     let waker = Waker::default();
@@ -130,31 +82,27 @@ async fn the_gateway_gets_the_templated_otp_and_the_queue_holds_it_only_sealed()
     worker.run_once().await.unwrap();
     let job = &queue.jobs(KIND).await.unwrap()[0];
     assert_eq!(job.status, "done", "{:?}", job.last_error);
-    let requests = seen.lock().unwrap().clone();
+    let requests = gateway.received();
     assert_eq!(requests.len(), 2);
-    let last = requests[1].to_ascii_lowercase();
-    assert!(last.starts_with("post /send "), "{last}");
-    assert!(
-        last.contains("x-gateway-key: gateway-token-of-thirty-two-bytes!"),
-        "{last}"
+    let last = &requests[1];
+    assert_eq!(last.path, "/send");
+    assert_eq!(
+        last.auth.as_deref(),
+        Some("gateway-token-of-thirty-two-bytes!")
     );
-    assert!(
-        requests[1].contains(r#""message":"Your AA code is 493817. Do not share it.""#),
-        "{}",
-        requests[1]
+    assert_eq!(
+        last.body["message"],
+        "Your AA code is 493817. Do not share it."
     );
-    assert!(
-        requests[1].contains(r#""to":"9999999999""#),
-        "{}",
-        requests[1]
-    );
+    assert_eq!(last.body["to"], "9999999999");
+    assert_eq!(last.body["reference"], "ref-1");
 }
 
 #[tokio::test]
 async fn an_expired_otp_or_another_pepper_is_not_sent_and_a_4xx_is_final() {
     let (db, _dir) = database().await;
-    let (url, seen) = fake_gateway(vec![400]).await;
-    let settings = settings(&url);
+    let fake = FakeSmsGateway::start("X-Gateway-Key", &[400]);
+    let settings = settings(&fake.url);
     let pepper = Secret::new("a pepper of thirty-two bytes or more");
     let queue = Queue::new(db.clone());
     let waker = Waker::default();
@@ -193,5 +141,5 @@ async fn an_expired_otp_or_another_pepper_is_not_sent_and_a_4xx_is_final() {
         errors[2],
         ("dead", "SMS gateway answered 400 Bad Request".to_owned())
     );
-    assert_eq!(seen.lock().unwrap().len(), 1);
+    assert_eq!(fake.received().len(), 1);
 }

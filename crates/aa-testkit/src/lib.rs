@@ -9,8 +9,10 @@
 mod binary;
 pub mod fakes;
 mod poll;
+mod running;
 
 pub use binary::ServiceBinary;
+pub use running::Running;
 
 pub use poll::{eventually, eventually_async, eventually_within};
 

@@ -92,7 +92,9 @@ fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) ->
             sandbox_endpoint: true,
             ttl_seconds: options.otp_ttl_seconds,
             max_attempts: 3,
+            delivery: Default::default(),
         },
+        rate_limits: Default::default(),
         queue: QueueSettings {
             poll_ms: 100,
             first_retry_ms: 50,
