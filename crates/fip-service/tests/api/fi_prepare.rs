@@ -6,7 +6,7 @@ use aa_runtime::settings::Secret;
 use fip_service::persistence::fi_sessions::{prepare_job, NewFiSession, PREPARE_KIND};
 use fip_service::persistence::migration::Migrator;
 use sea_orm::{ConnectionTrait, Statement};
-use sea_orm_migration::MigratorTrait;
+use sea_orm_migration::{MigrationName, MigratorTrait};
 
 use crate::fi::{notified, setup, FROM, TO};
 use crate::helpers::{txnid, Db, Options, TestApp};
@@ -75,7 +75,10 @@ async fn upgrade(url: String) {
     let db = aa_runtime::store::connect(&Secret::new(url), 1)
         .await
         .unwrap();
-    let before = Migrator::migrations().len() - 1;
+    let before = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == "m0006_fi_prepare_queue")
+        .unwrap();
     Migrator::up(&db, Some(u32::try_from(before).unwrap()))
         .await
         .unwrap();
