@@ -63,8 +63,8 @@ fn quick() -> QueueSettings {
 #[tokio::test]
 async fn the_gateway_gets_the_templated_otp_and_the_queue_holds_it_only_sealed() {
     let (db, _dir) = database().await;
-    let gateway = FakeSmsGateway::start("X-Gateway-Key", &[503]);
-    let settings = settings(&gateway.url);
+    let fake = FakeSmsGateway::start("X-Gateway-Key", &[503]);
+    let settings = settings(&fake.url);
     let pepper = Secret::new("a pepper of thirty-two bytes or more");
     let queue = Queue::new(db.clone());
     let waker = Waker::default();
@@ -82,7 +82,7 @@ async fn the_gateway_gets_the_templated_otp_and_the_queue_holds_it_only_sealed()
     worker.run_once().await.unwrap();
     let job = &queue.jobs(KIND).await.unwrap()[0];
     assert_eq!(job.status, "done", "{:?}", job.last_error);
-    let requests = gateway.received();
+    let requests = fake.received();
     assert_eq!(requests.len(), 2);
     let last = &requests[1];
     assert_eq!(last.path, "/send");

@@ -29,7 +29,8 @@ fn the_log_mode_is_refused_in_production_naming_the_setting() {
 
 #[test]
 fn the_http_mode_needs_url_header_a_strong_token_and_a_template_with_the_otp() {
-    let cases: [(fn(&mut DeliverySettings), &str); 5] = [
+    type Spoil = fn(&mut DeliverySettings);
+    let cases: [(Spoil, &str); 5] = [
         (|s| s.url = Some("ftp://x".into()), "otp.delivery.url"),
         (
             |s| s.header = Some("bad header".into()),

@@ -6,7 +6,7 @@ use aa_runtime::settings::Secret;
 use fip_service::persistence::fi_sessions::{prepare_job, NewFiSession, PREPARE_KIND};
 use fip_service::persistence::migration::Migrator;
 use sea_orm::{ConnectionTrait, Statement};
-use sea_orm_migration::{MigrationName, MigratorTrait};
+use sea_orm_migration::MigratorTrait;
 
 use crate::fi::{notified, setup, FROM, TO};
 use crate::helpers::{txnid, Db, Options, TestApp};
