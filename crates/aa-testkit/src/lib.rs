@@ -170,6 +170,29 @@ impl Ecosystem {
         }
     }
 
+    /// The settings (`SECTION__KEY`, without the role's prefix) that give a role's binary the
+    /// identity of `id`: entity, signing key file, registry, API keys minted by the test issuer.
+    pub fn identity_vars(&self, id: &str) -> Vec<(&'static str, String)> {
+        let party = self.party(id);
+        let path = |p: PathBuf| p.display().to_string();
+        vec![
+            ("IDENTITY__ENTITY_ID", party.id.clone()),
+            ("IDENTITY__SIGNING_KID", party.kid.clone()),
+            (
+                "IDENTITY__SIGNING_KEY__FILE",
+                path(self.signing_key_file(id)),
+            ),
+            ("IDENTITY__REGISTRY_FILE", path(self.registry_file.clone())),
+            ("IDENTITY__API_KEYS__MODE", "mint".to_owned()),
+            ("IDENTITY__API_KEYS__ISSUER_ID", ISSUER_ID.to_owned()),
+            ("IDENTITY__API_KEYS__ISSUER_KID", ISSUER_KID.to_owned()),
+            (
+                "IDENTITY__API_KEYS__ISSUER_KEY__FILE",
+                path(self.issuer_key_file()),
+            ),
+        ]
+    }
+
     pub fn signer(&self, id: &str) -> SigningKey {
         let party = self.party(id);
         SigningKey::from_pem(party.key_pem, &party.kid).unwrap()

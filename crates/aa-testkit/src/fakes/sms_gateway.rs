@@ -29,6 +29,7 @@ struct State {
 pub struct FakeSmsGateway {
     /// `http://127.0.0.1:<port>/send`.
     pub url: String,
+    header: String,
     state: Arc<Mutex<State>>,
 }
 
@@ -71,7 +72,23 @@ impl FakeSmsGateway {
         .unwrap()
         .run();
         tokio::spawn(server);
-        Self { url, state }
+        Self {
+            url,
+            header: auth_header.to_owned(),
+            state,
+        }
+    }
+
+    /// The settings (`OTP__DELIVERY__...`, without the role's prefix) that point a role's
+    /// binary at this gateway in `http` mode, authenticated by `token`.
+    pub fn delivery_vars(&self, token: &str, template: &str) -> Vec<(&'static str, String)> {
+        vec![
+            ("OTP__DELIVERY__MODE", "http".to_owned()),
+            ("OTP__DELIVERY__URL", self.url.clone()),
+            ("OTP__DELIVERY__HEADER", self.header.clone()),
+            ("OTP__DELIVERY__TOKEN", token.to_owned()),
+            ("OTP__DELIVERY__TEMPLATE", template.to_owned()),
+        ]
     }
 
     /// Every request so far, oldest first.
