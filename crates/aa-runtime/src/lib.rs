@@ -8,6 +8,9 @@
 //! - [`identity`]: a service's entity id, keys, registry and clients, checked at start-up.
 //! - [`queue`]: one durable job queue (lease, backoff, ordering per key, dead letters, admin).
 //! - [`outbox`]: notifications on the queue, delivered in order per counterparty.
+//! - [`otp_delivery`]: login and linking OTPs to the customer: the log (local, sandbox) or an
+//!   SMS gateway over HTTP through the queue.
+//! - [`rate_limit`]: fixed-window limits shared by replicas through the database.
 //! - [`periodic`]: the one loop for sweeps (expiry, purges) that are not queue jobs.
 //! - [`settings`] and [`telemetry`]: configuration loading (common sections, [`settings::Environment`])
 //!   and log set-up.
@@ -21,9 +24,11 @@ pub mod idempotency;
 pub mod identity;
 pub mod launch;
 pub mod metrics;
+pub mod otp_delivery;
 pub mod outbox;
 pub mod periodic;
 pub mod queue;
+pub mod rate_limit;
 pub mod settings;
 pub mod store;
 pub mod telemetry;

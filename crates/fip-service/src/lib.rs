@@ -6,7 +6,8 @@
 //! - [`domain`]: the FIP's rules (discovery matching, linking, consents), no HTTP, no SQL.
 //! - [`fi`]: the FI data flow: FI documents, DataFilter, encryption for the FIU.
 //! - [`jobs`]: background work: the FI preparation worker.
-//! - [`otp_delivery`]: how a linking OTP reaches the customer (log, sandbox endpoint).
+//! - [`sandbox_otps`]: the sandbox endpoint's copy of linking OTPs (delivery itself is
+//!   `aa_runtime::otp_delivery`).
 //! - [`persistence`]: the only module that speaks SQL (sea-orm): tables, migrations, queries.
 //! - [`routes`]: `rebit/`, one file per ReBIT endpoint; `app/`, the bank-side back office;
 //!   health and sandbox.
@@ -16,8 +17,8 @@ pub mod configuration;
 pub mod domain;
 pub mod fi;
 pub mod jobs;
-pub mod otp_delivery;
 pub mod persistence;
 pub mod routes;
+pub mod sandbox_otps;
 pub mod startup;
 pub mod state;
