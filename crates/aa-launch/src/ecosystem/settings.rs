@@ -19,6 +19,9 @@ impl Ecosystem {
         set("DATA_DIR", party.data_dir.display().to_string());
         if let Some(url) = &party.database_url {
             set("DATABASE__URL", url.clone());
+            // Several ecosystems (the end-to-end tests, two replicas per role) share one
+            // PostgreSQL server and its 100 connections: a small pool per service each.
+            set("DATABASE__MAX_CONNECTIONS", "4".into());
         }
         set("IDENTITY__ENTITY_ID", party.id.into());
         set("IDENTITY__SIGNING_KID", party.kid());
