@@ -6,7 +6,9 @@
 //!
 //! Commands: `serve` (the default: migrate, then serve until stopped), `migrate` (apply pending
 //! migrations and exit), `config check` (load and check the settings, print them with every
-//! secret redacted; exit 0 or 2). `--config-dir DIR` may come anywhere.
+//! secret redacted; exit 0 or 2), `rewrap` (move every stored data key to the newest master
+//! key, print how many moved; refused by a role that seals nothing). `--config-dir DIR` may
+//! come anywhere.
 
 use std::error::Error;
 use std::fmt;
@@ -14,6 +16,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::sealed_keys::RewrapReport;
 use crate::settings::{self, Environment};
 use crate::telemetry::{self, LogFormat};
 
@@ -41,6 +44,18 @@ pub trait Role {
     fn migrate(settings: &Self::Settings) -> impl Future<Output = Result<(), Failure>>;
     /// Migrates, then serves until stopped.
     fn serve(settings: Self::Settings) -> impl Future<Output = Result<(), Failure>>;
+    /// Moves every stored data key to the newest master key (`crate::sealed_keys::rewrap`).
+    /// A role that seals no data keeps this default, which refuses.
+    fn rewrap(settings: &Self::Settings) -> impl Future<Output = Result<RewrapReport, Failure>> {
+        let _ = settings;
+        async {
+            Err(format!(
+                "{} seals no data at rest: it has no master keys and nothing to rewrap",
+                Self::SERVICE
+            )
+            .into())
+        }
+    }
 }
 
 /// What the binary was asked to do.
@@ -52,6 +67,8 @@ pub enum Command {
     Migrate,
     /// Load and check the settings, print them redacted, exit.
     ConfigCheck,
+    /// Move every stored data key to the newest master key, print how many moved, exit.
+    Rewrap,
 }
 
 /// The command line: the command and `--config-dir`.
@@ -88,7 +105,8 @@ impl Args {
             [] | ["serve"] => Command::Serve,
             ["migrate"] => Command::Migrate,
             ["config", "check"] => Command::ConfigCheck,
-            [first, ..] if !["serve", "migrate", "config"].contains(&first) => {
+            ["rewrap"] => Command::Rewrap,
+            [first, ..] if !["serve", "migrate", "config", "rewrap"].contains(&first) => {
                 return Err(UsageError(format!("unknown command {first:?}")))
             }
             _ => {
@@ -113,7 +131,7 @@ impl fmt::Display for UsageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}; usage: [serve | migrate | config check] [--config-dir DIR]",
+            "{}; usage: [serve | migrate | config check | rewrap] [--config-dir DIR]",
             self.0
         )
     }
@@ -158,6 +176,9 @@ pub async fn main<R: Role>() -> ExitCode {
     let outcome = match args.command {
         Command::Migrate => R::migrate(&settings).await.map(|()| {
             tracing::info!(service = R::SERVICE, "migrations applied");
+        }),
+        Command::Rewrap => R::rewrap(&settings).await.map(|report| {
+            println!("{}: {report}", R::SERVICE);
         }),
         _ => R::serve(settings).await,
     };
@@ -224,6 +245,7 @@ mod tests {
         assert_eq!(command(&["serve"]), Ok(Command::Serve));
         assert_eq!(command(&["migrate"]), Ok(Command::Migrate));
         assert_eq!(command(&["config", "check"]), Ok(Command::ConfigCheck));
+        assert_eq!(command(&["rewrap"]), Ok(Command::Rewrap));
     }
 
     #[test]
@@ -241,7 +263,8 @@ mod tests {
         let error = command(&["migrat"]).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown command \"migrat\"; usage: [serve | migrate | config check] [--config-dir DIR]"
+            "unknown command \"migrat\"; usage: [serve | migrate | config check | rewrap] \
+             [--config-dir DIR]"
         );
         assert!(command(&["migrate", "now"]).is_err());
         assert!(command(&["config"]).is_err());

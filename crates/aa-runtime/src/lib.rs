@@ -9,6 +9,8 @@
 //! - [`queue`]: one durable job queue (lease, backoff, ordering per key, dead letters, admin).
 //! - [`outbox`]: notifications on the queue, delivered in order per counterparty.
 //! - [`periodic`]: the one loop for sweeps (expiry, purges) that are not queue jobs.
+//! - [`sealed_keys`]: stored data keys against the master key ring: the start-up check, and
+//!   `rewrap` to the newest master key.
 //! - [`settings`] and [`telemetry`]: configuration loading (common sections, [`settings::Environment`])
 //!   and log set-up.
 //! - [`store`]: the store kit (connect, migrate under a lock, [`store::StoreError`]).
@@ -22,6 +24,7 @@ pub mod launch;
 pub mod outbox;
 pub mod periodic;
 pub mod queue;
+pub mod sealed_keys;
 pub mod settings;
 pub mod store;
 pub mod telemetry;

@@ -36,6 +36,45 @@ impl ServiceBinary {
         command
     }
 
+    /// Runs `command` as `<service> serve` on any free port until it logs that it is
+    /// listening (its start-up passed: `Ok` with what it logged; it is then stopped), or until
+    /// it exits (`Err` with its output: start-up refused).
+    pub fn serve_until_listening(&self, mut command: Command) -> Result<String, Output> {
+        use std::io::{BufRead, BufReader};
+        let mut child = command
+            .arg("serve")
+            .env(format!("{}__SERVER__PORT", self.prefix), "0")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut logged = String::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            logged.push_str(&line);
+            logged.push('\n');
+            if line.contains("listening") {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                return Ok(logged);
+            }
+        }
+        let mut output = child.wait_with_output().unwrap();
+        output.stdout = logged.into_bytes();
+        Err(output)
+    }
+
+    /// A copy of the configuration directory with `extra` (YAML) appended to `<file>`.
+    pub fn config_dir_with(&self, file: &str, extra: &str) -> tempfile::TempDir {
+        let copy = tempfile::tempdir().unwrap();
+        copy_tree(&self.config_dir, copy.path());
+        let path = copy.path().join(file);
+        let shipped = std::fs::read_to_string(&path).unwrap_or_default();
+        std::fs::write(&path, format!("{shipped}\n{extra}\n")).unwrap();
+        copy
+    }
+
     /// Runs `<service> migrate` on `data_dir`.
     pub fn migrate(&self, data_dir: &Path) -> Output {
         self.command(data_dir).arg("migrate").output().unwrap()

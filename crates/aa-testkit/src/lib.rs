@@ -168,6 +168,22 @@ impl Ecosystem {
         }
     }
 
+    /// The identity of `id` as the `<prefix>__IDENTITY__...` variables of a service binary.
+    pub fn identity_env(&self, prefix: &str, id: &str) -> Vec<(String, String)> {
+        let party = self.party(id);
+        let path = |p: PathBuf| p.display().to_string();
+        [
+            ("ENTITY_ID", party.id.clone()),
+            ("SIGNING_KID", party.kid.clone()),
+            ("SIGNING_KEY__FILE", path(self.signing_key_file(id))),
+            ("REGISTRY_FILE", path(self.registry_file.clone())),
+            ("API_KEYS__ISSUER_KEY__FILE", path(self.issuer_key_file())),
+        ]
+        .into_iter()
+        .map(|(key, value)| (format!("{prefix}__IDENTITY__{key}"), value))
+        .collect()
+    }
+
     pub fn signer(&self, id: &str) -> SigningKey {
         let party = self.party(id);
         SigningKey::from_pem(party.key_pem, &party.kid).unwrap()

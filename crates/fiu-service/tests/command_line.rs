@@ -9,6 +9,7 @@ use std::path::Path;
 
 use aa_testkit::ServiceBinary;
 use fiu_service::persistence::migration::Migrator;
+use fiu_service::persistence::Store;
 use sea_orm_migration::MigratorTrait;
 
 fn binary() -> ServiceBinary {
@@ -56,4 +57,181 @@ fn production_without_a_database_url_is_refused_as_one_json_line() {
 #[test]
 fn a_database_that_is_not_there_fails_fast_and_the_log_has_no_password() {
     binary().check_a_bad_database_url_leaks_no_password();
+}
+
+const M1: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+const M2: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
+const NOT_M1: &str = "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=";
+
+/// `fi.master_keys`, newest first, as the YAML appended to `local.yaml`.
+fn ring_yaml(ring: &[(&str, &str)]) -> String {
+    let entries: Vec<String> = ring
+        .iter()
+        .map(|(id, key)| format!("    - {{ id: {id}, key: \"{key}\" }}"))
+        .collect();
+    format!("fi:\n  master_keys:\n{}", entries.join("\n"))
+}
+
+/// The binary on `data`, its configuration holding `ring`, with an identity to serve as.
+fn with_ring(
+    eco: &aa_testkit::Ecosystem,
+    data: &Path,
+    ring: &[(&str, &str)],
+) -> (std::process::Command, tempfile::TempDir) {
+    let config = binary().config_dir_with("local.yaml", &ring_yaml(ring));
+    let mut command = binary().command(data);
+    command
+        .env("FIU_CONFIG_DIR", config.path())
+        .envs(eco.identity_env("FIU", "FIU-1"));
+    (command, config)
+}
+
+/// The settings of `ring`, for opening the store from the test.
+fn vault(ring: &[(&str, &str)]) -> fiu_service::vault::Vault {
+    let fi = fiu_service::configuration::FiSettings {
+        master_keys: ring
+            .iter()
+            .map(|(id, key)| aa_runtime::settings::MasterKey {
+                id: (*id).into(),
+                key: Some(aa_runtime::settings::Secret::new(*key)),
+                file: None,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let nowhere = Path::new("/nonexistent");
+    fiu_service::vault::Vault::load(&fi, nowhere, aa_runtime::settings::Environment::Local).unwrap()
+}
+
+/// Opens every sealed account of `accounts` through `vault`.
+async fn read_all(data: &Path, vault: &fiu_service::vault::Vault, accounts: &[(String, Vec<u8>)]) {
+    let store = Store::connect(&binary().database_url(data), 1)
+        .await
+        .unwrap();
+    for (consent, sealed) in accounts {
+        let key = vault.data_key(&store, consent).await.unwrap();
+        let document = fiu_service::vault::open_account(&key, consent, sealed).unwrap();
+        assert_eq!(document, format!("account of {consent}").into_bytes());
+    }
+}
+
+/// Everything a run wrote.
+fn said(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// What `rewrap` printed.
+fn rewrap(command: &mut std::process::Command) -> String {
+    let out = command.arg("rewrap").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_is_refused() {
+    use aa_core::registry::Role;
+    let eco = aa_testkit::Ecosystem::new(vec![aa_testkit::Party::new(
+        "FIU-1",
+        Role::Fiu,
+        aa_testkit::keys::FIU_1,
+        "http://127.0.0.1:9",
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let (mut first, _c1) = with_ring(&eco, data, &[("m1", M1)]);
+    assert!(first.arg("migrate").output().unwrap().status.success());
+
+    // Accounts sealed under data keys wrapped under m1.
+    let mut accounts = Vec::new();
+    {
+        let store = Store::connect(&binary().database_url(data), 1)
+            .await
+            .unwrap();
+        let m1 = vault(&[("m1", M1)]);
+        for n in 0..3 {
+            let consent = format!("consent-{n}");
+            let key = m1.data_key(&store, &consent).await.unwrap();
+            let doc = format!("account of {consent}");
+            let sealed = fiu_service::vault::seal_account(&key, &consent, doc.as_bytes()).unwrap();
+            accounts.push((consent, sealed));
+        }
+    }
+
+    // Rotated to [m2, m1]: it starts, m1 still opens the old keys, a new key goes under m2.
+    let rotated = [("m2", M2), ("m1", M1)];
+    let (serve, _c2) = with_ring(&eco, data, &rotated);
+    binary().serve_until_listening(serve).unwrap();
+    read_all(data, &vault(&rotated), &accounts).await;
+    {
+        let store = Store::connect(&binary().database_url(data), 1)
+            .await
+            .unwrap();
+        let key = vault(&rotated)
+            .data_key(&store, "consent-new")
+            .await
+            .unwrap();
+        let doc = b"account of consent-new";
+        let sealed = fiu_service::vault::seal_account(&key, "consent-new", doc).unwrap();
+        accounts.push(("consent-new".into(), sealed));
+        let wrapped = store
+            .wrapped_data_key("consent-new")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(aa_core::seal::key_id(&wrapped).unwrap(), "m2");
+    }
+
+    // m1 cannot be retired before rewrap: start-up names it.
+    let (serve, _c3) = with_ring(&eco, data, &[("m2", M2)]);
+    let out = binary().serve_until_listening(serve).unwrap_err();
+    assert!(!out.status.success());
+    let log = said(&out);
+    assert!(
+        log.contains("master key \"m1\", which is not in the key ring"),
+        "{log}"
+    );
+
+    // Rewrap moves the three old keys, then nothing; m1 retired, everything still opens.
+    let (mut command, _c4) = with_ring(&eco, data, &rotated);
+    let printed = rewrap(&mut command);
+    assert!(
+        printed.contains("moved 3 data keys to master key \"m2\""),
+        "{printed}"
+    );
+    let (mut command, _c5) = with_ring(&eco, data, &rotated);
+    assert!(rewrap(&mut command).contains("moved 0 data keys"));
+    let retired = [("m2", M2)];
+    let (serve, _c6) = with_ring(&eco, data, &retired);
+    binary().serve_until_listening(serve).unwrap();
+    read_all(data, &vault(&retired), &accounts).await;
+
+    // A wrong key under a known id is refused at start-up, naming the id, never a key.
+    let (serve, _c7) = with_ring(&eco, data, &[("m2", NOT_M1)]);
+    let out = binary().serve_until_listening(serve).unwrap_err();
+    let log = said(&out);
+    assert!(
+        log.contains("master key \"m2\" does not open the data keys stored under it"),
+        "{log}"
+    );
+    assert!(!log.contains(NOT_M1) && !log.contains(M2));
+}
+
+#[test]
+fn production_creates_no_master_key_file_and_refuses_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = binary()
+        .command(dir.path())
+        .arg("migrate")
+        .env("FIU_ENVIRONMENT", "production")
+        .env("FIU__APP_API__TOKEN", "0123456789abcdef0123456789abcdef")
+        .env("FIU__DATABASE__URL", "sqlite::memory:")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("FIU__FI__MASTER_KEY"));
+    assert!(!dir.path().join("fiu-master.key").exists());
 }
