@@ -75,6 +75,36 @@ impl ServiceBinary {
         copy
     }
 
+    /// The binary on `data_dir` as the ecosystem's `entity`, its `local.yaml` given the master
+    /// key ring `ring` (`fi.master_keys`: (id, base64 key), newest first). The directory
+    /// returned holds that configuration: keep it while the command runs.
+    pub fn with_master_keys(
+        &self,
+        eco: &crate::Ecosystem,
+        entity: &str,
+        data_dir: &Path,
+        ring: &[(&str, &str)],
+    ) -> (Command, tempfile::TempDir) {
+        let entries: Vec<String> = ring
+            .iter()
+            .map(|(id, key)| format!("    - {{ id: {id}, key: \"{key}\" }}"))
+            .collect();
+        let yaml = format!("fi:\n  master_keys:\n{}", entries.join("\n"));
+        let config = self.config_dir_with("local.yaml", &yaml);
+        let mut command = self.command(data_dir);
+        command
+            .env(format!("{}_CONFIG_DIR", self.prefix), config.path())
+            .envs(eco.identity_env(self.prefix, entity));
+        (command, config)
+    }
+
+    /// Runs `<service> rewrap` with `command`; what it printed (it must succeed).
+    pub fn rewrap(&self, mut command: Command) -> String {
+        let out = command.arg("rewrap").output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Runs `<service> migrate` on `data_dir`.
     pub fn migrate(&self, data_dir: &Path) -> Output {
         self.command(data_dir).arg("migrate").output().unwrap()
@@ -245,6 +275,15 @@ impl ServiceBinary {
         assert!(log.contains(&said), "{log}");
         assert!(log.to_lowercase().contains("refused"), "{log}");
     }
+}
+
+/// Everything a run wrote, stdout then stderr.
+pub fn said(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 /// Copies the files of `from` that `to` does not have yet (keys, registries, seeds), so a

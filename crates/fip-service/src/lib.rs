@@ -7,6 +7,7 @@
 //! - [`fi`]: the FI data flow: FI documents, DataFilter, encryption for the FIU.
 //! - [`jobs`]: background work: the FI preparation worker.
 //! - [`otp_delivery`]: how a linking OTP reaches the customer (log, sandbox endpoint).
+//! - [`seeding`]: the simulated bank's seed at start-up (local and sandbox only).
 //! - [`persistence`]: the only module that speaks SQL (sea-orm): tables, migrations, queries.
 //! - [`routes`]: `rebit/`, one file per ReBIT endpoint; `app/`, the bank-side back office;
 //!   health and sandbox.
@@ -19,5 +20,6 @@ pub mod jobs;
 pub mod otp_delivery;
 pub mod persistence;
 pub mod routes;
+pub mod seeding;
 pub mod startup;
 pub mod state;

@@ -1,7 +1,8 @@
 //! The binary's command line: `fiu-service migrate` applies the migrations and exits; a command,
 //! an environment or a setting it does not know stops it before anything runs, as does a
 //! production configuration without a database; `config check` prints no secret; a bad
-//! database URL fails fast without its password in the log.
+//! database URL fails fast without its password in the log; a master key ring rotated and
+//! rewrapped keeps every stored account readable, and a wrong ring is refused at start-up.
 
 #![allow(clippy::unwrap_used)]
 
@@ -63,29 +64,6 @@ const M1: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
 const M2: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
 const NOT_M1: &str = "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=";
 
-/// `fi.master_keys`, newest first, as the YAML appended to `local.yaml`.
-fn ring_yaml(ring: &[(&str, &str)]) -> String {
-    let entries: Vec<String> = ring
-        .iter()
-        .map(|(id, key)| format!("    - {{ id: {id}, key: \"{key}\" }}"))
-        .collect();
-    format!("fi:\n  master_keys:\n{}", entries.join("\n"))
-}
-
-/// The binary on `data`, its configuration holding `ring`, with an identity to serve as.
-fn with_ring(
-    eco: &aa_testkit::Ecosystem,
-    data: &Path,
-    ring: &[(&str, &str)],
-) -> (std::process::Command, tempfile::TempDir) {
-    let config = binary().config_dir_with("local.yaml", &ring_yaml(ring));
-    let mut command = binary().command(data);
-    command
-        .env("FIU_CONFIG_DIR", config.path())
-        .envs(eco.identity_env("FIU", "FIU-1"));
-    (command, config)
-}
-
 /// The settings of `ring`, for opening the store from the test.
 fn vault(ring: &[(&str, &str)]) -> fiu_service::vault::Vault {
     let fi = fiu_service::configuration::FiSettings {
@@ -115,22 +93,6 @@ async fn read_all(data: &Path, vault: &fiu_service::vault::Vault, accounts: &[(S
     }
 }
 
-/// Everything a run wrote.
-fn said(out: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-/// What `rewrap` printed.
-fn rewrap(command: &mut std::process::Command) -> String {
-    let out = command.arg("rewrap").output().unwrap();
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[tokio::test]
 async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_is_refused() {
     use aa_core::registry::Role;
@@ -142,7 +104,7 @@ async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_
     )]);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let (mut first, _c1) = with_ring(&eco, data, &[("m1", M1)]);
+    let (mut first, _c1) = binary().with_master_keys(&eco, "FIU-1", data, &[("m1", M1)]);
     assert!(first.arg("migrate").output().unwrap().status.success());
 
     // Accounts sealed under data keys wrapped under m1.
@@ -163,7 +125,7 @@ async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_
 
     // Rotated to [m2, m1]: it starts, m1 still opens the old keys, a new key goes under m2.
     let rotated = [("m2", M2), ("m1", M1)];
-    let (serve, _c2) = with_ring(&eco, data, &rotated);
+    let (serve, _c2) = binary().with_master_keys(&eco, "FIU-1", data, &rotated);
     binary().serve_until_listening(serve).unwrap();
     read_all(data, &vault(&rotated), &accounts).await;
     {
@@ -186,33 +148,33 @@ async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_
     }
 
     // m1 cannot be retired before rewrap: start-up names it.
-    let (serve, _c3) = with_ring(&eco, data, &[("m2", M2)]);
+    let (serve, _c3) = binary().with_master_keys(&eco, "FIU-1", data, &[("m2", M2)]);
     let out = binary().serve_until_listening(serve).unwrap_err();
     assert!(!out.status.success());
-    let log = said(&out);
+    let log = aa_testkit::said(&out);
     assert!(
         log.contains("master key \"m1\", which is not in the key ring"),
         "{log}"
     );
 
     // Rewrap moves the three old keys, then nothing; m1 retired, everything still opens.
-    let (mut command, _c4) = with_ring(&eco, data, &rotated);
-    let printed = rewrap(&mut command);
+    let (command, _c4) = binary().with_master_keys(&eco, "FIU-1", data, &rotated);
+    let printed = binary().rewrap(command);
     assert!(
         printed.contains("moved 3 data keys to master key \"m2\""),
         "{printed}"
     );
-    let (mut command, _c5) = with_ring(&eco, data, &rotated);
-    assert!(rewrap(&mut command).contains("moved 0 data keys"));
+    let (command, _c5) = binary().with_master_keys(&eco, "FIU-1", data, &rotated);
+    assert!(binary().rewrap(command).contains("moved 0 data keys"));
     let retired = [("m2", M2)];
-    let (serve, _c6) = with_ring(&eco, data, &retired);
+    let (serve, _c6) = binary().with_master_keys(&eco, "FIU-1", data, &retired);
     binary().serve_until_listening(serve).unwrap();
     read_all(data, &vault(&retired), &accounts).await;
 
     // A wrong key under a known id is refused at start-up, naming the id, never a key.
-    let (serve, _c7) = with_ring(&eco, data, &[("m2", NOT_M1)]);
+    let (serve, _c7) = binary().with_master_keys(&eco, "FIU-1", data, &[("m2", NOT_M1)]);
     let out = binary().serve_until_listening(serve).unwrap_err();
-    let log = said(&out);
+    let log = aa_testkit::said(&out);
     assert!(
         log.contains("master key \"m2\" does not open the data keys stored under it"),
         "{log}"

@@ -13,6 +13,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use aa_core::key_ring::KeyRing;
 use aa_core::rebit::{
     AccountFiStatus, FiStatus, FiStatusNotification, FiStatusUpdate, FipFiStatus, KeyMaterial,
     Notifier, NotifierType, Open, SessionStatus, SignedConsentDetail,
@@ -40,7 +41,7 @@ pub const ANSWER_RETENTION_MS: i64 = 24 * 3_600_000;
 pub struct Worker {
     pub store: Store,
     pub fip_id: String,
-    pub master_key: Arc<DataKey>,
+    pub key_ring: Arc<KeyRing>,
     pub key_validity: time::Duration,
     /// Sessions older than this are expired and purged ([`Worker::sweep`]).
     pub session_lifetime: time::Duration,
@@ -178,7 +179,7 @@ impl Worker {
             .map_err(|e| other(e.message))?;
         let data_key = self
             .store
-            .consent_data_key(&job.consent_id, &self.master_key)
+            .consent_data_key(&job.consent_id, &self.key_ring)
             .await?;
         let expiry = time::OffsetDateTime::now_utc() + self.key_validity;
         let mut accounts = Vec::with_capacity(detail.accounts.len());
