@@ -75,14 +75,16 @@ impl ServiceBinary {
         copy
     }
 
-    /// The binary on `data_dir` as the ecosystem's `entity`, its `local.yaml` given the master
-    /// key ring `ring` (`fi.master_keys`: (id, base64 key), newest first). The directory
-    /// returned holds that configuration: keep it while the command runs.
+    /// The binary on `data_dir` (and on `database`, a URL, when given) as the ecosystem's
+    /// `entity`, its `local.yaml` given the master key ring `ring` (`fi.master_keys`: (id,
+    /// base64 key), newest first). The directory returned holds that configuration: keep it
+    /// while the command runs.
     pub fn with_master_keys(
         &self,
         eco: &crate::Ecosystem,
         entity: &str,
         data_dir: &Path,
+        database: Option<&str>,
         ring: &[(&str, &str)],
     ) -> (Command, tempfile::TempDir) {
         let entries: Vec<String> = ring
@@ -95,6 +97,9 @@ impl ServiceBinary {
         command
             .env(format!("{}_CONFIG_DIR", self.prefix), config.path())
             .envs(eco.identity_env(self.prefix, entity));
+        if let Some(url) = database {
+            command.env(format!("{}__DATABASE__URL", self.prefix), url);
+        }
         (command, config)
     }
 
@@ -108,6 +113,11 @@ impl ServiceBinary {
     /// Runs `<service> migrate` on `data_dir`.
     pub fn migrate(&self, data_dir: &Path) -> Output {
         self.command(data_dir).arg("migrate").output().unwrap()
+    }
+
+    /// The database at `database`, else the SQLite database of `data_dir`.
+    pub fn store_url(&self, data_dir: &Path, database: Option<&str>) -> Secret {
+        database.map_or_else(|| self.database_url(data_dir), Secret::new)
     }
 
     /// The SQLite database of `data_dir`.

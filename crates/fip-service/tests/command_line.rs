@@ -158,8 +158,13 @@ fn ring(keys: &[(&str, &str)]) -> aa_core::key_ring::KeyRing {
 }
 
 /// Opens what `sealed` holds for each consent with the data keys `keys` opens.
-async fn read_all(data: &Path, keys: &[(&str, &str)], sealed: &[(String, Vec<u8>)]) {
-    let store = Store::connect(&binary().database_url(data), 1)
+async fn read_all(
+    data: &Path,
+    db: Option<&str>,
+    keys: &[(&str, &str)],
+    sealed: &[(String, Vec<u8>)],
+) {
+    let store = Store::connect(&binary().store_url(data, db), 1)
         .await
         .unwrap();
     for (consent, envelope) in sealed {
@@ -170,7 +175,19 @@ async fn read_all(data: &Path, keys: &[(&str, &str)], sealed: &[(String, Vec<u8>
 }
 
 #[tokio::test]
-async fn a_rotated_ring_and_rewrap_keep_prepared_data_readable_and_a_wrong_ring_is_refused() {
+async fn a_rotated_ring_and_rewrap_keep_prepared_data_readable_and_a_wrong_ring_is_refused_on_sqlite(
+) {
+    rotation(None).await;
+}
+
+#[tokio::test]
+async fn a_rotated_ring_and_rewrap_keep_prepared_data_readable_and_a_wrong_ring_is_refused_on_postgres(
+) {
+    rotation(Some(&aa_testkit::fresh_postgres_database().await)).await;
+}
+
+/// Data sealed under m1; the ring rotated to [m2, m1], rewrapped, m1 retired; wrong rings.
+async fn rotation(db: Option<&str>) {
     use aa_core::registry::Role;
     let fip = binary();
     let eco = aa_testkit::Ecosystem::new(vec![aa_testkit::Party::new(
@@ -181,11 +198,11 @@ async fn a_rotated_ring_and_rewrap_keep_prepared_data_readable_and_a_wrong_ring_
     )]);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let (first, _c1) = fip.with_master_keys(&eco, "FIP-1", data, &[("m1", M1)]);
+    let (first, _c1) = fip.with_master_keys(&eco, "FIP-1", data, db, &[("m1", M1)]);
     fip.serve_until_listening(first).unwrap();
     let mut sealed = Vec::new();
     {
-        let store = Store::connect(&fip.database_url(data), 1).await.unwrap();
+        let store = Store::connect(&fip.store_url(data, db), 1).await.unwrap();
         for n in 0..4 {
             let consent = format!("consent-{n}");
             let key = store
@@ -200,31 +217,31 @@ async fn a_rotated_ring_and_rewrap_keep_prepared_data_readable_and_a_wrong_ring_
         }
     }
     let rotated = [("m2", M2), ("m1", M1)];
-    let (serve, _c2) = fip.with_master_keys(&eco, "FIP-1", data, &rotated);
+    let (serve, _c2) = fip.with_master_keys(&eco, "FIP-1", data, db, &rotated);
     fip.serve_until_listening(serve).unwrap();
-    read_all(data, &rotated, &sealed).await;
+    read_all(data, db, &rotated, &sealed).await;
 
-    let (serve, _c3) = fip.with_master_keys(&eco, "FIP-1", data, &[("m2", M2)]);
+    let (serve, _c3) = fip.with_master_keys(&eco, "FIP-1", data, db, &[("m2", M2)]);
     let said = aa_testkit::said(&fip.serve_until_listening(serve).unwrap_err());
     assert!(
         said.contains("master key \"m1\", which is not in the key ring"),
         "{said}"
     );
 
-    let (command, _c4) = fip.with_master_keys(&eco, "FIP-1", data, &rotated);
+    let (command, _c4) = fip.with_master_keys(&eco, "FIP-1", data, db, &rotated);
     let printed = fip.rewrap(command);
     assert!(
         printed.contains("moved 4 data keys to master key \"m2\""),
         "{printed}"
     );
-    let (command, _c5) = fip.with_master_keys(&eco, "FIP-1", data, &rotated);
+    let (command, _c5) = fip.with_master_keys(&eco, "FIP-1", data, db, &rotated);
     assert!(fip.rewrap(command).contains("moved 0 data keys"));
     let retired = [("m2", M2)];
-    let (serve, _c6) = fip.with_master_keys(&eco, "FIP-1", data, &retired);
+    let (serve, _c6) = fip.with_master_keys(&eco, "FIP-1", data, db, &retired);
     fip.serve_until_listening(serve).unwrap();
-    read_all(data, &retired, &sealed).await;
+    read_all(data, db, &retired, &sealed).await;
 
-    let (serve, _c7) = fip.with_master_keys(&eco, "FIP-1", data, &[("m2", NOT_M2)]);
+    let (serve, _c7) = fip.with_master_keys(&eco, "FIP-1", data, db, &[("m2", NOT_M2)]);
     let said = aa_testkit::said(&fip.serve_until_listening(serve).unwrap_err());
     assert!(said.contains("master key \"m2\" does not open"), "{said}");
     assert!(!said.contains(NOT_M2) && !said.contains(M2));

@@ -82,8 +82,13 @@ fn vault(ring: &[(&str, &str)]) -> fiu_service::vault::Vault {
 }
 
 /// Opens every sealed account of `accounts` through `vault`.
-async fn read_all(data: &Path, vault: &fiu_service::vault::Vault, accounts: &[(String, Vec<u8>)]) {
-    let store = Store::connect(&binary().database_url(data), 1)
+async fn read_all(
+    data: &Path,
+    db: Option<&str>,
+    vault: &fiu_service::vault::Vault,
+    accounts: &[(String, Vec<u8>)],
+) {
+    let store = Store::connect(&binary().store_url(data, db), 1)
         .await
         .unwrap();
     for (consent, sealed) in accounts {
@@ -94,7 +99,19 @@ async fn read_all(data: &Path, vault: &fiu_service::vault::Vault, accounts: &[(S
 }
 
 #[tokio::test]
-async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_is_refused() {
+async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_is_refused_on_sqlite(
+) {
+    rotation(None).await;
+}
+
+#[tokio::test]
+async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_is_refused_on_postgres(
+) {
+    rotation(Some(&aa_testkit::fresh_postgres_database().await)).await;
+}
+
+/// Data sealed under m1; the ring rotated to [m2, m1], rewrapped, m1 retired; wrong rings.
+async fn rotation(db: Option<&str>) {
     use aa_core::registry::Role;
     let eco = aa_testkit::Ecosystem::new(vec![aa_testkit::Party::new(
         "FIU-1",
@@ -104,13 +121,13 @@ async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_
     )]);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let (mut first, _c1) = binary().with_master_keys(&eco, "FIU-1", data, &[("m1", M1)]);
+    let (mut first, _c1) = binary().with_master_keys(&eco, "FIU-1", data, db, &[("m1", M1)]);
     assert!(first.arg("migrate").output().unwrap().status.success());
 
     // Accounts sealed under data keys wrapped under m1.
     let mut accounts = Vec::new();
     {
-        let store = Store::connect(&binary().database_url(data), 1)
+        let store = Store::connect(&binary().store_url(data, db), 1)
             .await
             .unwrap();
         let m1 = vault(&[("m1", M1)]);
@@ -125,11 +142,11 @@ async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_
 
     // Rotated to [m2, m1]: it starts, m1 still opens the old keys, a new key goes under m2.
     let rotated = [("m2", M2), ("m1", M1)];
-    let (serve, _c2) = binary().with_master_keys(&eco, "FIU-1", data, &rotated);
+    let (serve, _c2) = binary().with_master_keys(&eco, "FIU-1", data, db, &rotated);
     binary().serve_until_listening(serve).unwrap();
-    read_all(data, &vault(&rotated), &accounts).await;
+    read_all(data, db, &vault(&rotated), &accounts).await;
     {
-        let store = Store::connect(&binary().database_url(data), 1)
+        let store = Store::connect(&binary().store_url(data, db), 1)
             .await
             .unwrap();
         let key = vault(&rotated)
@@ -148,7 +165,7 @@ async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_
     }
 
     // m1 cannot be retired before rewrap: start-up names it.
-    let (serve, _c3) = binary().with_master_keys(&eco, "FIU-1", data, &[("m2", M2)]);
+    let (serve, _c3) = binary().with_master_keys(&eco, "FIU-1", data, db, &[("m2", M2)]);
     let out = binary().serve_until_listening(serve).unwrap_err();
     assert!(!out.status.success());
     let log = aa_testkit::said(&out);
@@ -158,21 +175,21 @@ async fn a_rotated_ring_and_rewrap_keep_every_account_readable_and_a_wrong_ring_
     );
 
     // Rewrap moves the three old keys, then nothing; m1 retired, everything still opens.
-    let (command, _c4) = binary().with_master_keys(&eco, "FIU-1", data, &rotated);
+    let (command, _c4) = binary().with_master_keys(&eco, "FIU-1", data, db, &rotated);
     let printed = binary().rewrap(command);
     assert!(
         printed.contains("moved 3 data keys to master key \"m2\""),
         "{printed}"
     );
-    let (command, _c5) = binary().with_master_keys(&eco, "FIU-1", data, &rotated);
+    let (command, _c5) = binary().with_master_keys(&eco, "FIU-1", data, db, &rotated);
     assert!(binary().rewrap(command).contains("moved 0 data keys"));
     let retired = [("m2", M2)];
-    let (serve, _c6) = binary().with_master_keys(&eco, "FIU-1", data, &retired);
+    let (serve, _c6) = binary().with_master_keys(&eco, "FIU-1", data, db, &retired);
     binary().serve_until_listening(serve).unwrap();
-    read_all(data, &vault(&retired), &accounts).await;
+    read_all(data, db, &vault(&retired), &accounts).await;
 
     // A wrong key under a known id is refused at start-up, naming the id, never a key.
-    let (serve, _c7) = binary().with_master_keys(&eco, "FIU-1", data, &[("m2", NOT_M1)]);
+    let (serve, _c7) = binary().with_master_keys(&eco, "FIU-1", data, db, &[("m2", NOT_M1)]);
     let out = binary().serve_until_listening(serve).unwrap_err();
     let log = aa_testkit::said(&out);
     assert!(
