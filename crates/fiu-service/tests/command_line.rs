@@ -214,3 +214,55 @@ fn production_creates_no_master_key_file_and_refuses_without_one() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("FIU__FI__MASTER_KEY"));
     assert!(!dir.path().join("fiu-master.key").exists());
 }
+
+/// A data key stored before `fiu_data_keys` recorded its master key id gets the id its envelope
+/// names when the migration runs, so start-up checks it and `rewrap` moves it.
+#[tokio::test]
+async fn data_keys_stored_before_the_master_key_id_column_get_it_from_their_envelope() {
+    use sea_orm::{ConnectionTrait, Statement};
+    use sea_orm_migration::MigratorTrait;
+    let eco = aa_testkit::Ecosystem::new(vec![aa_testkit::Party::new(
+        "FIU-1",
+        aa_core::registry::Role::Fiu,
+        aa_testkit::keys::FIU_1,
+        "http://127.0.0.1:9",
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    assert!(binary().migrate(data).status.success());
+    let data_key = aa_core::seal::DataKey::generate("consent:old").unwrap();
+    let wrapped =
+        aa_core::key_ring::KeyRing::new(vec![
+            aa_core::seal::DataKey::from_bytes("m1", [1; 32]).unwrap()
+        ])
+        .unwrap()
+        .wrap(&data_key)
+        .unwrap();
+    {
+        let db = aa_runtime::store::connect(&binary().database_url(data), 1)
+            .await
+            .unwrap();
+        Migrator::down(&db, Some(1)).await.unwrap();
+        let backend = db.get_database_backend();
+        db.execute(Statement::from_sql_and_values(
+            backend,
+            "INSERT INTO fiu_data_keys (consent_id, key_id, wrapped, created_at) \
+             VALUES ('old', 'consent:old', $1, 0)",
+            [wrapped.into()],
+        ))
+        .await
+        .unwrap();
+    }
+    assert!(binary().migrate(data).status.success());
+    let (serve, _config) = binary().with_master_keys(&eco, "FIU-1", data, None, &[("m2", M2)]);
+    let log = aa_testkit::said(&binary().serve_until_listening(serve).unwrap_err());
+    assert!(log.contains("master key \"m1\", which is not in"), "{log}");
+    let (command, _config) =
+        binary().with_master_keys(&eco, "FIU-1", data, None, &[("m2", M2), ("m1", M1)]);
+    assert!(binary().rewrap(command).contains("moved 1 data keys"));
+    let store = Store::connect(&binary().database_url(data), 1)
+        .await
+        .unwrap();
+    let opened = vault(&[("m2", M2)]).data_key(&store, "old").await.unwrap();
+    assert_eq!(opened.id(), "consent:old");
+}
