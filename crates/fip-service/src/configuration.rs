@@ -113,10 +113,9 @@ pub struct FiSettings {
     pub master_key_id: String,
     /// How long this FIP's `KeyMaterial` in a fetch answer stays valid.
     pub key_validity_minutes: u64,
-    /// The preparation worker looks for due jobs at least this often.
-    pub poll_interval_ms: u64,
-    /// Attempts at preparing a session before it is given up as `FAILED`.
-    pub max_attempts: u32,
+    /// How often the sweeps run (session expiry, forgetting idempotency keys); preparation is
+    /// a queue job, retried as the `queue` section says.
+    pub sweep_interval_ms: u64,
     /// How long a session lives after its `FI/request`: then it is `EXPIRED`, its prepared
     /// data purged, and fetching it is 400 `InvalidSessionId`.
     pub session_lifetime_seconds: u64,
@@ -130,16 +129,15 @@ impl Default for FiSettings {
             master_key_file: None,
             master_key_id: "fip-master-1".to_owned(),
             key_validity_minutes: 24 * 60,
-            poll_interval_ms: 1000,
-            max_attempts: 5,
+            sweep_interval_ms: 60_000,
             session_lifetime_seconds: 86_400,
         }
     }
 }
 
 impl FiSettings {
-    pub fn poll_interval(&self) -> Duration {
-        Duration::from_millis(self.poll_interval_ms.max(10))
+    pub fn sweep_interval(&self) -> Duration {
+        Duration::from_millis(self.sweep_interval_ms.max(10))
     }
 
     pub fn session_lifetime(&self) -> time::Duration {

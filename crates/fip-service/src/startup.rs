@@ -1,6 +1,7 @@
 //! Builds the service once, from its settings: identity (checked against the registry), the
-//! database (migrated, seeded), OTP delivery, the queue's worker (notifications) and the FI preparation worker, and every route, mounted in
-//! one visible place ([`routes`]).
+//! database (migrated, seeded), OTP delivery, the queue's one worker (notifications to AAs and
+//! FI preparation), the periodic sweeps, and every route, mounted in one visible place
+//! ([`routes`]).
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -10,12 +11,14 @@ use aa_runtime::clock::Clock;
 use aa_runtime::http::{ops, RebitScope};
 use aa_runtime::identity::Identity;
 use aa_runtime::outbox::{self, Deliver};
+use aa_runtime::periodic;
 use aa_runtime::queue::{admin, Waker};
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 
 use crate::configuration::{ConfigError, Settings};
-use crate::jobs::fi_prepare::Worker;
+use crate::jobs::fi_prepare::{self, Preparer};
+use crate::jobs::sweeps;
 use crate::otp_delivery::{Deliveries, LogDelivery, OtpDelivery, SandboxOtps};
 use crate::persistence::Store;
 use crate::routes::app::bank;
@@ -62,7 +65,7 @@ pub struct Application {
     port: u16,
     server: Server,
     worker: aa_runtime::queue::Worker,
-    preparer: Worker,
+    sweep_interval: std::time::Duration,
     state: AppState,
 }
 
@@ -103,7 +106,6 @@ impl Application {
         }
         let fi_state = FiState {
             key_ring: Arc::new(key_ring),
-            prepare: Arc::new(tokio::sync::Notify::new()),
             key_validity: settings.fi.key_validity(),
             session_lifetime: settings.fi.session_lifetime(),
         };
@@ -199,25 +201,23 @@ impl Application {
         };
         let server = server.listen(listener)?.run();
 
-        let preparer = Worker {
+        let preparer = Preparer {
             store: store.clone(),
             fip_id: identity.entity_id.clone(),
             key_ring: fi_state.key_ring.clone(),
             key_validity: fi_state.key_validity,
-            session_lifetime: fi_state.session_lifetime,
-            max_attempts: settings.fi.max_attempts.max(1),
-            wake: fi_state.prepare.clone(),
+            max_attempts: settings.queue.max_attempts.max(1),
             outbox: waker.clone(),
-            poll: settings.fi.poll_interval(),
         };
         let worker = aa_runtime::queue::Worker::new(store.queue(), settings.queue, waker.clone())
-            .handle(outbox::KIND, Deliver(identity.client.clone()));
+            .handle(outbox::KIND, Deliver(identity.client.clone()))
+            .handle(fi_prepare::KIND, preparer);
         tracing::info!(fip.id = %identity.entity_id, port, "fip-service listening");
         Ok(Self {
             port,
             server,
             worker,
-            preparer,
+            sweep_interval: settings.fi.sweep_interval(),
             state,
         })
     }
@@ -231,16 +231,34 @@ impl Application {
         self.state.store.clone()
     }
 
-    /// Serves until the server stops; the queue's worker and the FI preparation worker run
-    /// alongside and stop with it.
+    /// Serves until the server stops; the queue's worker and the sweeps run alongside and stop
+    /// with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(self.worker.run());
-        // Deliver whatever an earlier run left in the queue.
+        // Run whatever an earlier run left in the queue.
         self.state.waker.wake();
-        let preparer = tokio::spawn(self.preparer.run());
+        let (store, lifetime) = (self.state.store.clone(), self.state.fi.session_lifetime);
+        let expiry = tokio::spawn(periodic::every(
+            "fi session expiry",
+            self.sweep_interval,
+            move || {
+                let store = store.clone();
+                async move { sweeps::expire_sessions(&store, lifetime).await }
+            },
+        ));
+        let store = self.state.store.clone();
+        let answers = tokio::spawn(periodic::every(
+            "idempotency keys",
+            self.sweep_interval,
+            move || {
+                let store = store.clone();
+                async move { sweeps::purge_answers(&store).await }
+            },
+        ));
         let result = self.server.await;
-        worker.abort();
-        preparer.abort();
+        for task in [worker, expiry, answers] {
+            task.abort();
+        }
         result
     }
 }

@@ -8,7 +8,6 @@ use aa_core::registry::Registry;
 use aa_runtime::idempotency::Idempotency;
 use aa_runtime::queue::Waker;
 use aa_runtime::settings::Secret;
-use tokio::sync::Notify;
 
 use crate::otp_delivery::OtpDelivery;
 use crate::persistence::Store;
@@ -31,7 +30,8 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     pub otp: OtpPolicy,
     pub delivery: Arc<dyn OtpDelivery>,
-    /// Wakes the queue's worker after a transaction that queued a notification.
+    /// Wakes the queue's worker after a transaction that queued a job (a notification, an FI
+    /// preparation).
     pub waker: Waker,
     pub fi: FiState,
 }
@@ -41,15 +41,18 @@ impl AppState {
     pub fn idempotency(&self) -> Idempotency<'_> {
         self.store.idempotency(self.otp.pepper.expose().as_bytes())
     }
+
+    /// Now on the store's clock, as a ReBIT `timestamp`.
+    pub fn timestamp(&self) -> String {
+        aa_core::timefmt::format_millis(self.store.clock().now())
+    }
 }
 
-/// What the FI data flow shares between the handlers and the preparation worker.
+/// What the FI data flow shares between the handlers and the preparation job.
 #[derive(Clone)]
 pub struct FiState {
     /// The master keys that wrap the per-consent data keys sealing prepared data at rest.
     pub key_ring: Arc<KeyRing>,
-    /// Wakes the preparation worker when a session is created.
-    pub prepare: Arc<Notify>,
     /// Validity of this FIP's `KeyMaterial` in fetch answers.
     pub key_validity: time::Duration,
     /// How long a session lives after its `FI/request`.

@@ -108,7 +108,7 @@ impl Application {
         let store = migrate(&settings).await?;
         let vault = Vault::load(&settings.fi, &settings.data_dir, settings.environment)?;
         vault.check(&store).await?;
-        let aa = AaClient::new(identity.client.clone());
+        let aa = AaClient::new(identity.client.clone(), clock.clone());
         let waker = Waker::default();
         let state = AppState {
             store: store.clone(),
@@ -131,6 +131,7 @@ impl Application {
             waker,
             fi: fi_settings,
             vault,
+            clock: clock.clone(),
         };
 
         let port = listener.local_addr()?.port();

@@ -19,6 +19,7 @@ use aa_runtime::settings::{Environment, SettingsError};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 use crate::configuration::{FiSettings, PREFIX};
 use crate::persistence::{Store, StoreError};
@@ -91,7 +92,12 @@ impl Vault {
     }
 
     /// The data key of `consent_id`, made and stored (wrapped) on first use.
-    pub async fn data_key(&self, store: &Store, consent_id: &str) -> Result<DataKey, VaultError> {
+    pub async fn data_key(
+        &self,
+        store: &Store,
+        consent_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<DataKey, VaultError> {
         let id = data_key_id(consent_id);
         if let Some(wrapped) = store.wrapped_data_key(consent_id).await? {
             return Ok(self.ring.unwrap(&id, &wrapped)?);
@@ -99,7 +105,7 @@ impl Vault {
         let key = DataKey::generate(&id)?;
         let newest = self.ring.newest().id();
         store
-            .insert_data_key(consent_id, &id, newest, &self.ring.wrap(&key)?)
+            .insert_data_key(consent_id, &id, newest, &self.ring.wrap(&key)?, now)
             .await?;
         // Of two writers racing, the first row stands: read it back.
         let wrapped = store

@@ -92,7 +92,10 @@ async fn read_all(
         .await
         .unwrap();
     for (consent, sealed) in accounts {
-        let key = vault.data_key(&store, consent).await.unwrap();
+        let key = vault
+            .data_key(&store, consent, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap();
         let document = fiu_service::vault::open_account(&key, consent, sealed).unwrap();
         assert_eq!(document, format!("account of {consent}").into_bytes());
     }
@@ -133,7 +136,10 @@ async fn rotation(db: Option<&str>) {
         let m1 = vault(&[("m1", M1)]);
         for n in 0..3 {
             let consent = format!("consent-{n}");
-            let key = m1.data_key(&store, &consent).await.unwrap();
+            let key = m1
+                .data_key(&store, &consent, time::OffsetDateTime::now_utc())
+                .await
+                .unwrap();
             let doc = format!("account of {consent}");
             let sealed = fiu_service::vault::seal_account(&key, &consent, doc.as_bytes()).unwrap();
             accounts.push((consent, sealed));
@@ -150,7 +156,7 @@ async fn rotation(db: Option<&str>) {
             .await
             .unwrap();
         let key = vault(&rotated)
-            .data_key(&store, "consent-new")
+            .data_key(&store, "consent-new", time::OffsetDateTime::now_utc())
             .await
             .unwrap();
         let doc = b"account of consent-new";
@@ -263,6 +269,9 @@ async fn data_keys_stored_before_the_master_key_id_column_get_it_from_their_enve
     let store = Store::connect(&binary().database_url(data), 1)
         .await
         .unwrap();
-    let opened = vault(&[("m2", M2)]).data_key(&store, "old").await.unwrap();
+    let opened = vault(&[("m2", M2)])
+        .data_key(&store, "old", time::OffsetDateTime::now_utc())
+        .await
+        .unwrap();
     assert_eq!(opened.id(), "consent:old");
 }

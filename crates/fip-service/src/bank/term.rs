@@ -53,6 +53,32 @@ impl Ledger {
             .push((at, kind, mode, signed.0, narration, reference));
     }
 
+    /// The opening posting, at a random hour of `opened`.
+    fn open(&mut self, rng: &mut Rng, opened: Date, amount: Paise, narration: &str, code: &str) {
+        let at = at_ist(
+            opened,
+            rng.between(10, 15) as u8,
+            rng.between(0, 59) as u8,
+            0,
+        );
+        let reference = format!("{code}{}", rng.digits(10));
+        self.post(at, "OPENING", "FT", amount, narration.to_owned(), reference);
+    }
+
+    /// The closing posting at `maturity`, when it lies in the history (`until`).
+    fn close(&mut self, maturity: Date, until: Date, code: &str) {
+        if maturity <= until {
+            self.post(
+                at_ist(maturity, 23, 58, 0),
+                "CLOSING",
+                "FT",
+                Paise::ZERO - self.balance,
+                format!("{code} MATURED: PROCEEDS TO SAVINGS ACCOUNT"),
+                format!("{code}C{}", stamp(maturity)),
+            );
+        }
+    }
+
     /// Credits interest on `day` (net of 10% TDS when `tds`); returns the net amount.
     fn interest(&mut self, day: Date, interest: Paise, tds: bool) -> Paise {
         if !interest.is_positive() {
@@ -126,19 +152,12 @@ pub fn fixed(rng: &mut Rng, terms: &TermDepositTerms, opened: Date, until: Date)
     let rate = terms.interest_rate / 100.0;
     let principal = terms.principal;
     let mut ledger = Ledger::new();
-    let opening_at = at_ist(
+    ledger.open(
+        rng,
         opened,
-        rng.between(10, 15) as u8,
-        rng.between(0, 59) as u8,
-        0,
-    );
-    ledger.post(
-        opening_at,
-        "OPENING",
-        "FT",
         principal,
-        "FD OPENED BY TRANSFER FROM SAVINGS".to_owned(),
-        format!("FD{}", rng.digits(10)),
+        "FD OPENED BY TRANSFER FROM SAVINGS",
+        "FD",
     );
     let payout_months = terms.interest_payout.months();
     let step = payout_months.unwrap_or_else(|| terms.compounding.months());
@@ -182,16 +201,7 @@ pub fn fixed(rng: &mut Rng, terms: &TermDepositTerms, opened: Date, until: Date)
         }
     }
     let maturity_amount = ledger.balance;
-    if maturity <= until {
-        ledger.post(
-            at_ist(maturity, 23, 58, 0),
-            "CLOSING",
-            "FT",
-            Paise::ZERO - maturity_amount,
-            "FD MATURED: PROCEEDS TO SAVINGS ACCOUNT".to_owned(),
-            format!("FDC{}", stamp(maturity)),
-        );
-    }
+    ledger.close(maturity, until, "FD");
     let (postings, current_value) = ledger.finish(until);
     let (years, months, days) = tenure_fields(terms.tenure);
     AccountHistory {
@@ -238,20 +248,8 @@ pub fn recurring(
     let monthly_rate = terms.interest_rate / 100.0 / 12.0;
     let compound_every = i32::from(terms.compounding.months());
     let mut ledger = Ledger::new();
-    let opening_at = at_ist(
-        opened,
-        rng.between(10, 15) as u8,
-        rng.between(0, 59) as u8,
-        0,
-    );
-    ledger.post(
-        opening_at,
-        "OPENING",
-        "FT",
-        terms.installment,
-        "RD OPENED: FIRST INSTALMENT".to_owned(),
-        format!("RD{}", rng.digits(10)),
-    );
+    let first = "RD OPENED: FIRST INSTALMENT";
+    ledger.open(rng, opened, terms.installment, first, "RD");
     let mut accrued = 0f64;
     for i in 1..=months {
         let boundary = dates::add_months(opened, i);
@@ -287,16 +285,7 @@ pub fn recurring(
     }
     let principal = Paise(terms.installment.0 * i64::from(months.max(1)));
     let maturity_amount = ledger.balance;
-    if maturity <= until {
-        ledger.post(
-            at_ist(maturity, 23, 58, 0),
-            "CLOSING",
-            "FT",
-            Paise::ZERO - maturity_amount,
-            "RD MATURED: PROCEEDS TO SAVINGS ACCOUNT".to_owned(),
-            format!("RDC{}", stamp(maturity)),
-        );
-    }
+    ledger.close(maturity, until, "RD");
     let (postings, current_value) = ledger.finish(until);
     let (years, months_text, days) = tenure_fields(terms.tenure);
     AccountHistory {

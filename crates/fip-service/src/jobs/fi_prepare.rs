@@ -1,17 +1,13 @@
-//! The preparation worker: claims due sessions ([`Store::claim_fi_job`]), builds every account's
-//! FI document, encrypts it for the FIU, seals the result under the consent's data key, and
-//! stores it with the AA's `POST /FI/Notification` in one transaction. A failed attempt is
-//! retried with backoff; after `fi.max_attempts` the session is `FAILED` and the AA told so.
+//! The `fi_prepare` job of the runtime queue (`aa_runtime::queue`), queued with its session:
+//! it builds every account's FI document, encrypts it for the FIU, seals the result under the
+//! consent's data key, and stores it with the AA's `POST /FI/Notification` in one transaction.
+//! A failed attempt is retried with the `queue` section's backoff; the last attempt
+//! (`queue.max_attempts`) that fails still ends the session: it is `FAILED`, and the AA told so.
 //!
 //! Account outcomes: `READY`, or `DENIED` with a reason when the account cannot be served (no
 //! longer linked through this AA, or of an FI type the consent does not cover).
-//!
-//! Between jobs it also sweeps: sessions past `fi.session_lifetime_seconds` become `EXPIRED`
-//! with their sealed data removed (and the consent's data key deleted once none is left), and
-//! recorded answers of the idempotency table older than a day are forgotten.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use aa_core::key_ring::KeyRing;
 use aa_core::rebit::{
@@ -20,35 +16,35 @@ use aa_core::rebit::{
 };
 use aa_core::seal::DataKey;
 use aa_core::timefmt;
-use tokio::sync::Notify;
+use aa_runtime::clock::instant;
+use aa_runtime::outbox::Notification;
+use aa_runtime::queue::{Handler, Job, JobError, JobFuture, Waker};
+use serde::Deserialize;
 
 use crate::fi::encrypt::{self, Recipient};
 use crate::fi::{document, request};
 use crate::persistence::fi_sessions::{FiJob, PreparedAccount, FAILED, READY};
 use crate::persistence::{Store, StoreError};
-use aa_runtime::clock::instant;
-use aa_runtime::outbox::Notification;
-use aa_runtime::queue::Waker;
 
-/// How long a claimed job is reserved for its worker.
-const LEASE_MS: i64 = 5 * 60_000;
+pub use crate::persistence::fi_sessions::PREPARE_KIND as KIND;
 
-/// How long the answer of a ReBIT request is kept for replays of its txnid.
-pub const ANSWER_RETENTION_MS: i64 = 24 * 3_600_000;
-
-/// Everything the worker needs.
+/// Everything the preparation needs; the handler of [`KIND`].
 #[derive(Clone)]
-pub struct Worker {
+pub struct Preparer {
     pub store: Store,
     pub fip_id: String,
     pub key_ring: Arc<KeyRing>,
     pub key_validity: time::Duration,
-    /// Sessions older than this are expired and purged ([`Worker::sweep`]).
-    pub session_lifetime: time::Duration,
+    /// `queue.max_attempts`: a failure on this attempt fails the session.
     pub max_attempts: u32,
-    pub wake: Arc<Notify>,
+    /// Wakes the queue's worker for the AA's notification.
     pub outbox: Waker,
-    pub poll: Duration,
+}
+
+/// The job's payload.
+#[derive(Deserialize)]
+struct Payload {
+    session_id: String,
 }
 
 /// Why one attempt failed (retried); never carries data or keys.
@@ -64,84 +60,46 @@ fn other(e: impl std::fmt::Display) -> PrepareError {
     PrepareError::Other(e.to_string())
 }
 
-impl Worker {
-    /// Runs forever: on every wake-up, and at least every `poll`.
-    pub async fn run(self) {
-        loop {
-            match self
+fn retry(error: StoreError) -> JobError {
+    JobError::Retry(error.to_string())
+}
+
+impl Handler for Preparer {
+    fn run<'a>(&'a self, job: &'a Job) -> JobFuture<'a> {
+        Box::pin(async move {
+            let payload: Payload = serde_json::from_str(&job.payload)
+                .map_err(|_| JobError::Final("the job's payload is not readable".into()))?;
+            // Prepared (or expired) meanwhile: nothing left to do.
+            let Some(session) = self
                 .store
-                .claim_fi_job(self.store.clock().now_millis(), LEASE_MS)
+                .fi_job(&payload.session_id)
                 .await
-            {
-                Ok(Some(job)) => {
-                    self.process(job).await;
-                    continue;
-                }
-                Ok(None) => {}
-                Err(error) => tracing::error!(%error, "fi preparation: claiming failed"),
-            }
-            self.sweep().await;
-            let _ = tokio::time::timeout(self.poll, self.wake.notified()).await;
-        }
+                .map_err(retry)?
+            else {
+                return Ok(());
+            };
+            self.attempt(&session, job.attempts).await
+        })
     }
+}
 
-    /// Expires sessions past their lifetime (their prepared data purged) and forgets recorded
-    /// answers older than [`ANSWER_RETENTION_MS`].
-    pub async fn sweep(&self) {
-        let now = self.store.clock().now_millis();
-        let lifetime =
-            i64::try_from(self.session_lifetime.whole_milliseconds()).unwrap_or(i64::MAX);
-        match self
-            .store
-            .expire_fi_sessions(now.saturating_sub(lifetime), 100)
-            .await
-        {
-            Ok(expired) => {
-                for session_id in expired {
-                    tracing::info!(session.id = %session_id, "fi session expired; its data purged");
-                }
+impl Preparer {
+    /// One attempt: prepared, retried, or, on the last attempt, the session `FAILED`.
+    async fn attempt(&self, job: &FiJob, attempts: u32) -> Result<(), JobError> {
+        let session_id = &job.session_id;
+        match self.prepare(job).await {
+            Ok((status, accounts)) => self.finish(job, status, accounts).await.map_err(retry),
+            Err(error) if attempts < self.max_attempts => {
+                tracing::warn!(session.id = %session_id, %error, attempts, "fi preparation failed; will retry");
+                Err(JobError::Retry(error.to_string()))
             }
-            Err(error) => tracing::error!(%error, "fi sessions: expiring failed"),
-        }
-        if let Err(error) = self
-            .store
-            .idempotency(&[])
-            .purge(now.saturating_sub(ANSWER_RETENTION_MS))
-            .await
-        {
-            tracing::error!(%error, "recorded answers: purging failed");
-        }
-    }
-
-    async fn process(&self, job: FiJob) {
-        let session_id = job.session_id.clone();
-        let outcome = self.prepare(&job).await;
-        let result = match outcome {
-            Ok((status, accounts)) => self.finish(&job, status, accounts).await,
             Err(error) => {
-                let attempts = job.attempts + 1;
-                if attempts >= self.max_attempts {
-                    tracing::error!(session.id = %session_id, %error, attempts, "fi preparation failed for good");
-                    let accounts = self
-                        .denied_all(&job, "the data could not be prepared")
-                        .await;
-                    self.finish(&job, SessionStatus::Failed, accounts).await
-                } else {
-                    tracing::warn!(session.id = %session_id, %error, attempts, "fi preparation failed; will retry");
-                    let delay = 500i64.saturating_mul(1 << attempts.min(10));
-                    self.store
-                        .retry_fi_job(
-                            &session_id,
-                            attempts,
-                            self.store.clock().now_millis() + delay,
-                            &error.to_string(),
-                        )
-                        .await
-                }
+                tracing::error!(session.id = %session_id, %error, attempts, "fi preparation failed for good");
+                let accounts = self.denied_all(job, "the data could not be prepared").await;
+                self.finish(job, SessionStatus::Failed, accounts)
+                    .await
+                    .map_err(retry)
             }
-        };
-        if let Err(error) = result {
-            tracing::error!(session.id = %session_id, %error, "fi preparation: storing the outcome failed");
         }
     }
 
@@ -181,7 +139,7 @@ impl Worker {
             .store
             .consent_data_key(&job.consent_id, &self.key_ring)
             .await?;
-        let expiry = time::OffsetDateTime::now_utc() + self.key_validity;
+        let expiry = self.store.clock().now() + self.key_validity;
         let mut accounts = Vec::with_capacity(detail.accounts.len());
         for account in &detail.accounts {
             let link_ref = account.link_ref_number.as_str();
@@ -262,7 +220,7 @@ impl Worker {
     ) -> Result<(), StoreError> {
         let notification = FiStatusNotification {
             ver: "2.0.0".to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: timefmt::format_millis(self.store.clock().now()),
             txnid: uuid::Uuid::new_v4().to_string(),
             notifier: Notifier {
                 kind: Open::Known(NotifierType::Fip),

@@ -67,10 +67,6 @@ impl Store {
         let moved = fi_session::Entity::update_many()
             .col_expr(fi_session::Column::Status, Expr::value(EXPIRED))
             .col_expr(
-                fi_session::Column::LeaseUntilMs,
-                Expr::value(Option::<i64>::None),
-            )
-            .col_expr(
                 fi_session::Column::UpdatedAtMs,
                 Expr::value(self.clock.now_millis()),
             )

@@ -1,18 +1,21 @@
-//! FI fetch sessions. Each session row is also the durable job that prepares its data: it is
-//! `PENDING` until a worker claims it (a lease, as in the outbox, so a worker that dies leaves
-//! it to be claimed again after the lease), prepares every account and, in one transaction,
-//! stores the sealed results, marks the session `READY` (or `FAILED`) and queues the AA's
-//! `POST /FI/Notification` in the outbox.
+//! FI fetch sessions. A session is written together with its `fi_prepare` job on the runtime
+//! queue (one transaction); it is `PENDING` until that job prepares every account and, in one
+//! transaction, stores the sealed results, marks the session `READY` (or `FAILED`) and queues
+//! the AA's `POST /FI/Notification`.
 
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, TransactionTrait,
 };
 
 use super::entities::{consent, fi_session, fi_session_account};
 use super::{Store, StoreError};
 use aa_runtime::outbox::Notification;
+use aa_runtime::queue::NewJob;
+
+/// The runtime queue's job kind that prepares a session.
+pub const PREPARE_KIND: &str = "fi_prepare";
 
 pub const PENDING: &str = "PENDING";
 pub const READY: &str = "READY";
@@ -36,7 +39,7 @@ pub struct NewFiSession {
     pub key_material: String,
 }
 
-/// A claimed preparation job.
+/// A session to prepare (the `fi_prepare` job's subject).
 #[derive(Debug, Clone)]
 pub struct FiJob {
     pub session_id: String,
@@ -45,8 +48,6 @@ pub struct FiJob {
     pub from_ms: i64,
     pub to_ms: i64,
     pub key_material: String,
-    /// Attempts before this one.
-    pub attempts: u32,
     pub created_at_ms: i64,
 }
 
@@ -81,6 +82,15 @@ pub struct FiSession {
     pub accounts: Vec<PreparedAccount>,
 }
 
+/// The queue job that prepares `session_id` (`crate::jobs::fi_prepare`).
+pub fn prepare_job(session_id: &str) -> NewJob {
+    NewJob {
+        kind: PREPARE_KIND.to_owned(),
+        key: None,
+        payload: serde_json::json!({ "session_id": session_id }).to_string(),
+    }
+}
+
 async fn insert_session(
     db: &impl ConnectionTrait,
     new: NewFiSession,
@@ -97,10 +107,6 @@ async fn insert_session(
         from_ms: Set(new.from_ms),
         to_ms: Set(new.to_ms),
         key_material: Set(new.key_material),
-        attempts: Set(0),
-        due_at_ms: Set(now),
-        lease_until_ms: Set(None),
-        last_error: Set(None),
         created_at_ms: Set(now),
         updated_at_ms: Set(now),
     })
@@ -110,15 +116,17 @@ async fn insert_session(
 }
 
 impl Store {
-    /// Stores a new session, due for preparation at once, with no check.
+    /// Stores a new session with no check and no preparation job: it stays `PENDING` (tests
+    /// hold a session there with it).
     pub async fn create_fi_session(&self, new: NewFiSession) -> Result<(), StoreError> {
         insert_session(&self.db, new, self.clock.now_millis()).await
     }
 
-    /// Stores a new session unless another session of the same consent, created after
-    /// `live_after_ms`, is still being prepared (`PENDING`), as the AA counts "in progress";
-    /// prepared data not yet fetched does not hold up a new request. The check and the insert hold the consent's row, so two requests racing for one
-    /// consent cannot both open a session.
+    /// Stores a new session and its `fi_prepare` job unless another session of the same
+    /// consent, created after `live_after_ms`, is still being prepared (`PENDING`), as the AA
+    /// counts "in progress"; prepared data not yet fetched does not hold up a new request. The
+    /// check and the insert hold the consent's row, so two requests racing for one consent
+    /// cannot both open a session.
     pub async fn open_fi_session(
         &self,
         new: NewFiSession,
@@ -144,51 +152,28 @@ impl Store {
             txn.rollback().await?;
             return Ok(Opened::InProgress);
         }
+        let job = prepare_job(&new.session_id);
         insert_session(&txn, new, self.clock.now_millis()).await?;
+        aa_runtime::queue::enqueue(&txn, job).await?;
         txn.commit().await?;
         Ok(Opened::New)
     }
 
-    /// Claims one due preparation job for `lease_ms`.
-    pub async fn claim_fi_job(&self, now: i64, lease_ms: i64) -> Result<Option<FiJob>, StoreError> {
-        let free = Condition::any()
-            .add(fi_session::Column::LeaseUntilMs.is_null())
-            .add(fi_session::Column::LeaseUntilMs.lt(now));
-        let due = fi_session::Entity::find()
+    /// The session to prepare, while it is still `PENDING`.
+    pub async fn fi_job(&self, session_id: &str) -> Result<Option<FiJob>, StoreError> {
+        Ok(fi_session::Entity::find_by_id(session_id.to_owned())
             .filter(fi_session::Column::Status.eq(PENDING))
-            .filter(fi_session::Column::DueAtMs.lte(now))
-            .filter(free.clone())
-            .order_by_asc(fi_session::Column::DueAtMs)
-            .limit(8)
-            .all(&self.db)
-            .await?;
-        for row in due {
-            let won = fi_session::Entity::update_many()
-                .col_expr(
-                    fi_session::Column::LeaseUntilMs,
-                    Expr::value(now + lease_ms),
-                )
-                .filter(fi_session::Column::SessionId.eq(&row.session_id))
-                .filter(fi_session::Column::Status.eq(PENDING))
-                .filter(free.clone())
-                .exec(&self.db)
-                .await?
-                .rows_affected
-                == 1;
-            if won {
-                return Ok(Some(FiJob {
-                    session_id: row.session_id,
-                    consent_id: row.consent_id,
-                    aa_id: row.aa_id,
-                    from_ms: row.from_ms,
-                    to_ms: row.to_ms,
-                    key_material: row.key_material,
-                    attempts: u32::try_from(row.attempts).unwrap_or(0),
-                    created_at_ms: row.created_at_ms,
-                }));
-            }
-        }
-        Ok(None)
+            .one(&self.db)
+            .await?
+            .map(|row| FiJob {
+                session_id: row.session_id,
+                consent_id: row.consent_id,
+                aa_id: row.aa_id,
+                from_ms: row.from_ms,
+                to_ms: row.to_ms,
+                key_material: row.key_material,
+                created_at_ms: row.created_at_ms,
+            }))
     }
 
     /// Stores a job's outcome: its accounts, the session's status (`READY` or `FAILED`) and the
@@ -203,10 +188,6 @@ impl Store {
         let txn = self.db.begin().await?;
         let updated = fi_session::Entity::update_many()
             .col_expr(fi_session::Column::Status, Expr::value(status))
-            .col_expr(
-                fi_session::Column::LeaseUntilMs,
-                Expr::value(Option::<i64>::None),
-            )
             .col_expr(
                 fi_session::Column::UpdatedAtMs,
                 Expr::value(self.clock.now_millis()),
@@ -236,39 +217,6 @@ impl Store {
         aa_runtime::queue::enqueue(&txn, notification.job()).await?;
         txn.commit().await?;
         Ok(true)
-    }
-
-    /// Puts a failed attempt back, due again at `due_at_ms`.
-    pub async fn retry_fi_job(
-        &self,
-        session_id: &str,
-        attempts: u32,
-        due_at_ms: i64,
-        error: &str,
-    ) -> Result<(), StoreError> {
-        fi_session::Entity::update_many()
-            .col_expr(
-                fi_session::Column::Attempts,
-                Expr::value(i32::try_from(attempts).unwrap_or(i32::MAX)),
-            )
-            .col_expr(fi_session::Column::DueAtMs, Expr::value(due_at_ms))
-            .col_expr(
-                fi_session::Column::LeaseUntilMs,
-                Expr::value(Option::<i64>::None),
-            )
-            .col_expr(
-                fi_session::Column::LastError,
-                Expr::value(error.chars().take(500).collect::<String>()),
-            )
-            .col_expr(
-                fi_session::Column::UpdatedAtMs,
-                Expr::value(self.clock.now_millis()),
-            )
-            .filter(fi_session::Column::SessionId.eq(session_id))
-            .filter(fi_session::Column::Status.eq(PENDING))
-            .exec(&self.db)
-            .await?;
-        Ok(())
     }
 
     /// A session and its accounts.

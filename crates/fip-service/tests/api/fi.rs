@@ -416,11 +416,7 @@ pub async fn pending_session(app: &TestApp, consent_id: &str, fiu: &Ephemeral) -
 
 #[actix_web::test]
 async fn fetching_before_the_data_is_ready_is_404_no_data_found() {
-    let app = TestApp::spawn_with(Options {
-        fi_poll_ms: 600_000,
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::spawn().await;
     let (consent_id, _, fiu) = setup(&app).await;
     let session_id = pending_session(&app, &consent_id, &fiu).await;
     let body = fetch_body(&session_id);
@@ -441,11 +437,7 @@ async fn fetching_before_the_data_is_ready_is_404_no_data_found() {
 async fn a_session_of_another_aa_or_an_unknown_one_is_400_invalid_session_id() {
     // A long poll: the session below is created behind the worker's back, so it stays
     // pending until the test is done with it.
-    let app = TestApp::spawn_with(Options {
-        fi_poll_ms: 600_000,
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::spawn().await;
     let (consent_id, _, fiu) = setup(&app).await;
     let session_id = pending_session(&app, &consent_id, &fiu).await;
     let body = fetch_body(&uuid::Uuid::new_v4().to_string());

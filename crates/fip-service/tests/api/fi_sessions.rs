@@ -1,12 +1,12 @@
 //! Session rules of the FI data flow: one open session per consent at a time
-//! (`DataFetchRequestInProgress`), and sessions that expire with their data purged.
+//! (`DataFetchRequestInProgress`), and sessions that expire with their data purged (on a manual
+//! clock: no test waits for the time to pass).
 
-use std::time::{Duration, Instant};
-
+use aa_runtime::clock::Clock;
+use fip_service::jobs::sweeps;
 use serde_json::Value;
 
 use crate::fi::{fetch_body, fi_request, notified, pending_session, setup, FROM, TO};
-use fip_service::persistence::fi_sessions::FiSession;
 
 use crate::helpers::{assert_error, Db, Options, TestApp};
 
@@ -49,11 +49,7 @@ async fn a_second_fi_request_while_a_session_is_being_prepared_is_403_data_fetch
 
 #[actix_web::test]
 async fn a_pending_session_blocks_a_new_fi_request_for_its_consent() {
-    let app = TestApp::spawn_with(Options {
-        fi_poll_ms: 600_000,
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::spawn().await;
     let (consent_id, signature, fiu) = setup(&app).await;
     let pending = pending_session(&app, &consent_id, &fiu).await;
     let body = fi_request(&consent_id, &signature, FROM, TO, &fiu.key_material);
@@ -69,23 +65,6 @@ async fn a_pending_session_blocks_a_new_fi_request_for_its_consent() {
     );
 }
 
-/// Polls until `done` holds for the session (at most ten seconds).
-async fn until_session(app: &TestApp, session_id: &str, done: impl Fn(&FiSession) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let session = app.store.fi_session(session_id).await.unwrap().unwrap();
-        if done(&session) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the session never got there: {}",
-            session.status
-        );
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[actix_web::test]
 async fn an_expired_session_is_400_invalid_session_id_and_its_prepared_data_is_purged() {
     expiry(Db::Sqlite).await;
@@ -97,24 +76,30 @@ async fn sessions_expire_and_are_purged_on_postgres() {
 }
 
 async fn expiry(db: Db) {
+    let (clock, hand) = Clock::manual(time::OffsetDateTime::now_utc());
+    let lifetime = time::Duration::seconds(2);
     let app = TestApp::spawn_with(Options {
         db,
         fi_session_lifetime_seconds: 2,
+        clock: Some(clock),
         ..Options::default()
     })
     .await;
     let (consent_id, signature, fiu) = setup(&app).await;
+    // The consent starts when it was made: the clock stands still from here on.
+    hand.set(time::OffsetDateTime::now_utc());
     let km = &fiu.key_material;
     let session_id = request(&app, &fi_request(&consent_id, &signature, FROM, TO, km)).await;
     notified(&app, &session_id).await;
+    // A sweep before the lifetime is over leaves the session be.
+    sweeps::expire_sessions(&app.store, lifetime).await.unwrap();
     let session = app.store.fi_session(&session_id).await.unwrap().unwrap();
+    assert_eq!(session.status, "READY");
     assert!(session.accounts.iter().any(|a| a.sealed.is_some()));
     assert!(app.store.has_consent_data_key(&consent_id).await.unwrap());
 
-    // Expired at once when its lifetime is over, whether or not the sweeper has run.
-    let over = session.created_at_ms + 2_000 + 20;
-    let wait = over - app.store.clock().now_millis();
-    actix_web::rt::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap_or(0))).await;
+    // Expired at once when its lifetime is over, whether or not the sweep has run.
+    hand.advance(lifetime + time::Duration::milliseconds(20));
     let body = fetch_body(&session_id);
     assert_error(
         &app.post("/FI/fetch", &body).await,
@@ -122,8 +107,10 @@ async fn expiry(db: Db) {
         "InvalidSessionId",
         Some(&body),
     );
-    until_session(&app, &session_id, |s| s.status == "EXPIRED").await;
+    // The sweep (also run by the periodic loop on the same clock) expires and purges it.
+    sweeps::expire_sessions(&app.store, lifetime).await.unwrap();
     let session = app.store.fi_session(&session_id).await.unwrap().unwrap();
+    assert_eq!(session.status, "EXPIRED");
     assert!(session.accounts.iter().all(|a| a.sealed.is_none()));
     assert!(!app.store.has_consent_data_key(&consent_id).await.unwrap());
     let answer = app

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use aa_core::jws::{compact, SigningKey, VerifyingKey};
 use aa_core::registry::Role;
 use aa_core::timefmt;
+use aa_runtime::clock::Clock;
 use aa_runtime::settings::Secret;
 use aa_testkit::fakes::{AaInbox, FakeAa};
 use aa_testkit::{
@@ -35,8 +36,10 @@ pub struct Options {
     pub sandbox: bool,
     /// How many notifications the fake AA refuses (503) before it accepts.
     pub aa_failures: usize,
-    /// The FI preparation worker's poll (it is also woken by every `POST /FI/request`).
-    pub fi_poll_ms: u64,
+    /// The clock of the FIP's store and handlers (tests set the time); unset: the system's.
+    pub clock: Option<Clock>,
+    /// `queue.max_attempts`; unset: the configured one.
+    pub queue_max_attempts: Option<u32>,
     /// `fi.session_lifetime_seconds`.
     pub fi_session_lifetime_seconds: u64,
 }
@@ -48,7 +51,8 @@ impl Default for Options {
             otp_ttl_seconds: 300,
             sandbox: true,
             aa_failures: 0,
-            fi_poll_ms: 100,
+            clock: None,
+            queue_max_attempts: None,
             fi_session_lifetime_seconds: 3600,
         }
     }
@@ -114,9 +118,12 @@ impl TestApp {
         settings.server.workers = Some(2);
         settings.queue.poll_ms = 100;
         settings.queue.first_retry_ms = 50;
-        settings.fi.poll_interval_ms = options.fi_poll_ms;
+        if let Some(attempts) = options.queue_max_attempts {
+            settings.queue.max_attempts = attempts;
+        }
         settings.fi.session_lifetime_seconds = options.fi_session_lifetime_seconds;
-        Application::build_with_listener(settings, listener)
+        let clock = options.clock.clone().unwrap_or_else(Clock::system);
+        Application::build_with_clock(settings, listener, clock)
             .await
             .expect("the FIP starts")
     }

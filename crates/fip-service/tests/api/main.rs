@@ -10,6 +10,7 @@ mod discover;
 mod envelope;
 mod fi;
 mod fi_lifecycle;
+mod fi_prepare;
 mod fi_sessions;
 mod fi_versions;
 mod fi_xsd;

@@ -10,6 +10,7 @@ use aa_core::rebit::{
     FiDataRange, FiFetchRequest, FiFetchResponse, FiRequest, FiResponse, FipFi, KeyMaterial,
 };
 use aa_core::timefmt;
+use aa_runtime::clock::Clock;
 use aa_runtime::http::{OutboundError, SignedClient};
 
 use crate::configuration::FetchMethod;
@@ -60,15 +61,20 @@ fn usable_id(id: &str) -> bool {
     !id.trim().is_empty() && id.len() <= MAX_ID_LEN
 }
 
-/// Calls AAs as this FIU.
+/// Calls AAs as this FIU; envelopes are stamped by `clock`.
 #[derive(Debug, Clone)]
 pub struct AaClient {
     client: SignedClient,
+    clock: Clock,
 }
 
 impl AaClient {
-    pub fn new(client: SignedClient) -> Self {
-        Self { client }
+    pub fn new(client: SignedClient, clock: Clock) -> Self {
+        Self { client, clock }
+    }
+
+    fn timestamp(&self) -> String {
+        timefmt::format_millis(self.clock.now())
     }
 
     fn check_txnid(aa_id: &str, sent: &str, found: &str) -> Result<(), AaCallError> {
@@ -91,7 +97,7 @@ impl AaClient {
     ) -> Result<String, AaCallError> {
         let request = ConsentsRequest {
             ver: VERSION.to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: self.timestamp(),
             txnid: txnid.to_owned(),
             consent_detail: detail,
         };
@@ -115,7 +121,7 @@ impl AaClient {
         let txnid = uuid::Uuid::new_v4().to_string();
         let request = ConsentHandleRequest {
             ver: VERSION.to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: self.timestamp(),
             txnid: txnid.clone(),
             consent_handle: handle.to_owned(),
         };
@@ -151,7 +157,7 @@ impl AaClient {
     ) -> Result<ConsentArtefact, AaCallError> {
         let request = ConsentFetchRequest {
             ver: VERSION.to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: self.timestamp(),
             txnid: uuid::Uuid::new_v4().to_string(),
             consent_id: consent_id.to_owned(),
         };
@@ -170,7 +176,7 @@ impl AaClient {
         let consent_id = consent.id.clone();
         let request = FiRequest {
             ver: VERSION.to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: self.timestamp(),
             txnid: txnid.to_owned(),
             fi_data_range: range,
             consent,
@@ -207,7 +213,7 @@ impl AaClient {
         let txnid = uuid::Uuid::new_v4().to_string();
         let request = FiFetchRequest {
             ver: VERSION.to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: self.timestamp(),
             txnid: txnid.clone(),
             session_id: session_id.to_owned(),
             fip_id: None,
@@ -266,6 +272,30 @@ fn path_segment(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aa_core::rebit::{ErrorCode, ErrorResponse};
+
+    fn answered(status: u16, code: ErrorCode) -> AaCallError {
+        let error = ErrorResponse::new("2.0.0", "t", code, "consent not at the FIP yet");
+        AaCallError::Outbound(OutboundError::Rebit {
+            entity: "AA-1".into(),
+            status,
+            error: Box::new(error),
+        })
+    }
+
+    #[test]
+    fn a_503_from_the_aa_is_tried_again_and_a_4xx_is_a_refusal() {
+        // The FI request and fetch jobs retry (with the queue's backoff) what is retryable
+        // and fail the session with the refusal otherwise.
+        let busy = answered(503, ErrorCode::ServiceUnavailable);
+        assert!(busy.is_retryable());
+        assert_eq!(busy.refusal(), None);
+        let refused = answered(400, ErrorCode::InvalidConsentId);
+        assert!(!refused.is_retryable());
+        assert!(refused
+            .refusal()
+            .is_some_and(|r| r.starts_with("InvalidConsentId")));
+    }
 
     #[test]
     fn a_session_id_is_one_path_segment() {

@@ -3,12 +3,10 @@
 //! when the AA cannot be reached, retried with backoff until the attempts run out. A verified
 //! `ACTIVE` artefact joins the consent's automatic data request when `fi.auto_request` is on.
 
-use time::OffsetDateTime;
-
 use super::Worker;
 use crate::domain::artefact::{verify, Expected};
 use crate::domain::data_request::plan_session;
-use crate::domain::status::ConsentState;
+use crate::domain::status::{ConsentState, FetchState};
 use crate::persistence::jobs::Job;
 use crate::persistence::StoreError;
 
@@ -24,25 +22,21 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         let reason = "the consent request of this artefact is not known";
         tracing::warn!(reason, "consent artefact refused");
         return store
-            .artefact_refused(&job, reason, OffsetDateTime::now_utc())
+            .artefact_not_fetched(&job, FetchState::Refused, reason, worker.clock.now())
             .await;
     };
-    let attempts = job.attempts + 1;
     let artefact = match worker.aa.fetch_artefact(&job.aa_id, &job.consent_id).await {
         Ok(artefact) => artefact,
         Err(error) => {
-            let policy = worker.settings.policy();
-            let now = OffsetDateTime::now_utc();
-            if error.is_retryable() && attempts < policy.max_attempts {
-                let delay = policy.delay_after(attempts);
-                tracing::warn!(attempts, retry_in_ms = delay.as_millis() as u64, %error, "consent artefact not fetched; will retry");
-                return store
-                    .retry_job(&job, now + delay, &error.to_string(), now)
-                    .await;
+            let error_text = error.to_string();
+            if worker
+                .retried(&job, error.is_retryable(), &error_text)
+                .await?
+            {
+                return Ok(());
             }
-            tracing::error!(attempts, %error, "consent artefact could not be fetched; giving up");
             return store
-                .artefact_fetch_failed(&job, &error.to_string(), now)
+                .artefact_not_fetched(&job, FetchState::Failed, &error_text, worker.clock.now())
                 .await;
         }
     };
@@ -53,7 +47,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         customer: &request.customer,
         terms: &request.terms,
     };
-    let now = OffsetDateTime::now_utc();
+    let now = worker.clock.now();
     match verify(&worker.registry, expected, &artefact) {
         Ok(verified) => {
             tracing::info!(fip.id = %verified.fip_id, signer.kid = %verified.signer_kid, "consent artefact verified and stored");
@@ -76,7 +70,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         Err(refusal) => {
             tracing::warn!(reason = %refusal, "consent artefact refused");
             store
-                .artefact_refused(&job, &refusal.to_string(), now)
+                .artefact_not_fetched(&job, FetchState::Refused, &refusal.to_string(), now)
                 .await
         }
     }

@@ -32,12 +32,9 @@ use crate::vault::{open_session_key, seal_account, VaultError};
 )]
 pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     let store = &worker.store;
-    let now = OffsetDateTime::now_utc();
-    let Some(session) = (match &job.subject {
-        Some(row) => store.session(row).await?,
-        None => None,
-    }) else {
-        return store.job_done(&job, Some("no such session"), now).await;
+    let now = worker.clock.now();
+    let Some(session) = worker.session_of(&job).await? else {
+        return Ok(());
     };
     let Some(session_id) = session.session_id.clone() else {
         return store
@@ -47,7 +44,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     if session.status != SessionState::Ready {
         return store.job_done(&job, None, now).await;
     }
-    let keys = match unseal(worker, &session).await {
+    let keys = match unseal(worker, &session, now).await {
         Ok(keys) => keys,
         Err(VaultError::Store(error)) => return Err(error),
         Err(error) => {
@@ -65,7 +62,6 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
                 .await;
         }
     };
-    let attempts = job.attempts + 1;
     let fi = match worker
         .aa
         .fetch_fi(&session.aa_id, &session_id, worker.fi.fetch)
@@ -73,17 +69,14 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     {
         Ok(fi) => fi,
         Err(error) => {
-            let policy = worker.settings.policy();
-            let now = OffsetDateTime::now_utc();
-            if error.is_retryable() && attempts < policy.max_attempts {
-                let delay = policy.delay_after(attempts);
-                tracing::warn!(attempts, retry_in_ms = delay.as_millis() as u64, %error, "FI not fetched; will retry");
-                return store
-                    .retry_job(&job, now + delay, &error.to_string(), now)
-                    .await;
+            if worker
+                .retried(&job, error.is_retryable(), &error.to_string())
+                .await?
+            {
+                return Ok(());
             }
+            let now = worker.clock.now();
             let reason = error.refusal().unwrap_or_else(|| error.to_string());
-            tracing::error!(attempts, %error, "FI could not be fetched; giving up");
             return store
                 .session_fetched(
                     &job,
@@ -103,13 +96,12 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         if fip.fip_id != session.fip_id {
             tracing::warn!(fip.id = %fip.fip_id, "FI from a FIP this session did not ask; kept apart by account");
         }
-        for (link, result) in decrypt_fip(&keys, fip) {
+        for (link, result) in decrypt_fip(&keys, fip, worker.clock.now()) {
             delivered.insert(link.link_ref_number.clone());
-            let row = store
-                .account_row(&session.id, &link.link_ref_number, &link.masked_acc_number)
-                .await?;
+            let (number, masked) = (&link.link_ref_number, &link.masked_acc_number);
+            let row = store.account_row(&session.id, number, masked, now).await?;
             let outcome = match result {
-                Ok(account) => keep(worker, &keys.data_key, &row, &account).await,
+                Ok(account) => keep(worker, &keys.data_key, &row, &account, now).await,
                 Err(reason) => Err(reason),
             };
             match outcome {
@@ -117,7 +109,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
                 Err(reason) => {
                     failed += 1;
                     tracing::warn!(account.link_ref = %link.link_ref_number, "an account's FI could not be used");
-                    store.account_failed(&row, &reason).await?;
+                    store.account_failed(&row, &reason, now).await?;
                 }
             }
         }
@@ -133,41 +125,27 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
                 .account_failed(
                     &account.id,
                     "the AA's FI/fetch answer did not carry this account",
+                    now,
                 )
                 .await?;
         }
     }
-    let now = OffsetDateTime::now_utc();
+    let now = worker.clock.now();
     let keep_until = keep_until(worker, &session, now).await?;
-    if failed == 0 {
+    let (state, reason) = if failed == 0 {
         tracing::info!(accounts = stored, "FI fetched, decrypted and sealed");
-        store
-            .session_fetched(
-                &job,
-                &session.id,
-                SessionState::Completed,
-                None,
-                keep_until,
-                now,
-            )
-            .await
+        (SessionState::Completed, None)
     } else {
-        let reason = format!(
-            "{failed} of {} accounts could not be fetched, decrypted or read",
-            stored + failed
-        );
         tracing::warn!(accounts = stored, failed, "FI fetched in part");
-        store
-            .session_fetched(
-                &job,
-                &session.id,
-                SessionState::Failed,
-                Some(&reason),
-                keep_until,
-                now,
-            )
-            .await
-    }
+        let total = stored + failed;
+        let reason =
+            format!("{failed} of {total} accounts could not be fetched, decrypted or read");
+        (SessionState::Failed, Some(reason))
+    };
+    let reason = reason.as_deref();
+    store
+        .session_fetched(&job, &session.id, state, reason, keep_until, now)
+        .await
 }
 
 /// Until when data fetched `now` for `session` may be kept, by its consent's signed terms. A
@@ -200,14 +178,18 @@ struct SessionKeys {
     nonce: [u8; 32],
 }
 
-async fn unseal(worker: &Worker, session: &SessionRecord) -> Result<SessionKeys, VaultError> {
+async fn unseal(
+    worker: &Worker,
+    session: &SessionRecord,
+    now: OffsetDateTime,
+) -> Result<SessionKeys, VaultError> {
     let sealed = session
         .sealed_key
         .as_deref()
         .ok_or_else(|| VaultError::KeyMaterial("the session key is gone".into()))?;
     let data_key = worker
         .vault
-        .data_key(&worker.store, &session.consent_id)
+        .data_key(&worker.store, &session.consent_id, now)
         .await?;
     let (private, nonce) = open_session_key(&data_key, &session.id, sealed)?;
     Ok(SessionKeys {
@@ -221,8 +203,9 @@ async fn unseal(worker: &Worker, session: &SessionRecord) -> Result<SessionKeys,
 fn decrypt_fip<'a>(
     keys: &SessionKeys,
     fip: &'a FipFi,
+    now: OffsetDateTime,
 ) -> Vec<(&'a EncryptedFi, Result<Account, String>)> {
-    let peer = key_material::read(&fip.key_material, OffsetDateTime::now_utc())
+    let peer = key_material::read(&fip.key_material, now)
         .map_err(|e| format!("the FIP's KeyMaterial: {e}"));
     fip.data
         .iter()
@@ -249,6 +232,7 @@ async fn keep(
     data_key: &DataKey,
     row: &str,
     account: &Account,
+    now: OffsetDateTime,
 ) -> Result<(), String> {
     let json = serde_json::to_vec(account).map_err(|e| format!("cannot write the account: {e}"))?;
     let sealed = seal_account(data_key, row, &json).map_err(|e| e.to_string())?;
@@ -259,6 +243,7 @@ async fn keep(
             &account.masked_acc_number,
             account.fi_type.as_str(),
             &sealed,
+            now,
         )
         .await
         .map_err(|e| e.to_string())

@@ -7,7 +7,6 @@
 
 use aa_core::fi_crypto::key_material;
 use aa_core::rebit::{ConsentProof, FiDataRange};
-use time::OffsetDateTime;
 
 use super::Worker;
 use crate::domain::data_request::digital_signature;
@@ -30,36 +29,28 @@ enum Outcome {
 )]
 pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     let store = &worker.store;
-    let now = OffsetDateTime::now_utc();
-    let Some(session) = (match &job.subject {
-        Some(row) => store.session(row).await?,
-        None => None,
-    }) else {
-        return store.job_done(&job, Some("no such session"), now).await;
+    let Some(session) = worker.session_of(&job).await? else {
+        return Ok(());
     };
     if session.session_id.is_some() || session.status.is_final() {
-        return store.job_done(&job, None, now).await;
+        return store.job_done(&job, None, worker.clock.now()).await;
     }
-    let attempts = job.attempts + 1;
     let outcome = match ask(worker, &session).await {
         Ok(outcome) => outcome,
         Err(error) => {
-            let policy = worker.settings.policy();
-            let now = OffsetDateTime::now_utc();
-            if error.retryable && attempts < policy.max_attempts {
-                let delay = policy.delay_after(attempts);
-                tracing::warn!(attempts, retry_in_ms = delay.as_millis() as u64, error = %error.message, "FI request not sent; will retry");
-                return store
-                    .retry_job(&job, now + delay, &error.message, now)
-                    .await;
+            if worker
+                .retried(&job, error.retryable, &error.message)
+                .await?
+            {
+                return Ok(());
             }
-            tracing::error!(attempts, error = %error.message, "FI request failed; giving up");
+            let now = worker.clock.now();
             return store
                 .session_failed(&job, &session.id, &error.message, true, now)
                 .await;
         }
     };
-    let now = OffsetDateTime::now_utc();
+    let now = worker.clock.now();
     match outcome {
         Outcome::Asked(session_id) => {
             tracing::info!(fip.id = %session.fip_id, "FI requested; the AA opened a session");
@@ -112,7 +103,7 @@ async fn ask(
             "the signed consent has no signature segment".into(),
         ));
     };
-    let now = OffsetDateTime::now_utc();
+    let now = worker.clock.now();
     let expiry = now + worker.fi.key_validity;
     let ours = match key_material::generate(worker.fi.curve, expiry) {
         Ok(ours) => ours,
@@ -124,7 +115,10 @@ async fn ask(
         }
     };
     let sealed = async {
-        let data_key = worker.vault.data_key(store, &session.consent_id).await?;
+        let data_key = worker
+            .vault
+            .data_key(store, &session.consent_id, now)
+            .await?;
         let sealed = seal_session_key(&data_key, &session.id, &ours)?;
         Ok::<_, VaultError>(sealed)
     }
@@ -135,7 +129,7 @@ async fn ask(
     })?;
     let txnid = uuid::Uuid::new_v4().to_string();
     store
-        .store_session_key(&session.id, &sealed, expiry, &txnid)
+        .store_session_key(&session.id, &sealed, expiry, &txnid, now)
         .await
         .map_err(store_failure)?;
     let proof = ConsentProof {

@@ -13,13 +13,14 @@ pub mod purge;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aa_core::registry::Registry;
-use aa_runtime::queue::{self, Handler, JobError, JobFuture, QueueSettings, Waker};
-
 use aa_core::fi_crypto::Curve;
+use aa_core::registry::Registry;
+use aa_runtime::clock::Clock;
+use aa_runtime::queue::{self, Handler, JobError, JobFuture, QueueSettings, Waker};
 
 use crate::clients::aa::AaClient;
 use crate::configuration::{FetchMethod, FiSettings};
+use crate::persistence::fi_requests::SessionRecord;
 use crate::persistence::jobs::{Job, JobKind};
 use crate::persistence::{Store, StoreError};
 use crate::vault::Vault;
@@ -36,6 +37,8 @@ pub struct Worker {
     pub waker: Waker,
     pub fi: FiJobSettings,
     pub vault: Vault,
+    /// The time every job decides by.
+    pub clock: Clock,
 }
 
 /// The FI settings the jobs use, checked at start-up.
@@ -96,6 +99,37 @@ impl Handler for Run {
 }
 
 impl Worker {
+    /// The session an FI job is about, or `None` when it is gone (the job is then closed).
+    async fn session_of(&self, job: &Job) -> Result<Option<SessionRecord>, StoreError> {
+        let session = match &job.subject {
+            Some(row) => self.store.session(row).await?,
+            None => None,
+        };
+        if session.is_none() {
+            let now = self.clock.now();
+            self.store
+                .job_done(job, Some("no such session"), now)
+                .await?;
+        }
+        Ok(session)
+    }
+
+    /// Puts `job` back for later, with the `queue` section's backoff, when its failure is
+    /// `retryable` and attempts remain (true); false: the caller records that it gives up.
+    async fn retried(&self, job: &Job, retryable: bool, error: &str) -> Result<bool, StoreError> {
+        let attempts = job.attempts + 1;
+        let policy = self.settings.policy();
+        if !retryable || attempts >= policy.max_attempts {
+            tracing::error!(attempts, %error, "the job failed; giving up");
+            return Ok(false);
+        }
+        let delay = policy.delay_after(attempts);
+        tracing::warn!(attempts, retry_in_ms = delay.as_millis() as u64, %error, "the job failed; will retry");
+        let now = self.clock.now();
+        self.store.retry_job(job, now + delay, error, now).await?;
+        Ok(true)
+    }
+
     /// The queue's worker with a handler for every kind of FIU job.
     pub fn into_queue_worker(self) -> queue::Worker {
         let mut worker = queue::Worker::new(self.store.queue(), self.settings, self.waker.clone());

@@ -124,33 +124,24 @@ impl Store {
         Ok(queued)
     }
 
-    /// Records that the artefact was refused (not the AA's signature, or not the terms asked
-    /// for) and closes the job: a refusal is final.
-    pub async fn artefact_refused(
+    /// Records that the artefact was `Refused` (not the AA's signature, or not the terms asked
+    /// for: final, the job is done) or could not be fetched (`Failed`: the job is given up).
+    pub async fn artefact_not_fetched(
         &self,
         job: &Job,
+        outcome: FetchState,
         reason: &str,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let txn = self.db().begin().await?;
         let now = millis(now);
-        set_fetch_outcome(&txn, &job.consent_id, FetchState::Refused, reason, now).await?;
-        finish_job(&txn, job, DONE, Some(reason), now).await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
-    /// Records that the artefact could not be fetched and the job is given up.
-    pub async fn artefact_fetch_failed(
-        &self,
-        job: &Job,
-        reason: &str,
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        let txn = self.db().begin().await?;
-        let now = millis(now);
-        set_fetch_outcome(&txn, &job.consent_id, FetchState::Failed, reason, now).await?;
-        finish_job(&txn, job, FAILED, Some(reason), now).await?;
+        set_fetch_outcome(&txn, &job.consent_id, outcome, reason, now).await?;
+        let state = if outcome == FetchState::Failed {
+            FAILED
+        } else {
+            DONE
+        };
+        finish_job(&txn, job, state, Some(reason), now).await?;
         txn.commit().await?;
         Ok(())
     }

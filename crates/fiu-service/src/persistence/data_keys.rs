@@ -31,13 +31,14 @@ impl Store {
         key_id: &str,
         master_key_id: &str,
         wrapped: &[u8],
+        now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let row = data_key::ActiveModel {
             consent_id: Set(consent_id.to_owned()),
             key_id: Set(key_id.to_owned()),
             master_key_id: Set(master_key_id.to_owned()),
             wrapped: Set(wrapped.to_vec()),
-            created_at: Set(millis(OffsetDateTime::now_utc())),
+            created_at: Set(millis(now)),
         };
         data_key::Entity::insert(row)
             .on_conflict(

@@ -21,6 +21,7 @@ impl Store {
         session_row: &str,
         link_ref_number: &str,
         masked: &str,
+        now: OffsetDateTime,
     ) -> Result<String, StoreError> {
         let existing = fi_account::Entity::find()
             .filter(fi_account::Column::SessionRow.eq(session_row))
@@ -30,16 +31,8 @@ impl Store {
         match existing {
             Some(row) => Ok(row.id),
             None => {
-                let now = millis(OffsetDateTime::now_utc());
-                insert_account(
-                    self.db(),
-                    session_row,
-                    link_ref_number,
-                    Some(masked),
-                    None,
-                    now,
-                )
-                .await
+                let (db, now) = (self.db(), millis(now));
+                insert_account(db, session_row, link_ref_number, Some(masked), None, now).await
             }
         }
     }
@@ -51,6 +44,7 @@ impl Store {
         masked: &str,
         fi_type: &str,
         sealed: &[u8],
+        now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         fi_account::Entity::update_many()
             .col_expr(
@@ -69,10 +63,7 @@ impl Store {
                 fi_account::Column::Error,
                 Expr::value(Option::<String>::None),
             )
-            .col_expr(
-                fi_account::Column::UpdatedAt,
-                Expr::value(millis(OffsetDateTime::now_utc())),
-            )
+            .col_expr(fi_account::Column::UpdatedAt, Expr::value(millis(now)))
             .filter(fi_account::Column::Id.eq(account_row))
             .exec(self.db())
             .await?;
@@ -80,13 +71,15 @@ impl Store {
     }
 
     /// Records why an account's data could not be had.
-    pub async fn account_failed(&self, account_row: &str, error: &str) -> Result<(), StoreError> {
+    pub async fn account_failed(
+        &self,
+        account_row: &str,
+        error: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         fi_account::Entity::update_many()
             .col_expr(fi_account::Column::Error, Expr::value(Some(clip(error))))
-            .col_expr(
-                fi_account::Column::UpdatedAt,
-                Expr::value(millis(OffsetDateTime::now_utc())),
-            )
+            .col_expr(fi_account::Column::UpdatedAt, Expr::value(millis(now)))
             .filter(fi_account::Column::Id.eq(account_row))
             .exec(self.db())
             .await?;

@@ -80,12 +80,12 @@ pub struct NewSession {
     pub plan: SessionPlan,
 }
 
-/// What a notification did to a session.
+/// What applying a notification did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NotificationOutcome {
-    /// The session's state afterwards.
-    pub state: SessionState,
-    /// Whether this notification queued the fetch.
+pub struct Applied {
+    /// Whether anything changed.
+    pub changed: bool,
+    /// Whether a job (artefact fetch, FI fetch) was queued: the worker is to be woken.
     pub fetch_queued: bool,
 }
 

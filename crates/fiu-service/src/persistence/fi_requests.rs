@@ -17,9 +17,7 @@ use super::{Store, StoreError};
 use crate::domain::data_request::{SessionPlan, SessionState};
 use aa_runtime::clock::millis;
 
-pub use super::fi_records::{
-    AccountRecord, DataRequestRecord, NewSession, NotificationOutcome, SessionRecord, Trigger,
-};
+pub use super::fi_records::{AccountRecord, DataRequestRecord, NewSession, SessionRecord, Trigger};
 
 async fn insert_request<C: ConnectionTrait>(
     db: &C,

@@ -3,11 +3,13 @@
 
 use aa_core::rebit::FiStatus;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
 use time::OffsetDateTime;
 
 use super::entities::{fi_account, fi_session};
-use super::fi_records::{AccountRecord, NotificationOutcome, SessionRecord};
+use super::fi_records::{AccountRecord, Applied, SessionRecord};
 use super::fi_requests::{insert_account, moves, set_session};
 use super::jobs::{finish_job, insert_job, Job, JobKind, DONE, FAILED};
 use super::{Store, StoreError};
@@ -22,6 +24,7 @@ impl Store {
         sealed: &[u8],
         expiry: OffsetDateTime,
         txnid: &str,
+        now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         fi_session::Entity::update_many()
             .col_expr(
@@ -36,10 +39,7 @@ impl Store {
                 fi_session::Column::Txnid,
                 Expr::value(Some(txnid.to_owned())),
             )
-            .col_expr(
-                fi_session::Column::UpdatedAt,
-                Expr::value(millis(OffsetDateTime::now_utc())),
-            )
+            .col_expr(fi_session::Column::UpdatedAt, Expr::value(millis(now)))
             .filter(fi_session::Column::Id.eq(session_row))
             .exec(self.db())
             .await?;
@@ -96,103 +96,97 @@ impl Store {
         txn.commit().await?;
         Ok(())
     }
+}
 
-    /// Applies an FI status notification to a session: the accounts' statuses move forward,
-    /// and once [`settle`] says so the session moves on (its fetch queued in the same
-    /// transaction). A repeated notification changes nothing.
-    pub async fn apply_fi_notification(
-        &self,
-        session: &SessionRecord,
-        accounts: &[(String, FiStatus)],
-        session_over: bool,
-        now: OffsetDateTime,
-    ) -> Result<NotificationOutcome, StoreError> {
-        let now = millis(now);
-        let txn = self.db().begin().await?;
-        let current: SessionRecord = fi_session::Entity::find_by_id(session.id.clone())
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("session {} vanished", session.id)))?
-            .try_into()?;
-        if current.purged.is_some() {
-            txn.rollback().await?;
-            return Ok(NotificationOutcome {
-                state: current.status,
-                fetch_queued: false,
-            });
-        }
-        let known: Vec<AccountRecord> = fi_account::Entity::find()
-            .filter(fi_account::Column::SessionRow.eq(current.id.as_str()))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        let mut statuses = Vec::with_capacity(accounts.len());
-        for (link, incoming) in accounts {
-            match known.iter().find(|a| &a.link_ref_number == link) {
-                Some(account) => {
-                    let merged = if moves(&account.fi_status, *incoming) {
-                        fi_account::Entity::update_many()
-                            .col_expr(fi_account::Column::FiStatus, Expr::value(incoming.as_str()))
-                            .col_expr(fi_account::Column::UpdatedAt, Expr::value(now))
-                            .filter(fi_account::Column::Id.eq(account.id.as_str()))
-                            .exec(&txn)
-                            .await?;
-                        *incoming
-                    } else {
-                        account.fi_status.parse().unwrap_or(*incoming)
-                    };
-                    statuses.push(merged);
-                }
-                None => {
-                    let id = insert_account(&txn, &current.id, link, None, None, now).await?;
+/// Applies an FI status notification to a session: the accounts' statuses move forward,
+/// and once [`settle`] says so the session moves on (its fetch queued in the same
+/// transaction). A repeated notification changes nothing.
+pub(super) async fn apply_fi_notification(
+    txn: &DatabaseTransaction,
+    session: &SessionRecord,
+    accounts: &[(String, FiStatus)],
+    session_over: bool,
+    now: OffsetDateTime,
+) -> Result<Applied, StoreError> {
+    let now = millis(now);
+    let current: SessionRecord = fi_session::Entity::find_by_id(session.id.clone())
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("session {} vanished", session.id)))?
+        .try_into()?;
+    if current.purged.is_some() {
+        return Ok(Applied {
+            changed: false,
+            fetch_queued: false,
+        });
+    }
+    let known: Vec<AccountRecord> = fi_account::Entity::find()
+        .filter(fi_account::Column::SessionRow.eq(current.id.as_str()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    let mut statuses = Vec::with_capacity(accounts.len());
+    let mut changed = false;
+    for (link, incoming) in accounts {
+        match known.iter().find(|a| &a.link_ref_number == link) {
+            Some(account) => {
+                let merged = if moves(&account.fi_status, *incoming) {
                     fi_account::Entity::update_many()
                         .col_expr(fi_account::Column::FiStatus, Expr::value(incoming.as_str()))
-                        .filter(fi_account::Column::Id.eq(id.as_str()))
-                        .exec(&txn)
+                        .col_expr(fi_account::Column::UpdatedAt, Expr::value(now))
+                        .filter(fi_account::Column::Id.eq(account.id.as_str()))
+                        .exec(txn)
                         .await?;
-                    statuses.push(*incoming);
-                }
+                    changed = true;
+                    *incoming
+                } else {
+                    account.fi_status.parse().unwrap_or(*incoming)
+                };
+                statuses.push(merged);
             }
-        }
-        let mut outcome = NotificationOutcome {
-            state: current.status,
-            fetch_queued: false,
-        };
-        if current.status == SessionState::Pending {
-            match settle(&statuses, session_over) {
-                Settle::Wait => {}
-                Settle::Fetch => {
-                    set_session(&txn, &current.id, SessionState::Ready, None, now).await?;
-                    insert_job(
-                        &txn,
-                        JobKind::FiFetch,
-                        &current.aa_id,
-                        &current.handle,
-                        &current.consent_id,
-                        Some(&current.id),
-                        now,
-                    )
+            None => {
+                let id = insert_account(txn, &current.id, link, None, None, now).await?;
+                fi_account::Entity::update_many()
+                    .col_expr(fi_account::Column::FiStatus, Expr::value(incoming.as_str()))
+                    .filter(fi_account::Column::Id.eq(id.as_str()))
+                    .exec(txn)
                     .await?;
-                    outcome = NotificationOutcome {
-                        state: SessionState::Ready,
-                        fetch_queued: true,
-                    };
-                }
-                Settle::AllDenied => {
-                    set_session(&txn, &current.id, SessionState::Completed, None, now).await?;
-                    outcome.state = SessionState::Completed;
-                }
-                Settle::Fail(reason) => {
-                    set_session(&txn, &current.id, SessionState::Failed, Some(&reason), now)
-                        .await?;
-                    outcome.state = SessionState::Failed;
-                }
+                changed = true;
+                statuses.push(*incoming);
             }
         }
-        txn.commit().await?;
-        Ok(outcome)
     }
+    let mut applied = Applied {
+        changed,
+        fetch_queued: false,
+    };
+    if current.status != SessionState::Pending {
+        return Ok(applied);
+    }
+    let (next, error) = match settle(&statuses, session_over) {
+        Settle::Wait => return Ok(applied),
+        Settle::Fetch => (SessionState::Ready, None),
+        Settle::AllDenied => (SessionState::Completed, None),
+        Settle::Fail(reason) => (SessionState::Failed, Some(reason)),
+    };
+    set_session(txn, &current.id, next, error.as_deref(), now).await?;
+    if next == SessionState::Ready {
+        let (aa, handle, consent) = (&current.aa_id, &current.handle, &current.consent_id);
+        insert_job(
+            txn,
+            JobKind::FiFetch,
+            aa,
+            handle,
+            consent,
+            Some(&current.id),
+            now,
+        )
+        .await?;
+        applied.fetch_queued = true;
+    }
+    applied.changed = true;
+    Ok(applied)
 }

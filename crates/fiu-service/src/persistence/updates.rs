@@ -1,11 +1,14 @@
-//! Status updates, applied in one transaction: the notification is recorded (once: a repeat is
-//! recognised by its `dedupe_key` and changes nothing), the plan of
-//! [`crate::domain::update::plan`] is carried out, and any fetch it calls for is queued as a job
-//! in the same transaction, so an update is never half-applied and a queued fetch is never lost.
-//! The request row is locked (`FOR UPDATE` on PostgreSQL; SQLite has one writer) so concurrent
-//! updates of one request apply one after the other. An artefact that becomes `REVOKED` or
-//! `EXPIRED` has all its FI data purged in the same transaction ([`super::purge`]).
+//! Status updates, applied in one transaction: a consent notification is recorded (once: a
+//! repeat is recognised by its `dedupe_key` and changes nothing), the plan of
+//! [`crate::domain::update::plan`] is carried out, and any fetch it calls for is queued as a job in the same transaction, so an
+//! update is never half-applied and a queued fetch is never lost. A notification's writes run in
+//! the transaction of its idempotency claim ([`Store::apply_notification`]), so the effect and
+//! the answer kept for it commit together. The request row is locked (`FOR UPDATE` on
+//! PostgreSQL; SQLite has one writer) so concurrent updates of one request apply one after the
+//! other. An artefact that becomes `REVOKED` or `EXPIRED` has all its FI data purged in the same
+//! transaction ([`super::purge`]).
 
+use aa_core::rebit::FiStatus;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -15,6 +18,8 @@ use time::OffsetDateTime;
 
 use super::consents::{find_artefacts, ConsentRequestRecord};
 use super::entities::{artefact, consent_request, notification};
+pub use super::fi_records::Applied;
+use super::fi_records::SessionRecord;
 use super::jobs::insert_fetch_job;
 use super::purge::purge_consent;
 use super::{Store, StoreError};
@@ -23,37 +28,67 @@ use crate::domain::status::{ConsentState, FetchState};
 use crate::domain::update::{plan, KnownArtefact, Plan, StatusUpdate};
 use aa_runtime::clock::millis;
 
-/// A notification accepted from `aa_id` about the request `handle`.
+/// A notification accepted from an AA, checked and resolved to what it is about.
 #[derive(Debug, Clone)]
-pub struct IncomingNotification {
-    pub aa_id: String,
-    pub txnid: String,
-    pub handle: String,
-    pub consent_id: Option<String>,
-    pub status: ConsentState,
+pub enum Notified {
+    /// `POST /Consent/Notification` from `aa_id` under `txnid` about the request `handle`.
+    Consent {
+        aa_id: String,
+        txnid: String,
+        handle: String,
+        update: StatusUpdate,
+    },
+    /// `POST /FI/Notification` about `session`: its accounts' statuses, and whether the AA
+    /// says the session is over (`FAILED`, `EXPIRED`).
+    Fi {
+        session: Box<SessionRecord>,
+        accounts: Vec<(String, FiStatus)>,
+        over: bool,
+    },
 }
 
-impl IncomingNotification {
-    /// Equal for the same notification delivered again, different for any other.
-    fn dedupe_key(&self) -> String {
-        format!(
-            "{}|{}|{}|{}|{}",
-            self.aa_id,
-            self.txnid,
-            self.handle,
-            self.consent_id.as_deref().unwrap_or("-"),
-            self.status.as_str()
+/// Equal for the same consent notification delivered again, different for any other. The
+/// runtime's idempotency key (caller, endpoint, txnid) cannot tell them apart: the AA reuses a
+/// flow's txnid for the flow's next notification (the next artefact of an approval, or the
+/// next status), so a re-send is told from the next notification by what it says.
+fn dedupe_key(aa_id: &str, txnid: &str, handle: &str, update: &StatusUpdate) -> String {
+    let consent_id = update.consent_id.as_deref().unwrap_or("-");
+    let status = update.status.as_str();
+    format!("{aa_id}|{txnid}|{handle}|{consent_id}|{status}")
+}
+
+/// Records a consent notification in `txn`; false when it was recorded before.
+async fn record_once(
+    txn: &DatabaseTransaction,
+    (aa_id, txnid, handle): (&str, &str, &str),
+    update: &StatusUpdate,
+    applied: bool,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let row = notification::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        dedupe_key: Set(dedupe_key(aa_id, txnid, handle, update)),
+        aa_id: Set(aa_id.to_owned()),
+        txnid: Set(txnid.to_owned()),
+        handle: Set(handle.to_owned()),
+        consent_id: Set(update.consent_id.clone()),
+        status: Set(update.status.as_str().to_owned()),
+        applied: Set(applied),
+        received_at: Set(millis(now)),
+    };
+    let inserted = notification::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(notification::Column::DedupeKey)
+                .do_nothing()
+                .to_owned(),
         )
-    }
-}
-
-/// What recording a notification did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recorded {
-    /// Seen before: nothing changed.
-    Duplicate,
-    /// New, and applied; the plan says what changed (empty for a stale status).
-    Applied(Plan),
+        .do_nothing()
+        .exec_without_returning(txn)
+        .await?;
+    Ok(!matches!(
+        inserted,
+        TryInsertResult::Conflicted | TryInsertResult::Inserted(0)
+    ))
 }
 
 /// The request, locked for the rest of the transaction.
@@ -155,54 +190,52 @@ pub(super) async fn execute<C: ConnectionTrait>(
 }
 
 impl Store {
-    /// Records a notification and applies it, once.
-    pub async fn record_notification(
+    /// Applies `notified` in `txn`, which the caller commits with the answer it keeps, or, with
+    /// no `txn`, in a transaction of its own.
+    pub async fn apply_notification(
         &self,
-        incoming: &IncomingNotification,
+        txn: Option<&DatabaseTransaction>,
+        notified: &Notified,
         now: OffsetDateTime,
-    ) -> Result<Recorded, StoreError> {
-        let txn = self.db().begin().await?;
-        let Some(request) = lock_request(&txn, &incoming.handle).await? else {
-            return Err(StoreError::Corrupt(format!(
-                "request {} vanished",
-                incoming.handle
-            )));
+    ) -> Result<Applied, StoreError> {
+        let Some(txn) = txn else {
+            let txn = self.db().begin().await?;
+            let applied = Box::pin(self.apply_notification(Some(&txn), notified, now)).await?;
+            txn.commit().await?;
+            return Ok(applied);
         };
-        let update = StatusUpdate {
-            consent_id: incoming.consent_id.clone(),
-            status: incoming.status,
-        };
-        let plan = plan_for(&txn, &request, &update).await?;
-        let row = notification::ActiveModel {
-            id: Set(uuid::Uuid::new_v4().to_string()),
-            dedupe_key: Set(incoming.dedupe_key()),
-            aa_id: Set(incoming.aa_id.clone()),
-            txnid: Set(incoming.txnid.clone()),
-            handle: Set(incoming.handle.clone()),
-            consent_id: Set(incoming.consent_id.clone()),
-            status: Set(incoming.status.as_str().to_owned()),
-            applied: Set(!plan.is_empty()),
-            received_at: Set(millis(now)),
-        };
-        let inserted = notification::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(notification::Column::DedupeKey)
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .do_nothing()
-            .exec_without_returning(&txn)
-            .await?;
-        if matches!(
-            inserted,
-            TryInsertResult::Conflicted | TryInsertResult::Inserted(0)
-        ) {
-            txn.rollback().await?;
-            return Ok(Recorded::Duplicate);
+        match notified {
+            Notified::Consent {
+                aa_id,
+                txnid,
+                handle,
+                update,
+            } => {
+                let Some(request) = lock_request(txn, handle).await? else {
+                    return Err(StoreError::Corrupt(format!("request {handle} vanished")));
+                };
+                let plan = plan_for(txn, &request, update).await?;
+                let key = (aa_id.as_str(), txnid.as_str(), handle.as_str());
+                if !record_once(txn, key, update, !plan.is_empty(), now).await? {
+                    return Ok(Applied {
+                        changed: false,
+                        fetch_queued: false,
+                    });
+                }
+                execute(txn, &request, &plan, now).await?;
+                Ok(Applied {
+                    changed: !plan.is_empty(),
+                    fetch_queued: plan.fetches(),
+                })
+            }
+            Notified::Fi {
+                session,
+                accounts,
+                over,
+            } => {
+                super::fi_sessions::apply_fi_notification(txn, session, accounts, *over, now).await
+            }
         }
-        execute(&txn, &request, &plan, now).await?;
-        txn.commit().await?;
-        Ok(Recorded::Applied(plan))
     }
 
     /// Applies a status the FIU polled from the AA (`POST /Consent/handle`).

@@ -102,10 +102,12 @@ async fn keep_until(app: &TestApp, consent_id: &str, request_id: &str) -> Offset
     timefmt::parse(&at).unwrap()
 }
 
+/// The FI flow on, on a manual clock: the sweeps below run at the time the test sets.
 async fn auto_app(db: Db) -> TestApp {
     spawn_with(Options {
         db,
         auto_request: true,
+        manual_clock: true,
         ..Options::default()
     })
     .await
@@ -113,25 +115,22 @@ async fn auto_app(db: Db) -> TestApp {
 
 async fn stored_data_is_purged_when_its_data_life_ends(app: TestApp) {
     // wealth-monthly: STORE, DataLife 3 MONTH, valid for a year.
-    let before = OffsetDateTime::now_utc();
+    let fetched_at = app.clock.now();
     let (_, consent_id, request_id) = fetched(&app, "wealth-monthly").await;
     let until = keep_until(&app, &consent_id, &request_id).await;
     assert!(
-        until >= before + Duration::days(89) && until <= before + Duration::days(93),
+        until >= fetched_at + Duration::days(89) && until <= fetched_at + Duration::days(93),
         "DataLife is 3 months from the fetch: {until}"
     );
     assert_eq!(
-        app.store
-            .purge_due(until - Duration::seconds(1))
-            .await
-            .unwrap(),
+        app.sweep_at(until - Duration::seconds(1)).await,
         0,
         "nothing is purged before the DataLife ends"
     );
     assert_present(&app, &consent_id, &request_id).await;
-    assert_eq!(app.store.purge_due(until).await.unwrap(), 1);
+    assert_eq!(app.sweep_at(until).await, 1);
     assert_gone(&app, &consent_id, &request_id, "DataLife ended").await;
-    assert_eq!(app.store.purge_due(until).await.unwrap(), 0, "purged once");
+    assert_eq!(app.sweep_at(until).await, 0, "purged once");
 }
 
 #[tokio::test]
@@ -149,35 +148,23 @@ async fn view_data_is_purged_by_the_sweep_when_its_view_session_ends() {
     let app = spawn_with(Options {
         auto_request: true,
         view_seconds: 3,
-        purge_interval_ms: 100,
+        manual_clock: true,
         ..Options::default()
     })
     .await;
     // income-check: VIEW, DataLife 1 DAY: the 3 s view session ends first.
+    let fetched_at = app.clock.now();
     let (_, consent_id, request_id) = fetched(&app, "income-check").await;
     let until = keep_until(&app, &consent_id, &request_id).await;
-    let now = OffsetDateTime::now_utc();
-    assert!(
-        until > now - Duration::seconds(3) && until <= now + Duration::seconds(3),
-        "the view session ends 3 s after the fetch: {until}"
+    assert_eq!(
+        timefmt::format_millis(until),
+        timefmt::format_millis(fetched_at + Duration::seconds(3)),
+        "the view session ends 3 s after the fetch"
     );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        let (status, body) = read(&app, &request_id).await;
-        if status == 410 {
-            break;
-        }
-        assert_eq!(status, 200, "{body}");
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the sweep never purged the view data"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(
-        OffsetDateTime::now_utc() >= until,
-        "purged only after the view session"
-    );
+    assert_eq!(app.sweep_at(until - Duration::milliseconds(1)).await, 0);
+    assert_eq!(read(&app, &request_id).await.0, 200, "kept until then");
+    assert_eq!(app.sweep_at(until).await, 1);
+    assert_eq!(read(&app, &request_id).await.0, 410);
     assert_gone(&app, &consent_id, &request_id, "view session ended").await;
 }
 
@@ -218,7 +205,7 @@ async fn an_expired_consent_notification_purges_all_its_data() {
 async fn all_data_of_a_consent_is_purged_when_its_expiry_passes() {
     let app = auto_app(Db::Sqlite).await;
     // The customer agreed to 10 days: before the 3-month DataLife ends.
-    let expiry = OffsetDateTime::now_utc() + Duration::days(10);
+    let expiry = app.clock.now() + Duration::days(10);
     let signed_expiry = timefmt::format_millis(expiry);
     app.aa
         .tamper(move |detail| detail["consentExpiry"] = json!(signed_expiry));
@@ -228,15 +215,9 @@ async fn all_data_of_a_consent_is_purged_when_its_expiry_passes() {
         timefmt::format_millis(until),
         timefmt::format_millis(expiry)
     );
-    assert_eq!(
-        app.store
-            .purge_due(expiry - Duration::seconds(1))
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(app.sweep_at(expiry - Duration::seconds(1)).await, 0);
     assert_present(&app, &consent_id, &request_id).await;
-    assert_eq!(app.store.purge_due(expiry).await.unwrap(), 1);
+    assert_eq!(app.sweep_at(expiry).await, 1);
     assert_gone(&app, &consent_id, &request_id, "expiry passed").await;
 }
 
@@ -245,7 +226,7 @@ async fn two_sweeps_at_once_purge_each_session_once_on_postgres() {
     let app = auto_app(Db::Postgres).await;
     let (_, first, first_request) = fetched(&app, "wealth-monthly").await;
     let (_, second, second_request) = fetched(&app, "wealth-monthly").await;
-    let later = OffsetDateTime::now_utc() + Duration::days(400);
+    let later = app.clock.now() + Duration::days(400);
     let other = app.second_store().await;
     let (a, b) = tokio::join!(app.store.purge_due(later), other.purge_due(later));
     assert_eq!(a.unwrap() + b.unwrap(), 2, "each session purged once");

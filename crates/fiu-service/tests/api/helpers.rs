@@ -7,6 +7,7 @@ use std::sync::Once;
 
 use aa_core::registry::Role;
 use aa_core::timefmt;
+use aa_runtime::clock::{Clock, TestClock};
 use aa_runtime::settings::Secret;
 use aa_testkit::fakes::FakeAa;
 use aa_testkit::{
@@ -31,6 +32,10 @@ pub struct TestApp {
     pub store: Store,
     /// The FIU's data directory (its SQLite file lives here).
     pub data_dir: std::path::PathBuf,
+    /// The clock the FIU reads: the system's, or a manual one ([`Options::manual_clock`]).
+    pub clock: Clock,
+    /// Sets the manual clock's time (`None` on the system clock).
+    pub time: Option<TestClock>,
     database_url: Secret,
     _data: tempfile::TempDir,
 }
@@ -49,6 +54,8 @@ pub struct Options {
     pub view_seconds: u64,
     /// `fi.purge_interval_ms` (long unless a test is about the sweep).
     pub purge_interval_ms: u64,
+    /// A manual clock, starting now and moved only by the test ([`TestApp::time`]).
+    pub manual_clock: bool,
 }
 
 impl Default for Options {
@@ -60,6 +67,7 @@ impl Default for Options {
             curve: "X25519",
             view_seconds: 3600,
             purge_interval_ms: 60_000,
+            manual_clock: false,
         }
     }
 }
@@ -75,6 +83,17 @@ fn init_logs() {
             );
         }
     });
+}
+
+impl TestApp {
+    /// Sets the manual clock to `at` and runs the FIU's purge sweep once; returns how many
+    /// sessions it purged.
+    pub async fn sweep_at(&self, at: time::OffsetDateTime) -> usize {
+        self.time.as_ref().expect("a manual clock").set(at);
+        fiu_service::jobs::purge::sweep(&self.store, &self.clock)
+            .await
+            .unwrap()
+    }
 }
 
 pub async fn spawn() -> TestApp {
@@ -114,7 +133,13 @@ pub async fn spawn_with(options: Options) -> TestApp {
     settings.fi.view_seconds = options.view_seconds;
     settings.fi.purge_interval_ms = options.purge_interval_ms;
     let database_url = settings.database_url();
-    let app = Application::build_with_listener(settings, fiu_listener)
+    let (clock, time) = if options.manual_clock {
+        let (clock, time) = Clock::manual(time::OffsetDateTime::now_utc());
+        (clock, Some(time))
+    } else {
+        (Clock::system(), None)
+    };
+    let app = Application::build_with_clock(settings, fiu_listener, clock.clone())
         .await
         .unwrap();
     tokio::spawn(app.run_until_stopped());
@@ -125,6 +150,8 @@ pub async fn spawn_with(options: Options) -> TestApp {
         aa,
         store,
         data_dir,
+        clock,
+        time,
         database_url,
         _data: data,
     }

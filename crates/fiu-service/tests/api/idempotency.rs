@@ -208,46 +208,35 @@ async fn the_same_fi_notification_again_is_answered_ok_with_no_second_effect() {
 #[tokio::test]
 async fn txnid_bindings_are_forgotten_by_the_sweep_after_a_day_and_not_before() {
     let app = spawn_with(Options {
-        purge_interval_ms: 100,
+        manual_clock: true,
         ..Options::default()
     })
     .await;
-    let now = time::OffsetDateTime::now_utc();
-    let bind = |txnid: String, subject: &'static str, at| {
-        let store = app.store.clone();
+    let now = app.clock.now();
+    let bind = |txnid: &str, subject: &str, at| {
+        let (store, txnid, subject) = (app.store.clone(), txnid.to_owned(), subject.to_owned());
         async move {
-            bind(
-                &store,
-                "AA-1",
-                Endpoint::FiNotification,
-                &txnid,
-                subject,
-                at,
-            )
-            .await
+            let endpoint = Endpoint::FiNotification;
+            bind(&store, "AA-1", endpoint, &txnid, &subject, at)
+                .await
+                .unwrap()
         }
     };
-    let old = uuid::Uuid::new_v4().to_string();
-    let fresh = uuid::Uuid::new_v4().to_string();
-    assert!(bind(fresh.clone(), "session-3", now).await.unwrap());
-    // Bound two days ago; the sweep may forget it before it is even read back.
-    let _ = bind(old.clone(), "session-1", now - time::Duration::days(2)).await;
+    let (old, fresh) = (
+        uuid::Uuid::new_v4().to_string(),
+        uuid::Uuid::new_v4().to_string(),
+    );
+    assert!(bind(&old, "session-1", now - time::Duration::days(2)).await);
+    assert!(bind(&fresh, "session-3", now - time::Duration::hours(23)).await);
+    assert!(!bind(&old, "session-2", now).await, "bound until a sweep");
 
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !bind(old.clone(), "session-2", now).await.unwrap() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the sweep never forgot a two-day-old binding"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.sweep_at(now).await;
     assert!(
-        !bind(fresh, "session-4", now).await.unwrap(),
-        "a binding made now is kept"
+        !bind(&fresh, "session-4", now).await,
+        "a binding younger than a day is kept"
     );
     assert!(
-        bind(old, "session-2", now).await.unwrap(),
-        "the old txnid is bound afresh"
+        bind(&old, "session-2", now).await,
+        "the two-day-old txnid is forgotten and bound afresh"
     );
 }

@@ -152,3 +152,56 @@ async fn a_notification_with_only_the_consent_requests_txnid_is_correlated() {
     let artefact = app.wait_fetched(&handle, &consent_id).await;
     assert_eq!(artefact["fetch"], "VERIFIED");
 }
+
+#[tokio::test]
+async fn a_resent_active_after_a_failed_fetch_is_answered_the_same_with_no_second_effect() {
+    let app = spawn().await;
+    app.aa.fail_fetches(100);
+    let handle = app.create_consent("wealth-monthly").await;
+    let consent_id = app.aa.approve(&handle);
+    let body = notification(Some(&handle), Some(&consent_id), "ACTIVE");
+    let first = app.notify(&body).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let failed = app.wait_fetched(&handle, &consent_id).await;
+    assert_eq!(failed["fetch"], "FAILED", "{failed}");
+    let before = app.consent(&handle).await;
+    app.aa.fail_fetches(0);
+
+    // The AA's outbox sends it again after a timeout: same txnid and body, a fresh timestamp.
+    let mut resent = body.clone();
+    resent["timestamp"] = aa_core::timefmt::now_millis().into();
+    let again = app.notify(&resent).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    for field in ["ver", "txnid", "response"] {
+        assert_eq!(again.body[field], first.body[field], "{field}");
+    }
+    assert_eq!(
+        app.store.pending_job_count().await.unwrap(),
+        0,
+        "a re-send queues no second fetch"
+    );
+    assert_eq!(
+        app.aa.fetches(),
+        3,
+        "the three attempts of the first fetch only"
+    );
+    assert_eq!(app.consent(&handle).await, before);
+}
+
+#[tokio::test]
+async fn the_approvals_second_artefact_under_the_same_txnid_is_recorded_and_fetched() {
+    let app = spawn().await;
+    let handle = app.create_consent("wealth-monthly").await;
+    let first = app.aa.approve(&handle);
+    let second = app.aa.approve(&handle);
+    assert_ne!(first, second);
+    let mut body = notification(Some(&handle), Some(&first), "ACTIVE");
+    assert_eq!(app.notify(&body).await.status, 200);
+    app.wait_fetched(&handle, &first).await;
+    body["ConsentStatusNotification"]["consentId"] = second.clone().into();
+    let answer = app.notify(&body).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let fetched = app.wait_fetched(&handle, &second).await;
+    assert_eq!(fetched["fetch"], "VERIFIED", "{fetched}");
+    assert_eq!(app.aa.fetches(), 2);
+}

@@ -1,5 +1,5 @@
-//! `fi_sessions`: an AA's `POST /FI/request`, and the durable job that prepares its data
-//! (`PENDING` until prepared, then `READY`, or `FAILED`).
+//! `fi_sessions`: an AA's `POST /FI/request` (`PENDING` until its `fi_prepare` job on the
+//! runtime queue prepared it, then `READY`, or `FAILED`; at the end `EXPIRED`).
 
 use sea_orm::entity::prelude::*;
 
@@ -11,7 +11,7 @@ pub struct Model {
     pub consent_id: String,
     pub aa_id: String,
     pub txnid: String,
-    /// `PENDING`, `READY` or `FAILED`.
+    /// `PENDING`, `READY`, `FAILED` or `EXPIRED`.
     pub status: String,
     /// The requested `FIDataRange`, as sent.
     pub range_from: String,
@@ -20,10 +20,6 @@ pub struct Model {
     pub to_ms: i64,
     /// The FIU's `KeyMaterial` (JSON): a public key and a nonce, nothing secret.
     pub key_material: String,
-    pub attempts: i32,
-    pub due_at_ms: i64,
-    pub lease_until_ms: Option<i64>,
-    pub last_error: Option<String>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }

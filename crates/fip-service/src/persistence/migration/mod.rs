@@ -8,6 +8,7 @@ mod m0001_create_tables;
 mod m0002_fi_data_flow;
 mod m0003_answered_txns;
 mod m0004_runtime_queue;
+mod m0006_fi_prepare_queue;
 
 /// The names the first three migrations were recorded under before the FIP took the workspace's
 /// one naming scheme (`m000N_<what>`); `Store::connect` rewrites them, so an existing database
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
                 name: "m0005_idempotency_keys",
                 replaces: &["answered_txns"],
             }),
+            Box::new(m0006_fi_prepare_queue::Migration),
         ]
     }
 }

@@ -64,7 +64,7 @@ pub async fn delink(
         .delink_by_bank(&link_ref, |link| {
             let notification = AccountLinkStatusNotification {
                 ver: "2.0.0".to_owned(),
-                timestamp: timefmt::now_millis(),
+                timestamp: state.timestamp(),
                 txnid: uuid::Uuid::new_v4().to_string(),
                 notifier: Notifier {
                     kind: Open::Known(NotifierType::Fip),

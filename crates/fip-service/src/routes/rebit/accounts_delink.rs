@@ -6,7 +6,7 @@
 use aa_core::rebit::{
     AccDeLinkRequest, AccDeLinkResponse, DelinkDetails, ErrorCode, LinkStatus, Open,
 };
-use aa_core::{timefmt, validate};
+use aa_core::validate;
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
@@ -32,7 +32,7 @@ async fn answer(
     state: &AppState,
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
-    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let version = rebit::envelope(state, &body.ver, &body.timestamp, &body.txnid)?;
     let work = async {
         let address = validate::required(
             "Account.customerAddress",
@@ -61,7 +61,7 @@ async fn answer(
             version,
             &AccDeLinkResponse {
                 ver: version.as_str().to_owned(),
-                timestamp: timefmt::now_millis(),
+                timestamp: state.timestamp(),
                 txnid: body.txnid.clone(),
                 acc_link_details: DelinkDetails {
                     customer_address: link.customer_address,

@@ -3,7 +3,7 @@
 //! `NoAccountsFound`.
 
 use aa_core::rebit::{AccDiscoveryRequest, AccDiscoveryResponse, ErrorCode};
-use aa_core::{timefmt, validate};
+use aa_core::validate;
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
@@ -36,7 +36,7 @@ async fn answer(
     state: &AppState,
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
-    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let version = rebit::envelope(state, &body.ver, &body.timestamp, &body.txnid)?;
     let work = async {
         validate::required("Customer.id", Some(&body.customer.id))?;
         let wanted = discovery::wanted_types(&body.fi_types)?;
@@ -63,7 +63,7 @@ async fn answer(
             version,
             &AccDiscoveryResponse {
                 ver: version.as_str().to_owned(),
-                timestamp: timefmt::now_millis(),
+                timestamp: state.timestamp(),
                 txnid: body.txnid.clone(),
                 discovered_accounts: accounts,
             },

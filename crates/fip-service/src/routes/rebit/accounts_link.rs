@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use aa_core::rebit::{AccLinkRequest, AccLinkResponse, AuthenticatorType, ErrorCode};
-use aa_core::{otp, timefmt, validate};
+use aa_core::{otp, validate};
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
@@ -35,7 +35,7 @@ async fn answer(
     state: &AppState,
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
-    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let version = rebit::envelope(state, &body.ver, &body.timestamp, &body.txnid)?;
     let work = async {
         let customer_address = validate::required("Customer.id", Some(&body.customer.id))?;
         if body.customer.accounts.is_empty() {
@@ -115,7 +115,7 @@ async fn answer(
             version,
             &AccLinkResponse {
                 ver: version.as_str().to_owned(),
-                timestamp: timefmt::now_millis(),
+                timestamp: state.timestamp(),
                 txnid: body.txnid.clone(),
                 authenticator_type: AuthenticatorType::Token,
                 ref_number,

@@ -11,7 +11,7 @@ use aa_core::rebit::{
     ErrorCode, LinkDelinkTokenRequest, LinkDelinkTokenResponse, LinkStatus, LinkedAccount,
 };
 use aa_core::validate::ApiVersion;
-use aa_core::{otp, timefmt, validate};
+use aa_core::{otp, validate};
 use aa_runtime::http::{Caller, FromAa, RebitError, Verified, VerifiedUri};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
@@ -30,12 +30,12 @@ pub async fn verify(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
-    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let version = rebit::envelope(&state, &body.ver, &body.timestamp, &body.txnid)?;
     let work = async {
         let ref_number = validate::required("refNumber", Some(&body.ref_number))?;
         let token = validate::required("token", Some(&body.token))?;
         let links = complete(&state, &request.caller, ref_number, token).await?;
-        respond(version, &body.txnid, links)
+        respond(&state, version, &body.txnid, links)
     };
     {
         let incoming = Incoming::new(
@@ -63,10 +63,11 @@ pub async fn verify_legacy(
     let txnid = &request.txnid;
     let (ref_number, token) = path.into_inner();
     let links = complete(&state, &request.caller, &ref_number, &token).await?;
-    Ok(HttpResponse::Ok().json(respond(version, txnid, links)?))
+    Ok(HttpResponse::Ok().json(respond(&state, version, txnid, links)?))
 }
 
 fn respond(
+    state: &AppState,
     version: ApiVersion,
     txnid: &str,
     links: Vec<AccountLink>,
@@ -75,7 +76,7 @@ fn respond(
         version,
         &LinkDelinkTokenResponse {
             ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: state.timestamp(),
             txnid: txnid.to_owned(),
             acc_link_details: links
                 .into_iter()

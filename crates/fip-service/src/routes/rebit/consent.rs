@@ -7,7 +7,6 @@
 
 use aa_core::rebit::{ConsentArtefact, ErrorCode, NotificationResponse};
 use aa_core::signed_consent;
-use aa_core::timefmt;
 use aa_core::validate::{self, ApiVersion};
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
@@ -89,7 +88,7 @@ async fn answer(
             version,
             &NotificationResponse {
                 ver: version.as_str().to_owned(),
-                timestamp: timefmt::now_millis(),
+                timestamp: state.timestamp(),
                 txnid: body.txnid.clone(),
                 response: "OK".to_owned(),
             },

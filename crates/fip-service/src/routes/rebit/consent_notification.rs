@@ -10,8 +10,8 @@
 use aa_core::rebit::{
     ConsentStatus, ConsentStatusNotification, ErrorCode, NotificationResponse, NotifierType,
 };
+use aa_core::validate;
 use aa_core::validate::ApiVersion;
-use aa_core::{timefmt, validate};
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
@@ -48,7 +48,7 @@ async fn answer(
     state: &AppState,
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
-    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let version = rebit::envelope(state, &body.ver, &body.timestamp, &body.txnid)?;
     let work = change(request, state, version);
     // The AA reuses its consent flow's txnid for every notification of the consent: a txnid
     // binds the consent, and each notification is applied afresh (a repeat changes nothing).
@@ -103,7 +103,7 @@ async fn change(
                 tracing::info!(consent.id = %consent_id, status = %stored.status, "consent status unchanged");
                 // A repeat finishes a purge an earlier attempt may have left undone.
                 purge_if_final(state, consent_id, stored.status).await?;
-                return ok(version, &body.txnid);
+                return ok(state, version, &body.txnid);
             }
             Some(next) => {
                 if state
@@ -113,7 +113,7 @@ async fn change(
                 {
                     tracing::info!(consent.id = %consent_id, from = %stored.status, to = %next, "consent status changed");
                     purge_if_final(state, consent_id, next).await?;
-                    return ok(version, &body.txnid);
+                    return ok(state, version, &body.txnid);
                 }
             }
         }
@@ -138,12 +138,12 @@ async fn purge_if_final(
     Ok(())
 }
 
-fn ok(version: ApiVersion, txnid: &str) -> Result<serde_json::Value, RebitError> {
+fn ok(state: &AppState, version: ApiVersion, txnid: &str) -> Result<serde_json::Value, RebitError> {
     rebit::answer(
         version,
         &NotificationResponse {
             ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: state.timestamp(),
             txnid: txnid.to_owned(),
             response: "OK".to_owned(),
         },

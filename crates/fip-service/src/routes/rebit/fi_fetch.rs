@@ -10,8 +10,8 @@
 //! one `FI` entry per account, each with the `KeyMaterial` of its own ephemeral key.
 
 use aa_core::rebit::{EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus, FipFi};
+use aa_core::validate;
 use aa_core::validate::ApiVersion;
-use aa_core::{timefmt, validate};
 use aa_runtime::http::{Caller, FromAa, RebitError, Verified, VerifiedUri};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
@@ -38,7 +38,7 @@ pub async fn fetch(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
-    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let version = rebit::envelope(&state, &body.ver, &body.timestamp, &body.txnid)?;
     let work = async {
         validate::uuid("sessionId", Some(&body.session_id))?;
         let session_id = body.session_id.trim();
@@ -54,7 +54,7 @@ pub async fn fetch(
             links,
         )
         .await?;
-        respond(version, &body.txnid, fi)
+        respond(&state, version, &body.txnid, fi)
     };
     // The answer is financial data: a replay computes it again from the sealed store.
     {
@@ -103,10 +103,11 @@ pub async fn fetch_legacy(
     validate::uuid("sessionId", Some(&session_id))?;
     let links = (!links.is_empty()).then_some(links);
     let fi = serve(&state, &request.caller, &session_id, fip_id, links).await?;
-    Ok(HttpResponse::Ok().json(respond(version, txnid, fi)?))
+    Ok(HttpResponse::Ok().json(respond(&state, version, txnid, fi)?))
 }
 
 fn respond(
+    state: &AppState,
     version: ApiVersion,
     txnid: &str,
     fi: Vec<FipFi>,
@@ -115,7 +116,7 @@ fn respond(
         version,
         &FiFetchResponse {
             ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
+            timestamp: state.timestamp(),
             txnid: txnid.to_owned(),
             fi,
         },

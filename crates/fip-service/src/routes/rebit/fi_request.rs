@@ -16,7 +16,7 @@
 
 use aa_core::consent_use::use_limit;
 use aa_core::rebit::{ErrorCode, FiRequest, FiResponse, SignedConsentDetail};
-use aa_core::{timefmt, validate};
+use aa_core::validate;
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
@@ -50,7 +50,7 @@ async fn answer(
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
     let aa_id = &request.caller.entity_id;
-    let version = rebit::envelope(&body.ver, &body.timestamp, &body.txnid)?;
+    let version = rebit::envelope(state, &body.ver, &body.timestamp, &body.txnid)?;
     let work = async {
         let consent_id = validate::required("Consent.id", Some(&body.consent.id))?;
         let consent = state
@@ -75,7 +75,7 @@ async fn answer(
                 "Consent.digitalSignature is not the signature of the consent artefact",
             ));
         }
-        let now = time::OffsetDateTime::now_utc();
+        let now = state.store.clock().now();
         rules::check_status(consent.status, consent.expiry, now)?;
         rules::check_started(consent.start, now)?;
         let (from, to) = rules::check_range(&body.fi_data_range, &detail.fi_data_range)?;
@@ -126,14 +126,14 @@ async fn answer(
                 "a session of this consent is still being prepared or waits to be fetched",
             ));
         }
-        state.fi.prepare.notify_one();
+        state.waker.wake();
         tracing::Span::current().record("session.id", session_id.as_str());
         tracing::info!(session.id = %session_id, "fi session created; preparing");
         rebit::answer(
             version,
             &FiResponse {
                 ver: version.as_str().to_owned(),
-                timestamp: timefmt::now_millis(),
+                timestamp: state.timestamp(),
                 txnid: body.txnid.clone(),
                 consent_id: consent.consent_id,
                 session_id,

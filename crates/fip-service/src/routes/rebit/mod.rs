@@ -17,13 +17,21 @@ use aa_runtime::http::RebitError;
 use actix_web::HttpResponse;
 use serde::Serialize;
 
-/// Checks `ver`, `timestamp` (within 15 minutes) and `txnid` (a UUID), in that order.
-pub fn envelope(ver: &str, timestamp: &str, txnid: &str) -> Result<ApiVersion, RebitError> {
+use crate::state::AppState;
+
+/// Checks `ver`, `timestamp` (within 15 minutes of the state's clock) and `txnid` (a UUID), in
+/// that order.
+pub fn envelope(
+    state: &AppState,
+    ver: &str,
+    timestamp: &str,
+    txnid: &str,
+) -> Result<ApiVersion, RebitError> {
     Ok(validate::envelope(
         Some(ver),
         Some(timestamp),
         Some(txnid),
-        time::OffsetDateTime::now_utc(),
+        state.store.clock().now(),
     )?)
 }
 

@@ -10,22 +10,22 @@
 //! by this AA for another consent's notifications (409 `IdempotencyError`; see
 //! `aa_runtime::idempotency`).
 //!
-//! The notification is then recorded and applied in one transaction, which also queues the
-//! artefact fetch an `ACTIVE` calls for; the fetch runs after the answer, in the worker. The same
-//! notification delivered twice is answered `OK` and changes nothing.
+//! The notification is then applied in the transaction of its idempotency claim, which also
+//! queues the artefact fetch an `ACTIVE` calls for and keeps the answer
+//! ([`notifier::apply_once`]); the fetch runs after the answer, in the worker. The same
+//! notification delivered again is answered `OK` and changes nothing.
 
-use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotificationResponse};
-use aa_core::{timefmt, validate};
+use aa_core::rebit::{ConsentStatusNotification, ErrorCode};
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
-use time::OffsetDateTime;
 use tracing::field::Empty;
 
 use crate::clients::aa::MAX_ID_LEN;
 use crate::domain::status::ConsentState;
+use crate::domain::update::StatusUpdate;
 use crate::persistence::consents::ConsentRequestRecord;
-use crate::persistence::updates::{IncomingNotification, Recorded};
+use crate::persistence::updates::Notified;
 use crate::routes::rebit::notifier;
 use crate::state::AppState;
 
@@ -46,22 +46,14 @@ pub async fn notify(
     let Verified {
         caller, body, raw, ..
     } = request;
-    let span = tracing::Span::current();
-    span.record("txn.id", body.txnid.as_str());
-    span.record("peer.id", caller.entity_id.as_str());
-    let now = OffsetDateTime::now_utc();
-    let version = validate::envelope(
-        Some(&body.ver),
-        Some(&body.timestamp),
-        Some(&body.txnid),
-        now,
-    )?;
+    let version = notifier::envelope(&state, &caller, &body.ver, &body.timestamp, &body.txnid)?;
     notifier::present(&body.notifier)?;
     notifier::is_calling_aa(&body.notifier, &caller.entity_id)?;
     let update = &body.consent_status_notification;
     let handle = present(update.consent_handle.as_deref());
     let consent_id = present(update.consent_id.as_deref());
     let status = ConsentState::from(update.consent_status);
+    let span = tracing::Span::current();
     span.record("consent.status", status.as_str());
     if let Some(consent_id) = consent_id {
         span.record("consent.id", consent_id);
@@ -76,38 +68,16 @@ pub async fn notify(
     }
     let incoming = Incoming::new(&caller, Endpoint::ConsentNotification, &body.txnid, &raw)
         .about(&request.handle);
-    let work = async {
-        let incoming = IncomingNotification {
-            aa_id: caller.entity_id.clone(),
-            txnid: body.txnid.clone(),
-            handle: request.handle.clone(),
+    let notified = Notified::Consent {
+        aa_id: caller.entity_id.clone(),
+        txnid: body.txnid.clone(),
+        handle: request.handle.clone(),
+        update: StatusUpdate {
             consent_id: consent_id.map(str::to_owned),
             status,
-        };
-        match state.store.record_notification(&incoming, now).await {
-            Ok(Recorded::Duplicate) => {
-                tracing::info!("repeated consent notification; nothing changes");
-            }
-            Ok(Recorded::Applied(plan)) => {
-                if plan.fetches() {
-                    state.waker.wake();
-                }
-                tracing::info!(
-                    changed = !plan.is_empty(),
-                    fetch_queued = plan.fetches(),
-                    "consent notification applied"
-                );
-            }
-            Err(error) => return Err(RebitError::internal(&error)),
-        }
-        Ok(NotificationResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
-            txnid: body.txnid.clone(),
-            response: "OK".to_owned(),
-        })
+        },
     };
-    state.idempotency().once(&incoming, work).await
+    notifier::apply_once(&state, &incoming, version, notified).await
 }
 
 /// The consent request a notification is about: by `consentHandle`; else by `consentId` (an

@@ -11,23 +11,21 @@
 //! answered with (the worker commits it just after the answer): while an FI request to that
 //! AA is in flight, an unknown session is looked up again for up to two seconds.
 //!
-//! The accounts' statuses are applied in one transaction which, once every account of the
-//! session is ready or denied, moves the session to `READY` and queues its fetch; the fetch
-//! runs after the answer, in the worker. The same notification again changes nothing.
+//! The accounts' statuses are applied in the transaction of the idempotency claim
+//! ([`notifier::apply_once`]) which, once every account of the session is ready or denied,
+//! moves the session to `READY` and queues its fetch; the fetch runs after the answer, in the
+//! worker. The same notification again changes nothing.
 
-use aa_core::rebit::{
-    ErrorCode, FiStatus, FiStatusNotification, NotificationResponse, SessionStatus,
-};
-use aa_core::validate::Invalid;
-use aa_core::{timefmt, validate};
+use aa_core::rebit::{ErrorCode, FiStatusNotification, SessionStatus};
+use aa_core::validate::{self, Invalid};
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
-use time::OffsetDateTime;
 use tracing::field::Empty;
 
 use crate::clients::aa::MAX_ID_LEN;
 use crate::persistence::fi_requests::SessionRecord;
+use crate::persistence::updates::Notified;
 use crate::persistence::StoreError;
 use crate::routes::rebit::notifier;
 use crate::state::AppState;
@@ -44,20 +42,12 @@ pub async fn notify(
     let Verified {
         caller, body, raw, ..
     } = request;
-    let span = tracing::Span::current();
-    span.record("txn.id", body.txnid.as_str());
-    span.record("peer.id", caller.entity_id.as_str());
-    let now = OffsetDateTime::now_utc();
-    let version = validate::envelope(
-        Some(&body.ver),
-        Some(&body.timestamp),
-        Some(&body.txnid),
-        now,
-    )?;
+    let version = notifier::envelope(&state, &caller, &body.ver, &body.timestamp, &body.txnid)?;
     let update = &body.fi_status_notification;
     required_fields(&body)?;
     notifier::is_calling_aa(&body.notifier, &caller.entity_id)?;
     let session_id = update.session_id.trim();
+    let span = tracing::Span::current();
     span.record("fi.session", session_id);
     span.record("fi.session_status", update.session_status.as_str());
     let unknown = || RebitError::new(ErrorCode::InvalidSessionId, "unknown sessionId");
@@ -67,49 +57,27 @@ pub async fn notify(
     let session = find_session(&state, &caller.entity_id, session_id)
         .await?
         .ok_or_else(unknown)?;
-    let store = &state.store;
+    let subject = session.id.clone();
     let incoming =
-        Incoming::new(&caller, Endpoint::FiNotification, &body.txnid, &raw).about(&session.id);
-    let work = async {
-        // One consent names one FIP; accounts of another FIP are not this session's.
-        let accounts: Vec<(String, FiStatus)> = update
-            .fi_status_response
-            .iter()
-            .filter(|fip| fip.fip_id == session.fip_id)
-            .flat_map(|fip| {
-                fip.accounts
-                    .iter()
-                    .map(|a| (a.link_ref_number.clone(), a.fi_status))
-            })
-            .collect();
-        let over = matches!(
-            update.session_status,
-            SessionStatus::Failed | SessionStatus::Expired
-        );
-        match store
-            .apply_fi_notification(&session, &accounts, over, now)
-            .await
-        {
-            Ok(outcome) => {
-                if outcome.fetch_queued {
-                    state.waker.wake();
-                }
-                tracing::info!(
-                    session.state = outcome.state.as_str(),
-                    fetch_queued = outcome.fetch_queued,
-                    "FI notification applied"
-                );
-            }
-            Err(error) => return Err(RebitError::internal(&error)),
-        }
-        Ok(NotificationResponse {
-            ver: version.as_str().to_owned(),
-            timestamp: timefmt::now_millis(),
-            txnid: body.txnid.clone(),
-            response: "OK".to_owned(),
-        })
+        Incoming::new(&caller, Endpoint::FiNotification, &body.txnid, &raw).about(&subject);
+    // One consent names one FIP; accounts of another FIP are not this session's.
+    let accounts = update
+        .fi_status_response
+        .iter()
+        .filter(|fip| fip.fip_id == session.fip_id)
+        .flat_map(|fip| fip.accounts.iter())
+        .map(|a| (a.link_ref_number.clone(), a.fi_status))
+        .collect();
+    let over = matches!(
+        update.session_status,
+        SessionStatus::Failed | SessionStatus::Expired
+    );
+    let notified = Notified::Fi {
+        session: Box::new(session),
+        accounts,
+        over,
     };
-    state.idempotency().once(&incoming, work).await
+    notifier::apply_once(&state, &incoming, version, notified).await
 }
 
 /// The required strings of the body are present (an empty string is missing): the

@@ -7,7 +7,6 @@ use aa_core::registry::Role;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use time::OffsetDateTime;
 use tracing::field::Empty;
 
 use crate::domain::customer::CustomerHandle;
@@ -63,7 +62,7 @@ pub async fn create(
         )
     })?;
     span.record("template", template.name());
-    let terms = ConsentTerms::from_template(template, OffsetDateTime::now_utc())
+    let terms = ConsentTerms::from_template(template, state.clock.now())
         .map_err(|e| AppError::internal(&e))?;
     let detail = terms.to_consent_detail(&customer, &state.fiu_id);
     let txnid = uuid::Uuid::new_v4().to_string();
@@ -93,7 +92,7 @@ pub async fn create(
     };
     state
         .store
-        .insert_consent_request(&new, OffsetDateTime::now_utc())
+        .insert_consent_request(&new, state.clock.now())
         .await
         .map_err(|e| AppError::internal(&e))?;
     tracing::info!("consent requested");

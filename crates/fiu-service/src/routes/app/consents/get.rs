@@ -2,7 +2,6 @@
 //! [`super::view`]), refreshed from the AA first when [`super::refresh::due`].
 
 use actix_web::{web, HttpResponse};
-use time::OffsetDateTime;
 
 use super::{refresh, view};
 use crate::clients::aa::MAX_ID_LEN;
@@ -29,7 +28,7 @@ pub async fn get(
         .map_err(internal)?
         .ok_or_else(not_found)?;
     let mut artefacts = store.artefacts(&handle).await.map_err(internal)?;
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     if refresh::due(&state, &request, &artefacts, now) {
         refresh::run(&state, &request, now).await;
         request = store

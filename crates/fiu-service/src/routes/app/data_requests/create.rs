@@ -8,7 +8,6 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
-use time::OffsetDateTime;
 
 use crate::clients::aa::MAX_ID_LEN;
 use crate::domain::data_request::{plan_session, PlanError, Range};
@@ -99,7 +98,7 @@ pub async fn create(
             Trigger::App,
             range_text.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
             &sessions,
-            OffsetDateTime::now_utc(),
+            state.clock.now(),
         )
         .await
         .map_err(internal)?;

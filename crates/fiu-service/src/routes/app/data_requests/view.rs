@@ -56,7 +56,8 @@ pub async fn session(
 ) -> Result<Value, AppError> {
     let sealed = accounts.iter().any(|a| a.sealed_data.is_some());
     let data_key = if sealed {
-        match state.vault.data_key(&state.store, &s.consent_id).await {
+        let now = state.clock.now();
+        match state.vault.data_key(&state.store, &s.consent_id, now).await {
             Ok(key) => Some(key),
             Err(VaultError::Store(e)) => return Err(AppError::internal(&e)),
             Err(e) => {
