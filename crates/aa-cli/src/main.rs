@@ -1,7 +1,7 @@
 //! `aa`: the command-line tool for FIU and FIP integrators. Generate FI keys, encrypt and
 //! decrypt FI data, sign and verify `x-jws-signature` and signed consents, issue and verify API
 //! keys, and walk the consent flow as a customer (`aa customer`) or an FIU (`aa fiu`), or run the whole
-//! ecosystem locally and walk it (`aa demo`). Values may be given as `@path` to read them from a file. On failure: the reason on
+//! ecosystem locally and walk it (`aa demo`), or write it for containers (`aa init`). Values may be given as `@path` to read them from a file. On failure: the reason on
 //! stderr, exit 1, nothing on stdout.
 
 mod api;
@@ -9,6 +9,7 @@ mod customer;
 mod demo;
 mod fi;
 mod fiu;
+mod init;
 mod input;
 mod jws;
 mod token;
@@ -44,8 +45,12 @@ enum Command {
     Customer(customer::CustomerArgs),
     /// Act as an FIU's back office: consent requests and their status.
     Fiu(fiu::FiuArgs),
-    /// Run the whole ecosystem locally (AA, two FIPs, FIU) and walk one customer through it.
+    /// Run the whole ecosystem locally (AA, two FIPs, FIU) and walk one customer through it,
+    /// or walk one that already runs (--against).
     Demo(demo::DemoArgs),
+    /// Write the ecosystem's keys, registry and per-service settings into a directory, for
+    /// services that run elsewhere (containers): the same ecosystem `aa demo` runs.
+    Init(init::InitArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
         Command::Customer(args) => customer::run(args),
         Command::Fiu(args) => fiu::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Init(args) => init::run(args),
     };
     match result {
         Ok(output) => {

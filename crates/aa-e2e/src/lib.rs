@@ -12,6 +12,7 @@ use aa_testkit::keys;
 
 pub use aa_launch::FIU_APP_TOKEN;
 
+pub mod proxy;
 pub mod rebit;
 pub mod walk;
 
@@ -48,6 +49,18 @@ pub struct Local {
 
 impl Local {
     pub async fn start(storage: Storage) -> Self {
+        let options = Self::options(storage).await;
+        let dir = tempfile::tempdir().unwrap();
+        let eco = Ecosystem::prepare(dir.path(), Default::default(), &options).unwrap();
+        if let Err(e) = eco.start(&bin_dir()).await {
+            panic!("the ecosystem did not start: {e}\n{}", eco.logs());
+        }
+        Self { eco, _dir: dir }
+    }
+
+    /// The ecosystem's options: fixture keys, the workspace's configuration and seed files, and
+    /// (PostgreSQL) a fresh database per party.
+    pub async fn options(storage: Storage) -> Options {
         let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let seed = |name: &str| {
             crates
@@ -68,7 +81,7 @@ impl Local {
             }),
             config_root: Some(crates.clone()),
             seed_files: vec![("FIP-1", seed("fip-1")), ("FIP-2", seed("fip-2"))],
-            database_urls: Vec::new(),
+            ..Options::default()
         };
         if storage == Storage::Postgres {
             for id in ["AA-1", "FIP-1", "FIP-2", "FIU-1"] {
@@ -76,12 +89,7 @@ impl Local {
                 options.database_urls.push((id, url));
             }
         }
-        let dir = tempfile::tempdir().unwrap();
-        let eco = Ecosystem::prepare(dir.path(), Default::default(), &options).unwrap();
-        if let Err(e) = eco.start(&bin_dir()).await {
-            panic!("the ecosystem did not start: {e}\n{}", eco.logs());
-        }
-        Self { eco, _dir: dir }
+        options
     }
 
     /// The service running in `folder` (`aa-service`, `fip-service-FIP-1`, `fiu-service`).

@@ -19,9 +19,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use aa_launch::walk::{Linked, Walker, TEMPLATE};
+use aa_launch::walk::Walker;
 use aa_launch::{Ecosystem, Options, Processes};
-use serde_json::Value;
 
 struct Args {
     in_flight: usize,
@@ -74,36 +73,6 @@ fn bin_dir(given: Option<PathBuf>) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-/// One loop, from the FIU's consent request to its data request COMPLETED; fails unless every
-/// account the customer linked came back with decrypted data.
-async fn one_loop(walker: &Walker<'_>, customer: &Linked) -> Result<(), String> {
-    let handle = walker.request_consent(TEMPLATE).await?;
-    let consent_ids = walker
-        .approve(&customer.session_token, &handle, &customer.linked)
-        .await?;
-    walker.artefacts_active(&handle, consent_ids.len()).await?;
-    let request_id = walker.data_request_id(&handle).await?;
-    let request = walker.completed(&request_id).await?;
-    let with_data = accounts_with_data(&request);
-    if with_data < customer.linked.len() {
-        return Err(format!(
-            "data request {request_id} completed with data for {with_data} of {} accounts",
-            customer.linked.len()
-        ));
-    }
-    Ok(())
-}
-
-fn accounts_with_data(request: &Value) -> usize {
-    request["fips"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|fip| fip["accounts"].as_array().into_iter().flatten())
-        .filter(|account| account["data"].is_object())
-        .count()
-}
-
 /// The `p`-th percentile (0..=100) of sorted `values`, nearest rank.
 fn percentile(sorted: &[Duration], p: usize) -> Duration {
     if sorted.is_empty() {
@@ -147,7 +116,7 @@ async fn run(args: Args, dir: PathBuf) -> Result<bool, String> {
             };
             while next.fetch_add(1, Ordering::SeqCst) < loops {
                 let one = Instant::now();
-                let outcome = one_loop(&walker, &customer).await;
+                let outcome = walker.full_loop(&customer).await.map(|_| ());
                 let took = one.elapsed();
                 match outcome {
                     Ok(()) => lock(&latencies).push(took),

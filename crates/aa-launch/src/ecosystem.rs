@@ -2,6 +2,8 @@
 //! RSA signing keys and a token issuer's (generated, or fixture keys a test gives), and the
 //! registry naming them, all written under one directory. Each service gets its own folder
 //! there (`aa-service`, `fip-service-FIP-1`, ...): its database, its log, its working directory.
+//! `aa init` plans the same ecosystem on given base URLs (containers), and `settings` writes
+//! each service's configuration as an environment file; `attach` walks one that already runs.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +14,9 @@ use aa_core::registry::Role;
 use crate::ports::free_port;
 use processes::{stop_all, Processes};
 
+mod attach;
 pub mod processes;
+mod settings;
 
 /// The token issuer that mints every service's API keys (standing in for Sahamati's).
 pub const ISSUER_ID: &str = "demo-token-service";
@@ -50,6 +54,28 @@ pub struct Options {
     pub seed_files: Vec<(&'static str, String)>,
     /// `DATABASE__URL` per party id (SQLite in the service's folder otherwise).
     pub database_urls: Vec<(&'static str, String)>,
+    /// The base URL per party id (e.g. `http://aa:7001` in containers): the registry names it,
+    /// the service listens on its port on every interface. A party not named gets a free
+    /// loopback port.
+    pub base_urls: Vec<(&'static str, String)>,
+    /// Processes per service (0 or 1: one). With more, each replica listens on a port of its
+    /// own ([`Party::replicas`]) and the party's base URL is for a proxy in front of them that
+    /// the caller runs; the replicas need PostgreSQL (`database_urls`).
+    pub replicas: usize,
+    /// Every service's `DATA_DIR` when it runs elsewhere (each container has its own); unset:
+    /// the service's folder under the ecosystem's directory.
+    pub service_data_dir: Option<PathBuf>,
+}
+
+impl Options {
+    /// What `aa demo` and `aa init` run: FIP-2 is the second bank, with its own seed file, so
+    /// the two banks hold different accounts of the same customer.
+    pub fn two_banks() -> Self {
+        Self {
+            seed_files: vec![("FIP-2", "seed/fip-2.yaml".to_owned())],
+            ..Self::default()
+        }
+    }
 }
 
 /// One service of the ecosystem.
@@ -62,7 +88,11 @@ pub struct Party {
     pub prefix: &'static str,
     pub role: Role,
     pub name: &'static str,
+    /// The interface it listens on: loopback, or every interface behind a given base URL.
+    pub host: &'static str,
     pub port: u16,
+    /// The replicas' own ports when it runs more than one process (`port` is then the proxy's).
+    pub replicas: Vec<u16>,
     pub base_url: String,
     /// The folder under the data directory: `aa-service`, `fip-service-FIP-1`, ...
     pub folder: String,
@@ -112,15 +142,29 @@ impl Ecosystem {
         ];
         let mut parties = Vec::new();
         for (id, binary, prefix, role, name) in plan {
-            let port = free_port()?;
+            let pick = |list: &[(&'static str, String)]| {
+                list.iter().find(|(p, _)| *p == id).map(|(_, v)| v.clone())
+            };
+            let (host, port, base_url) = match pick(&options.base_urls) {
+                Some(url) => (
+                    "0.0.0.0",
+                    url_port(&url)?,
+                    url.trim_end_matches('/').to_owned(),
+                ),
+                None => {
+                    let port = free_port()?;
+                    ("127.0.0.1", port, format!("http://127.0.0.1:{port}"))
+                }
+            };
             let folder = if binary == "fip-service" {
                 format!("fip-service-{id}")
             } else {
                 binary.to_owned()
             };
             let data_dir = dir.join(&folder);
-            let pick = |list: &[(&'static str, String)]| {
-                list.iter().find(|(p, _)| *p == id).map(|(_, v)| v.clone())
+            let replicas = match options.replicas {
+                0 | 1 => Vec::new(),
+                n => (0..n).map(|_| free_port()).collect::<Result<_, _>>()?,
             };
             parties.push(Party {
                 id,
@@ -128,10 +172,15 @@ impl Ecosystem {
                 prefix,
                 role,
                 name,
+                host,
                 port,
-                base_url: format!("http://127.0.0.1:{port}"),
+                replicas,
+                base_url,
                 log: data_dir.join("service.log"),
-                data_dir,
+                data_dir: options
+                    .service_data_dir
+                    .clone()
+                    .unwrap_or_else(|| data_dir.clone()),
                 folder,
                 database_url: pick(&options.database_urls),
                 seed_file: pick(&options.seed_files),
@@ -171,8 +220,9 @@ impl Ecosystem {
         for file in written {
             public_files.push(file?);
         }
-        let mut registry =
-            String::from("# Written by `aa demo`. Format: docs/REGISTRY.md.\nentities:\n");
+        let mut registry = String::from(
+            "# Written by `aa demo` or `aa init`. Format: docs/REGISTRY.md.\nentities:\n",
+        );
         for (party, public) in parties.iter().zip(&public_files) {
             registry.push_str(&format!(
                 "  - id: {}\n    role: {}\n    name: {}\n    base_url: {}\n    keys: [{{ kid: {}, pem_file: keys/{} }}]\n",
@@ -196,6 +246,11 @@ impl Ecosystem {
             processes,
             config_root: options.config_root.clone().or_else(workspace_crates),
         })
+    }
+
+    /// Whether `dir` already holds a prepared ecosystem (its registry).
+    pub fn is_prepared(dir: &Path) -> bool {
+        dir.join("registry.yaml").is_file()
     }
 
     pub fn party(&self, id: &str) -> Result<&Party, String> {
@@ -239,6 +294,21 @@ impl Ecosystem {
         issuer
             .issue(party.id, &[party.role.as_str()], now, ttl_seconds)
             .map_err(|e| format!("api key for {id}: {e}"))
+    }
+}
+
+/// The port of an `http://host:port` base URL (80 or 443 when it names none).
+fn url_port(url: &str) -> Result<u16, String> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| format!("not a base URL: {url}"))?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    match authority.rsplit_once(':') {
+        Some((_, port)) => port
+            .parse()
+            .map_err(|_| format!("not a port in {url}: {port}")),
+        None if scheme == "https" => Ok(443),
+        None => Ok(80),
     }
 }
 

@@ -6,9 +6,10 @@
 //!
 //! Commands: `serve` (the default: migrate, then serve until stopped), `migrate` (apply pending
 //! migrations and exit), `config check` (load and check the settings, print them with every
-//! secret redacted; exit 0 or 2), `rewrap` (move every stored data key to the newest master
-//! key, print how many moved; refused by a role that seals nothing). `--config-dir DIR` may
-//! come anywhere.
+//! secret redacted; exit 0 or 2), `health` (is the service these settings describe ready? exit
+//! 0 or 1: a container's `HEALTHCHECK` without curl, [`health`]), `rewrap` (move every stored
+//! data key to the newest master key, print how many moved; refused by a role that seals
+//! nothing). `--config-dir DIR` may come anywhere.
 
 use std::error::Error;
 use std::fmt;
@@ -17,8 +18,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::sealed_keys::RewrapReport;
-use crate::settings::{self, Environment};
+use crate::settings::{self, Environment, ServerSettings};
 use crate::telemetry::{self, LogFormat};
+
+mod health;
+
+pub use health::{health, HealthError};
 
 /// The log filter when `RUST_LOG` is unset: the service at `info`, its libraries quieter.
 pub const LOG_FILTER: &str = "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn";
@@ -40,6 +45,8 @@ pub trait Role {
 
     /// Loads the settings from `dir` for `environment` and checks the role's own rules.
     fn load(dir: &Path, environment: Environment) -> Result<Self::Settings, Failure>;
+    /// Where it listens (for `health`).
+    fn server(settings: &Self::Settings) -> &ServerSettings;
     /// Applies pending migrations.
     fn migrate(settings: &Self::Settings) -> impl Future<Output = Result<(), Failure>>;
     /// Migrates, then serves until stopped.
@@ -67,6 +74,8 @@ pub enum Command {
     Migrate,
     /// Load and check the settings, print them redacted, exit.
     ConfigCheck,
+    /// Ask the service these settings describe, on this host, whether it is ready; exit 0 if so.
+    Health,
     /// Move every stored data key to the newest master key, print how many moved, exit.
     Rewrap,
 }
@@ -105,8 +114,9 @@ impl Args {
             [] | ["serve"] => Command::Serve,
             ["migrate"] => Command::Migrate,
             ["config", "check"] => Command::ConfigCheck,
+            ["health"] => Command::Health,
             ["rewrap"] => Command::Rewrap,
-            [first, ..] if !["serve", "migrate", "config", "rewrap"].contains(&first) => {
+            [first, ..] if !["serve", "migrate", "config", "health", "rewrap"].contains(&first) => {
                 return Err(UsageError(format!("unknown command {first:?}")))
             }
             _ => {
@@ -131,7 +141,7 @@ impl fmt::Display for UsageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}; usage: [serve | migrate | config check | rewrap] [--config-dir DIR]",
+            "{}; usage: [serve | migrate | config check | health | rewrap] [--config-dir DIR]",
             self.0
         )
     }
@@ -167,6 +177,15 @@ pub async fn main<R: Role>() -> ExitCode {
             dir.display()
         );
         return ExitCode::SUCCESS;
+    }
+    if args.command == Command::Health {
+        return match health(R::server(&settings)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{}: {e}", R::SERVICE);
+                ExitCode::FAILURE
+            }
+        };
     }
     telemetry::init(
         LOG_FILTER,
@@ -245,6 +264,7 @@ mod tests {
         assert_eq!(command(&["serve"]), Ok(Command::Serve));
         assert_eq!(command(&["migrate"]), Ok(Command::Migrate));
         assert_eq!(command(&["config", "check"]), Ok(Command::ConfigCheck));
+        assert_eq!(command(&["health"]), Ok(Command::Health));
         assert_eq!(command(&["rewrap"]), Ok(Command::Rewrap));
     }
 
@@ -263,8 +283,8 @@ mod tests {
         let error = command(&["migrat"]).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown command \"migrat\"; usage: [serve | migrate | config check | rewrap] \
-             [--config-dir DIR]"
+            "unknown command \"migrat\"; usage: [serve | migrate | config check | health | \
+             rewrap] [--config-dir DIR]"
         );
         assert!(command(&["migrate", "now"]).is_err());
         assert!(command(&["config"]).is_err());

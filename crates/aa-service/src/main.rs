@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use aa_runtime::launch::{self, Failure, Role};
-use aa_runtime::settings::Environment;
+use aa_runtime::settings::{Environment, ServerSettings};
 use aa_service::configuration::{Settings, PREFIX};
 use aa_service::startup::{self, Application};
 
@@ -19,6 +19,10 @@ impl Role for Aa {
 
     fn load(dir: &Path, environment: Environment) -> Result<Settings, Failure> {
         Ok(Settings::load_from(dir, environment)?)
+    }
+
+    fn server(settings: &Settings) -> &ServerSettings {
+        &settings.server
     }
 
     async fn migrate(settings: &Settings) -> Result<(), Failure> {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use aa_runtime::launch::{self, Failure, Role};
 use aa_runtime::sealed_keys::{self, RewrapReport};
-use aa_runtime::settings::Environment;
+use aa_runtime::settings::{Environment, ServerSettings};
 use fip_service::configuration::{self, Settings, PREFIX};
 use fip_service::startup::{self, Application};
 
@@ -22,6 +22,10 @@ impl Role for Fip {
         let settings = configuration::load_for(dir, environment)?;
         settings.check(environment)?;
         Ok(settings)
+    }
+
+    fn server(settings: &Settings) -> &ServerSettings {
+        &settings.server
     }
 
     async fn migrate(settings: &Settings) -> Result<(), Failure> {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use aa_runtime::launch::{self, Failure, Role};
 use aa_runtime::sealed_keys::RewrapReport;
-use aa_runtime::settings::Environment;
+use aa_runtime::settings::{Environment, ServerSettings};
 use fiu_service::configuration::{Settings, PREFIX};
 use fiu_service::startup::{self, Application};
 use fiu_service::vault::Vault;
@@ -21,6 +21,10 @@ impl Role for Fiu {
 
     fn load(dir: &Path, environment: Environment) -> Result<Settings, Failure> {
         Ok(Settings::load_for(dir, environment)?)
+    }
+
+    fn server(settings: &Settings) -> &ServerSettings {
+        &settings.server
     }
 
     async fn migrate(settings: &Settings) -> Result<(), Failure> {

@@ -4,7 +4,8 @@
 //! OTPs, has the FIU ask for consent, approves, and waits until the FIU has fetched and
 //! decrypted the data from both banks. Prints each step with its timing and a table of the
 //! decrypted accounts (or one JSON object with `--json`). Every process it started is stopped
-//! on success, on failure and on Ctrl-C.
+//! on success, on failure and on Ctrl-C. With `--against` it starts nothing and walks an
+//! ecosystem that already runs (`docker compose up`, an `aa init` directory), telling the same.
 
 mod report;
 
@@ -35,9 +36,37 @@ pub struct DemoArgs {
     /// Where aa-service, fip-service and fiu-service are (default: $AA_BIN_DIR, else next to aa).
     #[arg(long, value_name = "DIR")]
     bin_dir: Option<PathBuf>,
+    /// Start nothing: walk the ecosystem that runs at these base URLs, given as the directory
+    /// `aa init` wrote (its registry) or as AA-1=URL,FIP-1=URL,FIP-2=URL,FIU-1=URL.
+    #[arg(long, value_name = "DIR|ID=URL,...", conflicts_with_all = ["data_dir", "keep", "bin_dir"])]
+    against: Option<String>,
+    /// With --against: one party's URL instead of the registry's, ID=URL (repeatable), e.g.
+    /// AA-1=http://127.0.0.1:7001 from the host for a registry naming container hosts.
+    #[arg(long = "url", value_name = "ID=URL", requires = "against")]
+    urls: Vec<String>,
 }
 
 pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
+    if let Some(target) = &args.against {
+        let eco = Ecosystem::attach(target, &args.urls)?;
+        let urls: Vec<String> = eco
+            .parties
+            .iter()
+            .map(|p| format!("{} {}", p.id, p.base_url))
+            .collect();
+        let walking = format!("walking the running ecosystem: {}", urls.join(", "));
+        tell(args.json, &walking, Duration::ZERO);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        return runtime.block_on(async {
+            tokio::select! {
+                outcome = walk_and_report(&eco, args.json, Instant::now()) => outcome,
+                () = interrupted() => Err("interrupted".into()),
+            }
+        });
+    }
     let temp = match &args.data_dir {
         Some(_) => None,
         None => Some(tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?),
@@ -136,22 +165,11 @@ async fn demo(
     processes: Processes,
 ) -> Result<Vec<u8>, String> {
     let started = Instant::now();
-    let mut say = |message: &str, took: Duration| {
-        if !json {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "[{:>6} ms] {message}", took.as_millis());
-            let _ = out.flush();
-        }
-    };
+    let say = |message: &str, took: Duration| tell(json, message, took);
     let bin_dir = aa_launch::bin_dir(bin_dir)?;
     aa_launch::check_binaries(&bin_dir)?;
     let step = Instant::now();
-    // FIP-2 is the second bank: its own seed file, so the two banks hold different accounts.
-    let options = Options {
-        seed_files: vec![("FIP-2", "seed/fip-2.yaml".to_owned())],
-        ..Options::default()
-    };
-    let eco = Ecosystem::prepare(dir, processes, &options)?;
+    let eco = Ecosystem::prepare(dir, processes, &Options::two_banks())?;
     say(
         "generated RSA-2048 signing keys for AA-1, FIP-1, FIP-2, FIU-1 and the token issuer; wrote the registry",
         step.elapsed(),
@@ -171,6 +189,24 @@ async fn demo(
         ),
         step.elapsed(),
     );
+    let output = walk_and_report(&eco, json, started).await?;
+    drop(eco);
+    Ok(output)
+}
+
+/// One step of the story on stdout, with its time (nothing with `--json`).
+fn tell(json: bool, message: &str, took: Duration) {
+    if !json {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "[{:>6} ms] {message}", took.as_millis());
+        let _ = out.flush();
+    }
+}
+
+/// Walks the customer through `eco`, telling each step (unless `json`), and reports what the
+/// FIU decrypted from both banks.
+async fn walk_and_report(eco: &Ecosystem, json: bool, started: Instant) -> Result<Vec<u8>, String> {
+    let mut say = |message: &str, took: Duration| tell(json, message, took);
     let explained = |e: String| {
         let tails = eco.log_tails_for(&e);
         if tails.is_empty() {
@@ -179,7 +215,7 @@ async fn demo(
             format!("{e}\n{tails}")
         }
     };
-    let outcome = walk::walk(&eco, &mut say).await.map_err(explained)?;
+    let outcome = walk::walk(eco, &mut say).await.map_err(explained)?;
     let rows = report::rows(&outcome.data_request, &["FIP-1", "FIP-2"]).map_err(explained)?;
     let output = if json {
         let mut text = report::json(&outcome.consent_handle, &rows).to_string();
@@ -192,6 +228,5 @@ async fn demo(
             report::table(&rows)
         )
     };
-    drop(eco);
     Ok(output.into_bytes())
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::bins::check_binaries;
-use crate::ecosystem::{Ecosystem, Party, FIU_APP_TOKEN, ISSUER_ID, ISSUER_KID};
+use crate::ecosystem::{Ecosystem, Party};
 
 /// Processes started so far, shared with whoever must be able to stop them (Ctrl-C). Once
 /// `stopped` is set, nothing new may start.
@@ -41,18 +41,34 @@ pub fn stop_all(processes: &Processes) {
 }
 
 impl Ecosystem {
-    /// Starts every service and waits until each answers `/health/live`.
+    /// Starts every service and waits until each answers `/health/live` (at its base URL: the
+    /// caller's proxy in front of replicas). Replicas start one after the other, each once the
+    /// one before is live, so that a key file the first creates is there for the others.
     pub async fn start(&self, bin_dir: &Path) -> Result<(), String> {
         check_binaries(bin_dir)?;
         for party in &self.parties {
             let binary = bin_dir.join(party.binary);
-            let mut running = lock(&self.processes);
-            if running.stopped {
-                return Err("stopped".into());
+            let ports = if party.replicas.is_empty() {
+                vec![party.port]
+            } else {
+                party.replicas.clone()
+            };
+            for (replica, port) in ports.iter().enumerate() {
+                {
+                    let mut running = lock(&self.processes);
+                    if running.stopped {
+                        return Err("stopped".into());
+                    }
+                    // Spawned under the lock, so that a concurrent stop either sees it or
+                    // prevents it.
+                    let child = self.spawn(party, &binary, *port, replica)?;
+                    running.children.push((party.id, child));
+                }
+                if ports.len() > 1 {
+                    self.wait_live_at(party, &format!("http://127.0.0.1:{port}"))
+                        .await?;
+                }
             }
-            // Spawned under the lock, so that a concurrent stop either sees it or prevents it.
-            let child = self.spawn(party, &binary)?;
-            running.children.push((party.id, child));
         }
         for party in &self.parties {
             self.wait_live(party).await?;
@@ -60,11 +76,21 @@ impl Ecosystem {
         Ok(())
     }
 
-    fn spawn(&self, party: &Party, binary: &Path) -> Result<Child, String> {
+    fn spawn(
+        &self,
+        party: &Party,
+        binary: &Path,
+        port: u16,
+        replica: usize,
+    ) -> Result<Child, String> {
         let data_dir = &party.data_dir;
         std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
-        let log = std::fs::File::create(&party.log)
-            .map_err(|e| format!("{}: {e}", party.log.display()))?;
+        let log_path = match replica {
+            0 => party.log.clone(),
+            n => party.log.with_file_name(format!("service-{}.log", n + 1)),
+        };
+        let log =
+            std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
         let log_err = log.try_clone().map_err(|e| e.to_string())?;
         let mut command = Command::new(binary);
         command.current_dir(data_dir);
@@ -77,51 +103,9 @@ impl Ecosystem {
                 command.env_remove(&name);
             }
         }
-        let p = party.prefix;
-        let mut set = |key: &str, value: String| {
-            command.env(format!("{p}__{key}"), value);
-        };
-        set("SERVER__HOST", "127.0.0.1".into());
-        set("SERVER__PORT", party.port.to_string());
-        set("DATA_DIR", data_dir.display().to_string());
-        if let Some(url) = &party.database_url {
-            set("DATABASE__URL", url.clone());
-        }
-        set("IDENTITY__ENTITY_ID", party.id.into());
-        set("IDENTITY__SIGNING_KID", party.kid());
-        set(
-            "IDENTITY__SIGNING_KEY__FILE",
-            self.key_file(party.id).display().to_string(),
-        );
-        set(
-            "IDENTITY__REGISTRY_FILE",
-            self.registry_file().display().to_string(),
-        );
-        set("IDENTITY__API_KEYS__MODE", "mint".into());
-        set("IDENTITY__API_KEYS__ISSUER_ID", ISSUER_ID.into());
-        set("IDENTITY__API_KEYS__ISSUER_KID", ISSUER_KID.into());
-        set(
-            "IDENTITY__API_KEYS__ISSUER_KEY__FILE",
-            self.key_file("issuer").display().to_string(),
-        );
-        // Only the AA (login) and the FIPs (linking) send OTPs; the FIU has no such setting.
-        if party.prefix != "FIU" {
-            set("OTP__SANDBOX_ENDPOINT", "true".into());
-        }
-        if let Some(seed) = &party.seed_file {
-            set("SEED_FILE", seed.clone());
-        }
-        if party.prefix == "FIU" {
-            set("APP_API__TOKEN", FIU_APP_TOKEN.into());
-        }
-        if let Some(root) = &self.config_root {
-            command.env(
-                format!("{p}_CONFIG_DIR"),
-                root.join(party.binary).join("configuration"),
-            );
-        }
+        command.envs(self.settings(party));
+        command.env(format!("{}__SERVER__PORT", party.prefix), port.to_string());
         command
-            .env(format!("{p}_ENVIRONMENT"), "local")
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(log)
@@ -147,8 +131,12 @@ impl Ecosystem {
     }
 
     async fn wait_live(&self, party: &Party) -> Result<(), String> {
+        self.wait_live_at(party, &party.base_url).await
+    }
+
+    async fn wait_live_at(&self, party: &Party, base_url: &str) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(60);
-        let url = format!("{}/health/live", party.base_url);
+        let url = format!("{base_url}/health/live");
         loop {
             if crate::http::call("GET", &url, None, None).await.is_ok() {
                 return Ok(());

@@ -288,6 +288,34 @@ impl<'a> Walker<'a> {
         })
     }
 
+    /// One full loop for a customer whose accounts are linked: the FIU asks for consent, the
+    /// customer approves it for every linked account, the FIU holds the artefacts ACTIVE and its
+    /// data request ends COMPLETED with decrypted data for every linked account. Returns the
+    /// consent handle and the data request.
+    pub async fn full_loop(&self, customer: &Linked) -> Result<(String, Value), String> {
+        let handle = self.request_consent(TEMPLATE).await?;
+        let consent_ids = self
+            .approve(&customer.session_token, &handle, &customer.linked)
+            .await?;
+        self.artefacts_active(&handle, consent_ids.len()).await?;
+        let request_id = self.data_request_id(&handle).await?;
+        let request = self.completed(&request_id).await?;
+        let with_data = request["fips"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|fip| fip["accounts"].as_array().into_iter().flatten())
+            .filter(|account| account["data"].is_object())
+            .count();
+        if with_data < customer.linked.len() {
+            return Err(format!(
+                "data request {request_id} completed with data for {with_data} of {} accounts",
+                customer.linked.len()
+            ));
+        }
+        Ok((handle, request))
+    }
+
     /// The id of the FIU's newest data request on `handle`, once there is one.
     pub async fn data_request_id(&self, handle: &str) -> Result<String, String> {
         self.until(

@@ -1,0 +1,85 @@
+//! Each service's settings in the ecosystem, as the environment variables its loader reads
+//! (docs/SERVICES.md): `aa demo` gives them to the processes it starts, `aa init` writes them
+//! to `<folder>.env` for containers and service managers.
+
+use std::path::{Path, PathBuf};
+
+use crate::ecosystem::{Ecosystem, Party, FIU_APP_TOKEN, ISSUER_ID, ISSUER_KID};
+
+impl Ecosystem {
+    /// The variables that configure `party`: where it listens, its data, its identity (keys
+    /// and registry under the ecosystem's directory), the OTP sandbox the walkthrough reads,
+    /// the FIU's app token, and the `local` environment.
+    pub fn settings(&self, party: &Party) -> Vec<(String, String)> {
+        let p = party.prefix;
+        let mut vars = Vec::new();
+        let mut set = |key: &str, value: String| vars.push((format!("{p}__{key}"), value));
+        set("SERVER__HOST", party.host.into());
+        set("SERVER__PORT", party.port.to_string());
+        set("DATA_DIR", party.data_dir.display().to_string());
+        if let Some(url) = &party.database_url {
+            set("DATABASE__URL", url.clone());
+        }
+        set("IDENTITY__ENTITY_ID", party.id.into());
+        set("IDENTITY__SIGNING_KID", party.kid());
+        set(
+            "IDENTITY__SIGNING_KEY__FILE",
+            self.key_file(party.id).display().to_string(),
+        );
+        set(
+            "IDENTITY__REGISTRY_FILE",
+            self.registry_file().display().to_string(),
+        );
+        set("IDENTITY__API_KEYS__MODE", "mint".into());
+        set("IDENTITY__API_KEYS__ISSUER_ID", ISSUER_ID.into());
+        set("IDENTITY__API_KEYS__ISSUER_KID", ISSUER_KID.into());
+        set(
+            "IDENTITY__API_KEYS__ISSUER_KEY__FILE",
+            self.key_file("issuer").display().to_string(),
+        );
+        // Only the AA (login) and the FIPs (linking) send OTPs; the FIU has no such setting.
+        if party.prefix != "FIU" {
+            set("OTP__SANDBOX_ENDPOINT", "true".into());
+        }
+        if let Some(seed) = &party.seed_file {
+            set("SEED_FILE", seed.clone());
+        }
+        if party.prefix == "FIU" {
+            set("APP_API__TOKEN", FIU_APP_TOKEN.into());
+        }
+        if let Some(root) = &self.config_root {
+            vars.push((
+                format!("{p}_CONFIG_DIR"),
+                root.join(party.binary)
+                    .join("configuration")
+                    .display()
+                    .to_string(),
+            ));
+        }
+        vars.push((format!("{p}_ENVIRONMENT"), "local".into()));
+        vars
+    }
+
+    /// Writes `<folder>.env` (`NAME=value` lines, as `docker run --env-file` and systemd's
+    /// `EnvironmentFile` read them) for every service; returns the files written.
+    pub fn write_settings(&self) -> Result<Vec<PathBuf>, String> {
+        let mut written = Vec::new();
+        for party in &self.parties {
+            let path = self.dir.join(format!("{}.env", party.folder));
+            let mut text = format!(
+                "# {} ({}), written by `aa init`: its settings beside the image's configuration.\n",
+                party.id, party.binary
+            );
+            for (name, value) in self.settings(party) {
+                text.push_str(&format!("{name}={value}\n"));
+            }
+            write_file(&path, &text)?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
