@@ -45,7 +45,7 @@ impl Role for Fip {
 
     async fn rewrap(settings: &Settings) -> Result<RewrapReport, Failure> {
         let store = startup::migrate(settings).await?;
-        Ok(sealed_keys::rewrap(&settings.key_ring()?, &store).await?)
+        Ok(sealed_keys::rewrap(&settings.key_ring()?, &store.key_table()).await?)
     }
 }
 

@@ -97,7 +97,7 @@ impl Application {
         let store = migrate(&settings).await?.with_clock(clock.clone());
         crate::seeding::load_seed(&settings, &store, &identity.entity_id).await?;
         let key_ring = settings.key_ring()?;
-        aa_runtime::sealed_keys::check(&key_ring, &store).await?;
+        aa_runtime::sealed_keys::check(&key_ring, &store.key_table()).await?;
 
         let sandbox_otps = settings.otp.sandbox_endpoint.then(SandboxOtps::default);
         let mut channels: Vec<Arc<dyn OtpDelivery>> = vec![Arc::new(LogDelivery)];

@@ -83,12 +83,12 @@ impl Vault {
     /// Refuses a ring that cannot open the data keys in `store` (a master key id they name is
     /// missing, or the key under a known id is the wrong one).
     pub async fn check(&self, store: &Store) -> Result<(), VaultError> {
-        Ok(sealed_keys::check(&self.ring, store).await?)
+        Ok(sealed_keys::check(&self.ring, &store.key_table()).await?)
     }
 
     /// Moves every data key in `store` to the newest master key (`fiu-service rewrap`).
     pub async fn rewrap(&self, store: &Store) -> Result<RewrapReport, VaultError> {
-        Ok(sealed_keys::rewrap(&self.ring, store).await?)
+        Ok(sealed_keys::rewrap(&self.ring, &store.key_table()).await?)
     }
 
     /// The data key of `consent_id`, made and stored (wrapped) on first use.

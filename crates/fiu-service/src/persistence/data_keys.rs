@@ -1,13 +1,10 @@
 //! `fiu_data_keys`: the wrapped data key of each consent artefact (see [`crate::vault`]), with
-//! the id of the master key that wraps it, and what `aa_runtime::sealed_keys` needs to check
-//! the key ring against them and move them to the newest master key.
+//! the id of the master key that wraps it; [`Store::key_table`] lets `aa_runtime::sealed_keys`
+//! check the key ring against them and move them to the newest master key.
 
-use aa_runtime::sealed_keys::{WrappedKey, WrappedKeys};
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-};
+use aa_runtime::store::KeyTable;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{EntityTrait, Set};
 use time::OffsetDateTime;
 
 use super::entities::data_key;
@@ -53,81 +50,15 @@ impl Store {
     }
 }
 
-fn wrapped_key(row: data_key::Model) -> WrappedKey {
-    WrappedKey {
-        row: row.consent_id,
-        id: row.key_id,
-        wrapped: row.wrapped,
-    }
-}
-
-#[derive(FromQueryResult)]
-struct FirstUnder {
-    master_key_id: String,
-    consent_id: String,
-}
-
-impl WrappedKeys for Store {
-    async fn one_per_master_key(&self) -> Result<Vec<(String, WrappedKey)>, StoreError> {
-        let firsts = data_key::Entity::find()
-            .select_only()
-            .column(data_key::Column::MasterKeyId)
-            .column_as(data_key::Column::ConsentId.min(), "consent_id")
-            .group_by(data_key::Column::MasterKeyId)
-            .into_model::<FirstUnder>()
-            .all(self.db())
-            .await?;
-        let mut samples = Vec::with_capacity(firsts.len());
-        for first in firsts {
-            if let Some(row) = data_key::Entity::find_by_id(first.consent_id)
-                .one(self.db())
-                .await?
-            {
-                samples.push((first.master_key_id, wrapped_key(row)));
-            }
+impl Store {
+    /// The data keys as `aa_runtime::sealed_keys` checks and rewraps them.
+    pub fn key_table(&self) -> KeyTable<'_, data_key::Entity> {
+        KeyTable {
+            db: self.db(),
+            row: data_key::Column::ConsentId,
+            id: data_key::Column::KeyId,
+            master: data_key::Column::MasterKeyId,
+            wrapped: data_key::Column::Wrapped,
         }
-        Ok(samples)
-    }
-
-    async fn not_under(
-        &self,
-        master_id: &str,
-        after: Option<&str>,
-        limit: u64,
-    ) -> Result<Vec<WrappedKey>, StoreError> {
-        let mut query =
-            data_key::Entity::find().filter(data_key::Column::MasterKeyId.ne(master_id));
-        if let Some(after) = after {
-            query = query.filter(data_key::Column::ConsentId.gt(after));
-        }
-        Ok(query
-            .order_by_asc(data_key::Column::ConsentId)
-            .limit(limit)
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(wrapped_key)
-            .collect())
-    }
-
-    async fn replace(
-        &self,
-        master_id: &str,
-        batch: &[(WrappedKey, Vec<u8>)],
-    ) -> Result<u64, StoreError> {
-        let txn = self.db().begin().await?;
-        let mut changed = 0;
-        for (old, new) in batch {
-            changed += data_key::Entity::update_many()
-                .col_expr(data_key::Column::Wrapped, Expr::value(new.clone()))
-                .col_expr(data_key::Column::MasterKeyId, Expr::value(master_id))
-                .filter(data_key::Column::ConsentId.eq(old.row.as_str()))
-                .filter(data_key::Column::Wrapped.eq(old.wrapped.clone()))
-                .exec(&txn)
-                .await?
-                .rows_affected;
-        }
-        txn.commit().await?;
-        Ok(changed)
     }
 }
