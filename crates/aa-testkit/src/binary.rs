@@ -287,6 +287,24 @@ impl ServiceBinary {
     }
 }
 
+/// Two master keys (base64 of 32 bytes) and a wrong one, for key ring tests.
+pub mod master_keys {
+    pub const M1: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+    pub const M2: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
+    pub const WRONG: &str = "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=";
+}
+
+/// `fi.master_keys` of (id, base64 key) pairs, newest first, inline.
+pub fn master_key_ring(ring: &[(&str, &str)]) -> Vec<aa_runtime::settings::MasterKey> {
+    ring.iter()
+        .map(|(id, key)| aa_runtime::settings::MasterKey {
+            id: (*id).into(),
+            key: Some(Secret::new(*key)),
+            file: None,
+        })
+        .collect()
+}
+
 /// Everything a run wrote, stdout then stderr.
 pub fn said(out: &Output) -> String {
     format!(

@@ -10,7 +10,7 @@ mod binary;
 pub mod fakes;
 mod poll;
 
-pub use binary::{said, ServiceBinary};
+pub use binary::{master_key_ring, master_keys, said, ServiceBinary};
 
 pub use poll::{eventually, eventually_async, eventually_within};
 

@@ -135,20 +135,11 @@ fn production_refuses_a_seed_file() {
     );
 }
 
-const M1: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
-const M2: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
-const NOT_M2: &str = "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=";
+use aa_testkit::master_keys::{M1, M2, WRONG};
 
 fn ring(keys: &[(&str, &str)]) -> aa_core::key_ring::KeyRing {
     let settings = aa_runtime::settings::MasterKeys {
-        ring: keys
-            .iter()
-            .map(|(id, key)| aa_runtime::settings::MasterKey {
-                id: (*id).into(),
-                key: Some(aa_runtime::settings::Secret::new(*key)),
-                file: None,
-            })
-            .collect(),
+        ring: aa_testkit::master_key_ring(keys),
         ..Default::default()
     };
     let local = aa_runtime::settings::Environment::Local;
@@ -241,10 +232,10 @@ async fn rotation(db: Option<&str>) {
     fip.serve_until_listening(serve).unwrap();
     read_all(data, db, &retired, &sealed).await;
 
-    let (serve, _c7) = fip.with_master_keys(&eco, "FIP-1", data, db, &[("m2", NOT_M2)]);
+    let (serve, _c7) = fip.with_master_keys(&eco, "FIP-1", data, db, &[("m2", WRONG)]);
     let said = aa_testkit::said(&fip.serve_until_listening(serve).unwrap_err());
     assert!(said.contains("master key \"m2\" does not open"), "{said}");
-    assert!(!said.contains(NOT_M2) && !said.contains(M2));
+    assert!(!said.contains(WRONG) && !said.contains(M2));
 }
 
 #[test]

@@ -60,21 +60,12 @@ fn a_database_that_is_not_there_fails_fast_and_the_log_has_no_password() {
     binary().check_a_bad_database_url_leaks_no_password();
 }
 
-const M1: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
-const M2: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
-const NOT_M1: &str = "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=";
+use aa_testkit::master_keys::{M1, M2, WRONG};
 
 /// The settings of `ring`, for opening the store from the test.
 fn vault(ring: &[(&str, &str)]) -> fiu_service::vault::Vault {
     let fi = fiu_service::configuration::FiSettings {
-        master_keys: ring
-            .iter()
-            .map(|(id, key)| aa_runtime::settings::MasterKey {
-                id: (*id).into(),
-                key: Some(aa_runtime::settings::Secret::new(*key)),
-                file: None,
-            })
-            .collect(),
+        master_keys: aa_testkit::master_key_ring(ring),
         ..Default::default()
     };
     let nowhere = Path::new("/nonexistent");
@@ -195,14 +186,14 @@ async fn rotation(db: Option<&str>) {
     read_all(data, db, &vault(&retired), &accounts).await;
 
     // A wrong key under a known id is refused at start-up, naming the id, never a key.
-    let (serve, _c7) = binary().with_master_keys(&eco, "FIU-1", data, db, &[("m2", NOT_M1)]);
+    let (serve, _c7) = binary().with_master_keys(&eco, "FIU-1", data, db, &[("m2", WRONG)]);
     let out = binary().serve_until_listening(serve).unwrap_err();
     let log = aa_testkit::said(&out);
     assert!(
         log.contains("master key \"m2\" does not open the data keys stored under it"),
         "{log}"
     );
-    assert!(!log.contains(NOT_M1) && !log.contains(M2));
+    assert!(!log.contains(WRONG) && !log.contains(M2));
 }
 
 #[test]
