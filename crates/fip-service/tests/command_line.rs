@@ -242,3 +242,28 @@ async fn rotation(db: Option<&str>) {
 fn a_database_that_is_not_there_fails_fast_and_the_log_has_no_password() {
     binary().check_a_bad_database_url_leaks_no_password();
 }
+
+/// A production FIP starts without loading the simulated bank, and says so.
+#[tokio::test]
+async fn production_serves_without_the_seed_and_says_so() {
+    let fip = binary();
+    let eco = aa_testkit::Ecosystem::new(vec![aa_testkit::Party::new(
+        "FIP-1",
+        aa_core::registry::Role::Fip,
+        aa_testkit::keys::FIP_1,
+        "http://127.0.0.1:9",
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = fip.command(dir.path());
+    command
+        .env("FIP_ENVIRONMENT", "production")
+        .env(
+            "FIP__DATABASE__URL",
+            aa_testkit::fresh_postgres_database().await,
+        )
+        .envs(PRODUCTION.iter().map(|(k, v)| (format!("FIP__{k}"), *v)))
+        .envs(eco.identity_env("FIP", "FIP-1"));
+    let logged = fip.serve_until_listening(command).unwrap();
+    assert!(logged.contains("no seed in production"), "{logged}");
+    assert!(!logged.contains("seed loaded"), "{logged}");
+}
