@@ -30,7 +30,7 @@ PROTOCOL_FORBIDDEN = {"actix-web", "tokio", "reqwest", "config", "sea-orm", "sea
 CLI_FORBIDDEN = {"actix-web", "sea-orm", "sea-orm-migration", "sqlx"}
 SERVICES = {"aa-service", "fip-service", "fiu-service"}
 CRYPTO = {"ring", "x25519-dalek", "curve25519-dalek", "chacha20poly1305", "num-bigint", "rsa"}
-SEA_ORM_PLACES = ("/persistence/", "/store", "/queue", "/idempotency", "/migration",
+SEA_ORM_PLACES = ("/persistence/", "/store", "/queue", "/idempotency", "/rate_limit", "/migration",
                   "crates/aa-testkit/", "crates/aa-e2e/")
 
 problems = []

@@ -167,6 +167,49 @@ async fn walk(storage: Storage) {
         !aa_log.contains("eyJhbGciOiJSUzI1NiI"),
         "a JWS or token was logged by the AA"
     );
+    // The FIU's consent request has its access line at the AA, by route pattern and caller.
+    assert!(
+        aa_log.lines().any(|l| l.contains("http.endpoint=/Consent ")
+            && l.contains("caller.id=FIU-1")
+            && l.contains("http.status=200")),
+        "no access line for the FIU's POST /Consent in the AA's log"
+    );
+
+    // The traffic shows on every role's /metrics.
+    let aa_metrics = metrics(&aa).await;
+    let consent_posts = sample(
+        &aa_metrics,
+        r#"aa_http_requests_total{endpoint="/Consent",method="POST",status="200",caller="fiu"}"#,
+    );
+    assert!(consent_posts >= 1.0, "{aa_metrics}");
+    let to_fiu = sample(
+        &aa_metrics,
+        r#"aa_outbound_requests_total{counterparty="FIU-1",outcome="ok"}"#,
+    );
+    assert!(to_fiu >= 1.0, "the AA notified the FIU: {aa_metrics}");
+    let fiu_metrics = metrics(&fiu).await;
+    let sent_to_aa = sample(
+        &fiu_metrics,
+        r#"aa_outbound_requests_total{counterparty="AA-1",outcome="ok"}"#,
+    );
+    assert!(sent_to_aa >= 1.0, "{fiu_metrics}");
+    let fip = local.party("FIP-1").base_url.clone();
+    let fip_metrics = metrics(&fip).await;
+    assert!(fip_metrics.contains("aa_operation_duration_seconds_count{op=\"jws_verify\"}"));
+}
+
+/// The `/metrics` text of a role (open: the local set-up has no admin token).
+async fn metrics(base_url: &str) -> String {
+    let response = reqwest::get(format!("{base_url}/metrics")).await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    response.text().await.unwrap()
+}
+
+/// The value of the sample line that starts with `series`, 0 when absent.
+fn sample(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+        .unwrap_or(0.0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

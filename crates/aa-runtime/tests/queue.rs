@@ -436,3 +436,156 @@ async fn a_job_waiting_for_an_older_one_with_its_key_does_not_hold_up_other_keys
     let attempts: Vec<u32> = jobs.iter().map(|j| j.attempts).collect();
     assert_eq!(attempts, vec![1, 0, 1]);
 }
+
+/// Dead-letters at once.
+struct Hopeless;
+
+impl Handler for Hopeless {
+    fn run<'a>(&'a self, _job: &'a Job) -> JobFuture<'a> {
+        Box::pin(async { Err(JobError::Final("callee refused the payload".into())) })
+    }
+}
+
+async fn a_dead_letter_is_discarded_for_good(db: Db) {
+    let queue = Queue::new(db.connect().await);
+    let mut ids = Vec::new();
+    for key in ["a", "b"] {
+        let job = NewJob {
+            kind: "hopeless".into(),
+            key: Some(key.into()),
+            payload: "{}".into(),
+        };
+        ids.push(queue.enqueue(job).await.unwrap());
+    }
+    let worker =
+        Worker::new(queue.clone(), settings(), Waker::default()).handle("hopeless", Hopeless);
+    assert_eq!(worker.run_once().await.unwrap(), 2);
+    let token = AdminSettings {
+        token: Some(Secret::new("admin-secret")),
+    };
+    let app = actix_web::test::init_service(
+        App::new().configure(admin::configure(queue.clone(), &token)),
+    )
+    .await;
+    let call = |method: actix_web::http::Method, uri: String| {
+        actix_web::test::TestRequest::default()
+            .method(method)
+            .uri(&uri)
+            .insert_header(("authorization", "Bearer admin-secret"))
+            .to_request()
+    };
+    use actix_web::http::Method;
+    let body: serde_json::Value = actix_web::test::call_and_read_body_json(
+        &app,
+        call(Method::GET, "/admin/dead-letters".into()),
+    )
+    .await;
+    assert_eq!(body["deadLetters"][0]["attempts"], 1, "{body}");
+    assert_eq!(
+        body["deadLetters"][0]["lastError"],
+        "callee refused the payload"
+    );
+
+    let deleted = call(Method::DELETE, format!("/admin/dead-letters/{}", ids[0]));
+    let body: serde_json::Value = actix_web::test::call_and_read_body_json(&app, deleted).await;
+    assert_eq!(body["status"], "discarded");
+    let posted = call(
+        Method::POST,
+        format!("/admin/dead-letters/{}/discard", ids[1]),
+    );
+    assert_eq!(
+        actix_web::test::call_service(&app, posted).await.status(),
+        200
+    );
+    let again = call(Method::DELETE, format!("/admin/dead-letters/{}", ids[0]));
+    assert_eq!(
+        actix_web::test::call_service(&app, again).await.status(),
+        404
+    );
+    let replay = call(
+        Method::POST,
+        format!("/admin/dead-letters/{}/replay", ids[0]),
+    );
+    assert_eq!(
+        actix_web::test::call_service(&app, replay).await.status(),
+        404
+    );
+    let body: serde_json::Value = actix_web::test::call_and_read_body_json(
+        &app,
+        call(Method::GET, "/admin/dead-letters".into()),
+    )
+    .await;
+    assert_eq!(body["deadLetters"], serde_json::json!([]));
+    let states: Vec<String> = queue
+        .jobs("hopeless")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|j| j.status)
+        .collect();
+    assert_eq!(states, vec!["discarded", "discarded"]);
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        0,
+        "a discarded job never runs again"
+    );
+}
+
+#[tokio::test]
+async fn a_dead_letter_is_discarded_for_good_on_sqlite() {
+    a_dead_letter_is_discarded_for_good(Db::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn a_dead_letter_is_discarded_for_good_on_postgres() {
+    a_dead_letter_is_discarded_for_good(Db::postgres().await).await;
+}
+
+#[tokio::test]
+async fn a_notification_answered_401_is_retried_later_not_dead_lettered() {
+    let db = Db::sqlite().await;
+    let conn = db.connect().await;
+    let eco = ecosystem();
+    let signer = ResponseSigner(Arc::new(eco.eco.signer("FIU-1")));
+    let listener = TcpListener::bind(("127.0.0.1", eco.port)).unwrap();
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = calls.clone();
+    let server = HttpServer::new(move || {
+        let counted = counted.clone();
+        App::new()
+            .app_data(web::Data::new(signer.clone()))
+            .wrap(from_fn(sign_responses))
+            .default_service(web::to(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async {
+                    use actix_web::ResponseError;
+                    let code = aa_core::rebit::error::ErrorCode::Unauthorized;
+                    aa_runtime::http::RebitError::new(code, "API key has expired").error_response()
+                }
+            }))
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(server);
+    queue_notifications(&conn, 1).await;
+    let queue = Queue::new(conn.clone());
+    let worker = worker(conn, eco.client(), Waker::default());
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    let jobs = queue.jobs(outbox::KIND).await.unwrap();
+    assert_eq!(jobs[0].status, "pending", "{jobs:?}");
+    assert_eq!(
+        jobs[0].attempts, 1,
+        "the immediate retry with a fresh key is one attempt"
+    );
+    assert!(
+        jobs[0].last_error.as_deref().unwrap().contains("401"),
+        "{jobs:?}"
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "sent, refused, sent again with a fresh key"
+    );
+}

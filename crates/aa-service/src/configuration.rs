@@ -5,8 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use aa_runtime::identity::IdentitySettings;
+use aa_runtime::otp_delivery::DeliverySettings;
 use aa_runtime::queue::admin::AdminSettings;
 use aa_runtime::queue::QueueSettings;
+use aa_runtime::rate_limit::RateLimitSettings;
 pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
 use aa_runtime::settings::{Environment, Secret, SettingsError};
 use serde::Deserialize;
@@ -23,6 +25,9 @@ pub struct Settings {
     pub auth: AuthSettings,
     #[serde(default)]
     pub otp: OtpSettings,
+    /// Limits on OTP sends and log-in attempts (`aa_runtime::rate_limit`).
+    #[serde(default)]
+    pub rate_limits: RateLimitSettings,
     /// The runtime queue that delivers notifications (`aa_runtime::queue`).
     #[serde(default)]
     pub queue: QueueSettings,
@@ -59,6 +64,10 @@ pub struct OtpSettings {
     pub ttl_seconds: i64,
     #[serde(default = "default_otp_attempts")]
     pub max_attempts: u32,
+    /// How the OTP reaches the customer's mobile (`aa_runtime::otp_delivery`): `log` (local,
+    /// sandbox) or an SMS gateway over `http`.
+    #[serde(default)]
+    pub delivery: DeliverySettings,
 }
 
 fn default_otp_ttl() -> i64 {
@@ -75,6 +84,7 @@ impl Default for OtpSettings {
             sandbox_endpoint: false,
             ttl_seconds: default_otp_ttl(),
             max_attempts: default_otp_attempts(),
+            delivery: DeliverySettings::default(),
         }
     }
 }
@@ -143,6 +153,7 @@ impl Settings {
             ));
         }
         settings.database.check(environment, PREFIX)?;
+        settings.otp.delivery.check(environment, PREFIX)?;
         settings
             .auth
             .pepper

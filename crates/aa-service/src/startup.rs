@@ -7,11 +7,13 @@ use std::time::Duration;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
-use aa_runtime::http::{ops, RebitScope};
+use aa_runtime::http::{access, metrics, ops, RebitScope};
 use aa_runtime::identity::{Identity, IdentityError};
+use aa_runtime::otp_delivery::{self, DeliveryError, OtpDelivery};
 use aa_runtime::outbox::{self, Deliver};
 use aa_runtime::queue::{admin, Waker, Worker};
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::web::{self, get, post};
 use actix_web::{App, HttpServer};
 
@@ -37,6 +39,8 @@ pub enum StartupError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    OtpDelivery(#[from] DeliveryError),
 }
 
 /// The running service: the HTTP server, the queue's worker and the expiry scheduler.
@@ -85,6 +89,13 @@ impl Application {
                 otp_ttl: Duration::from_secs(u64::try_from(settings.otp.ttl_seconds).unwrap_or(0)),
                 otp_max_attempts: settings.otp.max_attempts.max(1),
                 otp_sandbox: settings.otp.sandbox_endpoint,
+                otp_delivery: OtpDelivery::new(
+                    &settings.otp.delivery,
+                    &settings.auth.pepper,
+                    store.queue(),
+                    waker.clone(),
+                )?,
+                limiter: store.limiter(settings.rate_limits, clock.clone()),
             },
             waker: waker.clone(),
             fi_session_lifetime: Duration::from_secs(
@@ -95,10 +106,13 @@ impl Application {
         let port = listener.local_addr()?.port();
         let rebit = RebitScope::of(&identity);
         let admin = admin::configure(store.queue(), &settings.admin);
+        let metrics = metrics::configure(store.queue(), &settings.admin);
         let server = HttpServer::new(move || {
             let state = state.clone();
             App::new()
+                .wrap(from_fn(access::observe))
                 .configure(admin.clone())
+                .configure(metrics.clone())
                 .app_data(app::error::json_config())
                 .app_data(app::error::query_config())
                 .configure(|cfg| mount(cfg, &rebit, state.auth.otp_sandbox))
@@ -107,8 +121,12 @@ impl Application {
         .listen(listener)?
         .run();
         let expiry = Expiry::new(&identity.entity_id, &settings.lifecycle);
-        let worker = Worker::new(store.queue(), settings.queue, waker.clone())
+        let mut worker = Worker::new(store.queue(), settings.queue, waker.clone())
             .handle(outbox::KIND, Deliver(identity.client.clone()));
+        if let Some(gateway) = OtpDelivery::gateway(&settings.otp.delivery, &settings.auth.pepper)?
+        {
+            worker = worker.handle(otp_delivery::KIND, gateway);
+        }
         Ok(Self {
             port,
             server,

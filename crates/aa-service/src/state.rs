@@ -6,7 +6,9 @@ use aa_runtime::clock::Clock;
 use aa_runtime::http::{Caller, RebitError};
 use aa_runtime::idempotency::{Claim, Endpoint, Idempotency, Incoming, NextAction};
 use aa_runtime::identity::Identity;
+use aa_runtime::otp_delivery::OtpDelivery;
 use aa_runtime::queue::Waker;
+use aa_runtime::rate_limit::Limiter;
 use aa_runtime::settings::Secret;
 use actix_web::HttpResponse;
 
@@ -21,6 +23,10 @@ pub struct AuthPolicy {
     pub otp_ttl: Duration,
     pub otp_max_attempts: u32,
     pub otp_sandbox: bool,
+    /// How login OTPs reach the customer (`otp.delivery`).
+    pub otp_delivery: OtpDelivery,
+    /// OTP sends and log-in attempts per customer and per client address (`rate_limits`).
+    pub limiter: Limiter,
 }
 
 /// A claimed request: work to do, or the answer given before.

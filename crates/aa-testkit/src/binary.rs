@@ -96,7 +96,11 @@ impl ServiceBinary {
         let mut command = self.command(data_dir);
         command
             .env(format!("{}_CONFIG_DIR", self.prefix), config.path())
-            .envs(eco.identity_env(self.prefix, entity));
+            .envs(
+                eco.identity_vars(entity)
+                    .into_iter()
+                    .map(|(k, v)| (format!("{}__{k}", self.prefix), v)),
+            );
         if let Some(url) = database {
             command.env(format!("{}__DATABASE__URL", self.prefix), url);
         }

@@ -9,8 +9,10 @@
 mod binary;
 pub mod fakes;
 mod poll;
+mod running;
 
 pub use binary::{master_key_ring, master_keys, said, ServiceBinary};
+pub use running::Running;
 
 pub use poll::{eventually, eventually_async, eventually_within};
 
@@ -168,20 +170,27 @@ impl Ecosystem {
         }
     }
 
-    /// The identity of `id` as the `<prefix>__IDENTITY__...` variables of a service binary.
-    pub fn identity_env(&self, prefix: &str, id: &str) -> Vec<(String, String)> {
+    /// The settings (`SECTION__KEY`, without the role's prefix) that give a role's binary the
+    /// identity of `id`: entity, signing key file, registry, API keys minted by the test issuer.
+    pub fn identity_vars(&self, id: &str) -> Vec<(&'static str, String)> {
         let party = self.party(id);
         let path = |p: PathBuf| p.display().to_string();
-        [
-            ("ENTITY_ID", party.id.clone()),
-            ("SIGNING_KID", party.kid.clone()),
-            ("SIGNING_KEY__FILE", path(self.signing_key_file(id))),
-            ("REGISTRY_FILE", path(self.registry_file.clone())),
-            ("API_KEYS__ISSUER_KEY__FILE", path(self.issuer_key_file())),
+        vec![
+            ("IDENTITY__ENTITY_ID", party.id.clone()),
+            ("IDENTITY__SIGNING_KID", party.kid.clone()),
+            (
+                "IDENTITY__SIGNING_KEY__FILE",
+                path(self.signing_key_file(id)),
+            ),
+            ("IDENTITY__REGISTRY_FILE", path(self.registry_file.clone())),
+            ("IDENTITY__API_KEYS__MODE", "mint".to_owned()),
+            ("IDENTITY__API_KEYS__ISSUER_ID", ISSUER_ID.to_owned()),
+            ("IDENTITY__API_KEYS__ISSUER_KID", ISSUER_KID.to_owned()),
+            (
+                "IDENTITY__API_KEYS__ISSUER_KEY__FILE",
+                path(self.issuer_key_file()),
+            ),
         ]
-        .into_iter()
-        .map(|(key, value)| (format!("{prefix}__IDENTITY__{key}"), value))
-        .collect()
     }
 
     pub fn signer(&self, id: &str) -> SigningKey {

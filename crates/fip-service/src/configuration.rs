@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use aa_runtime::identity::IdentitySettings;
+use aa_runtime::otp_delivery::DeliverySettings;
 use aa_runtime::queue::admin::AdminSettings;
 use aa_runtime::queue::QueueSettings;
+use aa_runtime::rate_limit::RateLimitSettings;
 pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
 use aa_runtime::settings::{Environment, MasterKey, MasterKeys, Secret, SettingsError};
 use serde::Deserialize;
@@ -36,6 +38,9 @@ pub struct Settings {
     pub seed_file: Option<PathBuf>,
     pub identity: IdentitySettings,
     pub otp: OtpSettings,
+    /// Limits on linking OTP sends and verifications (`aa_runtime::rate_limit`).
+    #[serde(default)]
+    pub rate_limits: RateLimitSettings,
     /// The runtime queue that delivers notifications (`aa_runtime::queue`).
     #[serde(default)]
     pub queue: QueueSettings,
@@ -69,6 +74,10 @@ pub struct OtpSettings {
     /// (demos and scripts only; refused in production).
     #[serde(default)]
     pub sandbox_endpoint: bool,
+    /// How the OTP reaches the customer's mobile (`aa_runtime::otp_delivery`): `log` (local,
+    /// sandbox) or an SMS gateway over `http`.
+    #[serde(default)]
+    pub delivery: DeliverySettings,
 }
 
 fn default_otp_ttl() -> u64 {
@@ -229,6 +238,7 @@ impl Settings {
             token.check_strength("bank_api.token", environment)?;
         }
         self.database.check(environment, PREFIX)?;
+        self.otp.delivery.check(environment, PREFIX)?;
         self.otp.pepper.check_strength("otp.pepper", environment)?;
         if let Some(token) = &self.admin.token {
             token.check_strength("admin.token", environment)?;

@@ -8,6 +8,8 @@
 //! - [`jobs`]: background work: the FI preparation worker.
 //! - [`otp_delivery`]: how a linking OTP reaches the customer (log, sandbox endpoint).
 //! - [`seeding`]: the simulated bank's seed at start-up (local and sandbox only).
+//! - [`sandbox_otps`]: the sandbox endpoint's copy of linking OTPs (delivery itself is
+//!   `aa_runtime::otp_delivery`).
 //! - [`persistence`]: the only module that speaks SQL (sea-orm): tables, migrations, queries.
 //! - [`routes`]: `rebit/`, one file per ReBIT endpoint; `app/`, the bank-side back office;
 //!   health and sandbox.
@@ -17,9 +19,9 @@ pub mod configuration;
 pub mod domain;
 pub mod fi;
 pub mod jobs;
-pub mod otp_delivery;
 pub mod persistence;
 pub mod routes;
+pub mod sandbox_otps;
 pub mod seeding;
 pub mod startup;
 pub mod state;

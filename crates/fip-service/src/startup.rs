@@ -8,21 +8,23 @@ use std::sync::Arc;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
-use aa_runtime::http::{ops, RebitScope};
+use aa_runtime::http::{access, metrics, ops, RebitScope};
 use aa_runtime::identity::Identity;
+use aa_runtime::otp_delivery::{self, DeliveryError, OtpDelivery};
 use aa_runtime::outbox::{self, Deliver};
 use aa_runtime::periodic;
 use aa_runtime::queue::{admin, Waker};
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
 use crate::configuration::{ConfigError, Settings};
 use crate::jobs::fi_prepare::{self, Preparer};
 use crate::jobs::sweeps;
-use crate::otp_delivery::{Deliveries, LogDelivery, OtpDelivery, SandboxOtps};
 use crate::persistence::Store;
 use crate::routes::app::bank;
 use crate::routes::{health, rebit, sandbox};
+use crate::sandbox_otps::SandboxOtps;
 use crate::state::{AppState, FiState, OtpPolicy};
 
 /// Connects to the configured database and applies pending migrations (`fip-service migrate`,
@@ -58,6 +60,8 @@ pub enum StartupError {
     },
     #[error("cannot listen: {0}")]
     Listen(#[from] std::io::Error),
+    #[error(transparent)]
+    OtpDelivery(#[from] DeliveryError),
 }
 
 /// The running service: its HTTP server and the workers that go with it.
@@ -100,16 +104,18 @@ impl Application {
         aa_runtime::sealed_keys::check(&key_ring, &store.key_table()).await?;
 
         let sandbox_otps = settings.otp.sandbox_endpoint.then(SandboxOtps::default);
-        let mut channels: Vec<Arc<dyn OtpDelivery>> = vec![Arc::new(LogDelivery)];
-        if let Some(otps) = &sandbox_otps {
-            channels.push(Arc::new(otps.clone()));
-        }
         let fi_state = FiState {
             key_ring: Arc::new(key_ring),
             key_validity: settings.fi.key_validity(),
             session_lifetime: settings.fi.session_lifetime(),
         };
         let waker = Waker::default();
+        let delivery = OtpDelivery::new(
+            &settings.otp.delivery,
+            &settings.otp.pepper,
+            store.queue(),
+            waker.clone(),
+        )?;
         let state = AppState {
             store: store.clone(),
             fip_id: identity.entity_id.clone(),
@@ -119,7 +125,9 @@ impl Application {
                 ttl: settings.otp.ttl(),
                 max_attempts: settings.otp.max_attempts,
             },
-            delivery: Arc::new(Deliveries(channels)),
+            delivery,
+            sandbox_otps: sandbox_otps.clone(),
+            limiter: store.limiter(settings.rate_limits),
             waker: waker.clone(),
             fi: fi_state.clone(),
         };
@@ -132,9 +140,12 @@ impl Application {
         let bank_token = bank_token.map(web::Data::new);
         let workers = settings.server.workers;
         let admin = admin::configure(store.queue(), &settings.admin);
+        let metrics = metrics::configure(store.queue(), &settings.admin);
         let server = HttpServer::new(move || {
             let mut app = App::new()
+                .wrap(from_fn(access::observe))
                 .configure(admin.clone())
+                .configure(metrics.clone())
                 .app_data(data.clone())
                 .route("/health/live", web::get().to(ops::live))
                 .route("/health/ready", web::get().to(health::ready));
@@ -209,9 +220,13 @@ impl Application {
             max_attempts: settings.queue.max_attempts.max(1),
             outbox: waker.clone(),
         };
-        let worker = aa_runtime::queue::Worker::new(store.queue(), settings.queue, waker.clone())
-            .handle(outbox::KIND, Deliver(identity.client.clone()))
-            .handle(fi_prepare::KIND, preparer);
+        let mut worker =
+            aa_runtime::queue::Worker::new(store.queue(), settings.queue, waker.clone())
+                .handle(outbox::KIND, Deliver(identity.client.clone()))
+                .handle(fi_prepare::KIND, preparer);
+        if let Some(gateway) = OtpDelivery::gateway(&settings.otp.delivery, &settings.otp.pepper)? {
+            worker = worker.handle(otp_delivery::KIND, gateway);
+        }
         tracing::info!(fip.id = %identity.entity_id, port, "fip-service listening");
         Ok(Self {
             port,

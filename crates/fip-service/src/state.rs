@@ -6,11 +6,13 @@ use std::time::Duration;
 use aa_core::key_ring::KeyRing;
 use aa_core::registry::Registry;
 use aa_runtime::idempotency::Idempotency;
+use aa_runtime::otp_delivery::OtpDelivery;
 use aa_runtime::queue::Waker;
+use aa_runtime::rate_limit::Limiter;
 use aa_runtime::settings::Secret;
 
-use crate::otp_delivery::OtpDelivery;
 use crate::persistence::Store;
+use crate::sandbox_otps::SandboxOtps;
 
 /// The rules of linking OTPs.
 #[derive(Debug, Clone)]
@@ -29,7 +31,12 @@ pub struct AppState {
     pub fip_id: String,
     pub registry: Arc<Registry>,
     pub otp: OtpPolicy,
-    pub delivery: Arc<dyn OtpDelivery>,
+    /// How linking OTPs reach the customer (`otp.delivery`).
+    pub delivery: OtpDelivery,
+    /// The sandbox endpoint's copy of each OTP (`otp.sandbox_endpoint`, never in production).
+    pub sandbox_otps: Option<SandboxOtps>,
+    /// OTP sends and link verifications per customer and per AA (`rate_limits`).
+    pub limiter: Limiter,
     /// Wakes the queue's worker after a transaction that queued a job (a notification, an FI
     /// preparation).
     pub waker: Waker,

@@ -2,16 +2,26 @@
 //! an environment or a setting it does not know stops it before anything runs, as does a
 //! production configuration without a database; `config check` prints no secret; a bad
 //! database URL fails fast without its password in the log; production refuses a seed file;
-//! a master key ring rotated and rewrapped keeps prepared data readable.
+//! a master key ring rotated and rewrapped keeps prepared data readable. In production, as a
+//! bank runs it, a linking OTP goes to the SMS gateway (a fake on loopback) through the queue and never into
+//! the service's log, the AA completes the link with it, and link requests over the limit are
+//! 429 with `Retry-After` and the spec's error body.
 
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 
-use aa_testkit::ServiceBinary;
+use aa_core::registry::Role;
+use aa_testkit::fakes::FakeSmsGateway;
+use aa_testkit::{keys, post_signed, Answer, Ecosystem, Party, ServiceBinary};
 use fip_service::persistence::migration::Migrator;
 use fip_service::persistence::Store;
 use sea_orm_migration::MigratorTrait;
+use serde_json::{json, Value};
+
+const HANDLE: &str = "9999999999@AA-1";
+/// The SMS gateway's key, as the FIP sends it in `Authorization`.
+const TOKEN: &str = "Bearer an sms gateway key of 32 bytes";
 
 fn binary() -> ServiceBinary {
     ServiceBinary {
@@ -107,6 +117,20 @@ fn production_without_a_database_url_is_refused_as_one_json_line() {
     binary().check_production_needs_a_database_url(&PRODUCTION);
 }
 
+/// Production's OTP delivery: an SMS gateway (none listens: these tests send no OTP).
+fn gateway_vars() -> Vec<(String, String)> {
+    [
+        ("MODE", "http"),
+        ("URL", "http://127.0.0.1:9/sms"),
+        ("HEADER", "Authorization"),
+        ("TOKEN", TOKEN),
+        ("TEMPLATE", "Bank code {otp} links your accounts"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (format!("FIP__OTP__DELIVERY__{k}"), v.to_owned()))
+    .collect()
+}
+
 /// The shipped production configuration names no seed; naming one there is refused, so the
 /// simulated bank's sample customers never reach a production database.
 #[test]
@@ -118,7 +142,8 @@ fn production_refuses_a_seed_file() {
             .args(["config", "check"])
             .env("FIP_ENVIRONMENT", "production")
             .env("FIP__DATABASE__URL", "postgres://127.0.0.1:9/fip")
-            .envs(PRODUCTION.iter().map(|(k, v)| (format!("FIP__{k}"), *v)));
+            .envs(PRODUCTION.iter().map(|(k, v)| (format!("FIP__{k}"), *v)))
+            .envs(gateway_vars());
         if let Some(seed) = seed {
             command.env("FIP__SEED_FILE", seed);
         }
@@ -262,8 +287,167 @@ async fn production_serves_without_the_seed_and_says_so() {
             aa_testkit::fresh_postgres_database().await,
         )
         .envs(PRODUCTION.iter().map(|(k, v)| (format!("FIP__{k}"), *v)))
-        .envs(eco.identity_env("FIP", "FIP-1"));
+        .envs(gateway_vars())
+        .envs(
+            eco.identity_vars("FIP-1")
+                .into_iter()
+                .map(|(k, v)| (format!("FIP__{k}"), v)),
+        );
     let logged = fip.serve_until_listening(command).unwrap();
     assert!(logged.contains("no seed in production"), "{logged}");
     assert!(!logged.contains("seed loaded"), "{logged}");
+}
+
+fn envelope(extra: Value) -> Value {
+    let mut body = json!({
+        "ver": "2.0.0",
+        "timestamp": aa_core::timefmt::now_millis(),
+        "txnid": uuid::Uuid::new_v4().to_string(),
+    });
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    body
+}
+
+async fn post(eco: &Ecosystem, url: &str, path: &str, body: &Value) -> Answer {
+    let key = eco.api_key("AA-1");
+    post_signed(
+        &format!("{url}{path}"),
+        Some(("aa_api_key", &key)),
+        Some(&eco.signer("AA-1")),
+        &serde_json::to_vec(body).unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn in_production_linking_otps_reach_the_gateway_never_the_log_and_the_third_link_is_429() {
+    let gateway = FakeSmsGateway::start("Authorization", &[]);
+    let port = aa_testkit::free_port();
+    let eco = Ecosystem::new(vec![
+        Party::new("AA-1", Role::Aa, keys::AA_1, "http://127.0.0.1:9"),
+        Party::new(
+            "FIP-1",
+            Role::Fip,
+            keys::FIP_1,
+            &format!("http://127.0.0.1:{port}"),
+        ),
+    ]);
+    // Production loads no seed: the bank's customers are in its database already (here, the
+    // sample bank's, written before the FIP starts).
+    let database = aa_testkit::fresh_postgres_database().await;
+    let seed = fip_service::bank::seed::SeedFile::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration/seed/fip-1.yaml"),
+    )
+    .unwrap();
+    Store::connect(&aa_runtime::settings::Secret::new(database.clone()), 1)
+        .await
+        .unwrap()
+        .load_seed(&seed, fip_service::bank::dates::today_ist())
+        .await
+        .unwrap();
+    let mut vars = eco.identity_vars("FIP-1");
+    vars.extend(gateway.delivery_vars(TOKEN, "Bank code {otp} links your accounts"));
+    vars.extend([
+        ("DATABASE__URL", database),
+        (
+            "OTP__PEPPER",
+            "a production pepper of 32 bytes or more".to_owned(),
+        ),
+        (
+            "FI__MASTER_KEY",
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned(),
+        ),
+        ("RATE_LIMITS__OTP_SENDS_PER_CUSTOMER", "2".to_owned()),
+    ]);
+    let fip = binary().serve("production", port, &vars).await;
+    let url = fip.base_url.clone();
+
+    let discovered = post(
+        &eco,
+        &url,
+        "/Accounts/discover",
+        &envelope(json!({
+            "Customer": {"id": HANDLE, "Identifiers": [
+                {"category": "STRONG", "type": "MOBILE", "value": "9999999999"}]},
+            "FITypes": ["DEPOSIT"],
+        })),
+    )
+    .await;
+    assert_eq!(discovered.status, 200, "{}", discovered.body);
+    let accounts = discovered.body["DiscoveredAccounts"].clone();
+    let link = || envelope(json!({"Customer": {"id": HANDLE, "Accounts": accounts}}));
+    let first = post(&eco, &url, "/Accounts/link", &link()).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let second = post(&eco, &url, "/Accounts/link", &link()).await;
+    assert_eq!(second.status, 200, "{}", second.body);
+    let ref_number = second.body["RefNumber"].as_str().unwrap().to_owned();
+
+    let third_body = link();
+    let key = eco.api_key("AA-1");
+    let third = reqwest::Client::new()
+        .post(format!("{url}/Accounts/link"))
+        .header("aa_api_key", key)
+        .header(
+            "x-jws-signature",
+            aa_core::jws::detached::sign(
+                &eco.signer("AA-1"),
+                &serde_json::to_vec(&third_body).unwrap(),
+            ),
+        )
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&third_body).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(third.status(), 429);
+    let wait: u64 = third.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&wait), "Retry-After {wait}");
+    assert!(third.headers().contains_key("x-jws-signature"));
+    let error: Value = serde_json::from_slice(&third.bytes().await.unwrap()).unwrap();
+    assert_eq!(error["errorCode"], "ServiceUnavailable");
+    assert_eq!(error["txnid"], third_body["txnid"]);
+    assert_eq!(error["ver"], "2.0.0");
+    assert!(
+        error["timestamp"].is_string() && error["errorMsg"].is_string(),
+        "{error}"
+    );
+
+    let sms = aa_testkit::eventually("the second OTP at the gateway", || {
+        gateway
+            .received()
+            .into_iter()
+            .position(|r| r.body["reference"] == ref_number.as_str())
+    })
+    .await;
+    let received = gateway.received();
+    assert_eq!(
+        received[sms].auth.as_deref(),
+        Some("Bearer an sms gateway key of 32 bytes")
+    );
+    assert_eq!(received[sms].body["to"], "9999999999");
+    let otp = gateway.otp(sms).unwrap();
+    let verified = post(
+        &eco,
+        &url,
+        "/Accounts/link/verify",
+        &envelope(json!({"refNumber": ref_number, "token": otp})),
+    )
+    .await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+
+    let log = fip.log();
+    assert!(log.contains("OTP queued for the SMS gateway"), "{log}");
+    for index in 0..received.len() {
+        let code = gateway.otp(index).unwrap();
+        assert!(
+            !log.contains(&code),
+            "OTP {code} is in the production log:\n{log}"
+        );
+    }
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
-use aa_runtime::http::{ops, RebitScope};
+use aa_runtime::http::{access, metrics, ops, RebitScope};
 use aa_runtime::identity::{Identity, IdentityError};
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -138,10 +138,12 @@ impl Application {
         let state = web::Data::new(state);
         let rebit = RebitScope::of(&identity);
         let admin = admin::configure(worker.store.queue(), &settings.admin);
+        let metrics = metrics::configure(worker.store.queue(), &settings.admin);
         let mut server = HttpServer::new(move || {
             App::new()
                 .configure(admin.clone())
-                .wrap(from_fn(routes::access_log::access_log))
+                .configure(metrics.clone())
+                .wrap(from_fn(access::observe))
                 .app_data(state.clone())
                 .route("/Heartbeat", web::get().to(ops::heartbeat))
                 .route("/health/live", web::get().to(ops::live))

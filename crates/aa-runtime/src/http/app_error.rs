@@ -30,6 +30,8 @@ pub struct AppError {
     pub code: Cow<'static, str>,
     pub message: String,
     hidden: Option<Hidden>,
+    /// `Retry-After` (seconds) of a 429.
+    retry_after: Option<u64>,
 }
 
 impl AppError {
@@ -44,6 +46,15 @@ impl AppError {
             code: code.into(),
             message: message.into(),
             hidden: None,
+            retry_after: None,
+        }
+    }
+
+    /// 429 `too_many_requests`, answered with `Retry-After: <seconds>`.
+    pub fn too_many_requests(message: impl Into<String>, retry_after_seconds: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after_seconds),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
         }
     }
 
@@ -134,6 +145,9 @@ impl ResponseError for AppError {
         if self.status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
         response.json(self.body())
     }
 }
@@ -167,6 +181,13 @@ mod tests {
             error.body()["message"],
             "send Authorization: Bearer <token>"
         );
+    }
+
+    #[test]
+    fn a_429_says_when_to_try_again() {
+        let response = AppError::too_many_requests("slow down", 42).error_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "42");
     }
 
     #[test]

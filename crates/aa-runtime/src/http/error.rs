@@ -31,6 +31,9 @@ pub struct RebitError {
     pub txnid: Option<String>,
     /// The cause of an internal error: logged, never sent. `None` for a public error.
     cause: Option<String>,
+    /// A 429 (rate limited) and its `Retry-After` seconds. The spec lists no 429 and no code
+    /// for it: the body keeps the spec's `ErrorResponse` shape with `code`.
+    retry_after: Option<u64>,
 }
 
 impl std::fmt::Display for RebitError {
@@ -76,6 +79,21 @@ impl RebitError {
             ver: None,
             txnid: None,
             cause: None,
+            retry_after: None,
+        }
+    }
+
+    /// 429 Too Many Requests with `Retry-After: <seconds>` and the spec's error body under
+    /// `code` (the specs define no code for rate limiting; `ServiceUnavailable`, their code
+    /// for "try again later", is the one every peer knows).
+    pub fn too_many_requests(
+        code: ErrorCode,
+        message: impl Into<String>,
+        retry_after_seconds: u64,
+    ) -> Self {
+        Self {
+            retry_after: Some(retry_after_seconds),
+            ..Self::new(code, message)
         }
     }
 
@@ -140,7 +158,11 @@ impl RebitError {
     /// The response for this error, without logging (the middleware re-renders an error that
     /// `error_response` already logged, to echo the request).
     pub fn render(&self) -> HttpResponse<BoxBody> {
-        HttpResponse::build(self.status_code()).json(self.body())
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        }
+        response.json(self.body())
     }
 }
 
@@ -152,6 +174,9 @@ impl From<Invalid> for RebitError {
 
 impl ResponseError for RebitError {
     fn status_code(&self) -> StatusCode {
+        if self.retry_after.is_some() {
+            return StatusCode::TOO_MANY_REQUESTS;
+        }
         StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
@@ -179,6 +204,22 @@ mod tests {
         assert_eq!(error.status_code(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(sent(&error)["errorMsg"], "try again later");
         assert!(!error.is_internal());
+    }
+
+    #[test]
+    fn a_429_keeps_the_spec_body_and_says_when_to_try_again() {
+        let error = RebitError::too_many_requests(ErrorCode::ServiceUnavailable, "wait", 7);
+        let response = error.render();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            response
+                .headers()
+                .get(actix_web::http::header::RETRY_AFTER)
+                .unwrap(),
+            "7"
+        );
+        assert_eq!(sent(&error)["errorCode"], "ServiceUnavailable");
+        assert_eq!(sent(&error)["errorMsg"], "wait");
     }
 
     #[test]

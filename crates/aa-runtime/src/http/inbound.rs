@@ -217,7 +217,9 @@ fn check_signature(
             parsed.header.kid
         ))
     })?;
-    let verified = signed.iter().any(|bytes| parsed.verify(key, bytes).is_ok());
+    let verified = crate::metrics::time("jws_verify", || {
+        signed.iter().any(|bytes| parsed.verify(key, bytes).is_ok())
+    });
     if !verified {
         return Err(mismatch("signature does not verify".into()));
     }

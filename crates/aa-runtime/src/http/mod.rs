@@ -7,13 +7,22 @@
 //! - [`scope`]: the ReBIT scope, verification and signing registered together.
 //! - [`error`]: the ReBIT error (public or internal) as an actix `ResponseError`.
 //! - [`app_error`]: the error of the services' own JSON APIs (customer, app, bank back office).
-//! - [`outbound`]: a client that signs what it sends and verifies what comes back.
+//! - [`outbound`]: a client that signs what it sends and verifies what comes back;
+//!   [`api_keys`] where its API keys come from; [`outbound_error`] why a call failed, with the
+//!   transport cause named.
+//! - [`access`]: the request boundary of every role: request id, access log line, refused
+//!   requests at WARN, request metrics.
+//! - [`metrics`]: `GET /metrics` in the Prometheus text format.
 
+pub mod access;
+pub mod api_keys;
 pub mod app_error;
 pub mod error;
 pub mod inbound;
+pub mod metrics;
 pub mod ops;
 pub mod outbound;
+pub mod outbound_error;
 pub mod respond;
 pub mod scope;
 
@@ -23,7 +32,7 @@ pub use inbound::{
     AnyRole, Caller, CallerRole, FromAa, FromFip, FromFiu, FromFiuOrFip, InboundAuth, Verified,
     VerifiedUri,
 };
-pub use outbound::{ApiKeySource, OutboundError, SignedClient};
+pub use outbound::{ApiKeySource, OutboundError, SignedClient, TransportCause};
 pub use respond::sign_responses;
 pub use scope::RebitScope;
 

@@ -1,131 +1,23 @@
 //! The outbound ReBIT client: serialises once, signs the exact bytes it sends, attaches the API
 //! key for the callee, and verifies the response's `x-jws-signature` against the callee's
 //! registered keys before parsing. An unsigned or wrongly signed response is discarded and
-//! reported as [`OutboundError::ResponseSignature`].
+//! reported as [`OutboundError::ResponseSignature`]. A 401 answer drops the cached API key and
+//! is retried once at once with a fresh one. Every call is counted by counterparty and outcome
+//! (`aa_outbound_requests_total`), and signing and verifying are timed.
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub use super::api_keys::{ApiKeySource, MintedApiKeys, StaticApiKeys};
+pub use super::outbound_error::{OutboundError, TransportCause};
 use super::JWS_HEADER;
+use crate::metrics;
 use aa_core::jws::{detached, SigningKey};
 use aa_core::rebit::error::ErrorResponse;
 use aa_core::registry::{Entity, Registry, Role};
-
-/// Where the API key for a callee comes from.
-pub trait ApiKeySource: Send + Sync {
-    /// The raw API key to present to `callee`.
-    fn api_key(&self, callee: &Entity) -> Result<String, OutboundError>;
-}
-
-/// API keys provisioned ahead of time, one per callee id.
-#[derive(Default, Clone)]
-pub struct StaticApiKeys(pub HashMap<String, String>);
-
-impl ApiKeySource for StaticApiKeys {
-    fn api_key(&self, callee: &Entity) -> Result<String, OutboundError> {
-        self.0
-            .get(&callee.id)
-            .cloned()
-            .ok_or_else(|| OutboundError::NoApiKey(callee.id.clone()))
-    }
-}
-
-/// API keys this entity mints for itself with a token-service key it holds (local and test
-/// set-ups, where one issuer trusted by every party stands in for the Sahamati token service).
-/// Keys are cached and re-minted when less than a minute of validity is left.
-pub struct MintedApiKeys {
-    issuer: aa_core::apikey::Issuer,
-    entity_id: String,
-    role: Role,
-    ttl_seconds: i64,
-    cache: std::sync::Mutex<Option<(String, i64)>>,
-}
-
-impl MintedApiKeys {
-    pub fn new(
-        issuer: aa_core::apikey::Issuer,
-        entity_id: &str,
-        role: Role,
-        ttl_seconds: i64,
-    ) -> Self {
-        Self {
-            issuer,
-            entity_id: entity_id.to_owned(),
-            role,
-            ttl_seconds,
-            cache: std::sync::Mutex::new(None),
-        }
-    }
-}
-
-impl ApiKeySource for MintedApiKeys {
-    fn api_key(&self, _callee: &Entity) -> Result<String, OutboundError> {
-        let now = crate::clock::Clock::system().now().unix_timestamp();
-        let mut cache = self
-            .cache
-            .lock()
-            .map_err(|_| OutboundError::NoApiKey(self.entity_id.clone()))?;
-        if let Some((token, exp)) = cache.as_ref() {
-            if *exp - 60 > now {
-                return Ok(token.clone());
-            }
-        }
-        let token = self
-            .issuer
-            .issue(
-                &self.entity_id,
-                &[self.role.as_str()],
-                now,
-                self.ttl_seconds,
-            )
-            .map_err(|_| OutboundError::NoApiKey(self.entity_id.clone()))?;
-        *cache = Some((token.clone(), now + self.ttl_seconds));
-        Ok(token)
-    }
-}
-
-/// Why an outbound call failed.
-#[derive(Debug, thiserror::Error)]
-pub enum OutboundError {
-    #[error("entity {0:?} is not in the registry")]
-    UnknownEntity(String),
-    #[error("no API key for {0:?}")]
-    NoApiKey(String),
-    #[error("request to {entity} failed: {message}")]
-    Transport { entity: String, message: String },
-    #[error("response from {entity} is not signed by it: {reason}")]
-    ResponseSignature { entity: String, reason: String },
-    #[error("{entity} answered {status} {}: {}", .error.error_code, .error.error_msg)]
-    Rebit {
-        entity: String,
-        status: u16,
-        error: Box<ErrorResponse>,
-    },
-    #[error("{entity} answered {status} without a ReBIT error body")]
-    Status { entity: String, status: u16 },
-    #[error("response from {entity} does not match the schema: {message}")]
-    Schema { entity: String, message: String },
-    #[error("request could not be serialised: {0}")]
-    Serialise(String),
-}
-
-impl OutboundError {
-    /// True when trying again later may succeed: transport failures, 5xx answers, and answers
-    /// whose signature did not verify (a proxy or a key roll-over in progress). A 4xx is final.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            OutboundError::Transport { .. } | OutboundError::ResponseSignature { .. } => true,
-            OutboundError::Rebit { status, .. } | OutboundError::Status { status, .. } => {
-                *status >= 500 || *status == 429
-            }
-            _ => false,
-        }
-    }
-}
 
 /// Signs requests as one entity and verifies answers against the registry.
 #[derive(Clone)]
@@ -158,10 +50,7 @@ impl SignedClient {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .build()
-            .map_err(|e| OutboundError::Transport {
-                entity: "-".into(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| OutboundError::transport("-", &e))?;
         Ok(Self {
             http,
             signer,
@@ -185,7 +74,7 @@ impl SignedClient {
             .http
             .post(format!("{}{}", entity.base_url, path))
             .header("content-type", "application/json")
-            .header(JWS_HEADER, detached::sign(&self.signer, &bytes))
+            .header(JWS_HEADER, self.sign(&bytes))
             .body(bytes);
         self.send(entity, request).await
     }
@@ -202,7 +91,7 @@ impl SignedClient {
             .http
             .post(format!("{}{}", entity.base_url, path))
             .header("content-type", "application/json")
-            .header(JWS_HEADER, detached::sign(&self.signer, &bytes))
+            .header(JWS_HEADER, self.sign(&bytes))
             .body(bytes);
         self.send(entity, request).await
     }
@@ -223,10 +112,7 @@ impl SignedClient {
         let request = self
             .http
             .get(format!("{}{}", entity.base_url, path))
-            .header(
-                JWS_HEADER,
-                detached::sign(&self.signer, uri_path.as_bytes()),
-            );
+            .header(JWS_HEADER, self.sign(uri_path.as_bytes()));
         self.send(entity, request).await
     }
 
@@ -236,16 +122,53 @@ impl SignedClient {
             .ok_or_else(|| OutboundError::UnknownEntity(callee.to_owned()))
     }
 
+    fn sign(&self, bytes: &[u8]) -> String {
+        metrics::time("jws_sign", || detached::sign(&self.signer, bytes))
+    }
+
+    /// Sends once; on a 401 whose API key can be refreshed, drops the key and sends again at
+    /// once with a fresh one (the caller counts one attempt).
     async fn send<Resp: DeserializeOwned>(
         &self,
         entity: &Entity,
         request: reqwest::RequestBuilder,
     ) -> Result<Resp, OutboundError> {
-        let api_key = self.api_keys.api_key(entity)?;
-        let transport = |e: reqwest::Error| OutboundError::Transport {
-            entity: entity.id.clone(),
-            message: e.without_url().to_string(),
+        let again = request.try_clone();
+        match self.send_once(entity, request).await {
+            Err(error) if error.status() == Some(401) => match again {
+                Some(again) if self.api_keys.forget(entity) => {
+                    tracing::warn!(peer.id = %entity.id, %error, "401: API key dropped; retrying once with a fresh one");
+                    self.send_once(entity, again).await
+                }
+                _ => Err(error),
+            },
+            other => other,
+        }
+    }
+
+    /// One call, timed and counted by outcome.
+    async fn send_once<Resp: DeserializeOwned>(
+        &self,
+        entity: &Entity,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Resp, OutboundError> {
+        let started = Instant::now();
+        let result = self.exchange(entity, request).await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(error) => error.outcome(),
         };
+        metrics::outbound(&entity.id, outcome, started.elapsed());
+        result
+    }
+
+    async fn exchange<Resp: DeserializeOwned>(
+        &self,
+        entity: &Entity,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Resp, OutboundError> {
+        let api_key = self.api_keys.api_key(entity)?;
+        let transport = |e: reqwest::Error| OutboundError::transport(&entity.id, &e);
         let response = request
             .header(self.our_role.api_key_header(), api_key)
             .send()
@@ -258,7 +181,9 @@ impl SignedClient {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let bytes = response.bytes().await.map_err(transport)?;
-        self.verify_response(entity, signature.as_deref(), &bytes)?;
+        metrics::time("jws_verify", || {
+            self.verify_response(entity, signature.as_deref(), &bytes)
+        })?;
         if !(200..300).contains(&status) {
             return Err(match serde_json::from_slice::<ErrorResponse>(&bytes) {
                 Ok(error) => OutboundError::Rebit {

@@ -49,7 +49,7 @@ pub async fn sign_responses(
             }
         },
     };
-    let signature = detached::sign(&signer.0, &bytes);
+    let signature = crate::metrics::time("jws_sign", || detached::sign(&signer.0, &bytes));
     if let Ok(value) = HeaderValue::from_str(&signature) {
         response
             .headers_mut()

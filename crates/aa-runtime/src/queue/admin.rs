@@ -1,10 +1,11 @@
-//! The operator's view of dead letters: `GET /admin/dead-letters` lists them and
-//! `POST /admin/dead-letters/{id}/replay` puts one back as pending with its attempts reset.
-//! Both want `Authorization: Bearer <admin.token>`; without a token set the routes are not
-//! mounted at all.
+//! The operator's view of dead letters: `GET /admin/dead-letters` lists them (kind, key,
+//! attempts, last error, never the payload), `POST /admin/dead-letters/{id}/replay` puts one
+//! back as pending with its attempts reset, and `DELETE /admin/dead-letters/{id}` (or
+//! `POST /admin/dead-letters/{id}/discard`) gives one up for good. All want
+//! `Authorization: Bearer <admin.token>`; without a token set the routes are not mounted at all.
 
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::web::{self, get, post};
+use actix_web::web::{self, delete, get, post};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 
@@ -19,6 +20,13 @@ pub struct AdminSettings {
     pub token: Option<Secret>,
 }
 
+impl AdminSettings {
+    /// The token, unless it is unset or blank.
+    pub fn configured_token(&self) -> Option<Secret> {
+        self.token.clone().filter(|t| !t.expose().trim().is_empty())
+    }
+}
+
 #[derive(Clone)]
 struct Admin {
     queue: Queue,
@@ -31,10 +39,7 @@ pub fn configure(
     queue: Queue,
     settings: &AdminSettings,
 ) -> impl FnOnce(&mut web::ServiceConfig) + Clone {
-    let token = settings
-        .token
-        .clone()
-        .filter(|t| !t.expose().trim().is_empty());
+    let token = settings.configured_token();
     move |cfg: &mut web::ServiceConfig| {
         let Some(token) = token else {
             return;
@@ -43,7 +48,9 @@ pub fn configure(
             web::scope("/admin")
                 .app_data(web::Data::new(Admin { queue, token }))
                 .route("/dead-letters", get().to(list))
-                .route("/dead-letters/{id}/replay", post().to(replay)),
+                .route("/dead-letters/{id}/replay", post().to(replay))
+                .route("/dead-letters/{id}/discard", post().to(discard))
+                .route("/dead-letters/{id}", delete().to(discard)),
         );
     }
 }
@@ -53,15 +60,21 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn authorized(req: &HttpRequest, admin: &Admin) -> bool {
+/// Whether `req` carries `Authorization: Bearer <token>` (compared in constant time).
+pub(crate) fn bearer_is(req: &HttpRequest, token: &Secret) -> bool {
     req.headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| same(given.trim().as_bytes(), admin.token.expose().as_bytes()))
+        .is_some_and(|given| same(given.trim().as_bytes(), token.expose().as_bytes()))
 }
 
-fn refused() -> HttpResponse {
+fn authorized(req: &HttpRequest, admin: &Admin) -> bool {
+    bearer_is(req, &admin.token)
+}
+
+/// 401 with `WWW-Authenticate: Bearer`.
+pub(crate) fn refused() -> HttpResponse {
     HttpResponse::Unauthorized()
         .insert_header(("www-authenticate", "Bearer"))
         .json(serde_json::json!({ "error": "unauthorized" }))
@@ -91,6 +104,22 @@ async fn replay(req: HttpRequest, admin: web::Data<Admin>, id: web::Path<i64>) -
         Ok(true) => {
             tracing::info!(job.id = id, "admin: dead letter replayed");
             HttpResponse::Ok().json(serde_json::json!({ "id": id, "status": "pending" }))
+        }
+        Ok(false) => HttpResponse::NotFound()
+            .json(serde_json::json!({ "error": format!("no dead letter {id}") })),
+        Err(error) => failed(error),
+    }
+}
+
+async fn discard(req: HttpRequest, admin: web::Data<Admin>, id: web::Path<i64>) -> HttpResponse {
+    if !authorized(&req, &admin) {
+        return refused();
+    }
+    let id = id.into_inner();
+    match admin.queue.discard(id).await {
+        Ok(true) => {
+            tracing::info!(job.id = id, "admin: dead letter discarded");
+            HttpResponse::Ok().json(serde_json::json!({ "id": id, "status": "discarded" }))
         }
         Ok(false) => HttpResponse::NotFound()
             .json(serde_json::json!({ "error": format!("no dead letter {id}") })),

@@ -7,7 +7,7 @@
 //! among replicas on one database exactly one wins each job), runs the [`Handler`] registered
 //! for the kind, and finishes the job, retries it with exponential backoff and jitter, or
 //! dead-letters it when its attempts run out or the failure is final. Dead jobs stay in the
-//! table; [`admin`] lists and replays them.
+//! table; [`admin`] lists, replays and discards them.
 //!
 //! Order per key: a job with an ordering key is claimed only when no older pending job has that
 //! key, so a counterparty hears about changes in the order they were made. The loop claims again
@@ -16,6 +16,7 @@
 pub mod admin;
 pub mod migration;
 mod retry;
+mod stats;
 mod store;
 mod worker;
 
@@ -29,6 +30,7 @@ use tokio::sync::Notify;
 
 pub use migration::Migration;
 pub use retry::RetryPolicy;
+pub use stats::{KindStats, PoolStats};
 pub use store::{enqueue, pending_payloads, settle, DeadJob, JobState, Queue, Settle};
 pub use worker::Worker;
 

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{Job, NewJob};
 
-mod entity {
+pub(super) mod entity {
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -48,6 +48,7 @@ use entity::{ActiveModel, Column, Entity};
 const PENDING: &str = "pending";
 const DONE: &str = "done";
 const DEAD: &str = "dead";
+const DISCARDED: &str = "discarded";
 
 /// Longest error text kept with a job (the full cause is in the log).
 const MAX_ERROR_CHARS: usize = 500;
@@ -133,7 +134,7 @@ pub struct DeadJob {
     pub finished_at_ms: Option<i64>,
 }
 
-/// Where a job stands: `status` is `pending`, `done` or `dead`.
+/// Where a job stands: `status` is `pending`, `done`, `dead` or `discarded`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobState {
     pub id: i64,
@@ -153,6 +154,10 @@ pub struct Queue {
 impl Queue {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
+    }
+
+    pub(super) fn db(&self) -> &DatabaseConnection {
+        &self.db
     }
 
     /// Writes `job` outside any transaction (see [`enqueue`] for the usual way).
@@ -259,6 +264,20 @@ impl Queue {
             .col_expr(Column::DueAtMs, Expr::value(now_ms()))
             .col_expr(Column::LeaseUntilMs, Expr::value(Option::<i64>::None))
             .col_expr(Column::FinishedAtMs, Expr::value(Option::<i64>::None))
+            .filter(Column::Id.eq(id))
+            .filter(Column::Status.eq(DEAD))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// Marks the dead job `id` discarded: it is never run again and leaves the dead-letter
+    /// list, but its row (kind, key, last error) stays for the record. False when there is no
+    /// dead job `id`.
+    pub async fn discard(&self, id: i64) -> Result<bool, DbErr> {
+        let result = Entity::update_many()
+            .col_expr(Column::Status, Expr::value(DISCARDED))
+            .col_expr(Column::FinishedAtMs, Expr::value(now_ms()))
             .filter(Column::Id.eq(id))
             .filter(Column::Status.eq(DEAD))
             .exec(&self.db)

@@ -81,6 +81,7 @@ impl Worker {
         let outcome = match &result {
             Ok(()) => {
                 tracing::info!(job.id = job.id, job.kind = %job.kind, job.attempts = job.attempts, "job done");
+                crate::metrics::queue_run(&job.kind, "done");
                 Settle::Done { note: None }
             }
             Err(JobError::Retry(error)) if job.attempts < policy.max_attempts => {
@@ -88,10 +89,12 @@ impl Worker {
                 let at =
                     now_ms().saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX));
                 tracing::warn!(job.id = job.id, job.kind = %job.kind, job.attempts = job.attempts, retry_in_ms = delay.as_millis() as u64, %error, "job failed; will retry");
+                crate::metrics::queue_run(&job.kind, "retry");
                 Settle::Retry { at, error }
             }
             Err(JobError::Retry(error) | JobError::Final(error)) => {
                 tracing::error!(job.id = job.id, job.kind = %job.kind, job.attempts = job.attempts, %error, "job dead-lettered");
+                crate::metrics::queue_run(&job.kind, "dead");
                 Settle::Dead { error }
             }
         };

@@ -40,6 +40,15 @@ impl Store {
         aa_runtime::queue::Queue::new(self.db.clone())
     }
 
+    /// The rate limiter on this store's `rate_limits` table (shared by replicas).
+    pub fn limiter(
+        &self,
+        settings: aa_runtime::rate_limit::RateLimitSettings,
+        clock: aa_runtime::clock::Clock,
+    ) -> aa_runtime::rate_limit::Limiter {
+        aa_runtime::rate_limit::Limiter::new(self.db.clone(), settings, clock)
+    }
+
     /// Readiness: the database answers a trivial query.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.execute_unprepared("SELECT 1").await?;

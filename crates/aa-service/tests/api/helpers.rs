@@ -37,6 +37,8 @@ pub struct Options {
     /// The clock the AA's scheduler reads; unset: the system clock. A test that holds the
     /// `TestClock` of a manual clock moves the time instead of waiting for it.
     pub clock: Option<Clock>,
+    /// `rate_limits`; the shipped defaults unless a test sets its own.
+    pub rate_limits: aa_runtime::rate_limit::RateLimitSettings,
 }
 
 impl Default for Options {
@@ -50,6 +52,7 @@ impl Default for Options {
                 ..LifecycleSettings::default()
             },
             clock: None,
+            rate_limits: Default::default(),
         }
     }
 }
@@ -92,7 +95,9 @@ fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) ->
             sandbox_endpoint: true,
             ttl_seconds: options.otp_ttl_seconds,
             max_attempts: 3,
+            delivery: Default::default(),
         },
+        rate_limits: options.rate_limits,
         queue: QueueSettings {
             poll_ms: 100,
             first_retry_ms: 50,

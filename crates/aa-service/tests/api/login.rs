@@ -163,3 +163,46 @@ async fn otps_and_sessions_expire_by_the_aas_clock() {
     let (status, _) = world.get("/customer/accounts", Some(&token)).await;
     assert_eq!(status, 401);
 }
+
+#[tokio::test]
+async fn login_attempts_are_limited_per_handle_across_otps_with_retry_after() {
+    let world = World::with(Options {
+        rate_limits: aa_runtime::rate_limit::RateLimitSettings {
+            otp_checks_per_customer: 2,
+            ..Default::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let (first_ref, _) = world.otp(HANDLE).await;
+    for _ in 0..2 {
+        let (status, body) = world
+            .post(
+                "/customer/session",
+                None,
+                json!({ "handle": HANDLE, "otpRef": first_ref, "otp": "000000x" }),
+            )
+            .await;
+        assert_eq!((status, body["error"].as_str()), (401, Some("invalid_otp")));
+    }
+    // A fresh OTP buys no more tries: the right code is refused until the window ends.
+    let (otp_ref, otp) = world.otp(HANDLE).await;
+    let answer = reqwest::Client::new()
+        .post(format!("{}/customer/session", world.aa_url))
+        .header("content-type", "application/json")
+        .body(json!({ "handle": HANDLE, "otpRef": otp_ref, "otp": otp }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 429);
+    let wait: u64 = answer.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&wait), "Retry-After {wait}");
+    let body: serde_json::Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["error"], "too_many_requests");
+    // Another handle is not held up by this one's limit.
+    world.login("8888888888@AA-1").await;
+}

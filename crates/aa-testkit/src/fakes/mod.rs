@@ -18,10 +18,12 @@ use crate::Ecosystem;
 pub mod aa;
 pub mod fip;
 pub mod fiu;
+pub mod sms_gateway;
 
 pub use aa::{AaInbox, FakeAa, FiSession};
 pub use fip::{FakeFip, FipLog, FipSession, LINK_OTP};
 pub use fiu::FakeFiu;
+pub use sms_gateway::{FakeSmsGateway, SmsRequest};
 
 pub(crate) fn inbound(eco: &Ecosystem) -> (Arc<Registry>, InboundAuth) {
     let registry = Arc::new(Registry::load(&eco.registry_file).unwrap());

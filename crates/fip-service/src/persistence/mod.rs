@@ -72,4 +72,13 @@ impl Store {
     pub fn queue(&self) -> aa_runtime::queue::Queue {
         aa_runtime::queue::Queue::new(self.db.clone())
     }
+
+    /// The rate limiter on this database's `rate_limits` table (shared by replicas), on the
+    /// store's clock.
+    pub fn limiter(
+        &self,
+        settings: aa_runtime::rate_limit::RateLimitSettings,
+    ) -> aa_runtime::rate_limit::Limiter {
+        aa_runtime::rate_limit::Limiter::new(self.db.clone(), settings, self.clock().clone())
+    }
 }

@@ -4,7 +4,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::otp_delivery::SandboxOtps;
+use crate::sandbox_otps::SandboxOtps;
 
 pub async fn otp(path: web::Path<String>, sandbox: web::Data<SandboxOtps>) -> HttpResponse {
     let reference = path.into_inner();

@@ -75,7 +75,10 @@ async fn upgrade(url: String) {
     let db = aa_runtime::store::connect(&Secret::new(url), 1)
         .await
         .unwrap();
-    let before = Migrator::migrations().len() - 1;
+    let before = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == "m0006_fi_prepare_queue")
+        .unwrap();
     Migrator::up(&db, Some(u32::try_from(before).unwrap()))
         .await
         .unwrap();

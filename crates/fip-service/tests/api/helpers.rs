@@ -42,6 +42,8 @@ pub struct Options {
     pub queue_max_attempts: Option<u32>,
     /// `fi.session_lifetime_seconds`.
     pub fi_session_lifetime_seconds: u64,
+    /// `rate_limits`; the shipped defaults unless a test sets its own.
+    pub rate_limits: aa_runtime::rate_limit::RateLimitSettings,
 }
 
 impl Default for Options {
@@ -54,6 +56,7 @@ impl Default for Options {
             clock: None,
             queue_max_attempts: None,
             fi_session_lifetime_seconds: 3600,
+            rate_limits: Default::default(),
         }
     }
 }
@@ -122,6 +125,7 @@ impl TestApp {
             settings.queue.max_attempts = attempts;
         }
         settings.fi.session_lifetime_seconds = options.fi_session_lifetime_seconds;
+        settings.rate_limits = options.rate_limits;
         let clock = options.clock.clone().unwrap_or_else(Clock::system);
         Application::build_with_clock(settings, listener, clock)
             .await

@@ -204,3 +204,37 @@ async fn the_1_1_x_get_form_completes_a_link() {
     assert!(uuid::Uuid::parse_str(answer.body["txnid"].as_str().unwrap()).is_ok());
     assert_eq!(answer.body["AccLinkDetails"].as_array().unwrap().len(), 2);
 }
+
+#[actix_web::test]
+async fn verifications_are_limited_per_customer_across_link_requests_with_the_spec_error() {
+    let app = TestApp::spawn_with(Options {
+        rate_limits: aa_runtime::rate_limit::RateLimitSettings {
+            otp_checks_per_customer: 2,
+            ..Default::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let accounts = app.discover().await;
+    let first = app.start_link(&accounts).await;
+    let otp = app.otp(&first).await;
+    for _ in 0..2 {
+        let body = verify_body(&first, &wrong(&otp));
+        let answer = app.post("/Accounts/link/verify", &body).await;
+        assert_error(&answer, 400, "InvalidLinkToken", Some(&body));
+    }
+    // A new link request buys no more tries: the right OTP is refused until the window ends,
+    // in the spec's error shape, signed.
+    let second = app.start_link(&accounts).await;
+    let body = verify_body(&second, &app.otp(&second).await);
+    let answer = app.post("/Accounts/link/verify", &body).await;
+    assert_error(&answer, 429, "ServiceUnavailable", Some(&body));
+    assert!(
+        answer.body["errorMsg"]
+            .as_str()
+            .unwrap()
+            .starts_with("too many OTP attempts for this customer; try again in "),
+        "{}",
+        answer.body
+    );
+}

@@ -5,9 +5,7 @@
 //!   signed, `aa_api_key`; and the `Notifier` checks both make ([`rebit::notifier`]).
 //! - [`app`]: the lender's app API under `/app` (JSON, bearer token).
 //! - [`health`]: readiness; heartbeat and liveness come from `aa_runtime::http::ops`.
-//! - [`access_log`]: one log line per request.
 
-pub mod access_log;
 pub mod app;
 pub mod health;
 pub mod rebit;

@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
                 name: "m0006_idempotency_keys",
                 replaces: &["rebit_requests"],
             }),
+            Box::new(aa_runtime::rate_limit::Migration),
         ]
     }
 }

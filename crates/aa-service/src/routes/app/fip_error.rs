@@ -1,5 +1,6 @@
 //! How an FIP's failure reaches the customer: a ReBIT refusal keeps the FIP's `errorCode`
-//! (e.g. `InvalidLinkToken`) as the error code, with status 400; an FIP that cannot be reached
+//! (e.g. `InvalidLinkToken`) as the error code, with status 400 (429 `too_many_requests` when
+//! the FIP rate limits); an FIP that cannot be reached
 //! or answers unsigned, 5xx or not to what was asked is 502 `fip_unavailable`.
 
 use aa_runtime::http::OutboundError;
@@ -11,6 +12,14 @@ use crate::clients::fip::FipError;
 /// The customer-facing error for a failed call to `fip_id`.
 pub fn from_fip(fip_id: &str, error: &FipError) -> CustomerError {
     match error {
+        // The FIP's rate limit (its linking endpoints): the customer is told to wait.
+        FipError::Call(OutboundError::Rebit {
+            status: 429, error, ..
+        }) => CustomerError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            format!("{fip_id}: {}", error.error_msg),
+        ),
         FipError::Call(OutboundError::Rebit { status, error, .. }) if *status < 500 => {
             CustomerError::new(
                 StatusCode::BAD_REQUEST,

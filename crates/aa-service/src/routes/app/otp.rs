@@ -1,11 +1,15 @@
-//! `POST /customer/otp {"handle"}` -> `{"otpRef"}`: a login OTP for the handle's mobile. The
-//! code is delivered to the log (`otp.ref`, `otp.code`: the documented local delivery) and,
-//! with the sandbox on, to `GET /sandbox/otp/{ref}`.
+//! `POST /customer/otp {"handle"}` -> `{"otpRef"}`: a login OTP for the handle's mobile,
+//! handed to `otp.delivery` (the log in local and sandbox set-ups, an SMS gateway through the
+//! queue in production) and, with the sandbox on, readable at `GET /sandbox/otp/{ref}`. Sends
+//! are rate limited per handle and per client address (429 with `Retry-After`).
 
-use actix_web::{web, HttpResponse};
+use aa_runtime::otp_delivery::OtpMessage;
+use aa_runtime::rate_limit::Action;
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::error::CustomerError;
+use super::views::client_address;
 use crate::domain::handle::CustomerHandle;
 use crate::persistence::records::NewOtpRecord;
 use crate::state::AppState;
@@ -18,15 +22,23 @@ pub struct OtpRequest {
 
 #[tracing::instrument(name = "customer otp", skip_all)]
 pub async fn request(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<OtpRequest>,
 ) -> Result<HttpResponse, CustomerError> {
     let handle = CustomerHandle::parse(&body.handle, state.aa_id())
         .map_err(|e| CustomerError::bad_request("invalid_handle", e.to_string()))?;
+    state
+        .auth
+        .limiter
+        .hit(Action::OtpSend, &handle.to_string(), &client_address(&req))
+        .await
+        .map_err(|e| e.into_app_error())?;
     let pepper = state.auth.pepper.expose().as_bytes();
     let otp = aa_core::otp::generate(pepper).map_err(|e| CustomerError::internal(&e))?;
     let now = state.now();
     let otp_ref = uuid::Uuid::new_v4().to_string();
+    let expires_at = millis(now + state.auth.otp_ttl);
     state
         .store
         .insert_otp(NewOtpRecord {
@@ -35,10 +47,20 @@ pub async fn request(
             code_hash: otp.hash.clone(),
             sandbox_code: state.auth.otp_sandbox.then(|| otp.code.clone()),
             created_at: millis(now),
-            expires_at: millis(now + state.auth.otp_ttl),
+            expires_at,
         })
         .await?;
-    // The documented local delivery of the OTP (docs/SERVICES.md, "OTP delivery").
-    tracing::info!("otp.ref" = %otp_ref, otp.code = %otp.code, "login OTP for the customer's mobile");
+    let message = OtpMessage {
+        reference: otp_ref.clone(),
+        recipient: handle.mobile().to_owned(),
+        code: otp.code.clone(),
+        expires_at_ms: expires_at,
+    };
+    state
+        .auth
+        .otp_delivery
+        .send(&message)
+        .await
+        .map_err(|e| CustomerError::internal(&e))?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "otpRef": otp_ref })))
 }

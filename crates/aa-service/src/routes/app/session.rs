@@ -1,11 +1,15 @@
 //! `POST /customer/session {"handle","otpRef","otp"}` -> `{"token","handle"}`: log in with the
 //! OTP; the first log-in registers the handle. Every try counts, the right one included; after
 //! `otp.max_attempts` tries, or after expiry, the OTP is dead and a new one must be asked for.
+//! Log-in attempts are also rate limited per handle and per client address, across OTPs (429
+//! with `Retry-After`): asking for new OTPs does not buy more guesses.
 
-use actix_web::{web, HttpResponse};
+use aa_runtime::rate_limit::Action;
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::error::CustomerError;
+use super::views::client_address;
 use crate::domain::handle::CustomerHandle;
 use crate::domain::session_token;
 use crate::state::AppState;
@@ -25,11 +29,18 @@ fn invalid_otp(message: &str) -> CustomerError {
 
 #[tracing::instrument(name = "customer login", skip_all)]
 pub async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, CustomerError> {
     let handle = CustomerHandle::parse(&body.handle, state.aa_id())
         .map_err(|e| CustomerError::bad_request("invalid_handle", e.to_string()))?;
+    state
+        .auth
+        .limiter
+        .hit(Action::OtpCheck, &handle.to_string(), &client_address(&req))
+        .await
+        .map_err(|e| e.into_app_error())?;
     let now = state.now();
     // An unknown reference, or one issued for another handle, reads the same as a wrong OTP.
     let otp = state

@@ -67,3 +67,11 @@ pub async fn pending_request(
     }
     Ok(record)
 }
+
+/// The client address a customer call is counted under by the rate limits: the peer's IP
+/// address as the socket sees it (never a forwarded-for header, which any client can set).
+pub fn client_address(req: &actix_web::HttpRequest) -> String {
+    req.peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}

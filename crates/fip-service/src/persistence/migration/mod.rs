@@ -34,6 +34,7 @@ impl MigratorTrait for Migrator {
                 replaces: &["answered_txns"],
             }),
             Box::new(m0006_fi_prepare_queue::Migration),
+            Box::new(aa_runtime::rate_limit::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 //! `POST /Accounts/link`: starts linking the named accounts to the customer's AA address.
 //! The accounts must exist, match what discovery showed, and belong to one customer; an OTP
-//! then goes to that customer's registered mobile (through [`crate::otp_delivery`]), stored
-//! only as a hash. The answer is a `RefNumber` to verify the OTP against, with
+//! then goes to that customer's registered mobile (through `aa_runtime::otp_delivery`), stored
+//! only as a hash. Sends are rate limited per customer (`Customer.id`, the customer's AA
+//! address) and per calling AA: 429 with `Retry-After` and the spec's error body. The answer is a `RefNumber` to verify the OTP against, with
 //! `AuthenticatorType` `TOKEN`: the customer gives the OTP to the AA, which forwards it to
 //! `POST /Accounts/link/verify` (the spec's token-based authentication).
 
@@ -11,9 +12,10 @@ use aa_core::rebit::{AccLinkRequest, AccLinkResponse, AuthenticatorType, ErrorCo
 use aa_core::{otp, validate};
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
+use aa_runtime::otp_delivery::OtpMessage;
+use aa_runtime::rate_limit::Action;
 use actix_web::{web, HttpResponse};
 
-use crate::otp_delivery::OtpMessage;
 use crate::persistence::links::NewLinkRequest;
 use crate::routes::rebit;
 use crate::state::AppState;
@@ -38,6 +40,11 @@ async fn answer(
     let version = rebit::envelope(state, &body.ver, &body.timestamp, &body.txnid)?;
     let work = async {
         let customer_address = validate::required("Customer.id", Some(&body.customer.id))?;
+        state
+            .limiter
+            .hit(Action::OtpSend, customer_address, &request.caller.entity_id)
+            .await
+            .map_err(|e| e.into_rebit_error())?;
         if body.customer.accounts.is_empty() {
             return Err(RebitError::new(
                 ErrorCode::InvalidRequest,
@@ -89,6 +96,7 @@ async fn answer(
             .map_err(|e| RebitError::internal(&e))?;
         let ref_number = uuid::Uuid::new_v4().to_string();
         let ttl_ms = i64::try_from(state.otp.ttl.as_millis()).unwrap_or(i64::MAX);
+        let expires_at_ms = state.store.clock().now_millis().saturating_add(ttl_ms);
         state
             .store
             .create_link_request(NewLinkRequest {
@@ -97,18 +105,23 @@ async fn answer(
                 customer_address: customer_address.to_owned(),
                 customer_id,
                 otp_hash: code.hash,
-                expires_at_ms: state.store.clock().now_millis().saturating_add(ttl_ms),
+                expires_at_ms,
                 txnid: body.txnid.clone(),
                 account_ids: stored.iter().map(|a| a.id.clone()).collect(),
             })
             .await?;
+        if let Some(sandbox) = &state.sandbox_otps {
+            sandbox.keep(&ref_number, &code.code);
+        }
         state
             .delivery
-            .deliver(&OtpMessage {
+            .send(&OtpMessage {
                 reference: ref_number.clone(),
+                recipient: mobile,
                 code: code.code,
-                mobile,
+                expires_at_ms,
             })
+            .await
             .map_err(|e| RebitError::internal(&e))?;
         tracing::info!("link.ref" = %ref_number, accounts = stored.len(), "link request started");
         rebit::answer(

@@ -4,7 +4,9 @@
 //! Order: the request must be this AA's (else 400 `InvalidRequest`); a locked request is 400
 //! `InvalidLinkToken`; an expired one 401 `LinkTokenExpired`; then one try is spent and the
 //! token compared: wrong is 400 `InvalidLinkToken` (the last try locks the request), right
-//! links every account and answers their `linkRefNumber`s. Repeating a successful verify with
+//! links every account and answers their `linkRefNumber`s. Before the try, verifications are
+//! rate limited per customer (the request's customer address) and per calling AA, across link
+//! requests: 429 with `Retry-After` and the spec's error body. Repeating a successful verify with
 //! the same token answers the same links.
 
 use aa_core::rebit::{
@@ -14,6 +16,7 @@ use aa_core::validate::ApiVersion;
 use aa_core::{otp, validate};
 use aa_runtime::http::{Caller, FromAa, RebitError, Verified, VerifiedUri};
 use aa_runtime::idempotency::{Endpoint, Incoming};
+use aa_runtime::rate_limit::Action;
 use actix_web::{web, HttpResponse};
 
 use crate::domain::link::{self, AccountLink, LinkRequestStatus};
@@ -119,6 +122,15 @@ async fn complete(
         ));
     }
     request.check_open(state.store.clock().now_millis(), max)?;
+    state
+        .limiter
+        .hit(
+            Action::OtpCheck,
+            &request.customer_address,
+            &caller.entity_id,
+        )
+        .await
+        .map_err(|e| e.into_rebit_error())?;
     let Some(spent) = state.store.spend_try(ref_number, max).await? else {
         return Err(link::locked().into());
     };
