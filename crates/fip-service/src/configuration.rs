@@ -299,6 +299,12 @@ mod production_tests {
         settings.otp.pepper = Secret::new("p".repeat(32));
         settings.database.url = Some(Secret::new("postgres://db/fip"));
         settings.fi.master_key = Some(Secret::new(KEY));
+        let delivery = &mut settings.otp.delivery;
+        delivery.mode = aa_runtime::otp_delivery::Mode::Http;
+        delivery.url = Some("https://sms.example.com/send".into());
+        delivery.header = Some("Authorization".into());
+        delivery.token = Some(Secret::new("t".repeat(32)));
+        delivery.template = Some("code {otp}".into());
         settings
     }
 
