@@ -7,8 +7,9 @@
 //! Commands: `serve` (the default: migrate, then serve until stopped), `migrate` (apply pending
 //! migrations and exit), `config check` (load and check the settings, print them with every
 //! secret redacted; exit 0 or 2), `health` (is the service these settings describe ready? exit
-//! 0 or 1: a container's `HEALTHCHECK` without curl, [`health`]). `--config-dir DIR` may come
-//! anywhere.
+//! 0 or 1: a container's `HEALTHCHECK` without curl, [`health`]), `rewrap` (move every stored
+//! data key to the newest master key, print how many moved; refused by a role that seals
+//! nothing). `--config-dir DIR` may come anywhere.
 
 use std::error::Error;
 use std::fmt;
@@ -16,6 +17,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::sealed_keys::RewrapReport;
 use crate::settings::{self, Environment, ServerSettings};
 use crate::telemetry::{self, LogFormat};
 
@@ -49,6 +51,18 @@ pub trait Role {
     fn migrate(settings: &Self::Settings) -> impl Future<Output = Result<(), Failure>>;
     /// Migrates, then serves until stopped.
     fn serve(settings: Self::Settings) -> impl Future<Output = Result<(), Failure>>;
+    /// Moves every stored data key to the newest master key (`crate::sealed_keys::rewrap`).
+    /// A role that seals no data keeps this default, which refuses.
+    fn rewrap(settings: &Self::Settings) -> impl Future<Output = Result<RewrapReport, Failure>> {
+        let _ = settings;
+        async {
+            Err(format!(
+                "{} seals no data at rest: it has no master keys and nothing to rewrap",
+                Self::SERVICE
+            )
+            .into())
+        }
+    }
 }
 
 /// What the binary was asked to do.
@@ -62,6 +76,8 @@ pub enum Command {
     ConfigCheck,
     /// Ask the service these settings describe, on this host, whether it is ready; exit 0 if so.
     Health,
+    /// Move every stored data key to the newest master key, print how many moved, exit.
+    Rewrap,
 }
 
 /// The command line: the command and `--config-dir`.
@@ -99,7 +115,8 @@ impl Args {
             ["migrate"] => Command::Migrate,
             ["config", "check"] => Command::ConfigCheck,
             ["health"] => Command::Health,
-            [first, ..] if !["serve", "migrate", "config", "health"].contains(&first) => {
+            ["rewrap"] => Command::Rewrap,
+            [first, ..] if !["serve", "migrate", "config", "health", "rewrap"].contains(&first) => {
                 return Err(UsageError(format!("unknown command {first:?}")))
             }
             _ => {
@@ -124,7 +141,7 @@ impl fmt::Display for UsageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}; usage: [serve | migrate | config check | health] [--config-dir DIR]",
+            "{}; usage: [serve | migrate | config check | health | rewrap] [--config-dir DIR]",
             self.0
         )
     }
@@ -178,6 +195,9 @@ pub async fn main<R: Role>() -> ExitCode {
     let outcome = match args.command {
         Command::Migrate => R::migrate(&settings).await.map(|()| {
             tracing::info!(service = R::SERVICE, "migrations applied");
+        }),
+        Command::Rewrap => R::rewrap(&settings).await.map(|report| {
+            println!("{}: {report}", R::SERVICE);
         }),
         _ => R::serve(settings).await,
     };
@@ -245,6 +265,7 @@ mod tests {
         assert_eq!(command(&["migrate"]), Ok(Command::Migrate));
         assert_eq!(command(&["config", "check"]), Ok(Command::ConfigCheck));
         assert_eq!(command(&["health"]), Ok(Command::Health));
+        assert_eq!(command(&["rewrap"]), Ok(Command::Rewrap));
     }
 
     #[test]
@@ -262,7 +283,8 @@ mod tests {
         let error = command(&["migrat"]).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown command \"migrat\"; usage: [serve | migrate | config check | health] [--config-dir DIR]"
+            "unknown command \"migrat\"; usage: [serve | migrate | config check | health | \
+             rewrap] [--config-dir DIR]"
         );
         assert!(command(&["migrate", "now"]).is_err());
         assert!(command(&["config"]).is_err());

@@ -12,6 +12,8 @@
 //!   SMS gateway over HTTP through the queue.
 //! - [`rate_limit`]: fixed-window limits shared by replicas through the database.
 //! - [`periodic`]: the one loop for sweeps (expiry, purges) that are not queue jobs.
+//! - [`sealed_keys`]: stored data keys against the master key ring: the start-up check, and
+//!   `rewrap` to the newest master key.
 //! - [`settings`] and [`telemetry`]: configuration loading (common sections, [`settings::Environment`])
 //!   and log set-up.
 //! - [`store`]: the store kit (connect, migrate under a lock, [`store::StoreError`]).
@@ -29,6 +31,7 @@ pub mod outbox;
 pub mod periodic;
 pub mod queue;
 pub mod rate_limit;
+pub mod sealed_keys;
 pub mod settings;
 pub mod store;
 pub mod telemetry;

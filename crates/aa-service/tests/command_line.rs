@@ -1,7 +1,8 @@
 //! The binary's command line: `aa-service migrate` applies the migrations and exits; a command,
 //! an environment or a setting it does not know stops it before anything runs, as does a
 //! production configuration without a database; `config check` prints no secret; a bad
-//! database URL fails fast without its password in the log. In production, as an operator runs
+//! database URL fails fast without its password in the log; `rewrap` is refused (the AA has no
+//! master keys). In production, as an operator runs
 //! it, login OTPs go to the SMS gateway (a fake on loopback) through the queue and never into
 //! the service's log, and the sends over the limit are 429 with `Retry-After`.
 
@@ -61,6 +62,17 @@ fn production_without_a_database_url_is_refused_as_one_json_line() {
 #[test]
 fn a_database_that_is_not_there_fails_fast_and_the_log_has_no_password() {
     binary().check_a_bad_database_url_leaks_no_password();
+}
+
+/// The AA seals nothing at rest: `rewrap` is refused, before touching any database.
+#[test]
+fn rewrap_is_refused_by_the_aa_which_has_no_master_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = binary().command(dir.path()).arg("rewrap").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let said = aa_testkit::said(&out);
+    assert!(said.contains("aa-service seals no data at rest"), "{said}");
+    assert!(!dir.path().join("aa-service.db").exists());
 }
 
 /// POSTs `body` as JSON: status, headers, body.

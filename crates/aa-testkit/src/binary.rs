@@ -36,9 +36,92 @@ impl ServiceBinary {
         command
     }
 
+    /// Runs `command` as `<service> serve` on any free port until it logs that it is
+    /// listening (its start-up passed: `Ok` with what it logged; it is then stopped), or until
+    /// it exits (`Err` with its output: start-up refused).
+    pub fn serve_until_listening(&self, mut command: Command) -> Result<String, Output> {
+        use std::io::{BufRead, BufReader};
+        let mut child = command
+            .arg("serve")
+            .env(format!("{}__SERVER__PORT", self.prefix), "0")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut logged = String::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            logged.push_str(&line);
+            logged.push('\n');
+            if line.contains("listening") {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                return Ok(logged);
+            }
+        }
+        let mut output = child.wait_with_output().unwrap();
+        output.stdout = logged.into_bytes();
+        Err(output)
+    }
+
+    /// A copy of the configuration directory with `extra` (YAML) appended to `<file>`.
+    pub fn config_dir_with(&self, file: &str, extra: &str) -> tempfile::TempDir {
+        let copy = tempfile::tempdir().unwrap();
+        copy_tree(&self.config_dir, copy.path());
+        let path = copy.path().join(file);
+        let shipped = std::fs::read_to_string(&path).unwrap_or_default();
+        std::fs::write(&path, format!("{shipped}\n{extra}\n")).unwrap();
+        copy
+    }
+
+    /// The binary on `data_dir` (and on `database`, a URL, when given) as the ecosystem's
+    /// `entity`, its `local.yaml` given the master key ring `ring` (`fi.master_keys`: (id,
+    /// base64 key), newest first). The directory returned holds that configuration: keep it
+    /// while the command runs.
+    pub fn with_master_keys(
+        &self,
+        eco: &crate::Ecosystem,
+        entity: &str,
+        data_dir: &Path,
+        database: Option<&str>,
+        ring: &[(&str, &str)],
+    ) -> (Command, tempfile::TempDir) {
+        let entries: Vec<String> = ring
+            .iter()
+            .map(|(id, key)| format!("    - {{ id: {id}, key: \"{key}\" }}"))
+            .collect();
+        let yaml = format!("fi:\n  master_keys:\n{}", entries.join("\n"));
+        let config = self.config_dir_with("local.yaml", &yaml);
+        let mut command = self.command(data_dir);
+        command
+            .env(format!("{}_CONFIG_DIR", self.prefix), config.path())
+            .envs(
+                eco.identity_vars(entity)
+                    .into_iter()
+                    .map(|(k, v)| (format!("{}__{k}", self.prefix), v)),
+            );
+        if let Some(url) = database {
+            command.env(format!("{}__DATABASE__URL", self.prefix), url);
+        }
+        (command, config)
+    }
+
+    /// Runs `<service> rewrap` with `command`; what it printed (it must succeed).
+    pub fn rewrap(&self, mut command: Command) -> String {
+        let out = command.arg("rewrap").output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Runs `<service> migrate` on `data_dir`.
     pub fn migrate(&self, data_dir: &Path) -> Output {
         self.command(data_dir).arg("migrate").output().unwrap()
+    }
+
+    /// The database at `database`, else the SQLite database of `data_dir`.
+    pub fn store_url(&self, data_dir: &Path, database: Option<&str>) -> Secret {
+        database.map_or_else(|| self.database_url(data_dir), Secret::new)
     }
 
     /// The SQLite database of `data_dir`.
@@ -206,6 +289,33 @@ impl ServiceBinary {
         assert!(log.contains(&said), "{log}");
         assert!(log.to_lowercase().contains("refused"), "{log}");
     }
+}
+
+/// Two master keys (base64 of 32 bytes) and a wrong one, for key ring tests.
+pub mod master_keys {
+    pub const M1: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+    pub const M2: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
+    pub const WRONG: &str = "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=";
+}
+
+/// `fi.master_keys` of (id, base64 key) pairs, newest first, inline.
+pub fn master_key_ring(ring: &[(&str, &str)]) -> Vec<aa_runtime::settings::MasterKey> {
+    ring.iter()
+        .map(|(id, key)| aa_runtime::settings::MasterKey {
+            id: (*id).into(),
+            key: Some(Secret::new(*key)),
+            file: None,
+        })
+        .collect()
+}
+
+/// Everything a run wrote, stdout then stderr.
+pub fn said(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 /// Copies the files of `from` that `to` does not have yet (keys, registries, seeds), so a

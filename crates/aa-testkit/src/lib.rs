@@ -11,7 +11,7 @@ pub mod fakes;
 mod poll;
 mod running;
 
-pub use binary::ServiceBinary;
+pub use binary::{master_key_ring, master_keys, said, ServiceBinary};
 pub use running::Running;
 
 pub use poll::{eventually, eventually_async, eventually_within};

@@ -4,7 +4,10 @@
 //! The configuration directory is found by `aa_runtime::launch` (`--config-dir`,
 //! `FIP_CONFIG_DIR`, `configuration/` beside the binary, ...). A relative `seed_file` is
 //! resolved against that directory, so `seed/fip-1.yaml` works from any working directory;
-//! every other path is relative to the working directory.
+//! every other path is relative to the working directory. The seed is the simulated bank's
+//! sample customers: loaded in `local` and `sandbox` only; a production configuration that
+//! names one is refused ([`Settings::check`]), so sample customers never reach a production
+//! database.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,7 +18,7 @@ use aa_runtime::queue::admin::AdminSettings;
 use aa_runtime::queue::QueueSettings;
 use aa_runtime::rate_limit::RateLimitSettings;
 pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
-use aa_runtime::settings::{Environment, Secret, SettingsError};
+use aa_runtime::settings::{Environment, MasterKey, MasterKeys, Secret, SettingsError};
 use serde::Deserialize;
 
 /// The environment-variable prefix of this service.
@@ -28,9 +31,11 @@ pub struct Settings {
     pub data_dir: PathBuf,
     #[serde(default)]
     pub database: DatabaseSettings,
-    /// The bank's customers and accounts; relative paths are resolved against the
-    /// configuration directory.
-    pub seed_file: PathBuf,
+    /// The simulated bank's customers and accounts, loaded at start-up in `local` and
+    /// `sandbox` (refused in production); relative paths are resolved against the
+    /// configuration directory. Unset or empty: no seed.
+    #[serde(default)]
+    pub seed_file: Option<PathBuf>,
     pub identity: IdentitySettings,
     pub otp: OtpSettings,
     /// Limits on linking OTP sends and verifications (`aa_runtime::rate_limit`).
@@ -102,13 +107,18 @@ pub struct BankApiSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct FiSettings {
-    /// The master key that wraps the per-consent data keys sealing prepared data: base64 of
-    /// 32 bytes (a secret: `FIP_FI__MASTER_KEY`). Unset: read from `master_key_file`.
+    /// The master keys that wrap the per-consent data keys sealing prepared data, newest
+    /// first: `{id, key}` (base64 of 32 bytes) or `{id, file}`
+    /// (`aa_runtime::settings::MasterKeys`). New data keys are wrapped under the first; the
+    /// others still open older ones until `fip-service rewrap`.
+    pub master_keys: Vec<MasterKey>,
+    /// One master key, the older spelling (when `master_keys` is empty): base64 of 32 bytes
+    /// (a secret: `FIP_FI__MASTER_KEY`). Unset: read from `master_key_file`.
     pub master_key: Option<Secret>,
     /// Unset: `<data_dir>/fip-master.key`, created with a fresh key when missing (not in
     /// production, where the key must be given).
     pub master_key_file: Option<PathBuf>,
-    /// The id of the master key, written into every wrapped data key.
+    /// The id of that one master key, written into every data key wrapped under it.
     pub master_key_id: String,
     /// How long this FIP's `KeyMaterial` in a fetch answer stays valid.
     pub key_validity_minutes: u64,
@@ -123,6 +133,7 @@ pub struct FiSettings {
 impl Default for FiSettings {
     fn default() -> Self {
         Self {
+            master_keys: Vec::new(),
             master_key: None,
             master_key_file: None,
             master_key_id: "fip-master-1".to_owned(),
@@ -148,59 +159,15 @@ impl FiSettings {
         time::Duration::minutes(i64::try_from(self.key_validity_minutes.max(1)).unwrap_or(1440))
     }
 
-    /// The master key: `master_key`, else the key file (created when missing and `create`).
-    pub fn load_master_key(
-        &self,
-        data_dir: &Path,
-        create: bool,
-    ) -> Result<aa_core::seal::DataKey, ConfigError> {
-        use base64::engine::general_purpose::STANDARD;
-        use base64::Engine;
-        let invalid = |m: String| ConfigError::Invalid(m);
-        let text = match &self.master_key {
-            Some(key) if !key.expose().trim().is_empty() => key.expose().trim().to_owned(),
-            _ => {
-                let path = self
-                    .master_key_file
-                    .clone()
-                    .unwrap_or_else(|| data_dir.join("fip-master.key"));
-                if !path.exists() && create {
-                    let bytes = aa_core::fi_crypto::keys::random_bytes::<32>()
-                        .map_err(|e| invalid(format!("fi.master_key_file: {e}")))?;
-                    write_private(&path, STANDARD.encode(bytes).as_bytes()).map_err(|e| {
-                        invalid(format!("fi.master_key_file {}: {e}", path.display()))
-                    })?;
-                }
-                std::fs::read_to_string(&path)
-                    .map_err(|e| invalid(format!("fi.master_key_file {}: {e}", path.display())))?
-                    .trim()
-                    .to_owned()
-            }
-        };
-        let bytes: [u8; 32] = STANDARD
-            .decode(text.as_bytes())
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| invalid("fi.master_key must be base64 of 32 bytes".into()))?;
-        aa_core::seal::DataKey::from_bytes(&self.master_key_id, bytes)
-            .map_err(|e| invalid(format!("fi.master_key_id: {e}")))
+    /// The master key settings, in the shape every role shares.
+    pub fn master_keys(&self) -> MasterKeys {
+        MasterKeys {
+            ring: self.master_keys.clone(),
+            key: self.master_key.clone(),
+            file: self.master_key_file.clone(),
+            id: self.master_key_id.clone(),
+        }
     }
-}
-
-/// Writes a file only its owner can read.
-fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)?.write_all(contents)
 }
 
 /// A configuration that cannot work; the message names the setting.
@@ -213,13 +180,28 @@ impl Settings {
             .url_or_sqlite(&self.data_dir, "fip-service.db")
     }
 
-    /// The seed file, resolved against the configuration directory when relative.
-    pub fn seed_path(&self) -> PathBuf {
-        if self.seed_file.is_absolute() {
-            self.seed_file.clone()
+    /// The master key ring (`fi.master_keys`, or the one key, by default in
+    /// `<data_dir>/fip-master.key`, created when missing outside production).
+    pub fn key_ring(&self) -> Result<aa_core::key_ring::KeyRing, ConfigError> {
+        self.fi.master_keys().load(
+            &self.data_dir.join("fip-master.key"),
+            self.environment,
+            PREFIX,
+        )
+    }
+
+    /// The seed file, resolved against the configuration directory when relative; `None`
+    /// when unset or empty.
+    pub fn seed_path(&self) -> Option<PathBuf> {
+        let file = self
+            .seed_file
+            .as_ref()
+            .filter(|f| !f.as_os_str().is_empty())?;
+        Some(if file.is_absolute() {
+            file.clone()
         } else {
-            self.config_dir.join(&self.seed_file)
-        }
+            self.config_dir.join(file)
+        })
     }
 
     /// Rules that span several settings.
@@ -239,12 +221,12 @@ impl Settings {
                 "otp.max_attempts must be at least 1".into(),
             ));
         }
-        if environment.is_production()
-            && self.fi.master_key.is_none()
-            && self.fi.master_key_file.is_none()
-        {
+        self.fi.master_keys().check(environment, PREFIX)?;
+        if environment.is_production() && self.seed_path().is_some() {
             return Err(ConfigError::Invalid(
-                "fi.master_key (or fi.master_key_file) must be set in production".into(),
+                "seed_file names the simulated bank's sample customers, loaded only in local \
+                 and sandbox; unset it in production (seed_file: ~)"
+                    .into(),
             ));
         }
         if let Some(token) = &self.bank_api.token {
@@ -288,7 +270,8 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration");
         let settings = load_from(&dir).unwrap();
         settings.check(Environment::Local).unwrap();
-        assert!(settings.seed_path().is_file(), "{:?}", settings.seed_path());
+        let seed = settings.seed_path().unwrap();
+        assert!(seed.is_file(), "{seed:?}");
         assert!(settings.database_url().expose().starts_with("sqlite://"));
     }
 
@@ -299,5 +282,57 @@ mod tests {
         settings.otp.sandbox_endpoint = true;
         let err = settings.check(Environment::Production).unwrap_err();
         assert!(err.to_string().contains("sandbox_endpoint"));
+    }
+}
+
+#[cfg(test)]
+mod production_tests {
+    use super::*;
+
+    const KEY: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+
+    fn production() -> Settings {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("configuration");
+        let mut settings = load_for(&dir, Environment::Local).unwrap();
+        settings.seed_file = None;
+        settings.bank_api.token = None;
+        settings.otp.pepper = Secret::new("p".repeat(32));
+        settings.database.url = Some(Secret::new("postgres://db/fip"));
+        settings.fi.master_key = Some(Secret::new(KEY));
+        let delivery = &mut settings.otp.delivery;
+        delivery.mode = aa_runtime::otp_delivery::Mode::Http;
+        delivery.url = Some("https://sms.example.com/send".into());
+        delivery.header = Some("Authorization".into());
+        delivery.token = Some(Secret::new("t".repeat(32)));
+        delivery.template = Some("code {otp}".into());
+        settings
+    }
+
+    #[test]
+    fn a_seed_is_refused_in_production_only() {
+        let settings = production();
+        assert_eq!(settings.seed_path(), None);
+        settings.check(Environment::Production).unwrap();
+        let mut seeded = settings.clone();
+        seeded.seed_file = Some("seed/fip-1.yaml".into());
+        let error = seeded.check(Environment::Production).unwrap_err();
+        assert!(error.to_string().contains("seed_file"), "{error}");
+        seeded.check(Environment::Sandbox).unwrap();
+        seeded.seed_file = Some(PathBuf::new());
+        assert_eq!(seeded.seed_path(), None);
+    }
+
+    #[test]
+    fn production_needs_a_master_key_in_either_spelling() {
+        let mut settings = production();
+        settings.fi.master_key = None;
+        let error = settings.check(Environment::Production).unwrap_err();
+        assert!(error.to_string().contains("FIP__FI__MASTER_KEY"), "{error}");
+        settings.fi.master_keys = vec![MasterKey {
+            id: "fip-2".into(),
+            key: Some(Secret::new(KEY)),
+            file: None,
+        }];
+        settings.check(Environment::Production).unwrap();
     }
 }

@@ -6,6 +6,8 @@
 //! - [`domain`]: the FIP's rules (discovery matching, linking, consents), no HTTP, no SQL.
 //! - [`fi`]: the FI data flow: FI documents, DataFilter, encryption for the FIU.
 //! - [`jobs`]: background work: the FI preparation worker.
+//! - [`otp_delivery`]: how a linking OTP reaches the customer (log, sandbox endpoint).
+//! - [`seeding`]: the simulated bank's seed at start-up (local and sandbox only).
 //! - [`sandbox_otps`]: the sandbox endpoint's copy of linking OTPs (delivery itself is
 //!   `aa_runtime::otp_delivery`).
 //! - [`persistence`]: the only module that speaks SQL (sea-orm): tables, migrations, queries.
@@ -20,5 +22,6 @@ pub mod jobs;
 pub mod persistence;
 pub mod routes;
 pub mod sandbox_otps;
+pub mod seeding;
 pub mod startup;
 pub mod state;

@@ -1,10 +1,11 @@
 //! The `fip-service` binary: `serve` (the default: migrate, then serve until stopped),
-//! `migrate`, or `config check`. The skeleton is `aa_runtime::launch`, the same in every role.
+//! `migrate`, `config check`, or `rewrap` (every stored data key to the newest master key). The skeleton is `aa_runtime::launch`, the same in every role.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use aa_runtime::launch::{self, Failure, Role};
+use aa_runtime::sealed_keys::{self, RewrapReport};
 use aa_runtime::settings::{Environment, ServerSettings};
 use fip_service::configuration::{self, Settings, PREFIX};
 use fip_service::startup::{self, Application};
@@ -40,6 +41,11 @@ impl Role for Fip {
             "listening"
         );
         Ok(application.run_until_stopped().await?)
+    }
+
+    async fn rewrap(settings: &Settings) -> Result<RewrapReport, Failure> {
+        let store = startup::migrate(settings).await?;
+        Ok(sealed_keys::rewrap(&settings.key_ring()?, &store.key_table()).await?)
     }
 }
 

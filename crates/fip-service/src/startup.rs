@@ -18,8 +18,6 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
-use crate::bank::dates;
-use crate::bank::seed::SeedFile;
 use crate::configuration::{ConfigError, Settings};
 use crate::jobs::fi_prepare::{self, Preparer};
 use crate::jobs::sweeps;
@@ -50,7 +48,9 @@ pub enum StartupError {
     #[error(transparent)]
     Identity(#[from] aa_runtime::identity::IdentityError),
     #[error(transparent)]
-    Seed(#[from] crate::bank::seed::SeedError),
+    Seed(#[from] crate::seeding::SeedingError),
+    #[error("master key ring: {0}")]
+    KeyRing(#[from] aa_runtime::sealed_keys::RingError),
     #[error("database: {0}")]
     Database(#[from] crate::persistence::StoreError),
     #[error("cannot create data_dir {path}: {source}")]
@@ -98,23 +98,14 @@ impl Application {
         let environment = settings.environment;
         settings.check(environment)?;
         let identity = Identity::load(&settings.identity, Role::Fip)?;
-        let seed = SeedFile::load(&settings.seed_path())?;
         let store = migrate(&settings).await?.with_clock(clock.clone());
-        let report = store.load_seed(&seed, dates::today_ist()).await?;
-        tracing::info!(
-            fip.id = %identity.entity_id,
-            customers_added = report.customers_added,
-            accounts_added = report.accounts_added,
-            transactions_added = report.transactions_added,
-            "seed loaded"
-        );
+        crate::seeding::load_seed(&settings, &store, &identity.entity_id).await?;
+        let key_ring = settings.key_ring()?;
+        aa_runtime::sealed_keys::check(&key_ring, &store.key_table()).await?;
 
         let sandbox_otps = settings.otp.sandbox_endpoint.then(SandboxOtps::default);
-        let master_key = settings
-            .fi
-            .load_master_key(&settings.data_dir, !environment.is_production())?;
         let fi_state = FiState {
-            master_key: Arc::new(master_key),
+            key_ring: Arc::new(key_ring),
             key_validity: settings.fi.key_validity(),
             session_lifetime: settings.fi.session_lifetime(),
         };
@@ -224,7 +215,7 @@ impl Application {
         let preparer = Preparer {
             store: store.clone(),
             fip_id: identity.entity_id.clone(),
-            master_key: fi_state.master_key.clone(),
+            key_ring: fi_state.key_ring.clone(),
             key_validity: fi_state.key_validity,
             max_attempts: settings.queue.max_attempts.max(1),
             outbox: waker.clone(),

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use aa_core::key_ring::KeyRing;
 use aa_core::registry::Registry;
-use aa_core::seal::DataKey;
 use aa_runtime::idempotency::Idempotency;
 use aa_runtime::otp_delivery::OtpDelivery;
 use aa_runtime::queue::Waker;
@@ -58,8 +58,8 @@ impl AppState {
 /// What the FI data flow shares between the handlers and the preparation job.
 #[derive(Clone)]
 pub struct FiState {
-    /// Wraps the per-consent data keys that seal prepared data at rest.
-    pub master_key: Arc<DataKey>,
+    /// The master keys that wrap the per-consent data keys sealing prepared data at rest.
+    pub key_ring: Arc<KeyRing>,
     /// Validity of this FIP's `KeyMaterial` in fetch answers.
     pub key_validity: time::Duration,
     /// How long a session lives after its `FI/request`.

@@ -10,7 +10,7 @@ use aa_runtime::identity::IdentitySettings;
 use aa_runtime::queue::admin::AdminSettings;
 use aa_runtime::queue::QueueSettings;
 pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
-use aa_runtime::settings::{Environment, Secret, SettingsError};
+use aa_runtime::settings::{Environment, MasterKey, MasterKeys, Secret, SettingsError};
 use serde::Deserialize;
 
 use crate::domain::template::TemplateSettings;
@@ -43,6 +43,9 @@ pub struct Settings {
     /// Consent templates by name.
     #[serde(default)]
     pub templates: BTreeMap<String, TemplateSettings>,
+    /// The environment they were loaded for (set by [`Settings::load_for`], not by the files).
+    #[serde(skip)]
+    pub environment: Environment,
 }
 
 /// The lender's own API.
@@ -84,12 +87,17 @@ pub struct FiSettings {
     /// `post` (`POST /FI/fetch`, 2.0.0), `get` (`GET /FI/fetch/{sessionId}`, 1.1.x), or
     /// `post_then_get` (the 1.1.x GET when the AA answers the POST 404, 405 or 501).
     pub fetch: FetchMethod,
-    /// The master key that wraps the per-consent data keys: base64 of 32 bytes. Unset: read
-    /// from `master_key_file`, which is created with a fresh key when it does not exist.
-    pub master_key: Secret,
-    /// Unset: `<data_dir>/fiu-master.key`.
+    /// The master keys that wrap the per-consent data keys, newest first: `{id, key}` (base64
+    /// of 32 bytes) or `{id, file}` (`aa_runtime::settings::MasterKeys`). New data keys are
+    /// wrapped under the first; the others still open older ones until `fiu-service rewrap`.
+    pub master_keys: Vec<MasterKey>,
+    /// One master key, the older spelling (when `master_keys` is empty): base64 of 32 bytes.
+    /// Unset: read from `master_key_file`.
+    pub master_key: Option<Secret>,
+    /// Unset: `<data_dir>/fiu-master.key`, created with a fresh key when missing (never in
+    /// production).
     pub master_key_file: Option<PathBuf>,
-    /// The id of the master key (written into every wrapped data key).
+    /// The id of that one master key (written into every data key wrapped under it).
     pub master_key_id: String,
     /// The FIU's view session: how long the data of a consent whose `consentMode` is not
     /// `STORE` is kept after it arrives (never beyond its `DataLife` or the consent's expiry).
@@ -106,11 +114,24 @@ impl Default for FiSettings {
             auto_request: true,
             key_validity_minutes: 24 * 60,
             fetch: FetchMethod::PostThenGet,
-            master_key: Secret::default(),
+            master_keys: Vec::new(),
+            master_key: None,
             master_key_file: None,
             master_key_id: "fiu-master-1".to_owned(),
             view_seconds: 3600,
             purge_interval_ms: 60_000,
+        }
+    }
+}
+
+impl FiSettings {
+    /// The master key settings, in the shape every role shares.
+    pub fn master_keys(&self) -> MasterKeys {
+        MasterKeys {
+            ring: self.master_keys.clone(),
+            key: self.master_key.clone(),
+            file: self.master_key_file.clone(),
+            id: self.master_key_id.clone(),
         }
     }
 }
@@ -134,7 +155,8 @@ impl Settings {
     /// Loads the settings from `dir` for `environment` and checks them: in production the
     /// database and the master key are named, and every secret is at least 32 bytes.
     pub fn load_for(dir: &Path, environment: Environment) -> Result<Self, SettingsError> {
-        let settings: Self = aa_runtime::settings::load_for(dir, PREFIX, environment)?;
+        let mut settings: Self = aa_runtime::settings::load_for(dir, PREFIX, environment)?;
+        settings.environment = environment;
         settings.database.check(environment, PREFIX)?;
         settings
             .app_api
@@ -143,15 +165,7 @@ impl Settings {
         if let Some(token) = &settings.admin.token {
             token.check_strength("admin.token", environment)?;
         }
-        let no_master_key = settings.fi.master_key.expose().trim().is_empty()
-            && settings.fi.master_key_file.is_none();
-        if environment.is_production() && no_master_key {
-            return Err(SettingsError::Invalid(
-                "production needs fi.master_key (FIU__FI__MASTER_KEY) or fi.master_key_file: \
-                 a key made at start-up would leave the stored data unreadable once lost"
-                    .into(),
-            ));
-        }
+        settings.fi.master_keys().check(environment, PREFIX)?;
         Ok(settings)
     }
 

@@ -1,13 +1,15 @@
 //! The `fiu-service` binary: `serve` (the default: migrate, then serve until stopped),
-//! `migrate`, or `config check`. The skeleton is `aa_runtime::launch`, the same in every role.
+//! `migrate`, `config check`, or `rewrap` (every stored data key to the newest master key). The skeleton is `aa_runtime::launch`, the same in every role.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use aa_runtime::launch::{self, Failure, Role};
+use aa_runtime::sealed_keys::RewrapReport;
 use aa_runtime::settings::{Environment, ServerSettings};
 use fiu_service::configuration::{Settings, PREFIX};
 use fiu_service::startup::{self, Application};
+use fiu_service::vault::Vault;
 
 struct Fiu;
 
@@ -38,6 +40,12 @@ impl Role for Fiu {
             "listening"
         );
         Ok(application.run_until_stopped().await?)
+    }
+
+    async fn rewrap(settings: &Settings) -> Result<RewrapReport, Failure> {
+        let store = startup::migrate(settings).await?;
+        let vault = Vault::load(&settings.fi, &settings.data_dir, settings.environment)?;
+        Ok(vault.rewrap(&store).await?)
     }
 }
 

@@ -106,7 +106,8 @@ impl Application {
         }
         let fi_settings = FiJobSettings::from_settings(&settings.fi).map_err(StartupError::Fi)?;
         let store = migrate(&settings).await?;
-        let vault = Vault::load(&settings.fi, &settings.data_dir)?;
+        let vault = Vault::load(&settings.fi, &settings.data_dir, settings.environment)?;
+        vault.check(&store).await?;
         let aa = AaClient::new(identity.client.clone(), clock.clone());
         let waker = Waker::default();
         let state = AppState {

@@ -1,86 +1,50 @@
 //! Sealing at rest (`aa_core::seal`): every consent artefact gets its own data key, stored
-//! wrapped under the master key from the configuration (`fi.master_key`, else the key file
-//! `fi.master_key_file`, created with a fresh key on first start). What the FIU keeps of a
-//! consent's FI flow is sealed under that consent's key, bound to the row it belongs to:
-//! the ephemeral private key of a session until its data is fetched, and each account's
-//! decrypted document. Nothing here is ever logged.
+//! wrapped under the newest master key of the ring from the configuration (`fi.master_keys`,
+//! or the one-key `fi.master_key` / `fi.master_key_file`: `aa_runtime::settings::MasterKeys`);
+//! an older key of the ring still opens the data keys wrapped under it until `fiu-service
+//! rewrap` moves them ([`Vault::rewrap`]). Start-up refuses a ring that cannot open the data
+//! keys present ([`Vault::check`]). What the FIU keeps of a consent's FI flow is sealed under
+//! that consent's key, bound to the row it belongs to: the ephemeral private key of a session
+//! until its data is fetched, and each account's decrypted document. Nothing here is ever
+//! logged.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use aa_core::fi_crypto::key_material::Ephemeral;
-use aa_core::fi_crypto::keys::random_bytes;
 use aa_core::fi_crypto::{Curve, PrivateKey};
+use aa_core::key_ring::{KeyRing, KeyRingError};
 use aa_core::seal::{DataKey, SealError};
+use aa_runtime::sealed_keys::{self, RewrapReport, RingError};
+use aa_runtime::settings::{Environment, SettingsError};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::configuration::FiSettings;
+use crate::configuration::{FiSettings, PREFIX};
 use crate::persistence::{Store, StoreError};
 
 /// Why sealing or unsealing failed. Messages never contain key bytes or data.
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
-    #[error("fi.master_key must be base64 of 32 bytes")]
-    MasterKeyFormat,
-    #[error("master key file {path}: {source}")]
-    MasterKeyFile {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("master key file {0} must hold base64 of 32 bytes")]
-    MasterKeyFileFormat(String),
+    #[error(transparent)]
+    MasterKeys(#[from] SettingsError),
+    #[error("master key ring: {0}")]
+    Ring(#[from] RingError),
     #[error("sealing: {0}")]
     Seal(#[from] SealError),
+    #[error("master key ring: {0}")]
+    KeyRing(#[from] KeyRingError),
     #[error("sealed key material is unreadable: {0}")]
     KeyMaterial(String),
-    #[error("the system random generator failed")]
-    Random,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// The master key, able to make, wrap and unwrap the per-consent data keys.
+/// The master key ring, able to make, wrap and unwrap the per-consent data keys.
 #[derive(Debug, Clone)]
 pub struct Vault {
-    master: DataKey,
-}
-
-fn decode_key(text: &str) -> Option<[u8; 32]> {
-    STANDARD.decode(text.trim()).ok()?.try_into().ok()
-}
-
-/// Reads the key file, or creates it (owner read/write only) with a fresh key.
-fn key_from_file(path: &Path) -> Result<[u8; 32], VaultError> {
-    let file_error = |source| VaultError::MasterKeyFile {
-        path: path.display().to_string(),
-        source,
-    };
-    match std::fs::read_to_string(path) {
-        Ok(text) => decode_key(&text)
-            .ok_or_else(|| VaultError::MasterKeyFileFormat(path.display().to_string())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = random_bytes::<32>().map_err(|_| VaultError::Random)?;
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(file_error)?;
-            }
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                options.mode(0o600);
-            }
-            let mut file = options.open(path).map_err(file_error)?;
-            file.write_all(format!("{}\n", STANDARD.encode(key)).as_bytes())
-                .map_err(file_error)?;
-            tracing::warn!(path = %path.display(), "created a new FI master key file; keep it with the database, or set fi.master_key");
-            Ok(key)
-        }
-        Err(e) => Err(file_error(e)),
-    }
+    ring: KeyRing,
 }
 
 /// The key id of a consent's data key: `consent:<id>`, cut to the 255 bytes a key id may have
@@ -102,20 +66,29 @@ struct SealedSessionKey {
 }
 
 impl Vault {
-    /// The master key of `settings` (`data_dir` locates the default key file).
-    pub fn load(settings: &FiSettings, data_dir: &Path) -> Result<Self, VaultError> {
-        let configured = settings.master_key.expose().trim();
-        let key = if configured.is_empty() {
-            let path: PathBuf = settings
-                .master_key_file
-                .clone()
-                .unwrap_or_else(|| data_dir.join("fiu-master.key"));
-            key_from_file(&path)?
-        } else {
-            decode_key(configured).ok_or(VaultError::MasterKeyFormat)?
-        };
-        let master = DataKey::from_bytes(&settings.master_key_id, key)?;
-        Ok(Self { master })
+    /// The master key ring of `settings` (`data_dir` locates the default one-key file, made
+    /// when missing outside production).
+    pub fn load(
+        settings: &FiSettings,
+        data_dir: &Path,
+        environment: Environment,
+    ) -> Result<Self, VaultError> {
+        let ring =
+            settings
+                .master_keys()
+                .load(&data_dir.join("fiu-master.key"), environment, PREFIX)?;
+        Ok(Self { ring })
+    }
+
+    /// Refuses a ring that cannot open the data keys in `store` (a master key id they name is
+    /// missing, or the key under a known id is the wrong one).
+    pub async fn check(&self, store: &Store) -> Result<(), VaultError> {
+        Ok(sealed_keys::check(&self.ring, &store.key_table()).await?)
+    }
+
+    /// Moves every data key in `store` to the newest master key (`fiu-service rewrap`).
+    pub async fn rewrap(&self, store: &Store) -> Result<RewrapReport, VaultError> {
+        Ok(sealed_keys::rewrap(&self.ring, &store.key_table()).await?)
     }
 
     /// The data key of `consent_id`, made and stored (wrapped) on first use.
@@ -127,18 +100,19 @@ impl Vault {
     ) -> Result<DataKey, VaultError> {
         let id = data_key_id(consent_id);
         if let Some(wrapped) = store.wrapped_data_key(consent_id).await? {
-            return Ok(DataKey::unwrap_with(&self.master, &id, &wrapped)?);
+            return Ok(self.ring.unwrap(&id, &wrapped)?);
         }
         let key = DataKey::generate(&id)?;
+        let newest = self.ring.newest().id();
         store
-            .insert_data_key(consent_id, &id, &key.wrap(&self.master)?, now)
+            .insert_data_key(consent_id, &id, newest, &self.ring.wrap(&key)?, now)
             .await?;
         // Of two writers racing, the first row stands: read it back.
         let wrapped = store
             .wrapped_data_key(consent_id)
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("data key of {consent_id} vanished")))?;
-        Ok(DataKey::unwrap_with(&self.master, &id, &wrapped)?)
+        Ok(self.ring.unwrap(&id, &wrapped)?)
     }
 }
 
@@ -209,23 +183,29 @@ mod tests {
 
     fn settings(key: &str) -> FiSettings {
         FiSettings {
-            master_key: aa_runtime::settings::Secret::new(key),
+            master_key: Some(aa_runtime::settings::Secret::new(key)),
             ..FiSettings::default()
         }
     }
 
     #[test]
-    fn the_master_key_comes_from_settings_or_a_key_file_made_once() {
+    fn the_master_key_comes_from_settings_or_a_key_file_made_once_and_never_in_production() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(
-            Vault::load(&settings("short"), dir.path()),
-            Err(VaultError::MasterKeyFormat)
-        ));
-        let first = Vault::load(&settings(""), dir.path()).unwrap();
-        let again = Vault::load(&settings(""), dir.path()).unwrap();
+        let error = Vault::load(&settings("short"), dir.path(), Environment::Local).unwrap_err();
+        assert!(error.to_string().contains("base64 of 32 bytes"), "{error}");
+        let error = Vault::load(&settings(""), dir.path(), Environment::Production).unwrap_err();
+        assert!(error.to_string().contains("FIU__FI__MASTER_KEY"), "{error}");
+        let named = FiSettings {
+            master_key_file: Some(dir.path().join("named.key")),
+            ..FiSettings::default()
+        };
+        assert!(Vault::load(&named, dir.path(), Environment::Production).is_err());
+        assert!(!dir.path().join("named.key").exists());
+        let first = Vault::load(&settings(""), dir.path(), Environment::Local).unwrap();
+        let again = Vault::load(&settings(""), dir.path(), Environment::Sandbox).unwrap();
         let data = DataKey::generate("consent:1").unwrap();
-        let wrapped = data.wrap(&first.master).unwrap();
-        assert!(DataKey::unwrap_with(&again.master, "consent:1", &wrapped).is_ok());
+        let wrapped = first.ring.wrap(&data).unwrap();
+        assert!(again.ring.unwrap("consent:1", &wrapped).is_ok());
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! logs to JSON; anything else is refused).
 //!
 //! The sections every service has ([`ServerSettings`], [`DatabaseSettings`]) are here; each
-//! service's `configuration.rs` adds only its own. There is no global settings singleton: each
+//! service's `configuration.rs` adds only its own; the roles that seal data at rest share the
+//! shape of their master keys ([`MasterKeys`]). There is no global settings singleton: each
 //! service loads its own type once at start-up and passes it down.
 
 mod environment;
+mod master_keys;
 mod sections;
 mod strict;
 
@@ -19,6 +21,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 pub use environment::{Environment, UnknownEnvironment};
+pub use master_keys::{MasterKey, MasterKeys};
 pub use sections::{DatabaseSettings, ServerSettings, MIN_SECRET_BYTES};
 
 /// A secret value (key, password, URL with credentials) that never prints.

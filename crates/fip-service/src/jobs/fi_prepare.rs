@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use aa_core::key_ring::KeyRing;
 use aa_core::rebit::{
     AccountFiStatus, FiStatus, FiStatusNotification, FiStatusUpdate, FipFiStatus, KeyMaterial,
     Notifier, NotifierType, Open, SessionStatus, SignedConsentDetail,
@@ -32,7 +33,7 @@ pub use crate::persistence::fi_sessions::PREPARE_KIND as KIND;
 pub struct Preparer {
     pub store: Store,
     pub fip_id: String,
-    pub master_key: Arc<DataKey>,
+    pub key_ring: Arc<KeyRing>,
     pub key_validity: time::Duration,
     /// `queue.max_attempts`: a failure on this attempt fails the session.
     pub max_attempts: u32,
@@ -136,7 +137,7 @@ impl Preparer {
             .map_err(|e| other(e.message))?;
         let data_key = self
             .store
-            .consent_data_key(&job.consent_id, &self.master_key)
+            .consent_data_key(&job.consent_id, &self.key_ring)
             .await?;
         let expiry = self.store.clock().now() + self.key_validity;
         let mut accounts = Vec::with_capacity(detail.accounts.len());

@@ -200,7 +200,7 @@ async fn serve(
     }
     let data_key = state
         .store
-        .consent_data_key(&session.consent_id, &state.fi.master_key)
+        .consent_data_key(&session.consent_id, &state.fi.key_ring)
         .await?;
     let mut fi = Vec::with_capacity(chosen.len());
     for account in &chosen {

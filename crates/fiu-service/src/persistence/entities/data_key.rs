@@ -10,6 +10,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub consent_id: String,
     pub key_id: String,
+    /// The master key that wraps it (the envelope names it too).
+    pub master_key_id: String,
     #[sea_orm(column_type = "Blob")]
     pub wrapped: Vec<u8>,
     pub created_at: i64,

@@ -9,6 +9,7 @@ mod m0003_data_life;
 mod m0004_idempotency;
 mod m0005_poll_error;
 mod m0006_runtime_queue;
+mod m0008_master_key_id;
 
 use sea_orm_migration::prelude::*;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
                 name: "m0007_idempotency_keys",
                 replaces: &["fiu_idempotency"],
             }),
+            Box::new(m0008_master_key_id::Migration),
         ]
     }
 
