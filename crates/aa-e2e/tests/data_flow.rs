@@ -298,6 +298,23 @@ async fn data_flow(storage: Storage) {
     }
     assert!(!log.contains("encryptedFI"), "the AA logged ciphertext");
 
+    // The FI crypto is timed where it happens: encryption at the FIP, decryption at the FIU.
+    for (party, op) in [("FIP-1", "fi_encrypt"), ("FIU-1", "fi_decrypt")] {
+        let base_url = &local.party(party).base_url;
+        let text = reqwest::get(format!("{base_url}/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let series = format!("aa_operation_duration_seconds_count{{op=\"{op}\"}}");
+        let count: f64 = text
+            .lines()
+            .find_map(|line| line.strip_prefix(series.as_str())?.trim().parse().ok())
+            .unwrap_or(0.0);
+        assert!(count >= 1.0, "{party} timed no {op}: {text}");
+    }
+
     refusals(&local, &full).await;
 }
 

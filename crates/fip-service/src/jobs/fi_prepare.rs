@@ -313,7 +313,10 @@ fn seal_account(
     context: &[u8],
 ) -> Result<Vec<u8>, PrepareError> {
     let xml = document::build_xml(facts, holder, link_ref, lines, wanted).map_err(other)?;
-    let encrypted = encrypt::encrypt(recipient, xml.into_bytes(), expiry).map_err(other)?;
+    let encrypted = aa_runtime::metrics::time("fi_encrypt", || {
+        encrypt::encrypt(recipient, xml.into_bytes(), expiry)
+    })
+    .map_err(other)?;
     let json = serde_json::to_vec(&encrypted).map_err(other)?;
     Ok(data_key.seal(context, &json).map_err(StoreError::from)?)
 }

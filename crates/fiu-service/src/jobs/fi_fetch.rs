@@ -211,13 +211,15 @@ fn decrypt_fip<'a>(
         .iter()
         .map(|data| {
             let result = peer.as_ref().map_err(Clone::clone).and_then(|peer| {
-                let plain = fi_crypto::decrypt(
-                    &keys.private,
-                    &keys.nonce,
-                    &peer.public,
-                    &peer.nonce,
-                    &data.encrypted_fi,
-                )
+                let plain = aa_runtime::metrics::time("fi_decrypt", || {
+                    fi_crypto::decrypt(
+                        &keys.private,
+                        &keys.nonce,
+                        &peer.public,
+                        &peer.nonce,
+                        &data.encrypted_fi,
+                    )
+                })
                 .map_err(|e| e.to_string())?;
                 Account::parse(&plain).map_err(|e| format!("not a valid FI document: {e}"))
             });
