@@ -1,5 +1,6 @@
 //! The `fiu-service` binary: `serve` (the default: migrate, then serve until stopped),
-//! `migrate`, `config check`, or `rewrap` (every stored data key to the newest master key). The skeleton is `aa_runtime::launch`, the same in every role.
+//! `migrate`, `config check`, or `rewrap` (every stored data key to the newest master key).
+//! The skeleton is `aa_runtime::launch`, the same in every role.
 
 use std::path::Path;
 use std::process::ExitCode;
