@@ -4,7 +4,8 @@
 //! share it (their keys differ by caller).
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::{big_integer, integer_null, string, text, text_null};
+
+use crate::store::sql;
 
 /// Creates `idempotency_keys` and drops `replaces`.
 pub struct Migration {
@@ -14,18 +15,19 @@ pub struct Migration {
     pub replaces: &'static [&'static str],
 }
 
-#[derive(DeriveIden)]
-enum IdempotencyKeys {
-    Table,
-    Caller,
-    Endpoint,
-    Txnid,
-    Digest,
-    Status,
-    Answer,
-    ClaimedAtMs,
-    CreatedAtMs,
-}
+const UP: &str = "CREATE TABLE IF NOT EXISTS idempotency_keys (
+    caller varchar NOT NULL,
+    endpoint varchar NOT NULL,
+    txnid varchar NOT NULL,
+    digest text NOT NULL,
+    status integer NULL,
+    answer text NULL,
+    claimed_at_ms bigint NOT NULL,
+    created_at_ms bigint NOT NULL,
+    PRIMARY KEY (caller, endpoint, txnid)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys (created_at_ms);
+";
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
@@ -36,59 +38,17 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(IdempotencyKeys::Table)
-                    .if_not_exists()
-                    .col(string(IdempotencyKeys::Caller))
-                    .col(string(IdempotencyKeys::Endpoint))
-                    .col(string(IdempotencyKeys::Txnid))
-                    .col(text(IdempotencyKeys::Digest))
-                    .col(integer_null(IdempotencyKeys::Status))
-                    .col(text_null(IdempotencyKeys::Answer))
-                    .col(big_integer(IdempotencyKeys::ClaimedAtMs))
-                    .col(big_integer(IdempotencyKeys::CreatedAtMs))
-                    .primary_key(
-                        Index::create()
-                            .col(IdempotencyKeys::Caller)
-                            .col(IdempotencyKeys::Endpoint)
-                            .col(IdempotencyKeys::Txnid),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .if_not_exists()
-                    .name("idempotency_keys_created")
-                    .table(IdempotencyKeys::Table)
-                    .col(IdempotencyKeys::CreatedAtMs)
-                    .to_owned(),
-            )
-            .await?;
+        sql::run(manager, UP).await?;
         for table in self.replaces {
-            manager
-                .drop_table(
-                    Table::drop()
-                        .table(Alias::new(*table))
-                        .if_exists()
-                        .to_owned(),
-                )
-                .await?;
+            let drop = format!("DROP TABLE IF EXISTS {table}");
+            manager.get_connection().execute_unprepared(&drop).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(
-                Table::drop()
-                    .table(IdempotencyKeys::Table)
-                    .if_exists()
-                    .to_owned(),
-            )
-            .await
+        let drop = "DROP TABLE IF EXISTS idempotency_keys";
+        manager.get_connection().execute_unprepared(drop).await?;
+        Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! instead of reading every request's terms. Rows written before this migration are filled in
 //! from their stored terms.
 
+use aa_runtime::store::sql;
 use sea_orm::{ConnectionTrait, Statement};
 use sea_orm_migration::prelude::*;
 
@@ -11,42 +12,26 @@ use crate::domain::lifecycle::expiry_millis;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+const UP: &str = "ALTER TABLE consent_requests ADD COLUMN expires_at bigint NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS ix_consent_requests_status_expires
+    ON consent_requests (status, expires_at);
+";
+
+const DOWN: &str = "DROP INDEX ix_consent_requests_status_expires;
+ALTER TABLE consent_requests DROP COLUMN expires_at;
+";
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("consent_requests"))
-                    .add_column(
-                        ColumnDef::new(Alias::new("expires_at"))
-                            .big_integer()
-                            .not_null()
-                            .default(0),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_consent_requests_status_expires")
-                    .table(Alias::new("consent_requests"))
-                    .col(Alias::new("status"))
-                    .col(Alias::new("expires_at"))
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
+        sql::run(manager, UP).await?;
         let db = manager.get_connection();
         let backend = db.get_database_backend();
-        let rows = db
-            .query_all(Statement::from_string(
-                backend,
-                "SELECT handle, detail FROM consent_requests",
-            ))
-            .await?;
-        for row in rows {
+        let select = "SELECT handle, detail FROM consent_requests";
+        for row in db
+            .query_all(Statement::from_string(backend, select))
+            .await?
+        {
             let handle: String = row.try_get("", "handle")?;
             let detail: String = row.try_get("", "detail")?;
             let update = Query::update()
@@ -60,21 +45,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("ix_consent_requests_status_expires")
-                    .table(Alias::new("consent_requests"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("consent_requests"))
-                    .drop_column(Alias::new("expires_at"))
-                    .to_owned(),
-            )
-            .await
+        sql::run(manager, DOWN).await
     }
 }

@@ -1,14 +1,9 @@
 //! The FIP's one migration set (sea-orm-migration), applied at start-up on SQLite and
-//! PostgreSQL alike. Never edit a migration that has shipped: add a new one.
+//! PostgreSQL alike, each an SQL script (`aa_runtime::store::sql`). Never edit a migration
+//! that has shipped: add a new one.
 
-use aa_runtime::store::Renamed;
+use aa_runtime::store::{sql, Renamed};
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
-
-mod m0001_create_tables;
-mod m0002_fi_data_flow;
-mod m0003_answered_txns;
-mod m0004_runtime_queue;
-mod m0006_fi_prepare_queue;
 
 /// The names the first three migrations were recorded under before the FIP took the workspace's
 /// one naming scheme (`m000N_<what>`); `Store::connect` rewrites them, so an existing database
@@ -24,16 +19,28 @@ pub struct Migrator;
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
-            Box::new(m0001_create_tables::Migration),
-            Box::new(m0002_fi_data_flow::Migration),
-            Box::new(m0003_answered_txns::Migration),
+            sql(
+                "m0001_create_tables",
+                include_str!("m0001_create_tables.sql"),
+            ),
+            sql("m0002_fi_data_flow", include_str!("m0002_fi_data_flow.sql")),
+            sql(
+                "m0003_answered_txns",
+                include_str!("m0003_answered_txns.sql"),
+            ),
             Box::new(aa_runtime::queue::Migration),
-            Box::new(m0004_runtime_queue::Migration),
+            sql(
+                "m0004_runtime_queue",
+                include_str!("m0004_runtime_queue.sql"),
+            ),
             Box::new(aa_runtime::idempotency::migration::Migration {
                 name: "m0005_idempotency_keys",
                 replaces: &["answered_txns"],
             }),
-            Box::new(m0006_fi_prepare_queue::Migration),
+            sql(
+                "m0006_fi_prepare_queue",
+                include_str!("m0006_fi_prepare_queue.sql"),
+            ),
             Box::new(aa_runtime::rate_limit::Migration),
         ]
     }

@@ -3,81 +3,46 @@
 //! envelope, and `fiu-service rewrap` finds the keys still under an older one. Existing rows
 //! are filled in from their envelopes, which name their master key.
 
-use sea_orm::ConnectionTrait;
+use aa_runtime::store::sql;
+use sea_orm::{ConnectionTrait, Statement};
 use sea_orm_migration::prelude::*;
-
-#[derive(DeriveIden)]
-enum FiuDataKeys {
-    Table,
-    ConsentId,
-    Wrapped,
-    MasterKeyId,
-}
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+const DOWN: &str = "DROP INDEX fiu_data_keys_master_key_id;
+ALTER TABLE fiu_data_keys DROP COLUMN master_key_id;
+";
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(FiuDataKeys::Table)
-                    .add_column(
-                        ColumnDef::new(FiuDataKeys::MasterKeyId)
-                            .string()
-                            .not_null()
-                            .default(""),
-                    )
-                    .to_owned(),
-            )
-            .await?;
         let db = manager.get_connection();
+        let add = "ALTER TABLE fiu_data_keys ADD COLUMN master_key_id varchar NOT NULL DEFAULT ''";
+        db.execute_unprepared(add).await?;
         let backend = db.get_database_backend();
-        let select = Query::select()
-            .columns([FiuDataKeys::ConsentId, FiuDataKeys::Wrapped])
-            .from(FiuDataKeys::Table)
-            .to_owned();
-        for row in db.query_all(backend.build(&select)).await? {
+        let select = "SELECT consent_id, wrapped FROM fiu_data_keys";
+        for row in db
+            .query_all(Statement::from_string(backend, select))
+            .await?
+        {
             let consent_id: String = row.try_get("", "consent_id")?;
             let wrapped: Vec<u8> = row.try_get("", "wrapped")?;
             let master_id = aa_core::seal::key_id(&wrapped)
                 .map_err(|e| DbErr::Migration(format!("data key of {consent_id}: {e}")))?;
             let update = Query::update()
-                .table(FiuDataKeys::Table)
-                .value(FiuDataKeys::MasterKeyId, master_id)
-                .and_where(Expr::col(FiuDataKeys::ConsentId).eq(consent_id.as_str()))
+                .table(Alias::new("fiu_data_keys"))
+                .value(Alias::new("master_key_id"), master_id)
+                .and_where(Expr::col(Alias::new("consent_id")).eq(consent_id.as_str()))
                 .to_owned();
-            db.execute(backend.build(&update)).await?;
+            manager.exec_stmt(update).await?;
         }
-        manager
-            .create_index(
-                Index::create()
-                    .name("fiu_data_keys_master_key_id")
-                    .table(FiuDataKeys::Table)
-                    .col(FiuDataKeys::MasterKeyId)
-                    .to_owned(),
-            )
-            .await
+        let index = "CREATE INDEX fiu_data_keys_master_key_id ON fiu_data_keys (master_key_id)";
+        db.execute_unprepared(index).await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("fiu_data_keys_master_key_id")
-                    .table(FiuDataKeys::Table)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(FiuDataKeys::Table)
-                    .drop_column(FiuDataKeys::MasterKeyId)
-                    .to_owned(),
-            )
-            .await
+        sql::run(manager, DOWN).await
     }
 }

@@ -1,16 +1,12 @@
 //! The FIU's schema, as sea-orm-migration migrations, run at start-up on SQLite and PostgreSQL
-//! alike. Tables are prefixed `fiu_` and the migration history has its own table, so the FIU can
-//! share a database with other services. Migrations are never edited once released; a change
-//! is a new migration.
+//! alike: each is an SQL script (`aa_runtime::store::sql`) but `m0008`, which fills in a column
+//! from the stored envelopes. Tables are prefixed `fiu_` and the migration history has its own
+//! table, so the FIU can share a database with other services. Migrations are never edited once
+//! released; a change is a new migration.
 
-mod m0001_create_tables;
-mod m0002_fi_data;
-mod m0003_data_life;
-mod m0004_idempotency;
-mod m0005_poll_error;
-mod m0006_runtime_queue;
 mod m0008_master_key_id;
 
+use aa_runtime::store::sql;
 use sea_orm_migration::prelude::*;
 
 pub struct Migrator;
@@ -19,13 +15,19 @@ pub struct Migrator;
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
-            Box::new(m0001_create_tables::Migration),
-            Box::new(m0002_fi_data::Migration),
-            Box::new(m0003_data_life::Migration),
-            Box::new(m0004_idempotency::Migration),
-            Box::new(m0005_poll_error::Migration),
+            sql(
+                "m0001_create_tables",
+                include_str!("m0001_create_tables.sql"),
+            ),
+            sql("m0002_fi_data", include_str!("m0002_fi_data.sql")),
+            sql("m0003_data_life", include_str!("m0003_data_life.sql")),
+            sql("m0004_idempotency", include_str!("m0004_idempotency.sql")),
+            sql("m0005_poll_error", include_str!("m0005_poll_error.sql")),
             Box::new(aa_runtime::queue::Migration),
-            Box::new(m0006_runtime_queue::Migration),
+            sql(
+                "m0006_runtime_queue",
+                include_str!("m0006_runtime_queue.sql"),
+            ),
             Box::new(aa_runtime::idempotency::migration::Migration {
                 name: "m0007_idempotency_keys",
                 replaces: &["fiu_idempotency"],
