@@ -50,16 +50,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         Err(error) => {
             let reason = format!("the session key cannot be unsealed: {error}");
             tracing::error!(%reason, "FI fetch impossible");
-            return store
-                .session_fetched(
-                    &job,
-                    &session.id,
-                    SessionState::Failed,
-                    Some(&reason),
-                    None,
-                    now,
-                )
-                .await;
+            return fail_session(worker, &job, &session, &reason).await;
         }
     };
     let fi = match worker
@@ -75,18 +66,8 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
             {
                 return Ok(());
             }
-            let now = worker.clock.now();
             let reason = error.refusal().unwrap_or_else(|| error.to_string());
-            return store
-                .session_fetched(
-                    &job,
-                    &session.id,
-                    SessionState::Failed,
-                    Some(&reason),
-                    None,
-                    now,
-                )
-                .await;
+            return fail_session(worker, &job, &session, &reason).await;
         }
     };
     let mut stored = 0usize;
@@ -145,6 +126,27 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     let reason = reason.as_deref();
     store
         .session_fetched(&job, &session.id, state, reason, keep_until, now)
+        .await
+}
+
+/// The fetch ends `FAILED` for `reason`, storing nothing.
+async fn fail_session(
+    worker: &Worker,
+    job: &Job,
+    session: &SessionRecord,
+    reason: &str,
+) -> Result<(), StoreError> {
+    let now = worker.clock.now();
+    worker
+        .store
+        .session_fetched(
+            job,
+            &session.id,
+            SessionState::Failed,
+            Some(reason),
+            None,
+            now,
+        )
         .await
 }
 
