@@ -13,5 +13,6 @@ mod health;
 mod helpers;
 mod idempotency;
 mod notification_errors;
+mod notification_rules;
 mod rebit_envelope;
 mod status_updates;
