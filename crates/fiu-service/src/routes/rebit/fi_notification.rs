@@ -81,10 +81,12 @@ pub async fn notify(
         .flat_map(|fip| fip.accounts.iter())
         .map(|a| (a.link_ref_number.clone(), a.fi_status))
         .collect();
+    // `DELIVERED` after the fetch only confirms what the FIU did; any other move counts.
     let changes = accounts.iter().any(|(link, incoming)| {
-        known
-            .iter()
-            .any(|a| &a.link_ref_number == link && moves(&a.fi_status, *incoming))
+        *incoming != FiStatus::Delivered
+            && known
+                .iter()
+                .any(|a| &a.link_ref_number == link && moves(&a.fi_status, *incoming))
     });
     answers::session_status(session.status, update.session_status, changes)?;
     let over = matches!(
