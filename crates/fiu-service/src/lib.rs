@@ -6,6 +6,7 @@
 //! - [`domain`]: templates, consent terms, the consent state machine, artefact checks.
 //! - [`persistence`]: the database (sea-orm), the only module that knows SQL.
 //! - [`clients`]: the ReBIT calls the FIU makes to AAs ([`clients::aa`]).
+//! - [`flows`]: the app API's use cases (consent requests, the status poll, data requests).
 //! - [`jobs`]: the background jobs: consent artefacts, FI requests, FI fetches.
 //! - [`vault`]: sealing at rest under per-consent data keys wrapped by the master key.
 //! - [`configuration`] and [`startup`]: settings, and the application built from them;
@@ -14,6 +15,7 @@
 pub mod clients;
 pub mod configuration;
 pub mod domain;
+pub mod flows;
 pub mod jobs;
 pub mod persistence;
 pub mod routes;

@@ -5,7 +5,8 @@
 //! handle (for a FIP and accounts), sign artefacts with another key, tamper with the signed
 //! terms, fail fetches; and play the FIP: encrypt documents for the FIU's KeyMaterial taken
 //! from the FI request it received, corrupt one, fail a session's fetch, stop serving the POST;
-//! and answer chosen routes with a signature by another key than AA-1's (`sign_badly`).
+//! and answer chosen routes with a signature by another key than AA-1's (`sign_badly`) or
+//! with a changed, still validly signed body (`alter_answers`).
 //!
 //! For the FIP it verifies and records `POST /Account/link/Notification` and `POST
 //! /FI/Notification` in its [`AaInbox`], and can refuse the first link notifications with 503
@@ -30,6 +31,7 @@ use routes::{
     link_notification, resign_badly,
 };
 
+mod alter;
 mod routes;
 
 /// What the fake AA received from a FIP.
@@ -91,6 +93,8 @@ pub(crate) struct State {
     pub(crate) badly_signed: HashSet<String>,
     /// `POST /FI/fetch` waits for [`FakeAa::release_fetches`] before answering.
     pub(crate) hold_fetches: bool,
+    /// Path -> how its successful answers are changed before they are signed.
+    pub(crate) alterations: HashMap<String, Tamper>,
 }
 
 /// The test's handle on the fake AA.
@@ -128,6 +132,7 @@ impl FakeAa {
                 .app_data(web::Data::new(signer.clone()))
                 .app_data(data.clone())
                 .app_data(inbox.clone())
+                .wrap(middleware::from_fn(alter::alter_answers))
                 .wrap(middleware::from_fn(sign_responses))
                 .wrap(middleware::from_fn(resign_badly))
                 .route("/Consent", web::post().to(consent))
@@ -291,6 +296,14 @@ impl FakeAa {
     /// on; the answer is otherwise the one AA-1 would give.
     pub fn sign_badly(&self, path: &str) {
         self.state().badly_signed.insert(path.to_owned());
+    }
+
+    /// Changes every successful JSON answer of `path` (exactly) with `change` before it is
+    /// signed, from now on: an AA answering what the request did not ask.
+    pub fn alter_answers(&self, path: &str, change: impl Fn(&mut Value) + Send + 'static) {
+        self.state()
+            .alterations
+            .insert(path.to_owned(), Box::new(change));
     }
 
     /// `POST /FI/fetch` is received (and counted) but not answered until released.

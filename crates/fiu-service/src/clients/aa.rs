@@ -1,8 +1,9 @@
 //! The ReBIT calls the FIU makes to an AA, over `aa_core`'s signed client (which signs every
 //! request, sends our `client_api_key`, and verifies the AA's signature on every answer):
 //! `POST /Consent`, `POST /Consent/handle` and `POST /Consent/fetch`, `POST /FI/request`, and
-//! `POST /FI/fetch` (or the 1.1.x `GET /FI/fetch/{sessionId}`), each with a fresh envelope;
-//! where the spec says the answer echoes the request, its `txnid` and identifiers are checked.
+//! `POST /FI/fetch` (or the 1.1.x `GET /FI/fetch/{sessionId}`), each with a fresh envelope.
+//! Every answer is checked against its request by [`crate::domain::answers`] (`ver`,
+//! `timestamp`, `txnid`, the identifiers it echoes or makes up) before it is returned.
 
 use aa_core::rebit::{
     ConsentArtefact, ConsentDetail, ConsentFetchRequest, ConsentHandleRequest,
@@ -14,22 +15,20 @@ use aa_runtime::clock::Clock;
 use aa_runtime::http::{OutboundError, SignedClient};
 
 use crate::configuration::FetchMethod;
+pub use crate::domain::answers::MAX_ID_LEN;
+use crate::domain::answers::{self, Refused};
 
 /// The API version the FIU speaks to AAs.
 pub const VERSION: &str = "2.0.0";
-
-/// Longest consent handle or consent id the FIU accepts (they are primary keys).
-pub const MAX_ID_LEN: usize = 255;
 
 /// Why a call to an AA failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AaCallError {
     #[error(transparent)]
     Outbound(#[from] OutboundError),
-    #[error("{aa} answered with txnid {found:?} to a request with another txnid")]
-    TxnidMismatch { aa: String, found: String },
-    #[error("{aa} answered with an unusable {what}")]
-    BadAnswer { aa: String, what: &'static str },
+    /// The answer did not fit the request ([`crate::domain::answers`]).
+    #[error("{aa} answered badly: {refused}")]
+    Answer { aa: String, refused: Refused },
 }
 
 impl AaCallError {
@@ -37,7 +36,7 @@ impl AaCallError {
     pub fn is_retryable(&self) -> bool {
         match self {
             AaCallError::Outbound(e) => e.is_retryable(),
-            AaCallError::TxnidMismatch { .. } | AaCallError::BadAnswer { .. } => false,
+            AaCallError::Answer { .. } => false,
         }
     }
 
@@ -56,11 +55,6 @@ impl AaCallError {
     }
 }
 
-/// A usable identifier: present, not blank, not absurdly long.
-fn usable_id(id: &str) -> bool {
-    !id.trim().is_empty() && id.len() <= MAX_ID_LEN
-}
-
 /// Calls AAs as this FIU; envelopes are stamped by `clock`.
 #[derive(Debug, Clone)]
 pub struct AaClient {
@@ -77,15 +71,20 @@ impl AaClient {
         timefmt::format_millis(self.clock.now())
     }
 
-    fn check_txnid(aa_id: &str, sent: &str, found: &str) -> Result<(), AaCallError> {
-        if sent == found {
-            Ok(())
-        } else {
-            Err(AaCallError::TxnidMismatch {
+    /// Checks an answer with `check`, naming `aa_id` when it is refused.
+    fn checked<T>(
+        aa_id: &str,
+        answer: T,
+        check: impl FnOnce(&T) -> Result<(), Refused>,
+    ) -> Result<T, AaCallError> {
+        check(&answer).map_err(|refused| {
+            tracing::warn!(peer.id = aa_id, %refused, "an AA's answer was refused");
+            AaCallError::Answer {
                 aa: aa_id.to_owned(),
-                found: found.to_owned(),
-            })
-        }
+                refused,
+            }
+        })?;
+        Ok(answer)
     }
 
     /// `POST /Consent`: asks the AA for a consent; returns the consent handle.
@@ -95,6 +94,7 @@ impl AaClient {
         txnid: &str,
         detail: ConsentDetail,
     ) -> Result<String, AaCallError> {
+        let customer = detail.customer.id.clone().unwrap_or_default();
         let request = ConsentsRequest {
             ver: VERSION.to_owned(),
             timestamp: self.timestamp(),
@@ -102,13 +102,12 @@ impl AaClient {
             consent_detail: detail,
         };
         let answer: ConsentsResponse = self.client.post(aa_id, "/Consent", &request).await?;
-        Self::check_txnid(aa_id, txnid, &answer.txnid)?;
-        if !usable_id(&answer.consent_handle) {
-            return Err(AaCallError::BadAnswer {
-                aa: aa_id.to_owned(),
-                what: "ConsentHandle",
-            });
-        }
+        let now = self.clock.now();
+        let answer = Self::checked(aa_id, answer, |a| {
+            answers::envelope(Some((VERSION, txnid)), &a.ver, &a.timestamp, &a.txnid, now)?;
+            answers::echoed("Customer.id", &customer, &a.customer.id)?;
+            answers::usable("ConsentHandle", &a.consent_handle)
+        })?;
         Ok(answer.consent_handle)
     }
 
@@ -127,29 +126,21 @@ impl AaClient {
         };
         let answer: ConsentHandleResponse =
             self.client.post(aa_id, "/Consent/handle", &request).await?;
-        Self::check_txnid(aa_id, &txnid, &answer.txnid)?;
-        if answer.consent_handle != handle {
-            return Err(AaCallError::BadAnswer {
-                aa: aa_id.to_owned(),
-                what: "ConsentHandle",
-            });
-        }
-        if answer
-            .consent_status
-            .id
-            .as_deref()
-            .is_some_and(|id| !usable_id(id))
-        {
-            return Err(AaCallError::BadAnswer {
-                aa: aa_id.to_owned(),
-                what: "consent id",
-            });
-        }
+        let now = self.clock.now();
+        let answer = Self::checked(aa_id, answer, |a| {
+            answers::envelope(Some((VERSION, &txnid)), &a.ver, &a.timestamp, &a.txnid, now)?;
+            answers::echoed("ConsentHandle", handle, &a.consent_handle)?;
+            match a.consent_status.id.as_deref() {
+                Some(id) => answers::usable("consent id", id),
+                None => Ok(()),
+            }
+        })?;
         Ok(answer.consent_status)
     }
 
-    /// `POST /Consent/fetch`: the signed consent artefact (verified by the caller). Its
-    /// `txnid` is not checked: the spec does not say the artefact echoes the fetch's.
+    /// `POST /Consent/fetch`: the signed consent artefact (its signature and terms verified
+    /// by the caller). Its `ver`, `consentId` and `createTimestamp` are checked; not its
+    /// `txnid`, which the spec does not say echoes the fetch's (nor has it a `timestamp`).
     pub async fn fetch_artefact(
         &self,
         aa_id: &str,
@@ -161,7 +152,18 @@ impl AaClient {
             txnid: uuid::Uuid::new_v4().to_string(),
             consent_id: consent_id.to_owned(),
         };
-        Ok(self.client.post(aa_id, "/Consent/fetch", &request).await?)
+        let answer: ConsentArtefact = self.client.post(aa_id, "/Consent/fetch", &request).await?;
+        let now = self.clock.now();
+        Self::checked(aa_id, answer, |a| {
+            if a.ver != VERSION {
+                return Err(Refused::Version {
+                    found: a.ver.clone(),
+                    sent: VERSION.to_owned(),
+                });
+            }
+            answers::echoed("consentId", consent_id, &a.consent_id)?;
+            answers::created(&a.create_timestamp, now)
+        })
     }
 
     /// `POST /FI/request`: asks for the FI data of `consent_id`; returns the AA's session id.
@@ -183,19 +185,12 @@ impl AaClient {
             key_material,
         };
         let answer: FiResponse = self.client.post(aa_id, "/FI/request", &request).await?;
-        Self::check_txnid(aa_id, txnid, &answer.txnid)?;
-        if answer.consent_id != consent_id {
-            return Err(AaCallError::BadAnswer {
-                aa: aa_id.to_owned(),
-                what: "consentId",
-            });
-        }
-        if !usable_id(&answer.session_id) {
-            return Err(AaCallError::BadAnswer {
-                aa: aa_id.to_owned(),
-                what: "sessionId",
-            });
-        }
+        let now = self.clock.now();
+        let answer = Self::checked(aa_id, answer, |a| {
+            answers::envelope(Some((VERSION, txnid)), &a.ver, &a.timestamp, &a.txnid, now)?;
+            answers::echoed("consentId", &consent_id, &a.consent_id)?;
+            answers::usable("sessionId", &a.session_id)
+        })?;
         Ok(answer.session_id)
     }
 
@@ -225,7 +220,11 @@ impl AaClient {
             .await
         {
             Ok(answer) => {
-                Self::check_txnid(aa_id, &txnid, &answer.txnid)?;
+                let now = self.clock.now();
+                let sent = Some((VERSION, txnid.as_str()));
+                let answer = Self::checked(aa_id, answer, |a| {
+                    answers::envelope(sent, &a.ver, &a.timestamp, &a.txnid, now)
+                })?;
                 Ok(answer.fi)
             }
             Err(error) if method == FetchMethod::PostThenGet && not_served(&error) => {
@@ -242,6 +241,10 @@ impl AaClient {
     async fn fetch_fi_get(&self, aa_id: &str, session_id: &str) -> Result<Vec<FipFi>, AaCallError> {
         let path = format!("/FI/fetch/{}", path_segment(session_id));
         let answer: FiFetchResponse = self.client.get(aa_id, &path).await?;
+        let now = self.clock.now();
+        let answer = Self::checked(aa_id, answer, |a| {
+            answers::envelope(None, &a.ver, &a.timestamp, &a.txnid, now)
+        })?;
         Ok(answer.fi)
     }
 }

@@ -82,22 +82,24 @@ pub fn is_fetchable(status: FiStatus) -> bool {
 }
 
 /// What to do once a notification listed `accounts`; `session_over` is true when the AA
-/// says the session itself is `FAILED` or `EXPIRED` (then pending accounts will never come).
+/// says the session itself is `FAILED` or `EXPIRED`: then nothing is fetched, even accounts
+/// notified `READY` (the AA ended the session; its data is no longer to be had).
 pub fn settle(accounts: &[FiStatus], session_over: bool) -> Settle {
-    if accounts.is_empty() {
-        return if session_over {
-            Settle::Fail("the AA ended the session without any account".into())
+    let all_denied = !accounts.is_empty() && accounts.iter().all(|s| *s == FiStatus::Denied);
+    if session_over {
+        return if all_denied {
+            Settle::AllDenied
         } else {
-            Settle::Wait
+            Settle::Fail("the AA ended the session (FAILED or EXPIRED); nothing is fetched".into())
         };
     }
-    if !session_over && accounts.contains(&FiStatus::Pending) {
+    if accounts.is_empty() || accounts.contains(&FiStatus::Pending) {
         return Settle::Wait;
     }
     if accounts.iter().any(|s| is_fetchable(*s)) {
         return Settle::Fetch;
     }
-    if accounts.iter().all(|s| *s == FiStatus::Denied) {
+    if all_denied {
         return Settle::AllDenied;
     }
     Settle::Fail("no account became ready (denied, timed out, or the session ended)".into())
@@ -226,7 +228,9 @@ mod tests {
         use FiStatus::*;
         assert_eq!(settle(&[Ready, Pending], false), Settle::Wait);
         assert_eq!(settle(&[Ready, Denied], false), Settle::Fetch);
-        assert_eq!(settle(&[Ready, Pending], true), Settle::Fetch);
+        assert!(matches!(settle(&[Ready, Pending], true), Settle::Fail(_)));
+        assert!(matches!(settle(&[Ready], true), Settle::Fail(_)));
+        assert_eq!(settle(&[Denied], true), Settle::AllDenied);
         assert_eq!(settle(&[Denied, Denied], false), Settle::AllDenied);
         assert!(matches!(settle(&[Denied, Timeout], false), Settle::Fail(_)));
         assert_eq!(settle(&[], false), Settle::Wait);

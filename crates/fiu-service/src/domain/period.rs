@@ -55,63 +55,68 @@ mod tests {
     use super::*;
     use time::macros::datetime;
 
-    fn months(value: u32) -> Period {
-        Period {
-            unit: PeriodUnit::Month,
-            value,
+    fn period(unit: PeriodUnit, value: u32) -> Period {
+        Period { unit, value }
+    }
+
+    /// Each case: the period, whether it goes forwards, from, to.
+    #[test]
+    fn periods_move_by_the_calendar_clamping_the_day_to_the_month() {
+        use PeriodUnit::{Day, Month, Year};
+        let cases = [
+            // Twelve months before is the same day a year earlier.
+            (
+                period(Month, 12),
+                false,
+                datetime!(2024-05-15 10:30:00 UTC),
+                datetime!(2023-05-15 10:30:00 UTC),
+            ),
+            // A month before the 31st of March is the end of February, leap year or not.
+            (
+                period(Month, 1),
+                false,
+                datetime!(2024-03-31 00:00:00 UTC),
+                datetime!(2024-02-29 00:00:00 UTC),
+            ),
+            (
+                period(Month, 1),
+                false,
+                datetime!(2023-03-31 00:00:00 UTC),
+                datetime!(2023-02-28 00:00:00 UTC),
+            ),
+            // Months cross year boundaries both ways.
+            (
+                period(Month, 3),
+                true,
+                datetime!(2024-11-30 08:00:00 UTC),
+                datetime!(2025-02-28 08:00:00 UTC),
+            ),
+            (
+                period(Month, 14),
+                false,
+                datetime!(2024-01-10 08:00:00 UTC),
+                datetime!(2022-11-10 08:00:00 UTC),
+            ),
+            (
+                period(Day, 90),
+                false,
+                datetime!(2024-03-31 00:00:00 UTC),
+                datetime!(2024-01-01 00:00:00 UTC),
+            ),
+            (
+                period(Year, 1),
+                true,
+                datetime!(2024-02-29 00:00:00 UTC),
+                datetime!(2025-02-28 00:00:00 UTC),
+            ),
+        ];
+        for (period, forwards, from, to) in cases {
+            let moved = if forwards {
+                period.after(from)
+            } else {
+                period.before(from)
+            };
+            assert_eq!(moved, Some(to), "{period:?} from {from}");
         }
-    }
-
-    #[test]
-    fn twelve_months_before_is_the_same_day_a_year_earlier() {
-        let at = datetime!(2024-05-15 10:30:00 UTC);
-        assert_eq!(
-            months(12).before(at),
-            Some(datetime!(2023-05-15 10:30:00 UTC))
-        );
-    }
-
-    #[test]
-    fn a_month_before_the_31st_of_march_is_the_end_of_february() {
-        assert_eq!(
-            months(1).before(datetime!(2024-03-31 00:00:00 UTC)),
-            Some(datetime!(2024-02-29 00:00:00 UTC))
-        );
-        assert_eq!(
-            months(1).before(datetime!(2023-03-31 00:00:00 UTC)),
-            Some(datetime!(2023-02-28 00:00:00 UTC))
-        );
-    }
-
-    #[test]
-    fn months_cross_year_boundaries_both_ways() {
-        assert_eq!(
-            months(3).after(datetime!(2024-11-30 08:00:00 UTC)),
-            Some(datetime!(2025-02-28 08:00:00 UTC))
-        );
-        assert_eq!(
-            months(14).before(datetime!(2024-01-10 08:00:00 UTC)),
-            Some(datetime!(2022-11-10 08:00:00 UTC))
-        );
-    }
-
-    #[test]
-    fn days_and_years_move_by_the_calendar() {
-        let days = Period {
-            unit: PeriodUnit::Day,
-            value: 90,
-        };
-        assert_eq!(
-            days.before(datetime!(2024-03-31 00:00:00 UTC)),
-            Some(datetime!(2024-01-01 00:00:00 UTC))
-        );
-        let year = Period {
-            unit: PeriodUnit::Year,
-            value: 1,
-        };
-        assert_eq!(
-            year.after(datetime!(2024-02-29 00:00:00 UTC)),
-            Some(datetime!(2025-02-28 00:00:00 UTC))
-        );
     }
 }

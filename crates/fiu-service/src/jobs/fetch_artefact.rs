@@ -4,6 +4,7 @@
 //! `ACTIVE` artefact joins the consent's automatic data request when `fi.auto_request` is on.
 
 use super::Worker;
+use crate::clients::aa::AaCallError;
 use crate::domain::artefact::{verify, Expected};
 use crate::domain::data_request::plan_session;
 use crate::domain::status::{ConsentState, FetchState};
@@ -35,8 +36,13 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
             {
                 return Ok(());
             }
+            // An answer that does not fit the fetch is refused for good, like a bad artefact.
+            let state = match error {
+                AaCallError::Answer { .. } => FetchState::Refused,
+                _ => FetchState::Failed,
+            };
             return store
-                .artefact_not_fetched(&job, FetchState::Failed, &error_text, worker.clock.now())
+                .artefact_not_fetched(&job, state, &error_text, worker.clock.now())
                 .await;
         }
     };

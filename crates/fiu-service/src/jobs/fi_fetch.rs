@@ -1,6 +1,8 @@
 //! The FI fetch job, queued once every account of a session is ready or denied: the session's
 //! ephemeral key is unsealed, the AA asked for the data (`POST /FI/fetch`, or the 1.1.x GET),
-//! and every account decrypted with its FIP's KeyMaterial, parsed as an FI document (XML or
+//! the answer checked ([`crate::domain::answers::fetched_fi`]: the session's FIP and accounts,
+//! every KeyMaterial well formed, unexpired and on our curve; else the session fails and
+//! nothing is kept), and every account decrypted with its FIP's KeyMaterial, parsed as an FI document (XML or
 //! JSON), sealed under the consent's data key and stored. An account that fails (bad
 //! ciphertext, an expired or unreadable FIP key, not a valid document, missing from the
 //! answer) is recorded as failed; the others keep their data. The session is `COMPLETED` when
@@ -17,6 +19,7 @@ use aa_core::seal::DataKey;
 use time::OffsetDateTime;
 
 use super::Worker;
+use crate::domain::answers;
 use crate::domain::data_request::{is_fetchable, SessionState};
 use crate::domain::retention::{PurgeRule, Retention};
 use crate::persistence::fi_requests::SessionRecord;
@@ -50,16 +53,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         Err(error) => {
             let reason = format!("the session key cannot be unsealed: {error}");
             tracing::error!(%reason, "FI fetch impossible");
-            return store
-                .session_fetched(
-                    &job,
-                    &session.id,
-                    SessionState::Failed,
-                    Some(&reason),
-                    None,
-                    now,
-                )
-                .await;
+            return fail_session(worker, &job, &session, &reason).await;
         }
     };
     let fi = match worker
@@ -75,27 +69,31 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
             {
                 return Ok(());
             }
-            let now = worker.clock.now();
             let reason = error.refusal().unwrap_or_else(|| error.to_string());
-            return store
-                .session_fetched(
-                    &job,
-                    &session.id,
-                    SessionState::Failed,
-                    Some(&reason),
-                    None,
-                    now,
-                )
-                .await;
+            return fail_session(worker, &job, &session, &reason).await;
         }
     };
+    let accounts = store.accounts_of(&session.id).await?;
+    let links: Vec<&str> = accounts
+        .iter()
+        .map(|a| a.link_ref_number.as_str())
+        .collect();
+    let checked = answers::fetched_fi(
+        &fi,
+        &session.fip_id,
+        &links,
+        worker.fi.curve,
+        worker.clock.now(),
+    );
+    if let Err(refused) = checked {
+        tracing::warn!(%refused, "the AA's FI/fetch answer was refused; nothing is kept");
+        let reason = format!("the AA's FI/fetch answer was refused: {refused}");
+        return fail_session(worker, &job, &session, &reason).await;
+    }
     let mut stored = 0usize;
     let mut failed = 0usize;
     let mut delivered = HashSet::new();
     for fip in &fi {
-        if fip.fip_id != session.fip_id {
-            tracing::warn!(fip.id = %fip.fip_id, "FI from a FIP this session did not ask; kept apart by account");
-        }
         for (link, result) in decrypt_fip(&keys, fip, worker.clock.now()) {
             delivered.insert(link.link_ref_number.clone());
             let (number, masked) = (&link.link_ref_number, &link.masked_acc_number);
@@ -114,7 +112,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
             }
         }
     }
-    for account in store.accounts_of(&session.id).await? {
+    for account in accounts {
         let ready = account
             .fi_status
             .parse::<FiStatus>()
@@ -145,6 +143,27 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     let reason = reason.as_deref();
     store
         .session_fetched(&job, &session.id, state, reason, keep_until, now)
+        .await
+}
+
+/// The fetch ends `FAILED` for `reason`, storing nothing.
+async fn fail_session(
+    worker: &Worker,
+    job: &Job,
+    session: &SessionRecord,
+    reason: &str,
+) -> Result<(), StoreError> {
+    let now = worker.clock.now();
+    worker
+        .store
+        .session_fetched(
+            job,
+            &session.id,
+            SessionState::Failed,
+            Some(reason),
+            None,
+            now,
+        )
         .await
 }
 

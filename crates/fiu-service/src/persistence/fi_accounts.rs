@@ -1,7 +1,7 @@
 //! What an FI fetch stores: each account's sealed document (or why it could not be had), then
 //! the session's end, until when its data may be kept, and its job closed.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
 use time::OffsetDateTime;
 
@@ -46,28 +46,25 @@ impl Store {
         sealed: &[u8],
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        fi_account::Entity::update_many()
-            .col_expr(
+        let columns = [
+            (
                 fi_account::Column::SealedData,
                 Expr::value(Some(sealed.to_vec())),
-            )
-            .col_expr(
+            ),
+            (
                 fi_account::Column::MaskedAccNumber,
                 Expr::value(Some(masked.to_owned())),
-            )
-            .col_expr(
+            ),
+            (
                 fi_account::Column::FiType,
                 Expr::value(Some(fi_type.to_owned())),
-            )
-            .col_expr(
+            ),
+            (
                 fi_account::Column::Error,
                 Expr::value(Option::<String>::None),
-            )
-            .col_expr(fi_account::Column::UpdatedAt, Expr::value(millis(now)))
-            .filter(fi_account::Column::Id.eq(account_row))
-            .exec(self.db())
-            .await?;
-        Ok(())
+            ),
+        ];
+        self.set_account(account_row, columns, now).await
     }
 
     /// Records why an account's data could not be had.
@@ -77,9 +74,22 @@ impl Store {
         error: &str,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        fi_account::Entity::update_many()
-            .col_expr(fi_account::Column::Error, Expr::value(Some(clip(error))))
-            .col_expr(fi_account::Column::UpdatedAt, Expr::value(millis(now)))
+        let columns = [(fi_account::Column::Error, Expr::value(Some(clip(error))))];
+        self.set_account(account_row, columns, now).await
+    }
+
+    async fn set_account(
+        &self,
+        account_row: &str,
+        columns: impl IntoIterator<Item = (fi_account::Column, SimpleExpr)>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut update = fi_account::Entity::update_many()
+            .col_expr(fi_account::Column::UpdatedAt, Expr::value(millis(now)));
+        for (column, value) in columns {
+            update = update.col_expr(column, value);
+        }
+        update
             .filter(fi_account::Column::Id.eq(account_row))
             .exec(self.db())
             .await?;

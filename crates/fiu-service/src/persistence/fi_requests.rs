@@ -195,7 +195,7 @@ pub(super) async fn set_session<C: ConnectionTrait>(
 
 /// Whether an account's FI status may move from `current` to `incoming` (never back to
 /// `PENDING`; a repeat is no change).
-pub(super) fn moves(current: &str, incoming: FiStatus) -> bool {
+pub fn moves(current: &str, incoming: FiStatus) -> bool {
     incoming != FiStatus::Pending && current != incoming.as_str()
 }
 

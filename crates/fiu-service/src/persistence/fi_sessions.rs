@@ -163,7 +163,10 @@ pub(super) async fn apply_fi_notification(
         changed,
         fetch_queued: false,
     };
-    if current.status != SessionState::Pending {
+    // A session ended by the AA while its fetch was queued is not fetched either.
+    let open = current.status == SessionState::Pending
+        || (session_over && current.status == SessionState::Ready);
+    if !open {
         return Ok(applied);
     }
     let (next, error) = match settle(&statuses, session_over) {

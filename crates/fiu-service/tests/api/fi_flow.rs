@@ -84,7 +84,10 @@ fn json_doc(account: &Account) -> Vec<u8> {
 
 /// Creates a consent, approves it at the AA for `fips` (fipId, accounts) and notifies ACTIVE
 /// for each; returns the handle and the consent ids in order.
-async fn active_consent(app: &TestApp, fips: &[(&str, Accounts<'_>)]) -> (String, Vec<String>) {
+pub(crate) async fn active_consent(
+    app: &TestApp,
+    fips: &[(&str, Accounts<'_>)],
+) -> (String, Vec<String>) {
     let handle = app.create_consent("loan-underwriting").await;
     let mut ids = Vec::new();
     for (fip, accounts) in fips {

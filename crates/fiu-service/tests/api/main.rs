@@ -2,6 +2,7 @@
 //! fake AA over loopback (`aa_testkit::fakes::FakeAa`). Set `TEST_LOG=1` to see the service's logs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod answer_rules;
 mod app_api;
 mod artefact_flow;
 mod bad_signatures;
@@ -12,5 +13,6 @@ mod health;
 mod helpers;
 mod idempotency;
 mod notification_errors;
+mod notification_rules;
 mod rebit_envelope;
 mod status_updates;

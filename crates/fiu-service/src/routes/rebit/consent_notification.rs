@@ -6,7 +6,9 @@
 //! `InvalidRequest`); `Notifier.type` and `Notifier.id` present (400 `InvalidRequest`; an
 //! empty string is missing); the `Notifier` is the calling AA (400 `InvalidNotifier`); the consent is
 //! known (400 `InvalidConsentId`, the FIU spec's code for an unknown consent, handle or id) and
-//! was requested through the calling AA (400 `InvalidNotifier`); the `txnid` has not been used
+//! was requested through the calling AA (400 `InvalidNotifier`); a consent in a final state is
+//! not moved to another (400 `InvalidConsentStatus`, [`crate::domain::answers::consent_status`];
+//! the same status again is a re-send); the `txnid` has not been used
 //! by this AA for another consent's notifications (409 `IdempotencyError`; see
 //! `aa_runtime::idempotency`).
 //!
@@ -22,8 +24,9 @@ use actix_web::{web, HttpResponse};
 use tracing::field::Empty;
 
 use crate::clients::aa::MAX_ID_LEN;
+use crate::domain::answers;
 use crate::domain::status::ConsentState;
-use crate::domain::update::StatusUpdate;
+use crate::domain::update::{KnownArtefact, StatusUpdate};
 use crate::persistence::consents::ConsentRequestRecord;
 use crate::persistence::updates::Notified;
 use crate::routes::rebit::notifier;
@@ -66,6 +69,19 @@ pub async fn notify(
             "the consent was not requested through the notifying AA",
         ));
     }
+    let artefacts: Vec<KnownArtefact> = state
+        .store
+        .artefacts(&request.handle)
+        .await
+        .map_err(|e| RebitError::internal(&e))?
+        .into_iter()
+        .map(|a| KnownArtefact {
+            consent_id: a.consent_id,
+            status: a.status,
+            fetch: a.fetch,
+        })
+        .collect();
+    answers::consent_status(request.status, &artefacts, consent_id, status)?;
     let incoming = Incoming::new(&caller, Endpoint::ConsentNotification, &body.txnid, &raw)
         .about(&request.handle);
     let notified = Notified::Consent {

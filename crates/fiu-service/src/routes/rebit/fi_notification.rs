@@ -6,7 +6,9 @@
 //! `NoSuchVersion`, 400 `InvalidRequest`); the required strings present (400
 //! `InvalidRequest`; an empty string is missing); the `Notifier` is the calling AA (400
 //! `InvalidNotifier`); the session is one this FIU opened with the calling AA (400
-//! `InvalidSessionId`); the `txnid` has not been used by this AA for another session's
+//! `InvalidSessionId`); every FIP and account it names is the session's (400 `InvalidRequest`)
+//! and a session the FIU has ended is not changed (400 `InvalidSessionStatus`; both in
+//! [`crate::domain::answers`]); the `txnid` has not been used by this AA for another session's
 //! notifications (409 `IdempotencyError`; see `aa_runtime::idempotency`). An AA may notify before the FIU has stored the `sessionId` it
 //! answered with (the worker commits it just after the answer): while an FI request to that
 //! AA is in flight, an unknown session is looked up again for up to two seconds.
@@ -16,7 +18,7 @@
 //! moves the session to `READY` and queues its fetch; the fetch runs after the answer, in the
 //! worker. The same notification again changes nothing.
 
-use aa_core::rebit::{ErrorCode, FiStatusNotification, SessionStatus};
+use aa_core::rebit::{ErrorCode, FiStatus, FiStatusNotification, SessionStatus};
 use aa_core::validate::{self, Invalid};
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
@@ -24,7 +26,8 @@ use actix_web::{web, HttpResponse};
 use tracing::field::Empty;
 
 use crate::clients::aa::MAX_ID_LEN;
-use crate::persistence::fi_requests::SessionRecord;
+use crate::domain::answers;
+use crate::persistence::fi_requests::{moves, SessionRecord};
 use crate::persistence::updates::Notified;
 use crate::persistence::StoreError;
 use crate::routes::rebit::notifier;
@@ -60,14 +63,32 @@ pub async fn notify(
     let subject = session.id.clone();
     let incoming =
         Incoming::new(&caller, Endpoint::FiNotification, &body.txnid, &raw).about(&subject);
-    // One consent names one FIP; accounts of another FIP are not this session's.
-    let accounts = update
+    let known = state
+        .store
+        .accounts_of(&session.id)
+        .await
+        .map_err(|e| RebitError::internal(&e))?;
+    let links: Vec<&str> = known.iter().map(|a| a.link_ref_number.as_str()).collect();
+    let named = update.fi_status_response.iter().flat_map(|fip| {
+        fip.accounts
+            .iter()
+            .map(|a| (fip.fip_id.as_str(), a.link_ref_number.as_str()))
+    });
+    answers::session_accounts(&session.fip_id, &links, named)?;
+    let accounts: Vec<(String, FiStatus)> = update
         .fi_status_response
         .iter()
-        .filter(|fip| fip.fip_id == session.fip_id)
         .flat_map(|fip| fip.accounts.iter())
         .map(|a| (a.link_ref_number.clone(), a.fi_status))
         .collect();
+    // `DELIVERED` after the fetch only confirms what the FIU did; any other move counts.
+    let changes = accounts.iter().any(|(link, incoming)| {
+        *incoming != FiStatus::Delivered
+            && known
+                .iter()
+                .any(|a| &a.link_ref_number == link && moves(&a.fi_status, *incoming))
+    });
+    answers::session_status(session.status, update.session_status, changes)?;
     let over = matches!(
         update.session_status,
         SessionStatus::Failed | SessionStatus::Expired

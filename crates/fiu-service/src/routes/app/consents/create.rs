@@ -1,17 +1,12 @@
 //! `POST /app/consents` `{"customer": "9999999999@AA-1", "template": "wealth-monthly"}`: asks
-//! the customer's AA for a consent on the template's terms (ReBIT `POST /Consent`), stores the
-//! request under the handle the AA returns, and answers `{"consentHandle", "status": "PENDING"}`
-//! with 201 Created.
+//! the customer's AA for a consent on the template's terms ([`crate::flows::consent_request`])
+//! and answers `{"consentHandle", "status": "PENDING"}` with 201 Created.
 
-use aa_core::registry::Role;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use tracing::field::Empty;
 
-use crate::domain::customer::CustomerHandle;
-use crate::domain::terms::ConsentTerms;
-use crate::persistence::consents::NewConsentRequest;
+use crate::flows::consent_request;
 use crate::routes::app::auth::AppCaller;
 use crate::routes::app::error::AppError;
 use crate::state::AppState;
@@ -22,11 +17,6 @@ pub struct CreateConsent {
     pub template: String,
 }
 
-#[tracing::instrument(
-    name = "create_consent",
-    skip_all,
-    fields(template = Empty, peer.id = Empty, txn.id = Empty, consent.handle = Empty)
-)]
 pub async fn create(
     _: AppCaller,
     state: web::Data<AppState>,
@@ -38,64 +28,7 @@ pub async fn create(
             format!("body must be {{\"customer\", \"template\"}}: {e}"),
         )
     })?;
-    let span = tracing::Span::current();
-    let customer = CustomerHandle::parse(&body.customer)
-        .map_err(|e| AppError::bad_request("invalid_customer", e.to_string()))?;
-    let aa = state
-        .registry
-        .entity(customer.aa_id())
-        .filter(|entity| entity.role == Role::Aa)
-        .ok_or_else(|| {
-            AppError::bad_request(
-                "unknown_aa",
-                format!("{:?} is not an AA in the registry", customer.aa_id()),
-            )
-        })?;
-    span.record("peer.id", aa.id.as_str());
-    let template = state.templates.get(&body.template).ok_or_else(|| {
-        AppError::bad_request(
-            "unknown_template",
-            format!(
-                "there is no template {:?}; see GET /app/templates",
-                body.template
-            ),
-        )
-    })?;
-    span.record("template", template.name());
-    let terms = ConsentTerms::from_template(template, state.clock.now())
-        .map_err(|e| AppError::internal(&e))?;
-    let detail = terms.to_consent_detail(&customer, &state.fiu_id);
-    let txnid = uuid::Uuid::new_v4().to_string();
-    span.record("txn.id", txnid.as_str());
-    let handle = state
-        .aa
-        .request_consent(&aa.id, &txnid, detail)
-        .await
-        .map_err(|e| match e.refusal() {
-            Some(refusal) => {
-                tracing::warn!(%refusal, "the AA refused the consent request");
-                AppError::bad_request(
-                    "aa_refused",
-                    format!("{} refused the consent request: {refusal}", aa.id),
-                )
-            }
-            None => AppError::bad_gateway("aa_unavailable", &e),
-        })?;
-    span.record("consent.handle", handle.as_str());
-    let new = NewConsentRequest {
-        handle: handle.clone(),
-        aa_id: aa.id.clone(),
-        customer: customer.as_str().to_owned(),
-        template: template.name().to_owned(),
-        txnid,
-        terms,
-    };
-    state
-        .store
-        .insert_consent_request(&new, state.clock.now())
-        .await
-        .map_err(|e| AppError::internal(&e))?;
-    tracing::info!("consent requested");
+    let handle = consent_request::request(&state, &body.customer, &body.template).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/app/consents/{handle}")))
         .json(serde_json::json!({ "consentHandle": handle, "status": "PENDING" })))

@@ -3,5 +3,4 @@
 pub mod create;
 pub mod get;
 pub mod list;
-pub mod refresh;
 pub mod view;

@@ -5,8 +5,8 @@ use aa_core::timefmt;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use crate::clients::aa::MAX_ID_LEN;
 use crate::domain::data_request::request_status;
+use crate::flows::known_consent;
 use crate::routes::app::auth::AppCaller;
 use crate::routes::app::error::AppError;
 use crate::state::AppState;
@@ -17,19 +17,12 @@ pub async fn list(
     state: web::Data<AppState>,
     handle: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let handle = handle.into_inner();
-    let not_found = || AppError::not_found(format!("no consent request with handle {handle:?}"));
-    if handle.len() > MAX_ID_LEN {
-        return Err(not_found());
-    }
-    let internal = |e: crate::persistence::StoreError| AppError::internal(&e);
-    state
+    known_consent(&state, &handle).await?;
+    let requests = state
         .store
-        .consent_request(&handle)
+        .data_requests(&handle)
         .await
-        .map_err(internal)?
-        .ok_or_else(not_found)?;
-    let requests = state.store.data_requests(&handle).await.map_err(internal)?;
+        .map_err(|e| AppError::internal(&e))?;
     let list: Vec<_> = requests
         .iter()
         .map(|(request, sessions)| {

@@ -11,10 +11,30 @@ use time::OffsetDateTime;
 use crate::domain::status::ConsentState;
 use crate::domain::update::StatusUpdate;
 use crate::persistence::consents::{ArtefactRecord, ConsentRequestRecord};
+use crate::persistence::StoreError;
+use crate::routes::app::error::AppError;
 use crate::state::AppState;
 
+/// The request of `handle` and its artefacts, refreshed from the AA first when [`due`]; 404
+/// for an unknown handle.
+pub async fn current(
+    state: &AppState,
+    handle: &str,
+) -> Result<(ConsentRequestRecord, Vec<ArtefactRecord>), AppError> {
+    let internal = |e: StoreError| AppError::internal(&e);
+    let mut request = super::known_consent(state, handle).await?;
+    let mut artefacts = state.store.artefacts(handle).await.map_err(internal)?;
+    let now = state.clock.now();
+    if due(state, &request, &artefacts, now) {
+        run(state, &request, now).await;
+        request = super::known_consent(state, handle).await?;
+        artefacts = state.store.artefacts(handle).await.map_err(internal)?;
+    }
+    Ok((request, artefacts))
+}
+
 /// Whether `request` should be refreshed now.
-pub fn due(
+fn due(
     state: &AppState,
     request: &ConsentRequestRecord,
     artefacts: &[ArtefactRecord],
@@ -28,7 +48,7 @@ pub fn due(
 }
 
 /// Asks the AA and applies what it says.
-pub async fn run(state: &AppState, request: &ConsentRequestRecord, now: OffsetDateTime) {
+async fn run(state: &AppState, request: &ConsentRequestRecord, now: OffsetDateTime) {
     if let Err(error) = state.store.mark_checked(&request.handle, now).await {
         tracing::error!(%error, "cannot record the status poll");
         return;
