@@ -15,9 +15,13 @@ use aa_runtime::clock::Clock;
 use aa_runtime::idempotency::Idempotency;
 use aa_runtime::settings::Secret;
 use aa_runtime::store;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
 pub use aa_runtime::store::StoreError;
+
+/// A transaction on the store: the idempotency claim's (`Claim::transaction`), or one of
+/// [`Store::begin`]; the `*_in` queries write in it.
+pub type Tx = sea_orm::DatabaseTransaction;
 
 pub mod bank;
 pub mod consents;
@@ -61,6 +65,11 @@ impl Store {
     /// The clock the store's instants come from.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// A transaction of its own, for work that is not under an idempotency claim.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(self.db.begin().await?)
     }
 
     /// Checks the database answers (readiness).

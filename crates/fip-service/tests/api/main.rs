@@ -3,6 +3,7 @@
 //! Every answer's signature is verified ([`helpers::TestApp::signed`]).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod atomic;
 mod auth;
 mod consent;
 mod delink;

@@ -69,6 +69,8 @@ async fn answer(
             },
         )
     };
+    // Discovery only reads: `once` (the work outside any transaction, the answer saved after
+    // it) has no effect of its own to commit with the answer.
     {
         let incoming = Incoming::new(
             &request.caller,

@@ -12,13 +12,13 @@ use aa_core::rebit::{AccLinkRequest, AccLinkResponse, AuthenticatorType, ErrorCo
 use aa_core::{otp, validate};
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
-use aa_runtime::otp_delivery::OtpMessage;
+use aa_runtime::otp_delivery::{OtpDelivery, OtpMessage};
 use aa_runtime::rate_limit::Action;
 use actix_web::{web, HttpResponse};
 
 use crate::persistence::links::NewLinkRequest;
 use crate::routes::rebit;
-use crate::state::AppState;
+use crate::state::{AppState, Claimed};
 
 #[tracing::instrument(
     name = "accounts.link",
@@ -38,7 +38,19 @@ async fn answer(
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
     let version = rebit::envelope(state, &body.ver, &body.timestamp, &body.txnid)?;
-    let work = async {
+    let incoming = Incoming::new(
+        &request.caller,
+        Endpoint::AccountsLink,
+        &body.txnid,
+        &request.raw,
+    );
+    let mut claim = match state.claim(&incoming).await? {
+        Claimed::Fresh(claim) => claim,
+        Claimed::Answered(answer) => return Ok(answer),
+    };
+    // The OTP, once the link request is committed (sandbox copy, the worker's wake-up).
+    let mut sent = None;
+    let result = async {
         let customer_address = validate::required("Customer.id", Some(&body.customer.id))?;
         state
             .limiter
@@ -97,32 +109,37 @@ async fn answer(
         let ref_number = uuid::Uuid::new_v4().to_string();
         let ttl_ms = i64::try_from(state.otp.ttl.as_millis()).unwrap_or(i64::MAX);
         let expires_at_ms = state.store.clock().now_millis().saturating_add(ttl_ms);
+        let message = OtpMessage {
+            reference: ref_number.clone(),
+            recipient: mobile,
+            code: code.code,
+            expires_at_ms,
+        };
+        let otp_job = state
+            .delivery
+            .job(&message)
+            .map_err(|e| RebitError::internal(&e))?;
+        let queued = otp_job.is_some();
+        // The first write: the rate limits and the reads above went through the shared
+        // connection before the claim's transaction began; nothing after this does.
         state
             .store
-            .create_link_request(NewLinkRequest {
-                ref_number: ref_number.clone(),
-                aa_id: request.caller.entity_id.clone(),
-                customer_address: customer_address.to_owned(),
-                customer_id,
-                otp_hash: code.hash,
-                expires_at_ms,
-                txnid: body.txnid.clone(),
-                account_ids: stored.iter().map(|a| a.id.clone()).collect(),
-            })
+            .create_link_request_in(
+                claim.transaction().await?,
+                NewLinkRequest {
+                    ref_number: ref_number.clone(),
+                    aa_id: request.caller.entity_id.clone(),
+                    customer_address: customer_address.to_owned(),
+                    customer_id,
+                    otp_hash: code.hash,
+                    expires_at_ms,
+                    txnid: body.txnid.clone(),
+                    account_ids: stored.iter().map(|a| a.id.clone()).collect(),
+                },
+                otp_job,
+            )
             .await?;
-        if let Some(sandbox) = &state.sandbox_otps {
-            sandbox.keep(&ref_number, &code.code);
-        }
-        state
-            .delivery
-            .send(&OtpMessage {
-                reference: ref_number.clone(),
-                recipient: mobile,
-                code: code.code,
-                expires_at_ms,
-            })
-            .await
-            .map_err(|e| RebitError::internal(&e))?;
+        sent = Some((message, queued));
         tracing::info!("link.ref" = %ref_number, accounts = stored.len(), "link request started");
         rebit::answer(
             version,
@@ -134,14 +151,17 @@ async fn answer(
                 ref_number,
             },
         )
-    };
-    {
-        let incoming = Incoming::new(
-            &request.caller,
-            Endpoint::AccountsLink,
-            &body.txnid,
-            &request.raw,
-        );
-        state.idempotency().once(&incoming, work).await
     }
+    .await;
+    let answer = claim.finish(result).await?;
+    if let Some((message, queued)) = sent {
+        if let Some(sandbox) = &state.sandbox_otps {
+            sandbox.keep(&message.reference, &message.code);
+        }
+        if queued {
+            state.waker.wake();
+            OtpDelivery::queued(&message);
+        }
+    }
+    Ok(answer)
 }

@@ -15,7 +15,7 @@ use actix_web::{web, HttpResponse};
 use crate::domain::consent;
 use crate::persistence::consents::{NewConsent, Stored};
 use crate::routes::rebit;
-use crate::state::AppState;
+use crate::state::{AppState, Claimed};
 
 #[tracing::instrument(
     name = "consent.artefact",
@@ -41,7 +41,17 @@ async fn answer(
     let aa_id = &request.caller.entity_id;
     let version = ApiVersion::parse(validate::required("ver", Some(&body.ver))?)?;
     validate::uuid("txnid", Some(&body.txnid))?;
-    let work = async {
+    let incoming = Incoming::new(
+        &request.caller,
+        Endpoint::Consent,
+        &body.txnid,
+        &request.raw,
+    );
+    let mut claim = match state.claim(&incoming).await? {
+        Claimed::Fresh(claim) => claim,
+        Claimed::Answered(answer) => return Ok(answer),
+    };
+    let result = async {
         validate::uuid("consentId", Some(&body.consent_id))?;
         let consent_id = body.consent_id.trim().to_owned();
         validate::timestamp("createTimestamp", Some(&body.create_timestamp))?;
@@ -52,11 +62,16 @@ async fn answer(
             signature,
         } = signed_consent::verify(jws, aa_id, &state.registry)?;
         let terms = consent::terms_of(&detail, &state.fip_id)?;
-        let links = state.store.links_by_ref(&terms.link_refs).await?;
+        // From here every read and write goes through the claim's transaction (the SQLite
+        // store has one connection).
+        let txn = claim.transaction().await?;
+        let links = state.store.links_by_ref_in(txn, &terms.link_refs).await?;
         consent::check_links(&terms, &links, aa_id)?;
         let stored = state
             .store
-            .store_consent(NewConsent {
+            .store_consent_in(
+                txn,
+                NewConsent {
                 consent_id: consent_id.clone(),
                 aa_id: aa_id.clone(),
                 status: body.status,
@@ -64,9 +79,10 @@ async fn answer(
                 signature,
                 detail: detail_json,
                 create_timestamp: body.create_timestamp.clone(),
-                txnid: body.txnid.clone(),
-                terms,
-            })
+                    txnid: body.txnid.clone(),
+                    terms,
+                },
+            )
             .await?;
         match stored {
             Stored::New => {
@@ -93,14 +109,7 @@ async fn answer(
                 response: "OK".to_owned(),
             },
         )
-    };
-    {
-        let incoming = Incoming::new(
-            &request.caller,
-            Endpoint::Consent,
-            &body.txnid,
-            &request.raw,
-        );
-        state.idempotency().once(&incoming, work).await
     }
+    .await;
+    claim.finish(result).await
 }
