@@ -6,6 +6,7 @@
 mod atomic;
 mod auth;
 mod consent;
+mod consent_rules;
 mod delink;
 mod discover;
 mod envelope;

@@ -1,7 +1,8 @@
 //! `POST /Consent`: the AA sends a consent artefact. Kept only when `signedConsent` is a
 //! compact JWS signed by the calling AA with a key the registry publishes for it (else 400
 //! `SignatureDoesNotMatch`), and its detail names this FIP and accounts linked here, through
-//! this AA, to the consent's customer (else 400 `InvalidConsentDetail`). Idempotent on
+//! this AA, to the consent's customer (else 400 `InvalidConsentDetail`); its terms must be
+//! usable (`crate::domain::consent_rules`: else 400 `InvalidRequest`). Idempotent on
 //! `consentId`: the same artefact again is OK; another artefact under a used id is 409
 //! `IdempotencyError`.
 
@@ -12,7 +13,7 @@ use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
-use crate::domain::consent;
+use crate::domain::{consent, consent_rules};
 use crate::persistence::consents::{NewConsent, Stored};
 use crate::routes::rebit;
 use crate::state::{AppState, Claimed};
@@ -54,7 +55,7 @@ async fn answer(
     let result = async {
         validate::uuid("consentId", Some(&body.consent_id))?;
         let consent_id = body.consent_id.trim().to_owned();
-        validate::timestamp("createTimestamp", Some(&body.create_timestamp))?;
+        let created = validate::timestamp("createTimestamp", Some(&body.create_timestamp))?;
         let jws = validate::required("signedConsent", Some(&body.signed_consent))?;
         let signed_consent::SignedConsent {
             detail,
@@ -62,6 +63,13 @@ async fn answer(
             signature,
         } = signed_consent::verify(jws, aa_id, &state.registry)?;
         let terms = consent::terms_of(&detail, &state.fip_id)?;
+        consent_rules::check_artefact(
+            &detail,
+            created,
+            terms.expiry,
+            state.store.clock().now(),
+            &state.registry,
+        )?;
         // From here every read and write goes through the claim's transaction (the SQLite
         // store has one connection).
         let txn = claim.transaction().await?;
