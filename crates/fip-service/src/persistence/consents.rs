@@ -42,6 +42,8 @@ pub struct StoredConsent {
 pub struct ConsentRecord {
     pub consent_id: String,
     pub aa_id: String,
+    /// The customer's AA address (`Customer.id` of the detail).
+    pub customer_address: String,
     pub status: ConsentStatus,
     pub signed_consent: String,
     pub signature: String,
@@ -156,6 +158,7 @@ impl Store {
             expiry: aa_runtime::clock::instant(row.consent_expiry_ms),
             consent_id: row.consent_id,
             aa_id: row.aa_id,
+            customer_address: row.customer_address,
             signed_consent: row.signed_consent,
             signature: row.signature,
             detail: row.detail,

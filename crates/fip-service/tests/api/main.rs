@@ -7,6 +7,7 @@ mod atomic;
 mod auth;
 mod consent;
 mod consent_rules;
+mod data_rules;
 mod delink;
 mod discover;
 mod envelope;

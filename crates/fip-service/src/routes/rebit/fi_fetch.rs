@@ -6,7 +6,8 @@
 //! `fi.session_lifetime_seconds`, or ended with its consent; its data purged) is 400
 //! `InvalidSessionId` too; a session whose data is not ready yet
 //! is 404 `NoDataFound` (issue 5: not an empty success and not 403), and so is one with nothing
-//! to serve (every account denied, or none of the asked `linkRefNumber`s ready). The answer has
+//! to serve (every account denied, none of the asked `linkRefNumber`s ready, or every one
+//! delinked since the session opened: a delinked account is left out). The answer has
 //! one `FI` entry per account, each with the `KeyMaterial` of its own ephemeral key.
 
 use aa_core::rebit::{EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus, FipFi};
@@ -238,6 +239,27 @@ async fn serve(
         return Err(RebitError::new(
             ErrorCode::NoDataFound,
             "no prepared data for the asked accounts",
+        ));
+    }
+    // An account delinked since the data was prepared is no longer the consent's to share:
+    // left out, as if DENIED; with none left, there is nothing to serve.
+    let refs: Vec<String> = chosen.iter().map(|a| a.link_ref_number.clone()).collect();
+    let links = state.store.links_by_ref(&refs).await?;
+    let chosen: Vec<_> = chosen
+        .into_iter()
+        .filter(|a| {
+            links.iter().any(|l| {
+                l.link_ref_number == a.link_ref_number
+                    && l.linked
+                    && l.aa_id == caller.entity_id
+                    && l.customer_address == consent.customer_address
+            })
+        })
+        .collect();
+    if chosen.is_empty() {
+        return Err(RebitError::new(
+            ErrorCode::NoDataFound,
+            "the asked accounts are no longer linked: nothing to serve",
         ));
     }
     let data_key = state
