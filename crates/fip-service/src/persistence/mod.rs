@@ -2,7 +2,7 @@
 //! default, PostgreSQL by URL; one migration set ([`migration`]) applied at start-up.
 //!
 //! [`Store`] is the handle the rest of the service uses; its queries live beside the data
-//! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`fi_sessions`],
+//! they touch ([`seed`], [`bank`], [`discoveries`], [`links`], [`consents`], [`fi_sessions`],
 //! [`fi_session_expiry`], [`data_keys`], idempotency keys are `aa_runtime::idempotency`'s) and return domain
 //! types, never entities. Instants are stored as epoch milliseconds (`aa_runtime::clock::millis`)
 //! so that both databases compare them the same way.
@@ -26,6 +26,7 @@ pub type Tx = sea_orm::DatabaseTransaction;
 pub mod bank;
 pub mod consents;
 pub mod data_keys;
+pub mod discoveries;
 mod entities;
 pub mod fi_session_expiry;
 pub mod fi_sessions;

@@ -20,6 +20,7 @@ mod fi_xsd;
 mod helpers;
 mod idempotency;
 mod link;
+mod link_rules;
 mod notification;
 mod ops;
 mod outbox;

@@ -1,5 +1,8 @@
 //! `POST /Accounts/link`: starts linking the named accounts to the customer's AA address.
-//! The accounts must exist, match what discovery showed, and belong to one customer; an OTP
+//! The accounts must exist, match what discovery showed (`FIType`, `accType`,
+//! `maskedAccNumber`), belong to one customer, and be that customer's whom this AA's discovery
+//! found for the address (else 404 `AccountNotFound`: an address is never bound to another
+//! customer's accounts); an OTP
 //! then goes to that customer's registered mobile (through `aa_runtime::otp_delivery`), stored
 //! only as a hash. Sends are rate limited per customer (`Customer.id`, the customer's AA
 //! address) and per calling AA: 429 with `Retry-After` and the spec's error body. The answer is a `RefNumber` to verify the OTP against, with
@@ -16,6 +19,7 @@ use aa_runtime::otp_delivery::{OtpDelivery, OtpMessage};
 use aa_runtime::rate_limit::Action;
 use actix_web::{web, HttpResponse};
 
+use crate::domain::discovery::DISCOVERY_VALID_MS;
 use crate::persistence::links::NewLinkRequest;
 use crate::routes::rebit;
 use crate::state::{AppState, Claimed};
@@ -77,13 +81,15 @@ async fn answer(
                 .iter()
                 .find(|a| a.acc_ref_number == asked.acc_ref_number.trim());
             let matches = found.is_some_and(|a| {
-                a.fi_type == asked.fi_type && a.masked_acc_number == asked.masked_acc_number
+                a.fi_type == asked.fi_type
+                    && a.acc_type == asked.acc_type
+                    && a.masked_acc_number == asked.masked_acc_number
             });
             if !matches {
                 return Err(RebitError::new(
                     ErrorCode::AccountNotFound,
                     format!(
-                        "no account {} with that FIType and maskedAccNumber",
+                        "no account {} with that FIType, accType and maskedAccNumber",
                         asked.acc_ref_number
                     ),
                 ));
@@ -99,6 +105,26 @@ async fn answer(
                 ))
             }
         };
+        let since = state
+            .store
+            .clock()
+            .now_millis()
+            .saturating_sub(DISCOVERY_VALID_MS);
+        if !state
+            .store
+            .discovered(
+                &request.caller.entity_id,
+                customer_address,
+                &customer_id,
+                since,
+            )
+            .await?
+        {
+            return Err(RebitError::new(
+                ErrorCode::AccountNotFound,
+                "no such accounts were discovered for this customer address",
+            ));
+        }
         let mobile = state
             .store
             .customer_mobile(&customer_id)
