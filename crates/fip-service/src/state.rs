@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aa_core::key_ring::KeyRing;
+use aa_core::rebit::AuthenticatorType;
 use aa_core::registry::Registry;
 use aa_runtime::http::RebitError;
 use aa_runtime::idempotency::{Claim, Idempotency, Incoming, NextAction};
@@ -43,6 +44,8 @@ pub struct AppState {
     /// preparation).
     pub waker: Waker,
     pub fi: FiState,
+    /// How link requests are confirmed (`linking.authenticator`).
+    pub authenticator: AuthenticatorType,
 }
 
 impl AppState {

@@ -19,6 +19,8 @@ use aa_runtime::queue::NewJob;
 
 const LINKED: &str = "LINKED";
 const DELINKED: &str = "DELINKED";
+const TOKEN: &str = "TOKEN";
+const DIRECT: &str = "DIRECT";
 
 /// A link request to store.
 #[derive(Debug, Clone)]
@@ -31,6 +33,8 @@ pub struct NewLinkRequest {
     pub expires_at_ms: i64,
     pub txnid: String,
     pub account_ids: Vec<String>,
+    /// The customer confirms with the bank itself (`DIRECT`): no OTP.
+    pub direct: bool,
 }
 
 /// What became of a delink.
@@ -44,7 +48,7 @@ pub enum Delinked {
     Already(AccountLink),
 }
 
-fn to_request(row: link_request::Model) -> Result<LinkRequest, StoreError> {
+pub(super) fn to_request(row: link_request::Model) -> Result<LinkRequest, StoreError> {
     Ok(LinkRequest {
         status: LinkRequestStatus::from_str(&row.status).map_err(StoreError::Corrupt)?,
         attempts: u32::try_from(row.attempts).unwrap_or(0),
@@ -54,10 +58,11 @@ fn to_request(row: link_request::Model) -> Result<LinkRequest, StoreError> {
         customer_id: row.customer_id,
         otp_hash: row.otp_hash,
         expires_at_ms: row.expires_at_ms,
+        direct: row.authenticator == DIRECT,
     })
 }
 
-async fn to_links<C: ConnectionTrait>(
+pub(super) async fn to_links<C: ConnectionTrait>(
     db: &C,
     rows: Vec<account_link::Model>,
 ) -> Result<Vec<AccountLink>, StoreError> {
@@ -109,6 +114,7 @@ impl Store {
             txnid: Set(new.txnid),
             created_at_ms: Set(self.clock.now_millis()),
             completed_at_ms: Set(None),
+            authenticator: Set(if new.direct { DIRECT } else { TOKEN }.to_owned()),
         })
         .exec_without_returning(conn)
         .await?;

@@ -26,6 +26,7 @@ pub type Tx = sea_orm::DatabaseTransaction;
 pub mod bank;
 pub mod consents;
 pub mod data_keys;
+pub mod direct_links;
 pub mod discoveries;
 mod entities;
 pub mod fi_session_expiry;

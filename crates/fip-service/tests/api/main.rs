@@ -9,6 +9,7 @@ mod consent;
 mod consent_rules;
 mod data_rules;
 mod delink;
+mod direct_link;
 mod discover;
 mod envelope;
 mod fi;

@@ -10,6 +10,7 @@ mod m0003_answered_txns;
 mod m0004_runtime_queue;
 mod m0006_fi_prepare_queue;
 mod m0007_account_discoveries;
+mod m0008_link_authenticator;
 
 /// The names the first three migrations were recorded under before the FIP took the workspace's
 /// one naming scheme (`m000N_<what>`); `Store::connect` rewrites them, so an existing database
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_fi_prepare_queue::Migration),
             Box::new(aa_runtime::rate_limit::Migration),
             Box::new(m0007_account_discoveries::Migration),
+            Box::new(m0008_link_authenticator::Migration),
         ]
     }
 }

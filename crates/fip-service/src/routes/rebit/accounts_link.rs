@@ -5,9 +5,11 @@
 //! customer's accounts); an OTP
 //! then goes to that customer's registered mobile (through `aa_runtime::otp_delivery`), stored
 //! only as a hash. Sends are rate limited per customer (`Customer.id`, the customer's AA
-//! address) and per calling AA: 429 with `Retry-After` and the spec's error body. The answer is a `RefNumber` to verify the OTP against, with
-//! `AuthenticatorType` `TOKEN`: the customer gives the OTP to the AA, which forwards it to
-//! `POST /Accounts/link/verify` (the spec's token-based authentication).
+//! address) and per calling AA: 429 with `Retry-After` and the spec's error body. The answer is
+//! a `RefNumber` with the configured `AuthenticatorType` (`linking.authenticator`): `TOKEN`,
+//! the customer gives the OTP to the AA, which forwards it to `POST /Accounts/link/verify` (the
+//! spec's token-based authentication); or `DIRECT`, no OTP: the customer confirms with the bank
+//! itself and the FIP notifies the AA (`crate::routes::app::bank::confirm_link`).
 
 use std::collections::BTreeSet;
 
@@ -16,6 +18,7 @@ use aa_core::{otp, validate};
 use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use aa_runtime::otp_delivery::{OtpDelivery, OtpMessage};
+use aa_runtime::queue::NewJob;
 use aa_runtime::rate_limit::Action;
 use actix_web::{web, HttpResponse};
 
@@ -125,26 +128,18 @@ async fn answer(
                 "no such accounts were discovered for this customer address",
             ));
         }
-        let mobile = state
-            .store
-            .customer_mobile(&customer_id)
-            .await?
-            .ok_or_else(|| RebitError::internal(&"an account's customer is missing"))?;
-        let code = otp::generate(state.otp.pepper.expose().as_bytes())
-            .map_err(|e| RebitError::internal(&e))?;
         let ref_number = uuid::Uuid::new_v4().to_string();
         let ttl_ms = i64::try_from(state.otp.ttl.as_millis()).unwrap_or(i64::MAX);
         let expires_at_ms = state.store.clock().now_millis().saturating_add(ttl_ms);
-        let message = OtpMessage {
-            reference: ref_number.clone(),
-            recipient: mobile,
-            code: code.code,
-            expires_at_ms,
+        let direct = state.authenticator == AuthenticatorType::Direct;
+        // DIRECT: the customer confirms with the bank itself; no OTP is sent.
+        let (otp_hash, message, otp_job) = if direct {
+            (String::new(), None, None)
+        } else {
+            let (hash, message, job) =
+                otp_for(state, &customer_id, &ref_number, expires_at_ms).await?;
+            (hash, Some(message), job)
         };
-        let otp_job = state
-            .delivery
-            .job(&message)
-            .map_err(|e| RebitError::internal(&e))?;
         let queued = otp_job.is_some();
         // The first write: the rate limits and the reads above went through the shared
         // connection before the claim's transaction began; nothing after this does.
@@ -157,15 +152,16 @@ async fn answer(
                     aa_id: request.caller.entity_id.clone(),
                     customer_address: customer_address.to_owned(),
                     customer_id,
-                    otp_hash: code.hash,
+                    otp_hash,
                     expires_at_ms,
                     txnid: body.txnid.clone(),
                     account_ids: stored.iter().map(|a| a.id.clone()).collect(),
+                    direct,
                 },
                 otp_job,
             )
             .await?;
-        sent = Some((message, queued));
+        sent = message.map(|message| (message, queued));
         tracing::info!("link.ref" = %ref_number, accounts = stored.len(), "link request started");
         rebit::answer(
             version,
@@ -173,7 +169,7 @@ async fn answer(
                 ver: version.as_str().to_owned(),
                 timestamp: state.timestamp(),
                 txnid: body.txnid.clone(),
-                authenticator_type: AuthenticatorType::Token,
+                authenticator_type: state.authenticator,
                 ref_number,
             },
         )
@@ -190,4 +186,32 @@ async fn answer(
         }
     }
     Ok(answer)
+}
+
+/// A fresh OTP for the customer `customer_id` under `ref_number`: its hash to store, the
+/// message, and its delivery job when it goes through the queue (written with the request).
+async fn otp_for(
+    state: &AppState,
+    customer_id: &str,
+    ref_number: &str,
+    expires_at_ms: i64,
+) -> Result<(String, OtpMessage, Option<NewJob>), RebitError> {
+    let mobile = state
+        .store
+        .customer_mobile(customer_id)
+        .await?
+        .ok_or_else(|| RebitError::internal(&"an account's customer is missing"))?;
+    let code = otp::generate(state.otp.pepper.expose().as_bytes())
+        .map_err(|e| RebitError::internal(&e))?;
+    let message = OtpMessage {
+        reference: ref_number.to_owned(),
+        recipient: mobile,
+        code: code.code,
+        expires_at_ms,
+    };
+    let job = state
+        .delivery
+        .job(&message)
+        .map_err(|e| RebitError::internal(&e))?;
+    Ok((code.hash, message, job))
 }

@@ -1,7 +1,9 @@
 //! `POST /Accounts/link/verify` (2.0.0) and `GET /Accounts/link/{RefNumber}/{Token}` (1.1.x):
 //! the OTP the customer gave the AA completes a link request.
 //!
-//! Order: the request must be this AA's (else 400 `InvalidRequest`); a locked request is 400
+//! Order: the request must be this AA's (else 400 `InvalidRequest`) and confirmed by token (a
+//! `DIRECT` one is confirmed by the customer with the bank: 400 `InvalidRequest`, the spec's
+//! "in the case of FIP direct authentication, this method will not be used"); a locked request is 400
 //! `InvalidLinkToken`; an expired one 401 `LinkTokenExpired`; then one try is spent and the
 //! token compared: wrong is 400 `InvalidLinkToken` (the last try locks the request), right
 //! links every account and answers their `linkRefNumber`s. Before the try, verifications are
@@ -128,6 +130,13 @@ async fn check(
                 "refNumber is not a link request of this AA",
             )
         })?;
+    if request.direct {
+        return Err(RebitError::new(
+            ErrorCode::InvalidRequest,
+            "this link request is confirmed by the customer with the bank (AuthenticatorType \
+             DIRECT), not with a token",
+        ));
+    }
     if request.status == LinkRequestStatus::Linked {
         if otp::verify(pepper, &request.otp_hash, token) {
             // Completing it again answers its links.
