@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use aa_core::rebit::AuthenticatorType;
 use aa_runtime::identity::IdentitySettings;
 use aa_runtime::otp_delivery::DeliverySettings;
 use aa_runtime::queue::admin::AdminSettings;
@@ -49,6 +50,9 @@ pub struct Settings {
     pub admin: AdminSettings,
     #[serde(default)]
     pub bank_api: BankApiSettings,
+    /// How customers confirm a link request.
+    #[serde(default)]
+    pub linking: LinkingSettings,
     /// The FI data flow: preparing, sealing and serving financial information.
     #[serde(default)]
     pub fi: FiSettings,
@@ -91,6 +95,25 @@ fn default_otp_attempts() -> u32 {
 impl OtpSettings {
     pub fn ttl(&self) -> Duration {
         Duration::from_secs(self.ttl_seconds)
+    }
+}
+
+/// How a link request is confirmed (`AccLinkResponse.AuthenticatorType`): `TOKEN`, an OTP to
+/// the customer's mobile that the AA gives back to `POST /Accounts/link/verify`; or `DIRECT`,
+/// the customer confirms with the bank itself (here the back office's
+/// `POST /bank/link-requests/{refNumber}/confirm`) and the FIP tells the AA with
+/// `POST /Account/link/Notification`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LinkingSettings {
+    pub authenticator: AuthenticatorType,
+}
+
+impl Default for LinkingSettings {
+    fn default() -> Self {
+        Self {
+            authenticator: AuthenticatorType::Token,
+        }
     }
 }
 

@@ -130,6 +130,7 @@ impl Application {
             limiter: store.limiter(settings.rate_limits),
             waker: waker.clone(),
             fi: fi_state.clone(),
+            authenticator: settings.linking.authenticator,
         };
         let bank_token = settings.bank_api.token.clone().map(bank::BankToken);
 
@@ -160,6 +161,10 @@ impl Application {
                     .route(
                         "/bank/links/{link_ref_number}/delink",
                         web::post().to(bank::delink),
+                    )
+                    .route(
+                        "/bank/link-requests/{ref_number}/confirm",
+                        web::post().to(bank::confirm_link),
                     )
                     .route(
                         "/bank/links/{link_ref_number}/statement",

@@ -4,12 +4,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aa_core::key_ring::KeyRing;
+use aa_core::rebit::AuthenticatorType;
 use aa_core::registry::Registry;
-use aa_runtime::idempotency::Idempotency;
+use aa_runtime::http::RebitError;
+use aa_runtime::idempotency::{Claim, Idempotency, Incoming, NextAction};
 use aa_runtime::otp_delivery::OtpDelivery;
 use aa_runtime::queue::Waker;
 use aa_runtime::rate_limit::Limiter;
 use aa_runtime::settings::Secret;
+use actix_web::HttpResponse;
 
 use crate::persistence::Store;
 use crate::sandbox_otps::SandboxOtps;
@@ -41,6 +44,8 @@ pub struct AppState {
     /// preparation).
     pub waker: Waker,
     pub fi: FiState,
+    /// How link requests are confirmed (`linking.authenticator`).
+    pub authenticator: AuthenticatorType,
 }
 
 impl AppState {
@@ -49,10 +54,30 @@ impl AppState {
         self.store.idempotency(self.otp.pepper.expose().as_bytes())
     }
 
+    /// Claims `incoming`'s idempotency key, for an endpoint whose answers are stored: a fresh
+    /// claim whose transaction the work writes in (then `save_response` / `finish`: the effect
+    /// and the answer commit together), or the answer given before.
+    pub async fn claim(&self, incoming: &Incoming<'_>) -> Result<Claimed<'_>, RebitError> {
+        match self.idempotency().try_processing(incoming).await? {
+            NextAction::StartProcessing(claim) => Ok(Claimed::Fresh(claim)),
+            NextAction::ReturnSavedResponse(answer) => Ok(Claimed::Answered(answer)),
+            NextAction::Recompute => Err(RebitError::internal(&format!(
+                "{} answers are stored",
+                incoming.endpoint.path()
+            ))),
+        }
+    }
+
     /// Now on the store's clock, as a ReBIT `timestamp`.
     pub fn timestamp(&self) -> String {
         aa_core::timefmt::format_millis(self.store.clock().now())
     }
+}
+
+/// A claimed request ([`AppState::claim`]): work to do, or the answer given before.
+pub enum Claimed<'a> {
+    Fresh(Claim<'a>),
+    Answered(HttpResponse),
 }
 
 /// What the FI data flow shares between the handlers and the preparation job.

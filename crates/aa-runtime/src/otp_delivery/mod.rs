@@ -208,6 +208,26 @@ impl OtpDelivery {
     /// Sends `message`: logs it (`log`), or writes its sealed job and wakes the worker
     /// (`http`). Returns once the OTP is handed over, never waiting for the gateway.
     pub async fn send(&self, message: &OtpMessage) -> Result<(), DeliveryError> {
+        let Some(job) = self.job(message)? else {
+            return Ok(());
+        };
+        let Inner::Queue { queue, waker, .. } = &self.inner else {
+            return Ok(());
+        };
+        queue
+            .enqueue(job)
+            .await
+            .map_err(|e| DeliveryError(e.to_string()))?;
+        waker.wake();
+        Self::queued(message);
+        Ok(())
+    }
+
+    /// [`OtpDelivery::send`] for a caller that writes the delivery in its own transaction: in
+    /// `log` mode the OTP is logged here and there is no job (`None`); in `http` mode the sealed
+    /// job is returned, for the caller to enqueue (`queue::enqueue`) beside its own writes,
+    /// then to wake the worker and call [`OtpDelivery::queued`] once they commit.
+    pub fn job(&self, message: &OtpMessage) -> Result<Option<NewJob>, DeliveryError> {
         match &self.inner {
             Inner::Log => {
                 // The documented local delivery (otp.delivery.mode: log, refused in
@@ -218,9 +238,9 @@ impl OtpDelivery {
                     otp.code = %message.code,
                     "OTP for the customer's mobile (otp.delivery.mode: log; local and sandbox only)"
                 );
-                Ok(())
+                Ok(None)
             }
-            Inner::Queue { queue, waker, key } => {
+            Inner::Queue { key, .. } => {
                 let sealed = key
                     .seal(&seal_context(&message.reference), message.code.as_bytes())
                     .map_err(|e| DeliveryError(e.to_string()))?;
@@ -232,19 +252,18 @@ impl OtpDelivery {
                 };
                 let payload =
                     serde_json::to_string(&payload).map_err(|e| DeliveryError(e.to_string()))?;
-                queue
-                    .enqueue(NewJob {
-                        kind: KIND.to_owned(),
-                        key: None,
-                        payload,
-                    })
-                    .await
-                    .map_err(|e| DeliveryError(e.to_string()))?;
-                waker.wake();
-                tracing::info!("otp.ref" = %message.reference, "OTP queued for the SMS gateway");
-                Ok(())
+                Ok(Some(NewJob {
+                    kind: KIND.to_owned(),
+                    key: None,
+                    payload,
+                }))
             }
         }
+    }
+
+    /// Records that `message`'s job was committed (the log line of `http` mode).
+    pub fn queued(message: &OtpMessage) {
+        tracing::info!("otp.ref" = %message.reference, "OTP queued for the SMS gateway");
     }
 }
 

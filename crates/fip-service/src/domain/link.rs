@@ -60,6 +60,9 @@ pub struct LinkRequest {
     pub expires_at_ms: i64,
     pub attempts: u32,
     pub status: LinkRequestStatus,
+    /// Confirmed by the customer with the bank itself (`AuthenticatorType` `DIRECT`), not
+    /// with a token through the AA.
+    pub direct: bool,
 }
 
 /// An account link (`linkRefNumber`).
@@ -130,6 +133,7 @@ mod tests {
             expires_at_ms: 1_000,
             attempts,
             status,
+            direct: false,
         }
     }
 

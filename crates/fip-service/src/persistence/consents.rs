@@ -5,7 +5,7 @@ use std::str::FromStr;
 use aa_core::rebit::ConsentStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, TryInsertResult,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TryInsertResult,
 };
 
 use super::entities::{consent, consent_account};
@@ -42,6 +42,8 @@ pub struct StoredConsent {
 pub struct ConsentRecord {
     pub consent_id: String,
     pub aa_id: String,
+    /// The customer's AA address (`Customer.id` of the detail).
+    pub customer_address: String,
     pub status: ConsentStatus,
     pub signed_consent: String,
     pub signature: String,
@@ -69,9 +71,13 @@ fn to_stored(row: consent::Model) -> Result<StoredConsent, StoreError> {
 }
 
 impl Store {
-    /// Stores a consent and the links it covers, unless its id is taken.
-    pub async fn store_consent(&self, new: NewConsent) -> Result<Stored, StoreError> {
-        let txn = self.db.begin().await?;
+    /// Stores a consent and the links it covers, unless its id is taken, in `txn` (the
+    /// idempotency claim's transaction: the consent and the answer commit together).
+    pub async fn store_consent_in(
+        &self,
+        txn: &impl ConnectionTrait,
+        new: NewConsent,
+    ) -> Result<Stored, StoreError> {
         let now = self.clock.now_millis();
         let consent_id = new.consent_id.clone();
         let inserted = consent::Entity::insert(consent::ActiveModel {
@@ -90,11 +96,11 @@ impl Store {
             updated_at_ms: Set(now),
         })
         .on_conflict_do_nothing()
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await?;
         if !matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
             let existing = consent::Entity::find_by_id(consent_id.clone())
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| StoreError::Corrupt(format!("consent {consent_id} vanished")))?;
             return Ok(Stored::Existing(to_stored(existing)?));
@@ -110,17 +116,25 @@ impl Store {
             .collect();
         if !rows.is_empty() {
             consent_account::Entity::insert_many(rows)
-                .exec_without_returning(&txn)
+                .exec_without_returning(txn)
                 .await?;
         }
-        txn.commit().await?;
         Ok(Stored::New)
     }
 
     /// The consent `consent_id`.
     pub async fn consent(&self, consent_id: &str) -> Result<Option<StoredConsent>, StoreError> {
+        self.consent_in(&self.db, consent_id).await
+    }
+
+    /// [`Store::consent`] read through `conn`.
+    pub async fn consent_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        consent_id: &str,
+    ) -> Result<Option<StoredConsent>, StoreError> {
         consent::Entity::find_by_id(consent_id.to_owned())
-            .one(&self.db)
+            .one(conn)
             .await?
             .map(to_stored)
             .transpose()
@@ -144,15 +158,18 @@ impl Store {
             expiry: aa_runtime::clock::instant(row.consent_expiry_ms),
             consent_id: row.consent_id,
             aa_id: row.aa_id,
+            customer_address: row.customer_address,
             signed_consent: row.signed_consent,
             signature: row.signature,
             detail: row.detail,
         }))
     }
 
-    /// Moves a consent from `from` to `to`; false when its status was no longer `from`.
-    pub async fn set_consent_status(
+    /// Moves a consent from `from` to `to`, in `conn`; false when its status was no longer
+    /// `from`.
+    pub async fn set_consent_status_in(
         &self,
+        conn: &impl ConnectionTrait,
         consent_id: &str,
         from: ConsentStatus,
         to: ConsentStatus,
@@ -165,7 +182,7 @@ impl Store {
             )
             .filter(consent::Column::ConsentId.eq(consent_id))
             .filter(consent::Column::Status.eq(from.as_str()))
-            .exec(&self.db)
+            .exec(conn)
             .await?;
         Ok(result.rows_affected == 1)
     }

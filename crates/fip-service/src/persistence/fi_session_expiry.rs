@@ -5,8 +5,8 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use super::entities::{data_key, fi_session, fi_session_account};
@@ -42,18 +42,20 @@ impl Store {
 
     /// Sessions of `consent_id` still holding or preparing data become `EXPIRED`, their data
     /// purged as in [`Store::expire_fi_sessions`] (the consent was revoked or expired).
-    pub async fn expire_consent_sessions(
+    /// Writes in `conn` (the notification's transaction).
+    pub async fn expire_consent_sessions_in(
         &self,
+        conn: &impl ConnectionTrait,
         consent_id: &str,
     ) -> Result<Vec<String>, StoreError> {
         let live = fi_session::Entity::find()
             .filter(fi_session::Column::ConsentId.eq(consent_id))
             .filter(fi_session::Column::Status.is_in([PENDING, READY]))
-            .all(&self.db)
+            .all(conn)
             .await?;
         let mut expired = Vec::with_capacity(live.len());
         for row in live {
-            if self.expire_session(&row).await? {
+            if self.expire_session_in(conn, &row).await? {
                 expired.push(row.session_id);
             }
         }
@@ -64,6 +66,17 @@ impl Store {
     /// once none of its data is left; false when the session moved on meanwhile.
     async fn expire_session(&self, row: &fi_session::Model) -> Result<bool, StoreError> {
         let txn = self.db.begin().await?;
+        let expired = self.expire_session_in(&txn, row).await?;
+        txn.commit().await?;
+        Ok(expired)
+    }
+
+    /// [`Store::expire_session`] in `txn`; writes nothing when the session moved on.
+    async fn expire_session_in(
+        &self,
+        txn: &impl ConnectionTrait,
+        row: &fi_session::Model,
+    ) -> Result<bool, StoreError> {
         let moved = fi_session::Entity::update_many()
             .col_expr(fi_session::Column::Status, Expr::value(EXPIRED))
             .col_expr(
@@ -72,11 +85,10 @@ impl Store {
             )
             .filter(fi_session::Column::SessionId.eq(&row.session_id))
             .filter(fi_session::Column::Status.eq(&row.status))
-            .exec(&txn)
+            .exec(txn)
             .await?
             .rows_affected;
         if moved != 1 {
-            txn.rollback().await?;
             return Ok(false);
         }
         fi_session_account::Entity::update_many()
@@ -85,11 +97,11 @@ impl Store {
                 Expr::value(Option::<Vec<u8>>::None),
             )
             .filter(fi_session_account::Column::SessionId.eq(&row.session_id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         let siblings: Vec<fi_session::Model> = fi_session::Entity::find()
             .filter(fi_session::Column::ConsentId.eq(&row.consent_id))
-            .all(&txn)
+            .all(txn)
             .await?;
         let preparing = siblings.iter().any(|s| s.status == PENDING);
         let sealed = fi_session_account::Entity::find()
@@ -98,14 +110,13 @@ impl Store {
                     .is_in(siblings.iter().map(|s| s.session_id.clone())),
             )
             .filter(fi_session_account::Column::Sealed.is_not_null())
-            .count(&txn)
+            .count(txn)
             .await?;
         if !preparing && sealed == 0 {
             data_key::Entity::delete_by_id(format!("consent:{}", row.consent_id))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
         }
-        txn.commit().await?;
         Ok(true)
     }
 }

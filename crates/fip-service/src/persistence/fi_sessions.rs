@@ -126,13 +126,15 @@ impl Store {
     /// consent, created after `live_after_ms`, is still being prepared (`PENDING`), as the AA
     /// counts "in progress"; prepared data not yet fetched does not hold up a new request. The
     /// check and the insert hold the consent's row, so two requests racing for one consent
-    /// cannot both open a session.
-    pub async fn open_fi_session(
+    /// cannot both open a session. Writes in `txn` (the idempotency claim's transaction: the
+    /// session, its job and the answer commit together); the caller wakes the worker after
+    /// the commit.
+    pub async fn open_fi_session_in(
         &self,
+        txn: &impl ConnectionTrait,
         new: NewFiSession,
         live_after_ms: i64,
     ) -> Result<Opened, StoreError> {
-        let txn = self.db.begin().await?;
         // A write that changes nothing: it locks the consent's row until commit.
         consent::Entity::update_many()
             .col_expr(
@@ -140,22 +142,20 @@ impl Store {
                 Expr::col(consent::Column::ConsentId).into(),
             )
             .filter(consent::Column::ConsentId.eq(&new.consent_id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         let preparing = fi_session::Entity::find()
             .filter(fi_session::Column::ConsentId.eq(&new.consent_id))
             .filter(fi_session::Column::Status.eq(PENDING))
             .filter(fi_session::Column::CreatedAtMs.gt(live_after_ms))
-            .count(&txn)
+            .count(txn)
             .await?;
         if preparing > 0 {
-            txn.rollback().await?;
             return Ok(Opened::InProgress);
         }
         let job = prepare_job(&new.session_id);
-        insert_session(&txn, new, self.clock.now_millis()).await?;
-        aa_runtime::queue::enqueue(&txn, job).await?;
-        txn.commit().await?;
+        insert_session(txn, new, self.clock.now_millis()).await?;
+        aa_runtime::queue::enqueue(txn, job).await?;
         Ok(Opened::New)
     }
 
@@ -284,6 +284,16 @@ impl Store {
         session_id: &str,
         link_refs: &[String],
     ) -> Result<(), StoreError> {
+        self.mark_fetched_in(&self.db, session_id, link_refs).await
+    }
+
+    /// [`Store::mark_fetched`], in `conn` (the idempotency claim's transaction).
+    pub async fn mark_fetched_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        session_id: &str,
+        link_refs: &[String],
+    ) -> Result<(), StoreError> {
         fi_session_account::Entity::update_many()
             .col_expr(
                 fi_session_account::Column::FetchedAtMs,
@@ -292,7 +302,7 @@ impl Store {
             .filter(fi_session_account::Column::SessionId.eq(session_id))
             .filter(fi_session_account::Column::LinkRefNumber.is_in(link_refs.iter().cloned()))
             .filter(fi_session_account::Column::FetchedAtMs.is_null())
-            .exec(&self.db)
+            .exec(conn)
             .await?;
         Ok(())
     }

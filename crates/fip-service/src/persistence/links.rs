@@ -15,9 +15,12 @@ use super::entities::{account, account_link, link_request, link_request_account}
 use super::{Store, StoreError};
 use crate::domain::link::{AccountLink, LinkRequest, LinkRequestStatus};
 use aa_runtime::outbox::Notification;
+use aa_runtime::queue::NewJob;
 
 const LINKED: &str = "LINKED";
 const DELINKED: &str = "DELINKED";
+const TOKEN: &str = "TOKEN";
+const DIRECT: &str = "DIRECT";
 
 /// A link request to store.
 #[derive(Debug, Clone)]
@@ -30,6 +33,8 @@ pub struct NewLinkRequest {
     pub expires_at_ms: i64,
     pub txnid: String,
     pub account_ids: Vec<String>,
+    /// The customer confirms with the bank itself (`DIRECT`): no OTP.
+    pub direct: bool,
 }
 
 /// What became of a delink.
@@ -43,7 +48,7 @@ pub enum Delinked {
     Already(AccountLink),
 }
 
-fn to_request(row: link_request::Model) -> Result<LinkRequest, StoreError> {
+pub(super) fn to_request(row: link_request::Model) -> Result<LinkRequest, StoreError> {
     Ok(LinkRequest {
         status: LinkRequestStatus::from_str(&row.status).map_err(StoreError::Corrupt)?,
         attempts: u32::try_from(row.attempts).unwrap_or(0),
@@ -53,10 +58,11 @@ fn to_request(row: link_request::Model) -> Result<LinkRequest, StoreError> {
         customer_id: row.customer_id,
         otp_hash: row.otp_hash,
         expires_at_ms: row.expires_at_ms,
+        direct: row.authenticator == DIRECT,
     })
 }
 
-async fn to_links<C: ConnectionTrait>(
+pub(super) async fn to_links<C: ConnectionTrait>(
     db: &C,
     rows: Vec<account_link::Model>,
 ) -> Result<Vec<AccountLink>, StoreError> {
@@ -87,9 +93,15 @@ async fn to_links<C: ConnectionTrait>(
 }
 
 impl Store {
-    /// Stores a new `PENDING` link request and the accounts it names.
-    pub async fn create_link_request(&self, new: NewLinkRequest) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+    /// Stores a new `PENDING` link request, the accounts it names and, when the OTP goes
+    /// through the queue, its delivery job, in `conn` (the idempotency claim's transaction:
+    /// the request, its OTP job and the answer commit together).
+    pub async fn create_link_request_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        new: NewLinkRequest,
+        otp_job: Option<NewJob>,
+    ) -> Result<(), StoreError> {
         link_request::Entity::insert(link_request::ActiveModel {
             ref_number: Set(new.ref_number.clone()),
             aa_id: Set(new.aa_id),
@@ -102,8 +114,9 @@ impl Store {
             txnid: Set(new.txnid),
             created_at_ms: Set(self.clock.now_millis()),
             completed_at_ms: Set(None),
+            authenticator: Set(if new.direct { DIRECT } else { TOKEN }.to_owned()),
         })
-        .exec_without_returning(&txn)
+        .exec_without_returning(conn)
         .await?;
         let rows: Vec<link_request_account::ActiveModel> = new
             .account_ids
@@ -115,10 +128,12 @@ impl Store {
             .collect();
         if !rows.is_empty() {
             link_request_account::Entity::insert_many(rows)
-                .exec_without_returning(&txn)
+                .exec_without_returning(conn)
                 .await?;
         }
-        txn.commit().await?;
+        if let Some(job) = otp_job {
+            aa_runtime::queue::enqueue(conn, job).await?;
+        }
         Ok(())
     }
 
@@ -190,6 +205,17 @@ impl Store {
         request: &LinkRequest,
     ) -> Result<Vec<AccountLink>, StoreError> {
         let txn = self.db.begin().await?;
+        let links = self.complete_link_request_in(&txn, request).await?;
+        txn.commit().await?;
+        Ok(links)
+    }
+
+    /// [`Store::complete_link_request`] in `conn` (the idempotency claim's transaction).
+    pub async fn complete_link_request_in(
+        &self,
+        txn: &impl ConnectionTrait,
+        request: &LinkRequest,
+    ) -> Result<Vec<AccountLink>, StoreError> {
         let now = self.clock.now_millis();
         let won = link_request::Entity::update_many()
             .col_expr(
@@ -199,13 +225,13 @@ impl Store {
             .col_expr(link_request::Column::CompletedAtMs, Expr::value(now))
             .filter(link_request::Column::RefNumber.eq(&request.ref_number))
             .filter(link_request::Column::Status.eq(LinkRequestStatus::Pending.as_str()))
-            .exec(&txn)
+            .exec(txn)
             .await?
             .rows_affected
             == 1;
         let account_ids: Vec<String> = link_request_account::Entity::find()
             .filter(link_request_account::Column::RefNumber.eq(&request.ref_number))
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .map(|r| r.account_id)
@@ -217,7 +243,7 @@ impl Store {
                 .filter(account_link::Column::AaId.eq(&request.aa_id))
                 .filter(account_link::Column::CustomerAddress.eq(&request.customer_address))
                 .filter(account_link::Column::Status.eq(LINKED))
-                .one(&txn)
+                .one(txn)
                 .await?;
             let row = match live {
                 Some(row) => row,
@@ -233,7 +259,7 @@ impl Store {
                         delinked_at_ms: None,
                     };
                     account_link::Entity::insert(account_link::ActiveModel::from(row.clone()))
-                        .exec_without_returning(&txn)
+                        .exec_without_returning(txn)
                         .await?;
                     row
                 }
@@ -242,23 +268,32 @@ impl Store {
             };
             links.push(row);
         }
-        let links = to_links(&txn, links).await?;
-        txn.commit().await?;
-        Ok(links)
+        to_links(txn, links).await
     }
 
     /// The stored links among `refs` (unknown ones are absent).
     pub async fn links_by_ref(&self, refs: &[String]) -> Result<Vec<AccountLink>, StoreError> {
-        let rows = account_link::Entity::find()
-            .filter(account_link::Column::LinkRefNumber.is_in(refs.iter().cloned()))
-            .all(&self.db)
-            .await?;
-        to_links(&self.db, rows).await
+        self.links_by_ref_in(&self.db, refs).await
     }
 
-    /// Delinks `link_ref_number` at the request of `aa_id` for `customer_address`.
-    pub async fn delink(
+    /// [`Store::links_by_ref`] read through `conn`.
+    pub async fn links_by_ref_in(
         &self,
+        conn: &impl ConnectionTrait,
+        refs: &[String],
+    ) -> Result<Vec<AccountLink>, StoreError> {
+        let rows = account_link::Entity::find()
+            .filter(account_link::Column::LinkRefNumber.is_in(refs.iter().cloned()))
+            .all(conn)
+            .await?;
+        to_links(conn, rows).await
+    }
+
+    /// Delinks `link_ref_number` at the request of `aa_id` for `customer_address`, in `conn`
+    /// (the idempotency claim's transaction).
+    pub async fn delink_in(
+        &self,
+        conn: &impl ConnectionTrait,
         link_ref_number: &str,
         aa_id: &str,
         customer_address: &str,
@@ -266,13 +301,13 @@ impl Store {
         let Some(row) = account_link::Entity::find_by_id(link_ref_number.to_owned())
             .filter(account_link::Column::AaId.eq(aa_id))
             .filter(account_link::Column::CustomerAddress.eq(customer_address))
-            .one(&self.db)
+            .one(conn)
             .await?
         else {
             return Ok(Delinked::Unknown);
         };
-        let changed = self.mark_delinked(&self.db, link_ref_number).await?;
-        let mut link = to_links(&self.db, vec![row]).await?;
+        let changed = self.mark_delinked(conn, link_ref_number).await?;
+        let mut link = to_links(conn, vec![row]).await?;
         let Some(mut link) = link.pop() else {
             return Ok(Delinked::Unknown);
         };

@@ -2,7 +2,7 @@
 //! default, PostgreSQL by URL; one migration set ([`migration`]) applied at start-up.
 //!
 //! [`Store`] is the handle the rest of the service uses; its queries live beside the data
-//! they touch ([`seed`], [`bank`], [`links`], [`consents`], [`fi_sessions`],
+//! they touch ([`seed`], [`bank`], [`discoveries`], [`links`], [`consents`], [`fi_sessions`],
 //! [`fi_session_expiry`], [`data_keys`], idempotency keys are `aa_runtime::idempotency`'s) and return domain
 //! types, never entities. Instants are stored as epoch milliseconds (`aa_runtime::clock::millis`)
 //! so that both databases compare them the same way.
@@ -15,13 +15,19 @@ use aa_runtime::clock::Clock;
 use aa_runtime::idempotency::Idempotency;
 use aa_runtime::settings::Secret;
 use aa_runtime::store;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
 pub use aa_runtime::store::StoreError;
+
+/// A transaction on the store: the idempotency claim's (`Claim::transaction`), or one of
+/// [`Store::begin`]; the `*_in` queries write in it.
+pub type Tx = sea_orm::DatabaseTransaction;
 
 pub mod bank;
 pub mod consents;
 pub mod data_keys;
+pub mod direct_links;
+pub mod discoveries;
 mod entities;
 pub mod fi_session_expiry;
 pub mod fi_sessions;
@@ -61,6 +67,11 @@ impl Store {
     /// The clock the store's instants come from.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// A transaction of its own, for work that is not under an idempotency claim.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(self.db.begin().await?)
     }
 
     /// Checks the database answers (readiness).

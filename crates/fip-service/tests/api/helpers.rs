@@ -44,6 +44,8 @@ pub struct Options {
     pub fi_session_lifetime_seconds: u64,
     /// `rate_limits`; the shipped defaults unless a test sets its own.
     pub rate_limits: aa_runtime::rate_limit::RateLimitSettings,
+    /// `linking.authenticator: DIRECT` instead of `TOKEN`.
+    pub direct_linking: bool,
 }
 
 impl Default for Options {
@@ -57,6 +59,7 @@ impl Default for Options {
             queue_max_attempts: None,
             fi_session_lifetime_seconds: 3600,
             rate_limits: Default::default(),
+            direct_linking: false,
         }
     }
 }
@@ -126,6 +129,9 @@ impl TestApp {
         }
         settings.fi.session_lifetime_seconds = options.fi_session_lifetime_seconds;
         settings.rate_limits = options.rate_limits;
+        if options.direct_linking {
+            settings.linking.authenticator = aa_core::rebit::AuthenticatorType::Direct;
+        }
         let clock = options.clock.clone().unwrap_or_else(Clock::system);
         Application::build_with_clock(settings, listener, clock)
             .await

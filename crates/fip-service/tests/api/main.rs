@@ -3,9 +3,13 @@
 //! Every answer's signature is verified ([`helpers::TestApp::signed`]).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod atomic;
 mod auth;
 mod consent;
+mod consent_rules;
+mod data_rules;
 mod delink;
+mod direct_link;
 mod discover;
 mod envelope;
 mod fi;
@@ -17,6 +21,7 @@ mod fi_xsd;
 mod helpers;
 mod idempotency;
 mod link;
+mod link_rules;
 mod notification;
 mod ops;
 mod outbox;

@@ -19,6 +19,8 @@ pub struct Model {
     pub txnid: String,
     pub created_at_ms: i64,
     pub completed_at_ms: Option<i64>,
+    /// `TOKEN` or `DIRECT` (`AccLinkResponse.AuthenticatorType`).
+    pub authenticator: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

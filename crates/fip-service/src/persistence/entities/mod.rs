@@ -3,6 +3,7 @@
 //! and compare them identically; dates are `YYYY-MM-DD` text; amounts are paise (BIGINT).
 
 pub mod account;
+pub mod account_discovery;
 pub mod account_link;
 pub mod account_transaction;
 pub mod consent;

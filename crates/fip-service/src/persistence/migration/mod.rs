@@ -42,6 +42,14 @@ impl MigratorTrait for Migrator {
                 include_str!("m0006_fi_prepare_queue.sql"),
             ),
             Box::new(aa_runtime::rate_limit::Migration),
+            sql(
+                "m0007_account_discoveries",
+                include_str!("m0007_account_discoveries.sql"),
+            ),
+            sql(
+                "m0008_link_authenticator",
+                include_str!("m0008_link_authenticator.sql"),
+            ),
         ]
     }
 }

@@ -13,7 +13,7 @@ use actix_web::{web, HttpResponse};
 
 use crate::persistence::links::Delinked;
 use crate::routes::rebit;
-use crate::state::AppState;
+use crate::state::{AppState, Claimed};
 
 #[tracing::instrument(
     name = "accounts.delink",
@@ -33,16 +33,32 @@ async fn answer(
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
     let version = rebit::envelope(state, &body.ver, &body.timestamp, &body.txnid)?;
-    let work = async {
+    let incoming = Incoming::new(
+        &request.caller,
+        Endpoint::AccountsDelink,
+        &body.txnid,
+        &request.raw,
+    );
+    let mut claim = match state.claim(&incoming).await? {
+        Claimed::Fresh(claim) => claim,
+        Claimed::Answered(answer) => return Ok(answer),
+    };
+    let result = async {
         let address = validate::required(
             "Account.customerAddress",
             Some(&body.account.customer_address),
         )?;
         let link_ref =
             validate::required("Account.linkRefNumber", Some(&body.account.link_ref_number))?;
+        // The delink and the answer commit together in the claim's transaction.
         let link = match state
             .store
-            .delink(link_ref, &request.caller.entity_id, address)
+            .delink_in(
+                claim.transaction().await?,
+                link_ref,
+                &request.caller.entity_id,
+                address,
+            )
             .await?
         {
             Delinked::Unknown => {
@@ -70,14 +86,7 @@ async fn answer(
                 },
             },
         )
-    };
-    {
-        let incoming = Incoming::new(
-            &request.caller,
-            Endpoint::AccountsDelink,
-            &body.txnid,
-            &request.raw,
-        );
-        state.idempotency().once(&incoming, work).await
     }
+    .await;
+    claim.finish(result).await
 }

@@ -1,6 +1,7 @@
 //! `POST /Accounts/discover`: the customer's accounts of the requested FI types, masked, each
 //! with its `accRefNumber`. An unknown customer, or one without such accounts, is 404
-//! `NoAccountsFound`.
+//! `NoAccountsFound`. The customer found is recorded for the address (see
+//! `crate::domain::discovery::DISCOVERY_VALID_MS`), with the answer.
 
 use aa_core::rebit::{AccDiscoveryRequest, AccDiscoveryResponse, ErrorCode};
 use aa_core::validate;
@@ -10,7 +11,7 @@ use actix_web::{web, HttpResponse};
 
 use crate::domain::discovery::{self, DiscoveryQuery};
 use crate::routes::rebit;
-use crate::state::AppState;
+use crate::state::{AppState, Claimed};
 
 #[tracing::instrument(
     name = "accounts.discover",
@@ -37,8 +38,18 @@ async fn answer(
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
     let version = rebit::envelope(state, &body.ver, &body.timestamp, &body.txnid)?;
-    let work = async {
-        validate::required("Customer.id", Some(&body.customer.id))?;
+    let incoming = Incoming::new(
+        &request.caller,
+        Endpoint::AccountsDiscover,
+        &body.txnid,
+        &request.raw,
+    );
+    let mut claim = match state.claim(&incoming).await? {
+        Claimed::Fresh(claim) => claim,
+        Claimed::Answered(answer) => return Ok(answer),
+    };
+    let result = async {
+        let address = validate::required("Customer.id", Some(&body.customer.id))?;
         let wanted = discovery::wanted_types(&body.fi_types)?;
         let query = DiscoveryQuery::from_identifiers(&body.customer.identifiers)?;
         let customer = state
@@ -58,6 +69,18 @@ async fn answer(
         if accounts.is_empty() {
             return Err(no_accounts());
         }
+        // Which customer this address named, for the link that follows; it commits with the
+        // answer (the reads above went through the shared connection before the claim's
+        // transaction began).
+        state
+            .store
+            .record_discovery_in(
+                claim.transaction().await?,
+                &request.caller.entity_id,
+                address,
+                &customer.id,
+            )
+            .await?;
         tracing::info!(accounts = accounts.len(), "accounts discovered");
         rebit::answer(
             version,
@@ -68,14 +91,7 @@ async fn answer(
                 discovered_accounts: accounts,
             },
         )
-    };
-    {
-        let incoming = Incoming::new(
-            &request.caller,
-            Endpoint::AccountsDiscover,
-            &body.txnid,
-            &request.raw,
-        );
-        state.idempotency().once(&incoming, work).await
     }
+    .await;
+    claim.finish(result).await
 }

@@ -1,7 +1,9 @@
 //! `POST /Accounts/link/verify` (2.0.0) and `GET /Accounts/link/{RefNumber}/{Token}` (1.1.x):
 //! the OTP the customer gave the AA completes a link request.
 //!
-//! Order: the request must be this AA's (else 400 `InvalidRequest`); a locked request is 400
+//! Order: the request must be this AA's (else 400 `InvalidRequest`) and confirmed by token (a
+//! `DIRECT` one is confirmed by the customer with the bank: 400 `InvalidRequest`, the spec's
+//! "in the case of FIP direct authentication, this method will not be used"); a locked request is 400
 //! `InvalidLinkToken`; an expired one 401 `LinkTokenExpired`; then one try is spent and the
 //! token compared: wrong is 400 `InvalidLinkToken` (the last try locks the request), right
 //! links every account and answers their `linkRefNumber`s. Before the try, verifications are
@@ -19,9 +21,9 @@ use aa_runtime::idempotency::{Endpoint, Incoming};
 use aa_runtime::rate_limit::Action;
 use actix_web::{web, HttpResponse};
 
-use crate::domain::link::{self, AccountLink, LinkRequestStatus};
+use crate::domain::link::{self, AccountLink, LinkRequest, LinkRequestStatus};
 use crate::routes::rebit;
-use crate::state::AppState;
+use crate::state::{AppState, Claimed};
 
 #[tracing::instrument(
     name = "accounts.link.verify",
@@ -34,21 +36,30 @@ pub async fn verify(
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
     let version = rebit::envelope(&state, &body.ver, &body.timestamp, &body.txnid)?;
-    let work = async {
+    let incoming = Incoming::new(
+        &request.caller,
+        Endpoint::AccountsLinkVerify,
+        &body.txnid,
+        &request.raw,
+    );
+    let mut claim = match state.claim(&incoming).await? {
+        Claimed::Fresh(claim) => claim,
+        Claimed::Answered(answer) => return Ok(answer),
+    };
+    let result = async {
         let ref_number = validate::required("refNumber", Some(&body.ref_number))?;
         let token = validate::required("token", Some(&body.token))?;
-        let links = complete(&state, &request.caller, ref_number, token).await?;
+        let request = check(&state, &request.caller, ref_number, token).await?;
+        // The links, and the answer, in the claim's transaction: they commit together.
+        let links = state
+            .store
+            .complete_link_request_in(claim.transaction().await?, &request)
+            .await?;
+        tracing::info!(accounts = links.len(), "accounts linked");
         respond(&state, version, &body.txnid, links)
-    };
-    {
-        let incoming = Incoming::new(
-            &request.caller,
-            Endpoint::AccountsLinkVerify,
-            &body.txnid,
-            &request.raw,
-        );
-        state.idempotency().once(&incoming, work).await
     }
+    .await;
+    claim.finish(result).await
 }
 
 /// The 1.1.x form: the signature covers the path; the answer carries a fresh `txnid`.
@@ -65,7 +76,9 @@ pub async fn verify_legacy(
     let version = ApiVersion::V1_1_2;
     let txnid = &request.txnid;
     let (ref_number, token) = path.into_inner();
-    let links = complete(&state, &request.caller, &ref_number, &token).await?;
+    let request = check(&state, &request.caller, &ref_number, &token).await?;
+    let links = state.store.complete_link_request(&request).await?;
+    tracing::info!(accounts = links.len(), "accounts linked");
     Ok(HttpResponse::Ok().json(respond(&state, version, txnid, links)?))
 }
 
@@ -94,12 +107,17 @@ fn respond(
     )
 }
 
-async fn complete(
+/// Checks `token` against the link request `ref_number` of `caller` and returns the request
+/// to complete (see the module documentation for the order). The tries it spends, and the lock
+/// after the last wrong one, are written at once through the store's own connection, before
+/// any transaction of the caller's begins: like the rate limits, they must count even though
+/// the request is refused (a refusal rolls the claim's transaction back).
+async fn check(
     state: &AppState,
     caller: &Caller,
     ref_number: &str,
     token: &str,
-) -> Result<Vec<AccountLink>, RebitError> {
+) -> Result<LinkRequest, RebitError> {
     let pepper = state.otp.pepper.expose().as_bytes();
     let max = state.otp.max_attempts;
     let request = state
@@ -112,9 +130,17 @@ async fn complete(
                 "refNumber is not a link request of this AA",
             )
         })?;
+    if request.direct {
+        return Err(RebitError::new(
+            ErrorCode::InvalidRequest,
+            "this link request is confirmed by the customer with the bank (AuthenticatorType \
+             DIRECT), not with a token",
+        ));
+    }
     if request.status == LinkRequestStatus::Linked {
         if otp::verify(pepper, &request.otp_hash, token) {
-            return Ok(state.store.complete_link_request(&request).await?);
+            // Completing it again answers its links.
+            return Ok(request);
         }
         return Err(RebitError::new(
             ErrorCode::InvalidLinkToken,
@@ -141,7 +167,5 @@ async fn complete(
         }
         return Err(link::wrong_token(spent, max).into());
     }
-    let links = state.store.complete_link_request(&request).await?;
-    tracing::info!(accounts = links.len(), "accounts linked");
-    Ok(links)
+    Ok(request)
 }

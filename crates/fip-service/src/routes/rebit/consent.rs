@@ -1,7 +1,8 @@
 //! `POST /Consent`: the AA sends a consent artefact. Kept only when `signedConsent` is a
 //! compact JWS signed by the calling AA with a key the registry publishes for it (else 400
 //! `SignatureDoesNotMatch`), and its detail names this FIP and accounts linked here, through
-//! this AA, to the consent's customer (else 400 `InvalidConsentDetail`). Idempotent on
+//! this AA, to the consent's customer (else 400 `InvalidConsentDetail`); its terms must be
+//! usable (`crate::domain::consent_rules`: else 400 `InvalidRequest`). Idempotent on
 //! `consentId`: the same artefact again is OK; another artefact under a used id is 409
 //! `IdempotencyError`.
 
@@ -12,10 +13,10 @@ use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
-use crate::domain::consent;
+use crate::domain::{consent, consent_rules};
 use crate::persistence::consents::{NewConsent, Stored};
 use crate::routes::rebit;
-use crate::state::AppState;
+use crate::state::{AppState, Claimed};
 
 #[tracing::instrument(
     name = "consent.artefact",
@@ -41,10 +42,20 @@ async fn answer(
     let aa_id = &request.caller.entity_id;
     let version = ApiVersion::parse(validate::required("ver", Some(&body.ver))?)?;
     validate::uuid("txnid", Some(&body.txnid))?;
-    let work = async {
+    let incoming = Incoming::new(
+        &request.caller,
+        Endpoint::Consent,
+        &body.txnid,
+        &request.raw,
+    );
+    let mut claim = match state.claim(&incoming).await? {
+        Claimed::Fresh(claim) => claim,
+        Claimed::Answered(answer) => return Ok(answer),
+    };
+    let result = async {
         validate::uuid("consentId", Some(&body.consent_id))?;
         let consent_id = body.consent_id.trim().to_owned();
-        validate::timestamp("createTimestamp", Some(&body.create_timestamp))?;
+        let created = validate::timestamp("createTimestamp", Some(&body.create_timestamp))?;
         let jws = validate::required("signedConsent", Some(&body.signed_consent))?;
         let signed_consent::SignedConsent {
             detail,
@@ -52,11 +63,23 @@ async fn answer(
             signature,
         } = signed_consent::verify(jws, aa_id, &state.registry)?;
         let terms = consent::terms_of(&detail, &state.fip_id)?;
-        let links = state.store.links_by_ref(&terms.link_refs).await?;
+        consent_rules::check_artefact(
+            &detail,
+            created,
+            terms.expiry,
+            state.store.clock().now(),
+            &state.registry,
+        )?;
+        // From here every read and write goes through the claim's transaction (the SQLite
+        // store has one connection).
+        let txn = claim.transaction().await?;
+        let links = state.store.links_by_ref_in(txn, &terms.link_refs).await?;
         consent::check_links(&terms, &links, aa_id)?;
         let stored = state
             .store
-            .store_consent(NewConsent {
+            .store_consent_in(
+                txn,
+                NewConsent {
                 consent_id: consent_id.clone(),
                 aa_id: aa_id.clone(),
                 status: body.status,
@@ -64,9 +87,10 @@ async fn answer(
                 signature,
                 detail: detail_json,
                 create_timestamp: body.create_timestamp.clone(),
-                txnid: body.txnid.clone(),
-                terms,
-            })
+                    txnid: body.txnid.clone(),
+                    terms,
+                },
+            )
             .await?;
         match stored {
             Stored::New => {
@@ -93,14 +117,7 @@ async fn answer(
                 response: "OK".to_owned(),
             },
         )
-    };
-    {
-        let incoming = Incoming::new(
-            &request.caller,
-            Endpoint::Consent,
-            &body.txnid,
-            &request.raw,
-        );
-        state.idempotency().once(&incoming, work).await
     }
+    .await;
+    claim.finish(result).await
 }

@@ -13,10 +13,11 @@ use aa_core::rebit::{
 use aa_core::validate;
 use aa_core::validate::ApiVersion;
 use aa_runtime::http::{FromAa, RebitError, Verified};
-use aa_runtime::idempotency::{Endpoint, Incoming};
+use aa_runtime::idempotency::{Endpoint, Incoming, NextAction};
 use actix_web::{web, HttpResponse};
 
 use crate::domain::consent;
+use crate::persistence::Tx;
 use crate::routes::rebit;
 use crate::state::AppState;
 
@@ -49,7 +50,6 @@ async fn answer(
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
     let version = rebit::envelope(state, &body.ver, &body.timestamp, &body.txnid)?;
-    let work = change(request, state, version);
     // The AA reuses its consent flow's txnid for every notification of the consent: a txnid
     // binds the consent, and each notification is applied afresh (a repeat changes nothing).
     let consent_id = body
@@ -58,15 +58,33 @@ async fn answer(
         .as_deref()
         .unwrap_or_default()
         .trim();
-    {
-        let incoming = Incoming::new(
-            &request.caller,
-            Endpoint::ConsentNotification,
-            &body.txnid,
-            &request.raw,
-        )
-        .about(consent_id);
-        state.idempotency().once(&incoming, work).await
+    let incoming = Incoming::new(
+        &request.caller,
+        Endpoint::ConsentNotification,
+        &body.txnid,
+        &request.raw,
+    )
+    .about(consent_id);
+    match state.idempotency().try_processing(&incoming).await? {
+        NextAction::ReturnSavedResponse(answer) => Ok(answer),
+        // The first notification under the txnid: its writes and its kept key commit together
+        // (refused: neither).
+        NextAction::StartProcessing(mut claim) => {
+            let result = async {
+                let txn = claim.transaction().await?;
+                change(request, state, version, txn).await
+            }
+            .await;
+            claim.finish(result).await
+        }
+        // The next notification of the consent under the flow's txnid (or a re-send): applied
+        // in a transaction of its own, where a re-send changes nothing.
+        NextAction::Recompute => {
+            let txn = state.store.begin().await?;
+            let answer = change(request, state, version, &txn).await?;
+            txn.commit().await.map_err(|e| RebitError::internal(&e))?;
+            Ok(HttpResponse::Ok().json(answer))
+        }
     }
 }
 
@@ -74,6 +92,7 @@ async fn change(
     request: &Verified<ConsentStatusNotification, FromAa>,
     state: &AppState,
     version: ApiVersion,
+    txn: &Tx,
 ) -> Result<serde_json::Value, RebitError> {
     let body = &request.body;
     let aa_id = &request.caller.entity_id;
@@ -94,7 +113,7 @@ async fn change(
     for _ in 0..3 {
         let stored = state
             .store
-            .consent(consent_id)
+            .consent_in(txn, consent_id)
             .await?
             .filter(|c| c.aa_id == *aa_id)
             .ok_or_else(unknown_consent)?;
@@ -102,17 +121,17 @@ async fn change(
             None => {
                 tracing::info!(consent.id = %consent_id, status = %stored.status, "consent status unchanged");
                 // A repeat finishes a purge an earlier attempt may have left undone.
-                purge_if_final(state, consent_id, stored.status).await?;
+                purge_if_final(state, txn, consent_id, stored.status).await?;
                 return ok(state, version, &body.txnid);
             }
             Some(next) => {
                 if state
                     .store
-                    .set_consent_status(consent_id, stored.status, next)
+                    .set_consent_status_in(txn, consent_id, stored.status, next)
                     .await?
                 {
                     tracing::info!(consent.id = %consent_id, from = %stored.status, to = %next, "consent status changed");
-                    purge_if_final(state, consent_id, next).await?;
+                    purge_if_final(state, txn, consent_id, next).await?;
                     return ok(state, version, &body.txnid);
                 }
             }
@@ -127,11 +146,16 @@ async fn change(
 /// prepared data is purged (sealed blobs removed, the consent's data key deleted).
 async fn purge_if_final(
     state: &AppState,
+    txn: &Tx,
     consent_id: &str,
     status: ConsentStatus,
 ) -> Result<(), RebitError> {
     if matches!(status, ConsentStatus::Revoked | ConsentStatus::Expired) {
-        for session_id in state.store.expire_consent_sessions(consent_id).await? {
+        for session_id in state
+            .store
+            .expire_consent_sessions_in(txn, consent_id)
+            .await?
+        {
             tracing::info!(session.id = %session_id, consent.id = %consent_id, "fi session ended with its consent; its data purged");
         }
     }

@@ -6,14 +6,15 @@
 //! `fi.session_lifetime_seconds`, or ended with its consent; its data purged) is 400
 //! `InvalidSessionId` too; a session whose data is not ready yet
 //! is 404 `NoDataFound` (issue 5: not an empty success and not 403), and so is one with nothing
-//! to serve (every account denied, or none of the asked `linkRefNumber`s ready). The answer has
+//! to serve (every account denied, none of the asked `linkRefNumber`s ready, or every one
+//! delinked since the session opened: a delinked account is left out). The answer has
 //! one `FI` entry per account, each with the `KeyMaterial` of its own ephemeral key.
 
 use aa_core::rebit::{EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus, FipFi};
 use aa_core::validate;
 use aa_core::validate::ApiVersion;
 use aa_runtime::http::{Caller, FromAa, RebitError, Verified, VerifiedUri};
-use aa_runtime::idempotency::{Endpoint, Incoming};
+use aa_runtime::idempotency::{Endpoint, Incoming, NextAction};
 use actix_web::{web, HttpResponse};
 
 use crate::fi::encrypt::Encrypted;
@@ -39,33 +40,62 @@ pub async fn fetch(
 ) -> Result<HttpResponse, RebitError> {
     let body = &request.body;
     let version = rebit::envelope(&state, &body.ver, &body.timestamp, &body.txnid)?;
-    let work = async {
-        validate::uuid("sessionId", Some(&body.session_id))?;
-        let session_id = body.session_id.trim();
-        let links = body
-            .link_ref_number
-            .as_ref()
-            .map(|refs| refs.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
-        let fi = serve(
-            &state,
-            &request.caller,
-            session_id,
-            body.fip_id.as_deref(),
-            links,
-        )
-        .await?;
-        respond(&state, version, &body.txnid, fi)
-    };
-    // The answer is financial data: a replay computes it again from the sealed store.
-    {
-        let incoming = Incoming::new(
-            &request.caller,
-            Endpoint::FiFetch,
-            &body.txnid,
-            &request.raw,
-        );
-        state.idempotency().once(&incoming, work).await
+    let incoming = Incoming::new(
+        &request.caller,
+        Endpoint::FiFetch,
+        &body.txnid,
+        &request.raw,
+    );
+    // The answer is financial data: it is never stored, a replay computes it again from the
+    // sealed store. The one write, when the accounts were first fetched, commits with the key.
+    match state.idempotency().try_processing(&incoming).await? {
+        NextAction::ReturnSavedResponse(answer) => Ok(answer),
+        NextAction::StartProcessing(mut claim) => {
+            let result = async {
+                let served = serve_post(&state, &request).await?;
+                state
+                    .store
+                    .mark_fetched_in(
+                        claim.transaction().await?,
+                        &served.session_id,
+                        &served.fetched,
+                    )
+                    .await?;
+                respond(&state, version, &body.txnid, served.fi)
+            }
+            .await;
+            claim.finish(result).await
+        }
+        NextAction::Recompute => {
+            let served = serve_post(&state, &request).await?;
+            state
+                .store
+                .mark_fetched(&served.session_id, &served.fetched)
+                .await?;
+            Ok(HttpResponse::Ok().json(respond(&state, version, &body.txnid, served.fi)?))
+        }
     }
+}
+
+/// The checks and the data of the 2.0.0 form.
+async fn serve_post(
+    state: &AppState,
+    request: &Verified<FiFetchRequest, FromAa>,
+) -> Result<Served, RebitError> {
+    let body = &request.body;
+    validate::uuid("sessionId", Some(&body.session_id))?;
+    let links = body
+        .link_ref_number
+        .as_ref()
+        .map(|refs| refs.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+    serve(
+        state,
+        &request.caller,
+        body.session_id.trim(),
+        body.fip_id.as_deref(),
+        links,
+    )
+    .await
 }
 
 /// The 1.1.x form: the signature covers the path; the answer carries a fresh `txnid`.
@@ -102,8 +132,12 @@ pub async fn fetch_legacy(
     }
     validate::uuid("sessionId", Some(&session_id))?;
     let links = (!links.is_empty()).then_some(links);
-    let fi = serve(&state, &request.caller, &session_id, fip_id, links).await?;
-    Ok(HttpResponse::Ok().json(respond(&state, version, txnid, fi)?))
+    let served = serve(&state, &request.caller, &session_id, fip_id, links).await?;
+    state
+        .store
+        .mark_fetched(&served.session_id, &served.fetched)
+        .await?;
+    Ok(HttpResponse::Ok().json(respond(&state, version, txnid, served.fi)?))
 }
 
 fn respond(
@@ -123,13 +157,22 @@ fn respond(
     )
 }
 
+/// What a fetch serves: the data, and which accounts of which session it came from (to record
+/// them as fetched).
+struct Served {
+    fi: Vec<FipFi>,
+    session_id: String,
+    fetched: Vec<String>,
+}
+
+/// The session's data for `caller` (reads only; the caller records the fetch).
 async fn serve(
     state: &AppState,
     caller: &Caller,
     session_id: &str,
     fip_id: Option<&str>,
     links: Option<Vec<String>>,
-) -> Result<Vec<FipFi>, RebitError> {
+) -> Result<Served, RebitError> {
     let session = state
         .store
         .fi_session(session_id)
@@ -198,6 +241,27 @@ async fn serve(
             "no prepared data for the asked accounts",
         ));
     }
+    // An account delinked since the data was prepared is no longer the consent's to share:
+    // left out, as if DENIED; with none left, there is nothing to serve.
+    let refs: Vec<String> = chosen.iter().map(|a| a.link_ref_number.clone()).collect();
+    let links = state.store.links_by_ref(&refs).await?;
+    let chosen: Vec<_> = chosen
+        .into_iter()
+        .filter(|a| {
+            links.iter().any(|l| {
+                l.link_ref_number == a.link_ref_number
+                    && l.linked
+                    && l.aa_id == caller.entity_id
+                    && l.customer_address == consent.customer_address
+            })
+        })
+        .collect();
+    if chosen.is_empty() {
+        return Err(RebitError::new(
+            ErrorCode::NoDataFound,
+            "the asked accounts are no longer linked: nothing to serve",
+        ));
+    }
     let data_key = state
         .store
         .consent_data_key(&session.consent_id, &state.fi.key_ring)
@@ -227,10 +291,10 @@ async fn serve(
         });
     }
     let fetched: Vec<String> = chosen.iter().map(|a| a.link_ref_number.clone()).collect();
-    state
-        .store
-        .mark_fetched(&session.session_id, &fetched)
-        .await?;
     tracing::info!(session.id = %session.session_id, accounts = fetched.len(), "fi data fetched");
-    Ok(fi)
+    Ok(Served {
+        fi,
+        session_id: session.session_id,
+        fetched,
+    })
 }

@@ -24,7 +24,7 @@ use actix_web::{web, HttpResponse};
 use crate::fi::{encrypt, request as rules};
 use crate::persistence::fi_sessions::{NewFiSession, Opened};
 use crate::routes::rebit;
-use crate::state::AppState;
+use crate::state::{AppState, Claimed};
 use aa_runtime::clock::millis;
 
 #[tracing::instrument(
@@ -51,7 +51,17 @@ async fn answer(
     let body = &request.body;
     let aa_id = &request.caller.entity_id;
     let version = rebit::envelope(state, &body.ver, &body.timestamp, &body.txnid)?;
-    let work = async {
+    let incoming = Incoming::new(
+        &request.caller,
+        Endpoint::FiRequest,
+        &body.txnid,
+        &request.raw,
+    );
+    let mut claim = match state.claim(&incoming).await? {
+        Claimed::Fresh(claim) => claim,
+        Claimed::Answered(answer) => return Ok(answer),
+    };
+    let result = async {
         let consent_id = validate::required("Consent.id", Some(&body.consent.id))?;
         let consent = state
             .store
@@ -99,9 +109,13 @@ async fn answer(
         let session_id = uuid::Uuid::new_v4().to_string();
         let key_material =
             serde_json::to_string(&body.key_material).map_err(|e| RebitError::internal(&e))?;
+        // The first write: the reads above went through the shared connection before the
+        // claim's transaction began. The session, its preparation job and the answer commit
+        // together.
         let opened = state
             .store
-            .open_fi_session(
+            .open_fi_session_in(
+                claim.transaction().await?,
                 NewFiSession {
                     session_id: session_id.clone(),
                     consent_id: consent.consent_id.clone(),
@@ -126,7 +140,6 @@ async fn answer(
                 "a session of this consent is still being prepared or waits to be fetched",
             ));
         }
-        state.waker.wake();
         tracing::Span::current().record("session.id", session_id.as_str());
         tracing::info!(session.id = %session_id, "fi session created; preparing");
         rebit::answer(
@@ -139,16 +152,12 @@ async fn answer(
                 session_id,
             },
         )
-    };
-    {
-        let incoming = Incoming::new(
-            &request.caller,
-            Endpoint::FiRequest,
-            &body.txnid,
-            &request.raw,
-        );
-        state.idempotency().once(&incoming, work).await
     }
+    .await;
+    let answer = claim.finish(result).await?;
+    // The job is committed: the worker may take it.
+    state.waker.wake();
+    Ok(answer)
 }
 
 /// At least one account of the consent must still be linked, through this AA, to its customer:
