@@ -10,16 +10,19 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use sea_orm_migration::{MigrationTrait, SchemaManager};
 use serde_json::{json, Value};
 
+/// A moved job: its kind, ordering key and payload.
+type Moved = (String, Option<String>, Value);
+
 /// One service's old table (as its migrations made it, the columns the copy reads), its rows
 /// (out of id order: the copy orders by creation time, then id), and its carry-over script.
 struct Case {
     old_table: &'static str,
     rows: &'static [&'static str],
     script: &'static str,
-    expected: fn() -> Vec<(String, Option<String>, Value)>,
+    expected: fn() -> Vec<Moved>,
 }
 
-fn notifications() -> Vec<(String, Option<String>, Value)> {
+fn notifications() -> Vec<Moved> {
     let note = |n: u8| json!({"path": "/Consent/Notification", "body": format!("{{\"n\":{n}}}")});
     let fiu = Some("fiu-1".to_owned());
     vec![
@@ -85,7 +88,7 @@ const FIU: Case = Case {
     },
 };
 
-async fn queued(db: &DatabaseConnection) -> Vec<(String, Option<String>, Value)> {
+async fn queued(db: &DatabaseConnection) -> Vec<Moved> {
     let select = "SELECT kind, ordering_key, payload FROM runtime_queue \
                   WHERE status = 'pending' ORDER BY id";
     let rows = db
