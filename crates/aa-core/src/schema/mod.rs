@@ -115,7 +115,7 @@ impl Endpoint {
             }
             schema = current
                 .and_then(|s| s.get("allOf"))
-                .and_then(|parts| parts.first());
+                .and_then(|parts| parts.get(0));
         }
         Vec::new()
     }
