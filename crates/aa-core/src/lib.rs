@@ -4,6 +4,7 @@
 //!
 //! - [`rebit`]: the ReBIT wire types and the error model.
 //! - [`validate`]: identifiers, timestamps and version negotiation.
+//! - [`schema`]: every 2.0.0 request and answer body held to the ReBIT YAML files.
 //! - [`jws`]: detached (`x-jws-signature`) and compact (consent artefact) RS256 JWS.
 //! - [`apikey`]: API-key tokens (RS256 JWTs) issued and verified by `kid`.
 //! - [`fi_crypto`]: end-to-end FI encryption compatible with the ecosystem's reference library.
@@ -24,6 +25,7 @@ pub mod otp;
 pub mod pem;
 pub mod rebit;
 pub mod registry;
+pub mod schema;
 pub mod seal;
 pub mod signed_consent;
 pub mod timefmt;

@@ -77,10 +77,27 @@ pub fn required<'a>(field: &str, value: Option<&'a str>) -> Result<&'a str, Inva
     }
 }
 
-/// A required UUID identifier (`txnid`, consent handle, consent id, session id).
+/// True for a UUID in the canonical form of RFC 4122 section 3: 36 characters, hexadecimal
+/// digits grouped 8-4-4-4-12 by hyphens. The RFC writes hex digits in lower case and reads them
+/// in either, so both cases pass; the simple (no hyphens), braced and URN forms do not.
+pub fn is_canonical_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// A required UUID identifier (`txnid`, consent handle, consent id, session id), in its
+/// canonical hyphenated form only ([`is_canonical_uuid`]).
 pub fn uuid(field: &str, value: Option<&str>) -> Result<uuid::Uuid, Invalid> {
-    let text = required(field, value)?;
-    uuid::Uuid::try_parse(text).map_err(|_| Invalid::request(format!("{field} must be a UUID")))
+    required(field, value)?;
+    let text = value.unwrap_or_default();
+    let refused = || Invalid::request(format!("{field} must be a UUID"));
+    if !is_canonical_uuid(text) {
+        return Err(refused());
+    }
+    uuid::Uuid::try_parse(text).map_err(|_| refused())
 }
 
 /// A required RFC 3339 timestamp within [`MAX_CLOCK_SKEW`] of `now`.
@@ -154,6 +171,23 @@ mod tests {
         assert!(uuid("txnid", Some("0b811819-9044-4856-b0ee-8c88035f8858")).is_ok());
         let err = uuid("txnid", Some("not-a-uuid")).unwrap_err();
         assert_eq!(err.message, "txnid must be a UUID");
+    }
+
+    #[test]
+    fn only_canonical_hyphenated_uuids_are_identifiers() {
+        assert!(uuid("txnid", Some("0B811819-9044-4856-B0EE-8C88035F8858")).is_ok());
+        for text in [
+            "0b81181990444856b0ee8c88035f8858",
+            "{0b811819-9044-4856-b0ee-8c88035f8858}",
+            "urn:uuid:0b811819-9044-4856-b0ee-8c88035f8858",
+            " 0b811819-9044-4856-b0ee-8c88035f8858",
+            "0b811819-9044-4856-b0ee-8c88035f885g",
+            "0b8118190-044-4856-b0ee-8c88035f8858",
+        ] {
+            let err = uuid("consentId", Some(text)).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidRequest, "{text}");
+            assert!(!is_canonical_uuid(text), "{text}");
+        }
     }
 
     #[test]

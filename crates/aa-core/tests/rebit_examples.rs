@@ -23,12 +23,12 @@ use serde_json::{json, Map, Value};
 // Spec loading and example building
 // ---------------------------------------------------------------------------------------
 
-const AA: &str = include_str!("fixtures/rebit/rebit-aa-2.0.0.yaml");
-const FIP: &str = include_str!("fixtures/rebit/rebit-fip-2.0.0.yaml");
-const FIU: &str = include_str!("fixtures/rebit/rebit-fiu-2.0.0.yaml");
-const AA_112: &str = include_str!("fixtures/rebit/rebit-aa-1.1.2.yaml");
-const FIP_112: &str = include_str!("fixtures/rebit/rebit-fip-1.1.2.yaml");
-const FIU_112: &str = include_str!("fixtures/rebit/rebit-fiu-1.1.2.yaml");
+const AA: &str = include_str!("../spec/rebit-aa-2.0.0.yaml");
+const FIP: &str = include_str!("../spec/rebit-fip-2.0.0.yaml");
+const FIU: &str = include_str!("../spec/rebit-fiu-2.0.0.yaml");
+const AA_112: &str = include_str!("../spec/rebit-aa-1.1.2.yaml");
+const FIP_112: &str = include_str!("../spec/rebit-fip-1.1.2.yaml");
+const FIU_112: &str = include_str!("../spec/rebit-fiu-1.1.2.yaml");
 
 const SPECS_200: [(&str, &str); 3] = [("aa", AA), ("fip", FIP), ("fiu", FIU)];
 const ALL_SPECS: [(&str, &str); 6] = [

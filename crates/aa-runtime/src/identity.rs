@@ -181,7 +181,7 @@ impl Identity {
         Ok(Self {
             entity_id: entity.id.clone(),
             role,
-            inbound: InboundAuth::new(registry.clone(), verifier),
+            inbound: InboundAuth::new(registry.clone(), verifier).receiving_as(role),
             signer,
             registry,
             client,

@@ -8,7 +8,12 @@
 //!    `InvalidRequest`.
 //! 4. Role: the caller's role must be one the extractor's role parameter admits
 //!    (`Verified<FiRequest, FromFiu>`) -> else 401 `Unauthorized`.
-//! 5. Parse: the JSON must fit the type -> else 400 `InvalidRequest`.
+//! 5. Schema: a 2.0.0 body must fit the ReBIT YAML of the receiving role for the request's path
+//!    ([`aa_core::schema`]: types, formats, enums, required fields, empty = missing, canonical
+//!    UUIDs) -> else 400 `InvalidRequest`, or `InvalidConsentHandle`, `InvalidConsentId`,
+//!    `InvalidSessionId` for those identifiers where the endpoint lists the code. Needs
+//!    [`InboundAuth::receiving_as`]; every service's identity sets it.
+//! 6. Parse: the JSON must fit the type -> else 400 `InvalidRequest`.
 //!
 //! Only then does the handler run, with the caller's identity and the parsed body. As soon as
 //! the body is read, the request's `ver` and `txnid` are recorded ([`Echo`] in the request's
@@ -32,6 +37,7 @@ use aa_core::apikey::{self, ApiKeyError, Claims};
 use aa_core::jws::detached;
 use aa_core::rebit::error::ErrorCode;
 use aa_core::registry::{Registry, Role};
+use aa_core::schema;
 
 /// Everything the extractor needs; register with `App::app_data(web::Data::new(InboundAuth))`.
 #[derive(Debug, Clone)]
@@ -40,6 +46,9 @@ pub struct InboundAuth {
     pub api_keys: Arc<apikey::Verifier>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The role whose 2.0.0 YAML request bodies are held to (step 5); `None` (test fakes)
+    /// skips the schema step.
+    pub receiver: Option<Role>,
 }
 
 impl InboundAuth {
@@ -48,7 +57,14 @@ impl InboundAuth {
             registry,
             api_keys: Arc::new(api_keys),
             max_body_bytes: 4 * 1024 * 1024,
+            receiver: None,
         }
+    }
+
+    /// Holds every request body to the 2.0.0 schema of `role`, the role this service plays.
+    pub fn receiving_as(mut self, role: Role) -> Self {
+        self.receiver = Some(role);
+        self
     }
 }
 
@@ -228,6 +244,30 @@ fn check_signature(
         .map_err(|e| RebitError::new(ErrorCode::InvalidRequest, e.to_string()))
 }
 
+/// Step 5: the body as JSON, held to the receiver's 2.0.0 schema for this path.
+fn check_schema(
+    req: &HttpRequest,
+    auth: &InboundAuth,
+    raw: &[u8],
+) -> Result<serde_json::Value, RebitError> {
+    let json: serde_json::Value = serde_json::from_slice(raw).map_err(|e| {
+        RebitError::new(
+            ErrorCode::InvalidRequest,
+            format!("request body is not JSON: {e}"),
+        )
+    })?;
+    if let Some(receiver) = auth.receiver {
+        schema::check_request(receiver, req.path(), &json).map_err(|invalid| {
+            if invalid.code == ErrorCode::InternalError {
+                RebitError::internal(&invalid)
+            } else {
+                RebitError::new(invalid.code, invalid.message)
+            }
+        })?;
+    }
+    Ok(json)
+}
+
 async fn read_body(payload: &mut Payload, limit: usize) -> Result<web::Bytes, RebitError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
@@ -259,7 +299,8 @@ impl<T: DeserializeOwned + 'static, R: CallerRole> FromRequest for Verified<T, R
             let (claims, role) = check_api_key(&req, &auth)?;
             check_signature(&req, &auth, &claims, &[&raw])?;
             check_role::<R>(role)?;
-            let body: T = serde_json::from_slice(&raw).map_err(|e| {
+            let json = check_schema(&req, &auth, &raw)?;
+            let body = T::deserialize(&json).map_err(|e| {
                 RebitError::new(
                     ErrorCode::InvalidRequest,
                     format!("request body does not match the schema: {e}"),

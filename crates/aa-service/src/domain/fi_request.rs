@@ -27,12 +27,13 @@ pub fn signed_terms(
         .map_err(|e| format!("stored artefact does not parse: {e}"))
 }
 
-/// `Consent.digitalSignature` must be the third segment of the artefact's JWS.
+/// `Consent.digitalSignature` must be the third segment of the artefact's JWS; a tampered one
+/// is `SignatureDoesNotMatch`, the code both the AA's and the FIP's `400` lists carry for it.
 pub fn check_signature(signed_consent: &str, digital_signature: &str) -> Result<(), Invalid> {
     match compact::signature_segment(signed_consent) {
         Some(segment) if segment == digital_signature.trim() => Ok(()),
         _ => Err(invalid(
-            ErrorCode::InvalidRequest,
+            ErrorCode::SignatureDoesNotMatch,
             "Consent.digitalSignature does not match the consent artefact",
         )),
     }
@@ -240,7 +241,7 @@ mod tests {
         assert!(check_signature("a.b.sig", "sig").is_ok());
         assert_eq!(
             check_signature("a.b.sig", "other").unwrap_err().code,
-            ErrorCode::InvalidRequest
+            ErrorCode::SignatureDoesNotMatch
         );
         assert!(check_signature("a.b", "b").is_err());
     }

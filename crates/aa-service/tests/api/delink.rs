@@ -107,6 +107,7 @@ async fn a_data_request_whose_accounts_are_all_delinked_is_400_invalid_consent_d
         "txnid": txnid(),
         "Notifier": { "type": "FIP", "id": "FIP-2" },
         "AccountLinkStatusNotification": {
+            "accRefNumber": "FIP-2-ACC-1",
             "customerAddress": HANDLE,
             "linkRefNumber": fip_2_link,
             "linkStatus": "DELINKED"
@@ -146,7 +147,7 @@ async fn data_the_fip_returns_for_a_denied_or_delinked_account_does_not_reach_th
     let artefact = &artefacts[0];
     // A session over two accounts at FIP-1, the second DENIED (as a delinked account starts);
     // the FIP still holds data for both.
-    let fip_session_id = format!("FIP-1-SESSION-{}", txnid());
+    let fip_session_id = txnid();
     let fip_key = key_material::generate(
         Curve::X25519,
         time::OffsetDateTime::now_utc() + time::Duration::hours(1),

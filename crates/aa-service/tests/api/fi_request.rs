@@ -37,7 +37,7 @@ async fn fi_requests_that_do_not_fit_the_consent_are_refused_without_asking_the_
     let mut wrong = fi_request(artefact, &key, &txnid());
     wrong["Consent"]["digitalSignature"] = json!(artefacts[1].signature());
     let wrong = world.rebit_post("FIU-1", "/FI/request", &wrong).await;
-    assert_error(&wrong, 400, "InvalidRequest");
+    assert_error(&wrong, 400, "SignatureDoesNotMatch");
     assert!(wrong.body["errorMsg"]
         .as_str()
         .unwrap()

@@ -184,7 +184,7 @@ pub async fn backdated_session(
         fiu_id: "FIU-1".into(),
         fip_id: artefact.fip_id.clone(),
         fiu_txnid: txnid(),
-        fip_session_id: Some(format!("{}-SESSION-{}", artefact.fip_id, txnid())),
+        fip_session_id: Some(txnid()),
         status: state,
         data_from: "2023-03-01T00:00:00.000Z".into(),
         data_to: "2023-09-01T00:00:00.000Z".into(),
@@ -224,7 +224,7 @@ pub fn fip_notification(
             "FIStatusResponse": [{
                 "fipID": fip_id,
                 "Accounts": accounts.iter().map(|(link, status)| json!({
-                    "linkRefNumber": link, "FIStatus": status, "description": ""
+                    "linkRefNumber": link, "FIStatus": status, "description": format!("{status} at the FIP")
                 })).collect::<Vec<_>>()
             }]
         }

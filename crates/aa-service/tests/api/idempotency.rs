@@ -16,6 +16,7 @@ fn link_notification(txnid: &str, link: &str, status: &str) -> Value {
         "txnid": txnid,
         "Notifier": { "type": "FIP", "id": "FIP-1" },
         "AccountLinkStatusNotification": {
+            "accRefNumber": "FIP-1-ACC-1",
             "customerAddress": HANDLE,
             "linkRefNumber": link,
             "linkStatus": status

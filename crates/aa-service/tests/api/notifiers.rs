@@ -39,7 +39,8 @@ async fn a_notifier_that_is_not_the_caller_or_not_of_its_role_is_400_invalid_not
         "ver": "2.0.0", "timestamp": now(), "txnid": txnid(),
         "Notifier": { "type": "FIP", "id": "FIP-1" },
         "AccountLinkStatusNotification": {
-            "customerAddress": HANDLE, "linkRefNumber": link, "linkStatus": "DELINKED"
+            "accRefNumber": "FIP-1-ACC-1", "customerAddress": HANDLE, "linkRefNumber": link,
+            "linkStatus": "DELINKED"
         }
     });
     let consent_note = json!({

@@ -84,7 +84,7 @@ fn endpoints(
             crate::fi_support::fip_notification(
                 "FIP-1",
                 "FIP-1",
-                "FIP-1-SESSION-1",
+                "5b1e2f3c-9d4a-4c7e-8f60-1a2b3c4d5e6f",
                 "ACTIVE",
                 &[("FIP-1-LINK-FIP-1-ACC-1", "READY")],
             ),

@@ -100,7 +100,7 @@ async fn only_strong_identifiers_count() {
 
     let mut body = discover_body(MOBILE, None);
     body["Customer"]["Identifiers"] =
-        json!([{"category": "STRONG", "type": "AADHAAR", "value": "123412341234"}]);
+        json!([{"category": "STRONG", "type": "AADHAR", "value": "123412341234"}]);
     let answer = app.post("/Accounts/discover", &body).await;
     assert_error(&answer, 404, "CannotIdentifyCustomer", Some(&body));
 }

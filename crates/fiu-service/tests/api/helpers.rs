@@ -167,7 +167,7 @@ pub fn fi_notification(
 ) -> Value {
     let accounts: Vec<Value> = accounts
         .iter()
-        .map(|(link, status)| json!({"linkRefNumber": link, "FIStatus": status, "description": ""}))
+        .map(|(link, status)| json!({"linkRefNumber": link, "FIStatus": status, "description": format!("{status} at the FIP")}))
         .collect();
     json!({
         "ver": "2.0.0",

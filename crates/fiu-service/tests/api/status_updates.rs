@@ -132,7 +132,7 @@ async fn a_rejection_is_stored_and_final() {
     let late = app
         .notify(&notification(
             Some(&handle),
-            Some("late-consent-id"),
+            Some("6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"),
             "ACTIVE",
         ))
         .await;

@@ -75,7 +75,7 @@ pub(crate) async fn fi_request(
             )
         })
         .collect();
-    let session_id = format!("{}-SESSION-{}", fip.id, uuid::Uuid::new_v4());
+    let session_id = uuid::Uuid::new_v4().to_string();
     fip.fi_sessions.lock().unwrap().insert(
         session_id.clone(),
         FipSession {

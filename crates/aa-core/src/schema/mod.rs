@@ -1,0 +1,191 @@
+//! Schema validation of ReBIT 2.0.0 bodies against the spec's own files: the AA, FIP and FIU
+//! OpenAPI (Swagger 2.0) YAMLs, checked in verbatim under `crates/aa-core/spec/` and parsed once,
+//! on first use, with `serde_yaml` (already a dependency; no build step, no JSON copy to keep in
+//! step).
+//!
+//! An [`Endpoint`] is a `POST` path of one role's file: the role that *receives* the request.
+//! [`Endpoint::check_request`] holds a request body to the operation's body schema (what each
+//! role's extractor does before the typed parse), [`Endpoint::check_answer`] holds an answer to
+//! its `200` schema (what the outbound client does before the typed parse). A failure is an
+//! [`Invalid`] whose code is `InvalidRequest`, or, for a malformed (present, not missing)
+//! consent handle, consent id, session id or status, its own code where the endpoint's `400`
+//! answer lists it ([`rules::code_for`]).
+//!
+//! Only `2.0.0` bodies are held to these files ([`applies_to`]): a body naming a 1.1.x version
+//! keeps the 1.1.x spellings the wire types accept, and one naming an unknown version is
+//! answered `NoSuchVersion` by the envelope check.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::rebit::error::ErrorCode;
+use crate::registry::Role;
+use crate::validate::{ApiVersion, Invalid};
+
+mod rules;
+mod walk;
+
+const AA_YAML: &str = include_str!("../../spec/rebit-aa-2.0.0.yaml");
+const FIP_YAML: &str = include_str!("../../spec/rebit-fip-2.0.0.yaml");
+const FIU_YAML: &str = include_str!("../../spec/rebit-fiu-2.0.0.yaml");
+
+/// The spec file of the role that receives a request, parsed once.
+fn document(receiver: Role) -> Result<&'static Value, Invalid> {
+    static AA: OnceLock<Option<Value>> = OnceLock::new();
+    static FIP: OnceLock<Option<Value>> = OnceLock::new();
+    static FIU: OnceLock<Option<Value>> = OnceLock::new();
+    let (cell, text) = match receiver {
+        Role::Aa => (&AA, AA_YAML),
+        Role::Fip => (&FIP, FIP_YAML),
+        Role::Fiu => (&FIU, FIU_YAML),
+    };
+    cell.get_or_init(|| parse(text))
+        .as_ref()
+        .ok_or_else(|| Invalid::new(ErrorCode::InternalError, "the 2.0.0 schema does not load"))
+}
+
+/// libyaml refuses the one tab the AA file has (inside a description): tabs become spaces.
+fn parse(text: &str) -> Option<Value> {
+    serde_yaml::from_str(&text.replace('\t', " ")).ok()
+}
+
+/// True when `body` is to be held to the 2.0.0 files: its `ver` is `2.0.0`, or missing, blank
+/// or not a string (the schema then refuses it). A 1.1.x or unknown version is not.
+pub fn applies_to(body: &Value) -> bool {
+    match body.get("ver") {
+        Some(Value::String(ver)) if !ver.trim().is_empty() => {
+            ApiVersion::parse(ver) == Ok(ApiVersion::V2_0_0)
+        }
+        _ => true,
+    }
+}
+
+/// One `POST` operation of a role's 2.0.0 file.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    doc: &'static Value,
+    operation: &'static Value,
+}
+
+impl Endpoint {
+    /// The `POST` operation at `path` (`/FI/request`) in the file of `receiver`, the role that
+    /// serves it; `None` if that file has none.
+    pub fn find(receiver: Role, path: &str) -> Result<Option<Self>, Invalid> {
+        let doc = document(receiver)?;
+        Ok(doc
+            .get("paths")
+            .and_then(|paths| paths.get(path))
+            .and_then(|item| item.get("post"))
+            .map(|operation| Self { doc, operation }))
+    }
+
+    /// The body schema of the request.
+    fn request_schema(&self) -> Option<&'static Value> {
+        self.operation
+            .get("parameters")?
+            .as_array()?
+            .iter()
+            .find(|p| p.get("in").and_then(Value::as_str) == Some("body"))?
+            .get("schema")
+    }
+
+    /// The schema of the answer with `status`.
+    fn answer_schema(&self, status: &str) -> Option<&'static Value> {
+        self.operation.get("responses")?.get(status)?.get("schema")
+    }
+
+    /// The `errorCode`s the endpoint's `400` answer lists (the definition's own list, else the
+    /// list of the definition it extends).
+    pub fn bad_request_codes(&self) -> Vec<String> {
+        let mut schema = self.answer_schema("400");
+        for _ in 0..8 {
+            let Some(current) = schema.map(|s| self.definition(s)) else {
+                break;
+            };
+            if let Some(codes) = current
+                .and_then(|s| s.pointer("/properties/errorCode/enum"))
+                .and_then(Value::as_array)
+            {
+                return codes
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect();
+            }
+            schema = current
+                .and_then(|s| s.get("allOf"))
+                .and_then(|parts| parts.get(0));
+        }
+        Vec::new()
+    }
+
+    fn definition(&self, schema: &'static Value) -> Option<&'static Value> {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => self
+                .doc
+                .get("definitions")?
+                .get(reference.strip_prefix("#/definitions/")?),
+            None => Some(schema),
+        }
+    }
+
+    /// Holds a request body to the operation's body schema.
+    pub fn check_request(&self, body: &Value) -> Result<(), Invalid> {
+        match self.request_schema() {
+            Some(schema) => self.check(schema, body),
+            None => Ok(()),
+        }
+    }
+
+    /// Holds a `200` answer to the operation's answer schema.
+    pub fn check_answer(&self, body: &Value) -> Result<(), Invalid> {
+        match self.answer_schema("200") {
+            Some(schema) => self.check(schema, body),
+            None => Ok(()),
+        }
+    }
+
+    fn check(&self, schema: &Value, body: &Value) -> Result<(), Invalid> {
+        walk::check(self.doc, schema, body).map_err(|failure| {
+            let code = rules::code_for(
+                failure.field(),
+                failure.parent(),
+                failure.missing,
+                &self.bad_request_codes(),
+            );
+            Invalid::new(code, failure.message())
+        })
+    }
+}
+
+/// Holds a request to `path` at a `receiver` to its 2.0.0 schema; a 1.1.x body, or a path the
+/// receiver's file does not define, passes.
+pub fn check_request(receiver: Role, path: &str, body: &Value) -> Result<(), Invalid> {
+    if !applies_to(body) {
+        return Ok(());
+    }
+    match Endpoint::find(receiver, path)? {
+        Some(endpoint) => endpoint.check_request(body),
+        None => Ok(()),
+    }
+}
+
+/// Holds a `200` answer of a `callee` to a `POST` to `path` to its 2.0.0 schema: what the
+/// outbound client runs before it parses an answer.
+pub fn check_answer(callee: Role, path: &str, body: &Value) -> Result<(), Invalid> {
+    if !applies_to(body) {
+        return Ok(());
+    }
+    match Endpoint::find(callee, path)? {
+        Some(endpoint) => endpoint.check_answer(body),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod rules_tests;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod walk_tests;
