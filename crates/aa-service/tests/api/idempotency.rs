@@ -29,11 +29,7 @@ async fn a_repeated_fi_notification_is_the_same_answer_and_another_body_under_it
     let world = World::start().await;
     let artefacts = active_consent(&world, "FIU-1").await;
     let opened = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(&artefacts[0], &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(&artefacts[0], &fiu_key(), &txnid()))
         .await;
     assert_eq!(opened.status, 200, "{}", opened.body);
     let session_id = opened.body["sessionId"].as_str().unwrap();
