@@ -1,7 +1,8 @@
 //! The consent lifecycle end to end over the real binaries (AA, two FIPs, FIU) on loopback:
 //! the customer pauses, resumes and revokes consents at the AA; the AA tells the FIU and the
 //! FIPs, and the new status holds everywhere: a data request on a paused or revoked consent is
-//! refused at the AA and at the FIP with the spec's 403 code, a resumed consent is usable
+//! refused at the AA (400 `InvalidConsentStatus`, the AA's list) and at the FIP (its 403
+//! code), a resumed consent is usable
 //! again, and the FIU purges what it holds of revoked consents (410 `DataGone`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -95,13 +96,20 @@ async fn request_data(local: &Local, url: &str, caller: Caller<'_>, a: &Artefact
     .await
 }
 
-/// Asks until the answer is `(403, code)`: the FIP hears of a status change through the AA's
-/// outbox, a moment after the customer's call returns.
-async fn refused_with(local: &Local, url: &str, caller: Caller<'_>, a: &Artefact, code: &str) {
+/// Asks until the answer is `(expected, code)`: the FIP hears of a status change through the
+/// AA's outbox, a moment after the customer's call returns. The AA's `FI/request` lists no 403
+/// (400 `InvalidConsentStatus`); the FIP keeps its own list (403 `ConsentPaused` ...).
+async fn refused_with(
+    local: &Local,
+    url: &str,
+    caller: Caller<'_>,
+    a: &Artefact,
+    (expected, code): (u16, &str),
+) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let (status, body) = request_data(local, url, caller, a).await;
-        if status == 403 && body["errorCode"] == code {
+        if status == expected && body["errorCode"] == code {
             return;
         }
         assert!(
@@ -114,13 +122,19 @@ async fn refused_with(local: &Local, url: &str, caller: Caller<'_>, a: &Artefact
     }
 }
 
-/// Asks until the answer is no longer a 403 for the consent's status.
+/// Asks until the answer is no longer a refusal for the consent's status.
 async fn not_refused_for_status(local: &Local, url: &str, caller: Caller<'_>, a: &Artefact) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let (status, body) = request_data(local, url, caller, a).await;
         let code = body["errorCode"].as_str().unwrap_or_default();
-        if !["ConsentPaused", "ConsentRevoked", "ConsentExpired"].contains(&code) {
+        let refusals = [
+            "ConsentPaused",
+            "ConsentRevoked",
+            "ConsentExpired",
+            "InvalidConsentStatus",
+        ];
+        if !refusals.contains(&code) {
             return;
         }
         assert!(
@@ -150,8 +164,16 @@ async fn lifecycle(storage: Storage) {
     customer_sets(&local, &customer, &first.consent_id, "pause").await;
     fiu_sees(&local, &consent.handle, &first.consent_id, "PAUSED").await;
     fiu_sees(&local, &consent.handle, &second.consent_id, "ACTIVE").await;
-    refused_with(&local, &aa_fi, AS_FIU, &first, "ConsentPaused").await;
-    refused_with(&local, &fip_fi(&first), AS_AA, &first, "ConsentPaused").await;
+    let at_the_aa = (400, "InvalidConsentStatus");
+    refused_with(&local, &aa_fi, AS_FIU, &first, at_the_aa).await;
+    refused_with(
+        &local,
+        &fip_fi(&first),
+        AS_AA,
+        &first,
+        (403, "ConsentPaused"),
+    )
+    .await;
 
     // Resumed: ACTIVE again everywhere.
     customer_sets(&local, &customer, &first.consent_id, "resume").await;
@@ -163,8 +185,8 @@ async fn lifecycle(storage: Storage) {
     for a in [&first, &second] {
         customer_sets(&local, &customer, &a.consent_id, "revoke").await;
         fiu_sees(&local, &consent.handle, &a.consent_id, "REVOKED").await;
-        refused_with(&local, &aa_fi, AS_FIU, a, "ConsentRevoked").await;
-        refused_with(&local, &fip_fi(a), AS_AA, a, "ConsentRevoked").await;
+        refused_with(&local, &aa_fi, AS_FIU, a, at_the_aa).await;
+        refused_with(&local, &fip_fi(a), AS_AA, a, (403, "ConsentRevoked")).await;
     }
     let aa_url = format!("{aa}/customer/consents/{}/resume", first.consent_id);
     let (status, body) = call("POST", &aa_url, Some(&customer.session_token), None).await;

@@ -1,6 +1,6 @@
 //! Start-up: loads the identity, connects the database (running migrations), builds the
 //! shared state once and mounts every route in one visible place. The queue's worker (which
-//! delivers notifications) and the expiry scheduler run beside the server for as long as it does.
+//! delivers notifications and forwards accepted FI requests to FIPs) and the expiry scheduler run beside the server for as long as it does.
 
 use std::net::TcpListener;
 use std::time::Duration;
@@ -18,7 +18,9 @@ use actix_web::web::{self, get, post};
 use actix_web::{App, HttpServer};
 
 use crate::configuration::Settings;
+use crate::flows::fi_forward;
 use crate::jobs::expiry::{self, Expiry};
+use crate::jobs::fi_forward::ForwardFi;
 use crate::persistence::{Store, StoreError};
 use crate::routes::{app, health, rebit, sandbox};
 use crate::state::{AppState, AuthPolicy};
@@ -104,6 +106,7 @@ impl Application {
             clock: clock.clone(),
         };
         let port = listener.local_addr()?.port();
+        let forwards = ForwardFi(state.clone());
         let rebit = RebitScope::of(&identity);
         let admin = admin::configure(store.queue(), &settings.admin);
         let metrics = metrics::configure(store.queue(), &settings.admin);
@@ -122,7 +125,8 @@ impl Application {
         .run();
         let expiry = Expiry::new(&identity.entity_id, &settings.lifecycle);
         let mut worker = Worker::new(store.queue(), settings.queue, waker.clone())
-            .handle(outbox::KIND, Deliver(identity.client.clone()));
+            .handle(outbox::KIND, Deliver(identity.client.clone()))
+            .handle(fi_forward::KIND, forwards);
         if let Some(gateway) = OtpDelivery::gateway(&settings.otp.delivery, &settings.auth.pepper)?
         {
             worker = worker.handle(otp_delivery::KIND, gateway);

@@ -1,9 +1,10 @@
 //! The FIP client: one method per ReBIT call the AA makes to an FIP (discovery, linking,
 //! delinking, `FI/request`, `FI/fetch`). Each builds its request (signed by the AA through the
 //! runtime's `SignedClient`, a fresh timestamp from the clock), and checks that the signed,
-//! in-schema answer fits what was asked: the `txnid` echoed (every ReBIT answer carries the
-//! request's), and the call's own subject (consent, session, link, FIP). An answer that does not
-//! fit is [`FipError::Misfit`]; nothing of an answer's content is logged here.
+//! in-schema answer fits what was asked with [`super::fip_answer`], the one validator of FIP
+//! answers: `ver`, `timestamp` window and `txnid` of every answer, and the call's own subject
+//! (consent, session, link, FIP, accounts, KeyMaterial). An answer that does not fit is
+//! [`FipError::Misfit`]; nothing of an answer's content is logged here.
 
 use aa_core::rebit::{
     AccDeLinkRequest, AccDeLinkResponse, AccDiscoveryRequest, AccDiscoveryResponse, AccLinkRequest,
@@ -15,6 +16,8 @@ use aa_core::rebit::{
 use aa_core::timefmt;
 use aa_runtime::clock::Clock;
 use aa_runtime::http::{OutboundError, SignedClient};
+
+use super::fip_answer::{self, Asked, FetchScope, Misfit};
 
 /// Why a call to an FIP gave no usable answer.
 #[derive(Debug, thiserror::Error)]
@@ -34,13 +37,17 @@ pub struct FipClient<'a> {
     clock: &'a Clock,
 }
 
-/// `txnid` as the answer must echo it.
-fn echoed(sent: &str, answered: &str) -> Result<(), FipError> {
-    if sent.trim() == answered.trim() {
-        Ok(())
-    } else {
-        Err(FipError::Misfit("txnid not echoed"))
+impl From<Misfit> for FipError {
+    fn from(misfit: Misfit) -> Self {
+        FipError::Misfit(misfit.0)
     }
+}
+
+/// The accounts a fetch is about: the session's, and those asked for (`None`: all).
+#[derive(Debug, Clone, Copy)]
+pub struct FetchAccounts<'a> {
+    pub session: &'a [String],
+    pub asked: Option<&'a [String]>,
 }
 
 fn new_txnid() -> String {
@@ -54,6 +61,27 @@ impl<'a> FipClient<'a> {
 
     fn timestamp(&self) -> String {
         timefmt::format_millis(self.clock.now())
+    }
+
+    /// The envelope of an answer to a request sent with `ver` 2.0.0 and `txnid`.
+    fn envelope(
+        &self,
+        txnid: &str,
+        ver: &str,
+        timestamp: &str,
+        answered: &str,
+    ) -> Result<(), FipError> {
+        let asked = Asked {
+            ver: "2.0.0",
+            txnid,
+        };
+        Ok(fip_answer::envelope(
+            asked,
+            ver,
+            timestamp,
+            answered,
+            self.clock.now(),
+        )?)
     }
 
     /// `POST /Accounts/discover` for `handle`: MOBILE as the STRONG identifier, PAN as a WEAK
@@ -90,7 +118,12 @@ impl<'a> FipClient<'a> {
             .client
             .post(fip_id, "/Accounts/discover", &request)
             .await?;
-        echoed(&request.txnid, &answer.txnid)?;
+        self.envelope(
+            &request.txnid,
+            &answer.ver,
+            &answer.timestamp,
+            &answer.txnid,
+        )?;
         Ok(answer.discovered_accounts)
     }
 
@@ -111,7 +144,12 @@ impl<'a> FipClient<'a> {
             },
         };
         let answer: AccLinkResponse = self.client.post(fip_id, "/Accounts/link", &request).await?;
-        echoed(&request.txnid, &answer.txnid)?;
+        self.envelope(
+            &request.txnid,
+            &answer.ver,
+            &answer.timestamp,
+            &answer.txnid,
+        )?;
         if answer.ref_number.trim().is_empty() {
             return Err(FipError::Misfit("no RefNumber"));
         }
@@ -136,7 +174,12 @@ impl<'a> FipClient<'a> {
             .client
             .post(fip_id, "/Accounts/link/verify", &request)
             .await?;
-        echoed(&request.txnid, &answer.txnid)?;
+        self.envelope(
+            &request.txnid,
+            &answer.ver,
+            &answer.timestamp,
+            &answer.txnid,
+        )?;
         Ok(answer.acc_link_details)
     }
 
@@ -155,7 +198,12 @@ impl<'a> FipClient<'a> {
             .client
             .post(fip_id, "/Accounts/delink", &request)
             .await?;
-        echoed(&request.txnid, &answer.txnid)?;
+        self.envelope(
+            &request.txnid,
+            &answer.ver,
+            &answer.timestamp,
+            &answer.txnid,
+        )?;
         let details = &answer.acc_link_details;
         if details.link_ref_number.trim() != link_ref
             || details.status != Open::Known(LinkStatus::Delinked)
@@ -175,25 +223,21 @@ impl<'a> FipClient<'a> {
             ..from_fiu.clone()
         };
         let answer: FiResponse = self.client.post(fip_id, "/FI/request", &request).await?;
-        echoed(&request.txnid, &answer.txnid)?;
-        if answer.consent_id != request.consent.id {
-            return Err(FipError::Misfit("answered for another consent"));
-        }
-        match answer.session_id.trim() {
-            "" => Err(FipError::Misfit("no sessionId")),
-            session_id => Ok(session_id.to_owned()),
-        }
+        let session_id = fip_answer::fi_response(&request, &answer, self.clock.now())?;
+        Ok(session_id.to_owned())
     }
 
-    /// `POST /FI/fetch` of the FIP's session, optionally for some accounts only: the FIP's
-    /// `FI` entries (ciphertext and its KeyMaterial), every one of them this FIP's.
+    /// `POST /FI/fetch` of the FIP's session, optionally for some accounts only
+    /// (`accounts.asked`): the FIP's `FI` entries (ciphertext and its KeyMaterial), checked by
+    /// `fip_answer::fi_fetch` to be this FIP's, about the session's accounts that were asked for.
     pub async fn fetch_fi(
         &self,
         fip_id: &str,
         txnid: &str,
         fip_session_id: &str,
-        link_refs: Option<&[String]>,
+        accounts: FetchAccounts<'_>,
     ) -> Result<Vec<FipFi>, FipError> {
+        let link_refs = accounts.asked;
         let request = FiFetchRequest {
             ver: "2.0.0".to_owned(),
             timestamp: self.timestamp(),
@@ -204,10 +248,16 @@ impl<'a> FipClient<'a> {
                 .map(|links| links.iter().map(|id| LinkRef { id: id.clone() }).collect()),
         };
         let answer: FiFetchResponse = self.client.post(fip_id, "/FI/fetch", &request).await?;
-        echoed(&request.txnid, &answer.txnid)?;
-        if answer.fi.iter().any(|f| f.fip_id != fip_id) {
-            return Err(FipError::Misfit("data of another FIP"));
-        }
+        let asked = Asked {
+            ver: &request.ver,
+            txnid: &request.txnid,
+        };
+        let scope = FetchScope {
+            fip_id,
+            session_links: accounts.session,
+            asked_links: link_refs,
+        };
+        fip_answer::fi_fetch(asked, scope, &answer, self.clock.now())?;
         Ok(answer.fi)
     }
 }

@@ -4,7 +4,8 @@
 //! `InvalidRequest`) and a message that says which field.
 
 use aa_core::rebit::{
-    ConsentDetail, CustomerIdentifierType, DataConsumerType, DataLifeUnit, ErrorCode, FrequencyUnit,
+    ConsentDetail, ConsentMode, CustomerIdentifierType, DataConsumerType, DataLifeUnit, ErrorCode,
+    FrequencyUnit,
 };
 use aa_core::validate::{self, Invalid};
 use time::OffsetDateTime;
@@ -70,12 +71,7 @@ impl ConsentTerms {
         if detail.consent_types.is_empty() {
             return Err(request("consentTypes must list at least one consent type"));
         }
-        match (detail.data_life.unit, detail.data_life.value) {
-            (DataLifeUnit::Inf, 0) => {}
-            (DataLifeUnit::Inf, _) => return Err(request("DataLife.value must be 0 with INF")),
-            (_, 0) => return Err(request("DataLife.value must be at least 1")),
-            _ => {}
-        }
+        data_life(&detail)?;
         if detail.frequency.unit != FrequencyUnit::Inf && detail.frequency.value == 0 {
             return Err(request("Frequency.value must be at least 1"));
         }
@@ -85,6 +81,20 @@ impl ConsentTerms {
             }
         }
         Ok(Self { customer, detail })
+    }
+}
+
+/// `DataLife`: with `INF` the value is 0; otherwise 0 means the FIU keeps nothing once used,
+/// which is what VIEW, QUERY and STREAM consents ask for, so 0 is refused only for a STORE
+/// consent, whose data is kept for `value` units.
+fn data_life(detail: &ConsentDetail) -> Result<(), Invalid> {
+    match (detail.data_life.unit, detail.data_life.value) {
+        (DataLifeUnit::Inf, 0) => Ok(()),
+        (DataLifeUnit::Inf, _) => Err(request("DataLife.value must be 0 with INF")),
+        (_, 0) if detail.consent_mode == ConsentMode::Store => Err(request(
+            "DataLife.value must be at least 1 for a STORE consent",
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -210,5 +220,21 @@ mod tests {
         let mut d = detail();
         d.data_life.unit = DataLifeUnit::Inf;
         assert_eq!(code(d), ErrorCode::InvalidRequest);
+    }
+
+    #[test]
+    fn data_life_zero_is_valid_for_view_query_and_stream_and_invalid_request_for_store() {
+        for mode in [ConsentMode::View, ConsentMode::Query, ConsentMode::Stream] {
+            let mut d = detail();
+            d.consent_mode = mode;
+            d.data_life.value = 0;
+            let terms = ConsentTerms::parse(d, "FIU-1", "AA-1", now());
+            assert_eq!(terms.unwrap().detail.data_life.value, 0, "{mode}");
+        }
+        let mut d = detail();
+        d.data_life.value = 0;
+        let err = ConsentTerms::parse(d, "FIU-1", "AA-1", now()).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidRequest);
+        assert!(err.message.contains("STORE"), "{}", err.message);
     }
 }

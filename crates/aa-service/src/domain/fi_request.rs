@@ -58,14 +58,11 @@ impl Unusable {
         }
     }
 
-    /// The code of `POST /FI/request`: 403 `ConsentPaused` / `ConsentRevoked` /
-    /// `ConsentExpired` as the FIP answers it (issue 5; the FIP spec's `ForbiddenFIRequest`), and
-    /// 400 `InvalidConsentStatus` for a consent that has not started.
+    /// The code of `POST /FI/request`: always 400 `InvalidConsentStatus`. The AA's 2.0.0
+    /// `/FI/request` lists no 403 (`BadRequestFIRequest` has `InvalidConsentStatus`); the FIP's
+    /// `ForbiddenFIRequest` codes are the FIP's own list, not the AA's.
     pub fn request_code(self) -> ErrorCode {
-        match self {
-            Unusable::NotStarted => ErrorCode::InvalidConsentStatus,
-            other => other.fetch_code(),
-        }
+        ErrorCode::InvalidConsentStatus
     }
 
     /// The 403 code of `POST /FI/fetch` (`ForbiddenFIFetch`).

@@ -2,32 +2,30 @@
 //!
 //! Checked against the artefact (issued to this FIU, ACTIVE and in force, `digitalSignature`
 //! its signature segment, range inside the consent's, KeyMaterial readable and unexpired; a
-//! PAUSED, REVOKED or EXPIRED consent is 403 `ConsentPaused` / `ConsentRevoked` /
-//! `ConsentExpired`, one not started yet 400 `InvalidConsentStatus`), and some account of it
-//! still linked (accounts the customer delinked start `DENIED`; none left: 400
-//! `InvalidConsentDetail`). If the artefact itself is still in the outbox on its way to the
-//! FIP, the answer is at once 503 `ServiceUnavailable` (the outbox is woken; the FIU's queue
-//! tries again); nothing waits inside the request.
+//! PAUSED, REVOKED or EXPIRED consent, or one not started yet, is 400 `InvalidConsentStatus`:
+//! the AA's 2.0.0 `/FI/request` lists no 403), and some account of it still linked (accounts
+//! the customer delinked start `DENIED`; none left: 400 `InvalidConsentDetail`).
 //!
 //! Then served once per (FIU, txnid) by `aa_runtime::idempotency` (`Endpoint::FiRequest`): the
 //! same txnid and body again gets the stored answer (the same session), another body 409
 //! `IdempotencyError`, one still in flight 503. The session is opened `REQUESTED` unless another
 //! of the consent is in progress (403 `DataFetchRequestInProgress`) or its usage limit is
-//! reached (400 `InvalidConsentUse`), forwarded to the artefact's FIP through the FIP client,
-//! then `ACTIVE` with the FIP's session id (committed with the kept answer), or `FAILED` if the
-//! FIP refused or could not be reached: a refusal frees the txnid, and the same txnid again
+//! reached (400 `InvalidConsentUse`). Accepted, it is answered at once with the AA's session id,
+//! and the forward to the FIP is queued with the answer (`flows::fi_forward`, the spec's
+//! asynchronous model): the FIP's acceptance makes the session `ACTIVE`; its refusal, a bad
+//! answer or a timeout make it `FAILED`, which the FIU hears in `FI/Notification`. Nothing
+//! waits inside the request. A FAILED session's txnid, once its kept answer is forgotten,
 //! reopens the same session.
 
 use aa_core::consent_use::use_limit;
 use aa_core::rebit::{ConsentStatus, ErrorCode, FiRequest, FiResponse, SignedConsentDetail};
-use aa_core::timefmt;
 use aa_runtime::clock::millis;
 use aa_runtime::http::{Caller, RebitError};
 use aa_runtime::idempotency::{Claim, Endpoint};
 use actix_web::HttpResponse;
 use time::OffsetDateTime;
 
-use super::fip_refusal;
+use super::fi_forward::Forward;
 use crate::domain::fi_request::{
     check_key, check_range, check_signature, session_accounts, signed_terms, usable, SessionAccount,
 };
@@ -62,19 +60,6 @@ struct Checked {
 pub async fn request(state: &AppState, ask: Ask<'_>) -> Result<HttpResponse, RebitError> {
     let now = state.now();
     let checked = check(state, &ask, now).await?;
-    let (fip_id, consent_id) = (&checked.artefact.fip_id, &checked.artefact.consent_id);
-    if state
-        .store
-        .artefact_on_its_way(fip_id, consent_id)
-        .await
-        .map_err(internal)?
-    {
-        state.waker.wake();
-        return Err(RebitError::new(
-            ErrorCode::ServiceUnavailable,
-            "the consent has not reached the FIP yet; try again later",
-        ));
-    }
     let mut claim = match state
         .claim(ask.caller, Endpoint::FiRequest, &ask.body.txnid, ask.raw)
         .await?
@@ -82,8 +67,11 @@ pub async fn request(state: &AppState, ask: Ask<'_>) -> Result<HttpResponse, Reb
         Claimed::Fresh(claim) => claim,
         Claimed::Answered(answer) => return Ok(answer),
     };
-    let result = open_and_forward(state, &mut claim, &ask, checked, now).await;
-    claim.finish(result).await
+    let result = open_and_queue(state, &mut claim, &ask, checked, now).await;
+    let answer = claim.finish(result).await?;
+    // Only now is the forward committed for the queue's worker to see.
+    state.waker.wake();
+    Ok(answer)
 }
 
 async fn check(
@@ -177,7 +165,7 @@ fn busy() -> RebitError {
     )
 }
 
-async fn open_and_forward(
+async fn open_and_queue(
     state: &AppState,
     claim: &mut Claim<'_>,
     ask: &Ask<'_>,
@@ -251,37 +239,19 @@ async fn open_and_forward(
         FiOpening::Busy => return Err(busy()),
     }
     tracing::Span::current().record("session.id", session.id.as_str());
-
-    let fip = &artefact.fip_id;
-    let outcome = state.fip().request_fi(fip, body).await;
-    match outcome {
-        Ok(fip_session_id) => {
-            state
-                .store
-                .activate_fi_session(
-                    claim.transaction().await?,
-                    &session.id,
-                    &fip_session_id,
-                    &artefact.consent_id,
-                    &timefmt::format_millis(now),
-                    state.now_millis(),
-                )
-                .await
-                .map_err(internal)?;
-            tracing::info!("FI session opened at the FIP");
-            Ok(answer(state, ask, &artefact.consent_id, &session.id))
-        }
-        Err(error) => {
-            let refusal = fip_refusal::to_fiu(fip, &error);
-            state
-                .store
-                .fail_fi_session(&session.id, &refusal.to_string(), state.now_millis())
-                .await
-                .map_err(internal)?;
-            tracing::info!(error.code = %refusal.code, "FI request failed at the FIP");
-            Err(refusal)
-        }
-    }
+    let forward = Forward {
+        session_id: session.id.clone(),
+        opened_at: session.created_at,
+        request: body.clone(),
+    };
+    let job = forward.job().map_err(|e| RebitError::internal(&e))?;
+    state
+        .store
+        .queue_job(claim.transaction().await?, job)
+        .await
+        .map_err(internal)?;
+    tracing::info!("FI session opened; the request is queued for the FIP");
+    Ok(answer(state, ask, &artefact.consent_id, &session.id))
 }
 
 fn answer(state: &AppState, ask: &Ask<'_>, consent_id: &str, session_id: &str) -> FiResponse {

@@ -52,6 +52,20 @@ pub fn to_fiu(fip_id: &str, error: &FipError) -> RebitError {
     }
 }
 
+/// The reason an FIP failure is recorded with (session `last_error`, the accounts' description
+/// the FIU is told): the rule an answer broke, or the code and message the FIU would have been
+/// answered. Logged as [`to_fiu`] logs it; never the answer's content.
+pub fn reason(fip_id: &str, error: &FipError) -> String {
+    let refusal = to_fiu(fip_id, error);
+    match error {
+        FipError::Misfit(why) => format!("the FIP's answer does not fit the request: {why}"),
+        FipError::Call(OutboundError::Schema { .. }) => {
+            "the FIP's answer does not match the schema".to_owned()
+        }
+        _ => format!("{}: {}", refusal.code.as_str(), refusal.message),
+    }
+}
+
 fn unavailable(fip_id: &str) -> RebitError {
     RebitError::new(
         ErrorCode::ServiceUnavailable,

@@ -367,13 +367,9 @@ async fn a_paused_consent_refuses_data_requests_until_the_customer_resumes_it() 
     let (code, _) = customer_action(&world, &token, &artefact.consent_id, "pause").await;
     assert_eq!(code, 200);
     let refused = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &key, &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(artefact, &key, &txnid()))
         .await;
-    assert_error(&refused, 403, "ConsentPaused");
+    assert_error(&refused, 400, "InvalidConsentStatus");
     assert!(refused.body["errorMsg"]
         .as_str()
         .unwrap()
@@ -385,11 +381,7 @@ async fn a_paused_consent_refuses_data_requests_until_the_customer_resumes_it() 
     let (code, _) = customer_action(&world, &token, &artefact.consent_id, "resume").await;
     assert_eq!(code, 200);
     let accepted = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &key, &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(artefact, &key, &txnid()))
         .await;
     assert_eq!(accepted.status, 200, "{}", accepted.body);
     assert_eq!(world.fip_1.fi_requests().len(), 1);
@@ -402,11 +394,7 @@ async fn fetching_data_of_a_paused_or_revoked_consent_is_403_consent_paused_or_r
     let token = world.login(HANDLE).await;
     let artefact = &artefacts[0];
     let opened = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &txnid()))
         .await;
     assert_eq!(opened.status, 200, "{}", opened.body);
     let session_id = opened.body["sessionId"].as_str().unwrap().to_owned();
@@ -449,13 +437,9 @@ async fn fetching_data_of_a_paused_or_revoked_consent_is_403_consent_paused_or_r
         .await;
     assert_error(&revoked, 403, "ConsentRevoked");
     let refused = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &txnid()))
         .await;
-    assert_error(&refused, 403, "ConsentRevoked");
+    assert_error(&refused, 400, "InvalidConsentStatus");
     assert!(refused.body["errorMsg"]
         .as_str()
         .unwrap()
@@ -483,14 +467,10 @@ async fn the_scheduler_expires_a_consent_at_its_consent_expiry_and_tells_the_fiu
     let artefact = &artefacts[0];
     let (code, _) = customer_action(&world, &token, &artefacts[1].consent_id, "pause").await;
     assert_eq!(code, 200, "a PAUSED consent expires too");
-    // FI/request is 503 until the artefact has reached its FIP.
+    // The artefact reaches its FIP before the data is asked for.
     outbox_drained(&world).await;
     let opened = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &txnid()))
         .await;
     assert_eq!(opened.status, 200, "{}", opened.body);
     let session_id = opened.body["sessionId"].as_str().unwrap().to_owned();
@@ -524,13 +504,9 @@ async fn the_scheduler_expires_a_consent_at_its_consent_expiry_and_tells_the_fiu
         .await;
     assert_error(&fetch, 403, "ConsentExpired");
     let refused = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &txnid()))
         .await;
-    assert_error(&refused, 403, "ConsentExpired");
+    assert_error(&refused, 400, "InvalidConsentStatus");
     assert!(refused.body["errorMsg"]
         .as_str()
         .unwrap()

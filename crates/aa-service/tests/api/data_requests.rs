@@ -19,11 +19,7 @@ async fn fetching_before_the_data_is_ready_is_404_no_data_found() {
     let world = World::start().await;
     let artefacts = active_consent(&world, "FIU-1").await;
     let opened = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(&artefacts[0], &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(&artefacts[0], &fiu_key(), &txnid()))
         .await;
     assert_eq!(opened.status, 200, "{}", opened.body);
     let session_id = opened.body["sessionId"].as_str().unwrap();
@@ -44,13 +40,13 @@ async fn a_second_data_request_while_one_is_in_progress_is_403_data_fetch_reques
     let artefacts = active_consent(&world, "FIU-1").await;
     let artefact = &artefacts[0];
     let first = fi_request(artefact, &fiu_key(), &txnid());
-    let opened = world.rebit_post("FIU-1", "/FI/request", &first).await;
+    let opened = world.fi_request("FIU-1", &first).await;
     assert_eq!(opened.status, 200, "{}", opened.body);
     let (fip_session_id, fip_session) = world.fip_1.only_fi_session();
 
     let second_txnid = txnid();
     let second = fi_request(artefact, &fiu_key(), &second_txnid);
-    let refused = world.rebit_post("FIU-1", "/FI/request", &second).await;
+    let refused = world.fi_request("FIU-1", &second).await;
     assert_error(&refused, 403, "DataFetchRequestInProgress");
     assert_eq!(refused.body["txnid"], second_txnid.as_str());
     assert_eq!(refused.body["ver"], "2.0.0");
@@ -63,16 +59,12 @@ async fn a_second_data_request_while_one_is_in_progress_is_403_data_fetch_reques
         .is_none());
 
     // A replay of the first txnid is the same answer, not a second request.
-    let replay = world.rebit_post("FIU-1", "/FI/request", &first).await;
+    let replay = world.fi_request("FIU-1", &first).await;
     assert_eq!(replay.status, 200, "{}", replay.body);
     assert_eq!(replay.body["sessionId"], opened.body["sessionId"]);
     // Another consent (FIP-2's artefact) is not held up.
     let other = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(&artefacts[1], &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(&artefacts[1], &fiu_key(), &txnid()))
         .await;
     assert_eq!(other.status, 200, "{}", other.body);
 
@@ -86,7 +78,7 @@ async fn a_second_data_request_while_one_is_in_progress_is_403_data_fetch_reques
     );
     let ok = world.rebit_post("FIP-1", "/FI/Notification", &ready).await;
     assert_eq!(ok.status, 200, "{}", ok.body);
-    let again = world.rebit_post("FIU-1", "/FI/request", &second).await;
+    let again = world.fi_request("FIU-1", &second).await;
     assert_eq!(again.status, 200, "{}", again.body);
     assert_ne!(again.body["sessionId"], opened.body["sessionId"]);
 }
@@ -135,16 +127,14 @@ async fn onetime_consent_rules(world: &World) {
     let (unused, _) = consent_use(world, &artefact.consent_id).await;
     assert_eq!(unused["count"], 0, "{unused}");
 
-    // A request the FIP refused does not use the consent up.
+    // A request the FIP refused (accepted by the AA, then FAILED) does not use the consent up.
     world.fip_1.refuse_fi.store(true, Ordering::SeqCst);
     let refused = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &txnid()))
         .await;
-    assert_error(&refused, 400, "InvalidConsentId");
+    assert_eq!(refused.status, 200, "{}", refused.body);
+    let refused_session = refused.body["sessionId"].as_str().unwrap();
+    assert_eq!(world.forwarded(refused_session).await, SessionState::Failed);
     world.fip_1.refuse_fi.store(false, Ordering::SeqCst);
     let first = fi_request(artefact, &fiu_key(), &txnid());
     let (opened, _) = request_and_settle(world, &first).await;
@@ -159,18 +149,14 @@ async fn onetime_consent_rules(world: &World) {
     assert!(aa_core::timefmt::parse(used["lastUseDateTime"].as_str().unwrap()).is_some());
 
     // A replay of the first txnid is the same answer, not a second use.
-    let replay = world.rebit_post("FIU-1", "/FI/request", &first).await;
+    let replay = world.fi_request("FIU-1", &first).await;
     assert_eq!(replay.status, 200, "{}", replay.body);
     assert_eq!(replay.body["sessionId"], opened.body["sessionId"]);
 
     let forwarded = world.fip_1.fi_requests().len();
     let second_txnid = txnid();
     let second = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &fiu_key(), &second_txnid),
-        )
+        .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &second_txnid))
         .await;
     assert_error(&second, 400, "InvalidConsentUse");
     assert_eq!(second.body["txnid"], second_txnid.as_str());
@@ -215,11 +201,7 @@ async fn a_periodic_consent_allows_frequency_value_data_requests_per_rolling_uni
     }
     let forwarded = world.fip_1.fi_requests().len();
     let third = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &txnid()))
         .await;
     assert_error(&third, 400, "InvalidConsentUse");
     assert!(third.body["errorMsg"].as_str().unwrap().contains("per DAY"));
@@ -230,11 +212,7 @@ async fn a_periodic_consent_allows_frequency_value_data_requests_per_rolling_uni
     );
     // FIP-2's artefact of the same consent request has its own count.
     let other = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(&artefacts[1], &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(&artefacts[1], &fiu_key(), &txnid()))
         .await;
     assert_eq!(other.status, 200, "{}", other.body);
 }
@@ -313,18 +291,14 @@ async fn a_data_request_while_another_is_being_forwarded_is_403_data_fetch_reque
     let (release, gate) = tokio::sync::oneshot::channel();
     *world.fip_1.hold_fi.lock().unwrap() = Some(gate);
     let first = fi_request(artefact, &fiu_key(), &txnid());
-    let held = world.rebit_post("FIU-1", "/FI/request", &first);
+    let held = world.fi_request("FIU-1", &first);
     let second = async {
         eventually("the FIP to hold the first request", || {
             (!world.fip_1.fi_requests().is_empty()).then_some(())
         })
         .await;
         let answer = world
-            .rebit_post(
-                "FIU-1",
-                "/FI/request",
-                &fi_request(artefact, &fiu_key(), &txnid()),
-            )
+            .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &txnid()))
             .await;
         release.send(()).unwrap();
         answer

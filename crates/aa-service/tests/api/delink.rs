@@ -122,11 +122,7 @@ async fn a_data_request_whose_accounts_are_all_delinked_is_400_invalid_consent_d
     for artefact in &artefacts {
         let request_txnid = txnid();
         let answer = world
-            .rebit_post(
-                "FIU-1",
-                "/FI/request",
-                &fi_request(artefact, &fiu_key(), &request_txnid),
-            )
+            .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &request_txnid))
             .await;
         assert_error(&answer, 400, "InvalidConsentDetail");
         assert_eq!(answer.body["txnid"], request_txnid.as_str());

@@ -12,11 +12,7 @@ async fn notifications_must_come_from_the_sessions_fip_about_its_accounts() {
     let artefacts = active_consent(&world, "FIU-1").await;
     let key = fiu_key();
     let answer = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(&artefacts[0], &key, &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(&artefacts[0], &key, &txnid()))
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let session_id = answer.body["sessionId"].as_str().unwrap().to_owned();
@@ -88,7 +84,7 @@ async fn a_notification_racing_the_fips_answer_is_retried_not_lost() {
     let (release, gate) = tokio::sync::oneshot::channel();
     *world.fip_1.hold_fi.lock().unwrap() = Some(gate);
     let body = fi_request(&artefacts[0], &fiu_key(), &txnid());
-    let request = world.rebit_post("FIU-1", "/FI/request", &body);
+    let request = world.fi_request("FIU-1", &body);
     let early = async {
         let (fip_session_id, session) = eventually("the FIP's session", || {
             let sessions = world.fip_1.fi_sessions.lock().unwrap();

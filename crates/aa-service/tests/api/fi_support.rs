@@ -28,7 +28,7 @@ impl Artefact {
 }
 
 /// Log-in, linking at both FIPs, a consent by `fiu`, approval: the artefacts, by FIP id, once
-/// the AA has delivered both to their FIPs (before that, `FI/request` is 503 "try again").
+/// the AA has delivered both to their FIPs (before that, an FI request waits in the queue).
 pub async fn active_consent(world: &World, fiu: &str) -> Vec<Artefact> {
     active_consent_with(world, fiu, |_| {}).await
 }
@@ -149,7 +149,7 @@ pub async fn request_and_settle(
         .keys()
         .cloned()
         .collect();
-    let answer = world.rebit_post("FIU-1", "/FI/request", body).await;
+    let answer = world.fi_request("FIU-1", body).await;
     let opened = world
         .fip_1
         .fi_sessions
@@ -265,7 +265,7 @@ pub async fn request_notify_fetch(world: &World) -> (String, aa_testkit::fakes::
     let key = fiu_key();
     let request_txnid = txnid();
     let body = fi_request(artefact, &key, &request_txnid);
-    let answer = world.rebit_post("FIU-1", "/FI/request", &body).await;
+    let answer = world.fi_request("FIU-1", &body).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.body["ver"], "2.0.0");
     assert_eq!(answer.body["txnid"], request_txnid.as_str());
@@ -307,13 +307,13 @@ pub async fn request_notify_fetch(world: &World) -> (String, aa_testkit::fakes::
     let link = fip_session.accounts[0].0.clone();
 
     // Replaying the same txnid answers the same session without asking the FIP again.
-    let replay = world.rebit_post("FIU-1", "/FI/request", &body).await;
+    let replay = world.fi_request("FIU-1", &body).await;
     assert_eq!(replay.status, 200, "{}", replay.body);
     assert_eq!(replay.body["sessionId"], session_id.as_str());
     assert_eq!(world.fip_1.fi_requests().len(), 1);
     let mut other_range = body.clone();
     other_range["FIDataRange"]["to"] = json!("2023-10-01T00:00:00.000Z");
-    let clash = world.rebit_post("FIU-1", "/FI/request", &other_range).await;
+    let clash = world.fi_request("FIU-1", &other_range).await;
     assert_error(&clash, 409, "IdempotencyError");
 
     // Before the FIP is ready, the data is not.
@@ -436,11 +436,7 @@ pub async fn request_notify_fetch(world: &World) -> (String, aa_testkit::fakes::
 /// Opens another session on `artefact` and returns its AA session id.
 pub async fn answer_session(world: &World, artefact: &Artefact) -> String {
     let answer = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(artefact, &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &txnid()))
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer.body["sessionId"].as_str().unwrap().to_owned()

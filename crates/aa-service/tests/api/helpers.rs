@@ -296,6 +296,33 @@ impl World {
         answer
     }
 
+    /// `POST /FI/request` as `as_entity`; an accepted request (200) is answered before the AA
+    /// forwards it to the FIP (the queue does, `flows::fi_forward`), so this waits until the
+    /// session has left `REQUESTED` (ACTIVE at the FIP, or FAILED) before it returns the answer.
+    /// Tests of the asynchronous model itself use `rebit_post`.
+    pub async fn fi_request(&self, as_entity: &str, body: &Value) -> Answer {
+        let answer = self.rebit_post(as_entity, "/FI/request", body).await;
+        if answer.status == 200 {
+            let session_id = answer.body["sessionId"].as_str().unwrap_or_default();
+            self.forwarded(session_id).await;
+        }
+        answer
+    }
+
+    /// Waits until the AA's FI session `session_id` has left `REQUESTED`; returns its state.
+    pub async fn forwarded(
+        &self,
+        session_id: &str,
+    ) -> aa_service::domain::fi_session::SessionState {
+        use aa_service::domain::fi_session::SessionState;
+        let store = self.store().await.unwrap();
+        aa_testkit::eventually_async("the FI request forwarded to the FIP", || async {
+            let session = store.fi_session(session_id).await.unwrap()?;
+            (session.status != SessionState::Requested).then_some(session.status)
+        })
+        .await
+    }
+
     /// GETs a 1.1.x path as `as_entity`, signing the path.
     pub async fn rebit_get(&self, as_entity: &str, path: &str) -> Answer {
         let party = self.eco.party(as_entity);

@@ -30,11 +30,7 @@ async fn a_repeated_fi_notification_is_the_same_answer_and_another_body_under_it
     let world = World::start().await;
     let artefacts = active_consent(&world, "FIU-1").await;
     let opened = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(&artefacts[0], &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(&artefacts[0], &fiu_key(), &txnid()))
         .await;
     assert_eq!(opened.status, 200, "{}", opened.body);
     let session_id = opened.body["sessionId"].as_str().unwrap();
@@ -190,4 +186,65 @@ async fn answers_are_kept_for_a_day_then_the_txnid_is_free_again() {
         .rebit_post("FIP-1", "/Account/link/Notification", &other)
         .await;
     assert_error(&clash, 409, "IdempotencyError");
+}
+
+#[tokio::test]
+async fn a_consent_notification_in_flight_is_503_and_a_refused_one_frees_its_txnid() {
+    use aa_core::registry::Role;
+    use aa_runtime::idempotency::{Endpoint, Incoming};
+    let world = World::start().await;
+    let artefacts = active_consent(&world, "FIU-1").await;
+    let notification = |txnid: &str, consent_id: &str| {
+        json!({
+            "ver": "2.0.0",
+            "timestamp": now(),
+            "txnid": txnid,
+            "Notifier": { "type": "FIU", "id": "FIU-1" },
+            "ConsentStatusNotification": { "consentId": consent_id, "consentStatus": "ACTIVE" }
+        })
+    };
+    // Claimed just now by a request still being processed: 503, nothing answered for it.
+    let held_txnid = txnid();
+    let held = notification(&held_txnid, &artefacts[0].consent_id);
+    let raw = serde_json::to_vec(&held).unwrap();
+    let in_flight = Incoming {
+        caller: "FIU-1",
+        role: Role::Fiu,
+        endpoint: Endpoint::ConsentNotification,
+        txnid: &held_txnid,
+        body: &raw,
+        subject: "",
+    };
+    let store = world.store().await.unwrap();
+    let now_ms = aa_runtime::clock::millis(time::OffsetDateTime::now_utc());
+    assert!(store
+        .idempotency(&[])
+        .hold(&in_flight, now_ms)
+        .await
+        .unwrap());
+    let answer = world
+        .rebit_post("FIU-1", "/Consent/Notification", &held)
+        .await;
+    assert_error(&answer, 503, "ServiceUnavailable");
+    assert_eq!(
+        store.idempotency(&[]).matches(&in_flight).await.unwrap(),
+        Some(true),
+        "the claim is the other request's, untouched"
+    );
+    // A refusal keeps nothing: the txnid is free for the corrected notification.
+    let refused_txnid = txnid();
+    let unknown = notification(&refused_txnid, &uuid::Uuid::new_v4().to_string());
+    let refused = world
+        .rebit_post("FIU-1", "/Consent/Notification", &unknown)
+        .await;
+    assert_error(&refused, 400, "InvalidRequest");
+    let fixed = notification(&refused_txnid, &artefacts[0].consent_id);
+    let answer = world
+        .rebit_post("FIU-1", "/Consent/Notification", &fixed)
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let replay = world
+        .rebit_post("FIU-1", "/Consent/Notification", &fixed)
+        .await;
+    assert_eq!(replay.raw, answer.raw, "the stored answer");
 }

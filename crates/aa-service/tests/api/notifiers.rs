@@ -12,11 +12,7 @@ async fn a_notifier_that_is_not_the_caller_or_not_of_its_role_is_400_invalid_not
     let world = World::start().await;
     let artefacts = active_consent(&world, "FIU-1").await;
     let opened = world
-        .rebit_post(
-            "FIU-1",
-            "/FI/request",
-            &fi_request(&artefacts[0], &fiu_key(), &txnid()),
-        )
+        .fi_request("FIU-1", &fi_request(&artefacts[0], &fiu_key(), &txnid()))
         .await;
     assert_eq!(opened.status, 200, "{}", opened.body);
     let (fip_session_id, fip_session) = world.fip_1.only_fi_session();

@@ -61,6 +61,10 @@ pub struct FipSession {
     pub key_material: KeyMaterial,
 }
 
+/// Changes an answer the fake FIP is about to send (it is signed as changed): how tests play an
+/// FIP that answers badly.
+pub type Tamper = Arc<dyn Fn(&mut serde_json::Value) + Send + Sync>;
+
 /// A fake FIP: one DEPOSIT/SAVINGS account `<id>-ACC-1` for any customer.
 #[derive(Clone)]
 pub struct FakeFip {
@@ -81,6 +85,10 @@ pub struct FakeFip {
     pub hold_fi: Arc<Mutex<Option<tokio::sync::oneshot::Receiver<()>>>>,
     /// FIP session id -> session.
     pub fi_sessions: Arc<Mutex<HashMap<String, FipSession>>>,
+    /// When set, applied to every successful `POST /FI/request` answer.
+    pub tamper_fi_request: Arc<Mutex<Option<Tamper>>>,
+    /// When set, applied to every successful `POST /FI/fetch` answer.
+    pub tamper_fi_fetch: Arc<Mutex<Option<Tamper>>>,
     pub(crate) links: Arc<Mutex<PendingLinks>>,
     pub(crate) registry: Arc<Registry>,
 }
@@ -99,6 +107,8 @@ impl FakeFip {
             fi_broken: Arc::default(),
             hold_fi: Arc::default(),
             fi_sessions: Arc::default(),
+            tamper_fi_request: Arc::default(),
+            tamper_fi_fetch: Arc::default(),
             links: Arc::default(),
             registry,
         };

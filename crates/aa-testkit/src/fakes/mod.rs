@@ -21,7 +21,7 @@ pub mod fiu;
 pub mod sms_gateway;
 
 pub use aa::{AaInbox, FakeAa, FiSession};
-pub use fip::{FakeFip, FipLog, FipSession, LINK_OTP};
+pub use fip::{FakeFip, FipLog, FipSession, Tamper, LINK_OTP};
 pub use fiu::FakeFiu;
 pub use sms_gateway::{FakeSmsGateway, SmsRequest};
 

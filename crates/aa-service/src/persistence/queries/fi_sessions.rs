@@ -274,18 +274,19 @@ impl Store {
         accounts_in(&self.db, session_id).await
     }
 
-    /// `REQUESTED` -> `ACTIVE` with the FIP's session id; the consent's use is counted. Written
-    /// in `conn`, the FI request's idempotency claim, so that it commits with the answer.
+    /// `REQUESTED` (since `opened_at`: this attempt) -> `ACTIVE` with the FIP's session id, and
+    /// the consent's use counted, in one transaction. False (nothing written) when the session
+    /// has moved on meanwhile (failed, reopened for another attempt).
     pub async fn activate_fi_session(
         &self,
-        conn: &impl ConnectionTrait,
         id: &str,
+        opened_at: i64,
         fip_session_id: &str,
-        consent_id: &str,
         used_at: &str,
         now: i64,
-    ) -> Result<(), StoreError> {
-        fi_session::Entity::update_many()
+    ) -> Result<bool, StoreError> {
+        let txn = self.db.begin().await?;
+        let activated = fi_session::Entity::update_many()
             .col_expr(
                 fi_session::Column::FipSessionId,
                 Expr::value(fip_session_id),
@@ -297,18 +298,28 @@ impl Store {
             .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))
             .filter(fi_session::Column::Id.eq(id))
             .filter(fi_session::Column::Status.eq(SessionState::Requested.as_str()))
-            .exec(conn)
+            .filter(fi_session::Column::CreatedAt.eq(opened_at))
+            .exec(&txn)
             .await?;
+        let Some(session) = fi_session::Entity::find_by_id(id.to_owned())
+            .one(&txn)
+            .await?
+            .filter(|_| activated.rows_affected == 1)
+        else {
+            txn.rollback().await?;
+            return Ok(false);
+        };
         consent_artefact::Entity::update_many()
             .col_expr(
                 consent_artefact::Column::UseCount,
                 Expr::col(consent_artefact::Column::UseCount).add(1),
             )
             .col_expr(consent_artefact::Column::LastUsedAt, Expr::value(used_at))
-            .filter(consent_artefact::Column::ConsentId.eq(consent_id))
-            .exec(conn)
+            .filter(consent_artefact::Column::ConsentId.eq(&session.consent_id))
+            .exec(&txn)
             .await?;
-        Ok(())
+        txn.commit().await?;
+        Ok(true)
     }
 
     /// Marks a session `EXPIRED` (its lifetime is over); a session already ended is left alone.
@@ -335,22 +346,6 @@ impl Store {
                 SessionState::Completed.as_str(),
             ]))
             .exec(conn)
-            .await?;
-        Ok(())
-    }
-
-    /// Marks a session `FAILED` (the FIP refused or could not be reached).
-    pub async fn fail_fi_session(&self, id: &str, error: &str, now: i64) -> Result<(), StoreError> {
-        let error: String = error.chars().take(500).collect();
-        fi_session::Entity::update_many()
-            .col_expr(
-                fi_session::Column::Status,
-                Expr::value(SessionState::Failed.as_str()),
-            )
-            .col_expr(fi_session::Column::LastError, Expr::value(error))
-            .col_expr(fi_session::Column::UpdatedAt, Expr::value(now))
-            .filter(fi_session::Column::Id.eq(id))
-            .exec(&self.db)
             .await?;
         Ok(())
     }

@@ -4,5 +4,6 @@
 mod accounts;
 mod auth;
 mod consents;
+mod fi_failures;
 mod fi_notifications;
 mod fi_sessions;

@@ -1,17 +1,19 @@
 //! `POST /Consent/Notification` from an FIP or FIU about a consent it is party to. Accepted and
 //! acknowledged; consent lifecycle changes on a party's word (pause, revoke) come with the
-//! lifecycle work, so for now the notification is checked and logged, and a repeat is answered
-//! OK like the first; the same txnid with another body is 409 `IdempotencyError`
-//! (`aa_runtime::idempotency`).
+//! lifecycle work, so for now the notification is checked and logged. Served once per (caller,
+//! txnid) by `aa_runtime::idempotency` (`Endpoint::ConsentNotification`), claimed before the
+//! work and answered in the claim's transaction: a repeat gets the stored answer, the same txnid
+//! with another body is 409 `IdempotencyError`, one still in flight 503, and a refusal frees the
+//! txnid.
 
 use aa_core::rebit::{ConsentStatusNotification, ErrorCode, NotifierType, Open};
 use aa_core::registry::Role;
 use aa_runtime::http::{FromFiuOrFip, RebitError, Verified};
-use aa_runtime::idempotency::{Endpoint, Incoming};
+use aa_runtime::idempotency::Endpoint;
 use actix_web::{web, HttpResponse};
 
 use super::{acknowledged, envelope, internal, required};
-use crate::state::AppState;
+use crate::state::{AppState, Claimed};
 
 #[tracing::instrument(name = "POST /Consent/Notification", skip_all, fields(txn.id = %request.body.txnid, peer.id = %request.caller.entity_id))]
 pub async fn receive(
@@ -40,13 +42,19 @@ pub async fn receive(
             "Notifier must be the caller, of its role",
         ));
     }
-    let incoming = Incoming::new(
-        &caller,
-        Endpoint::ConsentNotification,
-        &body.txnid,
-        &request.raw,
-    );
-    let work = async {
+    let claim = match state
+        .claim(
+            &caller,
+            Endpoint::ConsentNotification,
+            &body.txnid,
+            &request.raw,
+        )
+        .await?
+    {
+        Claimed::Fresh(claim) => claim,
+        Claimed::Answered(answer) => return Ok(answer),
+    };
+    let result = async {
         let update = &body.consent_status_notification;
         let party = state
             .store
@@ -62,6 +70,8 @@ pub async fn receive(
         }
         tracing::info!(consent.id = %consent_id, status = %update.consent_status, "consent status notified");
         Ok(acknowledged(&state, version.as_str(), &body.txnid))
-    };
-    state.idempotency().once(&incoming, work).await
+    }
+    .await;
+    // Nothing is written besides the answer, which `finish` commits in the claim's transaction.
+    claim.finish(result).await
 }

@@ -15,9 +15,9 @@ use aa_runtime::idempotency::Endpoint;
 use actix_web::{web, HttpResponse};
 
 use super::{acknowledged, envelope, internal, required};
-use crate::domain::fi_messages::{self, AccountStatus};
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
-use crate::persistence::records::{FiNotificationOutcome, FiStatusReport, NewOutboxMessage};
+use crate::flows::fiu_notification;
+use crate::persistence::records::{FiNotificationOutcome, FiStatusReport};
 use crate::state::{AppState, Claimed};
 use aa_runtime::clock::millis;
 
@@ -111,29 +111,7 @@ pub async fn receive(
                 &session.id,
                 SessionState::from_rebit(update.session_status),
                 &reports,
-                |session, accounts| {
-                    let notification = fi_messages::fi_notification(
-                        &aa_id,
-                        &session.fiu_txnid,
-                        &session.id,
-                        session.status.to_rebit(),
-                        &session.fip_id,
-                        accounts
-                            .iter()
-                            .map(|a| AccountStatus {
-                                link_ref_number: a.link_ref_number.clone(),
-                                fi_status: a.fi_status,
-                                description: a.description.clone().unwrap_or_default(),
-                            })
-                            .collect(),
-                    );
-                    let body = serde_json::to_vec(&notification).map_err(|e| e.to_string())?;
-                    Ok(vec![NewOutboxMessage {
-                        callee: session.fiu_id.clone(),
-                        path: "/FI/Notification".to_owned(),
-                        body,
-                    }])
-                },
+                |session, accounts| fiu_notification(&aa_id, session, accounts),
                 millis(now),
             )
             .await

@@ -2,6 +2,7 @@
 //! account encrypted for the FIU's key, `POST /FI/fetch` answers its ciphertexts.
 
 use std::sync::atomic::Ordering;
+use std::sync::Mutex;
 
 use aa_core::fi_crypto::{key_material, Curve};
 use aa_core::jws::compact;
@@ -13,7 +14,16 @@ use aa_runtime::http::{RebitError, Verified};
 use actix_web::{web, HttpResponse};
 
 use super::super::from_aa;
-use super::{FakeFip, FipSession};
+use super::{FakeFip, FipSession, Tamper};
+
+/// The answer as JSON, changed by `tamper` when one is set.
+fn answer(mut value: serde_json::Value, tamper: &Mutex<Option<Tamper>>) -> HttpResponse {
+    let tamper = tamper.lock().unwrap().clone();
+    if let Some(tamper) = tamper {
+        tamper(&mut value);
+    }
+    HttpResponse::Ok().json(value)
+}
 
 /// Opens a session: checks the artefact it holds, encrypts one small document per account for
 /// the FIU's key (a fresh key of the FIU's curve), and answers the session id.
@@ -88,13 +98,17 @@ pub(crate) async fn fi_request(
     if let Some(gate) = gate {
         let _ = gate.await;
     }
-    Ok(HttpResponse::Ok().json(FiResponse {
+    let response = FiResponse {
         ver: body.ver.clone(),
         timestamp: timefmt::now_millis(),
         txnid: body.txnid.clone(),
         consent_id: artefact.consent_id,
         session_id,
-    }))
+    };
+    Ok(answer(
+        serde_json::to_value(&response).unwrap(),
+        &fip.tamper_fi_request,
+    ))
 }
 
 pub(crate) async fn fi_fetch(
@@ -134,7 +148,7 @@ pub(crate) async fn fi_fetch(
             encrypted_fi: cipher.clone(),
         })
         .collect();
-    Ok(HttpResponse::Ok().json(FiFetchResponse {
+    let response = FiFetchResponse {
         ver: body.ver.clone(),
         timestamp: timefmt::now_millis(),
         txnid: body.txnid.clone(),
@@ -143,5 +157,9 @@ pub(crate) async fn fi_fetch(
             data,
             key_material: session.key_material,
         }],
-    }))
+    };
+    Ok(answer(
+        serde_json::to_value(&response).unwrap(),
+        &fip.tamper_fi_fetch,
+    ))
 }
