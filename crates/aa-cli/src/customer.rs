@@ -67,6 +67,14 @@ pub enum CustomerCommand {
     },
     /// List linked accounts.
     Accounts,
+    /// End the link of an account (the AA asks the FIP); a consent left with no linked
+    /// account is revoked.
+    Delink {
+        #[arg(long)]
+        fip: String,
+        #[arg(long)]
+        link_ref_number: String,
+    },
     /// List consent requests (default: pending ones).
     Consents {
         #[arg(long, default_value = "PENDING")]
@@ -81,6 +89,9 @@ pub enum CustomerCommand {
     },
     /// Reject a consent request.
     Reject { handle: String },
+    /// Leave the AA: every consent revoked, every pending request rejected, every link delinked
+    /// at its FIP, and the customer forgotten (the token stops working).
+    Deregister,
 }
 
 fn output(value: &Value) -> Result<Vec<u8>, String> {
@@ -174,6 +185,15 @@ pub fn run(args: CustomerArgs) -> Result<Vec<u8>, String> {
             Some(&token()?),
             None,
         )?),
+        CustomerCommand::Delink {
+            fip,
+            link_ref_number,
+        } => output(&api::call(
+            "POST",
+            &format!("{base}/customer/accounts/delink"),
+            Some(&token()?),
+            Some(&json!({ "fipId": fip, "linkRefNumber": link_ref_number })),
+        )?),
         CustomerCommand::Consents { status } => output(&api::call(
             "GET",
             &format!("{base}/customer/consents?status={status}"),
@@ -189,6 +209,12 @@ pub fn run(args: CustomerArgs) -> Result<Vec<u8>, String> {
         CustomerCommand::Reject { handle } => output(&api::call(
             "POST",
             &format!("{base}/customer/consents/{handle}/reject"),
+            Some(&token()?),
+            Some(&json!({})),
+        )?),
+        CustomerCommand::Deregister => output(&api::call(
+            "POST",
+            &format!("{base}/customer/deregister"),
             Some(&token()?),
             Some(&json!({})),
         )?),

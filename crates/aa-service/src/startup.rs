@@ -1,6 +1,7 @@
 //! Start-up: loads the identity, connects the database (running migrations), builds the
 //! shared state once and mounts every route in one visible place. The queue's worker (which
-//! delivers notifications and forwards accepted FI requests to FIPs) and the expiry scheduler run beside the server for as long as it does.
+//! delivers notifications, forwards accepted FI requests to FIPs and sends the delinks of
+//! deregistered customers) and the expiry scheduler run beside the server for as long as it does.
 
 use std::net::TcpListener;
 use std::time::Duration;
@@ -21,6 +22,7 @@ use crate::configuration::Settings;
 use crate::flows::fi_forward;
 use crate::jobs::expiry::{self, Expiry};
 use crate::jobs::fi_forward::ForwardFi;
+use crate::jobs::fip_delink::{self, DelinkAtFip};
 use crate::persistence::{Store, StoreError};
 use crate::routes::{app, health, rebit, sandbox};
 use crate::state::{AppState, AuthPolicy};
@@ -126,7 +128,11 @@ impl Application {
         let expiry = Expiry::new(&identity.entity_id, &settings.lifecycle);
         let mut worker = Worker::new(store.queue(), settings.queue, waker.clone())
             .handle(outbox::KIND, Deliver(identity.client.clone()))
-            .handle(fi_forward::KIND, forwards);
+            .handle(fi_forward::KIND, forwards)
+            .handle(
+                fip_delink::KIND,
+                DelinkAtFip::new(identity.client.clone(), clock.clone()),
+            );
         if let Some(gateway) = OtpDelivery::gateway(&settings.otp.delivery, &settings.auth.pepper)?
         {
             worker = worker.handle(otp_delivery::KIND, gateway);
@@ -178,6 +184,7 @@ fn mount(cfg: &mut web::ServiceConfig, rebit: &RebitScope, sandbox_otp: bool) {
                 .route("/link/verify", post().to(app::link_verify::verify))
                 .route("/accounts", get().to(app::accounts::list))
                 .route("/accounts/delink", post().to(app::delink::delink))
+                .route("/deregister", post().to(app::deregister::deregister))
                 .route("/consents", get().to(app::consents::list))
                 .route(
                     "/consents/{handle}/approve",

@@ -91,32 +91,26 @@ async fn a_data_request_whose_accounts_are_all_delinked_is_400_invalid_consent_d
     };
     let (fip_1_link, fip_2_link) = (link_of("FIP-1"), link_of("FIP-2"));
 
-    // FIP-1's account delinked by the customer at the AA.
-    let (status, body) = world
-        .post(
-            "/customer/accounts/delink",
-            Some(&token),
-            json!({ "fipId": "FIP-1", "linkRefNumber": fip_1_link }),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    // FIP-2's account delinked at the FIP, which tells the AA.
-    let notification = json!({
-        "ver": "2.0.0",
-        "timestamp": now(),
-        "txnid": txnid(),
-        "Notifier": { "type": "FIP", "id": "FIP-2" },
-        "AccountLinkStatusNotification": {
-            "accRefNumber": "FIP-2-ACC-1",
-            "customerAddress": HANDLE,
-            "linkRefNumber": fip_2_link,
-            "linkStatus": "DELINKED"
-        }
-    });
-    let answer = world
-        .rebit_post("FIP-2", "/Account/link/Notification", &notification)
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
+    // Both accounts delinked at their FIPs, which tell the AA (the customer's own delink at the
+    // AA revokes a consent left with no account instead: `revoke_on_delink`).
+    for (fip, link) in [("FIP-1", &fip_1_link), ("FIP-2", &fip_2_link)] {
+        let notification = json!({
+            "ver": "2.0.0",
+            "timestamp": now(),
+            "txnid": txnid(),
+            "Notifier": { "type": "FIP", "id": fip },
+            "AccountLinkStatusNotification": {
+                "accRefNumber": format!("{fip}-ACC-1"),
+                "customerAddress": HANDLE,
+                "linkRefNumber": link,
+                "linkStatus": "DELINKED"
+            }
+        });
+        let answer = world
+            .rebit_post(fip, "/Account/link/Notification", &notification)
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
 
     let store = world.store().await.unwrap();
     for artefact in &artefacts {

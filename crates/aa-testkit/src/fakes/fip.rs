@@ -79,6 +79,9 @@ pub struct FakeFip {
     pub refuse_fi: Arc<AtomicBool>,
     /// When set, `POST /Accounts/delink` answers 400 `InvalidLinkRefNumber`.
     pub refuse_delink: Arc<AtomicBool>,
+    /// While above 0, `POST /Accounts/delink` answers 500 (and counts down): an FIP that is
+    /// down for that many attempts.
+    pub fail_delinks: Arc<AtomicUsize>,
     /// When set, `POST /FI/request` and `POST /FI/fetch` answer 500.
     pub fi_broken: Arc<AtomicBool>,
     /// When set, `POST /FI/request` waits for this signal after opening its session.
@@ -104,6 +107,7 @@ impl FakeFip {
             consent_attempts: Arc::default(),
             refuse_fi: Arc::default(),
             refuse_delink: Arc::default(),
+            fail_delinks: Arc::default(),
             fi_broken: Arc::default(),
             hold_fi: Arc::default(),
             fi_sessions: Arc::default(),
@@ -266,6 +270,14 @@ async fn delink(
     from_aa(&request.caller)?;
     let body = request.body;
     fip.log.lock().unwrap().delinks.push(body.clone());
+    let down = fip
+        .fail_delinks
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    if down {
+        return Err(RebitError::new(ErrorCode::InternalError, "down")
+            .echo(Some(&body.ver), Some(&body.txnid)));
+    }
     if fip.refuse_delink.load(Ordering::SeqCst)
         || !body
             .account

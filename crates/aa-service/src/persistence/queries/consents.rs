@@ -29,7 +29,7 @@ fn request_record(m: consent_request::Model) -> ConsentRequestRecord {
     }
 }
 
-fn artefact_record(m: consent_artefact::Model) -> ArtefactRecord {
+pub(in crate::persistence) fn artefact_record(m: consent_artefact::Model) -> ArtefactRecord {
     ArtefactRecord {
         consent_id: m.consent_id,
         consent_handle: m.consent_handle,
@@ -309,7 +309,9 @@ impl Store {
     }
 }
 
-fn outbox_messages(notices: Vec<Notice>) -> Result<Vec<NewOutboxMessage>, StoreError> {
+pub(in crate::persistence) fn outbox_messages(
+    notices: Vec<Notice>,
+) -> Result<Vec<NewOutboxMessage>, StoreError> {
     notices
         .into_iter()
         .map(|notice| {

@@ -1,9 +1,11 @@
-//! Queries, by subject: customer log-in, accounts and linking, consents, FI sessions, outbox,
-//! answered ReBIT notifications.
+//! Queries, by subject: customer log-in, accounts and linking, consents, deregistration and the
+//! revocation of consents left with no linked account, FI sessions, outbox, answered ReBIT
+//! notifications.
 
 mod accounts;
 mod auth;
 mod consents;
+mod deregistration;
 mod fi_failures;
 mod fi_notifications;
 mod fi_sessions;

@@ -4,7 +4,9 @@
 //! customer's account list and is left out of every later data request (`POST /FI/request`
 //! marks it `DENIED`). An account already delinked (by the customer or by the FIP's
 //! `Account/link/Notification`) answers the same without asking the FIP again; an account the
-//! customer has not linked at that FIP is 404.
+//! customer has not linked at that FIP is 404. A consent of the customer that named the account
+//! and has no linked account left becomes `REVOKED` with the delink, and its FIU and FIP are told
+//! as after a customer's revoke (`flows::delink`).
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -13,6 +15,7 @@ use super::auth::Session;
 use super::error::CustomerError;
 use super::fip_error;
 use crate::domain::status::AccountState;
+use crate::flows;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -63,17 +66,15 @@ pub async fn delink(
         .delink(fip_id, &session.customer.handle, link_ref)
         .await
         .map_err(|e| fip_error::from_fip(fip_id, &e))?;
-    state
-        .store
-        .apply_link_notification(
-            &session.customer.id,
-            fip_id,
-            None,
-            link_ref,
-            AccountState::Delinked,
-            state.now_millis(),
-        )
-        .await?;
+    if flows::delink::record(&state, &session.customer, fip_id, link_ref)
+        .await?
+        .is_none()
+    {
+        return Err(CustomerError::unauthorized(
+            "unauthorized",
+            "this customer was deregistered meanwhile",
+        ));
+    }
     tracing::info!("account delinked");
     Ok(delinked(fip_id, link_ref))
 }

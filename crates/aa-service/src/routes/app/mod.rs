@@ -8,6 +8,7 @@ pub mod auth;
 pub mod consent_status;
 pub mod consents;
 pub mod delink;
+pub mod deregister;
 pub mod discover;
 pub mod error;
 pub mod fip_error;

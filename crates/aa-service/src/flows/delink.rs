@@ -1,0 +1,73 @@
+//! The customer's delink once the FIP has confirmed it: the account becomes `DELINKED`, and
+//! every consent of the customer at that FIP that named the account and has no linked account
+//! left becomes `REVOKED`, announced to its FIU and its FIP as a customer's revoke is, in the
+//! same transaction (`Store::delink_and_revoke`).
+
+use aa_core::rebit::ConsentStatus;
+
+use crate::domain::deregistration::RevokeCandidate;
+use crate::domain::fi_request::signed_terms;
+use crate::domain::lifecycle::{self, Parties};
+use crate::persistence::records::CustomerRecord;
+use crate::persistence::StoreError;
+use crate::state::AppState;
+
+/// Records the confirmed delink of `link_ref` at `fip_id`; returns the consent ids revoked, or
+/// `None` (nothing written) when the customer was deregistered meanwhile.
+pub async fn record(
+    state: &AppState,
+    customer: &CustomerRecord,
+    fip_id: &str,
+    link_ref: &str,
+) -> Result<Option<Vec<String>>, StoreError> {
+    let our_key = state.identity.signer.verifying_key();
+    let mut candidates = Vec::new();
+    for artefact in state
+        .store
+        .open_artefacts_at(&customer.handle, fip_id)
+        .await?
+    {
+        let terms =
+            signed_terms(&artefact.signed_consent, &our_key).map_err(StoreError::Corrupt)?;
+        let link_refs: Vec<String> = terms
+            .accounts
+            .iter()
+            .map(|a| a.link_ref_number.clone())
+            .collect();
+        if !link_refs.iter().any(|link| link == link_ref) {
+            continue;
+        }
+        let notices = lifecycle::artefact_notices(
+            state.aa_id(),
+            Parties {
+                consent_id: &artefact.consent_id,
+                consent_handle: &artefact.consent_handle,
+                fiu_id: &artefact.fiu_id,
+                fip_id: &artefact.fip_id,
+            },
+            ConsentStatus::Revoked,
+        );
+        candidates.push(RevokeCandidate {
+            consent_id: artefact.consent_id,
+            link_refs,
+            notices,
+        });
+    }
+    let revoked = state
+        .store
+        .delink_and_revoke(
+            &customer.id,
+            fip_id,
+            link_ref,
+            state.now_millis(),
+            candidates,
+        )
+        .await?;
+    if let Some(ids) = revoked.as_ref().filter(|ids| !ids.is_empty()) {
+        state.waker.wake();
+        for consent_id in ids {
+            tracing::info!(consent.id = %consent_id, "consent revoked: its last account was delinked");
+        }
+    }
+    Ok(revoked)
+}

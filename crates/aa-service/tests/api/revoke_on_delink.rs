@@ -1,0 +1,190 @@
+//! A consent whose last linked account the customer delinks at the AA becomes REVOKED, and its
+//! FIU and FIP are told once, as after a customer's revoke; consents that keep an account (here:
+//! those at another FIP) and consents already ended are left as they were. On SQLite and
+//! PostgreSQL.
+
+use aa_core::rebit::{ConsentNotificationStatus, ConsentStatusNotification};
+use serde_json::{json, Value};
+
+use crate::fi_support::active_consent;
+use crate::helpers::{now, txnid, Options, World, HANDLE};
+
+async fn settled(world: &World) {
+    let store = world.store().await.unwrap();
+    aa_testkit::eventually_async("the AA's queue settled", || async {
+        (store.queue().count("pending").await.unwrap() == 0).then_some(())
+    })
+    .await;
+}
+
+/// How many `status` notifications about `consent_id` are in `received`.
+fn told(
+    received: &[ConsentStatusNotification],
+    consent_id: &str,
+    status: ConsentNotificationStatus,
+) -> usize {
+    received
+        .iter()
+        .filter(|n| {
+            let update = &n.consent_status_notification;
+            update.consent_id.as_deref() == Some(consent_id)
+                && update.consent_status == status
+                && n.notifier.id == "AA-1"
+        })
+        .count()
+}
+
+/// The artefact's status as `fiu` reads it (`POST /Consent/fetch`).
+async fn status_of(world: &World, fiu: &str, consent_id: &str) -> String {
+    let body =
+        json!({ "ver": "2.0.0", "timestamp": now(), "txnid": txnid(), "consentId": consent_id });
+    let fetched = world.rebit_post(fiu, "/Consent/fetch", &body).await;
+    assert_eq!(fetched.status, 200, "{}", fetched.body);
+    fetched.body["status"].as_str().unwrap().to_owned()
+}
+
+/// The customer's linked account at `fip`.
+async fn link_at(world: &World, token: &str, fip: &str) -> String {
+    let (_, accounts) = world.get("/customer/accounts", Some(token)).await;
+    accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["fipId"] == fip)
+        .unwrap()["linkRefNumber"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn delink(world: &World, token: &str, fip: &str, link: &str) -> (u16, Value) {
+    world
+        .post(
+            "/customer/accounts/delink",
+            Some(token),
+            json!({ "fipId": fip, "linkRefNumber": link }),
+        )
+        .await
+}
+
+/// FIU-1's consent over both FIPs' accounts and FIU-2's over FIP-1's only; delinking FIP-1's
+/// account revokes both FIP-1 artefacts, tells each FIU and FIP-1 once, and leaves FIP-2's
+/// artefact ACTIVE and untold. Delinking again changes and sends nothing.
+async fn the_last_delinked_account_revokes_its_consents(world: &World) {
+    let fiu_1 = active_consent(world, "FIU-1").await;
+    let token = world.login(HANDLE).await;
+    let fip_1_link = link_at(world, &token, "FIP-1").await;
+    let asked = world.request_consent("FIU-2", HANDLE, &txnid()).await;
+    let handle = asked.body["ConsentHandle"].as_str().unwrap();
+    let (status, approved) = world
+        .post(
+            &format!("/customer/consents/{handle}/approve"),
+            Some(&token),
+            json!({ "accounts": [fip_1_link] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{approved}");
+    let fiu_2_consent = approved["consentIds"][0].as_str().unwrap().to_owned();
+    settled(world).await;
+
+    let (status, body) = delink(world, &token, "FIP-1", &fip_1_link).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        json!({ "fipId": "FIP-1", "linkRefNumber": fip_1_link, "status": "DELINKED" })
+    );
+    settled(world).await;
+    let revoked = ConsentNotificationStatus::Revoked;
+    let (fip_1_consent, fip_2_consent) = (&fiu_1[0].consent_id, &fiu_1[1].consent_id);
+    assert_eq!(status_of(world, "FIU-1", fip_1_consent).await, "REVOKED");
+    assert_eq!(status_of(world, "FIU-2", &fiu_2_consent).await, "REVOKED");
+    assert_eq!(status_of(world, "FIU-1", fip_2_consent).await, "ACTIVE");
+    let check = |received: Vec<ConsentStatusNotification>, id: &str, times: usize| {
+        assert_eq!(told(&received, id, revoked), times, "{id}: {received:?}");
+    };
+    check(world.fiu_1.received(), fip_1_consent, 1);
+    check(world.fip_1.received(), fip_1_consent, 1);
+    check(world.fiu_2.received(), &fiu_2_consent, 1);
+    check(world.fip_1.received(), &fiu_2_consent, 1);
+    check(world.fiu_1.received(), fip_2_consent, 0);
+    check(world.fip_2.received(), fip_2_consent, 0);
+    // The customer's list shows it.
+    let (_, list) = world.get("/customer/consents", Some(&token)).await;
+    let statuses: Vec<(String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|item| item["artefacts"].as_array().cloned().unwrap_or_default())
+        .map(|a| {
+            (
+                a["consentId"].as_str().unwrap().to_owned(),
+                a["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        statuses.contains(&(fip_1_consent.clone(), "REVOKED".into())),
+        "{list}"
+    );
+    assert!(
+        statuses.contains(&(fip_2_consent.clone(), "ACTIVE".into())),
+        "{list}"
+    );
+
+    // Again: the same answer, nothing asked or sent.
+    let (status, again) = delink(world, &token, "FIP-1", &fip_1_link).await;
+    assert_eq!((status, &again), (200, &body));
+    settled(world).await;
+    check(world.fiu_1.received(), fip_1_consent, 1);
+    check(world.fiu_2.received(), &fiu_2_consent, 1);
+}
+
+#[tokio::test]
+async fn delinking_the_last_account_of_a_consent_revokes_it_and_tells_the_fiu_and_the_fip_once() {
+    the_last_delinked_account_revokes_its_consents(&World::start().await).await;
+}
+
+#[tokio::test]
+async fn delinking_the_last_account_of_a_consent_revokes_it_on_postgresql() {
+    let world = World::with(Options {
+        database_url: Some(aa_testkit::fresh_postgres_database().await),
+        ..Options::default()
+    })
+    .await;
+    the_last_delinked_account_revokes_its_consents(&world).await;
+}
+
+#[tokio::test]
+async fn a_paused_consent_whose_last_account_is_delinked_becomes_revoked_and_an_ended_one_is_not_told_again(
+) {
+    let world = World::start().await;
+    let artefacts = active_consent(&world, "FIU-1").await;
+    let token = world.login(HANDLE).await;
+    let (fip_1_consent, fip_2_consent) = (&artefacts[0].consent_id, &artefacts[1].consent_id);
+    for (consent_id, action) in [(fip_2_consent, "pause"), (fip_1_consent, "revoke")] {
+        let (status, body) = world
+            .post(
+                &format!("/customer/consents/{consent_id}/{action}"),
+                Some(&token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    settled(&world).await;
+    for fip in ["FIP-1", "FIP-2"] {
+        let link = link_at(&world, &token, fip).await;
+        let (status, body) = delink(&world, &token, fip, &link).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    settled(&world).await;
+    let revoked = ConsentNotificationStatus::Revoked;
+    // The paused one: REVOKED now, told once.
+    assert_eq!(status_of(&world, "FIU-1", fip_2_consent).await, "REVOKED");
+    assert_eq!(told(&world.fiu_1.received(), fip_2_consent, revoked), 1);
+    assert_eq!(told(&world.fip_2.received(), fip_2_consent, revoked), 1);
+    // The one the customer revoked before: still REVOKED, told once (by the customer's revoke).
+    assert_eq!(status_of(&world, "FIU-1", fip_1_consent).await, "REVOKED");
+    assert_eq!(told(&world.fiu_1.received(), fip_1_consent, revoked), 1);
+    assert_eq!(told(&world.fip_1.received(), fip_1_consent, revoked), 1);
+}
