@@ -26,8 +26,6 @@ pub mod migration;
 pub mod persistence;
 mod policy;
 
-use std::future::Future;
-
 use aa_core::otp;
 use aa_core::rebit::ErrorCode;
 use aa_core::registry::Role;
@@ -215,28 +213,6 @@ impl<'a> Idempotency<'a> {
             claimed_at_ms,
             replay,
         })
-    }
-
-    /// Serves `incoming` once with `work`, for work that writes nothing of its own in the
-    /// claimed transaction (reads, or effects idempotent by their own rules): a repeat gets the
-    /// stored answer or `work` again, as the policy says; a refusal frees the key.
-    pub async fn once<T, F>(
-        &self,
-        incoming: &Incoming<'_>,
-        work: F,
-    ) -> Result<HttpResponse, RebitError>
-    where
-        T: Serialize,
-        F: Future<Output = Result<T, RebitError>>,
-    {
-        match self.try_processing(incoming).await? {
-            NextAction::ReturnSavedResponse(answer) => Ok(answer),
-            NextAction::Recompute => Ok(json(to_json(&work.await?)?)),
-            NextAction::StartProcessing(claim) => {
-                let result = work.await;
-                claim.finish(result).await
-            }
-        }
     }
 
     /// Claims `incoming`'s key as if a request with it were being processed since
