@@ -131,6 +131,7 @@ impl Application {
             waker: waker.clone(),
             fi: fi_state.clone(),
             authenticator: settings.linking.authenticator,
+            discovery_lifetime: settings.linking.discovery_lifetime(),
         };
         let bank_token = settings.bank_api.token.clone().map(bank::BankToken);
 
@@ -275,8 +276,17 @@ impl Application {
                 async move { sweeps::purge_answers(&store).await }
             },
         ));
+        let (store, lifetime) = (self.state.store.clone(), self.state.discovery_lifetime);
+        let discoveries = tokio::spawn(periodic::every(
+            "account discoveries",
+            self.sweep_interval,
+            move || {
+                let store = store.clone();
+                async move { sweeps::purge_discoveries(&store, lifetime).await }
+            },
+        ));
         let result = self.server.await;
-        for task in [worker, expiry, answers] {
+        for task in [worker, expiry, answers, discoveries] {
             task.abort();
         }
         result

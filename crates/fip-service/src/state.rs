@@ -46,6 +46,8 @@ pub struct AppState {
     pub fi: FiState,
     /// How link requests are confirmed (`linking.authenticator`).
     pub authenticator: AuthenticatorType,
+    /// How long a discovery allows linking (`linking.discovery_lifetime_seconds`).
+    pub discovery_lifetime: time::Duration,
 }
 
 impl AppState {

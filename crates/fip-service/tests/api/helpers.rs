@@ -46,6 +46,8 @@ pub struct Options {
     pub rate_limits: aa_runtime::rate_limit::RateLimitSettings,
     /// `linking.authenticator: DIRECT` instead of `TOKEN`.
     pub direct_linking: bool,
+    /// `linking.discovery_lifetime_seconds`.
+    pub discovery_lifetime_seconds: u64,
 }
 
 impl Default for Options {
@@ -60,6 +62,7 @@ impl Default for Options {
             fi_session_lifetime_seconds: 3600,
             rate_limits: Default::default(),
             direct_linking: false,
+            discovery_lifetime_seconds: 86_400,
         }
     }
 }
@@ -129,6 +132,7 @@ impl TestApp {
         }
         settings.fi.session_lifetime_seconds = options.fi_session_lifetime_seconds;
         settings.rate_limits = options.rate_limits;
+        settings.linking.discovery_lifetime_seconds = options.discovery_lifetime_seconds;
         if options.direct_linking {
             settings.linking.authenticator = aa_core::rebit::AuthenticatorType::Direct;
         }

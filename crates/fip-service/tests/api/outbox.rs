@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::helpers::{Db, Options, TestApp, BANK_TOKEN, HANDLE};
 
-async fn bank_delink(app: &TestApp, link_ref: &str, token: &str) -> (u16, Value) {
+pub async fn bank_delink(app: &TestApp, link_ref: &str, token: &str) -> (u16, Value) {
     let response = reqwest::Client::new()
         .post(format!("{}/bank/links/{link_ref}/delink", app.url))
         .header("authorization", format!("Bearer {token}"))

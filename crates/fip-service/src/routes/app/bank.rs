@@ -65,7 +65,7 @@ pub async fn delink(
     let fip_id = state.fip_id.clone();
     let outcome = state
         .store
-        .delink_by_bank(&link_ref, |link| {
+        .delink_by_bank(&link_ref, &fip_id, |link| {
             link_notice(&state, &fip_id, link, &link.aa_id, LinkStatus::Delinked)
         })
         .await;
