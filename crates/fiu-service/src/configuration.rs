@@ -78,8 +78,11 @@ impl Default for ConsentPollSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct FiSettings {
-    /// The curve of the FIU's ephemeral KeyMaterial: `X25519` or `Curve25519`.
+    /// The curve of the FIU's ephemeral KeyMaterial: `Curve25519` (BouncyCastle's form, the
+    /// one many FIPs in the field accept only; the default) or `X25519`.
     pub curve: String,
+    /// The curve per FIP (by entity id) where a FIP needs another than `curve`.
+    pub curves: BTreeMap<String, String>,
     /// Request data as soon as an artefact is `ACTIVE` and verified.
     pub auto_request: bool,
     /// How long the KeyMaterial sent with `POST /FI/request` stays valid.
@@ -110,7 +113,8 @@ pub struct FiSettings {
 impl Default for FiSettings {
     fn default() -> Self {
         Self {
-            curve: "X25519".to_owned(),
+            curve: "Curve25519".to_owned(),
+            curves: BTreeMap::new(),
             auto_request: true,
             key_validity_minutes: 24 * 60,
             fetch: FetchMethod::PostThenGet,

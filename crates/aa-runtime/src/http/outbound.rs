@@ -217,10 +217,8 @@ impl SignedClient {
             }
         };
         let signature = signature.ok_or_else(|| fail("x-jws-signature is missing".into()))?;
-        detached::verify(signature, body, |kid| {
-            entity.keys.iter().find(|k| k.kid() == kid)
-        })
-        .map(|_| ())
-        .map_err(|e| fail(e.to_string()))
+        detached::verify_among(signature, body, &entity.keys)
+            .map(|_| ())
+            .map_err(|e| fail(e.to_string()))
     }
 }

@@ -21,6 +21,7 @@ mod login;
 mod notifiers;
 mod outbox_retry;
 mod postgres;
+mod real_clients;
 mod rebit_envelope;
 mod rebit_security;
 mod revoke_on_delink;

@@ -40,6 +40,36 @@ impl AaCallError {
         }
     }
 
+    /// What the lender's app is told: the failure's category, naming the AA and, where the AA
+    /// answered, its status and ReBIT code. Never a body, a key or an address.
+    pub fn summary(&self) -> String {
+        match self {
+            AaCallError::Answer { aa, refused } => format!("{aa} answered badly: {refused}"),
+            AaCallError::Outbound(error) => match error {
+                OutboundError::UnknownEntity(aa) => format!("{aa} is not in the registry"),
+                OutboundError::NoApiKey(aa) => format!("there is no API key for {aa}"),
+                OutboundError::Transport { entity, cause, .. } => {
+                    format!("{entity} could not be reached: {cause}")
+                }
+                OutboundError::ResponseSignature { entity, .. } => {
+                    format!("{entity}'s answer is not signed by it; it was discarded")
+                }
+                OutboundError::Rebit {
+                    entity,
+                    status,
+                    error,
+                } => format!("{entity} answered {status} {}", error.error_code.as_str()),
+                OutboundError::Status { entity, status } => {
+                    format!("{entity} answered {status} without a ReBIT error body")
+                }
+                OutboundError::Schema { entity, message } => {
+                    format!("{entity}'s answer does not fit the ReBIT schema: {message}")
+                }
+                OutboundError::Serialise(_) => "the request could not be serialised".to_owned(),
+            },
+        }
+    }
+
     /// The AA refused the request (a 4xx with a ReBIT error body): its code, for the caller.
     pub fn refusal(&self) -> Option<String> {
         match self {

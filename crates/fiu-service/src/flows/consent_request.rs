@@ -64,7 +64,10 @@ pub async fn request(state: &AppState, customer: &str, template: &str) -> Result
                     format!("{} refused the consent request: {refusal}", aa.id),
                 )
             }
-            (None, _) => AppError::bad_gateway("aa_unavailable", &e),
+            (None, _) => {
+                tracing::warn!(error = %e, "the consent request did not reach a usable answer");
+                AppError::new(StatusCode::BAD_GATEWAY, "aa_unavailable", e.summary())
+            }
         })?;
     span.record("consent.handle", handle.as_str());
     let new = NewConsentRequest {
