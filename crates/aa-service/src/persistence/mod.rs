@@ -15,6 +15,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use aa_runtime::idempotency::Idempotency;
 pub use aa_runtime::store::StoreError;
 
+/// A transaction of the store (an idempotency claim's), for the `*_in` queries that write in it.
+pub type Tx = sea_orm::DatabaseTransaction;
+
 /// The AA's database.
 #[derive(Debug, Clone)]
 pub struct Store {

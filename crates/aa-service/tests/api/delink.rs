@@ -1,5 +1,6 @@
 //! Delinking at the AA: the customer API asks the FIP, the account leaves the customer's list,
-//! and data requests leave it out (a consent with no linked account left is refused).
+//! and data requests leave it out (a consent with no linked account left is revoked, and
+//! refused).
 
 use std::sync::atomic::Ordering;
 
@@ -73,7 +74,8 @@ async fn delinking_an_account_asks_the_fip_then_removes_it_from_the_customers_ac
 }
 
 #[tokio::test]
-async fn a_data_request_whose_accounts_are_all_delinked_is_400_invalid_consent_detail() {
+async fn a_data_request_on_a_consent_whose_accounts_its_fips_delinked_is_400_invalid_consent_status(
+) {
     let world = World::start().await;
     let artefacts = active_consent(&world, "FIU-1").await;
     let token = world.login(HANDLE).await;
@@ -91,8 +93,8 @@ async fn a_data_request_whose_accounts_are_all_delinked_is_400_invalid_consent_d
     };
     let (fip_1_link, fip_2_link) = (link_of("FIP-1"), link_of("FIP-2"));
 
-    // Both accounts delinked at their FIPs, which tell the AA (the customer's own delink at the
-    // AA revokes a consent left with no account instead: `revoke_on_delink`).
+    // Both accounts delinked at their FIPs, which tell the AA: each consent, left with no
+    // linked account, is REVOKED (`revoke_on_delink`), so a data request on it is refused.
     for (fip, link) in [("FIP-1", &fip_1_link), ("FIP-2", &fip_2_link)] {
         let notification = json!({
             "ver": "2.0.0",
@@ -118,7 +120,7 @@ async fn a_data_request_whose_accounts_are_all_delinked_is_400_invalid_consent_d
         let answer = world
             .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &request_txnid))
             .await;
-        assert_error(&answer, 400, "InvalidConsentDetail");
+        assert_error(&answer, 400, "InvalidConsentStatus");
         assert_eq!(answer.body["txnid"], request_txnid.as_str());
         assert!(store
             .fi_session_by_txnid("FIU-1", &request_txnid)

@@ -39,6 +39,8 @@ pub struct Options {
     pub clock: Option<Clock>,
     /// `rate_limits`; the shipped defaults unless a test sets its own.
     pub rate_limits: aa_runtime::rate_limit::RateLimitSettings,
+    /// `queue.max_attempts` (100 unless a test sets its own).
+    pub queue_max_attempts: u32,
 }
 
 impl Default for Options {
@@ -53,6 +55,7 @@ impl Default for Options {
             },
             clock: None,
             rate_limits: Default::default(),
+            queue_max_attempts: 100,
         }
     }
 }
@@ -102,7 +105,7 @@ fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) ->
             poll_ms: 100,
             first_retry_ms: 50,
             max_retry_ms: 400,
-            max_attempts: 100,
+            max_attempts: options.queue_max_attempts,
             lease_ms: 10_000,
         },
         admin: Default::default(),

@@ -1,4 +1,5 @@
-//! Linking discovered accounts with the FIP's OTP, and the FIP's link notifications.
+//! Linking discovered accounts with the FIP's OTP, and the FIP's link notifications (DIRECT
+//! linking is in `direct_linking`).
 
 use aa_core::rebit::ErrorCode;
 use serde_json::json;
@@ -105,7 +106,7 @@ fn link_notification(fip: &str, status: &str) -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn link_notifications_from_the_fip_update_the_link_and_repeat_harmlessly() {
+async fn link_notifications_from_the_fip_delink_repeat_harmlessly_and_come_only_from_that_fip() {
     let world = World::start().await;
     let token = world.login(HANDLE).await;
     world.link_all(&token, &["FIP-1"]).await;
@@ -123,6 +124,8 @@ async fn link_notifications_from_the_fip_update_the_link_and_repeat_harmlessly()
     }
     let (_, accounts) = world.get("/customer/accounts", Some(&token)).await;
     assert_eq!(accounts, json!([]));
+    // LINKED is for DIRECT links only (`direct_linking`): with no DIRECT request pending, the
+    // account stays delinked.
     let answer = world
         .rebit_post(
             "FIP-1",
@@ -130,9 +133,10 @@ async fn link_notifications_from_the_fip_update_the_link_and_repeat_harmlessly()
             &link_notification("FIP-1", "LINKED"),
         )
         .await;
-    assert_eq!(answer.status, 200);
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(answer.body["errorCode"], ErrorCode::InvalidRequest.as_str());
     let (_, accounts) = world.get("/customer/accounts", Some(&token)).await;
-    assert_eq!(accounts.as_array().unwrap().len(), 1);
+    assert_eq!(accounts, json!([]));
 
     // Another FIP cannot speak for FIP-1's accounts, nor name someone else as notifier.
     let answer = world
