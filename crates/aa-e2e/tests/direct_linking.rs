@@ -32,6 +32,19 @@ async fn until(local: &Local, what: &str, mut probe: impl AsyncFnMut() -> Option
     }
 }
 
+/// The customer's linked accounts at the AA.
+async fn linked_at_aa(local: &Local, token: &str) -> Value {
+    let aa = &local.service("aa-service").base_url;
+    ok(
+        local,
+        "GET",
+        &format!("{aa}/customer/accounts"),
+        Some(token),
+        None,
+    )
+    .await
+}
+
 fn link_refs(accounts: &Value, fip: &str) -> Vec<String> {
     let mut refs: Vec<String> = accounts
         .as_array()
@@ -89,14 +102,7 @@ async fn direct_linking(storage: Storage) {
         (409, Some("direct_link")),
         "{body}"
     );
-    let listed = ok(
-        &local,
-        "GET",
-        &format!("{aa}/customer/accounts"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let listed = linked_at_aa(&local, &token).await;
     assert_eq!(listed, json!([]));
 
     // The customer confirms with the bank; the FIP tells the AA, which links every account.
@@ -126,14 +132,7 @@ async fn direct_linking(storage: Storage) {
 
     // FIP-2 links with its OTP as before; a consent over both banks' accounts goes ACTIVE.
     let (_, fip_2_links) = walker.link(&token, &found("FIP-2")).await.unwrap();
-    let listed = ok(
-        &local,
-        "GET",
-        &format!("{aa}/customer/accounts"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let listed = linked_at_aa(&local, &token).await;
     assert_eq!(link_refs(&listed, "FIP-1"), banked);
     let customer = Linked {
         session_token: token.clone(),
@@ -184,14 +183,7 @@ async fn direct_linking(storage: Storage) {
         .find(|a| a["consentId"] == fip_2_consent.as_str())
         .unwrap();
     assert_eq!(other["status"], "ACTIVE", "{seen}");
-    let listed = ok(
-        &local,
-        "GET",
-        &format!("{aa}/customer/accounts"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let listed = linked_at_aa(&local, &token).await;
     assert!(link_refs(&listed, "FIP-1").is_empty(), "{listed}");
 }
 

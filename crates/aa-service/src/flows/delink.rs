@@ -2,7 +2,7 @@
 //! itself (its `Account/link/Notification` DELINKED): the account becomes `DELINKED`, and every
 //! consent of the customer at that FIP that named the account and has no linked account left
 //! becomes `REVOKED`, announced to its FIU and its FIP as a customer's revoke is, in the same
-//! transaction (`Store::delink_and_revoke`, one code path for both).
+//! transaction (`Store::delink_and_revoke_in`, one code path for both).
 
 use aa_core::rebit::ConsentStatus;
 
@@ -14,8 +14,9 @@ use crate::persistence::{StoreError, Tx};
 use crate::state::AppState;
 
 /// The customer's open artefacts at `fip_id` that name `link_ref`, each with its link
-/// references and the REVOKED notices it sends if it has no linked account left.
-async fn candidates(
+/// references and the REVOKED notices it sends if it has no linked account left. Read before
+/// the delink's transaction opens (on SQLite the transaction holds the one connection).
+pub async fn candidates(
     state: &AppState,
     customer: &CustomerRecord,
     fip_id: &str,
@@ -67,42 +68,33 @@ pub async fn record(
     link_ref: &str,
 ) -> Result<Option<Vec<String>>, StoreError> {
     let candidates = candidates(state, customer, fip_id, link_ref).await?;
-    let revoked = state
-        .store
-        .delink_and_revoke(
-            &customer.id,
-            fip_id,
-            link_ref,
-            state.now_millis(),
-            candidates,
-        )
-        .await?;
-    if let Some(ids) = &revoked {
-        announce(state, ids);
+    let txn = state.store.begin().await?;
+    let revoked = record_in(state, &txn, customer, fip_id, link_ref, candidates).await?;
+    match &revoked {
+        Some(ids) => {
+            txn.commit().await?;
+            announce(state, ids);
+        }
+        None => txn.rollback().await?,
     }
     Ok(revoked)
 }
 
-/// [`record`] in `txn` (an FIP's `DELINKED` notification, in its idempotency claim's
-/// transaction). The caller calls [`announce`] once `txn` is committed.
+/// [`record`] in `txn` with the [`candidates`] read before it (an FIP's `DELINKED`
+/// notification, in its idempotency claim's transaction). The caller calls [`announce`] once
+/// `txn` is committed.
 pub async fn record_in(
     state: &AppState,
     txn: &Tx,
     customer: &CustomerRecord,
     fip_id: &str,
     link_ref: &str,
+    candidates: Vec<RevokeCandidate>,
 ) -> Result<Option<Vec<String>>, StoreError> {
-    let candidates = candidates(state, customer, fip_id, link_ref).await?;
+    let now = state.now_millis();
     state
         .store
-        .delink_and_revoke_in(
-            txn,
-            &customer.id,
-            fip_id,
-            link_ref,
-            state.now_millis(),
-            candidates,
-        )
+        .delink_and_revoke_in(txn, &customer.id, fip_id, link_ref, now, candidates)
         .await
 }
 

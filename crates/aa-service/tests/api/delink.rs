@@ -11,7 +11,7 @@ use aa_service::persistence::records::{FiAccountRecord, FiSessionRecord};
 use serde_json::json;
 
 use crate::fi_support::{active_consent, assert_error, contains, fetch_body, fi_request, fiu_key};
-use crate::helpers::{now, txnid, World, HANDLE};
+use crate::helpers::{link_notification, txnid, World, HANDLE};
 use aa_testkit::fakes::FipSession;
 
 #[tokio::test]
@@ -96,18 +96,8 @@ async fn a_data_request_on_a_consent_whose_accounts_its_fips_delinked_is_400_inv
     // Both accounts delinked at their FIPs, which tell the AA: each consent, left with no
     // linked account, is REVOKED (`revoke_on_delink`), so a data request on it is refused.
     for (fip, link) in [("FIP-1", &fip_1_link), ("FIP-2", &fip_2_link)] {
-        let notification = json!({
-            "ver": "2.0.0",
-            "timestamp": now(),
-            "txnid": txnid(),
-            "Notifier": { "type": "FIP", "id": fip },
-            "AccountLinkStatusNotification": {
-                "accRefNumber": format!("{fip}-ACC-1"),
-                "customerAddress": HANDLE,
-                "linkRefNumber": link,
-                "linkStatus": "DELINKED"
-            }
-        });
+        let acc_ref = format!("{fip}-ACC-1");
+        let notification = link_notification(fip, HANDLE, &acc_ref, link, "DELINKED");
         let answer = world
             .rebit_post(fip, "/Account/link/Notification", &notification)
             .await;

@@ -10,47 +10,20 @@ use std::sync::atomic::Ordering;
 use aa_core::rebit::ErrorCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{now, txnid, World, HANDLE};
+use crate::helpers::{link_notification, World, HANDLE};
 use aa_testkit::fakes::LINK_OTP;
 
 const LINK_REF: &str = "FIP-1-LINK-FIP-1-ACC-1";
 
-/// FIP-1's `LINKED` notification of `acc_ref` for `customer` with [`LINK_REF`].
+/// `fip`'s `LINKED` notification of `acc_ref` for `customer` with [`LINK_REF`].
 fn linked(fip: &str, customer: &str, acc_ref: &str) -> Value {
-    json!({
-        "ver": "2.0.0",
-        "timestamp": now(),
-        "txnid": txnid(),
-        "Notifier": { "type": "FIP", "id": fip },
-        "AccountLinkStatusNotification": {
-            "accRefNumber": acc_ref,
-            "customerAddress": customer,
-            "linkRefNumber": LINK_REF,
-            "linkStatus": "LINKED"
-        }
-    })
+    link_notification(fip, customer, acc_ref, LINK_REF, "LINKED")
 }
 
-/// Logs in, discovers at `fip` and starts linking its account there; returns the session token
-/// and the answer of `POST /customer/link`.
+/// Logs in and starts linking at `fip`: the session token and the answer.
 async fn start_link(world: &World, fip: &str) -> (String, Value) {
     let token = world.login(HANDLE).await;
-    let (status, found) = world
-        .post(
-            "/customer/discover",
-            Some(&token),
-            json!({ "fipIds": [fip] }),
-        )
-        .await;
-    assert_eq!(status, 200, "{found}");
-    let (status, started) = world
-        .post(
-            "/customer/link",
-            Some(&token),
-            json!({ "fipId": fip, "accounts": [format!("{fip}-ACC-1")] }),
-        )
-        .await;
-    assert_eq!(status, 200, "{started}");
+    let started = world.start_link(&token, fip).await;
     (token, started)
 }
 
@@ -108,16 +81,10 @@ async fn a_direct_link_awaits_the_bank_and_the_fips_linked_notification_links_th
     let (_, accounts) = world.get("/customer/accounts", Some(&token)).await;
     assert_eq!(accounts, json!([account]));
     // The account is linked for consents like any other.
-    let asked = world.request_consent("FIU-1", HANDLE, &txnid()).await;
-    let handle = asked.body["ConsentHandle"].as_str().unwrap();
-    let (status, approved) = world
-        .post(
-            &format!("/customer/consents/{handle}/approve"),
-            Some(&token),
-            json!({ "accounts": [LINK_REF] }),
-        )
+    let ids = world
+        .consent_approved("FIU-1", &token, &[LINK_REF.to_owned()])
         .await;
-    assert_eq!(status, 200, "{approved}");
+    assert_eq!(ids.len(), 1);
 }
 
 #[tokio::test]
@@ -158,85 +125,53 @@ async fn a_linked_notification_no_pending_direct_request_holds_is_400_invalid_re
     let (token, token_started) = start_link(&world, "FIP-1").await;
     assert_eq!(token_started["authenticatorType"], "TOKEN");
     assert_eq!(token_started["status"], "AWAITING_OTP");
-    let (status, _) = world
-        .post(
-            "/customer/discover",
-            Some(&token),
-            json!({ "fipIds": ["FIP-2"] }),
-        )
-        .await;
-    assert_eq!(status, 200);
-    let (status, direct) = world
-        .post(
-            "/customer/link",
-            Some(&token),
-            json!({ "fipId": "FIP-2", "accounts": ["FIP-2-ACC-1"] }),
-        )
-        .await;
-    assert_eq!(status, 200, "{direct}");
+    let direct = world.start_link(&token, "FIP-2").await;
+    assert_eq!(direct["authenticatorType"], "DIRECT");
     let direct_ref = direct["refNumber"].as_str().unwrap();
     world.login("8888888888@AA-1").await;
 
-    let refused = |answer: aa_testkit::Answer, code: ErrorCode, status: u16| {
-        assert_eq!(answer.status, status, "{}", answer.body);
-        assert_eq!(answer.body["errorCode"], code.as_str(), "{}", answer.body);
+    let with = |change: fn(&mut Value)| {
+        let mut body = linked("FIP-2", HANDLE, "FIP-2-ACC-1");
+        change(&mut body);
+        body
     };
-    let invalid = ErrorCode::InvalidRequest;
-    // A TOKEN request's account: LINKED is for DIRECT links only.
-    refused(
-        notify(&world, "FIP-1", &linked("FIP-1", HANDLE, "FIP-1-ACC-1")).await,
-        invalid,
-        400,
-    );
-    // Another FIP's pending request: FIP-1 speaking for FIP-2's account.
-    refused(
-        notify(&world, "FIP-1", &linked("FIP-1", HANDLE, "FIP-2-ACC-1")).await,
-        invalid,
-        400,
-    );
-    // Another customer of the AA, who asked for no link; and someone who is not a customer.
-    refused(
-        notify(
-            &world,
+    let invalid = (400, ErrorCode::InvalidRequest);
+    let cases = [
+        // A TOKEN request's account: LINKED is for DIRECT links only.
+        ("FIP-1", linked("FIP-1", HANDLE, "FIP-1-ACC-1"), invalid),
+        // Another FIP's pending request: FIP-1 speaking for FIP-2's account.
+        ("FIP-1", linked("FIP-1", HANDLE, "FIP-2-ACC-1"), invalid),
+        // Another customer of the AA, who asked for no link; someone who is not a customer.
+        (
             "FIP-2",
-            &linked("FIP-2", "8888888888@AA-1", "FIP-2-ACC-1"),
-        )
-        .await,
-        invalid,
-        400,
-    );
-    refused(
-        notify(
-            &world,
+            linked("FIP-2", "8888888888@AA-1", "FIP-2-ACC-1"),
+            invalid,
+        ),
+        (
             "FIP-2",
-            &linked("FIP-2", "7777777777@AA-1", "FIP-2-ACC-1"),
-        )
-        .await,
-        invalid,
-        400,
-    );
-    // An account the request does not hold.
-    refused(
-        notify(&world, "FIP-2", &linked("FIP-2", HANDLE, "FIP-2-ACC-9")).await,
-        invalid,
-        400,
-    );
-    // The right one, but signed by another FIP, of another version, or stale.
-    refused(
-        notify(&world, "FIP-1", &linked("FIP-2", HANDLE, "FIP-2-ACC-1")).await,
-        ErrorCode::InvalidNotifier,
-        400,
-    );
-    let mut body = linked("FIP-2", HANDLE, "FIP-2-ACC-1");
-    body["ver"] = json!("9.9.9");
-    refused(
-        notify(&world, "FIP-2", &body).await,
-        ErrorCode::NoSuchVersion,
-        404,
-    );
-    let mut body = linked("FIP-2", HANDLE, "FIP-2-ACC-1");
-    body["timestamp"] = json!("2020-01-01T00:00:00.000Z");
-    refused(notify(&world, "FIP-2", &body).await, invalid, 400);
+            linked("FIP-2", "7777777777@AA-1", "FIP-2-ACC-1"),
+            invalid,
+        ),
+        // An account the request does not hold.
+        ("FIP-2", linked("FIP-2", HANDLE, "FIP-2-ACC-9"), invalid),
+        // The right one, but sent by another FIP, of another version, or stale.
+        ("FIP-1", with(|_| {}), (400, ErrorCode::InvalidNotifier)),
+        (
+            "FIP-2",
+            with(|b| b["ver"] = json!("9.9.9")),
+            (404, ErrorCode::NoSuchVersion),
+        ),
+        (
+            "FIP-2",
+            with(|b| b["timestamp"] = json!("2020-01-01T00:00:00.000Z")),
+            invalid,
+        ),
+    ];
+    for (as_fip, body, (status, code)) in cases {
+        let answer = notify(&world, as_fip, &body).await;
+        assert_eq!(answer.status, status, "{body}: {}", answer.body);
+        assert_eq!(answer.body["errorCode"], code.as_str(), "{}", answer.body);
+    }
 
     // Nothing changed: no account linked, both requests still waiting.
     let (_, accounts) = world.get("/customer/accounts", Some(&token)).await;
@@ -259,8 +194,13 @@ async fn a_linked_notification_no_pending_direct_request_holds_is_400_invalid_re
         )
         .await;
     assert_eq!(status, 200, "{verified}");
-    let mut body = linked("FIP-2", HANDLE, "FIP-2-ACC-1");
-    body["AccountLinkStatusNotification"]["linkRefNumber"] = json!("FIP-2-LINK-FIP-2-ACC-1");
+    let body = link_notification(
+        "FIP-2",
+        HANDLE,
+        "FIP-2-ACC-1",
+        "FIP-2-LINK-FIP-2-ACC-1",
+        "LINKED",
+    );
     let answer = notify(&world, "FIP-2", &body).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let (_, accounts) = world.get("/customer/accounts", Some(&token)).await;

@@ -4,7 +4,7 @@
 use aa_core::rebit::ErrorCode;
 use serde_json::json;
 
-use crate::helpers::{now, txnid, World, HANDLE};
+use crate::helpers::{self, World, HANDLE};
 use aa_testkit::fakes::LINK_OTP;
 
 #[tokio::test]
@@ -91,18 +91,7 @@ async fn linking_with_the_fip_otp_lists_the_account() {
 }
 
 fn link_notification(fip: &str, status: &str) -> serde_json::Value {
-    json!({
-        "ver": "2.0.0",
-        "timestamp": now(),
-        "txnid": txnid(),
-        "Notifier": { "type": "FIP", "id": fip },
-        "AccountLinkStatusNotification": {
-            "accRefNumber": "FIP-1-ACC-1",
-            "customerAddress": HANDLE,
-            "linkRefNumber": "FIP-1-LINK-FIP-1-ACC-1",
-            "linkStatus": status
-        }
-    })
+    helpers::link_notification(fip, HANDLE, "FIP-1-ACC-1", "FIP-1-LINK-FIP-1-ACC-1", status)
 }
 
 #[tokio::test]

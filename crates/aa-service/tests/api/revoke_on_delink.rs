@@ -7,7 +7,7 @@ use aa_core::rebit::{ConsentNotificationStatus, ConsentStatusNotification};
 use serde_json::{json, Value};
 
 use crate::fi_support::active_consent;
-use crate::helpers::{now, txnid, Options, World, HANDLE};
+use crate::helpers::{link_notification, now, txnid, Options, World, HANDLE};
 
 async fn settled(world: &World) {
     let store = world.store().await.unwrap();
@@ -67,25 +67,41 @@ async fn delink(world: &World, token: &str, fip: &str, link: &str) -> (u16, Valu
         .await
 }
 
-/// FIU-1's consent over both FIPs' accounts and FIU-2's over FIP-1's only; delinking FIP-1's
-/// account revokes both FIP-1 artefacts, tells each FIU and FIP-1 once, and leaves FIP-2's
-/// artefact ACTIVE and untold. Delinking again changes and sends nothing.
-async fn the_last_delinked_account_revokes_its_consents(world: &World) {
+/// FIU-1's consent over both FIPs' accounts (one artefact per FIP) and FIU-2's over FIP-1's
+/// account only, delivered everywhere.
+struct Consents {
+    fiu_1: Vec<crate::fi_support::Artefact>,
+    token: String,
+    fip_1_link: String,
+    fiu_2_consent: String,
+}
+
+async fn consents_at_both_fips(world: &World) -> Consents {
     let fiu_1 = active_consent(world, "FIU-1").await;
     let token = world.login(HANDLE).await;
     let fip_1_link = link_at(world, &token, "FIP-1").await;
-    let asked = world.request_consent("FIU-2", HANDLE, &txnid()).await;
-    let handle = asked.body["ConsentHandle"].as_str().unwrap();
-    let (status, approved) = world
-        .post(
-            &format!("/customer/consents/{handle}/approve"),
-            Some(&token),
-            json!({ "accounts": [fip_1_link] }),
-        )
+    let ids = world
+        .consent_approved("FIU-2", &token, std::slice::from_ref(&fip_1_link))
         .await;
-    assert_eq!(status, 200, "{approved}");
-    let fiu_2_consent = approved["consentIds"][0].as_str().unwrap().to_owned();
     settled(world).await;
+    Consents {
+        fiu_1,
+        token,
+        fip_1_link,
+        fiu_2_consent: ids[0].clone(),
+    }
+}
+
+/// [`consents_at_both_fips`]; delinking FIP-1's
+/// account revokes both FIP-1 artefacts, tells each FIU and FIP-1 once, and leaves FIP-2's
+/// artefact ACTIVE and untold. Delinking again changes and sends nothing.
+async fn the_last_delinked_account_revokes_its_consents(world: &World) {
+    let Consents {
+        fiu_1,
+        token,
+        fip_1_link,
+        fiu_2_consent,
+    } = consents_at_both_fips(world).await;
 
     let (status, body) = delink(world, &token, "FIP-1", &fip_1_link).await;
     assert_eq!(status, 200, "{body}");
@@ -189,20 +205,8 @@ async fn a_paused_consent_whose_last_account_is_delinked_becomes_revoked_and_an_
     assert_eq!(told(&world.fip_1.received(), fip_1_consent, revoked), 1);
 }
 
-/// FIP-1's `Account/link/Notification` about the customer's FIP-1 account, `DELINKED`.
 fn fip_delinked(fip: &str, acc_ref: &str, link_ref: &str) -> Value {
-    json!({
-        "ver": "2.0.0",
-        "timestamp": now(),
-        "txnid": txnid(),
-        "Notifier": { "type": "FIP", "id": fip },
-        "AccountLinkStatusNotification": {
-            "accRefNumber": acc_ref,
-            "customerAddress": HANDLE,
-            "linkRefNumber": link_ref,
-            "linkStatus": "DELINKED"
-        }
-    })
+    link_notification(fip, HANDLE, acc_ref, link_ref, "DELINKED")
 }
 
 /// The same consents as above; this time FIP-1 ends the link itself and tells the AA. A
@@ -210,21 +214,12 @@ fn fip_delinked(fip: &str, acc_ref: &str, link_ref: &str) -> Value {
 /// changes nothing; FIP-1's own revokes both FIP-1 artefacts (FIU-1, FIU-2 and FIP-1 told
 /// once), leaves FIP-2's ACTIVE and untold, and asks no FIP to delink; a repeat sends nothing.
 async fn an_fips_delink_revokes_the_consents_it_leaves_with_no_account(world: &World) {
-    let fiu_1 = active_consent(world, "FIU-1").await;
-    let token = world.login(HANDLE).await;
-    let fip_1_link = link_at(world, &token, "FIP-1").await;
-    let asked = world.request_consent("FIU-2", HANDLE, &txnid()).await;
-    let handle = asked.body["ConsentHandle"].as_str().unwrap();
-    let (status, approved) = world
-        .post(
-            &format!("/customer/consents/{handle}/approve"),
-            Some(&token),
-            json!({ "accounts": [fip_1_link] }),
-        )
-        .await;
-    assert_eq!(status, 200, "{approved}");
-    let fiu_2_consent = approved["consentIds"][0].as_str().unwrap().to_owned();
-    settled(world).await;
+    let Consents {
+        fiu_1,
+        token,
+        fip_1_link,
+        fiu_2_consent,
+    } = consents_at_both_fips(world).await;
     let (fip_1_consent, fip_2_consent) = (&fiu_1[0].consent_id, &fiu_1[1].consent_id);
     let revoked = ConsentNotificationStatus::Revoked;
     let untouched = |world: &World| {

@@ -51,31 +51,12 @@ impl Store {
             .collect())
     }
 
-    /// The customer's account at `fip_id` with `link_ref` becomes `DELINKED`; then each of
-    /// `candidates` whose accounts are all delinked becomes `REVOKED` (if still `ACTIVE` or
-    /// `PAUSED`) with its notices queued; all in one transaction. Returns the revoked consent
-    /// ids, or `None`, writing nothing, when the customer is gone (deregistered meanwhile).
-    pub async fn delink_and_revoke(
-        &self,
-        customer_id: &str,
-        fip_id: &str,
-        link_ref: &str,
-        now: i64,
-        candidates: Vec<RevokeCandidate>,
-    ) -> Result<Option<Vec<String>>, StoreError> {
-        let txn = self.db.begin().await?;
-        let revoked = self
-            .delink_and_revoke_in(&txn, customer_id, fip_id, link_ref, now, candidates)
-            .await?;
-        match revoked {
-            Some(_) => txn.commit().await?,
-            None => txn.rollback().await?,
-        }
-        Ok(revoked)
-    }
-
-    /// [`Store::delink_and_revoke`] in `txn` (the customer's delink opens its own; an FIP's
-    /// `DELINKED` notification works in its idempotency claim's). `None`: nothing written.
+    /// In `txn`: the customer's account at `fip_id` with `link_ref` becomes `DELINKED`; then
+    /// each of `candidates` whose accounts are all delinked becomes `REVOKED` (if still `ACTIVE`
+    /// or `PAUSED`) with its notices queued. Returns the revoked consent ids, or `None`, writing
+    /// nothing, when the customer is gone (deregistered meanwhile). The customer's delink runs
+    /// it in a transaction of its own ([`Store::begin`]), an FIP's `DELINKED` notification in its
+    /// idempotency claim's.
     pub async fn delink_and_revoke_in(
         &self,
         txn: &DatabaseTransaction,

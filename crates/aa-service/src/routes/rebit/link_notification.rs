@@ -25,6 +25,7 @@ use aa_runtime::idempotency::Endpoint;
 use actix_web::{web, HttpResponse};
 
 use super::{acknowledged, envelope, internal, required};
+use crate::domain::deregistration::RevokeCandidate;
 use crate::domain::handle::CustomerHandle;
 use crate::flows;
 use crate::persistence::records::{BankConfirmed, CustomerRecord, DirectLinkOutcome};
@@ -80,11 +81,23 @@ pub async fn receive(
             .await
             .map_err(internal)?
             .ok_or_else(|| bad("customerAddress is not a customer of this AA"))?;
-        let txn = claim.transaction().await?;
+        // What is read besides the claim's transaction is read before it opens (on SQLite the
+        // transaction holds the one connection).
         match link.link_status {
-            LinkStatus::Linked => linked(&state, txn, &customer, &fip, link).await?,
+            LinkStatus::Linked => {
+                let confirmed = bank_confirmed(&customer, &fip, link)?;
+                let txn = claim.transaction().await?;
+                linked(&state, txn, confirmed).await?;
+            }
             LinkStatus::Delinked => {
-                revoked = delinked(&state, txn, &customer, &fip, link).await?;
+                let candidates = delink_candidates(&state, &customer, &fip, link).await?;
+                let txn = claim.transaction().await?;
+                let link_ref = link.link_ref_number.trim();
+                revoked =
+                    flows::delink::record_in(&state, txn, &customer, &fip, link_ref, candidates)
+                        .await
+                        .map_err(internal)?
+                        .ok_or_else(|| bad("customerAddress is not a customer of this AA"))?;
             }
         }
         tracing::info!(status = %link.link_status, "account link status notified");
@@ -96,26 +109,32 @@ pub async fn receive(
     Ok(answer)
 }
 
-/// A DIRECT link confirmed at the bank (see the module documentation).
-async fn linked(
-    state: &AppState,
-    txn: &Tx,
-    customer: &CustomerRecord,
-    fip: &str,
-    link: &AccountLinkStatus,
-) -> Result<(), RebitError> {
+/// The account a `LINKED` notification is about; its `accRefNumber` is required.
+fn bank_confirmed<'a>(
+    customer: &'a CustomerRecord,
+    fip: &'a str,
+    link: &'a AccountLinkStatus,
+) -> Result<BankConfirmed<'a>, RebitError> {
     let acc_ref = link
         .acc_ref_number
         .as_deref()
         .map(str::trim)
         .filter(|a| !a.is_empty())
         .ok_or_else(|| bad("accRefNumber is required to link an account"))?;
-    let confirmed = BankConfirmed {
+    Ok(BankConfirmed {
         customer_id: &customer.id,
         fip_id: fip,
         acc_ref,
         link_ref: link.link_ref_number.trim(),
-    };
+    })
+}
+
+/// A DIRECT link confirmed at the bank (see the module documentation).
+async fn linked(
+    state: &AppState,
+    txn: &Tx,
+    confirmed: BankConfirmed<'_>,
+) -> Result<(), RebitError> {
     let outcome = state
         .store
         .link_confirmed_at_bank_in(txn, confirmed, state.now_millis())
@@ -137,15 +156,14 @@ async fn linked(
     }
 }
 
-/// A link the bank ended: the account delinked and the consents it leaves with none revoked;
-/// answers the consent ids revoked.
-async fn delinked(
+/// For a link the bank ended: checks the account is the customer's at this FIP (by
+/// `linkRefNumber`, and `accRefNumber` when given) and reads the consents its delink may revoke.
+async fn delink_candidates(
     state: &AppState,
-    txn: &Tx,
     customer: &CustomerRecord,
     fip: &str,
     link: &AccountLinkStatus,
-) -> Result<Vec<String>, RebitError> {
+) -> Result<Vec<RevokeCandidate>, RebitError> {
     let link_ref = link.link_ref_number.trim();
     let account = state
         .store
@@ -161,8 +179,7 @@ async fn delinked(
     if !known {
         return Err(bad("no such account of this customer at this FIP"));
     }
-    flows::delink::record_in(state, txn, customer, fip, link_ref)
+    flows::delink::candidates(state, customer, fip, link_ref)
         .await
-        .map_err(internal)?
-        .ok_or_else(|| bad("customerAddress is not a customer of this AA"))
+        .map_err(internal)
 }
