@@ -92,6 +92,30 @@ async fn consents_at_both_fips(world: &World) -> Consents {
     }
 }
 
+/// Both FIP-1 artefacts (FIU-1's and FIU-2's) REVOKED, their FIU and FIP-1 told once each;
+/// FIP-2's artefact ACTIVE and untold.
+async fn fip_1_artefacts_revoked_and_told_once(
+    world: &World,
+    fiu_1: &[crate::fi_support::Artefact],
+    fiu_2_consent: &str,
+) {
+    let (fip_1_consent, fip_2_consent) = (&fiu_1[0].consent_id, &fiu_1[1].consent_id);
+    assert_eq!(status_of(world, "FIU-1", fip_1_consent).await, "REVOKED");
+    assert_eq!(status_of(world, "FIU-2", fiu_2_consent).await, "REVOKED");
+    assert_eq!(status_of(world, "FIU-1", fip_2_consent).await, "ACTIVE");
+    let revoked = ConsentNotificationStatus::Revoked;
+    for (received, id, times) in [
+        (world.fiu_1.received(), fip_1_consent.as_str(), 1),
+        (world.fip_1.received(), fip_1_consent, 1),
+        (world.fiu_2.received(), fiu_2_consent, 1),
+        (world.fip_1.received(), fiu_2_consent, 1),
+        (world.fiu_1.received(), fip_2_consent, 0),
+        (world.fip_2.received(), fip_2_consent, 0),
+    ] {
+        assert_eq!(told(&received, id, revoked), times, "{id}: {received:?}");
+    }
+}
+
 /// [`consents_at_both_fips`]; delinking FIP-1's
 /// account revokes both FIP-1 artefacts, tells each FIU and FIP-1 once, and leaves FIP-2's
 /// artefact ACTIVE and untold. Delinking again changes and sends nothing.
@@ -112,18 +136,10 @@ async fn the_last_delinked_account_revokes_its_consents(world: &World) {
     settled(world).await;
     let revoked = ConsentNotificationStatus::Revoked;
     let (fip_1_consent, fip_2_consent) = (&fiu_1[0].consent_id, &fiu_1[1].consent_id);
-    assert_eq!(status_of(world, "FIU-1", fip_1_consent).await, "REVOKED");
-    assert_eq!(status_of(world, "FIU-2", &fiu_2_consent).await, "REVOKED");
-    assert_eq!(status_of(world, "FIU-1", fip_2_consent).await, "ACTIVE");
+    fip_1_artefacts_revoked_and_told_once(world, &fiu_1, &fiu_2_consent).await;
     let check = |received: Vec<ConsentStatusNotification>, id: &str, times: usize| {
         assert_eq!(told(&received, id, revoked), times, "{id}: {received:?}");
     };
-    check(world.fiu_1.received(), fip_1_consent, 1);
-    check(world.fip_1.received(), fip_1_consent, 1);
-    check(world.fiu_2.received(), &fiu_2_consent, 1);
-    check(world.fip_1.received(), &fiu_2_consent, 1);
-    check(world.fiu_1.received(), fip_2_consent, 0);
-    check(world.fip_2.received(), fip_2_consent, 0);
     // The customer's list shows it.
     let (_, list) = world.get("/customer/consents", Some(&token)).await;
     let statuses: Vec<(String, String)> = list
@@ -260,18 +276,10 @@ async fn an_fips_delink_revokes_the_consents_it_leaves_with_no_account(world: &W
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.body["response"], "OK");
     settled(world).await;
-    assert_eq!(status_of(world, "FIU-1", fip_1_consent).await, "REVOKED");
-    assert_eq!(status_of(world, "FIU-2", &fiu_2_consent).await, "REVOKED");
-    assert_eq!(status_of(world, "FIU-1", fip_2_consent).await, "ACTIVE");
+    fip_1_artefacts_revoked_and_told_once(world, &fiu_1, &fiu_2_consent).await;
     let check = |received: Vec<ConsentStatusNotification>, id: &str, times: usize| {
         assert_eq!(told(&received, id, revoked), times, "{id}: {received:?}");
     };
-    check(world.fiu_1.received(), fip_1_consent, 1);
-    check(world.fip_1.received(), fip_1_consent, 1);
-    check(world.fiu_2.received(), &fiu_2_consent, 1);
-    check(world.fip_1.received(), &fiu_2_consent, 1);
-    check(world.fiu_1.received(), fip_2_consent, 0);
-    check(world.fip_2.received(), fip_2_consent, 0);
     assert!(
         world.fip_1.log.lock().unwrap().delinks.is_empty(),
         "the FIP ended the link; the AA asks it nothing"
