@@ -108,7 +108,10 @@ impl Application {
             clock: clock.clone(),
         };
         let port = listener.local_addr()?.port();
-        let forwards = ForwardFi(state.clone());
+        let forwards = ForwardFi {
+            state: state.clone(),
+            max_attempts: settings.queue.policy().max_attempts,
+        };
         let rebit = RebitScope::of(&identity);
         let admin = admin::configure(store.queue(), &settings.admin);
         let metrics = metrics::configure(store.queue(), &settings.admin);
@@ -182,6 +185,10 @@ fn mount(cfg: &mut web::ServiceConfig, rebit: &RebitScope, sandbox_otp: bool) {
                 .route("/discover", post().to(app::discover::discover))
                 .route("/link", post().to(app::link::start))
                 .route("/link/verify", post().to(app::link_verify::verify))
+                .route(
+                    "/link/{fip_id}/{ref_number}",
+                    get().to(app::link_status::show),
+                )
                 .route("/accounts", get().to(app::accounts::list))
                 .route("/accounts/delink", post().to(app::delink::delink))
                 .route("/deregister", post().to(app::deregister::deregister))

@@ -1,8 +1,8 @@
-//! What several customer calls share: the view of a linked account, the stored terms of a
-//! consent request, and the lookup of a customer's pending request. Not a handler: handlers use
+//! What several customer calls share: the view of a linked account, what a link request waits
+//! for, the stored terms of a consent request, and the lookup of a customer's pending request. Not a handler: handlers use
 //! it, never each other.
 
-use aa_core::rebit::ConsentDetail;
+use aa_core::rebit::{AuthenticatorType, ConsentDetail};
 use serde::Serialize;
 
 use super::auth::Session;
@@ -39,6 +39,15 @@ impl AccountView {
             }),
             _ => None,
         }
+    }
+}
+
+/// What a link request waits for, as the customer API says it: the customer's OTP (`TOKEN`) or
+/// the customer's confirmation at the bank (`DIRECT`).
+pub fn awaiting(authenticator: AuthenticatorType) -> &'static str {
+    match authenticator {
+        AuthenticatorType::Token => "AWAITING_OTP",
+        AuthenticatorType::Direct => "AWAITING_BANK_CONFIRMATION",
     }
 }
 
