@@ -37,6 +37,12 @@ pub struct Settings {
     pub admin: AdminSettings,
     #[serde(default)]
     pub consent_poll: ConsentPollSettings,
+    /// How the consent status and the artefact are asked for: `post` (2.0.0 `POST
+    /// /Consent/handle`, `POST /Consent/fetch`), `get` (1.1.x `GET /Consent/handle/{handle}`,
+    /// `GET /Consent/{id}`), or `post_then_get` (the GET when the AA answers the POST 404, 405
+    /// or 501).
+    #[serde(default = "post_then_get")]
+    pub consent_calls: FetchMethod,
     /// The FI data flow: requesting, fetching, decrypting and sealing financial data.
     #[serde(default)]
     pub fi: FiSettings,
@@ -46,6 +52,10 @@ pub struct Settings {
     /// The environment they were loaded for (set by [`Settings::load_for`], not by the files).
     #[serde(skip)]
     pub environment: Environment,
+}
+
+fn post_then_get() -> FetchMethod {
+    FetchMethod::PostThenGet
 }
 
 /// The lender's own API.

@@ -108,7 +108,8 @@ impl Application {
         let store = migrate(&settings).await?;
         let vault = Vault::load(&settings.fi, &settings.data_dir, settings.environment)?;
         vault.check(&store).await?;
-        let aa = AaClient::new(identity.client.clone(), clock.clone());
+        let aa = AaClient::new(identity.client.clone(), clock.clone())
+            .with_consent_calls(settings.consent_calls);
         let waker = Waker::default();
         let state = AppState {
             store: store.clone(),

@@ -1,6 +1,7 @@
 //! The ReBIT calls the FIU makes to an AA, over `aa_core`'s signed client (which signs every
 //! request, sends our `client_api_key`, and verifies the AA's signature on every answer):
-//! `POST /Consent`, `POST /Consent/handle` and `POST /Consent/fetch`, `POST /FI/request`, and
+//! `POST /Consent`, `POST /Consent/handle` and `POST /Consent/fetch` (or the 1.1.x
+//! `GET /Consent/handle/{handle}` and `GET /Consent/{id}`), `POST /FI/request`, and
 //! `POST /FI/fetch` (or the 1.1.x `GET /FI/fetch/{sessionId}`), each with a fresh envelope.
 //! Every answer is checked against its request by [`crate::domain::answers`] (`ver`,
 //! `timestamp`, `txnid`, the identifiers it echoes or makes up) before it is returned.
@@ -11,6 +12,7 @@ use aa_core::rebit::{
     FiDataRange, FiFetchRequest, FiFetchResponse, FiRequest, FiResponse, FipFi, KeyMaterial,
 };
 use aa_core::timefmt;
+use aa_core::validate::ApiVersion;
 use aa_runtime::clock::Clock;
 use aa_runtime::http::{OutboundError, SignedClient};
 
@@ -90,11 +92,25 @@ impl AaCallError {
 pub struct AaClient {
     client: SignedClient,
     clock: Clock,
+    consent_calls: FetchMethod,
 }
 
 impl AaClient {
+    /// A client whose consent calls fall back to the 1.1.x GETs (`post_then_get`).
     pub fn new(client: SignedClient, clock: Clock) -> Self {
-        Self { client, clock }
+        Self {
+            client,
+            clock,
+            consent_calls: FetchMethod::PostThenGet,
+        }
+    }
+
+    /// How `POST /Consent/handle` and `POST /Consent/fetch` are made: the 2.0.0 POST, the
+    /// 1.1.x GET (`GET /Consent/handle/{handle}`, `GET /Consent/{id}`), or the POST and the GET
+    /// when the AA does not serve the POST (404, 405, 501).
+    pub fn with_consent_calls(mut self, method: FetchMethod) -> Self {
+        self.consent_calls = method;
+        self
     }
 
     fn timestamp(&self) -> String {
@@ -154,11 +170,25 @@ impl AaClient {
             txnid: txnid.clone(),
             consent_handle: handle.to_owned(),
         };
-        let answer: ConsentHandleResponse =
-            self.client.post(aa_id, "/Consent/handle", &request).await?;
+        let path = format!("/Consent/handle/{}", path_segment(handle));
+        let (answer, sent) = match self.consent_calls {
+            FetchMethod::Get => (self.client.get(aa_id, &path).await?, None),
+            method => match self.client.post(aa_id, "/Consent/handle", &request).await {
+                Ok(answer) => (answer, Some((VERSION, txnid.as_str()))),
+                Err(error) if method == FetchMethod::PostThenGet && not_served(&error) => {
+                    tracing::info!(
+                        peer.id = aa_id,
+                        "POST /Consent/handle is not served; trying the 1.1.x GET"
+                    );
+                    (self.client.get(aa_id, &path).await?, None)
+                }
+                Err(error) => return Err(error.into()),
+            },
+        };
+        let answer: ConsentHandleResponse = answer;
         let now = self.clock.now();
         let answer = Self::checked(aa_id, answer, |a| {
-            answers::envelope(Some((VERSION, &txnid)), &a.ver, &a.timestamp, &a.txnid, now)?;
+            answers::envelope(sent, &a.ver, &a.timestamp, &a.txnid, now)?;
             answers::echoed("ConsentHandle", handle, &a.consent_handle)?;
             match a.consent_status.id.as_deref() {
                 Some(id) => answers::usable("consent id", id),
@@ -182,13 +212,39 @@ impl AaClient {
             txnid: uuid::Uuid::new_v4().to_string(),
             consent_id: consent_id.to_owned(),
         };
-        let answer: ConsentArtefact = self.client.post(aa_id, "/Consent/fetch", &request).await?;
+        let path = format!("/Consent/{}", path_segment(consent_id));
+        let (answer, posted) = match self.consent_calls {
+            FetchMethod::Get => (self.client.get(aa_id, &path).await?, false),
+            method => match self.client.post(aa_id, "/Consent/fetch", &request).await {
+                Ok(answer) => (answer, true),
+                Err(error) if method == FetchMethod::PostThenGet && not_served(&error) => {
+                    tracing::info!(
+                        peer.id = aa_id,
+                        "POST /Consent/fetch is not served; trying the 1.1.x GET"
+                    );
+                    (self.client.get(aa_id, &path).await?, false)
+                }
+                Err(error) => return Err(error.into()),
+            },
+        };
+        let answer: ConsentArtefact = answer;
         let now = self.clock.now();
         Self::checked(aa_id, answer, |a| {
-            if a.ver != VERSION {
+            // The POST's answer speaks the request's version; the GET's any we speak.
+            let version_ok = if posted {
+                a.ver == VERSION
+            } else {
+                ApiVersion::parse(&a.ver).is_ok()
+            };
+            if !version_ok {
                 return Err(Refused::Version {
                     found: a.ver.clone(),
-                    sent: VERSION.to_owned(),
+                    sent: if posted {
+                        VERSION
+                    } else {
+                        "2.0.0, 1.1.3 or 1.1.2"
+                    }
+                    .to_owned(),
                 });
             }
             answers::echoed("consentId", consent_id, &a.consent_id)?;
