@@ -35,7 +35,7 @@ pub fn check_accounts(
             .and_then(|l| accounts.iter().find(|a| a.id == l.account_id))
             .ok_or_else(|| {
                 Invalid::new(
-                    ErrorCode::InvalidConsentDetail,
+                    ErrorCode::InvalidRequest,
                     format!("linkRefNumber {reference} is not an account linked here"),
                 )
             })?;

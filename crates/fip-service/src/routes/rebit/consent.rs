@@ -1,7 +1,8 @@
 //! `POST /Consent`: the AA sends a consent artefact. Kept only when `signedConsent` is a
 //! compact JWS signed by the calling AA with a key the registry publishes for it (else 400
 //! `SignatureDoesNotMatch`), and its detail names this FIP and accounts linked here, through
-//! this AA, to the consent's customer (else 400 `InvalidConsentDetail`); its terms must be
+//! this AA, to the consent's customer (else 400 `InvalidRequest`: this endpoint's 400 list has no
+//! `InvalidConsentDetail`); its terms must be
 //! usable (`crate::domain::consent_rules`: else 400 `InvalidRequest`), and each account listed
 //! as the bank holds it (`fiType`, `accType`, `maskedAccNumber`, an FI type among `fiTypes`:
 //! `crate::domain::consent_accounts`, else 400 `InvalidRequest`). Nothing is stored when any
