@@ -1,9 +1,11 @@
 //! The `aa-service` binary: `serve` (the default: migrate, then serve until stopped),
 //! `migrate`, or `config check`. The skeleton is `aa_runtime::launch`, the same in every role.
 
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::ExitCode;
 
+use aa_runtime::clock::Clock;
 use aa_runtime::launch::{self, Failure, Role};
 use aa_runtime::settings::{Environment, ServerSettings};
 use aa_service::configuration::{Settings, PREFIX};
@@ -16,6 +18,7 @@ impl Role for Aa {
     const PREFIX: &'static str = PREFIX;
     const DEV_CONFIG_DIR: &'static str = concat!(env!("CARGO_MANIFEST_DIR"), "/configuration");
     type Settings = Settings;
+    type Service = Application;
 
     fn load(dir: &Path, environment: Environment) -> Result<Settings, Failure> {
         Ok(Settings::load_from(dir, environment)?)
@@ -30,14 +33,12 @@ impl Role for Aa {
         Ok(())
     }
 
-    async fn serve(settings: Settings) -> Result<(), Failure> {
-        let application = Application::build(settings).await?;
-        tracing::info!(
-            service = Self::SERVICE,
-            port = application.port(),
-            "listening"
-        );
-        Ok(application.run_until_stopped().await?)
+    async fn build(
+        settings: Settings,
+        listener: TcpListener,
+        clock: Clock,
+    ) -> Result<Application, Failure> {
+        Ok(Application::build(settings, listener, clock).await?)
     }
 }
 

@@ -10,6 +10,7 @@ use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
 use aa_runtime::http::{access, metrics, ops, RebitScope};
 use aa_runtime::identity::{Identity, IdentityError};
+use aa_runtime::launch::Service;
 use aa_runtime::otp_delivery::{self, DeliveryError, OtpDelivery};
 use aa_runtime::outbox::{self, Deliver};
 use aa_runtime::queue::{admin, Waker, Worker};
@@ -24,7 +25,7 @@ use crate::jobs::expiry::{self, Expiry};
 use crate::jobs::fi_forward::ForwardFi;
 use crate::jobs::fip_delink::{self, DelinkAtFip};
 use crate::persistence::{Store, StoreError};
-use crate::routes::{app, health, rebit, sandbox};
+use crate::routes::{app, rebit, sandbox};
 use crate::state::{AppState, AuthPolicy};
 
 /// Connects to the configured database and applies pending migrations (`aa-service migrate`,
@@ -49,7 +50,6 @@ pub enum StartupError {
 
 /// The running service: the HTTP server, the queue's worker and the expiry scheduler.
 pub struct Application {
-    port: u16,
     server: Server,
     store: Store,
     waker: Waker,
@@ -59,22 +59,8 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `server.host:server.port` and builds the service.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
-        Self::build_with_listener(settings, listener).await
-    }
-
-    /// Builds the service on a listener the caller bound (tests bind port 0).
-    pub async fn build_with_listener(
-        settings: Settings,
-        listener: TcpListener,
-    ) -> Result<Self, StartupError> {
-        Self::build_with_clock(settings, listener, Clock::system()).await
-    }
-
     /// Builds the service with the clock its expiry scheduler reads (tests set the time).
-    pub async fn build_with_clock(
+    pub async fn build(
         settings: Settings,
         listener: TcpListener,
         clock: Clock,
@@ -107,7 +93,6 @@ impl Application {
             ),
             clock: clock.clone(),
         };
-        let port = listener.local_addr()?.port();
         let forwards = ForwardFi(state.clone());
         let rebit = RebitScope::of(&identity);
         let admin = admin::configure(store.queue(), &settings.admin);
@@ -138,7 +123,6 @@ impl Application {
             worker = worker.handle(otp_delivery::KIND, gateway);
         }
         Ok(Self {
-            port,
             server,
             store,
             waker,
@@ -147,13 +131,11 @@ impl Application {
             clock,
         })
     }
+}
 
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
+impl Service for Application {
     /// Serves until the server stops; the queue's worker and the scheduler stop with it.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    async fn run_until_stopped(self) -> std::io::Result<()> {
         let scheduler = tokio::spawn(expiry::run(
             self.store.clone(),
             self.expiry,
@@ -173,7 +155,7 @@ impl Application {
 /// Every route of the service.
 fn mount(cfg: &mut web::ServiceConfig, rebit: &RebitScope, sandbox_otp: bool) {
     cfg.route("/health/live", get().to(ops::live))
-        .route("/health/ready", get().to(health::ready))
+        .route("/health/ready", get().to(ops::ready::<AppState>))
         .service(
             web::scope("/customer")
                 .route("/otp", post().to(app::otp::request))

@@ -2,9 +2,11 @@
 //! `migrate`, `config check`, or `rewrap` (every stored data key to the newest master key).
 //! The skeleton is `aa_runtime::launch`, the same in every role.
 
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::ExitCode;
 
+use aa_runtime::clock::Clock;
 use aa_runtime::launch::{self, Failure, Role};
 use aa_runtime::sealed_keys::{self, RewrapReport};
 use aa_runtime::settings::{Environment, ServerSettings};
@@ -18,6 +20,7 @@ impl Role for Fip {
     const PREFIX: &'static str = PREFIX;
     const DEV_CONFIG_DIR: &'static str = concat!(env!("CARGO_MANIFEST_DIR"), "/configuration");
     type Settings = Settings;
+    type Service = Application;
 
     fn load(dir: &Path, environment: Environment) -> Result<Settings, Failure> {
         let settings = configuration::load_for(dir, environment)?;
@@ -34,14 +37,12 @@ impl Role for Fip {
         Ok(())
     }
 
-    async fn serve(settings: Settings) -> Result<(), Failure> {
-        let application = Application::build(settings).await?;
-        tracing::info!(
-            service = Self::SERVICE,
-            port = application.port(),
-            "listening"
-        );
-        Ok(application.run_until_stopped().await?)
+    async fn build(
+        settings: Settings,
+        listener: TcpListener,
+        clock: Clock,
+    ) -> Result<Application, Failure> {
+        Ok(Application::build(settings, listener, clock).await?)
     }
 
     async fn rewrap(settings: &Settings) -> Result<RewrapReport, Failure> {
