@@ -33,8 +33,19 @@ pub const LOG_FILTER: &str = "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn
 /// A failure, for `?` in a role's functions.
 pub type Failure = Box<dyn Error>;
 
-/// A role's built service (its `startup::Application`): the HTTP server and the work beside it.
-pub trait Service {
+/// A role's service (its `startup::Application`): the HTTP server and the work beside it.
+pub trait Service: Sized {
+    /// The role's settings.
+    type Settings;
+    /// Why it could not be built.
+    type Error: Error + 'static;
+    /// Migrates and builds the service on `listener`, reading `clock` (tests bind port 0 and
+    /// set the time).
+    fn build(
+        settings: Self::Settings,
+        listener: TcpListener,
+        clock: Clock,
+    ) -> impl Future<Output = Result<Self, Self::Error>>;
     /// Serves until the server stops; the work beside it stops with it.
     fn run_until_stopped(self) -> impl Future<Output = std::io::Result<()>>;
 }
@@ -50,8 +61,8 @@ pub trait Role {
     const DEV_CONFIG_DIR: &'static str;
     /// Its settings; `Debug` must redact secrets (they are [`settings::Secret`]s).
     type Settings: fmt::Debug;
-    /// What [`Role::build`] makes and `serve` runs.
-    type Service: Service;
+    /// What `serve` builds and runs.
+    type Service: Service<Settings = Self::Settings>;
 
     /// Loads the settings from `dir` for `environment` and checks the role's own rules.
     fn load(dir: &Path, environment: Environment) -> Result<Self::Settings, Failure>;
@@ -59,13 +70,6 @@ pub trait Role {
     fn server(settings: &Self::Settings) -> &ServerSettings;
     /// Applies pending migrations.
     fn migrate(settings: &Self::Settings) -> impl Future<Output = Result<(), Failure>>;
-    /// Migrates and builds the service on `listener`, reading `clock` (tests bind port 0 and
-    /// set the time).
-    fn build(
-        settings: Self::Settings,
-        listener: TcpListener,
-        clock: Clock,
-    ) -> impl Future<Output = Result<Self::Service, Failure>>;
     /// Binds `server.host:server.port` (0: any free port), builds the service on the system
     /// clock, then serves until stopped.
     fn serve(settings: Self::Settings) -> impl Future<Output = Result<(), Failure>> {
@@ -74,7 +78,7 @@ pub trait Role {
             let listener = TcpListener::bind((server.host.as_str(), server.port))
                 .map_err(|e| format!("cannot listen on {}:{}: {e}", server.host, server.port))?;
             let port = listener.local_addr()?.port();
-            let service = Self::build(settings, listener, Clock::system()).await?;
+            let service = Self::Service::build(settings, listener, Clock::system()).await?;
             tracing::info!(service = Self::SERVICE, port, "listening");
             Ok(service.run_until_stopped().await?)
         }

@@ -1,11 +1,9 @@
 //! The `aa-service` binary: `serve` (the default: migrate, then serve until stopped),
 //! `migrate`, or `config check`. The skeleton is `aa_runtime::launch`, the same in every role.
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::ExitCode;
 
-use aa_runtime::clock::Clock;
 use aa_runtime::launch::{self, Failure, Role};
 use aa_runtime::settings::{Environment, ServerSettings};
 use aa_service::configuration::{Settings, PREFIX};
@@ -31,14 +29,6 @@ impl Role for Aa {
     async fn migrate(settings: &Settings) -> Result<(), Failure> {
         startup::migrate(settings).await?;
         Ok(())
-    }
-
-    async fn build(
-        settings: Settings,
-        listener: TcpListener,
-        clock: Clock,
-    ) -> Result<Application, Failure> {
-        Ok(Application::build(settings, listener, clock).await?)
     }
 }
 

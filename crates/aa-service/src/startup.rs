@@ -58,9 +58,12 @@ pub struct Application {
     clock: Clock,
 }
 
-impl Application {
+impl Service for Application {
+    type Settings = Settings;
+    type Error = StartupError;
+
     /// Builds the service with the clock its expiry scheduler reads (tests set the time).
-    pub async fn build(
+    async fn build(
         settings: Settings,
         listener: TcpListener,
         clock: Clock,
@@ -131,9 +134,7 @@ impl Application {
             clock,
         })
     }
-}
 
-impl Service for Application {
     /// Serves until the server stops; the queue's worker and the scheduler stop with it.
     async fn run_until_stopped(self) -> std::io::Result<()> {
         let scheduler = tokio::spawn(expiry::run(

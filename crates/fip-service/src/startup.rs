@@ -74,9 +74,19 @@ pub struct Application {
 }
 
 impl Application {
+    /// The store, for tests and operations tooling that run beside the server.
+    pub fn store(&self) -> Store {
+        self.state.store.clone()
+    }
+}
+
+impl Service for Application {
+    type Settings = Settings;
+    type Error = StartupError;
+
     /// Builds the service with the clock its store, sessions and workers read (tests set the
     /// time).
-    pub async fn build(
+    async fn build(
         settings: Settings,
         listener: TcpListener,
         clock: Clock,
@@ -225,13 +235,6 @@ impl Application {
         })
     }
 
-    /// The store, for tests and operations tooling that run beside the server.
-    pub fn store(&self) -> Store {
-        self.state.store.clone()
-    }
-}
-
-impl Service for Application {
     /// Serves until the server stops; the queue's worker and the sweeps run alongside and stop
     /// with it.
     async fn run_until_stopped(self) -> std::io::Result<()> {

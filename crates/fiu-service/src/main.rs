@@ -2,11 +2,9 @@
 //! `migrate`, `config check`, or `rewrap` (every stored data key to the newest master key).
 //! The skeleton is `aa_runtime::launch`, the same in every role.
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::ExitCode;
 
-use aa_runtime::clock::Clock;
 use aa_runtime::launch::{self, Failure, Role};
 use aa_runtime::sealed_keys::RewrapReport;
 use aa_runtime::settings::{Environment, ServerSettings};
@@ -34,14 +32,6 @@ impl Role for Fiu {
     async fn migrate(settings: &Settings) -> Result<(), Failure> {
         startup::migrate(settings).await?;
         Ok(())
-    }
-
-    async fn build(
-        settings: Settings,
-        listener: TcpListener,
-        clock: Clock,
-    ) -> Result<Application, Failure> {
-        Ok(Application::build(settings, listener, clock).await?)
     }
 
     async fn rewrap(settings: &Settings) -> Result<RewrapReport, Failure> {

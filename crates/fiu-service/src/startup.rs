@@ -77,10 +77,13 @@ pub struct Application {
     clock: Clock,
 }
 
-impl Application {
+impl Service for Application {
+    type Settings = Settings;
+    type Error = StartupError;
+
     /// Builds the application with the clock its purge sweep and handlers read (tests set the
     /// time).
-    pub async fn build(
+    async fn build(
         settings: Settings,
         listener: TcpListener,
         clock: Clock,
@@ -178,9 +181,7 @@ impl Application {
             clock,
         })
     }
-}
 
-impl Service for Application {
     /// Serves until the process is asked to stop, with the worker running beside.
     async fn run_until_stopped(self) -> std::io::Result<()> {
         let purge = tokio::spawn(crate::jobs::purge::run(
