@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use aa_core::registry::{Registry, Role};
 use aa_runtime::clock::Clock;
 use aa_runtime::identity::IdentitySettings;
+use aa_runtime::launch::Service;
 use aa_runtime::queue::QueueSettings;
 use aa_runtime::settings::Secret;
 use aa_service::configuration::{
@@ -152,9 +153,7 @@ impl World {
         let settings = settings(eco.identity("AA-1"), data_dir.path().to_owned(), &options);
         let database_url = settings.database_url().expose().to_owned();
         let clock = options.clock.clone().unwrap_or_else(Clock::system);
-        let app = Application::build_with_clock(settings, aa, clock)
-            .await
-            .unwrap();
+        let app = Application::build(settings, aa, clock).await.unwrap();
         tokio::spawn(app.run_until_stopped());
         Self {
             eco,

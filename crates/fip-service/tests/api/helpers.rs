@@ -11,6 +11,7 @@ use aa_core::jws::{compact, SigningKey, VerifyingKey};
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use aa_runtime::clock::Clock;
+use aa_runtime::launch::Service;
 use aa_runtime::settings::Secret;
 use aa_testkit::fakes::{AaInbox, FakeAa};
 use aa_testkit::{
@@ -137,7 +138,7 @@ impl TestApp {
             settings.linking.authenticator = aa_core::rebit::AuthenticatorType::Direct;
         }
         let clock = options.clock.clone().unwrap_or_else(Clock::system);
-        Application::build_with_clock(settings, listener, clock)
+        Application::build(settings, listener, clock)
             .await
             .expect("the FIP starts")
     }
