@@ -378,9 +378,6 @@ async fn a_signed_answer_that_breaks_the_callees_schema_is_refused_by_post_and_p
         let raw = client
             .post_raw("AA-1", "/FI/request", serde_json::to_vec(&bad).unwrap())
             .await;
-        assert!(
-            matches!(raw, Err(OutboundError::Schema { .. })),
-            "{raw:?}"
-        );
+        assert!(matches!(raw, Err(OutboundError::Schema { .. })), "{raw:?}");
     }
 }

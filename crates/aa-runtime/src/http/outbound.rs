@@ -14,8 +14,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub use super::api_keys::{ApiKeySource, MintedApiKeys, StaticApiKeys};
-pub use super::outbound_error::{OutboundError, TransportCause};
 use super::outbound_answer::{self, Call};
+pub use super::outbound_error::{OutboundError, TransportCause};
 use super::JWS_HEADER;
 use crate::metrics;
 use aa_core::jws::{detached, SigningKey};

@@ -59,8 +59,12 @@ fn refusal(role: Role, path: &str, value: &Value) -> String {
 
 #[test]
 fn a_schema_valid_answer_is_parsed() {
-    let answer: FiResponse =
-        read(&entity(Role::Fip), Call::Post("/FI/request"), &bytes(&fi_response())).unwrap();
+    let answer: FiResponse = read(
+        &entity(Role::Fip),
+        Call::Post("/FI/request"),
+        &bytes(&fi_response()),
+    )
+    .unwrap();
     assert_eq!(answer.session_id, SESSION);
     assert_eq!(answer.consent_id, CONSENT);
 }
@@ -136,7 +140,10 @@ fn an_answer_that_is_not_json_is_refused_without_quoting_it() {
     let Err(OutboundError::Schema { message, .. }) = refused else {
         panic!("expected a schema refusal, got {refused:?}");
     };
-    assert_eq!(message, "answer to /FI/fetch: not a JSON document (cut short)");
+    assert_eq!(
+        message,
+        "answer to /FI/fetch: not a JSON document (cut short)"
+    );
 }
 
 #[test]
@@ -144,7 +151,12 @@ fn a_1_1_x_answer_is_not_held_to_the_2_0_0_schema() {
     let mut answer = fi_response();
     answer["ver"] = json!("1.1.2");
     answer.as_object_mut().unwrap().remove("consentId");
-    assert!(read::<Value>(&entity(Role::Fip), Call::Post("/FI/request"), &bytes(&answer)).is_ok());
+    assert!(read::<Value>(
+        &entity(Role::Fip),
+        Call::Post("/FI/request"),
+        &bytes(&answer)
+    )
+    .is_ok());
 }
 
 #[test]
@@ -163,7 +175,11 @@ fn a_path_the_callees_file_does_not_define_is_only_parsed() {
 fn a_schema_refusal_is_final_and_counted_as_a_bad_body() {
     let mut answer = fi_response();
     answer.as_object_mut().unwrap().remove("txnid");
-    let refused = read::<Value>(&entity(Role::Fip), Call::Post("/FI/request"), &bytes(&answer));
+    let refused = read::<Value>(
+        &entity(Role::Fip),
+        Call::Post("/FI/request"),
+        &bytes(&answer),
+    );
     let error = refused.unwrap_err();
     assert!(!error.is_retryable());
     assert_eq!(error.outcome(), "bad_body");

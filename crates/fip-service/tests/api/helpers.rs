@@ -69,6 +69,8 @@ pub struct TestApp {
     pub url: String,
     pub store: Store,
     pub aa_inbox: Arc<Mutex<AaInbox>>,
+    /// The fake AA-1 itself, to steer its answers.
+    pub aa: FakeAa,
     fip_key: VerifyingKey,
 }
 
@@ -103,6 +105,7 @@ impl TestApp {
             url: fip_url,
             store,
             aa_inbox,
+            aa,
             fip_key,
         }
     }
