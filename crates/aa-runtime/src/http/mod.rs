@@ -24,6 +24,7 @@ pub mod inbound;
 pub mod metrics;
 pub mod ops;
 pub mod outbound;
+mod outbound_answer;
 pub mod outbound_error;
 pub mod respond;
 pub mod scope;

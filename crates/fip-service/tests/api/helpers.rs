@@ -73,6 +73,8 @@ pub struct TestApp {
     pub url: String,
     pub store: Store,
     pub aa_inbox: Arc<Mutex<AaInbox>>,
+    /// The fake AA-1 itself, to steer its answers.
+    pub aa: FakeAa,
     fip_key: VerifyingKey,
 }
 
@@ -107,6 +109,7 @@ impl TestApp {
             url: fip_url,
             store,
             aa_inbox,
+            aa,
             fip_key,
         }
     }

@@ -3,7 +3,9 @@
 //! `POST /Consent`, `POST /Consent/handle` and `POST /Consent/fetch` (or the 1.1.x
 //! `GET /Consent/handle/{handle}` and `GET /Consent/{id}`), `POST /FI/request`, and
 //! `POST /FI/fetch` (or the 1.1.x `GET /FI/fetch/{sessionId}`), each with a fresh envelope.
-//! Every answer is checked against its request by [`crate::domain::answers`] (`ver`,
+//! Every answer is held to the AA's 2.0.0 schema for the call by the signed client (one that
+//! breaks it is `OutboundError::Schema`, [`AaCallError::bad_answer`]), then checked against its
+//! request by [`crate::domain::answers`] (`ver`,
 //! `timestamp`, `txnid`, the identifiers it echoes or makes up) before it is returned.
 
 use aa_core::rebit::{
@@ -69,6 +71,16 @@ impl AaCallError {
                 }
                 OutboundError::Serialise(_) => "the request could not be serialised".to_owned(),
             },
+        }
+    }
+
+    /// Why the AA's signed answer was not used, when it was not: it breaks the AA's 2.0.0
+    /// schema for the call (the runtime's client refused it), or does not fit the request.
+    pub fn bad_answer(&self) -> Option<String> {
+        match self {
+            AaCallError::Answer { refused, .. } => Some(refused.to_string()),
+            AaCallError::Outbound(OutboundError::Schema { message, .. }) => Some(message.clone()),
+            _ => None,
         }
     }
 
