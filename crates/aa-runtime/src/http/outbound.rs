@@ -17,6 +17,7 @@ use super::JWS_HEADER;
 use crate::metrics;
 use aa_core::jws::{detached, SigningKey};
 use aa_core::rebit::error::ErrorResponse;
+use crate::registry::RegistryHandle;
 use aa_core::registry::{Entity, Registry, Role};
 
 /// Signs requests as one entity and verifies answers against the registry.
@@ -24,7 +25,7 @@ use aa_core::registry::{Entity, Registry, Role};
 pub struct SignedClient {
     http: reqwest::Client,
     signer: Arc<SigningKey>,
-    registry: Arc<Registry>,
+    registry: RegistryHandle,
     api_keys: Arc<dyn ApiKeySource>,
     our_role: Role,
 }
@@ -42,7 +43,7 @@ impl SignedClient {
     pub fn new(
         our_role: Role,
         signer: Arc<SigningKey>,
-        registry: Arc<Registry>,
+        registry: impl Into<RegistryHandle>,
         api_keys: Arc<dyn ApiKeySource>,
         timeout: Duration,
     ) -> Result<Self, OutboundError> {
@@ -54,7 +55,7 @@ impl SignedClient {
         Ok(Self {
             http,
             signer,
-            registry,
+            registry: registry.into(),
             api_keys,
             our_role,
         })
@@ -76,7 +77,7 @@ impl SignedClient {
             .header("content-type", "application/json")
             .header(JWS_HEADER, self.sign(&bytes))
             .body(bytes);
-        self.send(entity, request).await
+        self.send(&entity, request).await
     }
 
     /// POSTs bytes already serialised (an outbox entry) and returns the verified answer as JSON.
@@ -93,12 +94,12 @@ impl SignedClient {
             .header("content-type", "application/json")
             .header(JWS_HEADER, self.sign(&bytes))
             .body(bytes);
-        self.send(entity, request).await
+        self.send(&entity, request).await
     }
 
     /// The registry this client resolves callees in.
-    pub fn registry(&self) -> &Registry {
-        &self.registry
+    pub fn registry(&self) -> Arc<Registry> {
+        self.registry.current()
     }
 
     /// GETs `path` (a 1.1.x endpoint) with a detached signature over the path.
@@ -113,12 +114,14 @@ impl SignedClient {
             .http
             .get(format!("{}{}", entity.base_url, path))
             .header(JWS_HEADER, self.sign(uri_path.as_bytes()));
-        self.send(entity, request).await
+        self.send(&entity, request).await
     }
 
-    fn entity(&self, callee: &str) -> Result<&Entity, OutboundError> {
+    fn entity(&self, callee: &str) -> Result<Entity, OutboundError> {
         self.registry
+            .current()
             .entity(callee)
+            .cloned()
             .ok_or_else(|| OutboundError::UnknownEntity(callee.to_owned()))
     }
 
