@@ -31,7 +31,10 @@ pub fn run(command: CrCommand) -> Result<Vec<u8>, String> {
     aa_core::registry::Registry::load(&args.registry).map_err(|e| e.to_string())?;
     let listener = TcpListener::bind(&args.bind).map_err(|e| format!("{}: {e}", args.bind))?;
     let cr = LocalCentralRegistry::serve(listener, args.registry)?;
-    eprintln!("aa: local central registry at {} (Ctrl-C stops it)", cr.url());
+    eprintln!(
+        "aa: local central registry at {} (Ctrl-C stops it)",
+        cr.url()
+    );
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

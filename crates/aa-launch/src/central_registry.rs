@@ -173,7 +173,10 @@ fn answer(method: &str, target: &str, authorization: Option<&str>, file: &Path) 
 }
 
 /// The registered entity a `Bearer` token speaks for, in the role the token names.
-fn caller<'r>(registry: &'r Registry, authorization: Option<&str>) -> Option<&'r aa_core::registry::Entity> {
+fn caller<'r>(
+    registry: &'r Registry,
+    authorization: Option<&str>,
+) -> Option<&'r aa_core::registry::Entity> {
     let token = authorization?.strip_prefix("Bearer ")?.trim();
     let verifier = registry.api_key_verifier().ok()?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();

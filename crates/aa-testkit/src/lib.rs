@@ -8,6 +8,7 @@
 
 mod binary;
 pub mod fakes;
+pub mod logs;
 mod poll;
 mod running;
 

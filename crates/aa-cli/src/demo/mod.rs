@@ -186,7 +186,9 @@ async fn demo(
         let step = Instant::now();
         let url = eco.serve_central_registry()?;
         say(
-            &format!("serving the registry as a local Central Registry at {url}; every service reads it"),
+            &format!(
+                "serving the registry as a local Central Registry at {url}; every service reads it"
+            ),
             step.elapsed(),
         );
     }

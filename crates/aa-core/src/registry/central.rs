@@ -96,7 +96,12 @@ pub fn read(
                 skipped.push(skip("its id appears earlier in the answers".into()));
                 continue;
             }
-            if let Some(kid) = entity.keys.iter().map(|k| k.kid()).find(|k| kids.contains(*k)) {
+            if let Some(kid) = entity
+                .keys
+                .iter()
+                .map(|k| k.kid())
+                .find(|k| kids.contains(*k))
+            {
                 skipped.push(skip(format!("its key id {kid:?} is already taken")));
                 continue;
             }
@@ -130,7 +135,11 @@ fn entries(role: Role, body: &[u8]) -> Result<Vec<Result<Entity, Skipped>>, Cent
     let items = match value {
         Value::Array(items) => items,
         Value::Object(ref map) if map.contains_key("entityinfo") => vec![value],
-        _ => return Err(not_a_list("neither an array nor an envelope with entityinfo")),
+        _ => {
+            return Err(not_a_list(
+                "neither an array nor an envelope with entityinfo",
+            ))
+        }
     };
     Ok(items
         .iter()
@@ -166,8 +175,7 @@ fn entity(role: Role, info: &Value) -> Result<Entity, String> {
         .filter(|url| !url.is_empty())
         .ok_or("it has no baseurl")?;
     let lower = base_url.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) || base_url.contains(' ')
-    {
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) || base_url.contains(' ') {
         return Err(format!("its baseurl {base_url:?} is not an http(s) URL"));
     }
     let key = certificate(info.get("certificate"))?;

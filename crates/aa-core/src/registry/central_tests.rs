@@ -80,7 +80,10 @@ fn the_1_2_0_array_of_entity_info_is_read_with_base_url_in_camel_case() {
 
 #[test]
 fn unusable_entries_are_skipped_with_the_reason_and_the_rest_kept() {
-    let aa = jwk(include_str!("../../tests/fixtures/keys/aa-1.pem"), "aa-1-sig");
+    let aa = jwk(
+        include_str!("../../tests/fixtures/keys/aa-1.pem"),
+        "aa-1-sig",
+    );
     let mut es256 = fiu_jwk();
     es256["alg"] = json!("ES256");
     es256["kid"] = json!("other");
@@ -111,7 +114,10 @@ fn unusable_entries_are_skipped_with_the_reason_and_the_rest_kept() {
         .collect();
     let expect = [
         ("#1", "it has no id"),
-        ("FIU-2", "its baseurl \"ftp://fiu.example\" is not an http(s) URL"),
+        (
+            "FIU-2",
+            "its baseurl \"ftp://fiu.example\" is not an http(s) URL",
+        ),
         ("FIU-3", "it has no certificate"),
         ("FIU-4", "its certificate is for \"ES256\", not RS256"),
         ("FIU-5", "its certificate has no kid"),
@@ -152,8 +158,13 @@ fn answers_without_our_own_entity_are_an_error() {
 
 #[test]
 fn token_issuers_come_from_the_given_registry_and_keep_their_kids() {
-    let issuer = jwk(include_str!("../../tests/fixtures/keys/issuer.pem"), "issuer-1");
-    let yaml = format!("token_issuers:\n  - id: TS\n    keys:\n      - kid: issuer-1\n        jwk: {issuer}\n");
+    let issuer = jwk(
+        include_str!("../../tests/fixtures/keys/issuer.pem"),
+        "issuer-1",
+    );
+    let yaml = format!(
+        "token_issuers:\n  - id: TS\n    keys:\n      - kid: issuer-1\n        jwk: {issuer}\n"
+    );
     let issuers = Registry::from_text(&yaml, false, std::path::Path::new(".")).unwrap();
     let list = json!([
         info("FIU-1", "https://fiu.example", fiu_jwk()),
@@ -169,7 +180,14 @@ fn token_issuers_come_from_the_given_registry_and_keep_their_kids() {
 fn both_rendered_forms_read_back_into_the_same_entities() {
     let list = json!([
         info("FIU-1", "https://fiu.example/v2", fiu_jwk()),
-        info("FIU-2", "https://fiu2.example", jwk(include_str!("../../tests/fixtures/keys/fiu-2.pem"), "fiu-2-sig")),
+        info(
+            "FIU-2",
+            "https://fiu2.example",
+            jwk(
+                include_str!("../../tests/fixtures/keys/fiu-2.pem"),
+                "fiu-2-sig"
+            )
+        ),
     ]);
     let source = read(&[(Role::Fiu, &bytes(&list))], &no_issuers(), "FIU-1").unwrap();
     let entities: Vec<&Entity> = source.registry.with_role(Role::Fiu).collect();

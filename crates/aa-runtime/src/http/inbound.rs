@@ -33,10 +33,10 @@ use serde::de::DeserializeOwned;
 
 use super::error::Echo;
 use super::{RebitError, JWS_HEADER};
+use crate::registry::RegistryHandle;
 use aa_core::apikey::{self, ApiKeyError, Claims};
 use aa_core::jws::detached;
 use aa_core::rebit::error::ErrorCode;
-use crate::registry::RegistryHandle;
 use aa_core::registry::Role;
 use aa_core::schema;
 

@@ -15,9 +15,9 @@ pub use super::api_keys::{ApiKeySource, MintedApiKeys, StaticApiKeys};
 pub use super::outbound_error::{OutboundError, TransportCause};
 use super::JWS_HEADER;
 use crate::metrics;
+use crate::registry::RegistryHandle;
 use aa_core::jws::{detached, SigningKey};
 use aa_core::rebit::error::ErrorResponse;
-use crate::registry::RegistryHandle;
 use aa_core::registry::{Entity, Registry, Role};
 
 /// Signs requests as one entity and verifies answers against the registry.

@@ -69,7 +69,10 @@ pub async fn fetch(
         };
         let response = http
             .get(&url)
-            .header("authorization", format!("Bearer {}", settings.token.expose()))
+            .header(
+                "authorization",
+                format!("Bearer {}", settings.token.expose()),
+            )
             .header("accept", "application/json")
             .send()
             .await
@@ -130,7 +133,8 @@ pub fn save_cache(path: &Path, answers: &Answers) -> Result<(), CentralRegistryE
         let value: Value = serde_json::from_slice(body).map_err(|e| cache_err(e.to_string()))?;
         lists.insert(role.as_str().to_owned(), value);
     }
-    let text = serde_json::to_vec_pretty(&Value::Object(lists)).map_err(|e| cache_err(e.to_string()))?;
+    let text =
+        serde_json::to_vec_pretty(&Value::Object(lists)).map_err(|e| cache_err(e.to_string()))?;
     let partial = path.with_extension("partial");
     std::fs::write(&partial, text).map_err(|e| cache_err(e.to_string()))?;
     std::fs::rename(&partial, path).map_err(|e| cache_err(e.to_string()))

@@ -92,7 +92,9 @@ pub fn open_central(
 /// The last good answers, when the CR could not give a registry at start-up.
 fn from_cache(source: &Source, cause: &str) -> Result<Read, String> {
     let Some(path) = &source.settings.cache_file else {
-        return Err(format!("central registry: {cause} (and no cache_file is set)"));
+        return Err(format!(
+            "central registry: {cause} (and no cache_file is set)"
+        ));
     };
     let read = central::load_cache(path)
         .map_err(|e| e.to_string())
@@ -116,7 +118,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 fn refresh_until_dropped(source: &Source, weak: &Weak<RwLock<std::sync::Arc<Registry>>>) {
-    let (http, runtime) = match central::client(&source.settings).and_then(|h| Ok((h, runtime()?))) {
+    let (http, runtime) = match central::client(&source.settings).and_then(|h| Ok((h, runtime()?)))
+    {
         Ok(both) => both,
         Err(cause) => {
             tracing::error!(cause = %cause, "central registry refresh not started");

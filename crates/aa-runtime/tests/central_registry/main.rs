@@ -8,9 +8,7 @@
 
 mod switch;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
 
 use aa_core::jws::SigningKey;
 use aa_core::registry::Role;
@@ -19,37 +17,18 @@ use aa_runtime::http::{RebitScope, Verified};
 use aa_runtime::identity::{Identity, IdentitySettings};
 use aa_runtime::registry::{CentralApi, CentralRegistrySettings, RegistrySource};
 use aa_runtime::settings::Secret;
-use aa_runtime::telemetry::{self, LogFormat};
-use aa_testkit::{eventually, eventually_async, keys, mint_api_key, post_signed, Ecosystem, Party};
+use aa_testkit::{
+    eventually, eventually_async, keys, logs, mint_api_key, post_signed, Ecosystem, Party,
+};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use serde_json::{json, Value};
 use switch::{Mode, Switch};
 
-static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Sends this test's log lines to [`LOGS`], as JSON.
-fn capture_logs() {
-    static ONCE: OnceLock<()> = OnceLock::new();
-    ONCE.get_or_init(|| telemetry::init("info", LogFormat::Json, || Capture));
-}
-
 /// The captured JSON log lines whose message is `message`.
 fn logged(message: &str) -> Vec<Value> {
-    let text = String::from_utf8(LOGS.lock().unwrap().clone()).unwrap();
-    text.lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+    logs::lines()
+        .into_iter()
+        .map(|(_, line)| line)
         .filter(|line| line["message"] == message)
         .collect()
 }
@@ -70,7 +49,12 @@ fn ecosystem(aa_url: &str, rotated: bool, with_fiu_2: bool) -> Ecosystem {
         Party::new("FIP-1", Role::Fip, keys::FIP_1, "http://127.0.0.1:2"),
     ];
     if with_fiu_2 {
-        parties.push(Party::new("FIU-2", Role::Fiu, keys::FIU_2, "http://127.0.0.1:3"));
+        parties.push(Party::new(
+            "FIU-2",
+            Role::Fiu,
+            keys::FIU_2,
+            "http://127.0.0.1:3",
+        ));
     }
     Ecosystem::new(parties)
 }
@@ -174,7 +158,10 @@ async fn the_registry_is_read_from_the_local_cr_in_both_path_forms() {
         let cache = cr.cache();
         let identity = Identity::load(&settings(&eco, &cr, api, Some(&cache)), Role::Aa).unwrap();
         let registry = identity.registry.current();
-        assert_eq!(registry.entity("AA-1").unwrap().base_url, "http://127.0.0.1:7");
+        assert_eq!(
+            registry.entity("AA-1").unwrap().base_url,
+            "http://127.0.0.1:7"
+        );
         assert_eq!(registry.entity("FIP-1").unwrap().role, Role::Fip);
         let (owner, _) = registry.by_kid("fiu-1-sig").unwrap();
         assert_eq!(owner.id, "FIU-1");
@@ -194,8 +181,16 @@ async fn a_new_fiu_and_a_rotated_key_are_accepted_at_the_next_refresh_without_a_
     serve(&identity, listener);
     let fiu_2 = SigningKey::from_pem(keys::FIU_2, "fiu-2-sig").unwrap();
     assert_eq!(ping_as(&aa_url, "FIU-1", &first_key()).await, 200);
-    assert_eq!(ping_as(&aa_url, "FIU-1", &rotated_key()).await, 400, "not yet published");
-    assert_eq!(ping_as(&aa_url, "FIU-2", &fiu_2).await, 401, "not yet registered");
+    assert_eq!(
+        ping_as(&aa_url, "FIU-1", &rotated_key()).await,
+        400,
+        "not yet published"
+    );
+    assert_eq!(
+        ping_as(&aa_url, "FIU-2", &fiu_2).await,
+        401,
+        "not yet registered"
+    );
 
     let next = ecosystem(&aa_url, true, true);
     cr.publish(&next);
@@ -203,15 +198,33 @@ async fn a_new_fiu_and_a_rotated_key_are_accepted_at_the_next_refresh_without_a_
         (ping_as(&aa_url, "FIU-1", &rotated_key()).await == 200).then_some(())
     })
     .await;
-    assert_eq!(ping_as(&aa_url, "FIU-1", &first_key()).await, 400, "the old key is refused");
-    assert_eq!(ping_as(&aa_url, "FIU-2", &fiu_2).await, 200, "the new FIU is accepted");
-    let fiu_1 = identity.client.registry().entity("FIU-1").unwrap().keys.clone();
-    assert_eq!(fiu_1, [rotated_key().verifying_key()], "outbound sees it too");
+    assert_eq!(
+        ping_as(&aa_url, "FIU-1", &first_key()).await,
+        400,
+        "the old key is refused"
+    );
+    assert_eq!(
+        ping_as(&aa_url, "FIU-2", &fiu_2).await,
+        200,
+        "the new FIU is accepted"
+    );
+    let fiu_1 = identity
+        .client
+        .registry()
+        .entity("FIU-1")
+        .unwrap()
+        .keys
+        .clone();
+    assert_eq!(
+        fiu_1,
+        [rotated_key().verifying_key()],
+        "outbound sees it too"
+    );
 }
 
 #[tokio::test]
 async fn the_cr_down_or_answering_garbage_keeps_the_last_good_registry_with_a_warn() {
-    capture_logs();
+    logs::capture();
     let (listener, aa_url) = aa_testkit::free_listener();
     let eco = ecosystem(&aa_url, false, false);
     let cr = Cr::start(&eco);
@@ -229,13 +242,24 @@ async fn the_cr_down_or_answering_garbage_keeps_the_last_good_registry_with_a_wa
     cr.publish(&ecosystem(&aa_url, true, false));
     let line = eventually("a WARN for the CR down", warned("error sending request")).await;
     assert_eq!(line["level"], "WARN");
-    assert_eq!(ping_as(&aa_url, "FIU-1", &first_key()).await, 200, "last good kept");
+    assert_eq!(
+        ping_as(&aa_url, "FIU-1", &first_key()).await,
+        200,
+        "last good kept"
+    );
 
     cr.switch.set(Mode::Garbage);
     let line = eventually("a WARN for the garbage", warned("not JSON")).await;
     assert_eq!(line["level"], "WARN");
-    assert!(line["cause"].as_str().unwrap().contains("the AA list"), "{line}");
-    assert_eq!(ping_as(&aa_url, "FIU-1", &first_key()).await, 200, "last good kept");
+    assert!(
+        line["cause"].as_str().unwrap().contains("the AA list"),
+        "{line}"
+    );
+    assert_eq!(
+        ping_as(&aa_url, "FIU-1", &first_key()).await,
+        200,
+        "last good kept"
+    );
 
     cr.switch.set(Mode::Pass);
     eventually_async("the CR back, its change taken", || async {
@@ -246,11 +270,15 @@ async fn the_cr_down_or_answering_garbage_keeps_the_last_good_registry_with_a_wa
 
 #[tokio::test]
 async fn an_unusable_entry_is_skipped_with_a_warn_naming_it() {
-    capture_logs();
+    logs::capture();
     let eco = ecosystem("http://127.0.0.1:7", false, false);
     let cr = Cr::start(&eco);
     let text = std::fs::read_to_string(&cr.file).unwrap();
-    let broken = text.replacen("base_url: http://127.0.0.1:2", "base_url: ftp://fip.example", 1);
+    let broken = text.replacen(
+        "base_url: http://127.0.0.1:2",
+        "base_url: ftp://fip.example",
+        1,
+    );
     assert_ne!(broken, text);
     std::fs::write(&cr.file, broken).unwrap();
     let identity = Identity::load(&settings(&eco, &cr, CentralApi::V2, None), Role::Aa).unwrap();
@@ -263,23 +291,36 @@ async fn an_unusable_entry_is_skipped_with_a_warn_naming_it() {
         .expect("a WARN naming FIP-1");
     assert_eq!(line["level"], "WARN");
     assert_eq!(line["entity.type"], "FIP");
-    assert!(line["reason"].as_str().unwrap().contains("ftp://fip.example"), "{line}");
+    assert!(
+        line["reason"]
+            .as_str()
+            .unwrap()
+            .contains("ftp://fip.example"),
+        "{line}"
+    );
 }
 
 #[tokio::test]
 async fn with_the_cr_down_at_start_up_the_cached_answers_are_served() {
-    capture_logs();
+    logs::capture();
     let eco = ecosystem("http://127.0.0.1:7", false, false);
     let cr = Cr::start(&eco);
     let cache = cr.cache();
     Identity::load(&settings(&eco, &cr, CentralApi::V2, Some(&cache)), Role::Aa).unwrap();
     cr.switch.set(Mode::Down);
-    let identity = Identity::load(&settings(&eco, &cr, CentralApi::V2, Some(&cache)), Role::Aa).unwrap();
+    let identity =
+        Identity::load(&settings(&eco, &cr, CentralApi::V2, Some(&cache)), Role::Aa).unwrap();
     assert!(identity.registry.current().entity("FIU-1").is_some());
     assert_eq!(
-        logged("central registry not read at start-up; serving its last good answers from the cache").len(),
+        logged(
+            "central registry not read at start-up; serving its last good answers from the cache"
+        )
+        .len(),
         1
     );
     let refused = Identity::load(&settings(&eco, &cr, CentralApi::V2, None), Role::Aa).unwrap_err();
-    assert!(refused.to_string().contains("no cache_file is set"), "{refused}");
+    assert!(
+        refused.to_string().contains("no cache_file is set"),
+        "{refused}"
+    );
 }
