@@ -46,10 +46,11 @@ pub struct DemoArgs {
     /// AA-1=http://127.0.0.1:7001 from the host for a registry naming container hosts.
     #[arg(long = "url", value_name = "ID=URL", requires = "against")]
     urls: Vec<String>,
-    /// The services read the registry file, for offline use (default: they read it from a
-    /// local Central Registry, refreshed every 5 s).
+    /// The services read the registry from a local Central Registry serving the registry
+    /// file, refreshed every 5 s (default: the file itself). Not yet complete: an FIP may not
+    /// list FIUs in the CR, so its consent check fails.
     #[arg(long, conflicts_with = "against")]
-    registry_file: bool,
+    central_registry: bool,
 }
 
 pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
@@ -93,7 +94,7 @@ pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
         let dir = dir.clone();
         let json = args.json;
         let bin_dir = args.bin_dir.clone();
-        let central_registry = !args.registry_file;
+        let central_registry = args.central_registry;
         move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let runtime = tokio::runtime::Builder::new_current_thread()
