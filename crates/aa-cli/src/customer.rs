@@ -1,6 +1,7 @@
 //! `aa customer`: drive an AA's customer API from a terminal (what the AA's app would do), so a
 //! person can walk the consent flow by hand. See docs/SERVICES.md for the API.
 
+use aa_launch::walk::text;
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
@@ -109,13 +110,13 @@ pub fn run(args: CustomerArgs) -> Result<Vec<u8>, String> {
                 "--token (or AA_TOKEN) is required; get one with `aa customer login`".to_owned()
             })
     };
-    match args.command {
-        CustomerCommand::Otp { handle } => output(&api::call(
-            "POST",
-            &format!("{base}/customer/otp"),
-            None,
-            Some(&json!({ "handle": handle })),
-        )?),
+    let ask_otp = |handle: &str| {
+        let body = json!({ "handle": handle });
+        api::call("POST", &format!("{base}/customer/otp"), None, Some(&body))
+    };
+    // The log-in calls go without a token; every other call is the customer's, with it.
+    let (method, path, body) = match args.command {
+        CustomerCommand::Otp { handle } => return output(&ask_otp(&handle)?),
         CustomerCommand::Login {
             handle,
             otp_ref,
@@ -125,106 +126,68 @@ pub fn run(args: CustomerArgs) -> Result<Vec<u8>, String> {
             let (otp_ref, otp) = match (otp_ref, otp, sandbox) {
                 (Some(r), Some(o), false) => (r, o),
                 (None, None, true) => {
-                    let asked = api::call(
-                        "POST",
-                        &format!("{base}/customer/otp"),
-                        None,
-                        Some(&json!({ "handle": handle })),
-                    )?;
-                    let otp_ref = text(&asked, "otpRef")?;
+                    let otp_ref = text(&ask_otp(&handle)?, "otpRef")?;
                     let read =
                         api::call("GET", &format!("{base}/sandbox/otp/{otp_ref}"), None, None)?;
                     (otp_ref, text(&read, "otp")?)
                 }
                 _ => return Err("give --otp-ref and --otp, or --sandbox".into()),
             };
-            output(&api::call(
+            return output(&api::call(
                 "POST",
                 &format!("{base}/customer/session"),
                 None,
                 Some(&json!({ "handle": handle, "otpRef": otp_ref, "otp": otp })),
-            )?)
+            )?);
         }
-        CustomerCommand::Fips => output(&api::call(
-            "GET",
-            &format!("{base}/customer/fips"),
-            Some(&token()?),
-            None,
-        )?),
+        CustomerCommand::Fips => ("GET", "/fips".into(), None),
         CustomerCommand::Discover { fips, pan } => {
             let mut body = json!({ "fipIds": fips });
             if let Some(pan) = pan {
                 body["pan"] = json!(pan);
             }
-            output(&api::call(
-                "POST",
-                &format!("{base}/customer/discover"),
-                Some(&token()?),
-                Some(&body),
-            )?)
+            ("POST", "/discover".into(), Some(body))
         }
-        CustomerCommand::Link { fip, accounts } => output(&api::call(
+        CustomerCommand::Link { fip, accounts } => (
             "POST",
-            &format!("{base}/customer/link"),
-            Some(&token()?),
-            Some(&json!({ "fipId": fip, "accounts": accounts })),
-        )?),
+            "/link".into(),
+            Some(json!({ "fipId": fip, "accounts": accounts })),
+        ),
         CustomerCommand::LinkVerify {
             fip,
             ref_number,
             otp,
-        } => output(&api::call(
+        } => (
             "POST",
-            &format!("{base}/customer/link/verify"),
-            Some(&token()?),
-            Some(&json!({ "fipId": fip, "refNumber": ref_number, "otp": otp })),
-        )?),
-        CustomerCommand::Accounts => output(&api::call(
-            "GET",
-            &format!("{base}/customer/accounts"),
-            Some(&token()?),
-            None,
-        )?),
+            "/link/verify".into(),
+            Some(json!({ "fipId": fip, "refNumber": ref_number, "otp": otp })),
+        ),
+        CustomerCommand::Accounts => ("GET", "/accounts".into(), None),
         CustomerCommand::Delink {
             fip,
             link_ref_number,
-        } => output(&api::call(
+        } => (
             "POST",
-            &format!("{base}/customer/accounts/delink"),
-            Some(&token()?),
-            Some(&json!({ "fipId": fip, "linkRefNumber": link_ref_number })),
-        )?),
-        CustomerCommand::Consents { status } => output(&api::call(
-            "GET",
-            &format!("{base}/customer/consents?status={status}"),
-            Some(&token()?),
-            None,
-        )?),
-        CustomerCommand::Approve { handle, accounts } => output(&api::call(
+            "/accounts/delink".into(),
+            Some(json!({ "fipId": fip, "linkRefNumber": link_ref_number })),
+        ),
+        CustomerCommand::Consents { status } => ("GET", format!("/consents?status={status}"), None),
+        CustomerCommand::Approve { handle, accounts } => (
             "POST",
-            &format!("{base}/customer/consents/{handle}/approve"),
-            Some(&token()?),
-            Some(&json!({ "accounts": accounts })),
-        )?),
-        CustomerCommand::Reject { handle } => output(&api::call(
+            format!("/consents/{handle}/approve"),
+            Some(json!({ "accounts": accounts })),
+        ),
+        CustomerCommand::Reject { handle } => (
             "POST",
-            &format!("{base}/customer/consents/{handle}/reject"),
-            Some(&token()?),
-            Some(&json!({})),
-        )?),
-        CustomerCommand::Deregister => output(&api::call(
-            "POST",
-            &format!("{base}/customer/deregister"),
-            Some(&token()?),
-            Some(&json!({})),
-        )?),
-    }
-}
-
-pub fn text(value: &Value, field: &str) -> Result<String, String> {
-    value
-        .get(field)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| format!("the answer has no {field}"))
+            format!("/consents/{handle}/reject"),
+            Some(json!({})),
+        ),
+        CustomerCommand::Deregister => ("POST", "/deregister".into(), Some(json!({}))),
+    };
+    output(&api::call(
+        method,
+        &format!("{base}/customer{path}"),
+        Some(&token()?),
+        body.as_ref(),
+    )?)
 }

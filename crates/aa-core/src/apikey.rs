@@ -1,30 +1,40 @@
-//! API keys: RS256 JWTs of the Sahamati token service's shape, sent raw in `client_api_key`,
-//! `fip_api_key` or `aa_api_key`. Issuers sign under a `kid`; verifiers hold several issuer keys
-//! by `kid`, so keys rotate without downtime. See DESIGN.md, "API keys".
+//! API keys: RS256 JWTs of the Sahamati token service's shape, sent in `client_api_key`,
+//! `fip_api_key` or `aa_api_key` (raw, or after a `Bearer ` prefix as some clients send it).
+//! Issuers sign under a `kid`; verifiers hold several issuer keys by `kid`, so keys rotate
+//! without downtime. See DESIGN.md, "API keys".
+//!
+//! Claims are read as Sahamati's access-token schema documents them (`iss`, `sub`, `iat`, `exp`
+//! and `roles` mandatory; `roles` a string or a list; `jti`, `azp`, `typ`, `acr`, `scope`
+//! optional; anything else ignored), and a refusal names the claim that failed.
 
 use std::collections::HashMap;
 use std::fmt;
 
+use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::jws::VerifyingKey;
 
+mod claims;
+
 /// The claims of an API key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Claims {
     /// The issuer (a token service, or the entity that issues keys to its callers).
     pub iss: String,
-    /// The subject: the entity the key was issued to.
+    /// The subject: the client the token service knows (Sahamati: a UUID).
     pub sub: String,
-    /// The authorised party: the caller's entity id. This is what requests are bound to.
+    /// The caller's entity id, which requests are bound to: the token's `azp` (Sahamati: "same
+    /// as ClientID"), or its `sub` when it carries no `azp`.
     pub azp: String,
     /// Roles of the caller (`AA`, `FIP`, `FIU`).
-    #[serde(default)]
     pub roles: Vec<String>,
     pub iat: i64,
     pub exp: i64,
-    pub jti: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
 }
 
 impl Claims {
@@ -53,20 +63,36 @@ impl Claims {
 pub enum ApiKeyError {
     #[error("API key is missing")]
     Missing,
-    #[error("API key is malformed")]
-    Malformed,
+    #[error("API key is malformed: {0}")]
+    Malformed(&'static str),
     #[error("API key is signed by an unknown issuer key")]
     UnknownIssuerKey,
+    #[error("API key is signed with {0}; only RS256 is accepted")]
+    Algorithm(String),
+    #[error("API key signature does not verify")]
+    Signature,
     #[error("API key has expired")]
     Expired,
-    #[error("API key signature or claims are invalid")]
-    Invalid,
+    #[error("API key claim {claim}: {problem}")]
+    Claim {
+        claim: &'static str,
+        problem: String,
+    },
     #[error("API key lacks the {0} role")]
     MissingRole(String),
     #[error("API key belongs to another entity than the one that signed the request")]
     EntityMismatch,
     #[error("issuer key rejected: {0}")]
     BadIssuerKey(String),
+}
+
+impl ApiKeyError {
+    fn claim(claim: &'static str, problem: impl Into<String>) -> Self {
+        Self::Claim {
+            claim,
+            problem: problem.into(),
+        }
+    }
 }
 
 /// Issues API keys under one issuer key.
@@ -116,13 +142,14 @@ impl Issuer {
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
             iat: now,
             exp: now + ttl_seconds,
-            jti: uuid::Uuid::new_v4().to_string(),
+            jti: Some(uuid::Uuid::new_v4().to_string()),
         };
         self.sign(&claims)
     }
 
-    /// Signs arbitrary claims (for tests and tools that need unusual keys).
-    pub fn sign(&self, claims: &Claims) -> Result<String, ApiKeyError> {
+    /// Signs arbitrary claims (for tests and tools that need unusual keys, such as a token in
+    /// the token service's own shape).
+    pub fn sign(&self, claims: &impl Serialize) -> Result<String, ApiKeyError> {
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, claims, &self.key)
@@ -167,36 +194,65 @@ impl Verifier {
         Ok(())
     }
 
-    /// Verifies signature, issuer and expiry at `now` (Unix seconds); returns the claims.
+    /// Verifies signature, issuer, claims and expiry at `now` (Unix seconds); returns the
+    /// claims. A `Bearer ` prefix is dropped; a token without `kid` is tried against every
+    /// trusted issuer key.
     pub fn verify(&self, token: &str, now: i64) -> Result<Claims, ApiKeyError> {
-        let token = token.trim();
+        let token = strip_bearer(token.trim());
         if token.is_empty() {
             return Err(ApiKeyError::Missing);
         }
-        let header = jsonwebtoken::decode_header(token).map_err(|_| ApiKeyError::Malformed)?;
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| ApiKeyError::Malformed("not a JWT (header.payload.signature)"))?;
         if header.alg != Algorithm::RS256 {
-            return Err(ApiKeyError::Invalid);
+            return Err(ApiKeyError::Algorithm(format!("{:?}", header.alg)));
         }
-        let kid = header.kid.ok_or(ApiKeyError::UnknownIssuerKey)?;
-        let (iss, key) = self.keys.get(&kid).ok_or(ApiKeyError::UnknownIssuerKey)?;
-        let mut validation = Validation::new(Algorithm::RS256);
-        validation.set_issuer(&[iss]);
-        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
-        // Expiry is checked below against the caller's clock, so tests can move time.
-        validation.validate_exp = false;
-        validation.validate_aud = false;
-        let data = jsonwebtoken::decode::<Claims>(token, key, &validation)
-            .map_err(|_| ApiKeyError::Invalid)?;
-        let claims = data.claims;
+        let (iss, payload) = match header.kid {
+            Some(kid) => {
+                let (iss, key) = self.keys.get(&kid).ok_or(ApiKeyError::UnknownIssuerKey)?;
+                (iss, decode(token, key)?)
+            }
+            None => self
+                .keys
+                .values()
+                .find_map(|(iss, key)| decode(token, key).ok().map(|payload| (iss, payload)))
+                .ok_or(ApiKeyError::Signature)?,
+        };
+        let claims = claims::read(&payload, iss)?;
         let leeway = i64::try_from(self.leeway_seconds).unwrap_or(0);
         if claims.exp + leeway < now {
             return Err(ApiKeyError::Expired);
         }
         if claims.iat - leeway > now {
-            return Err(ApiKeyError::Invalid);
+            return Err(ApiKeyError::claim("iat", "is in the future"));
         }
         Ok(claims)
     }
+}
+
+/// `Bearer <token>` (any case, as the token service's clients send it) is `<token>`.
+fn strip_bearer(token: &str) -> &str {
+    match token.split_once(char::is_whitespace) {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+        None if token.eq_ignore_ascii_case("bearer") => "",
+        _ => token,
+    }
+}
+
+/// Checks the signature only; the claims are read by [`claims::read`], which names a bad one.
+fn decode(token: &str, key: &DecodingKey) -> Result<Map<String, Value>, ApiKeyError> {
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.required_spec_claims.clear();
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.validate_aud = false;
+    jsonwebtoken::decode::<Map<String, Value>>(token, key, &validation)
+        .map(|data| data.claims)
+        .map_err(|e| match e.kind() {
+            ErrorKind::InvalidSignature => ApiKeyError::Signature,
+            ErrorKind::Json(_) => ApiKeyError::Malformed("the payload is not a JSON object"),
+            _ => ApiKeyError::Malformed("a segment is not base64url"),
+        })
 }
 
 #[cfg(test)]
@@ -206,6 +262,7 @@ mod tests {
     use crate::jws::SigningKey;
 
     const PEM: &str = include_str!("../tests/fixtures/keys/other-rsa.pem");
+    const FIU_PEM: &str = include_str!("../tests/fixtures/keys/fiu-1.pem");
     const NOW: i64 = 1_700_000_000;
 
     fn setup() -> (Issuer, Verifier) {
@@ -264,10 +321,13 @@ mod tests {
             .encode(serde_json::to_vec(&claims).unwrap());
         assert_eq!(
             verifier.verify(&parts.join("."), NOW),
-            Err(ApiKeyError::Invalid)
+            Err(ApiKeyError::Signature)
         );
         assert_eq!(verifier.verify("", NOW), Err(ApiKeyError::Missing));
-        assert_eq!(verifier.verify("abc", NOW), Err(ApiKeyError::Malformed));
+        assert!(matches!(
+            verifier.verify("abc", NOW),
+            Err(ApiKeyError::Malformed(_))
+        ));
     }
 
     #[test]
@@ -275,7 +335,10 @@ mod tests {
         let (_, verifier) = setup();
         let wrong_iss = Issuer::from_pem("someone-else", "aa-1-tokens", PEM).unwrap();
         let token = wrong_iss.issue("FIU-1", &["FIU"], NOW, 60).unwrap();
-        assert_eq!(verifier.verify(&token, NOW), Err(ApiKeyError::Invalid));
+        assert!(matches!(
+            verifier.verify(&token, NOW),
+            Err(ApiKeyError::Claim { claim: "iss", .. })
+        ));
     }
 
     fn issuer_claims(azp: &str) -> Claims {
@@ -286,7 +349,30 @@ mod tests {
             roles: vec!["FIU".into()],
             iat: NOW,
             exp: NOW + 60,
-            jti: "x".into(),
+            jti: Some("x".into()),
         }
+    }
+
+    #[test]
+    fn a_bearer_prefix_is_dropped() {
+        let (issuer, verifier) = setup();
+        let token = issuer.issue("FIU-1", &["FIU"], NOW, 3600).unwrap();
+        for sent in [format!("Bearer {token}"), format!("bearer  {token}")] {
+            assert_eq!(verifier.verify(&sent, NOW).unwrap().azp, "FIU-1");
+        }
+        assert_eq!(verifier.verify("Bearer ", NOW), Err(ApiKeyError::Missing));
+    }
+
+    #[test]
+    fn a_token_without_kid_is_tried_against_every_issuer_key() {
+        let (_, verifier) = setup();
+        let claims = issuer_claims("FIU-1");
+        let key = EncodingKey::from_rsa_pem(PEM.as_bytes()).unwrap();
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &key).unwrap();
+        assert_eq!(verifier.verify(&token, NOW).unwrap().azp, "FIU-1");
+        let stranger = EncodingKey::from_rsa_pem(FIU_PEM.as_bytes()).unwrap();
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &stranger).unwrap();
+        assert_eq!(verifier.verify(&token, NOW), Err(ApiKeyError::Signature));
     }
 }

@@ -49,7 +49,11 @@ pub struct Local {
 
 impl Local {
     pub async fn start(storage: Storage) -> Self {
-        let options = Self::options(storage).await;
+        Self::start_with(Self::options(storage).await).await
+    }
+
+    /// [`Local::start`] with `options` (from [`Local::options`], changed by a test).
+    pub async fn start_with(options: Options) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let eco = Ecosystem::prepare(dir.path(), Default::default(), &options).unwrap();
         if let Err(e) = eco.start(&bin_dir()).await {

@@ -66,6 +66,9 @@ pub struct Options {
     /// Every service's `DATA_DIR` when it runs elsewhere (each container has its own); unset:
     /// the service's folder under the ecosystem's directory.
     pub service_data_dir: Option<PathBuf>,
+    /// More settings for one party, as (party id, variable without the prefix, value), e.g.
+    /// `("FIP-1", "LINKING__AUTHENTICATOR", "DIRECT")` for `FIP__LINKING__AUTHENTICATOR`.
+    pub extra_settings: Vec<(&'static str, String, String)>,
 }
 
 impl Options {
@@ -104,6 +107,8 @@ pub struct Party {
     /// Set when the service runs on a database other than its own SQLite file.
     pub database_url: Option<String>,
     pub seed_file: Option<String>,
+    /// More settings (variable without the prefix, value), from [`Options::extra_settings`].
+    pub extra_settings: Vec<(String, String)>,
 }
 
 impl Party {
@@ -188,6 +193,12 @@ impl Ecosystem {
                 folder,
                 database_url: pick(&options.database_urls),
                 seed_file: pick(&options.seed_files),
+                extra_settings: options
+                    .extra_settings
+                    .iter()
+                    .filter(|(p, _, _)| *p == id)
+                    .map(|(_, name, value)| (name.clone(), value.clone()))
+                    .collect(),
             });
         }
         let keys = dir.join("keys");

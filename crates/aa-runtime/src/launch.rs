@@ -14,9 +14,11 @@
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::clock::Clock;
 use crate::sealed_keys::RewrapReport;
 use crate::settings::{self, Environment, ServerSettings};
 use crate::telemetry::{self, LogFormat};
@@ -31,6 +33,23 @@ pub const LOG_FILTER: &str = "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn
 /// A failure, for `?` in a role's functions.
 pub type Failure = Box<dyn Error>;
 
+/// A role's service (its `startup::Application`): the HTTP server and the work beside it.
+pub trait Service: Sized {
+    /// The role's settings.
+    type Settings;
+    /// Why it could not be built.
+    type Error: Error + 'static;
+    /// Migrates and builds the service on `listener`, reading `clock` (tests bind port 0 and
+    /// set the time).
+    fn build(
+        settings: Self::Settings,
+        listener: TcpListener,
+        clock: Clock,
+    ) -> impl Future<Output = Result<Self, Self::Error>>;
+    /// Serves until the server stops; the work beside it stops with it.
+    fn run_until_stopped(self) -> impl Future<Output = std::io::Result<()>>;
+}
+
 /// What a role's binary plugs into the skeleton.
 pub trait Role {
     /// The binary's name: `aa-service`, `fip-service`, `fiu-service`.
@@ -42,6 +61,8 @@ pub trait Role {
     const DEV_CONFIG_DIR: &'static str;
     /// Its settings; `Debug` must redact secrets (they are [`settings::Secret`]s).
     type Settings: fmt::Debug;
+    /// What `serve` builds and runs.
+    type Service: Service<Settings = Self::Settings>;
 
     /// Loads the settings from `dir` for `environment` and checks the role's own rules.
     fn load(dir: &Path, environment: Environment) -> Result<Self::Settings, Failure>;
@@ -49,8 +70,19 @@ pub trait Role {
     fn server(settings: &Self::Settings) -> &ServerSettings;
     /// Applies pending migrations.
     fn migrate(settings: &Self::Settings) -> impl Future<Output = Result<(), Failure>>;
-    /// Migrates, then serves until stopped.
-    fn serve(settings: Self::Settings) -> impl Future<Output = Result<(), Failure>>;
+    /// Binds `server.host:server.port` (0: any free port), builds the service on the system
+    /// clock, then serves until stopped.
+    fn serve(settings: Self::Settings) -> impl Future<Output = Result<(), Failure>> {
+        async {
+            let server = Self::server(&settings);
+            let listener = TcpListener::bind((server.host.as_str(), server.port))
+                .map_err(|e| format!("cannot listen on {}:{}: {e}", server.host, server.port))?;
+            let port = listener.local_addr()?.port();
+            let service = Self::Service::build(settings, listener, Clock::system()).await?;
+            tracing::info!(service = Self::SERVICE, port, "listening");
+            Ok(service.run_until_stopped().await?)
+        }
+    }
     /// Moves every stored data key to the newest master key (`crate::sealed_keys::rewrap`).
     /// A role that seals no data keeps this default, which refuses.
     fn rewrap(settings: &Self::Settings) -> impl Future<Output = Result<RewrapReport, Failure>> {

@@ -92,7 +92,8 @@ async fn a_host_that_does_not_resolve_is_dns() {
 /// The API keys the callee received, in order.
 type Seen = Arc<Mutex<Vec<String>>>;
 
-/// FIU-1 answering signed 401s to its first `refusals` requests, then `{"ok":true}`.
+/// FIU-1 answering signed 401s to its first `refusals` requests, then a signed 2.0.0
+/// acknowledgement (`NotificationResponse`, as the FIU's file has it).
 fn start_refusing(eco: &Ecosystem, listener: TcpListener, refusals: usize) -> Seen {
     let seen: Seen = Arc::default();
     let signer = ResponseSigner(Arc::new(eco.signer("FIU-1")));
@@ -112,7 +113,12 @@ fn start_refusing(eco: &Ecosystem, listener: TcpListener, refusals: usize) -> Se
                         RebitError::new(ErrorCode::Unauthorized, "API key has expired")
                             .error_response()
                     } else {
-                        HttpResponse::Ok().json(json!({ "ok": true }))
+                        HttpResponse::Ok().json(json!({
+                            "ver": "2.0.0",
+                            "timestamp": aa_core::timefmt::now_millis(),
+                            "txnid": "0b811819-9044-4856-b0ee-8c88035f8858",
+                            "response": "OK",
+                        }))
                     }
                 }
             }))
@@ -132,7 +138,7 @@ async fn a_401_drops_the_minted_key_and_is_retried_once_at_once_with_a_fresh_one
     let seen = start_refusing(&eco, listener, 1);
     let client = client(&eco, 5);
     let answer = call(&client, "FIU-1").await.unwrap();
-    assert_eq!(answer["ok"], true);
+    assert_eq!(answer["response"], "OK");
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 2, "one refusal, one retry");
     assert_ne!(seen[0], seen[1], "the retry carries a freshly minted key");

@@ -90,7 +90,7 @@ impl Ecosys {
             .client
     }
 
-    /// Starts the callee: it records every body and answers a signed `{"ok":true}`.
+    /// Starts the callee: it records every body and answers a signed acknowledgement.
     fn start_callee(&self) -> Inbox {
         let inbox: Inbox = Arc::default();
         let signer = ResponseSigner(Arc::new(self.eco.signer("FIU-1")));
@@ -106,7 +106,7 @@ impl Ecosys {
                     async move {
                         let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
                         recorded.lock().unwrap().push(value);
-                        HttpResponse::Ok().json(serde_json::json!({ "ok": true }))
+                        HttpResponse::Ok().json(ack())
                     }
                 }))
         })
@@ -117,6 +117,16 @@ impl Ecosys {
         tokio::spawn(server);
         inbox
     }
+}
+
+/// A 2.0.0 `NotificationResponse`, as the FIU's file has it answer a notification.
+fn ack() -> serde_json::Value {
+    serde_json::json!({
+        "ver": "2.0.0",
+        "timestamp": aa_core::timefmt::now_millis(),
+        "txnid": "0b811819-9044-4856-b0ee-8c88035f8858",
+        "response": "OK",
+    })
 }
 
 fn settings() -> QueueSettings {

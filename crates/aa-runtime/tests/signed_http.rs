@@ -102,6 +102,13 @@ async fn ping(request: Verified<Ping>) -> HttpResponse {
     }))
 }
 
+/// Answers with the request's own bytes, signed: how a test has the callee answer anything.
+async fn echo(body: web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body)
+}
+
 async fn get_ping(request: VerifiedUri) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "caller": request.caller.entity_id }))
 }
@@ -120,6 +127,7 @@ async fn start(response_key: SigningKey) -> (String, Arc<Registry>) {
             .wrap(middleware::from_fn(sign_responses))
             .route("/Ping", web::post().to(ping))
             .route("/Ping/{id}", web::get().to(get_ping))
+            .route("/FI/request", web::post().to(echo))
     })
     .workers(1)
     .listen(listener)
@@ -334,5 +342,42 @@ async fn rebit_errors_come_back_as_typed_errors_to_the_client() {
             assert_eq!(error.txnid, TXN);
         }
         other => panic!("{other:?}"),
+    }
+}
+
+fn fi_response(session_id: Value) -> Value {
+    json!({
+        "ver": "2.0.0",
+        "timestamp": aa_core::timefmt::now_millis(),
+        "txnid": TXN,
+        "consentId": "6ba7b810-9dad-41d1-80b4-00c04fd430c8",
+        "sessionId": session_id,
+    })
+}
+
+#[actix_web::test]
+async fn a_signed_answer_that_breaks_the_callees_schema_is_refused_by_post_and_post_raw() {
+    let (_, registry) = start(key(AA_KEY, "aa-1-sig")).await;
+    let client = client(registry, key(FIU1_KEY, "fiu-1-sig"), "FIU-1");
+    let good = fi_response(json!("9a0a5a9e-2f55-4e7c-9d5c-4d8b4f5f7a11"));
+    let answer: Value = client.post("AA-1", "/FI/request", &good).await.unwrap();
+    assert_eq!(answer["sessionId"], good["sessionId"]);
+    for (bad, rule) in [
+        (fi_response(Value::Null), "sessionId is missing"),
+        (fi_response(json!(7)), "sessionId must be a string"),
+        (fi_response(json!("not-a-uuid")), "sessionId must be a UUID"),
+    ] {
+        let result: Result<Value, _> = client.post("AA-1", "/FI/request", &bad).await;
+        match result {
+            Err(OutboundError::Schema { entity, message }) => {
+                assert_eq!(entity, "AA-1");
+                assert!(message.contains(rule), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let raw = client
+            .post_raw("AA-1", "/FI/request", serde_json::to_vec(&bad).unwrap())
+            .await;
+        assert!(matches!(raw, Err(OutboundError::Schema { .. })), "{raw:?}");
     }
 }

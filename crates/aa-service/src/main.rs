@@ -16,6 +16,7 @@ impl Role for Aa {
     const PREFIX: &'static str = PREFIX;
     const DEV_CONFIG_DIR: &'static str = concat!(env!("CARGO_MANIFEST_DIR"), "/configuration");
     type Settings = Settings;
+    type Service = Application;
 
     fn load(dir: &Path, environment: Environment) -> Result<Settings, Failure> {
         Ok(Settings::load_from(dir, environment)?)
@@ -28,16 +29,6 @@ impl Role for Aa {
     async fn migrate(settings: &Settings) -> Result<(), Failure> {
         startup::migrate(settings).await?;
         Ok(())
-    }
-
-    async fn serve(settings: Settings) -> Result<(), Failure> {
-        let application = Application::build(settings).await?;
-        tracing::info!(
-            service = Self::SERVICE,
-            port = application.port(),
-            "listening"
-        );
-        Ok(application.run_until_stopped().await?)
     }
 }
 

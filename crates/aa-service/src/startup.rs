@@ -10,6 +10,7 @@ use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
 use aa_runtime::http::{access, metrics, ops, RebitScope};
 use aa_runtime::identity::{Identity, IdentityError};
+use aa_runtime::launch::Service;
 use aa_runtime::otp_delivery::{self, DeliveryError, OtpDelivery};
 use aa_runtime::outbox::{self, Deliver};
 use aa_runtime::queue::{admin, Waker, Worker};
@@ -24,7 +25,7 @@ use crate::jobs::expiry::{self, Expiry};
 use crate::jobs::fi_forward::ForwardFi;
 use crate::jobs::fip_delink::{self, DelinkAtFip};
 use crate::persistence::{Store, StoreError};
-use crate::routes::{app, health, rebit, sandbox};
+use crate::routes::{app, rebit, sandbox};
 use crate::state::{AppState, AuthPolicy};
 
 /// Connects to the configured database and applies pending migrations (`aa-service migrate`,
@@ -49,7 +50,6 @@ pub enum StartupError {
 
 /// The running service: the HTTP server, the queue's worker and the expiry scheduler.
 pub struct Application {
-    port: u16,
     server: Server,
     store: Store,
     waker: Waker,
@@ -58,23 +58,12 @@ pub struct Application {
     clock: Clock,
 }
 
-impl Application {
-    /// Binds `server.host:server.port` and builds the service.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
-        Self::build_with_listener(settings, listener).await
-    }
-
-    /// Builds the service on a listener the caller bound (tests bind port 0).
-    pub async fn build_with_listener(
-        settings: Settings,
-        listener: TcpListener,
-    ) -> Result<Self, StartupError> {
-        Self::build_with_clock(settings, listener, Clock::system()).await
-    }
+impl Service for Application {
+    type Settings = Settings;
+    type Error = StartupError;
 
     /// Builds the service with the clock its expiry scheduler reads (tests set the time).
-    pub async fn build_with_clock(
+    async fn build(
         settings: Settings,
         listener: TcpListener,
         clock: Clock,
@@ -107,8 +96,10 @@ impl Application {
             ),
             clock: clock.clone(),
         };
-        let port = listener.local_addr()?.port();
-        let forwards = ForwardFi(state.clone());
+        let forwards = ForwardFi {
+            state: state.clone(),
+            max_attempts: settings.queue.policy().max_attempts,
+        };
         let rebit = RebitScope::of(&identity);
         let admin = admin::configure(store.queue(), &settings.admin);
         let metrics = metrics::configure(store.queue(), &settings.admin);
@@ -138,7 +129,6 @@ impl Application {
             worker = worker.handle(otp_delivery::KIND, gateway);
         }
         Ok(Self {
-            port,
             server,
             store,
             waker,
@@ -148,12 +138,8 @@ impl Application {
         })
     }
 
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
     /// Serves until the server stops; the queue's worker and the scheduler stop with it.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    async fn run_until_stopped(self) -> std::io::Result<()> {
         let scheduler = tokio::spawn(expiry::run(
             self.store.clone(),
             self.expiry,
@@ -173,7 +159,7 @@ impl Application {
 /// Every route of the service.
 fn mount(cfg: &mut web::ServiceConfig, rebit: &RebitScope, sandbox_otp: bool) {
     cfg.route("/health/live", get().to(ops::live))
-        .route("/health/ready", get().to(health::ready))
+        .route("/health/ready", get().to(ops::ready::<AppState>))
         .service(
             web::scope("/customer")
                 .route("/otp", post().to(app::otp::request))
@@ -182,6 +168,10 @@ fn mount(cfg: &mut web::ServiceConfig, rebit: &RebitScope, sandbox_otp: bool) {
                 .route("/discover", post().to(app::discover::discover))
                 .route("/link", post().to(app::link::start))
                 .route("/link/verify", post().to(app::link_verify::verify))
+                .route(
+                    "/link/{fip_id}/{ref_number}",
+                    get().to(app::link_status::show),
+                )
                 .route("/accounts", get().to(app::accounts::list))
                 .route("/accounts/delink", post().to(app::delink::delink))
                 .route("/deregister", post().to(app::deregister::deregister))

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use aa_runtime::clock::Clock;
+use aa_runtime::http::ops::Readiness;
 use aa_runtime::http::{Caller, RebitError};
 use aa_runtime::idempotency::{Claim, Endpoint, Idempotency, Incoming, NextAction};
 use aa_runtime::identity::Identity;
@@ -13,7 +14,7 @@ use aa_runtime::settings::Secret;
 use actix_web::HttpResponse;
 
 use crate::clients::fip::FipClient;
-use crate::persistence::Store;
+use crate::persistence::{Store, StoreError};
 
 /// Customer-authentication policy.
 #[derive(Debug, Clone)]
@@ -47,6 +48,12 @@ pub struct AppState {
     pub fi_session_lifetime: Duration,
     /// The time, for the code that decides what has expired.
     pub clock: Clock,
+}
+
+impl Readiness for AppState {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.store.ping().await
+    }
 }
 
 impl AppState {

@@ -107,13 +107,27 @@ impl OtpSettings {
 #[serde(default)]
 pub struct LinkingSettings {
     pub authenticator: AuthenticatorType,
+    /// How long a discovery binds its customer address to the customer it found: linking
+    /// within this time is allowed (`crate::domain::discovery`); older records are purged by
+    /// the periodic sweep.
+    pub discovery_lifetime_seconds: u64,
 }
 
 impl Default for LinkingSettings {
     fn default() -> Self {
         Self {
             authenticator: AuthenticatorType::Token,
+            discovery_lifetime_seconds: 86_400,
         }
+    }
+}
+
+impl LinkingSettings {
+    /// [`LinkingSettings::discovery_lifetime_seconds`], at least a second.
+    pub fn discovery_lifetime(&self) -> time::Duration {
+        time::Duration::seconds(
+            i64::try_from(self.discovery_lifetime_seconds.max(1)).unwrap_or(86_400),
+        )
     }
 }
 
@@ -145,7 +159,8 @@ pub struct FiSettings {
     pub master_key_id: String,
     /// How long this FIP's `KeyMaterial` in a fetch answer stays valid.
     pub key_validity_minutes: u64,
-    /// How often the sweeps run (session expiry, forgetting idempotency keys); preparation is
+    /// How often the sweeps run (session expiry, forgetting idempotency keys and old
+    /// discoveries); preparation is
     /// a queue job, retried as the `queue` section says.
     pub sweep_interval_ms: u64,
     /// How long a session lives after its `FI/request`: then it is `EXPIRED`, its prepared

@@ -18,6 +18,7 @@ impl Role for Fip {
     const PREFIX: &'static str = PREFIX;
     const DEV_CONFIG_DIR: &'static str = concat!(env!("CARGO_MANIFEST_DIR"), "/configuration");
     type Settings = Settings;
+    type Service = Application;
 
     fn load(dir: &Path, environment: Environment) -> Result<Settings, Failure> {
         let settings = configuration::load_for(dir, environment)?;
@@ -32,16 +33,6 @@ impl Role for Fip {
     async fn migrate(settings: &Settings) -> Result<(), Failure> {
         startup::migrate(settings).await?;
         Ok(())
-    }
-
-    async fn serve(settings: Settings) -> Result<(), Failure> {
-        let application = Application::build(settings).await?;
-        tracing::info!(
-            service = Self::SERVICE,
-            port = application.port(),
-            "listening"
-        );
-        Ok(application.run_until_stopped().await?)
     }
 
     async fn rewrap(settings: &Settings) -> Result<RewrapReport, Failure> {

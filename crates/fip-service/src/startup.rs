@@ -10,6 +10,7 @@ use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
 use aa_runtime::http::{access, metrics, ops, RebitScope};
 use aa_runtime::identity::Identity;
+use aa_runtime::launch::Service;
 use aa_runtime::otp_delivery::{self, DeliveryError, OtpDelivery};
 use aa_runtime::outbox::{self, Deliver};
 use aa_runtime::periodic;
@@ -23,7 +24,7 @@ use crate::jobs::fi_prepare::{self, Preparer};
 use crate::jobs::sweeps;
 use crate::persistence::Store;
 use crate::routes::app::bank;
-use crate::routes::{health, rebit, sandbox};
+use crate::routes::{rebit, sandbox};
 use crate::sandbox_otps::SandboxOtps;
 use crate::state::{AppState, FiState, OtpPolicy};
 
@@ -66,7 +67,6 @@ pub enum StartupError {
 
 /// The running service: its HTTP server and the workers that go with it.
 pub struct Application {
-    port: u16,
     server: Server,
     worker: aa_runtime::queue::Worker,
     sweep_interval: std::time::Duration,
@@ -74,23 +74,19 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `server.host:server.port` (0: any free port) and builds the service.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
-        Self::build_with_listener(settings, listener).await
+    /// The store, for tests and operations tooling that run beside the server.
+    pub fn store(&self) -> Store {
+        self.state.store.clone()
     }
+}
 
-    /// Builds the service on a listener the caller bound.
-    pub async fn build_with_listener(
-        settings: Settings,
-        listener: TcpListener,
-    ) -> Result<Self, StartupError> {
-        Self::build_with_clock(settings, listener, Clock::system()).await
-    }
+impl Service for Application {
+    type Settings = Settings;
+    type Error = StartupError;
 
     /// Builds the service with the clock its store, sessions and workers read (tests set the
     /// time).
-    pub async fn build_with_clock(
+    async fn build(
         settings: Settings,
         listener: TcpListener,
         clock: Clock,
@@ -131,10 +127,10 @@ impl Application {
             waker: waker.clone(),
             fi: fi_state.clone(),
             authenticator: settings.linking.authenticator,
+            discovery_lifetime: settings.linking.discovery_lifetime(),
         };
         let bank_token = settings.bank_api.token.clone().map(bank::BankToken);
 
-        let port = listener.local_addr()?.port();
         let rebit = RebitScope::of(&identity);
         let data = web::Data::new(state.clone());
         let sandbox_otps = sandbox_otps.map(web::Data::new);
@@ -149,7 +145,7 @@ impl Application {
                 .configure(metrics.clone())
                 .app_data(data.clone())
                 .route("/health/live", web::get().to(ops::live))
-                .route("/health/ready", web::get().to(health::ready));
+                .route("/health/ready", web::get().to(ops::ready::<AppState>));
             if let Some(otps) = &sandbox_otps {
                 app = app
                     .app_data(otps.clone())
@@ -232,9 +228,7 @@ impl Application {
         if let Some(gateway) = OtpDelivery::gateway(&settings.otp.delivery, &settings.otp.pepper)? {
             worker = worker.handle(otp_delivery::KIND, gateway);
         }
-        tracing::info!(fip.id = %identity.entity_id, port, "fip-service listening");
         Ok(Self {
-            port,
             server,
             worker,
             sweep_interval: settings.fi.sweep_interval(),
@@ -242,18 +236,9 @@ impl Application {
         })
     }
 
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// The store, for tests and operations tooling that run beside the server.
-    pub fn store(&self) -> Store {
-        self.state.store.clone()
-    }
-
     /// Serves until the server stops; the queue's worker and the sweeps run alongside and stop
     /// with it.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(self.worker.run());
         // Run whatever an earlier run left in the queue.
         self.state.waker.wake();
@@ -275,8 +260,17 @@ impl Application {
                 async move { sweeps::purge_answers(&store).await }
             },
         ));
+        let (store, lifetime) = (self.state.store.clone(), self.state.discovery_lifetime);
+        let discoveries = tokio::spawn(periodic::every(
+            "account discoveries",
+            self.sweep_interval,
+            move || {
+                let store = store.clone();
+                async move { sweeps::purge_discoveries(&store, lifetime).await }
+            },
+        ));
         let result = self.server.await;
-        for task in [worker, expiry, answers] {
+        for task in [worker, expiry, answers, discoveries] {
             task.abort();
         }
         result

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use aa_core::key_ring::KeyRing;
 use aa_core::rebit::AuthenticatorType;
+use aa_runtime::http::ops::Readiness;
 use aa_runtime::http::RebitError;
 use aa_runtime::idempotency::{Claim, Idempotency, Incoming, NextAction};
 use aa_runtime::otp_delivery::OtpDelivery;
@@ -13,7 +14,7 @@ use aa_runtime::rate_limit::Limiter;
 use aa_runtime::settings::Secret;
 use actix_web::HttpResponse;
 
-use crate::persistence::Store;
+use crate::persistence::{Store, StoreError};
 use crate::sandbox_otps::SandboxOtps;
 
 /// The rules of linking OTPs.
@@ -45,6 +46,14 @@ pub struct AppState {
     pub fi: FiState,
     /// How link requests are confirmed (`linking.authenticator`).
     pub authenticator: AuthenticatorType,
+    /// How long a discovery allows linking (`linking.discovery_lifetime_seconds`).
+    pub discovery_lifetime: time::Duration,
+}
+
+impl Readiness for AppState {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.store.ping().await
+    }
 }
 
 impl AppState {

@@ -37,6 +37,12 @@ pub struct Settings {
     pub admin: AdminSettings,
     #[serde(default)]
     pub consent_poll: ConsentPollSettings,
+    /// How the consent status and the artefact are asked for: `post` (2.0.0 `POST
+    /// /Consent/handle`, `POST /Consent/fetch`), `get` (1.1.x `GET /Consent/handle/{handle}`,
+    /// `GET /Consent/{id}`), or `post_then_get` (the GET when the AA answers the POST 404, 405
+    /// or 501).
+    #[serde(default = "post_then_get")]
+    pub consent_calls: FetchMethod,
     /// The FI data flow: requesting, fetching, decrypting and sealing financial data.
     #[serde(default)]
     pub fi: FiSettings,
@@ -46,6 +52,10 @@ pub struct Settings {
     /// The environment they were loaded for (set by [`Settings::load_for`], not by the files).
     #[serde(skip)]
     pub environment: Environment,
+}
+
+fn post_then_get() -> FetchMethod {
+    FetchMethod::PostThenGet
 }
 
 /// The lender's own API.
@@ -78,8 +88,11 @@ impl Default for ConsentPollSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct FiSettings {
-    /// The curve of the FIU's ephemeral KeyMaterial: `X25519` or `Curve25519`.
+    /// The curve of the FIU's ephemeral KeyMaterial: `Curve25519` (BouncyCastle's form, the
+    /// one many FIPs in the field accept only; the default) or `X25519`.
     pub curve: String,
+    /// The curve per FIP (by entity id) where a FIP needs another than `curve`.
+    pub curves: BTreeMap<String, String>,
     /// Request data as soon as an artefact is `ACTIVE` and verified.
     pub auto_request: bool,
     /// How long the KeyMaterial sent with `POST /FI/request` stays valid.
@@ -110,7 +123,8 @@ pub struct FiSettings {
 impl Default for FiSettings {
     fn default() -> Self {
         Self {
-            curve: "X25519".to_owned(),
+            curve: "Curve25519".to_owned(),
+            curves: BTreeMap::new(),
             auto_request: true,
             key_validity_minutes: 24 * 60,
             fetch: FetchMethod::PostThenGet,

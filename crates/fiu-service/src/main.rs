@@ -19,6 +19,7 @@ impl Role for Fiu {
     const PREFIX: &'static str = PREFIX;
     const DEV_CONFIG_DIR: &'static str = concat!(env!("CARGO_MANIFEST_DIR"), "/configuration");
     type Settings = Settings;
+    type Service = Application;
 
     fn load(dir: &Path, environment: Environment) -> Result<Settings, Failure> {
         Ok(Settings::load_for(dir, environment)?)
@@ -31,16 +32,6 @@ impl Role for Fiu {
     async fn migrate(settings: &Settings) -> Result<(), Failure> {
         startup::migrate(settings).await?;
         Ok(())
-    }
-
-    async fn serve(settings: Settings) -> Result<(), Failure> {
-        let application = Application::build(settings).await?;
-        tracing::info!(
-            service = Self::SERVICE,
-            port = application.port(),
-            "listening"
-        );
-        Ok(application.run_until_stopped().await?)
     }
 
     async fn rewrap(settings: &Settings) -> Result<RewrapReport, Failure> {

@@ -18,6 +18,7 @@ use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
 use aa_runtime::http::{access, metrics, ops, RebitScope};
 use aa_runtime::identity::{Identity, IdentityError};
+use aa_runtime::launch::Service;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
@@ -27,7 +28,7 @@ use crate::configuration::Settings;
 use crate::domain::template::{TemplateError, Templates};
 use crate::jobs::{FiJobSettings, Worker};
 use crate::persistence::{Store, StoreError};
-use crate::routes::{self, app, rebit};
+use crate::routes::{app, rebit};
 use crate::state::AppState;
 use crate::vault::{Vault, VaultError};
 use aa_runtime::queue::{admin, Waker};
@@ -71,30 +72,18 @@ pub enum StartupError {
 
 /// The running service: an HTTP server on a bound port, and its worker.
 pub struct Application {
-    port: u16,
     server: Server,
     worker: Worker,
     clock: Clock,
 }
 
-impl Application {
-    /// Binds `server.host:server.port` (0: any free port) and builds the application.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
-        Self::build_with_listener(settings, listener).await
-    }
-
-    /// Builds the application on a listener the caller bound (tests: port 0).
-    pub async fn build_with_listener(
-        settings: Settings,
-        listener: TcpListener,
-    ) -> Result<Self, StartupError> {
-        Self::build_with_clock(settings, listener, Clock::system()).await
-    }
+impl Service for Application {
+    type Settings = Settings;
+    type Error = StartupError;
 
     /// Builds the application with the clock its purge sweep and handlers read (tests set the
     /// time).
-    pub async fn build_with_clock(
+    async fn build(
         settings: Settings,
         listener: TcpListener,
         clock: Clock,
@@ -108,7 +97,8 @@ impl Application {
         let store = migrate(&settings).await?;
         let vault = Vault::load(&settings.fi, &settings.data_dir, settings.environment)?;
         vault.check(&store).await?;
-        let aa = AaClient::new(identity.client.clone(), clock.clone());
+        let aa = AaClient::new(identity.client.clone(), clock.clone())
+            .with_consent_calls(settings.consent_calls);
         let waker = Waker::default();
         let state = AppState {
             store: store.clone(),
@@ -134,7 +124,6 @@ impl Application {
             clock: clock.clone(),
         };
 
-        let port = listener.local_addr()?.port();
         let state = web::Data::new(state);
         let rebit = RebitScope::of(&identity);
         let admin = admin::configure(worker.store.queue(), &settings.admin);
@@ -147,7 +136,7 @@ impl Application {
                 .app_data(state.clone())
                 .route("/Heartbeat", web::get().to(ops::heartbeat))
                 .route("/health/live", web::get().to(ops::live))
-                .route("/health/ready", web::get().to(routes::health::ready))
+                .route("/health/ready", web::get().to(ops::ready::<AppState>))
                 .service(
                     web::scope("/app")
                         .route("/templates", web::get().to(app::templates::list::list))
@@ -188,19 +177,14 @@ impl Application {
         }
         let server = server.listen(listener)?.run();
         Ok(Self {
-            port,
             server,
             worker,
             clock,
         })
     }
 
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
     /// Serves until the process is asked to stop, with the worker running beside.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    async fn run_until_stopped(self) -> std::io::Result<()> {
         let purge = tokio::spawn(crate::jobs::purge::run(
             self.worker.store.clone(),
             self.worker.fi.purge_interval,

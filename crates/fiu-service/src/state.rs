@@ -3,13 +3,14 @@
 use std::sync::Arc;
 
 use aa_runtime::clock::Clock;
+use aa_runtime::http::ops::Readiness;
 use aa_runtime::idempotency::Idempotency;
 use aa_runtime::settings::Secret;
 
 use crate::clients::aa::AaClient;
 use crate::configuration::ConsentPollSettings;
 use crate::domain::template::Templates;
-use crate::persistence::Store;
+use crate::persistence::{Store, StoreError};
 use crate::vault::Vault;
 use aa_runtime::queue::Waker;
 
@@ -30,6 +31,12 @@ pub struct AppState {
     pub vault: Vault,
     /// The time, for the code that decides what is due or expired.
     pub clock: Clock,
+}
+
+impl Readiness for AppState {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.store.ping().await
+    }
 }
 
 impl AppState {

@@ -39,7 +39,7 @@ pub fn kid(jws: &str) -> Result<String, JwsError> {
         .split('.')
         .next()
         .ok_or(JwsError::Malformed("empty JWS"))?;
-    Ok(header::parse(segment)?.kid)
+    Ok(header::parse(segment)?.required_kid()?.to_owned())
 }
 
 /// The third segment of a compact JWS, as `digitalSignature` carries it.
@@ -71,7 +71,8 @@ pub fn verify<'k>(
     }
     let header = header::parse(header_segment)?;
     let signature = b64url_decode(signature_segment)?;
-    let key = resolve(&header.kid).ok_or_else(|| JwsError::UnknownKey(header.kid.clone()))?;
+    let kid = header.required_kid()?;
+    let key = resolve(kid).ok_or_else(|| JwsError::UnknownKey(kid.to_owned()))?;
     let signed_len = header_segment.len() + 1 + payload_segment.len();
     key.verify(&jws.as_bytes()[..signed_len], &signature)?;
     let payload = if !header.b64 && payload_segment.starts_with('{') {

@@ -59,6 +59,28 @@ pub fn parse(jws: &str) -> Result<Parsed<'_>, JwsError> {
 }
 
 impl Parsed<'_> {
+    /// Verifies against `body` with the key of `keys` its `kid` names, or with any of them if
+    /// it names none; returns the key that verified.
+    pub fn verify_among<'k>(
+        &self,
+        keys: &'k [VerifyingKey],
+        body: &[u8],
+    ) -> Result<&'k VerifyingKey, JwsError> {
+        match self.header.kid.as_deref() {
+            Some(kid) => {
+                let key = keys
+                    .iter()
+                    .find(|k| k.kid() == kid)
+                    .ok_or_else(|| JwsError::UnknownKey(kid.to_owned()))?;
+                self.verify(key, body).map(|()| key)
+            }
+            None => keys
+                .iter()
+                .find(|key| self.verify(key, body).is_ok())
+                .ok_or(JwsError::BadSignature),
+        }
+    }
+
     /// Verifies against `body` with `key` (which the caller chose by `self.header.kid`).
     pub fn verify(&self, key: &VerifyingKey, body: &[u8]) -> Result<(), JwsError> {
         let mut input = Vec::with_capacity(self.header_segment.len() + 1 + body.len() * 4 / 3 + 4);
@@ -74,15 +96,25 @@ impl Parsed<'_> {
 }
 
 /// Parses `jws`, looks its `kid` up with `resolve`, and verifies it against `body`.
-/// Returns the header on success.
+/// Returns the header on success. A header without `kid` is refused here: a caller that knows
+/// which entity signed uses [`verify_among`].
 pub fn verify<'k>(
     jws: &str,
     body: &[u8],
     resolve: impl FnOnce(&str) -> Option<&'k VerifyingKey>,
 ) -> Result<Header, JwsError> {
     let parsed = parse(jws)?;
-    let key = resolve(&parsed.header.kid)
-        .ok_or_else(|| JwsError::UnknownKey(parsed.header.kid.clone()))?;
+    let kid = parsed.header.required_kid()?;
+    let key = resolve(kid).ok_or_else(|| JwsError::UnknownKey(kid.to_owned()))?;
     parsed.verify(key, body)?;
+    Ok(parsed.header)
+}
+
+/// Verifies `jws` over `body` with one of `keys`, the keys of the one entity that signed: the
+/// key its `kid` names, or, for a header without `kid` (RFC 7515 makes it optional, and some
+/// signers leave it out), whichever of them verifies.
+pub fn verify_among(jws: &str, body: &[u8], keys: &[VerifyingKey]) -> Result<Header, JwsError> {
+    let parsed = parse(jws)?;
+    parsed.verify_among(keys, body)?;
     Ok(parsed.header)
 }

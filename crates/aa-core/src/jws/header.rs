@@ -7,13 +7,25 @@ use super::{b64url_decode, JwsError};
 /// What a verified header tells the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
-    /// The key the signer names.
-    pub kid: String,
+    /// The key the signer names. RFC 7515 makes `kid` optional; a header without one is
+    /// verified against the keys of the entity the caller otherwise proves it is
+    /// ([`super::detached::verify_among`]).
+    pub kid: Option<String>,
     /// `false` for RFC 7797 unencoded payloads; `true` (the default) for standard JWS.
     pub b64: bool,
 }
 
-/// Decodes and checks a protected header segment: alg RS256 only, a `kid`, `b64` a boolean,
+impl Header {
+    /// The `kid`, for a caller that can choose a key by it only.
+    pub fn required_kid(&self) -> Result<&str, JwsError> {
+        self.kid
+            .as_deref()
+            .ok_or(JwsError::Malformed("kid is missing"))
+    }
+}
+
+/// Decodes and checks a protected header segment: alg RS256 only, `kid` a non-empty string if
+/// present, `b64` a boolean,
 /// and every `crit` entry one we understand (only `b64`).
 pub fn parse(segment: &str) -> Result<Header, JwsError> {
     let bytes = b64url_decode(segment)?;
@@ -29,8 +41,9 @@ pub fn parse(segment: &str) -> Result<Header, JwsError> {
         None => return Err(JwsError::Malformed("alg is missing")),
     }
     let kid = match object.get("kid") {
-        Some(Value::String(kid)) if !kid.is_empty() => kid.clone(),
-        _ => return Err(JwsError::Malformed("kid is missing")),
+        None => None,
+        Some(Value::String(kid)) if !kid.is_empty() => Some(kid.clone()),
+        Some(_) => return Err(JwsError::Malformed("kid is not a non-empty string")),
     };
     let b64 = match object.get("b64") {
         None => true,

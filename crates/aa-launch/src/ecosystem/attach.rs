@@ -94,6 +94,7 @@ fn attached(id: &'static str, base_url: String) -> Party {
         log: PathBuf::new(),
         database_url: None,
         seed_file: None,
+        extra_settings: Vec::new(),
     }
 }
 

@@ -60,6 +60,9 @@ impl Ecosystem {
         if party.prefix == "FIU" {
             set("APP_API__TOKEN", FIU_APP_TOKEN.into());
         }
+        for (name, value) in &party.extra_settings {
+            set(name, value.clone());
+        }
         if let Some(root) = &self.config_root {
             vars.push((
                 format!("{p}_CONFIG_DIR"),

@@ -1,9 +1,11 @@
 //! The verified-body extractor. Order of checks, each with the spec's answer:
 //!
-//! 1. API key (`client_api_key`, `fip_api_key` or `aa_api_key`): missing, malformed, expired, or
-//!    signed by an unknown issuer -> 401 `Unauthorized`; the header must match the caller's role.
+//! 1. API key (`client_api_key`, `fip_api_key` or `aa_api_key`, raw or after `Bearer `):
+//!    missing, malformed, expired, signed by an unknown issuer or with a bad claim (named) ->
+//!    401 `Unauthorized`; the header must match the caller's role.
 //! 2. `x-jws-signature` over the raw body: missing, malformed, unknown `kid` or not verifying ->
-//!    400 `SignatureDoesNotMatch`.
+//!    400 `SignatureDoesNotMatch`. A header without `kid` is verified against the keys the
+//!    registry holds for the API key's entity.
 //! 3. Binding: the entity that signed must be the entity the API key names -> else 400
 //!    `InvalidRequest`.
 //! 4. Role: the caller's role must be one the extractor's role parameter admits
@@ -199,7 +201,13 @@ fn check_api_key(req: &HttpRequest, auth: &InboundAuth) -> Result<(Claims, Role)
     let claims = auth.api_keys.verify(token, now).map_err(unauthorized)?;
     let registry = auth.registry.current();
     let entity = registry.entity(&claims.azp).ok_or_else(|| {
-        RebitError::new(ErrorCode::Unauthorized, "API key names an unknown entity")
+        RebitError::new(
+            ErrorCode::Unauthorized,
+            format!(
+                "API key names entity {:?}, which the registry does not list",
+                claims.azp
+            ),
+        )
     })?;
     if entity.role != header_role {
         return Err(RebitError::new(
@@ -230,18 +238,31 @@ fn check_signature(
         .map_err(|_| mismatch("x-jws-signature is not ASCII".into()))?;
     let parsed = detached::parse(jws).map_err(|e| mismatch(e.to_string()))?;
     let registry = auth.registry.current();
-    let (signer, key) = registry.by_kid(&parsed.header.kid).ok_or_else(|| {
-        mismatch(format!(
-            "no registered key with kid {:?}",
-            parsed.header.kid
-        ))
-    })?;
-    let verified = crate::metrics::time("jws_verify", || {
-        signed.iter().any(|bytes| parsed.verify(key, bytes).is_ok())
-    });
-    if !verified {
-        return Err(mismatch("signature does not verify".into()));
-    }
+    let verified = match parsed.header.kid.as_deref() {
+        Some(kid) => {
+            let (signer, key) = registry
+                .by_kid(kid)
+                .ok_or_else(|| mismatch(format!("no registered key with kid {kid:?}")))?;
+            let verified = crate::metrics::time("jws_verify", || {
+                signed.iter().any(|bytes| parsed.verify(key, bytes).is_ok())
+            });
+            verified.then_some(signer)
+        }
+        // RFC 7515 makes `kid` optional: the API key says who is calling, so the signature
+        // must verify under one of that entity's registered keys.
+        None => {
+            let signer = registry.entity(&claims.azp).ok_or_else(|| {
+                mismatch("the header names no kid and the API key's entity is unknown".into())
+            })?;
+            let verified = crate::metrics::time("jws_verify", || {
+                signed
+                    .iter()
+                    .any(|bytes| parsed.verify_among(&signer.keys, bytes).is_ok())
+            });
+            verified.then_some(signer)
+        }
+    };
+    let signer = verified.ok_or_else(|| mismatch("signature does not verify".into()))?;
     claims
         .ensure_entity(&signer.id)
         .map_err(|e| RebitError::new(ErrorCode::InvalidRequest, e.to_string()))

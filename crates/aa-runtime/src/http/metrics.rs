@@ -10,8 +10,9 @@
 use actix_web::web::{self, get};
 use actix_web::{HttpRequest, HttpResponse};
 
+use crate::http::bearer::bearer_is;
 use crate::metrics::registry::{header, label_text, sample};
-use crate::queue::admin::{bearer_is, refused, AdminSettings};
+use crate::queue::admin::{refused, AdminSettings};
 use crate::queue::{KindStats, PoolStats, Queue};
 use crate::settings::Secret;
 

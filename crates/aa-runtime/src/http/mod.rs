@@ -7,6 +7,7 @@
 //! - [`scope`]: the ReBIT scope, verification and signing registered together.
 //! - [`error`]: the ReBIT error (public or internal) as an actix `ResponseError`.
 //! - [`app_error`]: the error of the services' own JSON APIs (customer, app, bank back office).
+//! - [`bearer`]: `Authorization: Bearer <token>`, read and compared in one place.
 //! - [`outbound`]: a client that signs what it sends and verifies what comes back;
 //!   [`api_keys`] where its API keys come from; [`outbound_error`] why a call failed, with the
 //!   transport cause named.
@@ -17,11 +18,13 @@
 pub mod access;
 pub mod api_keys;
 pub mod app_error;
+pub mod bearer;
 pub mod error;
 pub mod inbound;
 pub mod metrics;
 pub mod ops;
 pub mod outbound;
+mod outbound_answer;
 pub mod outbound_error;
 pub mod respond;
 pub mod scope;

@@ -1,11 +1,15 @@
-//! Endpoints every role serves outside the signed ReBIT calls: `GET /Heartbeat` (ReBIT) and
-//! `GET /health/live` (the process answers). Readiness depends on the service's database and is
-//! the service's own.
+//! Endpoints every role serves outside the signed ReBIT calls: `GET /Heartbeat` (ReBIT),
+//! `GET /health/live` (the process answers) and `GET /health/ready` (its database answers, asked
+//! through the role's state: [`Readiness`]).
 
-use actix_web::HttpResponse;
+use std::future::Future;
+
+use actix_web::{web, HttpResponse};
 
 use aa_core::rebit::{HeartbeatResponse, HeartbeatStatus};
 use aa_core::timefmt;
+
+use crate::store::StoreError;
 
 /// `GET /Heartbeat`: the ReBIT `HeartbeatResponse` `{ver, timestamp, Status: UP}`.
 pub async fn heartbeat() -> HttpResponse {
@@ -20,4 +24,20 @@ pub async fn heartbeat() -> HttpResponse {
 /// `GET /health/live`.
 pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "UP" }))
+}
+
+/// A role's state, as `GET /health/ready` asks it whether its database answers.
+pub trait Readiness: 'static {
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>>;
+}
+
+/// `GET /health/ready`: `UP` when the database answers, else 503 `DOWN` (the cause logged).
+pub async fn ready<S: Readiness>(state: web::Data<S>) -> HttpResponse {
+    match state.ping().await {
+        Ok(()) => live().await,
+        Err(error) => {
+            tracing::warn!(%error, "not ready: the database does not answer");
+            HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "DOWN" }))
+        }
+    }
 }

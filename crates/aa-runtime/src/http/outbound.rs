@@ -1,7 +1,9 @@
 //! The outbound ReBIT client: serialises once, signs the exact bytes it sends, attaches the API
 //! key for the callee, and verifies the response's `x-jws-signature` against the callee's
 //! registered keys before parsing. An unsigned or wrongly signed response is discarded and
-//! reported as [`OutboundError::ResponseSignature`]. A 401 answer drops the cached API key and
+//! reported as [`OutboundError::ResponseSignature`]. A 2xx answer to a `POST` is then held to
+//! the callee role's 2.0.0 schema for the path called (`super::outbound_answer`), and one that
+//! breaks it is [`OutboundError::Schema`]. A 401 answer drops the cached API key and
 //! is retried once at once with a fresh one. Every call is counted by counterparty and outcome
 //! (`aa_outbound_requests_total`), and signing and verifying are timed.
 
@@ -12,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub use super::api_keys::{ApiKeySource, MintedApiKeys, StaticApiKeys};
+use super::outbound_answer::{self, Call};
 pub use super::outbound_error::{OutboundError, TransportCause};
 use super::JWS_HEADER;
 use crate::metrics;
@@ -61,7 +64,8 @@ impl SignedClient {
         })
     }
 
-    /// POSTs `body` to `path` at entity `callee` and returns the verified, parsed answer.
+    /// POSTs `body` to `path` at entity `callee` and returns the verified answer, held to the
+    /// callee's schema for `path`, parsed.
     pub async fn post<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         callee: &str,
@@ -77,10 +81,11 @@ impl SignedClient {
             .header("content-type", "application/json")
             .header(JWS_HEADER, self.sign(&bytes))
             .body(bytes);
-        self.send(&entity, request).await
+        self.send(&entity, Call::Post(path), request).await
     }
 
-    /// POSTs bytes already serialised (an outbox entry) and returns the verified answer as JSON.
+    /// POSTs bytes already serialised (an outbox entry) and returns the verified answer, held to
+    /// the callee's schema for `path`, as JSON.
     pub async fn post_raw(
         &self,
         callee: &str,
@@ -94,7 +99,7 @@ impl SignedClient {
             .header("content-type", "application/json")
             .header(JWS_HEADER, self.sign(&bytes))
             .body(bytes);
-        self.send(&entity, request).await
+        self.send(&entity, Call::Post(path), request).await
     }
 
     /// The registry this client resolves callees in.
@@ -114,7 +119,7 @@ impl SignedClient {
             .http
             .get(format!("{}{}", entity.base_url, path))
             .header(JWS_HEADER, self.sign(uri_path.as_bytes()));
-        self.send(&entity, request).await
+        self.send(&entity, Call::Get, request).await
     }
 
     fn entity(&self, callee: &str) -> Result<Entity, OutboundError> {
@@ -134,14 +139,15 @@ impl SignedClient {
     async fn send<Resp: DeserializeOwned>(
         &self,
         entity: &Entity,
+        call: Call<'_>,
         request: reqwest::RequestBuilder,
     ) -> Result<Resp, OutboundError> {
         let again = request.try_clone();
-        match self.send_once(entity, request).await {
+        match self.send_once(entity, call, request).await {
             Err(error) if error.status() == Some(401) => match again {
                 Some(again) if self.api_keys.forget(entity) => {
                     tracing::warn!(peer.id = %entity.id, %error, "401: API key dropped; retrying once with a fresh one");
-                    self.send_once(entity, again).await
+                    self.send_once(entity, call, again).await
                 }
                 _ => Err(error),
             },
@@ -153,10 +159,11 @@ impl SignedClient {
     async fn send_once<Resp: DeserializeOwned>(
         &self,
         entity: &Entity,
+        call: Call<'_>,
         request: reqwest::RequestBuilder,
     ) -> Result<Resp, OutboundError> {
         let started = Instant::now();
-        let result = self.exchange(entity, request).await;
+        let result = self.exchange(entity, call, request).await;
         let outcome = match &result {
             Ok(_) => "ok",
             Err(error) => error.outcome(),
@@ -168,6 +175,7 @@ impl SignedClient {
     async fn exchange<Resp: DeserializeOwned>(
         &self,
         entity: &Entity,
+        call: Call<'_>,
         request: reqwest::RequestBuilder,
     ) -> Result<Resp, OutboundError> {
         let api_key = self.api_keys.api_key(entity)?;
@@ -200,10 +208,7 @@ impl SignedClient {
                 },
             });
         }
-        serde_json::from_slice(&bytes).map_err(|e| OutboundError::Schema {
-            entity: entity.id.clone(),
-            message: e.to_string(),
-        })
+        outbound_answer::read(entity, call, &bytes)
     }
 
     fn verify_response(
@@ -220,10 +225,8 @@ impl SignedClient {
             }
         };
         let signature = signature.ok_or_else(|| fail("x-jws-signature is missing".into()))?;
-        detached::verify(signature, body, |kid| {
-            entity.keys.iter().find(|k| k.kid() == kid)
-        })
-        .map(|_| ())
-        .map_err(|e| fail(e.to_string()))
+        detached::verify_among(signature, body, &entity.keys)
+            .map(|_| ())
+            .map_err(|e| fail(e.to_string()))
     }
 }

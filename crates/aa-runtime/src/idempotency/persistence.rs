@@ -64,6 +64,13 @@ fn by_key(key: Key<'_>) -> Condition {
         .add(Column::Txnid.eq(key.txnid))
 }
 
+/// The claim of `key` made at `claimed_at_ms`, while it is unanswered.
+fn open_claim(key: Key<'_>, claimed_at_ms: i64) -> Condition {
+    by_key(key)
+        .add(Column::Status.is_null())
+        .add(Column::ClaimedAtMs.eq(claimed_at_ms))
+}
+
 /// Claims `key` for a request with `digest`; false when it is claimed or answered already.
 pub async fn claim(
     db: &impl ConnectionTrait,
@@ -111,9 +118,7 @@ pub async fn take_over(
 ) -> Result<bool, DbErr> {
     let result = Entity::update_many()
         .col_expr(Column::ClaimedAtMs, Expr::value(now_ms))
-        .filter(by_key(key))
-        .filter(Column::Status.is_null())
-        .filter(Column::ClaimedAtMs.eq(claimed_at_ms))
+        .filter(open_claim(key, claimed_at_ms))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -131,9 +136,7 @@ pub async fn answer(
     let result = Entity::update_many()
         .col_expr(Column::Status, Expr::value(i32::from(status)))
         .col_expr(Column::Answer, Expr::value(answer))
-        .filter(by_key(key))
-        .filter(Column::Status.is_null())
-        .filter(Column::ClaimedAtMs.eq(claimed_at_ms))
+        .filter(open_claim(key, claimed_at_ms))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -146,9 +149,7 @@ pub async fn release(
     claimed_at_ms: i64,
 ) -> Result<(), DbErr> {
     Entity::delete_many()
-        .filter(by_key(key))
-        .filter(Column::Status.is_null())
-        .filter(Column::ClaimedAtMs.eq(claimed_at_ms))
+        .filter(open_claim(key, claimed_at_ms))
         .exec(db)
         .await?;
     Ok(())

@@ -4,12 +4,12 @@
 //! `POST /admin/dead-letters/{id}/discard`) gives one up for good. All want
 //! `Authorization: Bearer <admin.token>`; without a token set the routes are not mounted at all.
 
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::web::{self, delete, get, post};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::Queue;
+use crate::http::bearer::bearer_is;
 use crate::settings::Secret;
 
 /// The `admin` settings section.
@@ -55,24 +55,6 @@ pub fn configure(
     }
 }
 
-/// Compares in time independent of where the strings differ.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Whether `req` carries `Authorization: Bearer <token>` (compared in constant time).
-pub(crate) fn bearer_is(req: &HttpRequest, token: &Secret) -> bool {
-    req.headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| same(given.trim().as_bytes(), token.expose().as_bytes()))
-}
-
-fn authorized(req: &HttpRequest, admin: &Admin) -> bool {
-    bearer_is(req, &admin.token)
-}
-
 /// 401 with `WWW-Authenticate: Bearer`.
 pub(crate) fn refused() -> HttpResponse {
     HttpResponse::Unauthorized()
@@ -86,7 +68,7 @@ fn failed(error: sea_orm::DbErr) -> HttpResponse {
 }
 
 async fn list(req: HttpRequest, admin: web::Data<Admin>) -> HttpResponse {
-    if !authorized(&req, &admin) {
+    if !bearer_is(&req, &admin.token) {
         return refused();
     }
     match admin.queue.dead().await {
@@ -96,7 +78,7 @@ async fn list(req: HttpRequest, admin: web::Data<Admin>) -> HttpResponse {
 }
 
 async fn replay(req: HttpRequest, admin: web::Data<Admin>, id: web::Path<i64>) -> HttpResponse {
-    if !authorized(&req, &admin) {
+    if !bearer_is(&req, &admin.token) {
         return refused();
     }
     let id = id.into_inner();
@@ -112,7 +94,7 @@ async fn replay(req: HttpRequest, admin: web::Data<Admin>, id: web::Path<i64>) -
 }
 
 async fn discard(req: HttpRequest, admin: web::Data<Admin>, id: web::Path<i64>) -> HttpResponse {
-    if !authorized(&req, &admin) {
+    if !bearer_is(&req, &admin.token) {
         return refused();
     }
     let id = id.into_inner();
@@ -124,18 +106,5 @@ async fn discard(req: HttpRequest, admin: web::Data<Admin>, id: web::Path<i64>) 
         Ok(false) => HttpResponse::NotFound()
             .json(serde_json::json!({ "error": format!("no dead letter {id}") })),
         Err(error) => failed(error),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same;
-
-    #[test]
-    fn tokens_match_only_when_equal() {
-        assert!(same(b"secret", b"secret"));
-        assert!(!same(b"secret", b"secreT"));
-        assert!(!same(b"secret", b"secret2"));
-        assert!(!same(b"", b"x"));
     }
 }

@@ -7,6 +7,11 @@ use aa_core::rebit::{FiStatus, SessionStatus};
 /// is far shorter). Older, it was interrupted (e.g. a restart) and may be tried again.
 pub const FORWARD_WINDOW_MILLIS: i64 = 60_000;
 
+/// How long after it was opened a session still `REQUESTED` is given up for: its forward has
+/// died (the job dead-lettered, discarded or lost), since a live one ends within
+/// [`FORWARD_WINDOW_MILLIS`] plus an outbound call. The expiry sweep fails it and tells the FIU.
+pub const FORWARD_ABANDONED_MILLIS: i64 = 2 * FORWARD_WINDOW_MILLIS;
+
 /// An FI session of the AA. `REQUESTED` while the AA forwards the FIU's request to the FIP
 /// (the FIU has no session id yet); then the FIP's `sessionStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,8 @@
-//! The customer's delink once the FIP has confirmed it: the account becomes `DELINKED`, and
-//! every consent of the customer at that FIP that named the account and has no linked account
-//! left becomes `REVOKED`, announced to its FIU and its FIP as a customer's revoke is, in the
-//! same transaction (`Store::delink_and_revoke`).
+//! A delink the FIP has confirmed (the customer's, once the FIP answered `DELINKED`) or made
+//! itself (its `Account/link/Notification` DELINKED): the account becomes `DELINKED`, and every
+//! consent of the customer at that FIP that named the account and has no linked account left
+//! becomes `REVOKED`, announced to its FIU and its FIP as a customer's revoke is, in the same
+//! transaction (`Store::delink_and_revoke_in`, one code path for both).
 
 use aa_core::rebit::ConsentStatus;
 
@@ -9,17 +10,18 @@ use crate::domain::deregistration::RevokeCandidate;
 use crate::domain::fi_request::signed_terms;
 use crate::domain::lifecycle::{self, Parties};
 use crate::persistence::records::CustomerRecord;
-use crate::persistence::StoreError;
+use crate::persistence::{StoreError, Tx};
 use crate::state::AppState;
 
-/// Records the confirmed delink of `link_ref` at `fip_id`; returns the consent ids revoked, or
-/// `None` (nothing written) when the customer was deregistered meanwhile.
-pub async fn record(
+/// The customer's open artefacts at `fip_id` that name `link_ref`, each with its link
+/// references and the REVOKED notices it sends if it has no linked account left. Read before
+/// the delink's transaction opens (on SQLite the transaction holds the one connection).
+pub async fn candidates(
     state: &AppState,
     customer: &CustomerRecord,
     fip_id: &str,
     link_ref: &str,
-) -> Result<Option<Vec<String>>, StoreError> {
+) -> Result<Vec<RevokeCandidate>, StoreError> {
     let our_key = state.identity.signer.verifying_key();
     let mut candidates = Vec::new();
     for artefact in state
@@ -53,21 +55,56 @@ pub async fn record(
             notices,
         });
     }
-    let revoked = state
-        .store
-        .delink_and_revoke(
-            &customer.id,
-            fip_id,
-            link_ref,
-            state.now_millis(),
-            candidates,
-        )
-        .await?;
-    if let Some(ids) = revoked.as_ref().filter(|ids| !ids.is_empty()) {
-        state.waker.wake();
-        for consent_id in ids {
-            tracing::info!(consent.id = %consent_id, "consent revoked: its last account was delinked");
+    Ok(candidates)
+}
+
+/// Records the confirmed delink of `link_ref` at `fip_id` in a transaction of its own; returns
+/// the consent ids revoked (their notifications already on their way), or `None` (nothing
+/// written) when the customer was deregistered meanwhile.
+pub async fn record(
+    state: &AppState,
+    customer: &CustomerRecord,
+    fip_id: &str,
+    link_ref: &str,
+) -> Result<Option<Vec<String>>, StoreError> {
+    let candidates = candidates(state, customer, fip_id, link_ref).await?;
+    let txn = state.store.begin().await?;
+    let revoked = record_in(state, &txn, customer, fip_id, link_ref, candidates).await?;
+    match &revoked {
+        Some(ids) => {
+            txn.commit().await?;
+            announce(state, ids);
         }
+        None => txn.rollback().await?,
     }
     Ok(revoked)
+}
+
+/// [`record`] in `txn` with the [`candidates`] read before it (an FIP's `DELINKED`
+/// notification, in its idempotency claim's transaction). The caller calls [`announce`] once
+/// `txn` is committed.
+pub async fn record_in(
+    state: &AppState,
+    txn: &Tx,
+    customer: &CustomerRecord,
+    fip_id: &str,
+    link_ref: &str,
+    candidates: Vec<RevokeCandidate>,
+) -> Result<Option<Vec<String>>, StoreError> {
+    let now = state.now_millis();
+    state
+        .store
+        .delink_and_revoke_in(txn, &customer.id, fip_id, link_ref, now, candidates)
+        .await
+}
+
+/// After the commit: wakes the queue for the revocations' notifications and logs each.
+pub fn announce(state: &AppState, revoked: &[String]) {
+    if revoked.is_empty() {
+        return;
+    }
+    state.waker.wake();
+    for consent_id in revoked {
+        tracing::info!(consent.id = %consent_id, "consent revoked: its last account was delinked");
+    }
 }

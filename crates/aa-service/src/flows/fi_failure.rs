@@ -7,7 +7,7 @@
 use aa_runtime::clock::millis;
 
 use crate::domain::fi_messages::{self, AccountStatus};
-use crate::persistence::records::{FiAccountRecord, FiSessionRecord, NewOutboxMessage};
+use crate::persistence::records::{Failing, FiAccountRecord, FiSessionRecord, NewOutboxMessage};
 use crate::persistence::StoreError;
 use crate::state::AppState;
 
@@ -49,11 +49,32 @@ pub async fn fail_session(
     session_id: &str,
     reason: &str,
 ) -> Result<bool, StoreError> {
+    fail(state, session_id, Failing::Open, reason).await
+}
+
+/// [`fail_session`] for a forward to the FIP that failed or died: only while the session is
+/// still `REQUESTED` in the attempt opened at `opened_at`.
+pub async fn fail_forward(
+    state: &AppState,
+    session_id: &str,
+    opened_at: i64,
+    reason: &str,
+) -> Result<bool, StoreError> {
+    fail(state, session_id, Failing::Forward { opened_at }, reason).await
+}
+
+async fn fail(
+    state: &AppState,
+    session_id: &str,
+    failing: Failing,
+    reason: &str,
+) -> Result<bool, StoreError> {
     let aa_id = state.aa_id().to_owned();
     let failed = state
         .store
         .fail_fi_session_notified(
             session_id,
+            failing,
             reason,
             |session, accounts| fiu_notification(&aa_id, session, accounts),
             millis(state.now()),

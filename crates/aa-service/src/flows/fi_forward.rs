@@ -6,13 +6,19 @@
 //! `FAILED` and tells the FIU with `FI/Notification` (`fi_failure`). While the consent artefact
 //! is still in the outbox on its way to the FIP, the forward waits (the job is retried) for at
 //! most `FORWARD_WINDOW_MILLIS` after the request, then the session fails.
+//!
+//! A forward that cannot finish does not leave its session `REQUESTED` in silence: on its last
+//! attempt (`queue.max_attempts`) the job [`give_up`]s, and a forward whose job died anyway
+//! (dead-lettered, discarded by an operator, lost) is failed by the expiry sweep once
+//! `FORWARD_ABANDONED_MILLIS` have passed (`jobs::expiry`). Either way the session is `FAILED`
+//! and the FIU told `FAILED` by `FI/Notification`, as for an FIP's refusal.
 
 use aa_core::rebit::FiRequest;
 use aa_core::timefmt;
 use aa_runtime::queue::{JobError, NewJob};
 use serde::{Deserialize, Serialize};
 
-use super::fi_failure::fail_session;
+use super::fi_failure::fail_forward;
 use super::fip_refusal;
 use crate::domain::fi_session::{SessionState, FORWARD_WINDOW_MILLIS};
 use crate::persistence::StoreError;
@@ -47,6 +53,9 @@ impl Forward {
     }
 }
 
+/// The reason a forward that gave up or died is recorded with (what the FIU is told).
+pub const NOT_FORWARDED: &str = "the FI request could not be forwarded to the FIP";
+
 fn retry(e: StoreError) -> JobError {
     JobError::Retry(e.to_string())
 }
@@ -79,7 +88,7 @@ pub async fn forward(state: &AppState, job: &Forward) -> Result<(), JobError> {
             ));
         }
         let reason = "the consent artefact did not reach the FIP in time";
-        fail_session(state, &session.id, reason)
+        fail_forward(state, &session.id, job.opened_at, reason)
             .await
             .map_err(retry)?;
         return Ok(());
@@ -104,10 +113,22 @@ pub async fn forward(state: &AppState, job: &Forward) -> Result<(), JobError> {
             Ok(())
         }
         Err(error) => {
-            fail_session(state, &session.id, &fip_refusal::reason(fip, &error))
+            let reason = fip_refusal::reason(fip, &error);
+            fail_forward(state, &session.id, job.opened_at, &reason)
                 .await
                 .map_err(retry)?;
             Ok(())
         }
     }
+}
+
+/// The forward's last attempt failed with `error` (a retryable one: the store, the artefact
+/// still on its way): the session, if still `REQUESTED` in this attempt, is `FAILED` and the
+/// FIU told. The error is logged, not told (it may name our own internals).
+pub async fn give_up(state: &AppState, job: &Forward, error: &JobError) -> Result<(), JobError> {
+    tracing::error!(session.id = %job.session_id, %error, "FI forward gave up after its last attempt");
+    fail_forward(state, &job.session_id, job.opened_at, NOT_FORWARDED)
+        .await
+        .map_err(retry)?;
+    Ok(())
 }

@@ -2,7 +2,9 @@
 //! `lifecycle.sweep_millis`, expires ACTIVE and PAUSED artefacts whose `consentExpiry` has
 //! passed (EXPIRED, the FIU and the FIP notified through the outbox in the same transaction)
 //! and lets pending consent requests lapse (EXPIRED, the handle shows FAILED, the FIU
-//! notified) once past their `consentExpiry` or `lifecycle.pending_lifetime_seconds`.
+//! notified) once past their `consentExpiry` or `lifecycle.pending_lifetime_seconds`, and fails
+//! FI sessions whose forward to the FIP died (`REQUESTED` for `FORWARD_ABANDONED_MILLIS`:
+//! FAILED, the FIU told by `FI/Notification`, as `flows::fi_forward` does on its last attempt).
 //!
 //! Every change is a conditional UPDATE from the status read, so a sweep that runs twice, or
 //! on two AA instances sharing one database, applies and announces each change once.
@@ -15,9 +17,13 @@ use aa_runtime::queue::Waker;
 use time::OffsetDateTime;
 
 use crate::configuration::LifecycleSettings;
+use crate::domain::fi_session::FORWARD_ABANDONED_MILLIS;
 use crate::domain::lifecycle::{self, Parties};
+use crate::flows::fi_forward::NOT_FORWARDED;
+use crate::flows::fiu_notification;
 use aa_runtime::clock::millis;
 
+use crate::persistence::records::{Failing, FiAccountRecord, FiSessionRecord};
 use crate::persistence::{Store, StoreError};
 
 /// Rows looked at per query; a full batch is followed by another at once.
@@ -50,6 +56,8 @@ impl Expiry {
 pub struct Swept {
     pub artefacts: usize,
     pub requests: usize,
+    /// FI sessions failed because their forward died.
+    pub forwards: usize,
 }
 
 /// Expires what is due at `now`.
@@ -115,7 +123,41 @@ pub async fn sweep(
             break;
         }
     }
+    swept.forwards = fail_abandoned_forwards(store, expiry, now_ms).await?;
     Ok(swept)
+}
+
+/// Fails the sessions whose forward died (see the module documentation); returns how many.
+async fn fail_abandoned_forwards(
+    store: &Store,
+    expiry: &Expiry,
+    now_ms: i64,
+) -> Result<usize, StoreError> {
+    let opened_before = now_ms.saturating_sub(FORWARD_ABANDONED_MILLIS);
+    let mut failed = 0;
+    loop {
+        let abandoned = store.abandoned_forwards(opened_before, BATCH).await?;
+        let full = abandoned.len() as u64 == BATCH;
+        let mut changed = 0;
+        for session in abandoned {
+            let failing = Failing::Forward {
+                opened_at: session.created_at,
+            };
+            let notify =
+                |s: &FiSessionRecord, a: &[FiAccountRecord]| fiu_notification(&expiry.aa_id, s, a);
+            if store
+                .fail_fi_session_notified(&session.id, failing, NOT_FORWARDED, notify, now_ms)
+                .await?
+            {
+                tracing::warn!(session.id = %session.id, "FI session FAILED: its forward to the FIP died; the FIU is notified");
+                changed += 1;
+            }
+        }
+        failed += changed;
+        if !full || changed == 0 {
+            return Ok(failed);
+        }
+    }
 }
 
 /// Sweeps now and then every `expiry.every`, at the time `clock` tells, waking the outbox when
@@ -131,6 +173,7 @@ pub async fn run(store: Store, expiry: Expiry, waker: Waker, clock: Clock) {
                 tracing::info!(
                     artefacts = swept.artefacts,
                     requests = swept.requests,
+                    forwards = swept.forwards,
                     "expiry sweep"
                 );
                 waker.wake();

@@ -10,10 +10,13 @@ pub mod records;
 
 use aa_runtime::settings::Secret;
 use aa_runtime::store;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use aa_runtime::idempotency::Idempotency;
 pub use aa_runtime::store::StoreError;
+
+/// A transaction of the store (an idempotency claim's), for the `*_in` queries that write in it.
+pub type Tx = sea_orm::DatabaseTransaction;
 
 /// The AA's database.
 #[derive(Debug, Clone)]
@@ -47,6 +50,11 @@ impl Store {
         clock: aa_runtime::clock::Clock,
     ) -> aa_runtime::rate_limit::Limiter {
         aa_runtime::rate_limit::Limiter::new(self.db.clone(), settings, clock)
+    }
+
+    /// A transaction of its own, for the `*_in` queries (commit or roll it back).
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(self.db.begin().await?)
     }
 
     /// Readiness: the database answers a trivial query.

@@ -1,7 +1,7 @@
 //! Plain records the queries take and return: what the rest of the service sees of the
 //! database. Statuses are the domain's enums.
 
-use aa_core::rebit::FiStatus;
+use aa_core::rebit::{AuthenticatorType, FiStatus};
 
 use crate::domain::fi_session::SessionState;
 use crate::domain::status::{AccountState, RequestStatus};
@@ -70,6 +70,9 @@ pub struct LinkRequestRecord {
     pub ref_number: String,
     pub acc_ref_numbers: Vec<String>,
     pub completed: bool,
+    /// How the FIP confirms it: `TOKEN` (the customer's OTP, `link/verify`) or `DIRECT` (the
+    /// customer at the bank; the FIP's `Account/link/Notification` LINKED).
+    pub authenticator: AuthenticatorType,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,11 +109,26 @@ pub struct NewOutboxMessage {
     pub body: Vec<u8>,
 }
 
-/// What a link notification changed.
+/// A link confirmed at the bank, as the FIP notified it.
+#[derive(Debug, Clone, Copy)]
+pub struct BankConfirmed<'a> {
+    pub customer_id: &'a str,
+    pub fip_id: &'a str,
+    pub acc_ref: &'a str,
+    pub link_ref: &'a str,
+}
+
+/// What an FIP's `LINKED` notification (a DIRECT link confirmed at the bank) did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkNotificationOutcome {
-    Applied,
-    UnknownAccount,
+pub enum DirectLinkOutcome {
+    /// The account is linked with the notified linkRefNumber (`changed` false: it was already,
+    /// a repeat; nothing written).
+    Linked { changed: bool },
+    /// No pending DIRECT link request of this customer at this FIP holds the account (nothing
+    /// written).
+    NoPendingRequest,
+    /// Another account of the customer at this FIP holds the linkRefNumber (nothing written).
+    LinkRefTaken,
 }
 
 /// An FI session: the FIU's request, the FIP it went to, and the FIP's session id.
@@ -144,6 +162,16 @@ pub struct FiStatusReport {
     pub link_ref_number: String,
     pub fi_status: FiStatus,
     pub description: String,
+}
+
+/// Which sessions a failure may end (`Store::fail_fi_session_notified`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failing {
+    /// Any session not ended yet (`REQUESTED`, `ACTIVE`, `COMPLETED`).
+    Open,
+    /// Only a forward still under way: `REQUESTED` since `opened_at` (the attempt it was
+    /// opened in; a session reopened since, or one the FIP accepted meanwhile, is left alone).
+    Forward { opened_at: i64 },
 }
 
 /// What an FIP's FI notification changed.

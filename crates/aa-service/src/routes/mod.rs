@@ -1,8 +1,7 @@
 //! HTTP routes: the customer API ([`app`], paths `/customer/...`), the ReBIT API ([`rebit`], one
-//! file per ReBIT endpoint), health and the OTP sandbox. Handlers
+//! file per ReBIT endpoint) and the OTP sandbox (health is `aa_runtime::http::ops`). Handlers
 //! orchestrate `domain`, `persistence` and `aa_core`; they hold no SQL.
 
 pub mod app;
-pub mod health;
 pub mod rebit;
 pub mod sandbox;

@@ -640,7 +640,8 @@ async fn a_request_approved_or_rejected_in_time_never_lapses() {
         swept,
         expiry::Swept {
             artefacts: 0,
-            requests: 1
+            requests: 1,
+            forwards: 0,
         }
     );
     for artefact in &artefacts {

@@ -1,5 +1,6 @@
 //! Delinking at the AA: the customer API asks the FIP, the account leaves the customer's list,
-//! and data requests leave it out (a consent with no linked account left is refused).
+//! and data requests leave it out (a consent with no linked account left is revoked, and
+//! refused).
 
 use std::sync::atomic::Ordering;
 
@@ -10,7 +11,7 @@ use aa_service::persistence::records::{FiAccountRecord, FiSessionRecord};
 use serde_json::json;
 
 use crate::fi_support::{active_consent, assert_error, contains, fetch_body, fi_request, fiu_key};
-use crate::helpers::{now, txnid, World, HANDLE};
+use crate::helpers::{link_notification, txnid, World, HANDLE};
 use aa_testkit::fakes::FipSession;
 
 #[tokio::test]
@@ -73,7 +74,8 @@ async fn delinking_an_account_asks_the_fip_then_removes_it_from_the_customers_ac
 }
 
 #[tokio::test]
-async fn a_data_request_whose_accounts_are_all_delinked_is_400_invalid_consent_detail() {
+async fn a_data_request_on_a_consent_whose_accounts_its_fips_delinked_is_400_invalid_consent_status(
+) {
     let world = World::start().await;
     let artefacts = active_consent(&world, "FIU-1").await;
     let token = world.login(HANDLE).await;
@@ -91,21 +93,11 @@ async fn a_data_request_whose_accounts_are_all_delinked_is_400_invalid_consent_d
     };
     let (fip_1_link, fip_2_link) = (link_of("FIP-1"), link_of("FIP-2"));
 
-    // Both accounts delinked at their FIPs, which tell the AA (the customer's own delink at the
-    // AA revokes a consent left with no account instead: `revoke_on_delink`).
+    // Both accounts delinked at their FIPs, which tell the AA: each consent, left with no
+    // linked account, is REVOKED (`revoke_on_delink`), so a data request on it is refused.
     for (fip, link) in [("FIP-1", &fip_1_link), ("FIP-2", &fip_2_link)] {
-        let notification = json!({
-            "ver": "2.0.0",
-            "timestamp": now(),
-            "txnid": txnid(),
-            "Notifier": { "type": "FIP", "id": fip },
-            "AccountLinkStatusNotification": {
-                "accRefNumber": format!("{fip}-ACC-1"),
-                "customerAddress": HANDLE,
-                "linkRefNumber": link,
-                "linkStatus": "DELINKED"
-            }
-        });
+        let acc_ref = format!("{fip}-ACC-1");
+        let notification = link_notification(fip, HANDLE, &acc_ref, link, "DELINKED");
         let answer = world
             .rebit_post(fip, "/Account/link/Notification", &notification)
             .await;
@@ -118,7 +110,7 @@ async fn a_data_request_whose_accounts_are_all_delinked_is_400_invalid_consent_d
         let answer = world
             .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &request_txnid))
             .await;
-        assert_error(&answer, 400, "InvalidConsentDetail");
+        assert_error(&answer, 400, "InvalidConsentStatus");
         assert_eq!(answer.body["txnid"], request_txnid.as_str());
         assert!(store
             .fi_session_by_txnid("FIU-1", &request_txnid)

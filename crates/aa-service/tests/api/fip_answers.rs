@@ -1,7 +1,9 @@
-//! Issue 13: the AA checks every FIP answer against the request it answers and the session it
-//! is about (`clients::fip_answer`) before it uses or passes on any of it. The fake FIP plays an
-//! FIP that answers badly (signed, in schema, but wrong); each rule leaves the session FAILED
-//! with its reason, the FIU notified, the consent unused, and nothing passed to the FIU.
+//! Issue 13: the AA holds every FIP answer to the FIP's 2.0.0 schema (the runtime's client) and
+//! checks it against the request it answers and the session it is about
+//! (`clients::fip_answer`) before it uses or passes on any of it. The fake FIP plays an FIP that
+//! answers badly (signed, but out of schema, or in schema but wrong); each rule leaves the
+//! session FAILED with its reason, the FIU notified, the consent unused, and nothing passed to
+//! the FIU.
 
 use aa_core::rebit::{FiStatus, SessionStatus};
 use aa_service::domain::fi_session::SessionState;
@@ -40,7 +42,9 @@ async fn an_fi_request_answer_with_a_wrong_txnid_ver_timestamp_consent_or_sessio
     let artefacts = active_consent(&world, "FIU-1").await;
     let artefact = &artefacts[0];
     let store = world.store().await.unwrap();
-    let cases: [(&str, Change); 6] = [
+    // A blank or malformed sessionId breaks the schema first (see
+    // `aa_refuses_a_fip_fi_request_answer_that_breaks_the_schema`).
+    let cases: [(&str, Change); 4] = [
         ("txnid not echoed", |v| {
             v["txnid"] = json!(uuid::Uuid::new_v4().to_string())
         }),
@@ -50,10 +54,6 @@ async fn an_fi_request_answer_with_a_wrong_txnid_ver_timestamp_consent_or_sessio
         }),
         ("answered for another consent", |v| {
             v["consentId"] = json!(uuid::Uuid::new_v4().to_string())
-        }),
-        ("no usable sessionId", |v| v["sessionId"] = json!("")),
-        ("no usable sessionId", |v| {
-            v["sessionId"] = json!("two words")
         }),
     ];
     for (rule, change) in cases {
@@ -170,5 +170,112 @@ async fn an_fi_fetch_answer_with_another_fips_data_a_foreign_account_bad_key_mat
             .await;
         assert_error(&again, 404, "NoDataFound");
         assert_eq!(world.fip_1.fi_fetches().len(), fetches, "{rule}");
+    }
+}
+
+/// What the FIU is told when an FIP's answer breaks the schema.
+const OUT_OF_SCHEMA: &str = "the FIP's answer does not match the schema";
+
+#[tokio::test]
+async fn aa_refuses_a_fip_fi_request_answer_that_breaks_the_schema() {
+    let world = World::start().await;
+    let artefacts = active_consent(&world, "FIU-1").await;
+    let artefact = &artefacts[0];
+    let store = world.store().await.unwrap();
+    let cases: [(&str, Change); 4] = [
+        ("a required field missing", |v| {
+            v.as_object_mut().unwrap().remove("consentId");
+        }),
+        ("a required field blank", |v| v["sessionId"] = json!("")),
+        ("a number where a string is required", |v| {
+            v["sessionId"] = json!(42)
+        }),
+        ("a non-canonical UUID", |v| {
+            let id = v["sessionId"].as_str().unwrap().replace('-', "");
+            v["sessionId"] = json!(id.to_uppercase());
+        }),
+    ];
+    for (case, change) in cases {
+        tamper(&world.fip_1.tamper_fi_request, Some(change));
+        let answer = world
+            .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &txnid()))
+            .await;
+        assert_eq!(answer.status, 200, "{case}: {}", answer.body);
+        let session_id = answer.body["sessionId"].as_str().unwrap();
+        assert_eq!(
+            world.forwarded(session_id).await,
+            SessionState::Failed,
+            "{case}"
+        );
+        let session = store.fi_session(session_id).await.unwrap().unwrap();
+        assert_eq!(session.fip_session_id, None, "{case}: nothing kept");
+        let accounts = failed_notice(&world, session_id).await;
+        assert_eq!(accounts[0].0, FiStatus::Timeout, "{case}");
+        assert!(
+            accounts[0].1.contains(OUT_OF_SCHEMA),
+            "{case}: {}",
+            accounts[0].1
+        );
+    }
+    tamper(&world.fip_1.tamper_fi_request, None);
+    assert!(world.fip_1.fi_fetches().is_empty(), "nothing fetched");
+    let used = store.artefact(&artefact.consent_id).await.unwrap().unwrap();
+    assert_eq!(used.use_count, 0, "no failed session is a use");
+}
+
+#[tokio::test]
+async fn aa_refuses_a_fip_fi_fetch_answer_that_breaks_the_schema() {
+    let world = World::start().await;
+    let artefacts = active_consent(&world, "FIU-1").await;
+    let artefact = &artefacts[0];
+    let store = world.store().await.unwrap();
+    let cases: [(&str, Change); 4] = [
+        ("a required field missing", |v| {
+            v["FI"][0].as_object_mut().unwrap().remove("KeyMaterial");
+        }),
+        ("a number where a string is required", |v| {
+            v["FI"][0]["data"][0]["encryptedFI"] = json!(7)
+        }),
+        ("a value outside its enum", |v| {
+            v["FI"][0]["KeyMaterial"]["curve"] = json!("P-256")
+        }),
+        ("a non-canonical UUID", |v| {
+            let id = v["txnid"].as_str().unwrap().replace('-', "");
+            v["txnid"] = json!(id);
+        }),
+    ];
+    for (case, change) in cases {
+        world.fip_1.fi_sessions.lock().unwrap().clear();
+        let answer = world
+            .fi_request("FIU-1", &fi_request(artefact, &fiu_key(), &txnid()))
+            .await;
+        let session_id = answer.body["sessionId"].as_str().unwrap().to_owned();
+        assert_eq!(world.forwarded(&session_id).await, SessionState::Active);
+        let (fip_session_id, _) = world.fip_1.only_fi_session();
+        settle(&world, &fip_session_id, "READY").await;
+        tamper(&world.fip_1.tamper_fi_fetch, Some(change));
+        let fetched = world
+            .rebit_post("FIU-1", "/FI/fetch", &fetch_body(&session_id))
+            .await;
+        tamper(&world.fip_1.tamper_fi_fetch, None);
+        assert_error(&fetched, 404, "NoDataFound");
+        assert!(
+            fetched.body.get("FI").is_none(),
+            "{case}: nothing passed on"
+        );
+        let session = store.fi_session(&session_id).await.unwrap().unwrap();
+        assert_eq!(session.status, SessionState::Failed, "{case}");
+        let stored = store.fi_accounts(&session_id).await.unwrap();
+        assert_eq!(
+            stored[0].fi_status,
+            FiStatus::Timeout,
+            "{case}: not DELIVERED"
+        );
+        let accounts = failed_notice(&world, &session_id).await;
+        assert!(
+            accounts[0].1.contains(OUT_OF_SCHEMA),
+            "{case}: {}",
+            accounts[0].1
+        );
     }
 }

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use aa_core::registry::{Registry, Role};
 use aa_runtime::clock::Clock;
 use aa_runtime::identity::IdentitySettings;
+use aa_runtime::launch::Service;
 use aa_runtime::queue::QueueSettings;
 use aa_runtime::settings::Secret;
 use aa_service::configuration::{
@@ -39,6 +40,8 @@ pub struct Options {
     pub clock: Option<Clock>,
     /// `rate_limits`; the shipped defaults unless a test sets its own.
     pub rate_limits: aa_runtime::rate_limit::RateLimitSettings,
+    /// `queue.max_attempts` (100 unless a test sets its own).
+    pub queue_max_attempts: u32,
 }
 
 impl Default for Options {
@@ -53,6 +56,7 @@ impl Default for Options {
             },
             clock: None,
             rate_limits: Default::default(),
+            queue_max_attempts: 100,
         }
     }
 }
@@ -102,7 +106,7 @@ fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) ->
             poll_ms: 100,
             first_retry_ms: 50,
             max_retry_ms: 400,
-            max_attempts: 100,
+            max_attempts: options.queue_max_attempts,
             lease_ms: 10_000,
         },
         admin: Default::default(),
@@ -149,9 +153,7 @@ impl World {
         let settings = settings(eco.identity("AA-1"), data_dir.path().to_owned(), &options);
         let database_url = settings.database_url().expose().to_owned();
         let clock = options.clock.clone().unwrap_or_else(Clock::system);
-        let app = Application::build_with_clock(settings, aa, clock)
-            .await
-            .unwrap();
+        let app = Application::build(settings, aa, clock).await.unwrap();
         tokio::spawn(app.run_until_stopped());
         Self {
             eco,
@@ -279,6 +281,50 @@ impl World {
         links
     }
 
+    /// Discovers at `fip` and asks it to link its account `<fip>-ACC-1`: the answer of
+    /// `POST /customer/link`.
+    pub async fn start_link(&self, token: &str, fip: &str) -> Value {
+        let (status, found) = self
+            .post(
+                "/customer/discover",
+                Some(token),
+                json!({ "fipIds": [fip] }),
+            )
+            .await;
+        assert_eq!(status, 200, "{found}");
+        let (status, started) = self
+            .post(
+                "/customer/link",
+                Some(token),
+                json!({ "fipId": fip, "accounts": [format!("{fip}-ACC-1")] }),
+            )
+            .await;
+        assert_eq!(status, 200, "{started}");
+        started
+    }
+
+    /// `fiu` asks for a consent of [`HANDLE`], and the customer approves it for `links`: the
+    /// consent ids.
+    pub async fn consent_approved(&self, fiu: &str, token: &str, links: &[String]) -> Vec<String> {
+        let asked = self.request_consent(fiu, HANDLE, &txnid()).await;
+        assert_eq!(asked.status, 200, "{}", asked.body);
+        let handle = asked.body["ConsentHandle"].as_str().unwrap();
+        let (status, approved) = self
+            .post(
+                &format!("/customer/consents/{handle}/approve"),
+                Some(token),
+                json!({ "accounts": links }),
+            )
+            .await;
+        assert_eq!(status, 200, "{approved}");
+        approved["consentIds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| id.as_str().unwrap().to_owned())
+            .collect()
+    }
+
     // --- ReBIT API ---
 
     /// POSTs `body` to the AA as `fiu`, with its API key and signature.
@@ -371,6 +417,29 @@ pub fn now() -> String {
 
 pub fn txnid() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// An FIP's `POST /Account/link/Notification`: `fip` says `customer`'s account `acc_ref`, link
+/// `link_ref`, is `status` (`LINKED` or `DELINKED`).
+pub fn link_notification(
+    fip: &str,
+    customer: &str,
+    acc_ref: &str,
+    link_ref: &str,
+    status: &str,
+) -> Value {
+    json!({
+        "ver": "2.0.0",
+        "timestamp": now(),
+        "txnid": txnid(),
+        "Notifier": { "type": "FIP", "id": fip },
+        "AccountLinkStatusNotification": {
+            "accRefNumber": acc_ref,
+            "customerAddress": customer,
+            "linkRefNumber": link_ref,
+            "linkStatus": status
+        }
+    })
 }
 
 /// A valid 2.0.0 consent request body.

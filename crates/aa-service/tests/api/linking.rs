@@ -1,9 +1,10 @@
-//! Linking discovered accounts with the FIP's OTP, and the FIP's link notifications.
+//! Linking discovered accounts with the FIP's OTP, and the FIP's link notifications (DIRECT
+//! linking is in `direct_linking`).
 
 use aa_core::rebit::ErrorCode;
 use serde_json::json;
 
-use crate::helpers::{now, txnid, World, HANDLE};
+use crate::helpers::{self, World, HANDLE};
 use aa_testkit::fakes::LINK_OTP;
 
 #[tokio::test]
@@ -90,22 +91,11 @@ async fn linking_with_the_fip_otp_lists_the_account() {
 }
 
 fn link_notification(fip: &str, status: &str) -> serde_json::Value {
-    json!({
-        "ver": "2.0.0",
-        "timestamp": now(),
-        "txnid": txnid(),
-        "Notifier": { "type": "FIP", "id": fip },
-        "AccountLinkStatusNotification": {
-            "accRefNumber": "FIP-1-ACC-1",
-            "customerAddress": HANDLE,
-            "linkRefNumber": "FIP-1-LINK-FIP-1-ACC-1",
-            "linkStatus": status
-        }
-    })
+    helpers::link_notification(fip, HANDLE, "FIP-1-ACC-1", "FIP-1-LINK-FIP-1-ACC-1", status)
 }
 
 #[tokio::test]
-async fn link_notifications_from_the_fip_update_the_link_and_repeat_harmlessly() {
+async fn link_notifications_from_the_fip_delink_repeat_harmlessly_and_come_only_from_that_fip() {
     let world = World::start().await;
     let token = world.login(HANDLE).await;
     world.link_all(&token, &["FIP-1"]).await;
@@ -123,6 +113,8 @@ async fn link_notifications_from_the_fip_update_the_link_and_repeat_harmlessly()
     }
     let (_, accounts) = world.get("/customer/accounts", Some(&token)).await;
     assert_eq!(accounts, json!([]));
+    // LINKED is for DIRECT links only (`direct_linking`): with no DIRECT request pending, the
+    // account stays delinked.
     let answer = world
         .rebit_post(
             "FIP-1",
@@ -130,9 +122,10 @@ async fn link_notifications_from_the_fip_update_the_link_and_repeat_harmlessly()
             &link_notification("FIP-1", "LINKED"),
         )
         .await;
-    assert_eq!(answer.status, 200);
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(answer.body["errorCode"], ErrorCode::InvalidRequest.as_str());
     let (_, accounts) = world.get("/customer/accounts", Some(&token)).await;
-    assert_eq!(accounts.as_array().unwrap().len(), 1);
+    assert_eq!(accounts, json!([]));
 
     // Another FIP cannot speak for FIP-1's accounts, nor name someone else as notifier.
     let answer = world

@@ -72,6 +72,10 @@ pub struct FakeFip {
     pub log: Arc<Mutex<FipLog>>,
     /// When set, discovery answers 404 `NoAccountsFound`.
     pub refuse_discovery: Arc<AtomicBool>,
+    /// When set, `POST /Accounts/link` answers `AuthenticatorType` `DIRECT` (the customer
+    /// confirms at the bank; the test sends the FIP's link notification) and keeps no OTP for
+    /// it, so `POST /Accounts/link/verify` on it answers 400 `InvalidRequest`.
+    pub direct_links: Arc<AtomicBool>,
     /// When set, `POST /Consent` answers 500 (the AA's outbox retries); counts the attempts.
     pub refuse_consent: Arc<AtomicBool>,
     pub consent_attempts: Arc<AtomicUsize>,
@@ -103,6 +107,7 @@ impl FakeFip {
             id: id.to_owned(),
             log: Arc::default(),
             refuse_discovery: Arc::default(),
+            direct_links: Arc::default(),
             refuse_consent: Arc::default(),
             consent_attempts: Arc::default(),
             refuse_fi: Arc::default(),
@@ -212,16 +217,23 @@ async fn link(
         .iter()
         .map(|a| a.acc_ref_number.clone())
         .collect();
-    fip.links
-        .lock()
-        .unwrap()
-        .insert(ref_number.clone(), (body.customer.id.clone(), accounts));
+    let direct = fip.direct_links.load(Ordering::SeqCst);
+    if !direct {
+        fip.links
+            .lock()
+            .unwrap()
+            .insert(ref_number.clone(), (body.customer.id.clone(), accounts));
+    }
     fip.log.lock().unwrap().link_requests.push(body.clone());
     Ok(HttpResponse::Ok().json(AccLinkResponse {
         ver: body.ver,
         timestamp: timefmt::now_millis(),
         txnid: body.txnid,
-        authenticator_type: AuthenticatorType::Token,
+        authenticator_type: if direct {
+            AuthenticatorType::Direct
+        } else {
+            AuthenticatorType::Token
+        },
         ref_number,
     }))
 }

@@ -1,5 +1,6 @@
 //! A fake FIU for the AA's tests: records the consent and FI notifications the AA sends it,
-//! and can be served late (a counterparty that was down).
+//! can be served late (a counterparty that was down), and can acknowledge with a changed, still
+//! validly signed answer ([`FakeFiu::tamper_acks`]).
 
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
@@ -12,7 +13,7 @@ use actix_web::middleware::from_fn;
 use actix_web::web::{self, post};
 use actix_web::{App, HttpResponse, HttpServer};
 
-use super::{from_aa, inbound, ok};
+use super::{from_aa, inbound, ok, Tamper};
 use crate::Ecosystem;
 
 /// A fake FIU that records the consent and FI notifications it receives.
@@ -20,6 +21,8 @@ use crate::Ecosystem;
 pub struct FakeFiu {
     pub notifications: Arc<Mutex<Vec<ConsentStatusNotification>>>,
     pub fi_notifications: Arc<Mutex<Vec<FiStatusNotification>>>,
+    /// When set, applied to every acknowledgement before it is signed.
+    pub tamper_acks: Arc<Mutex<Option<Tamper>>>,
     auth: InboundAuth,
     signer: Arc<SigningKey>,
 }
@@ -29,6 +32,7 @@ impl FakeFiu {
         Self {
             notifications: Arc::default(),
             fi_notifications: Arc::default(),
+            tamper_acks: Arc::default(),
             auth: inbound(eco).1,
             signer: Arc::new(eco.signer(id)),
         }
@@ -62,6 +66,22 @@ impl FakeFiu {
     pub fn fi_received(&self) -> Vec<FiStatusNotification> {
         self.fi_notifications.lock().unwrap().clone()
     }
+
+    /// The acknowledgement of a notification, changed by [`Self::tamper_acks`] when set.
+    fn ack(&self, ver: &str, txnid: &str) -> HttpResponse {
+        let tamper = self.tamper_acks.lock().unwrap().clone();
+        let Some(tamper) = tamper else {
+            return ok(ver, txnid);
+        };
+        let mut value = serde_json::json!({
+            "ver": ver,
+            "timestamp": aa_core::timefmt::now_millis(),
+            "txnid": txnid,
+            "response": "OK",
+        });
+        tamper(&mut value);
+        HttpResponse::Ok().json(value)
+    }
 }
 
 async fn fi_notification(
@@ -72,7 +92,7 @@ async fn fi_notification(
     let body = request.body;
     let (ver, txnid) = (body.ver.clone(), body.txnid.clone());
     fiu.fi_notifications.lock().unwrap().push(body);
-    Ok(ok(&ver, &txnid))
+    Ok(fiu.ack(&ver, &txnid))
 }
 
 async fn notification(
@@ -83,5 +103,5 @@ async fn notification(
     let body = request.body;
     let (ver, txnid) = (body.ver.clone(), body.txnid.clone());
     fiu.notifications.lock().unwrap().push(body);
-    Ok(ok(&ver, &txnid))
+    Ok(fiu.ack(&ver, &txnid))
 }

@@ -23,8 +23,10 @@ pub struct ConsentTerms {
     pub expiry: time::OffsetDateTime,
 }
 
+/// The FIP's `POST /Consent` lists no `InvalidConsentDetail` (its 400 body is
+/// `BadRequestConsentNotification`): `InvalidRequest` is the code that fits.
 fn detail_error(message: impl Into<String>) -> Invalid {
-    Invalid::new(ErrorCode::InvalidConsentDetail, message)
+    Invalid::new(ErrorCode::InvalidRequest, message)
 }
 
 /// Reads and checks the signed detail of a consent sent to FIP `fip_id`.
@@ -167,7 +169,7 @@ mod tests {
             vec![link("L1", "c@AA-1", "AA-2", true)],
         ] {
             let err = check_links(&terms, &links, "AA-1").unwrap_err();
-            assert_eq!(err.code, ErrorCode::InvalidConsentDetail);
+            assert_eq!(err.code, ErrorCode::InvalidRequest);
         }
     }
 }

@@ -12,12 +12,12 @@ use aa_core::validate::Invalid;
 
 use crate::bank::seed_rules::{is_mobile, is_pan};
 
-/// How long a discovery binds its customer address to the customer its identifiers named: an
-/// AA links within a day of discovering (the accounts it shows the customer come from it).
-/// `POST /Accounts/link` binds an address only to the accounts of a customer that this AA's
-/// discovery found for that address in this time, else 404 `AccountNotFound` (the link
-/// request's 404 code; it tells the caller nothing of whose the accounts are).
-pub const DISCOVERY_VALID_MS: i64 = 24 * 60 * 60 * 1000;
+// How long a discovery binds its customer address to the customer its identifiers named is
+// `linking.discovery_lifetime_seconds` (a day by default: an AA links soon after discovering,
+// the accounts it shows the customer come from it). `POST /Accounts/link` binds an address
+// only to the accounts of a customer that this AA's discovery found for that address in this
+// time, else 404 `AccountNotFound` (the link request's 404 code; it tells the caller nothing of
+// whose the accounts are). Older discoveries are purged by `crate::jobs::sweeps`.
 
 /// The FI types this bank holds.
 pub const OFFERED: [FiType; 3] = [

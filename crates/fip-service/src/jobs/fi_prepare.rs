@@ -10,17 +10,13 @@
 use std::sync::Arc;
 
 use aa_core::key_ring::KeyRing;
-use aa_core::rebit::{
-    AccountFiStatus, FiStatus, FiStatusNotification, FiStatusUpdate, FipFiStatus, KeyMaterial,
-    Notifier, NotifierType, Open, SessionStatus, SignedConsentDetail,
-};
+use aa_core::rebit::{FiStatus, KeyMaterial, SessionStatus, SignedConsentDetail};
 use aa_core::seal::DataKey;
-use aa_core::timefmt;
 use aa_runtime::clock::instant;
-use aa_runtime::outbox::Notification;
 use aa_runtime::queue::{Handler, Job, JobError, JobFuture, Waker};
 use serde::Deserialize;
 
+use crate::domain::fi_notification::{self, AccountStatus};
 use crate::fi::encrypt::{self, Recipient};
 use crate::fi::{document, request};
 use crate::persistence::fi_sessions::{FiJob, PreparedAccount, FAILED, READY};
@@ -218,36 +214,23 @@ impl Preparer {
         status: SessionStatus,
         accounts: Vec<PreparedAccount>,
     ) -> Result<(), StoreError> {
-        let notification = FiStatusNotification {
-            ver: "2.0.0".to_owned(),
-            timestamp: timefmt::format_millis(self.store.clock().now()),
-            txnid: uuid::Uuid::new_v4().to_string(),
-            notifier: Notifier {
-                kind: Open::Known(NotifierType::Fip),
-                id: self.fip_id.clone(),
-            },
-            fi_status_notification: FiStatusUpdate {
-                session_id: job.session_id.clone(),
-                session_status: status,
-                fi_status_response: vec![FipFiStatus {
-                    fip_id: self.fip_id.clone(),
-                    accounts: accounts
-                        .iter()
-                        .map(|a| AccountFiStatus {
-                            link_ref_number: a.link_ref_number.clone(),
-                            fi_status: if a.fi_status == FiStatus::Ready.as_str() {
-                                FiStatus::Ready
-                            } else {
-                                FiStatus::Denied
-                            },
-                            description: a.description.clone(),
-                        })
-                        .collect(),
-                }],
-            },
-        };
-        let body = serde_json::to_string(&notification)
-            .map_err(|e| StoreError::Corrupt(format!("notification: {e}")))?;
+        let told: Vec<AccountStatus> = accounts
+            .iter()
+            .map(|a| AccountStatus {
+                link_ref_number: a.link_ref_number.clone(),
+                ready: a.fi_status == FiStatus::Ready.as_str(),
+                description: a.description.clone(),
+            })
+            .collect();
+        let notification = fi_notification::build(
+            &self.fip_id,
+            &job.aa_id,
+            &job.session_id,
+            status,
+            &told,
+            self.store.clock().now(),
+        )
+        .map_err(|e| StoreError::Corrupt(format!("notification: {e}")))?;
         let session_status = if status == SessionStatus::Failed {
             FAILED
         } else {
@@ -259,16 +242,7 @@ impl Preparer {
             .count();
         let stored = self
             .store
-            .finish_fi_job(
-                &job.session_id,
-                session_status,
-                accounts,
-                Notification {
-                    callee: job.aa_id.clone(),
-                    path: "/FI/Notification".to_owned(),
-                    body,
-                },
-            )
+            .finish_fi_job(&job.session_id, session_status, accounts, notification)
             .await?;
         if stored {
             self.outbox.wake();

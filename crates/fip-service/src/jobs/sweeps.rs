@@ -1,8 +1,10 @@
 //! The sweeps that are not queue jobs, each run through the runtime's one periodic loop
 //! (`aa_runtime::periodic::every`, started in `startup.rs`): sessions past
 //! `fi.session_lifetime_seconds` become `EXPIRED` with their sealed data removed (and the
-//! consent's data key deleted once none is left), and recorded answers of the idempotency
-//! table older than a day are forgotten. Both decide by the store's clock.
+//! consent's data key deleted once none is left), recorded answers of the idempotency
+//! table older than a day are forgotten, and discoveries older than
+//! `linking.discovery_lifetime_seconds` (which allow no linking any more) are purged. Each
+//! decides by the store's clock.
 
 use crate::persistence::{Store, StoreError};
 
@@ -29,5 +31,17 @@ pub async fn purge_answers(store: &Store) -> Result<(), StoreError> {
         .now_millis()
         .saturating_sub(ANSWER_RETENTION_MS);
     store.idempotency(&[]).purge(before).await?;
+    Ok(())
+}
+
+/// Purges the discoveries older than `lifetime` (`linking.discovery_lifetime_seconds`): a
+/// discovery allows linking only that long, so the table keeps no older ones.
+pub async fn purge_discoveries(store: &Store, lifetime: time::Duration) -> Result<(), StoreError> {
+    let lifetime = i64::try_from(lifetime.whole_milliseconds()).unwrap_or(i64::MAX);
+    let before = store.clock().now_millis().saturating_sub(lifetime);
+    let purged = store.purge_discoveries(before).await?;
+    if purged > 0 {
+        tracing::info!(purged, "old account discoveries purged");
+    }
     Ok(())
 }

@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use aa_core::rebit::{AccType, FiType};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use super::entities::{account, account_transaction, customer};
 use super::{Store, StoreError};
@@ -78,6 +78,21 @@ impl Store {
         account::Entity::find()
             .filter(account::Column::AccRefNumber.is_in(refs.iter().cloned()))
             .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_account)
+            .collect()
+    }
+
+    /// The accounts with these ids (unknown ones are absent), read through `conn`.
+    pub async fn accounts_by_id_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: &[String],
+    ) -> Result<Vec<Account>, StoreError> {
+        account::Entity::find()
+            .filter(account::Column::Id.is_in(ids.iter().cloned()))
+            .all(conn)
             .await?
             .into_iter()
             .map(to_account)

@@ -1,8 +1,11 @@
 //! Which customer an AA's discovery found for a customer address ([`crate::domain::discovery`]:
-//! linking binds an address only to the accounts of the customer its discovery named).
+//! linking binds an address only to the accounts of the customer its discovery named), kept
+//! for `linking.discovery_lifetime_seconds` and then purged (`crate::jobs::sweeps`).
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 
 use super::entities::account_discovery;
 use super::{Store, StoreError};
@@ -53,5 +56,20 @@ impl Store {
             .one(&self.db)
             .await?
             .is_some())
+    }
+
+    /// Forgets the discoveries made before `before_ms` (they allow no linking any more);
+    /// returns how many.
+    pub async fn purge_discoveries(&self, before_ms: i64) -> Result<u64, StoreError> {
+        Ok(account_discovery::Entity::delete_many()
+            .filter(account_discovery::Column::DiscoveredAtMs.lt(before_ms))
+            .exec(&self.db)
+            .await?
+            .rows_affected)
+    }
+
+    /// How many discoveries are recorded (tests and operators watch the table's size).
+    pub async fn discovery_count(&self) -> Result<u64, StoreError> {
+        Ok(account_discovery::Entity::find().count(&self.db).await?)
     }
 }

@@ -290,13 +290,15 @@ impl Store {
     }
 
     /// Delinks `link_ref_number` at the request of `aa_id` for `customer_address`, in `conn`
-    /// (the idempotency claim's transaction).
+    /// (the idempotency claim's transaction); the account's prepared data is denied and the
+    /// AA told, as from `fip_id` (`super::delinked_sessions`).
     pub async fn delink_in(
         &self,
         conn: &impl ConnectionTrait,
         link_ref_number: &str,
         aa_id: &str,
         customer_address: &str,
+        fip_id: &str,
     ) -> Result<Delinked, StoreError> {
         let Some(row) = account_link::Entity::find_by_id(link_ref_number.to_owned())
             .filter(account_link::Column::AaId.eq(aa_id))
@@ -306,7 +308,7 @@ impl Store {
         else {
             return Ok(Delinked::Unknown);
         };
-        let changed = self.mark_delinked(conn, link_ref_number).await?;
+        let changed = self.mark_delinked(conn, link_ref_number, fip_id).await?;
         let mut link = to_links(conn, vec![row]).await?;
         let Some(mut link) = link.pop() else {
             return Ok(Delinked::Unknown);
@@ -319,12 +321,15 @@ impl Store {
         })
     }
 
-    /// Delinks at the bank's own initiative and, in the same transaction, queues the AA's
-    /// `POST /Account/link/Notification` built by `notice`. Returns the link, or `None` when
-    /// there is no such link. A link already delinked is returned unchanged and notifies no one.
+    /// Delinks at the bank's own initiative (this FIP being `fip_id`) and, in the same
+    /// transaction, queues the AA's `POST /Account/link/Notification` built by `notice` (and
+    /// denies the account's prepared data, telling the AA: `super::delinked_sessions`).
+    /// Returns the link, or `None` when there is no such link. A link already delinked is
+    /// returned unchanged and notifies no one.
     pub async fn delink_by_bank(
         &self,
         link_ref_number: &str,
+        fip_id: &str,
         notice: impl FnOnce(&AccountLink) -> Result<Notification, StoreError>,
     ) -> Result<Option<(AccountLink, bool)>, StoreError> {
         let Some(row) = account_link::Entity::find_by_id(link_ref_number.to_owned())
@@ -339,7 +344,7 @@ impl Store {
         link.linked = false;
         let message = notice(&link)?;
         let txn = self.db.begin().await?;
-        let changed = self.mark_delinked(&txn, link_ref_number).await?;
+        let changed = self.mark_delinked(&txn, link_ref_number, fip_id).await?;
         if changed {
             aa_runtime::queue::enqueue(&txn, message.job()).await?;
         }
@@ -347,10 +352,13 @@ impl Store {
         Ok(Some((link, changed)))
     }
 
+    /// Marks the link delinked (true when this call did) and, when it did, denies its data in
+    /// prepared sessions.
     async fn mark_delinked<C: ConnectionTrait>(
         &self,
         db: &C,
         link_ref_number: &str,
+        fip_id: &str,
     ) -> Result<bool, StoreError> {
         let result = account_link::Entity::update_many()
             .col_expr(account_link::Column::Status, Expr::value(DELINKED))
@@ -362,6 +370,10 @@ impl Store {
             .filter(account_link::Column::Status.eq(LINKED))
             .exec(db)
             .await?;
-        Ok(result.rows_affected == 1)
+        let changed = result.rows_affected == 1;
+        if changed {
+            self.deny_delinked_in(db, link_ref_number, fip_id).await?;
+        }
+        Ok(changed)
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! [`Store`] is the handle the rest of the service uses; its queries live beside the data
 //! they touch ([`seed`], [`bank`], [`discoveries`], [`links`], [`consents`], [`fi_sessions`],
-//! [`fi_session_expiry`], [`data_keys`], idempotency keys are `aa_runtime::idempotency`'s) and return domain
+//! [`fi_session_expiry`], `delinked_sessions`, [`data_keys`], idempotency keys are `aa_runtime::idempotency`'s) and return domain
 //! types, never entities. Instants are stored as epoch milliseconds (`aa_runtime::clock::millis`)
 //! so that both databases compare them the same way.
 //!
@@ -26,6 +26,7 @@ pub type Tx = sea_orm::DatabaseTransaction;
 pub mod bank;
 pub mod consents;
 pub mod data_keys;
+mod delinked_sessions;
 pub mod direct_links;
 pub mod discoveries;
 mod entities;

@@ -15,11 +15,10 @@
 //! | `POST /Consent/Notification` | [`rebit::consent_notification`] |
 //! | `POST /FI/request` | [`rebit::fi_request`] |
 //! | `POST /FI/fetch`, `GET /FI/fetch/{sessionId}` (1.1.x) | [`rebit::fi_fetch`] |
-//! | `GET /Heartbeat`, `GET /health/live`, `GET /health/ready` | [`health`] |
+//! | `GET /Heartbeat`, `GET /health/live`, `GET /health/ready` | `aa_runtime::http::ops` |
 //! | `GET /sandbox/otp/{ref}` (when enabled) | [`sandbox`] |
 //! | `POST /bank/links/{linkRefNumber}/delink`, `GET /bank/links/{linkRefNumber}/statement` (when enabled) | [`app::bank`] |
 
 pub mod app;
-pub mod health;
 pub mod rebit;
 pub mod sandbox;

@@ -95,7 +95,7 @@ async fn a_consent_on_accounts_not_linked_to_the_customer_is_refused() {
         &signer,
     );
     let answer = app.post("/Consent", &body).await;
-    assert_error(&answer, 400, "InvalidConsentDetail", Some(&body));
+    assert_error(&answer, 400, "InvalidRequest", Some(&body));
 
     let body = artefact(
         &uuid::Uuid::new_v4().to_string(),
@@ -103,7 +103,7 @@ async fn a_consent_on_accounts_not_linked_to_the_customer_is_refused() {
         &signer,
     );
     let answer = app.post("/Consent", &body).await;
-    assert_error(&answer, 400, "InvalidConsentDetail", Some(&body));
+    assert_error(&answer, 400, "InvalidRequest", Some(&body));
 
     // Delinked accounts are no longer covered.
     let answer = app
@@ -116,7 +116,7 @@ async fn a_consent_on_accounts_not_linked_to_the_customer_is_refused() {
         &signer,
     );
     let answer = app.post("/Consent", &body).await;
-    assert_error(&answer, 400, "InvalidConsentDetail", Some(&body));
+    assert_error(&answer, 400, "InvalidRequest", Some(&body));
 }
 
 #[actix_web::test]
@@ -129,7 +129,7 @@ async fn a_consent_for_another_fip_is_refused() {
         &app.eco.signer("AA-1"),
     );
     let answer = app.post("/Consent", &body).await;
-    assert_error(&answer, 400, "InvalidConsentDetail", Some(&body));
+    assert_error(&answer, 400, "InvalidRequest", Some(&body));
 }
 
 #[actix_web::test]

@@ -49,7 +49,13 @@ pub fn fi_detail(
     let accounts: Vec<Value> = links
         .iter()
         .map(|(link, masked, fi_type)| {
-            json!({"fiType": fi_type, "fipId": "FIP-1", "accType": "SAVINGS",
+            // As the seed holds them: deposits are SAVINGS, the rest DEFAULT.
+            let acc_type = if fi_type == "DEPOSIT" {
+                "SAVINGS"
+            } else {
+                "DEFAULT"
+            };
+            json!({"fiType": fi_type, "fipId": "FIP-1", "accType": acc_type,
                    "linkRefNumber": link, "maskedAccNumber": masked})
         })
         .collect();

@@ -331,12 +331,14 @@ async fn a_revoked_or_expired_consents_prepared_data_is_purged() {
 async fn a_failed_session_neither_blocks_nor_uses_up_its_consent() {
     // Sahamati: a provider honours a repeat request after a session it failed, free of charge.
     let app = TestApp::spawn().await;
-    let (consent_id, signature, fiu, _) = consent_with(&app, |d| {
-        d["fetchType"] = "ONETIME".into();
-        // None of the customer's accounts is of this type: every account is DENIED.
-        d["fiTypes"] = json!(["RECURRING_DEPOSIT"]);
-    })
-    .await;
+    let links = link_everything(&app).await;
+    let mut detail = fi_detail(&links, &["SUMMARY"], Value::Null);
+    detail["fetchType"] = "ONETIME".into();
+    // None of the customer's accounts is of this type: every account is DENIED. `POST /Consent`
+    // refuses such an artefact now; one stored before that rule is what this stands for.
+    detail["fiTypes"] = json!(["RECURRING_DEPOSIT"]);
+    let (consent_id, signature) = stored_unchecked(&app, &detail).await;
+    let fiu = fiu_key(Curve::X25519, time::Duration::hours(1));
     let failed = session(&app, &consent_id, &signature, &fiu).await;
     let notification = notified(&app, &failed).await;
     assert_eq!(
@@ -352,4 +354,37 @@ async fn a_failed_session_neither_blocks_nor_uses_up_its_consent() {
     );
     let again = session(&app, &consent_id, &signature, &fiu).await;
     assert_ne!(again, failed);
+}
+
+/// Stores a consent over `detail` as AA-1 sent it, past `POST /Consent`'s checks (a consent
+/// kept before a rule was added); returns (consentId, digitalSignature).
+async fn stored_unchecked(app: &TestApp, detail: &Value) -> (String, String) {
+    use fip_service::persistence::consents::NewConsent;
+    let consent_id = uuid::Uuid::new_v4().to_string();
+    let body = crate::helpers::artefact(&consent_id, detail, &app.eco.signer("AA-1"));
+    let jws = body["signedConsent"].as_str().unwrap().to_owned();
+    let signature = jws.rsplit('.').next().unwrap().to_owned();
+    let parsed: aa_core::rebit::SignedConsentDetail =
+        serde_json::from_value(detail.clone()).unwrap();
+    let terms = fip_service::domain::consent::terms_of(&parsed, "FIP-1").unwrap();
+    let txn = app.store.begin().await.unwrap();
+    app.store
+        .store_consent_in(
+            &txn,
+            NewConsent {
+                consent_id: consent_id.clone(),
+                aa_id: "AA-1".into(),
+                status: aa_core::rebit::ConsentStatus::Active,
+                signed_consent: jws,
+                signature: signature.clone(),
+                detail: detail.clone(),
+                create_timestamp: body["createTimestamp"].as_str().unwrap().to_owned(),
+                txnid: body["txnid"].as_str().unwrap().to_owned(),
+                terms,
+            },
+        )
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    (consent_id, signature)
 }

@@ -11,6 +11,7 @@ use aa_core::jws::{compact, SigningKey, VerifyingKey};
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use aa_runtime::clock::Clock;
+use aa_runtime::launch::Service;
 use aa_runtime::settings::Secret;
 use aa_testkit::fakes::{AaInbox, FakeAa};
 use aa_testkit::{
@@ -46,6 +47,8 @@ pub struct Options {
     pub rate_limits: aa_runtime::rate_limit::RateLimitSettings,
     /// `linking.authenticator: DIRECT` instead of `TOKEN`.
     pub direct_linking: bool,
+    /// `linking.discovery_lifetime_seconds`.
+    pub discovery_lifetime_seconds: u64,
 }
 
 impl Default for Options {
@@ -60,6 +63,7 @@ impl Default for Options {
             fi_session_lifetime_seconds: 3600,
             rate_limits: Default::default(),
             direct_linking: false,
+            discovery_lifetime_seconds: 86_400,
         }
     }
 }
@@ -69,6 +73,8 @@ pub struct TestApp {
     pub url: String,
     pub store: Store,
     pub aa_inbox: Arc<Mutex<AaInbox>>,
+    /// The fake AA-1 itself, to steer its answers.
+    pub aa: FakeAa,
     fip_key: VerifyingKey,
 }
 
@@ -103,6 +109,7 @@ impl TestApp {
             url: fip_url,
             store,
             aa_inbox,
+            aa,
             fip_key,
         }
     }
@@ -129,11 +136,12 @@ impl TestApp {
         }
         settings.fi.session_lifetime_seconds = options.fi_session_lifetime_seconds;
         settings.rate_limits = options.rate_limits;
+        settings.linking.discovery_lifetime_seconds = options.discovery_lifetime_seconds;
         if options.direct_linking {
             settings.linking.authenticator = aa_core::rebit::AuthenticatorType::Direct;
         }
         let clock = options.clock.clone().unwrap_or_else(Clock::system);
-        Application::build_with_clock(settings, listener, clock)
+        Application::build(settings, listener, clock)
             .await
             .expect("the FIP starts")
     }

@@ -6,11 +6,13 @@
 mod atomic;
 mod auth;
 mod consent;
+mod consent_accounts;
 mod consent_rules;
 mod data_rules;
 mod delink;
 mod direct_link;
 mod discover;
+mod discovery_purge;
 mod envelope;
 mod fi;
 mod fi_lifecycle;

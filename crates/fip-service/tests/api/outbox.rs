@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::helpers::{Db, Options, TestApp, BANK_TOKEN, HANDLE};
 
-async fn bank_delink(app: &TestApp, link_ref: &str, token: &str) -> (u16, Value) {
+pub async fn bank_delink(app: &TestApp, link_ref: &str, token: &str) -> (u16, Value) {
     let response = reqwest::Client::new()
         .post(format!("{}/bank/links/{link_ref}/delink", app.url))
         .header("authorization", format!("Bearer {token}"))
@@ -97,6 +97,39 @@ async fn a_refused_notification_is_retried_until_the_aa_accepts_it() {
         .await;
     assert_eq!(app.aa_inbox.lock().unwrap().refused, 2);
     assert_eq!(delivered_attempts(&app).await, 3);
+    assert_eq!(app.aa_inbox.lock().unwrap().notifications.len(), 1);
+}
+
+#[actix_web::test]
+async fn fip_does_not_take_an_aa_acknowledgement_that_breaks_the_schema_as_delivered() {
+    let app = TestApp::spawn().await;
+    app.aa.alter_answers("/Account/link/Notification", |ack| {
+        ack["response"] = serde_json::json!(200);
+    });
+    let verified = app.link_all().await;
+    let link_ref = verified["AccLinkDetails"][0]["linkRefNumber"]
+        .as_str()
+        .unwrap();
+    let (status, _) = bank_delink(&app, link_ref, BANK_TOKEN).await;
+    assert_eq!(status, 200);
+    app.wait_for_aa(|inbox| !inbox.notifications.is_empty())
+        .await;
+    // Heard by the AA, but its signed answer has a number for `response`: a dead letter naming
+    // the field, not retried, not done.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let dead = loop {
+        let messages = notifications(&app).await;
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert_ne!(messages[0].status, "done", "{messages:?}");
+        if messages[0].status == "dead" {
+            break messages[0].clone();
+        }
+        assert!(Instant::now() < deadline, "never refused: {messages:?}");
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(dead.attempts, 1, "{dead:?}");
+    let error = dead.last_error.unwrap_or_default();
+    assert!(error.contains("response must be a string"), "{error}");
     assert_eq!(app.aa_inbox.lock().unwrap().notifications.len(), 1);
 }
 

@@ -1,8 +1,11 @@
 //! The ReBIT calls the FIU makes to an AA, over `aa_core`'s signed client (which signs every
 //! request, sends our `client_api_key`, and verifies the AA's signature on every answer):
-//! `POST /Consent`, `POST /Consent/handle` and `POST /Consent/fetch`, `POST /FI/request`, and
+//! `POST /Consent`, `POST /Consent/handle` and `POST /Consent/fetch` (or the 1.1.x
+//! `GET /Consent/handle/{handle}` and `GET /Consent/{id}`), `POST /FI/request`, and
 //! `POST /FI/fetch` (or the 1.1.x `GET /FI/fetch/{sessionId}`), each with a fresh envelope.
-//! Every answer is checked against its request by [`crate::domain::answers`] (`ver`,
+//! Every answer is held to the AA's 2.0.0 schema for the call by the signed client (one that
+//! breaks it is `OutboundError::Schema`, [`AaCallError::bad_answer`]), then checked against its
+//! request by [`crate::domain::answers`] (`ver`,
 //! `timestamp`, `txnid`, the identifiers it echoes or makes up) before it is returned.
 
 use aa_core::rebit::{
@@ -11,9 +14,11 @@ use aa_core::rebit::{
     FiDataRange, FiFetchRequest, FiFetchResponse, FiRequest, FiResponse, FipFi, KeyMaterial,
 };
 use aa_core::timefmt;
+use aa_core::validate::ApiVersion;
 use aa_runtime::clock::Clock;
 use aa_runtime::http::{OutboundError, SignedClient};
 
+pub use super::aa_error::AaCallError;
 use crate::configuration::FetchMethod;
 pub use crate::domain::answers::MAX_ID_LEN;
 use crate::domain::answers::{self, Refused};
@@ -21,50 +26,30 @@ use crate::domain::answers::{self, Refused};
 /// The API version the FIU speaks to AAs.
 pub const VERSION: &str = "2.0.0";
 
-/// Why a call to an AA failed.
-#[derive(Debug, thiserror::Error)]
-pub enum AaCallError {
-    #[error(transparent)]
-    Outbound(#[from] OutboundError),
-    /// The answer did not fit the request ([`crate::domain::answers`]).
-    #[error("{aa} answered badly: {refused}")]
-    Answer { aa: String, refused: Refused },
-}
-
-impl AaCallError {
-    /// Worth trying again later: the AA was unreachable, failed, or its answer did not verify.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            AaCallError::Outbound(e) => e.is_retryable(),
-            AaCallError::Answer { .. } => false,
-        }
-    }
-
-    /// The AA refused the request (a 4xx with a ReBIT error body): its code, for the caller.
-    pub fn refusal(&self) -> Option<String> {
-        match self {
-            AaCallError::Outbound(OutboundError::Rebit { status, error, .. }) if *status < 500 => {
-                Some(format!(
-                    "{}: {}",
-                    error.error_code.as_str(),
-                    error.error_msg
-                ))
-            }
-            _ => None,
-        }
-    }
-}
-
 /// Calls AAs as this FIU; envelopes are stamped by `clock`.
 #[derive(Debug, Clone)]
 pub struct AaClient {
     client: SignedClient,
     clock: Clock,
+    consent_calls: FetchMethod,
 }
 
 impl AaClient {
+    /// A client whose consent calls fall back to the 1.1.x GETs (`post_then_get`).
     pub fn new(client: SignedClient, clock: Clock) -> Self {
-        Self { client, clock }
+        Self {
+            client,
+            clock,
+            consent_calls: FetchMethod::PostThenGet,
+        }
+    }
+
+    /// How `POST /Consent/handle` and `POST /Consent/fetch` are made: the 2.0.0 POST, the
+    /// 1.1.x GET (`GET /Consent/handle/{handle}`, `GET /Consent/{id}`), or the POST and the GET
+    /// when the AA does not serve the POST (404, 405, 501).
+    pub fn with_consent_calls(mut self, method: FetchMethod) -> Self {
+        self.consent_calls = method;
+        self
     }
 
     fn timestamp(&self) -> String {
@@ -124,11 +109,25 @@ impl AaClient {
             txnid: txnid.clone(),
             consent_handle: handle.to_owned(),
         };
-        let answer: ConsentHandleResponse =
-            self.client.post(aa_id, "/Consent/handle", &request).await?;
+        let path = format!("/Consent/handle/{}", path_segment(handle));
+        let (answer, sent) = match self.consent_calls {
+            FetchMethod::Get => (self.client.get(aa_id, &path).await?, None),
+            method => match self.client.post(aa_id, "/Consent/handle", &request).await {
+                Ok(answer) => (answer, Some((VERSION, txnid.as_str()))),
+                Err(error) if method == FetchMethod::PostThenGet && not_served(&error) => {
+                    tracing::info!(
+                        peer.id = aa_id,
+                        "POST /Consent/handle is not served; trying the 1.1.x GET"
+                    );
+                    (self.client.get(aa_id, &path).await?, None)
+                }
+                Err(error) => return Err(error.into()),
+            },
+        };
+        let answer: ConsentHandleResponse = answer;
         let now = self.clock.now();
         let answer = Self::checked(aa_id, answer, |a| {
-            answers::envelope(Some((VERSION, &txnid)), &a.ver, &a.timestamp, &a.txnid, now)?;
+            answers::envelope(sent, &a.ver, &a.timestamp, &a.txnid, now)?;
             answers::echoed("ConsentHandle", handle, &a.consent_handle)?;
             match a.consent_status.id.as_deref() {
                 Some(id) => answers::usable("consent id", id),
@@ -152,13 +151,39 @@ impl AaClient {
             txnid: uuid::Uuid::new_v4().to_string(),
             consent_id: consent_id.to_owned(),
         };
-        let answer: ConsentArtefact = self.client.post(aa_id, "/Consent/fetch", &request).await?;
+        let path = format!("/Consent/{}", path_segment(consent_id));
+        let (answer, posted) = match self.consent_calls {
+            FetchMethod::Get => (self.client.get(aa_id, &path).await?, false),
+            method => match self.client.post(aa_id, "/Consent/fetch", &request).await {
+                Ok(answer) => (answer, true),
+                Err(error) if method == FetchMethod::PostThenGet && not_served(&error) => {
+                    tracing::info!(
+                        peer.id = aa_id,
+                        "POST /Consent/fetch is not served; trying the 1.1.x GET"
+                    );
+                    (self.client.get(aa_id, &path).await?, false)
+                }
+                Err(error) => return Err(error.into()),
+            },
+        };
+        let answer: ConsentArtefact = answer;
         let now = self.clock.now();
         Self::checked(aa_id, answer, |a| {
-            if a.ver != VERSION {
+            // The POST's answer speaks the request's version; the GET's any we speak.
+            let version_ok = if posted {
+                a.ver == VERSION
+            } else {
+                ApiVersion::parse(&a.ver).is_ok()
+            };
+            if !version_ok {
                 return Err(Refused::Version {
                     found: a.ver.clone(),
-                    sent: VERSION.to_owned(),
+                    sent: if posted {
+                        VERSION
+                    } else {
+                        "2.0.0, 1.1.3 or 1.1.2"
+                    }
+                    .to_owned(),
                 });
             }
             answers::echoed("consentId", consent_id, &a.consent_id)?;

@@ -102,7 +102,7 @@ pub fn verify(
         consent_id: artefact.consent_id.clone(),
         status: artefact.status.into(),
         fip_id: detail.data_provider.id.clone(),
-        signer_kid: verified.header.kid,
+        signer_kid: kid,
         signed_consent: jws.to_owned(),
         detail: json,
     })

@@ -1,13 +1,12 @@
 //! Asking a customer for consent: the customer's AA found in the registry, the template's terms
 //! as a ConsentDetail, `POST /Consent` to the AA, and the request stored under the handle the
-//! AA returns (`PENDING`). An answer that does not fit the request
-//! ([`crate::domain::answers`]) stores nothing and is 502 `aa_bad_answer` with the reason.
+//! AA returns (`PENDING`). An answer that breaks the AA's 2.0.0 schema or does not fit the
+//! request ([`crate::domain::answers`]) stores nothing and is 502 `aa_bad_answer` with the reason.
 
 use aa_core::registry::Role;
 use actix_web::http::StatusCode;
 use tracing::field::Empty;
 
-use crate::clients::aa::AaCallError;
 use crate::domain::customer::CustomerHandle;
 use crate::domain::terms::ConsentTerms;
 use crate::persistence::consents::NewConsentRequest;
@@ -51,11 +50,11 @@ pub async fn request(state: &AppState, customer: &str, template: &str) -> Result
         .aa
         .request_consent(&aa.id, &txnid, detail)
         .await
-        .map_err(|e| match (e.refusal(), &e) {
-            (_, AaCallError::Answer { refused, .. }) => AppError::new(
+        .map_err(|e| match (e.refusal(), e.bad_answer()) {
+            (_, Some(why)) => AppError::new(
                 StatusCode::BAD_GATEWAY,
                 "aa_bad_answer",
-                format!("{} answered the consent request badly: {refused}", aa.id),
+                format!("{} answered the consent request badly: {why}", aa.id),
             ),
             (Some(refusal), _) => {
                 tracing::warn!(%refusal, "the AA refused the consent request");
@@ -64,7 +63,10 @@ pub async fn request(state: &AppState, customer: &str, template: &str) -> Result
                     format!("{} refused the consent request: {refusal}", aa.id),
                 )
             }
-            (None, _) => AppError::bad_gateway("aa_unavailable", &e),
+            (None, _) => {
+                tracing::warn!(error = %e, "the consent request did not reach a usable answer");
+                AppError::new(StatusCode::BAD_GATEWAY, "aa_unavailable", e.summary())
+            }
         })?;
     span.record("consent.handle", handle.as_str());
     let new = NewConsentRequest {

@@ -4,7 +4,6 @@
 //! `ACTIVE` artefact joins the consent's automatic data request when `fi.auto_request` is on.
 
 use super::Worker;
-use crate::clients::aa::AaCallError;
 use crate::domain::artefact::{verify, Expected};
 use crate::domain::data_request::plan_session;
 use crate::domain::status::{ConsentState, FetchState};
@@ -36,10 +35,11 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
             {
                 return Ok(());
             }
-            // An answer that does not fit the fetch is refused for good, like a bad artefact.
-            let state = match error {
-                AaCallError::Answer { .. } => FetchState::Refused,
-                _ => FetchState::Failed,
+            // An answer out of schema or not fitting the fetch is refused for good, like a bad
+            // artefact.
+            let state = match error.bad_answer() {
+                Some(_) => FetchState::Refused,
+                None => FetchState::Failed,
             };
             return store
                 .artefact_not_fetched(&job, state, &error_text, worker.clock.now())

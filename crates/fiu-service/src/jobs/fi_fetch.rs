@@ -82,7 +82,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         &fi,
         &session.fip_id,
         &links,
-        worker.fi.curve,
+        keys.private.curve(),
         worker.clock.now(),
     );
     if let Err(refused) = checked {

@@ -105,7 +105,7 @@ async fn ask(
     };
     let now = worker.clock.now();
     let expiry = now + worker.fi.key_validity;
-    let ours = match key_material::generate(worker.fi.curve, expiry) {
+    let ours = match key_material::generate(worker.fi.curve_for(&session.fip_id), expiry) {
         Ok(ours) => ours,
         Err(e) => {
             return Err(CallFailure {

@@ -10,6 +10,7 @@ pub mod fi_fetch;
 pub mod fi_request;
 pub mod purge;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aa_core::fi_crypto::Curve;
@@ -40,9 +41,12 @@ pub struct Worker {
 }
 
 /// The FI settings the jobs use, checked at start-up.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct FiJobSettings {
+    /// The curve of the KeyMaterial sent to a FIP not in `curves`.
     pub curve: Curve,
+    /// The curve per FIP id, where it differs.
+    pub curves: BTreeMap<String, Curve>,
     pub key_validity: time::Duration,
     pub fetch: FetchMethod,
     pub auto_request: bool,
@@ -53,15 +57,28 @@ pub struct FiJobSettings {
 }
 
 impl FiJobSettings {
-    /// Checks `fi.curve`.
+    /// The curve of the KeyMaterial for a session with `fip_id`.
+    pub fn curve_for(&self, fip_id: &str) -> Curve {
+        self.curves.get(fip_id).copied().unwrap_or(self.curve)
+    }
+
+    /// Checks `fi.curve` and `fi.curves`.
     pub fn from_settings(settings: &FiSettings) -> Result<Self, String> {
-        let curve = settings
-            .curve
-            .parse()
-            .map_err(|_| format!("fi.curve {:?} is not X25519 or Curve25519", settings.curve))?;
+        let parse = |name: String, curve: &str| {
+            curve
+                .parse::<Curve>()
+                .map_err(|_| format!("{name} {curve:?} is not Curve25519 or X25519"))
+        };
+        let curve = parse("fi.curve".into(), &settings.curve)?;
+        let curves = settings
+            .curves
+            .iter()
+            .map(|(fip, curve)| Ok((fip.clone(), parse(format!("fi.curves.{fip}"), curve)?)))
+            .collect::<Result<_, String>>()?;
         let minutes = i64::try_from(settings.key_validity_minutes.max(1)).unwrap_or(i64::MAX);
         Ok(Self {
             curve,
+            curves,
             key_validity: time::Duration::minutes(minutes),
             fetch: settings.fetch,
             auto_request: settings.auto_request,
@@ -135,5 +152,25 @@ impl Worker {
             worker = worker.handle(kind.as_str(), Run(self.clone()));
         }
         worker
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_curve_is_curve25519_unless_the_fip_needs_another() {
+        let mut settings = FiSettings::default();
+        let fi = FiJobSettings::from_settings(&settings).unwrap();
+        assert_eq!(fi.curve_for("FIP-1"), Curve::Curve25519);
+        settings.curves.insert("FIP-2".into(), "X25519".into());
+        let fi = FiJobSettings::from_settings(&settings).unwrap();
+        assert_eq!(fi.curve_for("FIP-2"), Curve::X25519);
+        assert_eq!(fi.curve_for("FIP-1"), Curve::Curve25519);
+        settings.curves.insert("FIP-3".into(), "P-256".into());
+        let refused = FiJobSettings::from_settings(&settings).unwrap_err();
+        assert!(refused.contains("fi.curves.FIP-3"), "{refused}");
     }
 }

@@ -4,8 +4,7 @@
 //!   ([`rebit::consent_notification`]) and `POST /FI/Notification` ([`rebit::fi_notification`]),
 //!   signed, `aa_api_key`; and the `Notifier` checks both make ([`rebit::notifier`]).
 //! - [`app`]: the lender's app API under `/app` (JSON, bearer token).
-//! - [`health`]: readiness; heartbeat and liveness come from `aa_runtime::http::ops`.
+//! - heartbeat, liveness and readiness come from `aa_runtime::http::ops`.
 
 pub mod app;
-pub mod health;
 pub mod rebit;

@@ -283,3 +283,80 @@ async fn an_fi_fetch_answer_from_another_fip_fails_the_session_and_keeps_nothing
     )
     .await;
 }
+
+// Issue 13, item 3: every answer of the AA is held to the AA's 2.0.0 schema for the call (the
+// runtime's client) before `domain::answers` sees it; one that breaks it is kept nowhere.
+
+#[tokio::test]
+async fn fiu_refuses_an_aa_consent_answer_missing_a_required_field() {
+    consent_answer_refused(
+        |a| {
+            a.as_object_mut().unwrap().remove("ConsentHandle");
+        },
+        "ConsentHandle is missing",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn fiu_refuses_an_aa_consent_answer_with_a_number_where_a_string_is_required() {
+    consent_answer_refused(
+        |a| a["Customer"]["id"] = json!(9999999999_u64),
+        "Customer.id must be a string",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn fiu_refuses_an_aa_consent_answer_with_a_non_canonical_uuid() {
+    consent_answer_refused(
+        |a| {
+            let handle = a["ConsentHandle"].as_str().unwrap().replace('-', "");
+            a["ConsentHandle"] = json!(handle.to_uppercase());
+        },
+        "ConsentHandle must be a UUID",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn fiu_records_a_polled_consent_status_that_breaks_the_schema_and_changes_nothing() {
+    poll_refused(
+        |a| a["ConsentStatus"]["status"] = json!("SOON"),
+        "ConsentStatus.status must be one of",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn fiu_refuses_an_artefact_answer_missing_a_required_field_and_stores_nothing() {
+    let app = spawn().await;
+    app.aa.alter_answers("/Consent/fetch", |a| {
+        a["ConsentUse"].as_object_mut().unwrap().remove("logUri");
+    });
+    artefact_refused(app, "ConsentUse.logUri is missing").await;
+}
+
+#[tokio::test]
+async fn fiu_fails_the_session_of_an_fi_request_answer_with_a_non_canonical_session_id() {
+    fi_request_refused(
+        |a| {
+            let id = a["sessionId"].as_str().unwrap().replace('-', "");
+            a["sessionId"] = json!(id);
+        },
+        "sessionId must be a UUID",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn fiu_fails_the_session_of_an_fi_fetch_answer_missing_a_required_field_and_keeps_nothing() {
+    fetch_refused(
+        &["link-1"],
+        |a| {
+            a["FI"][0].as_object_mut().unwrap().remove("KeyMaterial");
+        },
+        "FI[0].KeyMaterial is missing",
+    )
+    .await;
+}

@@ -53,6 +53,10 @@ async fn a_consent_answer_whose_signature_does_not_verify_is_discarded_and_nothi
         .await;
     assert_eq!(status, 502, "{body}");
     assert_eq!(body["error"], "aa_unavailable");
+    assert_eq!(
+        body["message"], "AA-1's answer is not signed by it; it was discarded",
+        "the app is told why, not only \"internal error\""
+    );
     assert_eq!(app.aa.requests().len(), 1, "the AA was asked");
     let (status, list) = app.app("GET", "/app/consents", Some(TOKEN), None).await;
     assert_eq!(status, 200);

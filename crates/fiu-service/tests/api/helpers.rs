@@ -8,6 +8,7 @@ use std::sync::Once;
 use aa_core::registry::Role;
 use aa_core::timefmt;
 use aa_runtime::clock::{Clock, TestClock};
+use aa_runtime::launch::Service;
 use aa_runtime::settings::Secret;
 use aa_testkit::fakes::FakeAa;
 use aa_testkit::{
@@ -139,7 +140,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
     } else {
         (Clock::system(), None)
     };
-    let app = Application::build_with_clock(settings, fiu_listener, clock.clone())
+    let app = Application::build(settings, fiu_listener, clock.clone())
         .await
         .unwrap();
     tokio::spawn(app.run_until_stopped());

@@ -1,4 +1,5 @@
-//! `link_requests`: an account-link request sent to an FIP, awaiting the customer's OTP.
+//! `link_requests`: an account-link request sent to an FIP, awaiting the customer's OTP
+//! (`TOKEN`) or the FIP's link notification (`DIRECT`).
 
 use sea_orm::entity::prelude::*;
 
@@ -13,6 +14,8 @@ pub struct Model {
     /// JSON array of the accRefNumbers being linked.
     pub acc_ref_numbers: String,
     pub completed: bool,
+    /// `TOKEN` or `DIRECT` (the FIP's `AccLinkResponse.AuthenticatorType`).
+    pub authenticator: String,
     pub created_at: i64,
 }
 

@@ -30,6 +30,10 @@ impl MigratorTrait for Migrator {
                 replaces: &["rebit_requests"],
             }),
             Box::new(aa_runtime::rate_limit::Migration),
+            sql(
+                "m0007_link_authenticator",
+                include_str!("m0007_link_authenticator.sql"),
+            ),
         ]
     }
 }

@@ -1,5 +1,6 @@
-//! Accounts and linking: discovered accounts, link requests, link results and notifications.
+//! Accounts and linking: discovered accounts, link requests, link results, delinks.
 
+use aa_core::rebit::AuthenticatorType;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -7,9 +8,7 @@ use sea_orm::{
 };
 
 use super::super::entities::{account, link_request};
-use super::super::records::{
-    AccountRecord, DiscoveredAccount, LinkNotificationOutcome, LinkRequestRecord,
-};
+use super::super::records::{AccountRecord, DiscoveredAccount, LinkRequestRecord};
 use super::super::{Store, StoreError};
 use crate::domain::status::AccountState;
 
@@ -23,6 +22,25 @@ fn account_record(m: account::Model) -> AccountRecord {
         link_ref_number: m.link_ref_number,
         state: AccountState::parse(&m.status),
     }
+}
+
+/// A stored link request as a record; an unreadable account list or authenticator is corrupt.
+pub(super) fn link_request_record(
+    row: link_request::Model,
+) -> Result<LinkRequestRecord, StoreError> {
+    let acc_ref_numbers = serde_json::from_str(&row.acc_ref_numbers)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let authenticator = row.authenticator.parse().map_err(|_| {
+        StoreError::Corrupt(format!("link request authenticator {}", row.authenticator))
+    })?;
+    Ok(LinkRequestRecord {
+        id: row.id,
+        fip_id: row.fip_id,
+        ref_number: row.ref_number,
+        acc_ref_numbers,
+        completed: row.completed,
+        authenticator,
+    })
 }
 
 impl Store {
@@ -149,12 +167,15 @@ impl Store {
             .collect())
     }
 
+    /// Records the FIP's link request `ref_number` for `acc_refs`, confirmed as `authenticator`
+    /// says (an OTP through the AA, or the customer at the bank).
     pub async fn insert_link_request(
         &self,
         customer_id: &str,
         fip_id: &str,
         ref_number: &str,
         acc_refs: &[String],
+        authenticator: AuthenticatorType,
         now: i64,
     ) -> Result<(), StoreError> {
         let refs =
@@ -166,6 +187,7 @@ impl Store {
             ref_number: Set(ref_number.to_owned()),
             acc_ref_numbers: Set(refs),
             completed: Set(false),
+            authenticator: Set(authenticator.as_str().to_owned()),
             created_at: Set(now),
         })
         .exec(&self.db)
@@ -188,15 +210,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let acc_ref_numbers = serde_json::from_str(&row.acc_ref_numbers)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(Some(LinkRequestRecord {
-            id: row.id,
-            fip_id: row.fip_id,
-            ref_number: row.ref_number,
-            acc_ref_numbers,
-            completed: row.completed,
-        }))
+        link_request_record(row).map(Some)
     }
 
     /// Records the FIP's confirmation: each `(accRefNumber, linkRefNumber)` becomes linked, and
@@ -243,56 +257,28 @@ impl Store {
         Ok(rows.into_iter().map(account_record).collect())
     }
 
-    /// Applies an FIP's `Account/link/Notification`. The account is found by accRefNumber when
-    /// given, else by linkRefNumber. Repeating a notification changes nothing.
-    pub async fn apply_link_notification(
-        &self,
-        customer_id: &str,
-        fip_id: &str,
-        acc_ref: Option<&str>,
-        link_ref: &str,
-        state: AccountState,
-        now: i64,
-    ) -> Result<LinkNotificationOutcome, StoreError> {
-        self.apply_link_notification_in(
-            &self.db,
-            customer_id,
-            fip_id,
-            acc_ref,
-            link_ref,
-            state,
-            now,
-        )
-        .await
-    }
-
-    /// [`Store::apply_link_notification`] in `conn` (an idempotency claim's transaction).
-    #[allow(clippy::too_many_arguments)]
-    pub async fn apply_link_notification_in(
+    /// The customer's account at `fip_id` with `link_ref` becomes `DELINKED`, in `conn` (the
+    /// transaction of a delink and the revocations it causes). False when there is no such
+    /// account; delinking a delinked account again changes nothing but its time.
+    pub(super) async fn delink_in(
         &self,
         conn: &impl ConnectionTrait,
         customer_id: &str,
         fip_id: &str,
-        acc_ref: Option<&str>,
         link_ref: &str,
-        state: AccountState,
         now: i64,
-    ) -> Result<LinkNotificationOutcome, StoreError> {
-        let mut update = account::Entity::update_many()
-            .col_expr(account::Column::LinkRefNumber, Expr::value(link_ref))
-            .col_expr(account::Column::Status, Expr::value(state.as_str()))
+    ) -> Result<bool, StoreError> {
+        let result = account::Entity::update_many()
+            .col_expr(
+                account::Column::Status,
+                Expr::value(AccountState::Delinked.as_str()),
+            )
             .col_expr(account::Column::UpdatedAt, Expr::value(now))
             .filter(account::Column::CustomerId.eq(customer_id))
-            .filter(account::Column::FipId.eq(fip_id));
-        update = match acc_ref {
-            Some(acc_ref) => update.filter(account::Column::AccRefNumber.eq(acc_ref)),
-            None => update.filter(account::Column::LinkRefNumber.eq(link_ref)),
-        };
-        let result = update.exec(conn).await?;
-        Ok(if result.rows_affected > 0 {
-            LinkNotificationOutcome::Applied
-        } else {
-            LinkNotificationOutcome::UnknownAccount
-        })
+            .filter(account::Column::FipId.eq(fip_id))
+            .filter(account::Column::LinkRefNumber.eq(link_ref))
+            .exec(conn)
+            .await?;
+        Ok(result.rows_affected > 0)
     }
 }

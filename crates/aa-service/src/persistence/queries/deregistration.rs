@@ -51,33 +51,26 @@ impl Store {
             .collect())
     }
 
-    /// The customer's account at `fip_id` with `link_ref` becomes `DELINKED`; then each of
-    /// `candidates` whose accounts are all delinked becomes `REVOKED` (if still `ACTIVE` or
-    /// `PAUSED`) with its notices queued; all in one transaction. Returns the revoked consent
-    /// ids, or `None`, writing nothing, when the customer is gone (deregistered meanwhile).
-    pub async fn delink_and_revoke(
+    /// In `txn`: the customer's account at `fip_id` with `link_ref` becomes `DELINKED`; then
+    /// each of `candidates` whose accounts are all delinked becomes `REVOKED` (if still `ACTIVE`
+    /// or `PAUSED`) with its notices queued. Returns the revoked consent ids, or `None`, writing
+    /// nothing, when the customer is gone (deregistered meanwhile). The customer's delink runs
+    /// it in a transaction of its own ([`Store::begin`]), an FIP's `DELINKED` notification in its
+    /// idempotency claim's.
+    pub async fn delink_and_revoke_in(
         &self,
+        txn: &DatabaseTransaction,
         customer_id: &str,
         fip_id: &str,
         link_ref: &str,
         now: i64,
         candidates: Vec<RevokeCandidate>,
     ) -> Result<Option<Vec<String>>, StoreError> {
-        let txn = self.db.begin().await?;
-        if !lock_customer(&txn, customer_id).await? {
-            txn.rollback().await?;
+        if !lock_customer(txn, customer_id).await? {
             return Ok(None);
         }
-        self.apply_link_notification_in(
-            &txn,
-            customer_id,
-            fip_id,
-            None,
-            link_ref,
-            AccountState::Delinked,
-            now,
-        )
-        .await?;
+        self.delink_in(txn, customer_id, fip_id, link_ref, now)
+            .await?;
         let named: Vec<String> = candidates
             .iter()
             .flat_map(|c| c.link_refs.iter().cloned())
@@ -87,7 +80,7 @@ impl Store {
             .filter(account::Column::FipId.eq(fip_id))
             .filter(account::Column::Status.eq(AccountState::Delinked.as_str()))
             .filter(account::Column::LinkRefNumber.is_in(named))
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .filter_map(|a| a.link_ref_number)
@@ -104,14 +97,13 @@ impl Store {
                 )
                 .filter(consent_artefact::Column::ConsentId.eq(&candidate.consent_id))
                 .filter(consent_artefact::Column::Status.is_in(open_statuses()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             if result.rows_affected == 1 {
-                enqueue(&txn, outbox_messages(candidate.notices)?).await?;
+                enqueue(txn, outbox_messages(candidate.notices)?).await?;
                 revoked.push(candidate.consent_id);
             }
         }
-        txn.commit().await?;
         Ok(Some(revoked))
     }
 

@@ -1,6 +1,9 @@
 //! `POST /customer/link {"fipId","accounts":[accRefNumber...]}` -> `{"fipId","refNumber",
-//! "authenticatorType"}`: asks the FIP to link discovered accounts (ReBIT `POST
-//! /Accounts/link`); the FIP then sends the customer an OTP, which `link/verify` forwards.
+//! "authenticatorType","status"}`: asks the FIP to link discovered accounts (ReBIT `POST
+//! /Accounts/link`). With `authenticatorType` `TOKEN` the FIP sends the customer an OTP, which
+//! `link/verify` forwards (`status` `AWAITING_OTP`); with `DIRECT` the customer confirms with the
+//! bank itself and the FIP tells the AA (`POST /Account/link/Notification` LINKED), so the link
+//! awaits the bank (`status` `AWAITING_BANK_CONFIRMATION`) and no OTP is taken for it.
 
 use aa_core::rebit::FipAccount;
 use actix_web::{web, HttpResponse};
@@ -9,6 +12,7 @@ use serde::Deserialize;
 use super::auth::Session;
 use super::error::CustomerError;
 use super::fip_error;
+use super::views;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -74,11 +78,19 @@ pub async fn start(
     let now = state.now_millis();
     state
         .store
-        .insert_link_request(&session.customer.id, fip_id, &answer.ref_number, &refs, now)
+        .insert_link_request(
+            &session.customer.id,
+            fip_id,
+            &answer.ref_number,
+            &refs,
+            answer.authenticator_type,
+            now,
+        )
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "fipId": fip_id,
         "refNumber": answer.ref_number,
         "authenticatorType": answer.authenticator_type,
+        "status": views::awaiting(answer.authenticator_type),
     })))
 }

@@ -1,9 +1,11 @@
 //! `POST /customer/link/verify {"fipId","refNumber","otp"}` -> `{"accounts":[...]}`: forwards
 //! the FIP's OTP (ReBIT `POST /Accounts/link/verify`) and records the linkRefNumbers the FIP
 //! assigns. A wrong or expired OTP comes back as the FIP's code (`InvalidLinkToken`,
-//! `LinkTokenExpired`) with status 400.
+//! `LinkTokenExpired`) with status 400. A DIRECT link request takes no OTP (the customer
+//! confirms it with the bank): 409 `direct_link`, and the FIP is not asked.
 
-use aa_core::rebit::LinkStatus;
+use aa_core::rebit::{AuthenticatorType, LinkStatus};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -36,6 +38,14 @@ pub async fn verify(
         .ok_or_else(|| CustomerError::not_found("no link request with this refNumber"))?;
     if request.completed {
         return Err(CustomerError::conflict("this link request is complete"));
+    }
+    if request.authenticator == AuthenticatorType::Direct {
+        return Err(CustomerError::new(
+            StatusCode::CONFLICT,
+            "direct_link",
+            "this link is confirmed at the bank (authenticatorType DIRECT), not with an OTP; \
+             the account is linked once the bank tells the AA",
+        ));
     }
     let details = state
         .fip()

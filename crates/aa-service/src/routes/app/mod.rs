@@ -14,6 +14,7 @@ pub mod error;
 pub mod fip_error;
 pub mod fips;
 pub mod link;
+pub mod link_status;
 pub mod link_verify;
 pub mod otp;
 pub mod reject;

@@ -9,8 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::error::CustomerError;
-use super::views::client_address;
-use crate::domain::handle::CustomerHandle;
+use super::views::limited_handle;
 use crate::persistence::records::NewOtpRecord;
 use crate::state::AppState;
 use aa_runtime::clock::millis;
@@ -26,14 +25,7 @@ pub async fn request(
     state: web::Data<AppState>,
     body: web::Json<OtpRequest>,
 ) -> Result<HttpResponse, CustomerError> {
-    let handle = CustomerHandle::parse(&body.handle, state.aa_id())
-        .map_err(|e| CustomerError::bad_request("invalid_handle", e.to_string()))?;
-    state
-        .auth
-        .limiter
-        .hit(Action::OtpSend, &handle.to_string(), &client_address(&req))
-        .await
-        .map_err(|e| e.into_app_error())?;
+    let handle = limited_handle(&req, &state, &body.handle, Action::OtpSend).await?;
     let pepper = state.auth.pepper.expose().as_bytes();
     let otp = aa_core::otp::generate(pepper).map_err(|e| CustomerError::internal(&e))?;
     let now = state.now();

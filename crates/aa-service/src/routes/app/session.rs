@@ -9,8 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::error::CustomerError;
-use super::views::client_address;
-use crate::domain::handle::CustomerHandle;
+use super::views::limited_handle;
 use crate::domain::session_token;
 use crate::state::AppState;
 use aa_runtime::clock::millis;
@@ -33,14 +32,7 @@ pub async fn login(
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, CustomerError> {
-    let handle = CustomerHandle::parse(&body.handle, state.aa_id())
-        .map_err(|e| CustomerError::bad_request("invalid_handle", e.to_string()))?;
-    state
-        .auth
-        .limiter
-        .hit(Action::OtpCheck, &handle.to_string(), &client_address(&req))
-        .await
-        .map_err(|e| e.into_app_error())?;
+    let handle = limited_handle(&req, &state, &body.handle, Action::OtpCheck).await?;
     let now = state.now();
     // An unknown reference, or one issued for another handle, reads the same as a wrong OTP.
     let otp = state

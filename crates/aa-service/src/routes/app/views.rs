@@ -1,12 +1,15 @@
-//! What several customer calls share: the view of a linked account, the stored terms of a
-//! consent request, and the lookup of a customer's pending request. Not a handler: handlers use
-//! it, never each other.
+//! What several customer calls share: the view of a linked account, what a link request waits
+//! for, the stored terms of a consent request, the lookup of a customer's pending request, and
+//! the rate-limited handle of the log-in calls. Not a handler: handlers use it, never each
+//! other.
 
-use aa_core::rebit::ConsentDetail;
+use aa_core::rebit::{AuthenticatorType, ConsentDetail};
+use aa_runtime::rate_limit::Action;
 use serde::Serialize;
 
 use super::auth::Session;
 use super::error::CustomerError;
+use crate::domain::handle::CustomerHandle;
 use crate::domain::status::{AccountState, RequestStatus};
 use crate::persistence::records::{AccountRecord, ConsentRequestRecord};
 use crate::state::AppState;
@@ -42,6 +45,15 @@ impl AccountView {
     }
 }
 
+/// What a link request waits for, as the customer API says it: the customer's OTP (`TOKEN`) or
+/// the customer's confirmation at the bank (`DIRECT`).
+pub fn awaiting(authenticator: AuthenticatorType) -> &'static str {
+    match authenticator {
+        AuthenticatorType::Token => "AWAITING_OTP",
+        AuthenticatorType::Direct => "AWAITING_BANK_CONFIRMATION",
+    }
+}
+
 /// Reads the stored terms of a request.
 pub fn terms_of(record: &ConsentRequestRecord) -> Result<ConsentDetail, CustomerError> {
     serde_json::from_str(&record.detail).map_err(|e| CustomerError::internal(&e))
@@ -70,8 +82,27 @@ pub async fn pending_request(
 
 /// The client address a customer call is counted under by the rate limits: the peer's IP
 /// address as the socket sees it (never a forwarded-for header, which any client can set).
-pub fn client_address(req: &actix_web::HttpRequest) -> String {
+fn client_address(req: &actix_web::HttpRequest) -> String {
     req.peer_addr()
         .map(|addr| addr.ip().to_string())
         .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The handle of a log-in call (`otp`, `session`), parsed, once `action` is within its rate
+/// limits for the handle and for the client address.
+pub async fn limited_handle(
+    req: &actix_web::HttpRequest,
+    state: &AppState,
+    handle: &str,
+    action: Action,
+) -> Result<CustomerHandle, CustomerError> {
+    let handle = CustomerHandle::parse(handle, state.aa_id())
+        .map_err(|e| CustomerError::bad_request("invalid_handle", e.to_string()))?;
+    state
+        .auth
+        .limiter
+        .hit(action, &handle.to_string(), &client_address(req))
+        .await
+        .map_err(|e| e.into_app_error())?;
+    Ok(handle)
 }

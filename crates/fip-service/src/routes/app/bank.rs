@@ -14,8 +14,10 @@ use aa_core::rebit::{
     AccountLinkStatus, AccountLinkStatusNotification, LinkStatus, Notifier, NotifierType, Open,
 };
 use aa_core::timefmt;
+use aa_runtime::http::bearer::bearer_is;
 use aa_runtime::http::AppError;
 use aa_runtime::settings::Secret;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
 use crate::domain::link::AccountLink;
@@ -29,21 +31,19 @@ use aa_runtime::outbox::Notification;
 pub struct BankToken(pub Secret);
 
 /// A back-office error answer, in the runtime's app-API error body.
-fn error(status: actix_web::http::StatusCode, code: &'static str, message: &str) -> HttpResponse {
+fn error(status: StatusCode, code: &'static str, message: &str) -> HttpResponse {
     AppError::new(status, code, message).error_response()
 }
 
-/// Compares without stopping at the first difference.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn authorised(req: &HttpRequest, token: &BankToken) -> bool {
-    req.headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| same(given.trim().as_bytes(), token.0.expose().as_bytes()))
+/// The 401 answer, unless `req` carries the back office's bearer token.
+fn refused(req: &HttpRequest, token: &BankToken) -> Option<HttpResponse> {
+    (!bearer_is(req, &token.0)).then(|| {
+        error(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "a valid bearer token is required",
+        )
+    })
 }
 
 #[tracing::instrument(name = "bank.delink", skip_all)]
@@ -53,19 +53,14 @@ pub async fn delink(
     token: web::Data<BankToken>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    use actix_web::http::StatusCode;
-    if !authorised(&req, &token) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "a valid bearer token is required",
-        );
+    if let Some(refusal) = refused(&req, &token) {
+        return refusal;
     }
     let link_ref = path.into_inner();
     let fip_id = state.fip_id.clone();
     let outcome = state
         .store
-        .delink_by_bank(&link_ref, |link| {
+        .delink_by_bank(&link_ref, &fip_id, |link| {
             link_notice(&state, &fip_id, link, &link.aa_id, LinkStatus::Delinked)
         })
         .await;
@@ -98,13 +93,8 @@ pub async fn confirm_link(
     token: web::Data<BankToken>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    use actix_web::http::StatusCode;
-    if !authorised(&req, &token) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "a valid bearer token is required",
-        );
+    if let Some(refusal) = refused(&req, &token) {
+        return refusal;
     }
     let ref_number = path.into_inner();
     let fip_id = state.fip_id.clone();
@@ -197,13 +187,8 @@ pub async fn statement(
     token: web::Data<BankToken>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    use actix_web::http::StatusCode;
-    if !authorised(&req, &token) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "a valid bearer token is required",
-        );
+    if let Some(refusal) = refused(&req, &token) {
+        return refusal;
     }
     let bound = |text: &Option<String>, default: i64| match text.as_deref() {
         None | Some("") => Some(default),

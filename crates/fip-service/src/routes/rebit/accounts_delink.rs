@@ -1,7 +1,9 @@
 //! `POST /Accounts/delink` (2.0.0) and `DELETE /Accounts/link` (1.1.x, same body): ends an
 //! account link at the AA's request. The link must be this AA's, for the customer address
 //! given (else 400 `InvalidLinkRefNumber`). Delinking a delinked link answers `DELINKED`
-//! again, so a retried request is harmless.
+//! again, so a retried request is harmless. The account's data in sessions already prepared
+//! becomes `DENIED` and the AA gets those sessions' `POST /FI/Notification` again, queued in
+//! the same transaction (`persistence::delinked_sessions`).
 
 use aa_core::rebit::{
     AccDeLinkRequest, AccDeLinkResponse, DelinkDetails, ErrorCode, LinkStatus, Open,
@@ -58,6 +60,7 @@ async fn answer(
                 link_ref,
                 &request.caller.entity_id,
                 address,
+                &state.fip_id,
             )
             .await?
         {
@@ -88,5 +91,8 @@ async fn answer(
         )
     }
     .await;
-    claim.finish(result).await
+    let answer = claim.finish(result).await?;
+    // The FI notifications the delink queued are committed now.
+    state.waker.wake();
+    Ok(answer)
 }

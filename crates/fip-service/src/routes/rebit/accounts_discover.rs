@@ -1,7 +1,7 @@
 //! `POST /Accounts/discover`: the customer's accounts of the requested FI types, masked, each
 //! with its `accRefNumber`. An unknown customer, or one without such accounts, is 404
 //! `NoAccountsFound`. The customer found is recorded for the address (see
-//! `crate::domain::discovery::DISCOVERY_VALID_MS`), with the answer.
+//! `linking.discovery_lifetime_seconds`, `crate::domain::discovery`), with the answer.
 
 use aa_core::rebit::{AccDiscoveryRequest, AccDiscoveryResponse, ErrorCode};
 use aa_core::validate;

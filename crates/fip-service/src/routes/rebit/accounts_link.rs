@@ -22,7 +22,6 @@ use aa_runtime::queue::NewJob;
 use aa_runtime::rate_limit::Action;
 use actix_web::{web, HttpResponse};
 
-use crate::domain::discovery::DISCOVERY_VALID_MS;
 use crate::persistence::links::NewLinkRequest;
 use crate::routes::rebit;
 use crate::state::{AppState, Claimed};
@@ -108,11 +107,9 @@ async fn answer(
                 ))
             }
         };
-        let since = state
-            .store
-            .clock()
-            .now_millis()
-            .saturating_sub(DISCOVERY_VALID_MS);
+        let lifetime =
+            i64::try_from(state.discovery_lifetime.whole_milliseconds()).unwrap_or(i64::MAX);
+        let since = state.store.clock().now_millis().saturating_sub(lifetime);
         if !state
             .store
             .discovered(

@@ -1,8 +1,12 @@
 //! `POST /Consent`: the AA sends a consent artefact. Kept only when `signedConsent` is a
 //! compact JWS signed by the calling AA with a key the registry publishes for it (else 400
 //! `SignatureDoesNotMatch`), and its detail names this FIP and accounts linked here, through
-//! this AA, to the consent's customer (else 400 `InvalidConsentDetail`); its terms must be
-//! usable (`crate::domain::consent_rules`: else 400 `InvalidRequest`). Idempotent on
+//! this AA, to the consent's customer (else 400 `InvalidRequest`: this endpoint's 400 list has no
+//! `InvalidConsentDetail`); its terms must be
+//! usable (`crate::domain::consent_rules`: else 400 `InvalidRequest`), and each account listed
+//! as the bank holds it (`fiType`, `accType`, `maskedAccNumber`, an FI type among `fiTypes`:
+//! `crate::domain::consent_accounts`, else 400 `InvalidRequest`). Nothing is stored when any
+//! check fails. Idempotent on
 //! `consentId`: the same artefact again is OK; another artefact under a used id is 409
 //! `IdempotencyError`.
 
@@ -13,7 +17,7 @@ use aa_runtime::http::{FromAa, RebitError, Verified};
 use aa_runtime::idempotency::{Endpoint, Incoming};
 use actix_web::{web, HttpResponse};
 
-use crate::domain::{consent, consent_rules};
+use crate::domain::{consent, consent_accounts, consent_rules};
 use crate::persistence::consents::{NewConsent, Stored};
 use crate::routes::rebit;
 use crate::state::{AppState, Claimed};
@@ -75,6 +79,9 @@ async fn answer(
         let txn = claim.transaction().await?;
         let links = state.store.links_by_ref_in(txn, &terms.link_refs).await?;
         consent::check_links(&terms, &links, aa_id)?;
+        let ids: Vec<String> = links.iter().map(|l| l.account_id.clone()).collect();
+        let accounts = state.store.accounts_by_id_in(txn, &ids).await?;
+        consent_accounts::check_accounts(&detail, &links, &accounts)?;
         let stored = state
             .store
             .store_consent_in(

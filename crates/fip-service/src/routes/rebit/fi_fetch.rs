@@ -7,7 +7,8 @@
 //! `InvalidSessionId` too; a session whose data is not ready yet
 //! is 404 `NoDataFound` (issue 5: not an empty success and not 403), and so is one with nothing
 //! to serve (every account denied, none of the asked `linkRefNumber`s ready, or every one
-//! delinked since the session opened: a delinked account is left out). The answer has
+//! delinked since the session opened: the delink made the account `DENIED` and told the AA,
+//! `persistence::delinked_sessions`; the link is checked again here all the same). The answer has
 //! one `FI` entry per account, each with the `KeyMaterial` of its own ephemeral key.
 
 use aa_core::rebit::{EncryptedFi, ErrorCode, FiFetchRequest, FiFetchResponse, FiStatus, FipFi};
@@ -241,8 +242,9 @@ async fn serve(
             "no prepared data for the asked accounts",
         ));
     }
-    // An account delinked since the data was prepared is no longer the consent's to share:
-    // left out, as if DENIED; with none left, there is nothing to serve.
+    // An account delinked since the data was prepared is no longer the consent's to share: the
+    // delink made it DENIED; should a delink commit between the reads above and here, it is
+    // left out all the same. With none left, there is nothing to serve.
     let refs: Vec<String> = chosen.iter().map(|a| a.link_ref_number.clone()).collect();
     let links = state.store.links_by_ref(&refs).await?;
     let chosen: Vec<_> = chosen

@@ -16,7 +16,8 @@
 //! The accounts' statuses are applied in the transaction of the idempotency claim
 //! ([`notifier::apply_once`]) which, once every account of the session is ready or denied,
 //! moves the session to `READY` and queues its fetch; the fetch runs after the answer, in the
-//! worker. The same notification again changes nothing.
+//! worker. A `COMPLETED` session with an empty `FIStatusResponse` (as 1.1.x-style AAs send it)
+//! counts as every account ready. The same notification again changes nothing.
 
 use aa_core::rebit::{ErrorCode, FiStatus, FiStatusNotification, SessionStatus};
 use aa_core::validate::{self, Invalid};
@@ -75,12 +76,23 @@ pub async fn notify(
             .map(|a| (fip.fip_id.as_str(), a.link_ref_number.as_str()))
     });
     answers::session_accounts(&session.fip_id, &links, named)?;
-    let accounts: Vec<(String, FiStatus)> = update
-        .fi_status_response
-        .iter()
-        .flat_map(|fip| fip.accounts.iter())
-        .map(|a| (a.link_ref_number.clone(), a.fi_status))
-        .collect();
+    let accounts: Vec<(String, FiStatus)> = if update.fi_status_response.is_empty()
+        && update.session_status == SessionStatus::Completed
+    {
+        // A 1.1.x-style AA may say only that the session is COMPLETED, with no statuses per
+        // account: that is "ready" for every account the session asked for.
+        known
+            .iter()
+            .map(|a| (a.link_ref_number.clone(), FiStatus::Ready))
+            .collect()
+    } else {
+        update
+            .fi_status_response
+            .iter()
+            .flat_map(|fip| fip.accounts.iter())
+            .map(|a| (a.link_ref_number.clone(), a.fi_status))
+            .collect()
+    };
     // `DELIVERED` after the fetch only confirms what the FIU did; any other move counts.
     let changes = accounts.iter().any(|(link, incoming)| {
         *incoming != FiStatus::Delivered
