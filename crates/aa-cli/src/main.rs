@@ -1,10 +1,11 @@
 //! `aa`: the command-line tool for FIU and FIP integrators. Generate FI keys, encrypt and
 //! decrypt FI data, sign and verify `x-jws-signature` and signed consents, issue and verify API
 //! keys, and walk the consent flow as a customer (`aa customer`) or an FIU (`aa fiu`), or run the whole
-//! ecosystem locally and walk it (`aa demo`), or write it for containers (`aa init`). Values may be given as `@path` to read them from a file. On failure: the reason on
+//! ecosystem locally and walk it (`aa demo`), or write it for containers (`aa init`), or serve a local Central Registry (`aa cr serve`). Values may be given as `@path` to read them from a file. On failure: the reason on
 //! stderr, exit 1, nothing on stdout.
 
 mod api;
+mod cr;
 mod customer;
 mod demo;
 mod fi;
@@ -51,6 +52,9 @@ enum Command {
     /// Write the ecosystem's keys, registry and per-service settings into a directory, for
     /// services that run elsewhere (containers): the same ecosystem `aa demo` runs.
     Init(init::InitArgs),
+    /// A local Sahamati Central Registry serving a registry file (`aa cr serve`).
+    #[command(subcommand)]
+    Cr(cr::CrCommand),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Command::Fiu(args) => fiu::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Init(args) => init::run(args),
+        Command::Cr(command) => cr::run(command),
     };
     match result {
         Ok(output) => {

@@ -1,6 +1,7 @@
 //! Who is who: entities (AA, FIP, FIU) with their base URLs and public signing keys, and the
-//! token issuers whose keys sign API keys. Loaded from a YAML or JSON file for local use; the
-//! format is documented in `docs/REGISTRY.md`. Every `kid` is unique across the registry, so a
+//! token issuers whose keys sign API keys. Loaded from a YAML or JSON file for local use (the
+//! format is documented in `docs/REGISTRY.md`), or read from the Sahamati Central Registry's
+//! answers ([`central`]). Every `kid` is unique across the registry, so a
 //! signature's `kid` names exactly one entity.
 
 use std::collections::HashMap;
@@ -12,6 +13,9 @@ use serde::Deserialize;
 
 use crate::apikey;
 use crate::jws::{KeyError, VerifyingKey};
+
+pub mod central;
+pub mod central_render;
 
 /// The role an entity plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]

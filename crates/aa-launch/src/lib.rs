@@ -9,6 +9,7 @@
 //! `tokio` only, never on actix-web, sea-orm or `aa-runtime`, so the `aa` binary stays small.
 
 mod bins;
+pub mod central_registry;
 mod ecosystem;
 pub mod http;
 mod ports;

@@ -1,5 +1,6 @@
 //! A service's identity, from configuration: its entity id, its RS256 signing key (file or
-//! environment, never logged), the registry, and how it obtains API keys for its outbound calls.
+//! environment, never logged), the registry (the file, or the Central Registry kept fresh:
+//! [`crate::registry`]), and how it obtains API keys for its outbound calls.
 //! [`Identity::load`] checks the whole set is coherent at start-up (the entity is in the registry
 //! with the expected role, and the signing key is one the registry publishes for it), so a
 //! mis-configured service fails to start instead of failing every request.
@@ -13,6 +14,7 @@ use serde::Deserialize;
 
 use crate::http::outbound::{ApiKeySource, MintedApiKeys, StaticApiKeys};
 use crate::http::{InboundAuth, SignedClient};
+use crate::registry::{self, CentralRegistrySettings, RegistryHandle, RegistrySource};
 use crate::settings::Secret;
 use aa_core::apikey::Issuer;
 use aa_core::jws::SigningKey;
@@ -85,7 +87,14 @@ pub struct IdentitySettings {
     /// The `kid` our signatures carry; must be one of our keys in the registry.
     pub signing_kid: String,
     pub signing_key: KeySource,
+    /// `file` (default): the registry is this file. `central_registry`: this file gives only
+    /// the token issuers, the entities come from the Central Registry.
     pub registry_file: PathBuf,
+    #[serde(default)]
+    pub registry_source: RegistrySource,
+    /// Needed when `registry_source` is `central_registry`; ignored otherwise.
+    #[serde(default)]
+    pub central_registry: Option<CentralRegistrySettings>,
     pub api_keys: ApiKeySettings,
     /// Timeout of outbound calls, in seconds.
     #[serde(default = "default_timeout")]
@@ -103,7 +112,7 @@ pub struct Identity {
     pub entity_id: String,
     pub role: Role,
     pub signer: Arc<SigningKey>,
-    pub registry: Arc<Registry>,
+    pub registry: RegistryHandle,
     pub inbound: InboundAuth,
     pub client: SignedClient,
 }
@@ -120,9 +129,20 @@ impl std::fmt::Debug for Identity {
 impl Identity {
     pub fn load(settings: &IdentitySettings, role: Role) -> Result<Self, IdentityError> {
         let err = |m: String| IdentityError(m);
-        let registry =
-            Arc::new(Registry::load(&settings.registry_file).map_err(|e| err(e.to_string()))?);
-        let entity = registry.entity(&settings.entity_id).ok_or_else(|| {
+        let file = Registry::load(&settings.registry_file).map_err(|e| err(e.to_string()))?;
+        let registry = match (settings.registry_source, &settings.central_registry) {
+            (RegistrySource::File, _) => RegistryHandle::new(file),
+            (RegistrySource::CentralRegistry, Some(central)) => {
+                registry::open_central(central, file, &settings.entity_id, role).map_err(err)?
+            }
+            (RegistrySource::CentralRegistry, None) => {
+                return Err(err(
+                    "registry_source central_registry needs the central_registry section".into(),
+                ))
+            }
+        };
+        let current = registry.current();
+        let entity = current.entity(&settings.entity_id).ok_or_else(|| {
             err(format!(
                 "entity {:?} is not in the registry",
                 settings.entity_id
@@ -137,7 +157,7 @@ impl Identity {
         let pem = settings.signing_key.read("signing_key")?;
         let signer = SigningKey::from_pem(pem.expose(), &settings.signing_kid)
             .map_err(|e| err(format!("signing_key: {e}")))?;
-        match registry.by_kid(&settings.signing_kid) {
+        match current.by_kid(&settings.signing_kid) {
             Some((owner, key)) if owner.id == entity.id && *key == signer.verifying_key() => {}
             _ => {
                 return Err(err(format!(
@@ -166,7 +186,7 @@ impl Identity {
                     .collect(),
             )),
         };
-        let verifier = registry
+        let verifier = current
             .api_key_verifier()
             .map_err(|e| err(format!("registry token issuers: {e}")))?;
         let signer = Arc::new(signer);

@@ -10,6 +10,8 @@
 //! - [`outbox`]: notifications on the queue, delivered in order per counterparty.
 //! - [`otp_delivery`]: login and linking OTPs to the customer: the log (local, sandbox) or an
 //!   SMS gateway over HTTP through the queue.
+//! - [`registry`]: the registry source (the file, or the Central Registry refreshed and swapped
+//!   live) and the [`registry::RegistryHandle`] everything reads it through.
 //! - [`rate_limit`]: fixed-window limits shared by replicas through the database.
 //! - [`periodic`]: the one loop for sweeps (expiry, purges) that are not queue jobs.
 //! - [`sealed_keys`]: stored data keys against the master key ring: the start-up check, and
@@ -31,6 +33,7 @@ pub mod outbox;
 pub mod periodic;
 pub mod queue;
 pub mod rate_limit;
+pub mod registry;
 pub mod sealed_keys;
 pub mod settings;
 pub mod store;

@@ -6,8 +6,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::sync::{Mutex, OnceLock};
 
 use aa_core::jws::detached;
 use aa_core::registry::Role;
@@ -16,8 +14,7 @@ use aa_runtime::identity::Identity;
 use aa_runtime::queue::admin::AdminSettings;
 use aa_runtime::queue::{NewJob, Queue};
 use aa_runtime::settings::Secret;
-use aa_runtime::telemetry::{self, LogFormat};
-use aa_testkit::{keys, Ecosystem, Party};
+use aa_testkit::{keys, logs, Ecosystem, Party};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use sea_orm::Database;
@@ -32,31 +29,10 @@ impl MigratorTrait for Migrator {
     }
 }
 
-/// Every log line of this test binary, as JSON.
-static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn capture_logs() {
-    static ONCE: OnceLock<()> = OnceLock::new();
-    ONCE.get_or_init(|| telemetry::init("info", LogFormat::Json, || Capture));
-}
-
 /// The captured lines that carry `request.id` = `id`.
 fn lines_of(id: &str) -> Vec<(String, Value)> {
-    let text = String::from_utf8(LOGS.lock().unwrap().clone()).unwrap();
-    text.lines()
-        .filter_map(|line| Some((line.to_owned(), serde_json::from_str::<Value>(line).ok()?)))
+    logs::lines()
+        .into_iter()
         .filter(|(_, v)| v["request.id"] == id)
         .collect()
 }
@@ -74,7 +50,7 @@ struct Server {
 
 /// AA-1 serving `POST /Ping/{id}` in its ReBIT scope and `/metrics` (token `token`, if any).
 async fn start(token: Option<&str>) -> Server {
-    capture_logs();
+    logs::capture();
     let (listener, url) = aa_testkit::free_listener();
     let eco = Ecosystem::new(vec![
         Party::new("AA-1", Role::Aa, keys::AA_1, &url),

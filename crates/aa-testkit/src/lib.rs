@@ -8,6 +8,7 @@
 
 mod binary;
 pub mod fakes;
+pub mod logs;
 mod poll;
 mod running;
 
@@ -155,6 +156,8 @@ impl Ecosystem {
                 pem: None,
             },
             registry_file: self.registry_file.clone(),
+            registry_source: Default::default(),
+            central_registry: None,
             api_keys: ApiKeySettings {
                 mode: ApiKeyMode::Mint,
                 issuer_id: Some(ISSUER_ID.to_owned()),

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use aa_core::key_ring::KeyRing;
 use aa_core::rebit::AuthenticatorType;
-use aa_core::registry::Registry;
 use aa_runtime::http::ops::Readiness;
 use aa_runtime::http::RebitError;
 use aa_runtime::idempotency::{Claim, Idempotency, Incoming, NextAction};
@@ -33,7 +32,7 @@ pub struct AppState {
     pub store: Store,
     /// This FIP's entity id.
     pub fip_id: String,
-    pub registry: Arc<Registry>,
+    pub registry: aa_runtime::registry::RegistryHandle,
     pub otp: OtpPolicy,
     /// How linking OTPs reach the customer (`otp.delivery`).
     pub delivery: OtpDelivery,

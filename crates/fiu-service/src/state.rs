@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use aa_core::registry::Registry;
 use aa_runtime::clock::Clock;
 use aa_runtime::http::ops::Readiness;
 use aa_runtime::idempotency::Idempotency;
@@ -20,7 +19,7 @@ use aa_runtime::queue::Waker;
 pub struct AppState {
     pub store: Store,
     pub aa: AaClient,
-    pub registry: Arc<Registry>,
+    pub registry: aa_runtime::registry::RegistryHandle,
     /// This FIU's entity id.
     pub fiu_id: String,
     pub templates: Arc<Templates>,

@@ -52,6 +52,7 @@ impl Ecosystem {
             parties,
             processes: Arc::new(Mutex::new(Default::default())),
             config_root: None,
+            central_registry: None,
         })
     }
 }

@@ -8,7 +8,7 @@ use crate::ecosystem::{Ecosystem, Party, FIU_APP_TOKEN, ISSUER_ID, ISSUER_KID};
 
 impl Ecosystem {
     /// The variables that configure `party`: where it listens, its data, its identity (keys
-    /// and registry under the ecosystem's directory), the OTP sandbox the walkthrough reads,
+    /// and registry under the ecosystem's directory; the local Central Registry when it runs), the OTP sandbox the walkthrough reads,
     /// the FIU's app token, and the `local` environment.
     pub fn settings(&self, party: &Party) -> Vec<(String, String)> {
         let p = party.prefix;
@@ -33,6 +33,16 @@ impl Ecosystem {
             "IDENTITY__REGISTRY_FILE",
             self.registry_file().display().to_string(),
         );
+        if let Some((url, token)) = self.central_registry_of(party.id) {
+            set("IDENTITY__REGISTRY_SOURCE", "central_registry".into());
+            set("IDENTITY__CENTRAL_REGISTRY__URL", url);
+            set("IDENTITY__CENTRAL_REGISTRY__TOKEN", token.into());
+            set("IDENTITY__CENTRAL_REGISTRY__REFRESH_SECONDS", "5".into());
+            set(
+                "IDENTITY__CENTRAL_REGISTRY__CACHE_FILE",
+                party.data_dir.join("cr-cache.json").display().to_string(),
+            );
+        }
         set("IDENTITY__API_KEYS__MODE", "mint".into());
         set("IDENTITY__API_KEYS__ISSUER_ID", ISSUER_ID.into());
         set("IDENTITY__API_KEYS__ISSUER_KID", ISSUER_KID.into());

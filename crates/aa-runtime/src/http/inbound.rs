@@ -35,16 +35,17 @@ use serde::de::DeserializeOwned;
 
 use super::error::Echo;
 use super::{RebitError, JWS_HEADER};
+use crate::registry::RegistryHandle;
 use aa_core::apikey::{self, ApiKeyError, Claims};
 use aa_core::jws::detached;
 use aa_core::rebit::error::ErrorCode;
-use aa_core::registry::{Registry, Role};
+use aa_core::registry::Role;
 use aa_core::schema;
 
 /// Everything the extractor needs; register with `App::app_data(web::Data::new(InboundAuth))`.
 #[derive(Debug, Clone)]
 pub struct InboundAuth {
-    pub registry: Arc<Registry>,
+    pub registry: RegistryHandle,
     pub api_keys: Arc<apikey::Verifier>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
@@ -54,9 +55,9 @@ pub struct InboundAuth {
 }
 
 impl InboundAuth {
-    pub fn new(registry: Arc<Registry>, api_keys: apikey::Verifier) -> Self {
+    pub fn new(registry: impl Into<RegistryHandle>, api_keys: apikey::Verifier) -> Self {
         Self {
-            registry,
+            registry: registry.into(),
             api_keys: Arc::new(api_keys),
             max_body_bytes: 4 * 1024 * 1024,
             receiver: None,
@@ -198,7 +199,8 @@ fn check_api_key(req: &HttpRequest, auth: &InboundAuth) -> Result<(Claims, Role)
     };
     let now = crate::clock::Clock::system().now().unix_timestamp();
     let claims = auth.api_keys.verify(token, now).map_err(unauthorized)?;
-    let entity = auth.registry.entity(&claims.azp).ok_or_else(|| {
+    let registry = auth.registry.current();
+    let entity = registry.entity(&claims.azp).ok_or_else(|| {
         RebitError::new(
             ErrorCode::Unauthorized,
             format!(
@@ -235,10 +237,10 @@ fn check_signature(
         .to_str()
         .map_err(|_| mismatch("x-jws-signature is not ASCII".into()))?;
     let parsed = detached::parse(jws).map_err(|e| mismatch(e.to_string()))?;
+    let registry = auth.registry.current();
     let verified = match parsed.header.kid.as_deref() {
         Some(kid) => {
-            let (signer, key) = auth
-                .registry
+            let (signer, key) = registry
                 .by_kid(kid)
                 .ok_or_else(|| mismatch(format!("no registered key with kid {kid:?}")))?;
             let verified = crate::metrics::time("jws_verify", || {
@@ -249,7 +251,7 @@ fn check_signature(
         // RFC 7515 makes `kid` optional: the API key says who is calling, so the signature
         // must verify under one of that entity's registered keys.
         None => {
-            let signer = auth.registry.entity(&claims.azp).ok_or_else(|| {
+            let signer = registry.entity(&claims.azp).ok_or_else(|| {
                 mismatch("the header names no kid and the API key's entity is unknown".into())
             })?;
             let verified = crate::metrics::time("jws_verify", || {

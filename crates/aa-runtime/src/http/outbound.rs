@@ -18,6 +18,7 @@ use super::outbound_answer::{self, Call};
 pub use super::outbound_error::{OutboundError, TransportCause};
 use super::JWS_HEADER;
 use crate::metrics;
+use crate::registry::RegistryHandle;
 use aa_core::jws::{detached, SigningKey};
 use aa_core::rebit::error::ErrorResponse;
 use aa_core::registry::{Entity, Registry, Role};
@@ -27,7 +28,7 @@ use aa_core::registry::{Entity, Registry, Role};
 pub struct SignedClient {
     http: reqwest::Client,
     signer: Arc<SigningKey>,
-    registry: Arc<Registry>,
+    registry: RegistryHandle,
     api_keys: Arc<dyn ApiKeySource>,
     our_role: Role,
 }
@@ -45,7 +46,7 @@ impl SignedClient {
     pub fn new(
         our_role: Role,
         signer: Arc<SigningKey>,
-        registry: Arc<Registry>,
+        registry: impl Into<RegistryHandle>,
         api_keys: Arc<dyn ApiKeySource>,
         timeout: Duration,
     ) -> Result<Self, OutboundError> {
@@ -57,7 +58,7 @@ impl SignedClient {
         Ok(Self {
             http,
             signer,
-            registry,
+            registry: registry.into(),
             api_keys,
             our_role,
         })
@@ -80,7 +81,7 @@ impl SignedClient {
             .header("content-type", "application/json")
             .header(JWS_HEADER, self.sign(&bytes))
             .body(bytes);
-        self.send(entity, Call::Post(path), request).await
+        self.send(&entity, Call::Post(path), request).await
     }
 
     /// POSTs bytes already serialised (an outbox entry) and returns the verified answer, held to
@@ -98,12 +99,12 @@ impl SignedClient {
             .header("content-type", "application/json")
             .header(JWS_HEADER, self.sign(&bytes))
             .body(bytes);
-        self.send(entity, Call::Post(path), request).await
+        self.send(&entity, Call::Post(path), request).await
     }
 
     /// The registry this client resolves callees in.
-    pub fn registry(&self) -> &Registry {
-        &self.registry
+    pub fn registry(&self) -> Arc<Registry> {
+        self.registry.current()
     }
 
     /// GETs `path` (a 1.1.x endpoint) with a detached signature over the path.
@@ -118,12 +119,14 @@ impl SignedClient {
             .http
             .get(format!("{}{}", entity.base_url, path))
             .header(JWS_HEADER, self.sign(uri_path.as_bytes()));
-        self.send(entity, Call::Get, request).await
+        self.send(&entity, Call::Get, request).await
     }
 
-    fn entity(&self, callee: &str) -> Result<&Entity, OutboundError> {
+    fn entity(&self, callee: &str) -> Result<Entity, OutboundError> {
         self.registry
+            .current()
             .entity(callee)
+            .cloned()
             .ok_or_else(|| OutboundError::UnknownEntity(callee.to_owned()))
     }
 

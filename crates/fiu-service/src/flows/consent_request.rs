@@ -23,8 +23,8 @@ pub async fn request(state: &AppState, customer: &str, template: &str) -> Result
     let span = tracing::Span::current();
     let customer = CustomerHandle::parse(customer)
         .map_err(|e| AppError::bad_request("invalid_customer", e.to_string()))?;
-    let aa = state
-        .registry
+    let registry = state.registry.current();
+    let aa = registry
         .entity(customer.aa_id())
         .filter(|entity| entity.role == Role::Aa)
         .ok_or_else(|| {

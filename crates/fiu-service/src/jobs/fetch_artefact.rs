@@ -54,7 +54,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         terms: &request.terms,
     };
     let now = worker.clock.now();
-    match verify(&worker.registry, expected, &artefact) {
+    match verify(&worker.registry.current(), expected, &artefact) {
         Ok(verified) => {
             tracing::info!(fip.id = %verified.fip_id, signer.kid = %verified.signer_kid, "consent artefact verified and stored");
             let auto = if worker.fi.auto_request && verified.status == ConsentState::Active {

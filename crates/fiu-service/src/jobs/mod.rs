@@ -11,11 +11,9 @@ pub mod fi_request;
 pub mod purge;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aa_core::fi_crypto::Curve;
-use aa_core::registry::Registry;
 use aa_runtime::clock::Clock;
 use aa_runtime::queue::{self, Handler, JobError, JobFuture, QueueSettings, Waker};
 
@@ -31,7 +29,7 @@ use crate::vault::Vault;
 pub struct Worker {
     pub store: Store,
     pub aa: AaClient,
-    pub registry: Arc<Registry>,
+    pub registry: aa_runtime::registry::RegistryHandle,
     /// This FIU's entity id.
     pub fiu_id: String,
     pub settings: QueueSettings,

@@ -98,7 +98,7 @@ pub async fn discover(
     let mut calls = JoinSet::new();
     let mut results: Vec<FipResult> = Vec::with_capacity(fip_ids.len());
     for fip_id in &fip_ids {
-        if let Err(e) = fip_error::known_fip(&state.identity.registry, fip_id) {
+        if let Err(e) = fip_error::known_fip(&state.identity.registry.current(), fip_id) {
             results.push(FipResult {
                 fip_id: fip_id.clone(),
                 accounts: Vec::new(),

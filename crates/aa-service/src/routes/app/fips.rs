@@ -10,6 +10,7 @@ pub async fn list(state: web::Data<AppState>, _session: Session) -> HttpResponse
     let fips: Vec<_> = state
         .identity
         .registry
+        .current()
         .with_role(Role::Fip)
         .map(|e| serde_json::json!({ "id": e.id, "name": e.name }))
         .collect();

@@ -30,7 +30,7 @@ pub async fn start(
 ) -> Result<HttpResponse, CustomerError> {
     let body = body.into_inner();
     let fip_id = body.fip_id.trim();
-    fip_error::known_fip(&state.identity.registry, fip_id)?;
+    fip_error::known_fip(&state.identity.registry.current(), fip_id)?;
     let mut refs: Vec<String> = Vec::new();
     for acc in body.accounts {
         let acc = acc.trim().to_owned();

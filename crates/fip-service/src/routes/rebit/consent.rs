@@ -65,14 +65,14 @@ async fn answer(
             detail,
             json: detail_json,
             signature,
-        } = signed_consent::verify(jws, aa_id, &state.registry)?;
+        } = signed_consent::verify(jws, aa_id, &state.registry.current())?;
         let terms = consent::terms_of(&detail, &state.fip_id)?;
         consent_rules::check_artefact(
             &detail,
             created,
             terms.expiry,
             state.store.clock().now(),
-            &state.registry,
+            &state.registry.current(),
         )?;
         // From here every read and write goes through the claim's transaction (the SQLite
         // store has one connection).

@@ -76,7 +76,11 @@ async fn answer(
             })?;
         let aa_core::signed_consent::SignedConsent {
             detail, signature, ..
-        } = aa_core::signed_consent::verify(&consent.signed_consent, aa_id, &state.registry)?;
+        } = aa_core::signed_consent::verify(
+            &consent.signed_consent,
+            aa_id,
+            &state.registry.current(),
+        )?;
         if signature != consent.signature
             || body.consent.digital_signature.trim() != consent.signature
         {

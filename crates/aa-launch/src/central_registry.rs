@@ -1,0 +1,187 @@
+//! A local Sahamati Central Registry: a small HTTP/1.1 server (plain `std::net`, a thread per
+//! connection) that serves a registry file's entities in the CR's shapes, so the services'
+//! CR client is exercised over real HTTP. `GET /entityInfo/{AA|FIP|FIU}` answers the 1.2.0
+//! OpenAPI's array of `EntityInfo`, `GET /v2/entityInfo/{type}` the v2 sample's array of
+//! envelopes; `/{id}` after either gives one entity. Every request needs
+//! `Authorization: Bearer <token>`, a token of one of the file's token issuers naming a
+//! registered entity in its role (else 401); what it sees follows the CR API details (its own
+//! type shows only itself; a type it may not list is 403). The file is read at every request,
+//! so editing it is the CR publishing a change (a new entity, a rotated key).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use aa_core::registry::central_render::{self, Form};
+use aa_core::registry::{Registry, Role};
+use serde_json::Value;
+
+/// The largest request head read.
+const MAX_HEAD: usize = 16 * 1024;
+
+/// A running local CR; stopped when dropped.
+pub struct LocalCentralRegistry {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl LocalCentralRegistry {
+    /// Serves `registry_file` on `listener` until dropped.
+    pub fn serve(listener: TcpListener, registry_file: PathBuf) -> Result<Self, String> {
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = stop.clone();
+        let file = Arc::new(registry_file);
+        let thread = std::thread::Builder::new()
+            .name("local-cr".into())
+            .spawn(move || {
+                for stream in listener.incoming() {
+                    if stopping.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let file = file.clone();
+                    // A connection that cannot get a thread is dropped: the client sees it closed.
+                    let _ = std::thread::Builder::new()
+                        .name("local-cr-conn".into())
+                        .spawn(move || {
+                            let _ = handle(stream, &file);
+                        });
+                }
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            addr,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:7005`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for LocalCentralRegistry {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the accept loop so it sees the flag.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn handle(mut stream: TcpStream, file: &Path) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 2048];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf)?;
+        if n == 0 || head.len() + n > MAX_HEAD {
+            return Ok(());
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let head = String::from_utf8_lossy(&head);
+    let mut lines = head.split("\r\n");
+    let mut request = lines.next().unwrap_or("").split(' ');
+    let (method, target) = (request.next().unwrap_or(""), request.next().unwrap_or(""));
+    let authorization = lines
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("authorization"))
+        .map(|(_, value)| value.trim().to_owned());
+    let (status, body) = answer(method, target, authorization.as_deref(), file);
+    let body = body.to_string();
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Internal Server Error",
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    stream.flush()
+}
+
+/// The status and JSON body for one request.
+fn answer(method: &str, target: &str, authorization: Option<&str>, file: &Path) -> (u16, Value) {
+    let text = |status: u16, message: &str| (status, Value::String(message.to_owned()));
+    if method != "GET" {
+        return text(405, "Method not allowed");
+    }
+    let path = target.split('?').next().unwrap_or("");
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (form, rest) = match segments.as_slice() {
+        ["v2", "entityInfo", rest @ ..] => (Form::V2, rest),
+        ["entityInfo", rest @ ..] => (Form::V1, rest),
+        _ => return text(404, "Resource not found"),
+    };
+    let (entity_type, id) = match rest {
+        [entity_type] => (*entity_type, None),
+        [entity_type, id] => (*entity_type, Some(*id)),
+        _ => return text(404, "Resource not found"),
+    };
+    let Ok(entity_type) = entity_type.parse::<Role>() else {
+        return text(400, "Something went wrong");
+    };
+    let Ok(registry) = Registry::load(file) else {
+        return text(500, "Internal Server Error");
+    };
+    let Some(caller) = caller(&registry, authorization) else {
+        return text(401, "Access not allowed");
+    };
+    let Some(mut entities) = central_render::visible(&registry, caller, entity_type) else {
+        return text(403, "Forbidden");
+    };
+    if let Some(id) = id {
+        entities.retain(|entity| entity.id == id);
+        if entities.is_empty() {
+            return text(404, "Entity not found");
+        }
+    }
+    let txnid = uuid::Uuid::new_v4().to_string();
+    let list = central_render::answer(
+        &entities,
+        caller,
+        form,
+        &txnid,
+        time::OffsetDateTime::now_utc(),
+    );
+    match (id, list) {
+        // One entity: the object itself, not a list of one.
+        (Some(_), Value::Array(mut items)) if items.len() == 1 => (200, items.remove(0)),
+        (_, list) => (200, list),
+    }
+}
+
+/// The registered entity a `Bearer` token speaks for, in the role the token names.
+fn caller<'r>(
+    registry: &'r Registry,
+    authorization: Option<&str>,
+) -> Option<&'r aa_core::registry::Entity> {
+    let token = authorization?.strip_prefix("Bearer ")?.trim();
+    let verifier = registry.api_key_verifier().ok()?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let claims = verifier.verify(token, now).ok()?;
+    let entity = registry.entity(&claims.azp)?;
+    claims.require_role(entity.role.as_str()).ok()?;
+    Some(entity)
+}
