@@ -340,7 +340,10 @@ fn tokens_issue_and_verify_with_role_and_entity_checks() {
         ],
         b"",
     );
-    assert!(err.contains("claim iss"), "the refusal names the claim: {err}");
+    assert!(
+        err.contains("claim iss"),
+        "the refusal names the claim: {err}"
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! What `POST /Consent` refuses in a verified artefact before the accounts are looked at
 //! (issue 13), in this order: a `createTimestamp` in the future (beyond the 15 minutes of clock
 //! skew every ReBIT timestamp is allowed); a consent whose `consentExpiry` has passed; a
-//! `DataConsumer` that is not an FIU of the registry; a `Frequency` of 0; a purpose code that
+//! `DataConsumer` that is not an FIU of the registry (when the registry lists FIUs: a Central
+//! Registry shows a FIP none); a `Frequency` of 0; a purpose code that
 //! is not one of the AA technical specification's, or a `refUri` other than the one the
 //! specification gives for it; an `FIDataRange` whose `from` is after its `to`.
 //!
@@ -47,9 +48,15 @@ pub fn check_artefact(
         return Err(refused("the consent has expired: consentExpiry has passed"));
     }
     let consumer = detail.data_consumer.id.trim();
-    if !registry
-        .entity(consumer)
-        .is_some_and(|entity| entity.role == Role::Fiu)
+    // A Central Registry shows a FIP the AAs only (Sahamati's CR API): a registry that lists no
+    // FIU cannot tell, and the artefact's AA signature vouches for its consumer. One that lists
+    // FIUs (a registry file) must list this one.
+    let knows_fius = registry.with_role(Role::Fiu).next().is_some();
+    if consumer.is_empty()
+        || (knows_fius
+            && !registry
+                .entity(consumer)
+                .is_some_and(|entity| entity.role == Role::Fiu))
     {
         return Err(refused(format!(
             "DataConsumer {consumer:?} is not an FIU of the registry"
