@@ -57,6 +57,9 @@ pub struct Options {
     pub purge_interval_ms: u64,
     /// A manual clock, starting now and moved only by the test ([`TestApp::time`]).
     pub manual_clock: bool,
+    /// How far before now the manual clock starts (what the service reads from its first
+    /// moment, its start-up sweep included).
+    pub manual_clock_back: time::Duration,
 }
 
 impl Default for Options {
@@ -69,6 +72,7 @@ impl Default for Options {
             view_seconds: 3600,
             purge_interval_ms: 60_000,
             manual_clock: false,
+            manual_clock_back: time::Duration::ZERO,
         }
     }
 }
@@ -135,7 +139,8 @@ pub async fn spawn_with(options: Options) -> TestApp {
     settings.fi.purge_interval_ms = options.purge_interval_ms;
     let database_url = settings.database_url();
     let (clock, time) = if options.manual_clock {
-        let (clock, time) = Clock::manual(time::OffsetDateTime::now_utc());
+        let (clock, time) =
+            Clock::manual(time::OffsetDateTime::now_utc() - options.manual_clock_back);
         (clock, Some(time))
     } else {
         (Clock::system(), None)
