@@ -69,17 +69,7 @@ pub fn use_limit(terms: &SignedConsentDetail, now: OffsetDateTime) -> UseLimit {
 
 /// The same date and time `months` calendar months before `at` (the day clamped to the month).
 fn months_before(at: OffsetDateTime, months: u8) -> OffsetDateTime {
-    let mut year = at.year();
-    let mut month = at.month();
-    for _ in 0..months {
-        month = month.previous();
-        if month == time::Month::December {
-            year -= 1;
-        }
-    }
-    let day = at.day().min(month.length(year));
-    time::Date::from_calendar_date(year, month, day)
-        .map(|date| at.replace_date(date))
+    crate::calendar::add_months_at(at, -i64::from(months))
         .unwrap_or(at - Duration::days(30 * i64::from(months)))
 }
 

@@ -15,6 +15,7 @@
 //! - [`signed_consent`]: verifying a consent artefact's `signedConsent` against the registry.
 
 pub mod apikey;
+pub mod calendar;
 pub mod consent_use;
 pub mod der;
 pub mod fi_crypto;

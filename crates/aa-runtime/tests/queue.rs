@@ -28,7 +28,7 @@ struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(aa_runtime::queue::Migration)]
+        vec![Box::new(aa_runtime::queue::MIGRATION)]
     }
 }
 

@@ -110,7 +110,7 @@ async fn queued(db: &DatabaseConnection) -> Vec<Moved> {
 async fn check(url: &str, case: &Case) {
     let db = Database::connect(url).await.unwrap();
     let manager = SchemaManager::new(&db);
-    aa_runtime::queue::Migration.up(&manager).await.unwrap();
+    aa_runtime::queue::MIGRATION.up(&manager).await.unwrap();
     db.execute_unprepared(case.old_table).await.unwrap();
     for row in case.rows {
         db.execute_unprepared(row).await.unwrap();

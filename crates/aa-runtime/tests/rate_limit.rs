@@ -12,7 +12,7 @@ struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(aa_runtime::rate_limit::Migration)]
+        vec![Box::new(aa_runtime::rate_limit::MIGRATION)]
     }
 }
 

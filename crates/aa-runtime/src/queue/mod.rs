@@ -28,7 +28,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::sync::Notify;
 
-pub use migration::Migration;
+pub use migration::MIGRATION;
 pub use retry::RetryPolicy;
 pub use stats::{KindStats, PoolStats};
 pub use store::{enqueue, pending_payloads, settle, DeadJob, JobState, Queue, Settle};

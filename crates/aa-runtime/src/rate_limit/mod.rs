@@ -1,5 +1,5 @@
 //! Rate limits shared by replicas through the database: a fixed-window counter per key in the
-//! runtime table `rate_limits` ([`Migration`]), counted with one atomic upsert, so two replicas
+//! runtime table `rate_limits` ([`MIGRATION`]), counted with one atomic upsert, so two replicas
 //! on one database count into the same window.
 //!
 //! What is limited is the same in the AA and the FIP: OTP sends and OTP checks (the AA's login
@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::clock::Clock;
 
-pub use migration::Migration;
+pub use migration::MIGRATION;
 
 /// `rate_limits`: one section, the same in every role that limits. 0 turns a limit off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -1,8 +1,9 @@
 //! Calendar periods for templates ("the last 12 months", "valid for 1 year"), moved forwards
 //! and backwards on the calendar: a month before 31 March is the last day of February.
 
+use aa_core::calendar::add_months_at;
 use serde::{Deserialize, Serialize};
-use time::{Duration, Month, OffsetDateTime};
+use time::{Duration, OffsetDateTime};
 
 /// The unit of a [`Period`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,20 +35,10 @@ impl Period {
     fn shift(&self, at: OffsetDateTime, amount: i64) -> Option<OffsetDateTime> {
         match self.unit {
             PeriodUnit::Day => at.checked_add(Duration::days(amount)),
-            PeriodUnit::Month => add_months(at, amount),
-            PeriodUnit::Year => add_months(at, amount.checked_mul(12)?),
+            PeriodUnit::Month => add_months_at(at, amount),
+            PeriodUnit::Year => add_months_at(at, amount.checked_mul(12)?),
         }
     }
-}
-
-/// Moves `at` by `months` calendar months, clamping the day to the target month's length.
-fn add_months(at: OffsetDateTime, months: i64) -> Option<OffsetDateTime> {
-    let index = i64::from(at.year()) * 12 + i64::from(u8::from(at.month())) - 1 + months;
-    let year = i32::try_from(index.div_euclid(12)).ok()?;
-    let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
-    let day = at.day().min(time::util::days_in_month(month, year));
-    let date = time::Date::from_calendar_date(year, month, day).ok()?;
-    Some(at.replace_date(date))
 }
 
 #[cfg(test)]

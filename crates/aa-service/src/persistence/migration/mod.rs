@@ -20,7 +20,7 @@ impl MigratorTrait for Migrator {
                 "m0004_rebit_requests",
                 include_str!("m0004_rebit_requests.sql"),
             ),
-            Box::new(aa_runtime::queue::Migration),
+            Box::new(aa_runtime::queue::MIGRATION),
             sql(
                 "m0005_runtime_queue",
                 include_str!("m0005_runtime_queue.sql"),
@@ -29,7 +29,7 @@ impl MigratorTrait for Migrator {
                 name: "m0006_idempotency_keys",
                 replaces: &["rebit_requests"],
             }),
-            Box::new(aa_runtime::rate_limit::Migration),
+            Box::new(aa_runtime::rate_limit::MIGRATION),
             sql(
                 "m0007_link_authenticator",
                 include_str!("m0007_link_authenticator.sql"),

@@ -28,7 +28,7 @@ impl MigratorTrait for Migrator {
                 "m0003_answered_txns",
                 include_str!("m0003_answered_txns.sql"),
             ),
-            Box::new(aa_runtime::queue::Migration),
+            Box::new(aa_runtime::queue::MIGRATION),
             sql(
                 "m0004_runtime_queue",
                 include_str!("m0004_runtime_queue.sql"),
@@ -41,7 +41,7 @@ impl MigratorTrait for Migrator {
                 "m0006_fi_prepare_queue",
                 include_str!("m0006_fi_prepare_queue.sql"),
             ),
-            Box::new(aa_runtime::rate_limit::Migration),
+            Box::new(aa_runtime::rate_limit::MIGRATION),
             sql(
                 "m0007_account_discoveries",
                 include_str!("m0007_account_discoveries.sql"),

@@ -23,7 +23,7 @@ impl MigratorTrait for Migrator {
             sql("m0003_data_life", include_str!("m0003_data_life.sql")),
             sql("m0004_idempotency", include_str!("m0004_idempotency.sql")),
             sql("m0005_poll_error", include_str!("m0005_poll_error.sql")),
-            Box::new(aa_runtime::queue::Migration),
+            Box::new(aa_runtime::queue::MIGRATION),
             sql(
                 "m0006_runtime_queue",
                 include_str!("m0006_runtime_queue.sql"),
