@@ -25,6 +25,7 @@ pub mod key_ring;
 pub mod otp;
 pub mod pem;
 pub mod rebit;
+pub mod redirection;
 pub mod registry;
 pub mod schema;
 pub mod seal;
