@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod binary;
+pub mod browser;
 pub mod fakes;
 pub mod logs;
 mod poll;

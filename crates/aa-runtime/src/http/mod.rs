@@ -14,6 +14,8 @@
 //! - [`access`]: the request boundary of every role: request id, access log line, refused
 //!   requests at WARN, request metrics.
 //! - [`metrics`]: `GET /metrics` in the Prometheus text format.
+//! - [`pages`]: what the web pages share: escaping, the page shell and stylesheet, headers,
+//!   session cookies and CSRF tokens.
 
 pub mod access;
 pub mod api_keys;
@@ -24,6 +26,7 @@ pub mod inbound;
 pub mod metrics;
 pub mod ops;
 pub mod outbound;
+pub mod pages;
 mod outbound_answer;
 pub mod outbound_error;
 pub mod respond;
