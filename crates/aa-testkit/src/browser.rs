@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 /// The W3C key of an element reference in WebDriver answers.
-const ELEMENT_KEY: &str = "element-6066-11e4-a52f-4a5cd3bf9b23";
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// Where screenshots go: `AA_SCREENSHOTS`, else the workspace's `target/screenshots/`.
 pub fn screenshot_dir() -> PathBuf {
