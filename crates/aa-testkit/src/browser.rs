@@ -206,7 +206,9 @@ impl Browser {
     /// The visible text of the first element matching `css`.
     pub async fn text(&self, css: &str) -> Result<String, String> {
         let id = self.find(css).await?;
-        let value = self.call("GET", &format!("/element/{id}/text"), None).await?;
+        let value = self
+            .call("GET", &format!("/element/{id}/text"), None)
+            .await?;
         Ok(value.as_str().unwrap_or_default().to_string())
     }
 

@@ -26,9 +26,9 @@ pub mod inbound;
 pub mod metrics;
 pub mod ops;
 pub mod outbound;
-pub mod pages;
 mod outbound_answer;
 pub mod outbound_error;
+pub mod pages;
 pub mod respond;
 pub mod scope;
 
