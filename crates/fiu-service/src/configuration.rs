@@ -118,6 +118,12 @@ pub struct FiSettings {
     /// How often the purge sweep deletes data whose time is up (DataLife, view session,
     /// consent expiry).
     pub purge_interval_ms: u64,
+    /// How long after the AA accepted `POST /FI/request` the FIU asks it for the data itself
+    /// when no `FI/Notification` has come (an AA that never sends one); 0: never poll.
+    pub poll_after_seconds: u64,
+    /// The longest wait between polls (they double from `poll_after_seconds`); polling stops,
+    /// failing the session, once `key_validity_minutes` is spent.
+    pub poll_max_interval_seconds: u64,
 }
 
 impl Default for FiSettings {
@@ -134,6 +140,8 @@ impl Default for FiSettings {
             master_key_id: "fiu-master-1".to_owned(),
             view_seconds: 3600,
             purge_interval_ms: 60_000,
+            poll_after_seconds: 30,
+            poll_max_interval_seconds: 300,
         }
     }
 }

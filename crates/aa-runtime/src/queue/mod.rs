@@ -31,7 +31,9 @@ use tokio::sync::Notify;
 pub use migration::MIGRATION;
 pub use retry::RetryPolicy;
 pub use stats::{KindStats, PoolStats};
-pub use store::{enqueue, pending_payloads, settle, DeadJob, JobState, Queue, Settle};
+pub use store::{
+    enqueue, enqueue_after, pending_payloads, settle, DeadJob, JobState, Queue, Settle,
+};
 pub use worker::Worker;
 
 /// The queue's settings: one section, one spelling, milliseconds throughout.

@@ -82,6 +82,16 @@ fn lease_free(now: i64) -> SimpleExpr {
 /// Writes `job` on `conn` (the caller's transaction, so it commits with the change that caused
 /// it), due at once; returns its id. Poke the [`super::Waker`] after the commit.
 pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<i64, DbErr> {
+    enqueue_after(conn, job, std::time::Duration::ZERO).await
+}
+
+/// Writes `job` on `conn` like [`enqueue`], due `delay` from now (by the queue's clock): a
+/// check to make later, such as a poll for what a counterparty has not announced.
+pub async fn enqueue_after<C: ConnectionTrait>(
+    conn: &C,
+    job: NewJob,
+    delay: std::time::Duration,
+) -> Result<i64, DbErr> {
     let now = now_ms();
     let inserted = Entity::insert(ActiveModel {
         kind: Set(job.kind),
@@ -89,7 +99,7 @@ pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<i64, D
         payload: Set(job.payload),
         status: Set(PENDING.to_owned()),
         attempts: Set(0),
-        due_at_ms: Set(now),
+        due_at_ms: Set(now.saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX))),
         lease_until_ms: Set(None),
         last_error: Set(None),
         created_at_ms: Set(now),

@@ -11,7 +11,8 @@
 use aa_core::rebit::{
     ConsentArtefact, ConsentDetail, ConsentFetchRequest, ConsentHandleRequest,
     ConsentHandleResponse, ConsentHandleState, ConsentProof, ConsentsRequest, ConsentsResponse,
-    FiDataRange, FiFetchRequest, FiFetchResponse, FiRequest, FiResponse, FipFi, KeyMaterial,
+    ErrorCode, FiDataRange, FiFetchRequest, FiFetchResponse, FiRequest, FiResponse, FipFi,
+    KeyMaterial,
 };
 use aa_core::timefmt;
 use aa_core::validate::ApiVersion;
@@ -274,9 +275,11 @@ impl AaClient {
     }
 }
 
-/// The AA does not serve the route at all (as a 1.1.x AA answers the 2.0.0 POST).
+/// The AA does not serve the route at all (as a 1.1.x AA answers the 2.0.0 POST); a 404
+/// `NoDataFound` is the route's own answer (the data is not ready), not a missing route.
 fn not_served(error: &OutboundError) -> bool {
     match error {
+        OutboundError::Rebit { error, .. } if error.error_code == ErrorCode::NoDataFound => false,
         OutboundError::Rebit { status, .. } | OutboundError::Status { status, .. } => {
             matches!(status, 404 | 405 | 501)
         }

@@ -64,6 +64,16 @@ impl AaCallError {
         }
     }
 
+    /// The AA has no data for the session yet (404 `NoDataFound`, what a fetch answers while
+    /// the FIP is still preparing it): a poll tries again later.
+    pub fn not_ready(&self) -> bool {
+        matches!(
+            self,
+            AaCallError::Outbound(OutboundError::Rebit { status: 404, error, .. })
+                if error.error_code == aa_core::rebit::ErrorCode::NoDataFound
+        )
+    }
+
     /// The AA refused the request (a 4xx with a ReBIT error body): its code, for the caller.
     pub fn refusal(&self) -> Option<String> {
         match self {

@@ -73,13 +73,28 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
             return fail_session(worker, &job, &session, &reason).await;
         }
     };
+    use_answer(worker, &job, &session, &keys, &fi).await
+}
+
+/// Checks the AA's answer `fi` for `session`, decrypts and keeps every account, and closes
+/// `job` with the session's outcome (the fetch job's, and the poll's when the data came
+/// without an `FI/Notification`).
+pub(super) async fn use_answer(
+    worker: &Worker,
+    job: &Job,
+    session: &SessionRecord,
+    keys: &SessionKeys,
+    fi: &[FipFi],
+) -> Result<(), StoreError> {
+    let store = &worker.store;
+    let now = worker.clock.now();
     let accounts = store.accounts_of(&session.id).await?;
     let links: Vec<&str> = accounts
         .iter()
         .map(|a| a.link_ref_number.as_str())
         .collect();
     let checked = answers::fetched_fi(
-        &fi,
+        fi,
         &session.fip_id,
         &links,
         keys.private.curve(),
@@ -88,13 +103,13 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     if let Err(refused) = checked {
         tracing::warn!(%refused, "the AA's FI/fetch answer was refused; nothing is kept");
         let reason = format!("the AA's FI/fetch answer was refused: {refused}");
-        return fail_session(worker, &job, &session, &reason).await;
+        return fail_session(worker, job, session, &reason).await;
     }
     let mut stored = 0usize;
     let mut failed = 0usize;
     let mut delivered = HashSet::new();
-    for fip in &fi {
-        for (link, result) in decrypt_fip(&keys, fip, worker.clock.now()) {
+    for fip in fi {
+        for (link, result) in decrypt_fip(keys, fip, worker.clock.now()) {
             delivered.insert(link.link_ref_number.clone());
             let (number, masked) = (&link.link_ref_number, &link.masked_acc_number);
             let row = store.account_row(&session.id, number, masked, now).await?;
@@ -129,7 +144,7 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
         }
     }
     let now = worker.clock.now();
-    let keep_until = keep_until(worker, &session, now).await?;
+    let keep_until = keep_until(worker, session, now).await?;
     let (state, reason) = if failed == 0 {
         tracing::info!(accounts = stored, "FI fetched, decrypted and sealed");
         (SessionState::Completed, None)
@@ -142,12 +157,12 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     };
     let reason = reason.as_deref();
     store
-        .session_fetched(&job, &session.id, state, reason, keep_until, now)
+        .session_fetched(job, &session.id, state, reason, keep_until, now)
         .await
 }
 
 /// The fetch ends `FAILED` for `reason`, storing nothing.
-async fn fail_session(
+pub(super) async fn fail_session(
     worker: &Worker,
     job: &Job,
     session: &SessionRecord,
@@ -191,13 +206,13 @@ async fn keep_until(
 }
 
 /// What decrypting a session's data needs.
-struct SessionKeys {
+pub(super) struct SessionKeys {
     data_key: DataKey,
     private: PrivateKey,
     nonce: [u8; 32],
 }
 
-async fn unseal(
+pub(super) async fn unseal(
     worker: &Worker,
     session: &SessionRecord,
     now: OffsetDateTime,

@@ -53,9 +53,10 @@ pub async fn run(worker: &Worker, job: Job) -> Result<(), StoreError> {
     let now = worker.clock.now();
     match outcome {
         Outcome::Asked(session_id) => {
+            let poll_after = worker.fi.poll.map(|plan| plan.after);
             tracing::info!(fip.id = %session.fip_id, "FI requested; the AA opened a session");
             store
-                .session_requested(&job, &session.id, &session_id, now)
+                .session_requested(&job, &session.id, &session_id, poll_after, now)
                 .await
         }
         Outcome::Refused(reason) => {

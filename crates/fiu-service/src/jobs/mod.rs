@@ -7,6 +7,7 @@
 
 pub mod fetch_artefact;
 pub mod fi_fetch;
+pub mod fi_poll;
 pub mod fi_request;
 pub mod purge;
 
@@ -54,6 +55,8 @@ pub struct FiJobSettings {
     pub view: time::Duration,
     /// How often the purge sweep runs.
     pub purge_interval: Duration,
+    /// When the AA is polled for data no `FI/Notification` announced; `None`: never.
+    pub poll: Option<fi_poll::PollPlan>,
 }
 
 impl FiJobSettings {
@@ -76,6 +79,15 @@ impl FiJobSettings {
             .map(|(fip, curve)| Ok((fip.clone(), parse(format!("fi.curves.{fip}"), curve)?)))
             .collect::<Result<_, String>>()?;
         let minutes = i64::try_from(settings.key_validity_minutes.max(1)).unwrap_or(i64::MAX);
+        let poll = (settings.poll_after_seconds > 0).then(|| fi_poll::PollPlan {
+            after: Duration::from_secs(settings.poll_after_seconds),
+            max: Duration::from_secs(
+                settings
+                    .poll_max_interval_seconds
+                    .max(settings.poll_after_seconds),
+            ),
+            budget: Duration::from_secs(settings.key_validity_minutes.max(1).saturating_mul(60)),
+        });
         Ok(Self {
             curve,
             curves,
@@ -84,6 +96,7 @@ impl FiJobSettings {
             auto_request: settings.auto_request,
             view: time::Duration::seconds(i64::try_from(settings.view_seconds).unwrap_or(i64::MAX)),
             purge_interval: Duration::from_millis(settings.purge_interval_ms.max(10)),
+            poll,
         })
     }
 }
@@ -94,6 +107,7 @@ async fn run_job(worker: &Worker, job: Job) -> Result<(), StoreError> {
         JobKind::FetchArtefact => fetch_artefact::run(worker, job).await,
         JobKind::FiRequest => fi_request::run(worker, job).await,
         JobKind::FiFetch => fi_fetch::run(worker, job).await,
+        JobKind::FiPoll => fi_poll::run(worker, job).await,
     }
 }
 

@@ -1,6 +1,8 @@
 //! An FI session's progress at the FIU: the key sent with `POST /FI/request`, the AA's answer,
 //! a failure, and the AA's `FI/Notification` (its fetch queued in the same transaction).
 
+use std::time::Duration;
+
 use aa_core::rebit::FiStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -11,7 +13,7 @@ use time::OffsetDateTime;
 use super::entities::{fi_account, fi_session};
 use super::fi_records::{AccountRecord, Applied, SessionRecord};
 use super::fi_requests::{insert_account, moves, set_session};
-use super::jobs::{finish_job, insert_job, Job, JobKind, DONE, FAILED};
+use super::jobs::{finish_job, insert_job, insert_job_after, Job, JobKind, Queued, DONE, FAILED};
 use super::{Store, StoreError};
 use crate::domain::data_request::{settle, SessionState, Settle};
 use aa_runtime::clock::millis;
@@ -46,12 +48,15 @@ impl Store {
         Ok(())
     }
 
-    /// The AA accepted the FI request: its session id is kept and the job closed.
+    /// The AA accepted the FI request: its session id is kept and the job closed; with
+    /// `poll_after`, a poll of the AA is queued for that long from now, in case no
+    /// `FI/Notification` comes.
     pub async fn session_requested(
         &self,
         job: &Job,
         session_row: &str,
         session_id: &str,
+        poll_after: Option<Duration>,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let now = millis(now);
@@ -66,6 +71,16 @@ impl Store {
             .exec(&txn)
             .await?;
         finish_job(&txn, job, DONE, None, now).await?;
+        if let Some(delay) = poll_after {
+            let poll = Queued {
+                kind: JobKind::FiPoll,
+                aa_id: &job.aa_id,
+                handle: &job.handle,
+                consent_id: &job.consent_id,
+                subject: Some(session_row),
+            };
+            insert_job_after(&txn, poll, delay).await?;
+        }
         txn.commit().await?;
         Ok(())
     }

@@ -3,6 +3,8 @@
 //! settling them in it. What finishing an artefact job writes is [`super::artefact_jobs`]'s.
 //! A job given up is a dead letter an operator can list and replay (`/admin/dead-letters`).
 
+use std::time::Duration;
+
 use aa_runtime::queue::{self, NewJob, Settle};
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
@@ -21,16 +23,24 @@ pub enum JobKind {
     FiRequest,
     /// `POST /FI/fetch` for the session `subject`, decrypt and store.
     FiFetch,
+    /// Ask the AA for the session `subject`'s data when no `FI/Notification` came in time.
+    FiPoll,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 3] = [Self::FetchArtefact, Self::FiRequest, Self::FiFetch];
+    pub const ALL: [JobKind; 4] = [
+        Self::FetchArtefact,
+        Self::FiRequest,
+        Self::FiFetch,
+        Self::FiPoll,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::FetchArtefact => "fetch_artefact",
             Self::FiRequest => "fi_request",
             Self::FiFetch => "fi_fetch",
+            Self::FiPoll => "fi_poll",
         }
     }
 
@@ -120,6 +130,38 @@ pub(super) async fn insert_job<C: ConnectionTrait>(
     subject: Option<&str>,
     _now: i64,
 ) -> Result<(), StoreError> {
+    let job = Queued {
+        kind,
+        aa_id,
+        handle,
+        consent_id,
+        subject,
+    };
+    insert_job_after(db, job, Duration::ZERO).await
+}
+
+/// What a job to queue is about.
+pub(super) struct Queued<'a> {
+    pub kind: JobKind,
+    pub aa_id: &'a str,
+    pub handle: &'a str,
+    pub consent_id: &'a str,
+    pub subject: Option<&'a str>,
+}
+
+/// Queues `job` on the runtime queue in the caller's transaction, due `delay` from now.
+pub(super) async fn insert_job_after<C: ConnectionTrait>(
+    db: &C,
+    job: Queued<'_>,
+    delay: Duration,
+) -> Result<(), StoreError> {
+    let Queued {
+        kind,
+        aa_id,
+        handle,
+        consent_id,
+        subject,
+    } = job;
     let payload = serde_json::to_string(&Payload {
         subject: subject.map(str::to_owned),
         aa_id: aa_id.to_owned(),
@@ -132,7 +174,7 @@ pub(super) async fn insert_job<C: ConnectionTrait>(
         key: None,
         payload,
     };
-    queue::enqueue(db, job).await?;
+    queue::enqueue_after(db, job, delay).await?;
     Ok(())
 }
 

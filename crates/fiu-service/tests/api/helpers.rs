@@ -60,6 +60,8 @@ pub struct Options {
     /// How far before now the manual clock starts (what the service reads from its first
     /// moment, its start-up sweep included).
     pub manual_clock_back: time::Duration,
+    /// `fi.poll_after_seconds` (0, no polling, unless a test is about it).
+    pub fi_poll_after_seconds: u64,
 }
 
 impl Default for Options {
@@ -73,6 +75,7 @@ impl Default for Options {
             purge_interval_ms: 60_000,
             manual_clock: false,
             manual_clock_back: time::Duration::ZERO,
+            fi_poll_after_seconds: 0,
         }
     }
 }
@@ -137,6 +140,8 @@ pub async fn spawn_with(options: Options) -> TestApp {
     settings.fi.curve = options.curve.to_owned();
     settings.fi.view_seconds = options.view_seconds;
     settings.fi.purge_interval_ms = options.purge_interval_ms;
+    settings.fi.poll_after_seconds = options.fi_poll_after_seconds;
+    settings.fi.poll_max_interval_seconds = 2;
     let database_url = settings.database_url();
     let (clock, time) = if options.manual_clock {
         let (clock, time) =

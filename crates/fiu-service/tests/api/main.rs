@@ -10,6 +10,7 @@ mod data_life;
 mod fi_flow;
 mod fi_notification_errors;
 mod fi_notification_forms;
+mod fi_poll;
 mod health;
 mod helpers;
 mod idempotency;

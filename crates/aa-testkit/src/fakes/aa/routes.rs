@@ -219,7 +219,15 @@ fn fi_answer(state: &State, session_id: &str, ver: &str, txnid: &str) -> Result<
             txnid,
         ));
     }
-    let fi = state.fi_data.get(session_id).cloned().unwrap_or_default();
+    // As the AA does while the FIP is still preparing the data: 404 NoDataFound.
+    let Some(fi) = state.fi_data.get(session_id).cloned() else {
+        return Err(fail(
+            ErrorCode::NoDataFound,
+            "the data is not ready",
+            ver,
+            txnid,
+        ));
+    };
     Ok(json!({
         "ver": ver,
         "timestamp": timefmt::now_millis(),
