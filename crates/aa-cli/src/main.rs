@@ -14,6 +14,7 @@ mod init;
 mod input;
 mod jws;
 mod token;
+mod ts;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -55,6 +56,9 @@ enum Command {
     /// A local Sahamati Central Registry serving a registry file (`aa cr serve`).
     #[command(subcommand)]
     Cr(cr::CrCommand),
+    /// A local Sahamati token service issuing access tokens to a clients file (`aa ts serve`).
+    #[command(subcommand)]
+    Ts(ts::TsCommand),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Init(args) => init::run(args),
         Command::Cr(command) => cr::run(command),
+        Command::Ts(command) => ts::run(command),
     };
     match result {
         Ok(output) => {

@@ -1,6 +1,6 @@
-//! A local Sahamati Central Registry: a small HTTP/1.1 server (plain `std::net`, a thread per
-//! connection) that serves a registry file's entities in the CR's shapes, so the services'
-//! CR client is exercised over real HTTP. `GET /entityInfo/{AA|FIP|FIU}` answers the 1.2.0
+//! A local Sahamati Central Registry: a small HTTP/1.1 server (`crate::small_server`) that
+//! serves a registry file's entities in the CR's shapes, so the services' CR client is
+//! exercised over real HTTP. `GET /entityInfo/{AA|FIP|FIU}` answers the 1.2.0
 //! OpenAPI's array of `EntityInfo`, `GET /v2/entityInfo/{type}` the v2 sample's array of
 //! envelopes; `/{id}` after either gives one entity. Every request needs
 //! `Authorization: Bearer <token>`, a token of one of the file's token issuers naming a
@@ -8,117 +8,44 @@
 //! type shows only itself; a type it may not list is 403). The file is read at every request,
 //! so editing it is the CR publishing a change (a new entity, a rotated key).
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::Duration;
 
 use aa_core::registry::central_render::{self, Form};
 use aa_core::registry::{Registry, Role};
 use serde_json::Value;
 
-/// The largest request head read.
-const MAX_HEAD: usize = 16 * 1024;
+use crate::small_server::{Request, SmallServer};
 
 /// A running local CR; stopped when dropped.
 pub struct LocalCentralRegistry {
-    addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    server: SmallServer,
 }
 
 impl LocalCentralRegistry {
     /// Serves `registry_file` on `listener` until dropped.
     pub fn serve(listener: TcpListener, registry_file: PathBuf) -> Result<Self, String> {
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopping = stop.clone();
-        let file = Arc::new(registry_file);
-        let thread = std::thread::Builder::new()
-            .name("local-cr".into())
-            .spawn(move || {
-                for stream in listener.incoming() {
-                    if stopping.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    let file = file.clone();
-                    // A connection that cannot get a thread is dropped: the client sees it closed.
-                    let _ = std::thread::Builder::new()
-                        .name("local-cr-conn".into())
-                        .spawn(move || {
-                            let _ = handle(stream, &file);
-                        });
-                }
-            })
-            .map_err(|e| e.to_string())?;
-        Ok(Self {
-            addr,
-            stop,
-            thread: Some(thread),
-        })
+        let handler = move |request: &Request| {
+            answer(
+                &request.method,
+                &request.target,
+                request.header("authorization"),
+                &registry_file,
+            )
+        };
+        let server = SmallServer::serve(listener, "local-cr", Arc::new(handler))?;
+        Ok(Self { server })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:7005`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.url()
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
-}
-
-impl Drop for LocalCentralRegistry {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accept loop so it sees the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn handle(mut stream: TcpStream, file: &Path) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    let mut head = Vec::new();
-    let mut buf = [0u8; 2048];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut buf)?;
-        if n == 0 || head.len() + n > MAX_HEAD {
-            return Ok(());
-        }
-        head.extend_from_slice(&buf[..n]);
-    }
-    let head = String::from_utf8_lossy(&head);
-    let mut lines = head.split("\r\n");
-    let mut request = lines.next().unwrap_or("").split(' ');
-    let (method, target) = (request.next().unwrap_or(""), request.next().unwrap_or(""));
-    let authorization = lines
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("authorization"))
-        .map(|(_, value)| value.trim().to_owned());
-    let (status, body) = answer(method, target, authorization.as_deref(), file);
-    let body = body.to_string();
-    let reason = match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Internal Server Error",
-    };
-    write!(
-        stream,
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )?;
-    stream.flush()
 }
 
 /// The status and JSON body for one request.

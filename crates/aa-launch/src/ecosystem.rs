@@ -13,10 +13,12 @@ use aa_core::registry::Role;
 
 use crate::central_registry::LocalCentralRegistry;
 use crate::ports::free_port;
+use crate::token_service::LocalTokenService;
 use processes::{stop_all, Processes};
 
 mod attach;
 pub mod processes;
+mod sahamati;
 mod settings;
 
 /// The token issuer that mints every service's API keys (standing in for Sahamati's).
@@ -130,6 +132,9 @@ pub struct Ecosystem {
     /// The local Central Registry the services read, once [`Ecosystem::serve_central_registry`]
     /// started it, with each party's CR token; `None`: they read the registry file.
     pub(crate) central_registry: Option<(LocalCentralRegistry, Vec<(&'static str, String)>)>,
+    /// The local token service the services obtain their tokens from, once
+    /// [`Ecosystem::serve_token_service`] started it, with each party's client secret.
+    pub(crate) token_service: Option<(LocalTokenService, Vec<(&'static str, String)>)>,
 }
 
 impl Drop for Ecosystem {
@@ -261,31 +266,8 @@ impl Ecosystem {
             processes,
             config_root: options.config_root.clone().or_else(workspace_crates),
             central_registry: None,
+            token_service: None,
         })
-    }
-
-    /// Serves the registry file as a local Central Registry on a free loopback port and has
-    /// every service started from now on read it (`registry_source: central_registry`,
-    /// refreshed every 5 s) instead of the file; returns its URL. Stopped with the ecosystem.
-    pub fn serve_central_registry(&mut self) -> Result<String, String> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", free_port()?))
-            .map_err(|e| format!("local central registry: {e}"))?;
-        let cr = LocalCentralRegistry::serve(listener, self.registry_file())?;
-        let tokens = self
-            .parties
-            .iter()
-            .map(|p| Ok((p.id, self.api_key(p.id, 24 * 3600)?)))
-            .collect::<Result<Vec<_>, String>>()?;
-        let url = cr.url();
-        self.central_registry = Some((cr, tokens));
-        Ok(url)
-    }
-
-    /// The local Central Registry's URL and `id`'s token for it, when the services read it.
-    pub(crate) fn central_registry_of(&self, id: &str) -> Option<(String, &str)> {
-        let (cr, tokens) = self.central_registry.as_ref()?;
-        let token = tokens.iter().find(|(p, _)| *p == id)?;
-        Some((cr.url(), token.1.as_str()))
     }
 
     /// Whether `dir` already holds a prepared ecosystem (its registry).

@@ -13,6 +13,8 @@ pub mod central_registry;
 mod ecosystem;
 pub mod http;
 mod ports;
+pub mod small_server;
+pub mod token_service;
 pub mod walk;
 
 pub use bins::{bin_dir, check_binaries, BINARIES};

@@ -13,10 +13,12 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::http::outbound::{ApiKeySource, MintedApiKeys, StaticApiKeys};
-use crate::http::{InboundAuth, SignedClient};
+use crate::http::{InboundAuth, SignedClient, VerifierHandle};
 use crate::registry::{self, CentralRegistrySettings, RegistryHandle, RegistrySource};
 use crate::settings::Secret;
-use aa_core::apikey::Issuer;
+use crate::token_service::keys::TokenServiceKeys;
+use crate::token_service::{self, TokenServiceSettings};
+use aa_core::apikey::{Issuer, Verifier};
 use aa_core::jws::SigningKey;
 use aa_core::registry::{Registry, Role};
 
@@ -52,6 +54,10 @@ pub enum ApiKeyMode {
     Mint,
     /// Present keys issued to us beforehand, one per callee (`static_keys`).
     Static,
+    /// Present our access token from the token service (`identity.token_service`), kept
+    /// fresh: the live network's way.
+    #[serde(rename = "token_service")]
+    TokenService,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -96,6 +102,10 @@ pub struct IdentitySettings {
     #[serde(default)]
     pub central_registry: Option<CentralRegistrySettings>,
     pub api_keys: ApiKeySettings,
+    /// The token service: needed for `api_keys.mode: token_service`; when set, callers' API
+    /// keys are also verified against its published keys.
+    #[serde(default)]
+    pub token_service: Option<TokenServiceSettings>,
     /// Timeout of outbound calls, in seconds.
     #[serde(default = "default_timeout")]
     pub outbound_timeout_seconds: u64,
@@ -177,6 +187,14 @@ impl Identity {
                     .map_err(|e| err(format!("api_keys.issuer_key: {e}")))?;
                 Arc::new(MintedApiKeys::new(issuer, &entity.id, role, a.ttl_seconds))
             }
+            ApiKeyMode::TokenService => {
+                let Some(ts) = &settings.token_service else {
+                    return Err(err(
+                        "api_keys: token_service needs the token_service section".into(),
+                    ));
+                };
+                Arc::new(TokenServiceKeys::start(ts.clone(), &entity.id).map_err(err)?)
+            }
             ApiKeyMode::Static => Arc::new(StaticApiKeys(
                 settings
                     .api_keys
@@ -189,6 +207,10 @@ impl Identity {
         let verifier = current
             .api_key_verifier()
             .map_err(|e| err(format!("registry token issuers: {e}")))?;
+        let verifier = match &settings.token_service {
+            Some(ts) => token_service::jwks::start(verifier, ts.clone()).map_err(err)?,
+            None => VerifierHandle::new(verifier),
+        };
         let signer = Arc::new(signer);
         let client = SignedClient::new(
             role,
@@ -201,7 +223,9 @@ impl Identity {
         Ok(Self {
             entity_id: entity.id.clone(),
             role,
-            inbound: InboundAuth::new(registry.clone(), verifier).receiving_as(role),
+            inbound: InboundAuth::new(registry.clone(), Verifier::new())
+                .with_api_keys(verifier)
+                .receiving_as(role),
             signer,
             registry,
             client,

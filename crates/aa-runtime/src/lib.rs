@@ -38,3 +38,4 @@ pub mod sealed_keys;
 pub mod settings;
 pub mod store;
 pub mod telemetry;
+pub mod token_service;

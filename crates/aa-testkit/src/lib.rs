@@ -170,6 +170,7 @@ impl Ecosystem {
                 ttl_seconds: 3600,
                 static_keys: Default::default(),
             },
+            token_service: None,
             outbound_timeout_seconds: 5,
         }
     }

@@ -3,8 +3,9 @@
 //! processes on free loopback ports with embedded SQLite, then logs in, discovers, links with
 //! OTPs, has the FIU ask for consent, approves, and waits until the FIU has fetched and
 //! decrypted the data from both banks. The services find each other in a local Central
-//! Registry (`aa_launch::central_registry`) serving the registry file, or, with
-//! `--registry-file`, in the file itself (offline). Prints each step with its timing and a table of the
+//! Registry (`aa_launch::central_registry`) serving the registry file and take every API key
+//! from a local token service (`aa_launch::token_service`), or, with `--offline`, read the file
+//! itself and mint their own keys. Prints each step with its timing and a table of the
 //! decrypted accounts (or one JSON object with `--json`). Every process it started is stopped
 //! on success, on failure and on Ctrl-C. With `--against` it starts nothing and walks an
 //! ecosystem that already runs (`docker compose up`, an `aa init` directory), telling the same.
@@ -46,11 +47,11 @@ pub struct DemoArgs {
     /// AA-1=http://127.0.0.1:7001 from the host for a registry naming container hosts.
     #[arg(long = "url", value_name = "ID=URL", requires = "against")]
     urls: Vec<String>,
-    /// The services read the registry from a local Central Registry serving the registry
-    /// file, refreshed every 5 s (default: the file itself). Not yet complete: an FIP may not
-    /// list FIUs in the CR, so its consent check fails.
+    /// Offline: the services read the registry file itself and mint their own API keys with
+    /// the ecosystem's token issuer (default: a local Sahamati Central Registry serving the
+    /// registry, refreshed every 5 s, and a local token service issuing every API key).
     #[arg(long, conflicts_with = "against")]
-    central_registry: bool,
+    offline: bool,
 }
 
 pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
@@ -94,14 +95,14 @@ pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
         let dir = dir.clone();
         let json = args.json;
         let bin_dir = args.bin_dir.clone();
-        let central_registry = args.central_registry;
+        let sahamati = !args.offline;
         move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .map_err(|e| format!("cannot start the runtime: {e}"))?;
-                runtime.block_on(demo(&dir, json, bin_dir, central_registry, processes))
+                runtime.block_on(demo(&dir, json, bin_dir, sahamati, processes))
             }))
             .unwrap_or_else(|_| Err("the demo failed unexpectedly".into()));
             let _ = tx.send(outcome);
@@ -170,7 +171,7 @@ async fn demo(
     dir: &Path,
     json: bool,
     bin_dir: Option<PathBuf>,
-    central_registry: bool,
+    sahamati: bool,
     processes: Processes,
 ) -> Result<Vec<u8>, String> {
     let started = Instant::now();
@@ -183,12 +184,14 @@ async fn demo(
         "generated RSA-2048 signing keys for AA-1, FIP-1, FIP-2, FIU-1 and the token issuer; wrote the registry",
         step.elapsed(),
     );
-    if central_registry {
+    if sahamati {
         let step = Instant::now();
-        let url = eco.serve_central_registry()?;
+        let cr = eco.serve_central_registry()?;
+        let ts = eco.serve_token_service()?;
         say(
             &format!(
-                "serving the registry as a local Central Registry at {url}; every service reads it"
+                "local Central Registry at {cr} (every service reads it) and token service at \
+                 {ts} (every API key is its token)"
             ),
             step.elapsed(),
         );
@@ -209,6 +212,15 @@ async fn demo(
         step.elapsed(),
     );
     let output = walk_and_report(&eco, json, started).await?;
+    if sahamati {
+        say(
+            &format!(
+                "the token service issued {} access tokens",
+                eco.tokens_issued()
+            ),
+            Duration::ZERO,
+        );
+    }
     drop(eco);
     Ok(output)
 }

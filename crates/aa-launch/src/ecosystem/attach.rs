@@ -53,6 +53,7 @@ impl Ecosystem {
             processes: Arc::new(Mutex::new(Default::default())),
             config_root: None,
             central_registry: None,
+            token_service: None,
         })
     }
 }

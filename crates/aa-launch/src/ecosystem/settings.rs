@@ -43,13 +43,21 @@ impl Ecosystem {
                 party.data_dir.join("cr-cache.json").display().to_string(),
             );
         }
-        set("IDENTITY__API_KEYS__MODE", "mint".into());
-        set("IDENTITY__API_KEYS__ISSUER_ID", ISSUER_ID.into());
-        set("IDENTITY__API_KEYS__ISSUER_KID", ISSUER_KID.into());
-        set(
-            "IDENTITY__API_KEYS__ISSUER_KEY__FILE",
-            self.key_file("issuer").display().to_string(),
-        );
+        if let Some((ts, secret)) = self.token_service_of(party.id) {
+            set("IDENTITY__API_KEYS__MODE", "token_service".into());
+            set("IDENTITY__TOKEN_SERVICE__URL", ts.iam_url());
+            set("IDENTITY__TOKEN_SERVICE__CLIENT_SECRET", secret.into());
+            set("IDENTITY__TOKEN_SERVICE__ISSUER", ts.issuer());
+            set("IDENTITY__TOKEN_SERVICE__JWKS_URL", ts.jwks_url());
+        } else {
+            set("IDENTITY__API_KEYS__MODE", "mint".into());
+            set("IDENTITY__API_KEYS__ISSUER_ID", ISSUER_ID.into());
+            set("IDENTITY__API_KEYS__ISSUER_KID", ISSUER_KID.into());
+            set(
+                "IDENTITY__API_KEYS__ISSUER_KEY__FILE",
+                self.key_file("issuer").display().to_string(),
+            );
+        }
         // Only the AA (login) and the FIPs (linking) send OTPs; the FIU has no such setting.
         if party.prefix != "FIU" {
             set("OTP__SANDBOX_ENDPOINT", "true".into());

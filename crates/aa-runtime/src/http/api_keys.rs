@@ -18,6 +18,17 @@ pub trait ApiKeySource: Send + Sync {
     fn forget(&self, _callee: &Entity) -> bool {
         false
     }
+
+    /// After a 401 from `callee`: makes the next [`Self::api_key`] a fresh key, obtaining it
+    /// now where that takes a call (the token service); true when the caller should retry
+    /// once at once. By default, [`Self::forget`].
+    fn renew<'a>(
+        &'a self,
+        callee: &'a Entity,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send + 'a>> {
+        let renewed = self.forget(callee);
+        Box::pin(std::future::ready(renewed))
+    }
 }
 
 /// API keys provisioned ahead of time, one per callee id.

@@ -26,7 +26,6 @@
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
@@ -34,7 +33,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use super::error::Echo;
-use super::{RebitError, JWS_HEADER};
+use super::{RebitError, VerifierHandle, JWS_HEADER};
 use crate::registry::RegistryHandle;
 use aa_core::apikey::{self, ApiKeyError, Claims};
 use aa_core::jws::detached;
@@ -46,7 +45,8 @@ use aa_core::schema;
 #[derive(Debug, Clone)]
 pub struct InboundAuth {
     pub registry: RegistryHandle,
-    pub api_keys: Arc<apikey::Verifier>,
+    /// The API-key verifier, swapped in place when the token service's keys change.
+    pub api_keys: VerifierHandle,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// The role whose 2.0.0 YAML request bodies are held to (step 5); `None` (test fakes)
@@ -58,10 +58,16 @@ impl InboundAuth {
     pub fn new(registry: impl Into<RegistryHandle>, api_keys: apikey::Verifier) -> Self {
         Self {
             registry: registry.into(),
-            api_keys: Arc::new(api_keys),
+            api_keys: VerifierHandle::new(api_keys),
             max_body_bytes: 4 * 1024 * 1024,
             receiver: None,
         }
+    }
+
+    /// Verifies API keys with `handle` (kept fresh elsewhere) instead.
+    pub fn with_api_keys(mut self, handle: VerifierHandle) -> Self {
+        self.api_keys = handle;
+        self
     }
 
     /// Holds every request body to the 2.0.0 schema of `role`, the role this service plays.
@@ -198,7 +204,11 @@ fn check_api_key(req: &HttpRequest, auth: &InboundAuth) -> Result<(Claims, Role)
         }
     };
     let now = crate::clock::Clock::system().now().unix_timestamp();
-    let claims = auth.api_keys.verify(token, now).map_err(unauthorized)?;
+    let claims = auth
+        .api_keys
+        .current()
+        .verify(token, now)
+        .map_err(unauthorized)?;
     let registry = auth.registry.current();
     let entity = registry.entity(&claims.azp).ok_or_else(|| {
         RebitError::new(

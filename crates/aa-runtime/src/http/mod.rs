@@ -31,6 +31,7 @@ pub mod outbound_error;
 pub mod pages;
 pub mod respond;
 pub mod scope;
+mod verifier;
 
 pub use app_error::AppError;
 pub use error::{Echo, RebitError};
@@ -41,6 +42,7 @@ pub use inbound::{
 pub use outbound::{ApiKeySource, OutboundError, SignedClient, TransportCause};
 pub use respond::sign_responses;
 pub use scope::RebitScope;
+pub use verifier::VerifierHandle;
 
 /// The header carrying the detached JWS.
 pub const JWS_HEADER: &str = "x-jws-signature";

@@ -145,11 +145,14 @@ impl SignedClient {
         let again = request.try_clone();
         match self.send_once(entity, call, request).await {
             Err(error) if error.status() == Some(401) => match again {
-                Some(again) if self.api_keys.forget(entity) => {
-                    tracing::warn!(peer.id = %entity.id, %error, "401: API key dropped; retrying once with a fresh one");
+                Some(again) => {
+                    if !self.api_keys.renew(entity).await {
+                        return Err(error);
+                    }
+                    tracing::warn!(peer.id = %entity.id, %error, "401: API key renewed; retrying once with the fresh one");
                     self.send_once(entity, call, again).await
                 }
-                _ => Err(error),
+                None => Err(error),
             },
             other => other,
         }

@@ -13,6 +13,9 @@ pub enum OutboundError {
     UnknownEntity(String),
     #[error("no API key for {0:?}")]
     NoApiKey(String),
+    /// The token service has not given us a token (yet): `cause` says why.
+    #[error("no access token for the call to {entity}: {cause}")]
+    NoToken { entity: String, cause: String },
     #[error("request to {entity} failed: {cause}: {message}")]
     Transport {
         entity: String,
@@ -51,7 +54,9 @@ impl OutboundError {
     /// service or the callee's registry may catch up). Any other 4xx is final.
     pub fn is_retryable(&self) -> bool {
         match self {
-            OutboundError::Transport { .. } | OutboundError::ResponseSignature { .. } => true,
+            OutboundError::Transport { .. }
+            | OutboundError::ResponseSignature { .. }
+            | OutboundError::NoToken { .. } => true,
             OutboundError::Rebit { status, .. } | OutboundError::Status { status, .. } => {
                 *status >= 500 || *status == 429 || *status == 401
             }
@@ -84,6 +89,7 @@ impl OutboundError {
             }
             OutboundError::ResponseSignature { .. } => "bad_signature",
             OutboundError::Schema { .. } => "bad_body",
+            OutboundError::NoToken { .. } => "no_token",
             _ => "other",
         }
     }

@@ -32,6 +32,9 @@ impl AaCallError {
             AaCallError::Outbound(error) => match error {
                 OutboundError::UnknownEntity(aa) => format!("{aa} is not in the registry"),
                 OutboundError::NoApiKey(aa) => format!("there is no API key for {aa}"),
+                OutboundError::NoToken { entity, cause } => {
+                    format!("no access token to call {entity}: {cause}")
+                }
                 OutboundError::Transport { entity, cause, .. } => {
                     format!("{entity} could not be reached: {cause}")
                 }
