@@ -26,6 +26,9 @@ pub const ISSUER_ID: &str = "demo-token-service";
 pub const ISSUER_KID: &str = "demo-tokens-1";
 /// The FIU app's bearer token.
 pub const FIU_APP_TOKEN: &str = "demo-fiu-app-token";
+/// The passphrase the demo AA shares with each demo FIU for Sahamati's redirection (the AA's
+/// `redirection.passphrases`; the FIU side seals `ecreq` and opens `ecres` with the same).
+pub const DEMO_REDIRECT_PASSPHRASE: &str = "demo-redirection-passphrase-not-secret";
 
 /// Private keys (PKCS#8 PEM) to use instead of generating fresh ones: one per party id, and the
 /// token issuer's. Tests use fixture keys, which is faster and repeatable.

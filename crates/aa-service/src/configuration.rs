@@ -13,6 +13,8 @@ pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
 use aa_runtime::settings::{Environment, Secret, SettingsError};
 use serde::Deserialize;
 
+pub use crate::passphrases::RedirectionSettings;
+
 pub const PREFIX: &str = "AA";
 
 #[derive(Debug, Clone, Deserialize)]
@@ -38,6 +40,9 @@ pub struct Settings {
     pub lifecycle: LifecycleSettings,
     #[serde(default)]
     pub fi: FiSettings,
+    /// The passphrase shared with each FIU for Sahamati's redirection (`crate::passphrases`).
+    #[serde(default)]
+    pub redirection: RedirectionSettings,
 }
 
 /// Customer authentication.
@@ -48,6 +53,14 @@ pub struct AuthSettings {
     pub pepper: Secret,
     #[serde(default = "default_session_ttl")]
     pub session_ttl_minutes: i64,
+    /// Mark the consent manager's cookies `Secure` (HTTPS only); off only in local set-ups
+    /// served over plain-HTTP loopback.
+    #[serde(default = "default_secure_cookies")]
+    pub secure_cookies: bool,
+}
+
+fn default_secure_cookies() -> bool {
+    true
 }
 
 fn default_session_ttl() -> i64 {
@@ -158,6 +171,7 @@ impl Settings {
             .auth
             .pepper
             .check_strength("auth.pepper", environment)?;
+        settings.redirection.load(environment)?;
         if let Some(token) = &settings.admin.token {
             token.check_strength("admin.token", environment)?;
         }

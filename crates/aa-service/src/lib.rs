@@ -12,6 +12,9 @@
 //!   requests ([`jobs::expiry`]), the delinks of a deregistered customer ([`jobs::fip_delink`]).
 //! - [`clients`]: the typed FIP client; [`flows`]: the use cases the FI handlers, the delink and
 //!   the deregistration call.
+//! - [`routes::pages`]: the consent manager's web pages (`/cm/...`, server-rendered HTML over
+//!   the customer API's functions) and the AA side of Sahamati's redirection
+//!   ([`passphrases`]: the passphrase shared with each FIU).
 //! - [`startup`]: builds the state and mounts every route; [`configuration`]: settings.
 
 pub mod clients;
@@ -19,6 +22,7 @@ pub mod configuration;
 pub mod domain;
 pub mod flows;
 pub mod jobs;
+pub mod passphrases;
 pub mod persistence;
 pub mod routes;
 pub mod startup;

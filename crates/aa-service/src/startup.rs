@@ -25,7 +25,7 @@ use crate::jobs::expiry::{self, Expiry};
 use crate::jobs::fi_forward::ForwardFi;
 use crate::jobs::fip_delink::{self, DelinkAtFip};
 use crate::persistence::{Store, StoreError};
-use crate::routes::{app, rebit, sandbox};
+use crate::routes::{app, pages, rebit, sandbox};
 use crate::state::{AppState, AuthPolicy};
 
 /// Connects to the configured database and applies pending migrations (`aa-service migrate`,
@@ -46,6 +46,8 @@ pub enum StartupError {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     OtpDelivery(#[from] DeliveryError),
+    #[error("{0}")]
+    Settings(String),
 }
 
 /// The running service: the HTTP server, the queue's worker and the expiry scheduler.
@@ -89,12 +91,18 @@ impl Service for Application {
                     waker.clone(),
                 )?,
                 limiter: store.limiter(settings.rate_limits, clock.clone()),
+                secure_cookies: settings.auth.secure_cookies,
             },
             waker: waker.clone(),
             fi_session_lifetime: Duration::from_secs(
                 u64::try_from(settings.fi.session_lifetime_minutes.max(1)).unwrap_or(1440) * 60,
             ),
             clock: clock.clone(),
+            // Checked by `Settings::load_from` for its environment; read again here.
+            passphrases: settings
+                .redirection
+                .load(aa_runtime::settings::Environment::Local)
+                .map_err(|e| StartupError::Settings(e.to_string()))?,
         };
         let forwards = ForwardFi {
             state: state.clone(),
@@ -158,6 +166,7 @@ impl Service for Application {
 
 /// Every route of the service.
 fn mount(cfg: &mut web::ServiceConfig, rebit: &RebitScope, sandbox_otp: bool) {
+    pages::mount(cfg);
     cfg.route("/health/live", get().to(ops::live))
         .route("/health/ready", get().to(ops::ready::<AppState>))
         .service(

@@ -14,6 +14,7 @@ use aa_runtime::settings::Secret;
 use actix_web::HttpResponse;
 
 use crate::clients::fip::FipClient;
+use crate::passphrases::Passphrases;
 use crate::persistence::{Store, StoreError};
 
 /// Customer-authentication policy.
@@ -28,6 +29,8 @@ pub struct AuthPolicy {
     pub otp_delivery: OtpDelivery,
     /// OTP sends and log-in attempts per customer and per client address (`rate_limits`).
     pub limiter: Limiter,
+    /// The consent manager's cookies are `Secure` (`auth.secure_cookies`).
+    pub secure_cookies: bool,
 }
 
 /// A claimed request: work to do, or the answer given before.
@@ -48,6 +51,8 @@ pub struct AppState {
     pub fi_session_lifetime: Duration,
     /// The time, for the code that decides what has expired.
     pub clock: Clock,
+    /// The passphrase shared with each FIU for redirection (`redirection`).
+    pub passphrases: Passphrases,
 }
 
 impl Readiness for AppState {

@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::ecosystem::{Ecosystem, Party, FIU_APP_TOKEN, ISSUER_ID, ISSUER_KID};
+use crate::ecosystem::{
+    Ecosystem, Party, DEMO_REDIRECT_PASSPHRASE, FIU_APP_TOKEN, ISSUER_ID, ISSUER_KID,
+};
 
 impl Ecosystem {
     /// The variables that configure `party`: where it listens, its data, its identity (keys
@@ -67,6 +69,16 @@ impl Ecosystem {
         }
         if party.prefix == "FIU" {
             set("APP_API__TOKEN", FIU_APP_TOKEN.into());
+        }
+        // The AA shares the demo redirection passphrase with every FIU of the ecosystem.
+        if party.prefix == "AA" {
+            let pairs: Vec<String> = self
+                .parties
+                .iter()
+                .filter(|p| p.prefix == "FIU")
+                .map(|p| format!("{}={DEMO_REDIRECT_PASSPHRASE}", p.id))
+                .collect();
+            set("REDIRECTION__PASSPHRASES", pairs.join(","));
         }
         for (name, value) in &party.extra_settings {
             set(name, value.clone());

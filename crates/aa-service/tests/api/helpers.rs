@@ -42,7 +42,12 @@ pub struct Options {
     pub rate_limits: aa_runtime::rate_limit::RateLimitSettings,
     /// `queue.max_attempts` (100 unless a test sets its own).
     pub queue_max_attempts: u32,
+    /// `redirection`: FIU-1 shares [`REDIRECT_PASSPHRASE`] unless a test sets its own.
+    pub redirection: aa_service::configuration::RedirectionSettings,
 }
+
+/// The redirection passphrase the test AA shares with FIU-1.
+pub const REDIRECT_PASSPHRASE: &str = "test-redirection-passphrase-of-fiu-1";
 
 impl Default for Options {
     fn default() -> Self {
@@ -57,6 +62,10 @@ impl Default for Options {
             clock: None,
             rate_limits: Default::default(),
             queue_max_attempts: 100,
+            redirection: aa_service::configuration::RedirectionSettings {
+                passphrases: Some(Secret::new(format!("FIU-1={REDIRECT_PASSPHRASE}"))),
+                passphrases_file: None,
+            },
         }
     }
 }
@@ -94,6 +103,7 @@ fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) ->
         auth: AuthSettings {
             pepper: Secret::new("test-pepper"),
             session_ttl_minutes: 60,
+            secure_cookies: false,
         },
         otp: OtpSettings {
             sandbox_endpoint: true,
@@ -112,6 +122,7 @@ fn settings(identity: IdentitySettings, data_dir: PathBuf, options: &Options) ->
         admin: Default::default(),
         lifecycle: options.lifecycle.clone(),
         fi: Default::default(),
+        redirection: options.redirection.clone(),
     }
 }
 

@@ -128,6 +128,24 @@ impl Store {
             .collect())
     }
 
+    /// The customer's accounts at `fip_id` that discovery found and that are not linked.
+    pub async fn discovered_at(
+        &self,
+        customer_id: &str,
+        fip_id: &str,
+    ) -> Result<Vec<AccountRecord>, StoreError> {
+        Ok(account::Entity::find()
+            .filter(account::Column::CustomerId.eq(customer_id))
+            .filter(account::Column::FipId.eq(fip_id))
+            .filter(account::Column::Status.ne(AccountState::Linked.as_str()))
+            .order_by_asc(account::Column::AccRefNumber)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(account_record)
+            .collect())
+    }
+
     /// The customer's account at `fip_id` with `link_ref`, whatever its state.
     pub async fn account_by_link(
         &self,

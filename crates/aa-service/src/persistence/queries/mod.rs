@@ -8,5 +8,6 @@ mod consents;
 mod deregistration;
 mod direct_links;
 mod fi_failures;
+mod fi_history;
 mod fi_notifications;
 mod fi_sessions;

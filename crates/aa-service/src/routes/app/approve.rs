@@ -72,7 +72,24 @@ pub async fn approve(
     handle: web::Path<String>,
     body: web::Json<ApproveRequest>,
 ) -> Result<HttpResponse, CustomerError> {
-    let request = pending_request(&state, &session, &handle).await?;
+    let consent_ids = approve_request(&state, &session, &handle, &body.accounts).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "consentHandle": handle.as_str(),
+        "status": "ACTIVE",
+        "consentIds": consent_ids,
+    })))
+}
+
+/// Approves the customer's pending request `handle`, sharing the linked accounts `accounts`
+/// (linkRefNumbers): the consent ids of the signed artefacts, one per FIP. The customer API's
+/// and the consent manager's approval.
+pub async fn approve_request(
+    state: &AppState,
+    session: &Session,
+    handle: &str,
+    accounts: &[String],
+) -> Result<Vec<String>, CustomerError> {
+    let request = pending_request(state, session, handle).await?;
     let terms = terms_of(&request)?;
     let now = state.now();
     let expired = aa_core::timefmt::parse(&terms.consent_expiry).is_none_or(|e| e <= now);
@@ -80,7 +97,7 @@ pub async fn approve(
         return Err(CustomerError::conflict("the consent request has expired"));
     }
     let mut chosen: Vec<String> = Vec::new();
-    for link_ref in &body.accounts {
+    for link_ref in accounts {
         let link_ref = link_ref.trim().to_owned();
         if !link_ref.is_empty() && !chosen.contains(&link_ref) {
             chosen.push(link_ref);
@@ -124,7 +141,7 @@ pub async fn approve(
         now,
     )
     .map_err(|e| CustomerError::internal(&e))?;
-    let outbox = announcements(&state, &request, &artefacts)?;
+    let outbox = announcements(state, &request, &artefacts)?;
     let records = artefacts
         .iter()
         .map(|a| ArtefactRecord {
@@ -150,11 +167,7 @@ pub async fn approve(
         ));
     }
     state.waker.wake();
-    let consent_ids: Vec<&str> = artefacts.iter().map(|a| a.consent_id.as_str()).collect();
+    let consent_ids: Vec<String> = artefacts.iter().map(|a| a.consent_id.clone()).collect();
     tracing::info!(consent.ids = ?consent_ids, "consent approved");
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "consentHandle": request.handle,
-        "status": "ACTIVE",
-        "consentIds": consent_ids,
-    })))
+    Ok(consent_ids)
 }

@@ -45,26 +45,32 @@ impl FromRequest for Session {
                 .strip_prefix("Bearer ")
                 .or_else(|| header.strip_prefix("bearer "))
                 .ok_or_else(unauthorized)?;
-            let (id, secret) = session_token::parse(token).ok_or_else(unauthorized)?;
-            let found = state
-                .store
-                .find_session(id)
-                .await?
-                .ok_or_else(unauthorized)?;
-            let now = state.now_millis();
-            if found.expires_at <= now
-                || !session_token::verify(
-                    state.auth.pepper.expose().as_bytes(),
-                    &found.token_hash,
-                    secret,
-                )
-            {
-                return Err(unauthorized());
-            }
-            Ok(Session {
-                id: found.id,
-                customer: found.customer,
-            })
+            session_of(&state, token).await
         })
     }
+}
+
+/// The session a token (`<session id>.<secret>`, as `POST /customer/session` issued it) opens:
+/// the bearer header's and the consent manager's cookie's one check.
+pub async fn session_of(state: &AppState, token: &str) -> Result<Session, CustomerError> {
+    let (id, secret) = session_token::parse(token).ok_or_else(unauthorized)?;
+    let found = state
+        .store
+        .find_session(id)
+        .await?
+        .ok_or_else(unauthorized)?;
+    let now = state.now_millis();
+    if found.expires_at <= now
+        || !session_token::verify(
+            state.auth.pepper.expose().as_bytes(),
+            &found.token_hash,
+            secret,
+        )
+    {
+        return Err(unauthorized());
+    }
+    Ok(Session {
+        id: found.id,
+        customer: found.customer,
+    })
 }

@@ -10,6 +10,7 @@ use actix_web::{web, HttpResponse};
 use super::auth::Session;
 use super::error::CustomerError;
 use crate::domain::lifecycle::{self, CustomerAction, Parties};
+use crate::persistence::records::ArtefactRecord;
 use crate::state::AppState;
 
 pub async fn pause(
@@ -17,7 +18,7 @@ pub async fn pause(
     session: Session,
     consent_id: web::Path<String>,
 ) -> Result<HttpResponse, CustomerError> {
-    change(&state, &session, &consent_id, CustomerAction::Pause).await
+    answer(change(&state, &session, &consent_id, CustomerAction::Pause).await?)
 }
 
 pub async fn resume(
@@ -25,7 +26,7 @@ pub async fn resume(
     session: Session,
     consent_id: web::Path<String>,
 ) -> Result<HttpResponse, CustomerError> {
-    change(&state, &session, &consent_id, CustomerAction::Resume).await
+    answer(change(&state, &session, &consent_id, CustomerAction::Resume).await?)
 }
 
 pub async fn revoke(
@@ -33,16 +34,26 @@ pub async fn revoke(
     session: Session,
     consent_id: web::Path<String>,
 ) -> Result<HttpResponse, CustomerError> {
-    change(&state, &session, &consent_id, CustomerAction::Revoke).await
+    answer(change(&state, &session, &consent_id, CustomerAction::Revoke).await?)
 }
 
+fn answer((artefact, to): (ArtefactRecord, ConsentStatus)) -> Result<HttpResponse, CustomerError> {
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "consentId": artefact.consent_id,
+        "consentHandle": artefact.consent_handle,
+        "status": to.as_str(),
+    })))
+}
+
+/// Applies `action` to the customer's artefact `consent_id`: the artefact as it was and its
+/// new status. The customer API's and the consent manager's pause, resume and revoke.
 #[tracing::instrument(name = "customer consent status", skip_all, fields(session.id = %session.id, consent.id = %consent_id, action = action.as_str()))]
-async fn change(
+pub async fn change(
     state: &AppState,
     session: &Session,
     consent_id: &str,
     action: CustomerAction,
-) -> Result<HttpResponse, CustomerError> {
+) -> Result<(ArtefactRecord, ConsentStatus), CustomerError> {
     let artefact = state
         .store
         .artefact(consent_id.trim())
@@ -81,9 +92,5 @@ async fn change(
         to = to.as_str(),
         "consent status changed"
     );
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "consentId": artefact.consent_id,
-        "consentHandle": artefact.consent_handle,
-        "status": to.as_str(),
-    })))
+    Ok((artefact, to))
 }

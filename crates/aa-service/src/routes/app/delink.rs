@@ -40,8 +40,19 @@ pub async fn delink(
     session: Session,
     body: web::Json<DelinkRequest>,
 ) -> Result<HttpResponse, CustomerError> {
-    let fip_id = body.fip_id.trim();
-    let link_ref = body.link_ref_number.trim();
+    let (fip_id, link_ref) = (body.fip_id.trim(), body.link_ref_number.trim());
+    delink_account(&state, &session, fip_id, link_ref).await?;
+    Ok(delinked(fip_id, link_ref))
+}
+
+/// Ends the link of the customer's account `link_ref` at `fip_id` (the FIP asked first); an
+/// account delinked already is done. The customer API's and the consent manager's delink.
+pub async fn delink_account(
+    state: &AppState,
+    session: &Session,
+    fip_id: &str,
+    link_ref: &str,
+) -> Result<(), CustomerError> {
     if fip_id.is_empty() || link_ref.is_empty() {
         return Err(CustomerError::invalid(
             "fipId and linkRefNumber are required",
@@ -55,7 +66,7 @@ pub async fn delink(
             CustomerError::not_found("no account with this linkRefNumber at this FIP")
         })?;
     match account.state {
-        AccountState::Delinked => return Ok(delinked(fip_id, link_ref)),
+        AccountState::Delinked => return Ok(()),
         AccountState::Discovered => {
             return Err(CustomerError::not_found("this account is not linked"))
         }
@@ -66,7 +77,7 @@ pub async fn delink(
         .delink(fip_id, &session.customer.handle, link_ref)
         .await
         .map_err(|e| fip_error::from_fip(fip_id, &e))?;
-    if flows::delink::record(&state, &session.customer, fip_id, link_ref)
+    if flows::delink::record(state, &session.customer, fip_id, link_ref)
         .await?
         .is_none()
     {
@@ -76,5 +87,5 @@ pub async fn delink(
         ));
     }
     tracing::info!("account delinked");
-    Ok(delinked(fip_id, link_ref))
+    Ok(())
 }

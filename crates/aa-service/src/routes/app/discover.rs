@@ -82,7 +82,17 @@ pub async fn discover(
     session: Session,
     body: web::Json<DiscoverRequest>,
 ) -> Result<HttpResponse, CustomerError> {
-    let body = body.into_inner();
+    let results = discover_at_fips(&state, &session, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "fips": results })))
+}
+
+/// Discovery at each FIP of `body` at once, what was found stored: one entry per FIP, in the
+/// order asked. The customer API's and the consent manager's discovery.
+pub async fn discover_at_fips(
+    state: &web::Data<AppState>,
+    session: &Session,
+    body: DiscoverRequest,
+) -> Result<Vec<FipResult>, CustomerError> {
     if body.fip_ids.is_empty() {
         return Err(CustomerError::invalid("fipIds must name at least one FIP"));
     }
@@ -152,5 +162,5 @@ pub async fn discover(
         results.push(entry);
     }
     results.sort_by_key(|r| fip_ids.iter().position(|f| *f == r.fip_id));
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "fips": results })))
+    Ok(results)
 }

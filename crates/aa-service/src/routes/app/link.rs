@@ -5,7 +5,7 @@
 //! bank itself and the FIP tells the AA (`POST /Account/link/Notification` LINKED), so the link
 //! awaits the bank (`status` `AWAITING_BANK_CONFIRMATION`) and no OTP is taken for it.
 
-use aa_core::rebit::FipAccount;
+use aa_core::rebit::{AuthenticatorType, FipAccount};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -29,7 +29,29 @@ pub async fn start(
     body: web::Json<LinkRequest>,
 ) -> Result<HttpResponse, CustomerError> {
     let body = body.into_inner();
-    let fip_id = body.fip_id.trim();
+    let fip_id = body.fip_id.trim().to_owned();
+    let (ref_number, authenticator) = start_link(&state, &session, &fip_id, body.accounts).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "fipId": fip_id,
+        "refNumber": ref_number,
+        "authenticatorType": authenticator,
+        "status": views::awaiting(authenticator),
+    })))
+}
+
+/// Asks the FIP to link the discovered accounts `accounts` (accRefNumbers) and records the link
+/// request: the FIP's refNumber and how the link is confirmed. The customer API's and the
+/// consent manager's linking.
+pub async fn start_link(
+    state: &AppState,
+    session: &Session,
+    fip_id: &str,
+    accounts: Vec<String>,
+) -> Result<(String, AuthenticatorType), CustomerError> {
+    let body = LinkRequest {
+        fip_id: fip_id.to_owned(),
+        accounts,
+    };
     fip_error::known_fip(&state.identity.registry.current(), fip_id)?;
     let mut refs: Vec<String> = Vec::new();
     for acc in body.accounts {
@@ -87,10 +109,5 @@ pub async fn start(
             now,
         )
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "fipId": fip_id,
-        "refNumber": answer.ref_number,
-        "authenticatorType": answer.authenticator_type,
-        "status": views::awaiting(answer.authenticator_type),
-    })))
+    Ok((answer.ref_number, answer.authenticator_type))
 }

@@ -30,6 +30,17 @@ pub async fn verify(
     session: Session,
     body: web::Json<VerifyRequest>,
 ) -> Result<HttpResponse, CustomerError> {
+    let accounts = verify_link(&state, &session, &body).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "accounts": accounts })))
+}
+
+/// Forwards the FIP's OTP of a link request and records the accounts linked: those accounts.
+/// The customer API's and the consent manager's link confirmation.
+pub async fn verify_link(
+    state: &AppState,
+    session: &Session,
+    body: &VerifyRequest,
+) -> Result<Vec<AccountView>, CustomerError> {
     let fip_id = body.fip_id.trim();
     let request = state
         .store
@@ -66,6 +77,5 @@ pub async fn verify(
         .complete_link(&session.customer.id, &request, &linked, now)
         .await?;
     tracing::info!(linked = accounts.len(), "accounts linked");
-    let accounts: Vec<AccountView> = accounts.iter().filter_map(AccountView::linked).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "accounts": accounts })))
+    Ok(accounts.iter().filter_map(AccountView::linked).collect())
 }

@@ -25,7 +25,18 @@ pub async fn request(
     state: web::Data<AppState>,
     body: web::Json<OtpRequest>,
 ) -> Result<HttpResponse, CustomerError> {
-    let handle = limited_handle(&req, &state, &body.handle, Action::OtpSend).await?;
+    let otp_ref = send(&req, &state, &body.handle).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "otpRef": otp_ref })))
+}
+
+/// Sends a login OTP to `handle`'s mobile (rate limited); its reference. The customer API's
+/// and the consent manager's log-in both start here.
+pub async fn send(
+    req: &HttpRequest,
+    state: &AppState,
+    handle: &str,
+) -> Result<String, CustomerError> {
+    let handle = limited_handle(req, state, handle, Action::OtpSend).await?;
     let pepper = state.auth.pepper.expose().as_bytes();
     let otp = aa_core::otp::generate(pepper).map_err(|e| CustomerError::internal(&e))?;
     let now = state.now();
@@ -54,5 +65,5 @@ pub async fn request(
         .send(&message)
         .await
         .map_err(|e| CustomerError::internal(&e))?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "otpRef": otp_ref })))
+    Ok(otp_ref)
 }

@@ -18,7 +18,21 @@ pub async fn reject(
     session: Session,
     handle: web::Path<String>,
 ) -> Result<HttpResponse, CustomerError> {
-    let request = pending_request(&state, &session, &handle).await?;
+    reject_request(&state, &session, &handle).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "consentHandle": handle.as_str(),
+        "status": "REJECTED",
+    })))
+}
+
+/// Rejects the customer's pending request `handle`. The customer API's and the consent
+/// manager's rejection.
+pub async fn reject_request(
+    state: &AppState,
+    session: &Session,
+    handle: &str,
+) -> Result<(), CustomerError> {
+    let request = pending_request(state, session, handle).await?;
     let notification = messages::consent_notification(
         state.aa_id(),
         &request.txnid,
@@ -44,8 +58,5 @@ pub async fn reject(
     }
     state.waker.wake();
     tracing::info!("consent rejected");
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "consentHandle": request.handle,
-        "status": "REJECTED",
-    })))
+    Ok(())
 }

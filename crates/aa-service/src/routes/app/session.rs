@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::error::CustomerError;
 use super::views::limited_handle;
 use crate::domain::session_token;
+use crate::persistence::records::CustomerRecord;
 use crate::state::AppState;
 use aa_runtime::clock::millis;
 
@@ -32,7 +33,22 @@ pub async fn login(
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, CustomerError> {
-    let handle = limited_handle(&req, &state, &body.handle, Action::OtpCheck).await?;
+    let (token, customer) = open(&req, &state, &body).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "token": token,
+        "handle": customer.handle,
+        "expiresIn": state.auth.session_ttl.as_secs(),
+    })))
+}
+
+/// Checks the OTP and opens a session: its token and the customer (registered at the first
+/// log-in). The customer API's and the consent manager's log-in both end here.
+pub async fn open(
+    req: &HttpRequest,
+    state: &AppState,
+    body: &LoginRequest,
+) -> Result<(String, CustomerRecord), CustomerError> {
+    let handle = limited_handle(req, state, &body.handle, Action::OtpCheck).await?;
     let now = state.now();
     // An unknown reference, or one issued for another handle, reads the same as a wrong OTP.
     let otp = state
@@ -82,9 +98,5 @@ pub async fn login(
         )
         .await?;
     tracing::info!(session.id = %issued.session_id, "customer logged in");
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "token": issued.token,
-        "handle": customer.handle,
-        "expiresIn": state.auth.session_ttl.as_secs(),
-    })))
+    Ok((issued.token, customer))
 }
