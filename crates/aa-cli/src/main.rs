@@ -1,7 +1,8 @@
 //! `aa`: the command-line tool for FIU and FIP integrators. Generate FI keys, encrypt and
 //! decrypt FI data, sign and verify `x-jws-signature` and signed consents, issue and verify API
 //! keys, and walk the consent flow as a customer (`aa customer`) or an FIU (`aa fiu`), or run the whole
-//! ecosystem locally and walk it (`aa demo`), or write it for containers (`aa init`), or serve a local Central Registry (`aa cr serve`). Values may be given as `@path` to read them from a file. On failure: the reason on
+//! ecosystem locally and walk it (`aa demo`), or write it for containers (`aa init`), or serve a local Central Registry (`aa cr serve`), token service (`aa ts serve`) or router
+//! (`aa router serve`). Values may be given as `@path` to read them from a file. On failure: the reason on
 //! stderr, exit 1, nothing on stdout.
 
 mod api;
@@ -13,6 +14,7 @@ mod fiu;
 mod init;
 mod input;
 mod jws;
+mod router;
 mod token;
 mod ts;
 
@@ -59,6 +61,9 @@ enum Command {
     /// A local Sahamati token service issuing access tokens to a clients file (`aa ts serve`).
     #[command(subcommand)]
     Ts(ts::TsCommand),
+    /// A local SahamatiNet Router forwarding calls by `x-request-meta` (`aa router serve`).
+    #[command(subcommand)]
+    Router(router::RouterCommand),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +78,7 @@ fn main() -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Cr(command) => cr::run(command),
         Command::Ts(command) => ts::run(command),
+        Command::Router(command) => router::run(command),
     };
     match result {
         Ok(output) => {

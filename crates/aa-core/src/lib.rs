@@ -4,13 +4,14 @@
 //!
 //! - [`rebit`]: the ReBIT wire types and the error model.
 //! - [`validate`]: identifiers, timestamps and version negotiation.
-//! - [`schema`]: every 2.0.0 request and answer body held to the ReBIT YAML files.
+//! - [`schema`]: every 2.0.0 and 2.1.0 request and answer body held to the ReBIT and router YAML files.
 //! - [`jws`]: detached (`x-jws-signature`) and compact (consent artefact) RS256 JWS.
 //! - [`apikey`]: API-key tokens (RS256 JWTs) issued and verified by `kid`.
 //! - [`fi_crypto`]: end-to-end FI encryption compatible with the ecosystem's reference library.
 //! - [`fi_data`]: FI documents (deposit family) as XML valid against the ReBIT FI schemas, and JSON.
 //! - [`seal`]: at-rest envelopes under per-consent data keys.
 //! - [`registry`]: who is who (entities, base URLs, keys).
+//! - [`request_meta`]: the SahamatiNet Router's `x-request-meta` header.
 //! - [`otp`]: one-time passwords, stored hashed.
 //! - [`signed_consent`]: verifying a consent artefact's `signedConsent` against the registry.
 
@@ -27,6 +28,7 @@ pub mod pem;
 pub mod rebit;
 pub mod redirection;
 pub mod registry;
+pub mod request_meta;
 pub mod schema;
 pub mod seal;
 pub mod signed_consent;

@@ -36,10 +36,14 @@ pub enum ApiVersion {
     V1_1_2,
     V1_1_3,
     V2_0_0,
+    /// The SahamatiNet Router's 2.1.0: the 2.0.0 bodies (the router files' own examples say
+    /// `ver` 2.0.0), the `x-request-meta` header naming the recipient ([`crate::request_meta`]),
+    /// and two more FI types (`LIFE_INSURANCE`, `GENERAL_INSURANCE`).
+    V2_1_0,
 }
 
 impl ApiVersion {
-    pub const ALL: [ApiVersion; 3] = [Self::V1_1_2, Self::V1_1_3, Self::V2_0_0];
+    pub const ALL: [ApiVersion; 4] = [Self::V1_1_2, Self::V1_1_3, Self::V2_0_0, Self::V2_1_0];
 
     /// Negotiates the version a request names; anything unknown is `NoSuchVersion`.
     pub fn parse(ver: &str) -> Result<Self, Invalid> {
@@ -47,10 +51,11 @@ impl ApiVersion {
             "1.1.2" => Ok(Self::V1_1_2),
             "1.1.3" => Ok(Self::V1_1_3),
             "2.0.0" => Ok(Self::V2_0_0),
+            "2.1.0" => Ok(Self::V2_1_0),
             "" => Err(Invalid::request("ver is missing")),
             other => Err(Invalid::new(
                 ErrorCode::NoSuchVersion,
-                format!("version {other:?} is not supported; use 2.0.0, 1.1.3 or 1.1.2"),
+                format!("version {other:?} is not supported; use 2.1.0, 2.0.0, 1.1.3 or 1.1.2"),
             )),
         }
     }
@@ -60,12 +65,13 @@ impl ApiVersion {
             Self::V1_1_2 => "1.1.2",
             Self::V1_1_3 => "1.1.3",
             Self::V2_0_0 => "2.0.0",
+            Self::V2_1_0 => "2.1.0",
         }
     }
 
     /// True for the 1.1.x line, which keeps its own spellings on output.
     pub fn is_legacy(self) -> bool {
-        self != Self::V2_0_0
+        matches!(self, Self::V1_1_2 | Self::V1_1_3)
     }
 }
 
@@ -148,9 +154,11 @@ mod tests {
     #[test]
     fn known_versions_negotiate_and_others_are_no_such_version() {
         assert_eq!(ApiVersion::parse("2.0.0").unwrap(), ApiVersion::V2_0_0);
+        assert_eq!(ApiVersion::parse("2.1.0").unwrap(), ApiVersion::V2_1_0);
+        assert!(!ApiVersion::V2_1_0.is_legacy());
         assert_eq!(ApiVersion::parse("1.1.3").unwrap(), ApiVersion::V1_1_3);
         assert_eq!(ApiVersion::parse("1.1.2").unwrap(), ApiVersion::V1_1_2);
-        for ver in ["3.0.0", "2.0", "1.1.1", "2.0.0 "] {
+        for ver in ["3.0.0", "2.0", "2.1", "1.1.1", "2.0.0 "] {
             assert_eq!(
                 ApiVersion::parse(ver).unwrap_err().code,
                 ErrorCode::NoSuchVersion

@@ -31,6 +31,21 @@ const FIP_112: &str = include_str!("../spec/rebit-fip-1.1.2.yaml");
 const FIU_112: &str = include_str!("../spec/rebit-fiu-1.1.2.yaml");
 
 const SPECS_200: [(&str, &str); 3] = [("aa", AA), ("fip", FIP), ("fiu", FIU)];
+/// The SahamatiNet Router's files (2.1.0 for the AA and FIP; its FIU file is 2.0.0).
+const ROUTER_SPECS: [(&str, &str); 3] = [
+    (
+        "router-aa",
+        include_str!("../spec/sahamati/sahamati-router-aa-2.1.0.yaml"),
+    ),
+    (
+        "router-fip",
+        include_str!("../spec/sahamati/sahamati-router-fip-2.1.0.yaml"),
+    ),
+    (
+        "router-fiu",
+        include_str!("../spec/sahamati/sahamati-router-fiu-2.0.0.yaml"),
+    ),
+];
 const ALL_SPECS: [(&str, &str); 6] = [
     ("aa-2.0.0", AA),
     ("fip-2.0.0", FIP),
@@ -914,8 +929,9 @@ fn every_enum_round_trips_each_value_through_its_wire_string() {
 }
 
 #[test]
-fn enums_list_exactly_the_values_the_2_0_0_specs_enumerate() {
-    // (schema path suffix, values): collected from the three YAML files.
+fn enums_list_exactly_the_values_the_2_0_0_and_router_specs_enumerate() {
+    // (schema path suffix, values): collected from the three ReBIT 2.0.0 YAML files and the
+    // router's three (which add two FI types).
     let mut enums: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     fn collect(node: &Value, path: &str, out: &mut BTreeMap<String, BTreeSet<String>>) {
         match node {
@@ -935,7 +951,7 @@ fn enums_list_exactly_the_values_the_2_0_0_specs_enumerate() {
             _ => {}
         }
     }
-    for (_, text) in SPECS_200 {
+    for (_, text) in SPECS_200.iter().chain(&ROUTER_SPECS) {
         collect(&spec(text), "", &mut enums);
     }
     fn names<T: ToString>(all: &[T], extra: &[&str]) -> BTreeSet<String> {

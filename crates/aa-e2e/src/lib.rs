@@ -54,8 +54,17 @@ impl Local {
 
     /// [`Local::start`] with `options` (from [`Local::options`], changed by a test).
     pub async fn start_with(options: Options) -> Self {
+        Self::start_routed(options, None).await
+    }
+
+    /// [`Local::start_with`], every call sent through a local router (`Some(ver)`: the `ver`
+    /// of the services' requests) or straight to its callee (`None`).
+    pub async fn start_routed(options: Options, router: Option<&'static str>) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let eco = Ecosystem::prepare(dir.path(), Default::default(), &options).unwrap();
+        let mut eco = Ecosystem::prepare(dir.path(), Default::default(), &options).unwrap();
+        if let Some(ver) = router {
+            eco.serve_router(ver).unwrap();
+        }
         if let Err(e) = eco.start(&bin_dir()).await {
             panic!("the ecosystem did not start: {e}\n{}", eco.logs());
         }

@@ -13,6 +13,7 @@ use aa_core::registry::Role;
 
 use crate::central_registry::LocalCentralRegistry;
 use crate::ports::free_port;
+use crate::router::LocalRouter;
 use crate::token_service::LocalTokenService;
 use processes::{stop_all, Processes};
 
@@ -138,6 +139,9 @@ pub struct Ecosystem {
     /// The local token service the services obtain their tokens from, once
     /// [`Ecosystem::serve_token_service`] started it, with each party's client secret.
     pub(crate) token_service: Option<(LocalTokenService, Vec<(&'static str, String)>)>,
+    /// The local router every service sends its calls through, once [`Ecosystem::serve_router`]
+    /// started it, with the `ver` their requests carry.
+    pub(crate) router: Option<(LocalRouter, &'static str)>,
 }
 
 impl Drop for Ecosystem {
@@ -270,6 +274,7 @@ impl Ecosystem {
             config_root: options.config_root.clone().or_else(workspace_crates),
             central_registry: None,
             token_service: None,
+            router: None,
         })
     }
 

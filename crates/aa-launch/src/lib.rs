@@ -13,6 +13,7 @@ pub mod central_registry;
 mod ecosystem;
 pub mod http;
 mod ports;
+pub mod router;
 pub mod small_server;
 pub mod token_service;
 pub mod walk;

@@ -1,6 +1,7 @@
 //! The small HTTP/1.1 server under the local ecosystem's stand-ins for Sahamati's services
 //! (the Central Registry, the token service): plain `std::net`, a thread per connection, one
-//! request per connection, a handler turning a [`Request`] into a status and a JSON body.
+//! request per connection, a handler turning a [`Request`] into a status and a JSON body, or
+//! (the local router) into a [`Reply`] with its own headers and bytes.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -13,8 +14,8 @@ use serde_json::Value;
 
 /// The largest request head read.
 const MAX_HEAD: usize = 16 * 1024;
-/// The largest request body read.
-const MAX_BODY: usize = 64 * 1024;
+/// The largest request body read (the services' own limit).
+const MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// One request as read.
 #[derive(Debug, Clone)]
@@ -35,6 +36,11 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every header as read, in order.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
     /// The path without the query.
     pub fn path(&self) -> &str {
         self.target.split('?').next().unwrap_or("")
@@ -43,6 +49,29 @@ impl Request {
 
 /// What a handler answers.
 pub type Handler = dyn Fn(&Request) -> (u16, Value) + Send + Sync;
+
+/// An answer with its own headers (no `content-length` or `connection`: the server writes
+/// those) and body.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// A JSON answer.
+    pub fn json(status: u16, body: &Value) -> Self {
+        Self {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.to_string().into_bytes(),
+        }
+    }
+}
+
+/// What a handler of raw replies answers.
+pub type RawHandler = dyn Fn(&Request) -> Reply + Send + Sync;
 
 /// A running server; stopped when dropped.
 pub struct SmallServer {
@@ -54,6 +83,22 @@ pub struct SmallServer {
 impl SmallServer {
     /// Serves `handler` on `listener` until dropped; `name` names its threads.
     pub fn serve(listener: TcpListener, name: &str, handler: Arc<Handler>) -> Result<Self, String> {
+        Self::serve_raw(
+            listener,
+            name,
+            Arc::new(move |request: &Request| {
+                let (status, body) = handler(request);
+                Reply::json(status, &body)
+            }),
+        )
+    }
+
+    /// Serves `handler`, whose replies carry their own headers.
+    pub fn serve_raw(
+        listener: TcpListener,
+        name: &str,
+        handler: Arc<RawHandler>,
+    ) -> Result<Self, String> {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = stop.clone();
@@ -151,25 +196,37 @@ fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Request>> {
     }))
 }
 
-fn handle(mut stream: TcpStream, handler: &Handler) -> std::io::Result<()> {
+fn handle(mut stream: TcpStream, handler: &RawHandler) -> std::io::Result<()> {
     let Some(request) = read_request(&mut stream)? else {
         return Ok(());
     };
-    let (status, body) = handler(&request);
-    let body = body.to_string();
-    let reason = match status {
+    let reply = handler(&request);
+    let reason = match reply.status {
         200 => "OK",
+        201 => "Created",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "Precondition Failed",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Internal Server Error",
     };
-    write!(
-        stream,
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )?;
+    let mut head = format!("HTTP/1.1 {} {reason}\r\n", reply.status);
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        reply.body.len()
+    ));
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(&reply.body)?;
     stream.flush()
 }

@@ -21,6 +21,7 @@ use crate::token_service::{self, TokenServiceSettings};
 use aa_core::apikey::{Issuer, Verifier};
 use aa_core::jws::SigningKey;
 use aa_core::registry::{Registry, Role};
+use aa_core::validate::ApiVersion;
 
 /// A private key given as a file path or inline PEM (e.g. from an environment variable).
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -109,6 +110,21 @@ pub struct IdentitySettings {
     /// Timeout of outbound calls, in seconds.
     #[serde(default = "default_timeout")]
     pub outbound_timeout_seconds: u64,
+    /// The SahamatiNet Router: when set, every outbound call goes through it, with
+    /// `x-request-meta` naming the callee.
+    #[serde(default)]
+    pub router: Option<RouterSettings>,
+    /// The `ver` of the requests this service sends: `2.0.0` (default) or `2.1.0`.
+    /// Notifications keep 2.0.0 bodies, as the router's FIU file (2.0.0) has them.
+    #[serde(default)]
+    pub outbound_version: Option<String>,
+}
+
+/// Where the SahamatiNet Router is.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RouterSettings {
+    /// Its base URL, e.g. `https://api.sandbox.sahamati.org.in/router/v2`.
+    pub url: String,
 }
 
 /// A configuration that cannot work; the message says which setting.
@@ -211,6 +227,17 @@ impl Identity {
             Some(ts) => token_service::jwks::start(verifier, ts.clone()).map_err(err)?,
             None => VerifierHandle::new(verifier),
         };
+        let version = match settings.outbound_version.as_deref() {
+            None => ApiVersion::V2_0_0,
+            Some(ver) => match ApiVersion::parse(ver) {
+                Ok(v @ (ApiVersion::V2_0_0 | ApiVersion::V2_1_0)) => v,
+                _ => {
+                    return Err(err(format!(
+                        "outbound_version {ver:?}: give 2.0.0 or 2.1.0"
+                    )))
+                }
+            },
+        };
         let signer = Arc::new(signer);
         let client = SignedClient::new(
             role,
@@ -219,13 +246,29 @@ impl Identity {
             api_keys,
             Duration::from_secs(settings.outbound_timeout_seconds),
         )
-        .map_err(|e| err(e.to_string()))?;
+        .map_err(|e| err(e.to_string()))?
+        .speaking(version);
+        let client = match &settings.router {
+            Some(router)
+                if router.url.starts_with("http://") || router.url.starts_with("https://") =>
+            {
+                client.through_router(&router.url)
+            }
+            Some(router) => {
+                return Err(err(format!(
+                    "router.url {:?} is not an http(s) URL",
+                    router.url
+                )))
+            }
+            None => client,
+        };
         Ok(Self {
             entity_id: entity.id.clone(),
             role,
             inbound: InboundAuth::new(registry.clone(), Verifier::new())
                 .with_api_keys(verifier)
-                .receiving_as(role),
+                .receiving_as(role)
+                .serving(&entity.id),
             signer,
             registry,
             client,

@@ -172,6 +172,8 @@ impl Ecosystem {
             },
             token_service: None,
             outbound_timeout_seconds: 5,
+            router: None,
+            outbound_version: None,
         }
     }
 

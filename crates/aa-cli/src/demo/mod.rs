@@ -33,7 +33,8 @@ pub struct DemoArgs {
     /// fetched in its own session: the top-level consentId and sessionId are FIP-1's.
     #[arg(long)]
     json: bool,
-    /// Keep the temporary directory (its path is printed).
+    /// Leave the ecosystem running after the walk, so a person can use its pages (their
+    /// addresses are printed), until Ctrl-C; the temporary directory is kept too.
     #[arg(long)]
     keep: bool,
     /// Where aa-service, fip-service and fiu-service are (default: $AA_BIN_DIR, else next to aa).
@@ -52,6 +53,10 @@ pub struct DemoArgs {
     /// registry, refreshed every 5 s, and a local token service issuing every API key).
     #[arg(long, conflicts_with = "against")]
     offline: bool,
+    /// Send every call through a local SahamatiNet Router (`x-request-meta` naming the
+    /// recipient), with requests in ReBIT 2.1.0.
+    #[arg(long, conflicts_with = "against")]
+    router: bool,
 }
 
 pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
@@ -96,13 +101,15 @@ pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
         let json = args.json;
         let bin_dir = args.bin_dir.clone();
         let sahamati = !args.offline;
+        let keep = args.keep;
+        let router = args.router;
         move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .map_err(|e| format!("cannot start the runtime: {e}"))?;
-                runtime.block_on(demo(&dir, json, bin_dir, sahamati, processes))
+                runtime.block_on(demo(&dir, json, bin_dir, sahamati, keep, router, processes))
             }))
             .unwrap_or_else(|_| Err("the demo failed unexpectedly".into()));
             let _ = tx.send(outcome);
@@ -128,6 +135,10 @@ pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
         }
     }
     match result {
+        Err(e) if e == INTERRUPTED && WALKED.load(std::sync::atomic::Ordering::SeqCst) => {
+            eprintln!("stopped every service the demo started");
+            Ok(Vec::new())
+        }
         Err(e) if e == INTERRUPTED => {
             Err("interrupted: every service the demo started was stopped".into())
         }
@@ -136,6 +147,9 @@ pub fn run(args: DemoArgs) -> Result<Vec<u8>, String> {
 }
 
 const INTERRUPTED: &str = "interrupted";
+
+/// Set once a `--keep` demo has walked the whole loop: Ctrl-C is then its normal end.
+static WALKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Resolves on Ctrl-C (SIGINT), and on Unix also on SIGTERM and SIGHUP, so that a terminal
 /// closed or a `kill` still stops the services. A signal that cannot be listened for never
@@ -172,6 +186,8 @@ async fn demo(
     json: bool,
     bin_dir: Option<PathBuf>,
     sahamati: bool,
+    keep: bool,
+    router: bool,
     processes: Processes,
 ) -> Result<Vec<u8>, String> {
     let started = Instant::now();
@@ -194,6 +210,13 @@ async fn demo(
                  {ts} (every API key is its token)"
             ),
             step.elapsed(),
+        );
+    }
+    if router {
+        let url = eco.serve_router("2.1.0")?;
+        say(
+            &format!("local router at {url}: every call goes through it, requests in ReBIT 2.1.0"),
+            Duration::ZERO,
         );
     }
     let step = Instant::now();
@@ -221,8 +244,47 @@ async fn demo(
             Duration::ZERO,
         );
     }
+    if router {
+        say(
+            &format!("the router forwarded {} calls", eco.routed_calls()),
+            Duration::ZERO,
+        );
+    }
+    if !json {
+        print_pages(&eco);
+    }
+    if keep {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(&output);
+        let _ = out.flush();
+        drop(out);
+        WALKED.store(true, std::sync::atomic::Ordering::SeqCst);
+        tell(
+            json,
+            "the ecosystem keeps running (--keep); Ctrl-C stops it",
+            Duration::ZERO,
+        );
+        interrupted().await;
+        drop(eco);
+        return Ok(Vec::new());
+    }
     drop(eco);
     Ok(output)
+}
+
+/// The addresses of the pages a person can open, and where the local OTPs are.
+fn print_pages(eco: &Ecosystem) {
+    let mut out = std::io::stdout().lock();
+    for party in eco.parties.iter().filter(|p| p.id == "AA-1") {
+        let _ = writeln!(
+            out,
+            "\nPages: the AA's consent manager at {}/cm/login (customer 9999999999@AA-1; in \
+             this local set-up each OTP is written to {}).",
+            party.base_url,
+            party.log.display()
+        );
+    }
+    let _ = out.flush();
 }
 
 /// One step of the story on stdout, with its time (nothing with `--json`).

@@ -3,6 +3,7 @@
 //! units, and `DataFilter` types and operators.
 
 use super::wire::wire_enum;
+use crate::validate::ApiVersion;
 
 wire_enum! {
     /// Financial information type (`FITypes`, `Account.FIType`, `Accounts[].fiType`).
@@ -29,7 +30,22 @@ wire_enum! {
         Reit = "REIT",
         /// New in 2.0.0.
         Gstr13b = "GSTR1_3B",
+        /// New in 2.1.0 (the SahamatiNet Router's files).
+        LifeInsurance = "LIFE_INSURANCE",
+        /// New in 2.1.0.
+        GeneralInsurance = "GENERAL_INSURANCE",
         Other = "OTHER",
+    }
+}
+
+impl FiType {
+    /// Whether `version`'s files list this type: `LIFE_INSURANCE` and `GENERAL_INSURANCE` only
+    /// from 2.1.0 (the router's files) on, so a 2.0.0 request must not name them.
+    pub fn listed_in(self, version: ApiVersion) -> bool {
+        match self {
+            Self::LifeInsurance | Self::GeneralInsurance => version == ApiVersion::V2_1_0,
+            _ => true,
+        }
     }
 }
 
@@ -128,5 +144,19 @@ wire_enum! {
         Lt = "<",
         Ge = ">=",
         Le = "<=",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_2_1_0_fi_types_are_not_listed_in_earlier_versions() {
+        let listed = |v| FiType::ALL.iter().filter(|t| t.listed_in(v)).count();
+        assert_eq!(listed(ApiVersion::V2_1_0), FiType::ALL.len());
+        assert_eq!(listed(ApiVersion::V2_0_0), FiType::ALL.len() - 2);
+        assert!(!FiType::LifeInsurance.listed_in(ApiVersion::V1_1_2));
+        assert!(FiType::Deposit.listed_in(ApiVersion::V2_0_0));
     }
 }

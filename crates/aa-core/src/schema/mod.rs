@@ -11,9 +11,11 @@
 //! consent handle, consent id, session id or status, its own code where the endpoint's `400`
 //! answer lists it ([`rules::code_for`]).
 //!
-//! Only `2.0.0` bodies are held to these files ([`applies_to`]): a body naming a 1.1.x version
-//! keeps the 1.1.x spellings the wire types accept, and one naming an unknown version is
-//! answered `NoSuchVersion` by the envelope check.
+//! Only `2.0.0` and `2.1.0` bodies are held to these files ([`applies_to`]): a body naming a
+//! 1.1.x version keeps the 1.1.x spellings the wire types accept, and one naming an unknown
+//! version is answered `NoSuchVersion` by the envelope check. A `2.1.0` body is held to the
+//! SahamatiNet Router's files of the receiving role (`spec/sahamati/sahamati-router-*.yaml`:
+//! the AA's and FIP's 2.1.0, the FIU's 2.0.0, which is the router's only FIU file).
 
 use std::sync::OnceLock;
 
@@ -29,20 +31,32 @@ mod walk;
 const AA_YAML: &str = include_str!("../../spec/rebit-aa-2.0.0.yaml");
 const FIP_YAML: &str = include_str!("../../spec/rebit-fip-2.0.0.yaml");
 const FIU_YAML: &str = include_str!("../../spec/rebit-fiu-2.0.0.yaml");
+const ROUTER_AA_YAML: &str = include_str!("../../spec/sahamati/sahamati-router-aa-2.1.0.yaml");
+const ROUTER_FIP_YAML: &str = include_str!("../../spec/sahamati/sahamati-router-fip-2.1.0.yaml");
+const ROUTER_FIU_YAML: &str = include_str!("../../spec/sahamati/sahamati-router-fiu-2.0.0.yaml");
 
-/// The spec file of the role that receives a request, parsed once.
-fn document(receiver: Role) -> Result<&'static Value, Invalid> {
-    static AA: OnceLock<Option<Value>> = OnceLock::new();
-    static FIP: OnceLock<Option<Value>> = OnceLock::new();
-    static FIU: OnceLock<Option<Value>> = OnceLock::new();
-    let (cell, text) = match receiver {
-        Role::Aa => (&AA, AA_YAML),
-        Role::Fip => (&FIP, FIP_YAML),
-        Role::Fiu => (&FIU, FIU_YAML),
+/// The spec file of the role that receives a request in `version` (2.0.0 or 2.1.0), parsed
+/// once.
+fn document(receiver: Role, version: ApiVersion) -> Result<&'static Value, Invalid> {
+    static CELLS: [OnceLock<Option<Value>>; 6] = [const { OnceLock::new() }; 6];
+    let routed = version == ApiVersion::V2_1_0;
+    let (index, text) = match (receiver, routed) {
+        (Role::Aa, false) => (0, AA_YAML),
+        (Role::Fip, false) => (1, FIP_YAML),
+        (Role::Fiu, false) => (2, FIU_YAML),
+        (Role::Aa, true) => (3, ROUTER_AA_YAML),
+        (Role::Fip, true) => (4, ROUTER_FIP_YAML),
+        (Role::Fiu, true) => (5, ROUTER_FIU_YAML),
     };
-    cell.get_or_init(|| parse(text))
+    CELLS[index]
+        .get_or_init(|| parse(text))
         .as_ref()
-        .ok_or_else(|| Invalid::new(ErrorCode::InternalError, "the 2.0.0 schema does not load"))
+        .ok_or_else(|| {
+            Invalid::new(
+                ErrorCode::InternalError,
+                format!("the {} schema does not load", version.as_str()),
+            )
+        })
 }
 
 /// libyaml refuses the one tab the AA file has (inside a description): tabs become spaces.
@@ -50,14 +64,21 @@ fn parse(text: &str) -> Option<Value> {
     serde_yaml::from_str(&text.replace('\t', " ")).ok()
 }
 
-/// True when `body` is to be held to the 2.0.0 files: its `ver` is `2.0.0`, or missing, blank
-/// or not a string (the schema then refuses it). A 1.1.x or unknown version is not.
+/// True when `body` is to be held to the files: its `ver` is `2.0.0` or `2.1.0`, or missing,
+/// blank or not a string (the 2.0.0 schema then refuses it). A 1.1.x or unknown version is not.
 pub fn applies_to(body: &Value) -> bool {
+    schema_version(body).is_some()
+}
+
+/// The files `body` is held to: `Some(2.1.0)` for a 2.1.0 body, `Some(2.0.0)` for a 2.0.0 body
+/// or one without a usable `ver`, `None` for a 1.1.x or unknown version.
+fn schema_version(body: &Value) -> Option<ApiVersion> {
     match body.get("ver") {
-        Some(Value::String(ver)) if !ver.trim().is_empty() => {
-            ApiVersion::parse(ver) == Ok(ApiVersion::V2_0_0)
-        }
-        _ => true,
+        Some(Value::String(ver)) if !ver.trim().is_empty() => match ApiVersion::parse(ver) {
+            Ok(v @ (ApiVersion::V2_0_0 | ApiVersion::V2_1_0)) => Some(v),
+            _ => None,
+        },
+        _ => Some(ApiVersion::V2_0_0),
     }
 }
 
@@ -72,7 +93,16 @@ impl Endpoint {
     /// The `POST` operation at `path` (`/FI/request`) in the file of `receiver`, the role that
     /// serves it; `None` if that file has none.
     pub fn find(receiver: Role, path: &str) -> Result<Option<Self>, Invalid> {
-        let doc = document(receiver)?;
+        Self::find_in(receiver, ApiVersion::V2_0_0, path)
+    }
+
+    /// The same in the files of `version` (2.1.0: the router's).
+    pub fn find_in(
+        receiver: Role,
+        version: ApiVersion,
+        path: &str,
+    ) -> Result<Option<Self>, Invalid> {
+        let doc = document(receiver, version)?;
         Ok(doc
             .get("paths")
             .and_then(|paths| paths.get(path))
@@ -162,10 +192,10 @@ impl Endpoint {
 /// Holds a request to `path` at a `receiver` to its 2.0.0 schema; a 1.1.x body, or a path the
 /// receiver's file does not define, passes.
 pub fn check_request(receiver: Role, path: &str, body: &Value) -> Result<(), Invalid> {
-    if !applies_to(body) {
+    let Some(version) = schema_version(body) else {
         return Ok(());
-    }
-    match Endpoint::find(receiver, path)? {
+    };
+    match Endpoint::find_in(receiver, version, path)? {
         Some(endpoint) => endpoint.check_request(body),
         None => Ok(()),
     }
@@ -174,10 +204,10 @@ pub fn check_request(receiver: Role, path: &str, body: &Value) -> Result<(), Inv
 /// Holds a `200` answer of a `callee` to a `POST` to `path` to its 2.0.0 schema: what the
 /// outbound client runs before it parses an answer.
 pub fn check_answer(callee: Role, path: &str, body: &Value) -> Result<(), Invalid> {
-    if !applies_to(body) {
+    let Some(version) = schema_version(body) else {
         return Ok(());
-    }
-    match Endpoint::find(callee, path)? {
+    };
+    match Endpoint::find_in(callee, version, path)? {
         Some(endpoint) => endpoint.check_answer(body),
         None => Ok(()),
     }

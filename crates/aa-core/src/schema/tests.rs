@@ -43,8 +43,11 @@ fn without(mut body: Value, parent: &str, field: &str) -> Value {
 
 #[test]
 fn every_post_endpoint_of_every_file_resolves_its_request_and_answer_schemas() {
-    for role in [Role::Aa, Role::Fip, Role::Fiu] {
-        let doc = document(role).expect("the file loads");
+    for (role, version) in [Role::Aa, Role::Fip, Role::Fiu]
+        .into_iter()
+        .flat_map(|role| [(role, ApiVersion::V2_0_0), (role, ApiVersion::V2_1_0)])
+    {
+        let doc = document(role, version).expect("the file loads");
         let paths = doc["paths"].as_object().unwrap();
         let mut posts = 0;
         for (path, item) in paths {
@@ -52,7 +55,7 @@ fn every_post_endpoint_of_every_file_resolves_its_request_and_answer_schemas() {
                 continue;
             }
             posts += 1;
-            let endpoint = Endpoint::find(role, path).unwrap().unwrap();
+            let endpoint = Endpoint::find_in(role, version, path).unwrap().unwrap();
             let request = endpoint.request_schema().expect("a body schema");
             // An empty object reaches every required field of the top level, so a broken
             // reference would show up as "unresolvable".
@@ -339,4 +342,45 @@ fn the_consent_notification_enums_differ_by_receiver_as_the_files_say() {
         "/Consent/Notification",
         &notification("REJECTED"),
     );
+}
+
+#[test]
+fn a_2_1_0_body_is_held_to_the_routers_files_with_their_fi_types() {
+    let discover = |ver: &str, fi_type: &str| {
+        json!({
+            "ver": ver, "timestamp": "2024-01-01T10:00:00.000Z", "txnid": TXN,
+            "Customer": {"id": "alice@AA-1", "Identifiers": [
+                {"category": "STRONG", "type": "MOBILE", "value": "9999999999"}
+            ]},
+            "FITypes": [fi_type]
+        })
+    };
+    check_request(
+        Role::Fip,
+        "/Accounts/discover",
+        &discover("2.1.0", "DEPOSIT"),
+    )
+    .unwrap();
+    check_request(
+        Role::Fip,
+        "/Accounts/discover",
+        &discover("2.1.0", "LIFE_INSURANCE"),
+    )
+    .unwrap();
+    let err = refused(
+        Role::Fip,
+        "/Accounts/discover",
+        &discover("2.0.0", "LIFE_INSURANCE"),
+    );
+    assert_eq!(err.code, ErrorCode::InvalidRequest);
+    assert!(err.message.contains("FITypes"), "{err}");
+    // The router's files hold 2.1.0 bodies as strictly as ReBIT's hold 2.0.0 ones.
+    let missing = without(
+        with(fi_request(), "/ver", json!("2.1.0")),
+        "/KeyMaterial",
+        "curve",
+    );
+    assert!(refused(Role::Aa, "/FI/request", &missing)
+        .message
+        .contains("curve"));
 }

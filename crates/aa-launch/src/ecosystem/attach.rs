@@ -54,6 +54,7 @@ impl Ecosystem {
             config_root: None,
             central_registry: None,
             token_service: None,
+            router: None,
         })
     }
 }

@@ -1,10 +1,11 @@
 //! The ecosystem's stand-ins for Sahamati's common services: the local Central Registry
-//! (`crate::central_registry`) and the local token service (`crate::token_service`), each on a
-//! free loopback port, stopped with the ecosystem.
+//! (`crate::central_registry`), the local token service (`crate::token_service`) and the local
+//! router (`crate::router`), each on a free loopback port, stopped with the ecosystem.
 
 use crate::central_registry::LocalCentralRegistry;
 use crate::ecosystem::Ecosystem;
 use crate::ports::free_port;
+use crate::router::LocalRouter;
 use crate::token_service::{Client, LocalTokenService};
 
 /// The `kid` of the local token service's signing key (the ecosystem's issuer key under
@@ -77,5 +78,35 @@ impl Ecosystem {
     /// How many tokens the local token service has issued (0 when it does not run).
     pub fn tokens_issued(&self) -> usize {
         self.token_service.as_ref().map_or(0, |(ts, _)| ts.issued())
+    }
+
+    /// Starts a local router and has every service started from now on send its calls
+    /// through it (`identity.router`), its requests carrying `ver` (`2.0.0` or `2.1.0`:
+    /// `identity.outbound_version`); returns its URL.
+    pub fn serve_router(&mut self, ver: &'static str) -> Result<String, String> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", free_port()?))
+            .map_err(|e| format!("local router: {e}"))?;
+        let router = LocalRouter::serve(listener, self.registry_file())?;
+        let url = router.url();
+        self.router = Some((router, ver));
+        Ok(url)
+    }
+
+    /// The local router's URL and the `ver` of the services' requests, when it runs.
+    pub(crate) fn router_of(&self) -> Option<(String, &'static str)> {
+        self.router.as_ref().map(|(r, ver)| (r.url(), *ver))
+    }
+
+    /// How many calls the local router has forwarded (0 when it does not run).
+    pub fn routed_calls(&self) -> usize {
+        self.router.as_ref().map_or(0, |(r, _)| r.forwarded())
+    }
+
+    /// Every call the local router has forwarded (none when it does not run).
+    pub fn routed(&self) -> Vec<crate::router::Routed> {
+        self.router
+            .as_ref()
+            .map(|(r, _)| r.routed())
+            .unwrap_or_default()
     }
 }

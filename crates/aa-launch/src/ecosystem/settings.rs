@@ -60,6 +60,10 @@ impl Ecosystem {
                 self.key_file("issuer").display().to_string(),
             );
         }
+        if let Some((url, ver)) = self.router_of() {
+            set("IDENTITY__ROUTER__URL", url);
+            set("IDENTITY__OUTBOUND_VERSION", ver.into());
+        }
         // Only the AA (login) and the FIPs (linking) send OTPs; the FIU has no such setting.
         if party.prefix != "FIU" {
             set("OTP__SANDBOX_ENDPOINT", "true".into());

@@ -145,7 +145,7 @@ impl RebitError {
     /// a fresh UUID.
     pub fn body(&self) -> ErrorResponse {
         let ver = match self.ver.as_deref() {
-            Some(v @ ("1.1.2" | "1.1.3" | "2.0.0")) => v.to_owned(),
+            Some(v @ ("1.1.2" | "1.1.3" | "2.0.0" | "2.1.0")) => v.to_owned(),
             _ => "2.0.0".to_owned(),
         };
         let txnid = self

@@ -1,5 +1,7 @@
 //! The verified-body extractor. Order of checks, each with the spec's answer:
 //!
+//! 0. `x-request-meta`, where a request forwarded by the Router carries it: unreadable, or
+//!    naming another entity than this service -> 400 `InvalidRequest` (`super::request_meta`).
 //! 1. API key (`client_api_key`, `fip_api_key` or `aa_api_key`, raw or after `Bearer `):
 //!    missing, malformed, expired, signed by an unknown issuer or with a bad claim (named) ->
 //!    401 `Unauthorized`; the header must match the caller's role.
@@ -32,6 +34,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
+pub use super::caller::{AnyRole, Caller, CallerRole, FromAa, FromFip, FromFiu, FromFiuOrFip};
 use super::error::Echo;
 use super::{RebitError, VerifierHandle, JWS_HEADER};
 use crate::registry::RegistryHandle;
@@ -52,6 +55,8 @@ pub struct InboundAuth {
     /// The role whose 2.0.0 YAML request bodies are held to (step 5); `None` (test fakes)
     /// skips the schema step.
     pub receiver: Option<Role>,
+    /// The entity this service is: a forwarded request's `x-request-meta` must name it.
+    pub entity_id: Option<String>,
 }
 
 impl InboundAuth {
@@ -61,6 +66,7 @@ impl InboundAuth {
             api_keys: VerifierHandle::new(api_keys),
             max_body_bytes: 4 * 1024 * 1024,
             receiver: None,
+            entity_id: None,
         }
     }
 
@@ -70,73 +76,17 @@ impl InboundAuth {
         self
     }
 
+    /// Refuses forwarded requests whose `x-request-meta` names another entity than `id`.
+    pub fn serving(mut self, id: &str) -> Self {
+        self.entity_id = Some(id.to_owned());
+        self
+    }
+
     /// Holds every request body to the 2.0.0 schema of `role`, the role this service plays.
     pub fn receiving_as(mut self, role: Role) -> Self {
         self.receiver = Some(role);
         self
     }
-}
-
-/// Who called, as proven by both the API key and the signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    pub entity_id: String,
-    pub role: Role,
-    pub claims: Claims,
-}
-
-impl Caller {
-    /// Refuses callers of any other role. Service endpoints name their role in the extractor
-    /// instead (`Verified<T, FromFiu>`); this is for test fakes that take any caller.
-    pub fn require_role(&self, roles: &[Role]) -> Result<(), RebitError> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(RebitError::new(
-                ErrorCode::Unauthorized,
-                format!("a {} may not call this endpoint", self.role),
-            ))
-        }
-    }
-}
-
-/// The roles that may call an endpoint, as a type: the role parameter of [`Verified`] and
-/// [`VerifiedUri`]. A caller of any other role is refused by the extractor with 401
-/// `Unauthorized`, before the body is parsed, so a handler never sees a caller it does not serve.
-pub trait CallerRole: 'static {
-    const ROLES: &'static [Role];
-}
-
-/// Only an FIU may call.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FromFiu;
-/// Only an FIP may call.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FromFip;
-/// Only an AA may call.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FromAa;
-/// An FIU or an FIP may call (the AA's consent fetch and consent notification).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FromFiuOrFip;
-/// Any registered entity may call (test fakes; a service's endpoints name their role).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AnyRole;
-
-impl CallerRole for FromFiu {
-    const ROLES: &'static [Role] = &[Role::Fiu];
-}
-impl CallerRole for FromFip {
-    const ROLES: &'static [Role] = &[Role::Fip];
-}
-impl CallerRole for FromAa {
-    const ROLES: &'static [Role] = &[Role::Aa];
-}
-impl CallerRole for FromFiuOrFip {
-    const ROLES: &'static [Role] = &[Role::Fiu, Role::Fip];
-}
-impl CallerRole for AnyRole {
-    const ROLES: &'static [Role] = &[Role::Fiu, Role::Fip, Role::Aa];
 }
 
 /// A request body whose API key, signature and caller role were verified before it was parsed.
@@ -330,6 +280,7 @@ impl<T: DeserializeOwned + 'static, R: CallerRole> FromRequest for Verified<T, R
             let auth = auth_of(&req)?;
             let raw = read_body(&mut payload, auth.max_body_bytes).await?;
             req.extensions_mut().insert(Echo::from_body(&raw));
+            super::request_meta::check(&req, &auth)?;
             let (claims, role) = check_api_key(&req, &auth)?;
             check_signature(&req, &auth, &claims, &[&raw])?;
             check_role::<R>(role)?;
@@ -364,6 +315,7 @@ impl<R: CallerRole> FromRequest for VerifiedUri<R> {
         let req = req.clone();
         Box::pin(async move {
             let auth = auth_of(&req)?;
+            super::request_meta::check(&req, &auth)?;
             let (claims, role) = check_api_key(&req, &auth)?;
             // The 1.1.x spec signs "the endpoint URI"; whether the query is included is not
             // specified, so the path alone and the path with its query are both accepted.

@@ -8,6 +8,7 @@
 //! - [`error`]: the ReBIT error (public or internal) as an actix `ResponseError`.
 //! - [`app_error`]: the error of the services' own JSON APIs (customer, app, bank back office).
 //! - [`bearer`]: `Authorization: Bearer <token>`, read and compared in one place.
+//! - `request_meta`: `x-request-meta` of requests the SahamatiNet Router forwards.
 //! - [`outbound`]: a client that signs what it sends and verifies what comes back;
 //!   [`api_keys`] where its API keys come from; [`outbound_error`] why a call failed, with the
 //!   transport cause named.
@@ -21,6 +22,7 @@ pub mod access;
 pub mod api_keys;
 pub mod app_error;
 pub mod bearer;
+mod caller;
 pub mod error;
 pub mod inbound;
 pub mod metrics;
@@ -29,6 +31,7 @@ pub mod outbound;
 mod outbound_answer;
 pub mod outbound_error;
 pub mod pages;
+mod request_meta;
 pub mod respond;
 pub mod scope;
 mod verifier;

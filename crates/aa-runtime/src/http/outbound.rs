@@ -6,6 +6,11 @@
 //! breaks it is [`OutboundError::Schema`]. A 401 answer drops the cached API key and
 //! is retried once at once with a fresh one. Every call is counted by counterparty and outcome
 //! (`aa_outbound_requests_total`), and signing and verifying are timed.
+//!
+//! With a Router ([`SignedClient::through_router`]) every call goes to the router's URL with the
+//! same path and an `x-request-meta` naming the callee ([`aa_core::request_meta`]); the answer is
+//! still the callee's, verified against the callee's keys. [`SignedClient::version`] is the
+//! `ver` this client's users put in the requests they build (2.0.0, or 2.1.0).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,6 +27,8 @@ use crate::registry::RegistryHandle;
 use aa_core::jws::{detached, SigningKey};
 use aa_core::rebit::error::ErrorResponse;
 use aa_core::registry::{Entity, Registry, Role};
+use aa_core::request_meta::{self, RequestMeta};
+use aa_core::validate::ApiVersion;
 
 /// Signs requests as one entity and verifies answers against the registry.
 #[derive(Clone)]
@@ -31,6 +38,9 @@ pub struct SignedClient {
     registry: RegistryHandle,
     api_keys: Arc<dyn ApiKeySource>,
     our_role: Role,
+    /// The SahamatiNet Router every call goes through, when one is configured.
+    router: Option<Arc<str>>,
+    version: ApiVersion,
 }
 
 impl std::fmt::Debug for SignedClient {
@@ -38,6 +48,8 @@ impl std::fmt::Debug for SignedClient {
         f.debug_struct("SignedClient")
             .field("signer", &self.signer.kid())
             .field("role", &self.our_role)
+            .field("router", &self.router)
+            .field("version", &self.version)
             .finish_non_exhaustive()
     }
 }
@@ -61,7 +73,46 @@ impl SignedClient {
             registry: registry.into(),
             api_keys,
             our_role,
+            router: None,
+            version: ApiVersion::V2_0_0,
         })
+    }
+
+    /// Sends every call through the Router at `url` (its base, e.g.
+    /// `https://router.example/router/v2`), with `x-request-meta` naming the callee.
+    pub fn through_router(mut self, url: &str) -> Self {
+        self.router = Some(url.trim_end_matches('/').into());
+        self
+    }
+
+    /// The `ver` requests built for this client carry (2.0.0 unless set).
+    pub fn speaking(mut self, version: ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The `ver` of the requests its users build.
+    pub fn version(&self) -> ApiVersion {
+        self.version
+    }
+
+    /// Where a call to `path` at `entity` goes: the entity's base URL, or the router's with the
+    /// header that names the entity.
+    fn request(
+        &self,
+        method: reqwest::Method,
+        entity: &Entity,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        match &self.router {
+            Some(router) => self.http.request(method, format!("{router}{path}")).header(
+                request_meta::HEADER,
+                RequestMeta::for_recipient(&entity.id).encode(),
+            ),
+            None => self
+                .http
+                .request(method, format!("{}{}", entity.base_url, path)),
+        }
     }
 
     /// POSTs `body` to `path` at entity `callee` and returns the verified answer, held to the
@@ -76,8 +127,7 @@ impl SignedClient {
             serde_json::to_vec(body).map_err(|e| OutboundError::Serialise(e.to_string()))?;
         let entity = self.entity(callee)?;
         let request = self
-            .http
-            .post(format!("{}{}", entity.base_url, path))
+            .request(reqwest::Method::POST, &entity, path)
             .header("content-type", "application/json")
             .header(JWS_HEADER, self.sign(&bytes))
             .body(bytes);
@@ -94,8 +144,7 @@ impl SignedClient {
     ) -> Result<serde_json::Value, OutboundError> {
         let entity = self.entity(callee)?;
         let request = self
-            .http
-            .post(format!("{}{}", entity.base_url, path))
+            .request(reqwest::Method::POST, &entity, path)
             .header("content-type", "application/json")
             .header(JWS_HEADER, self.sign(&bytes))
             .body(bytes);
@@ -116,8 +165,7 @@ impl SignedClient {
         let entity = self.entity(callee)?;
         let uri_path = path.split('?').next().unwrap_or(path);
         let request = self
-            .http
-            .get(format!("{}{}", entity.base_url, path))
+            .request(reqwest::Method::GET, &entity, path)
             .header(JWS_HEADER, self.sign(uri_path.as_bytes()));
         self.send(&entity, Call::Get, request).await
     }

@@ -59,11 +59,16 @@ impl<'a> FipClient<'a> {
         Self { client, clock }
     }
 
+    /// The `ver` of the AA's requests (the signed client's), which answers must echo.
+    fn ver(&self) -> &'static str {
+        self.client.version().as_str()
+    }
+
     fn timestamp(&self) -> String {
         timefmt::format_millis(self.clock.now())
     }
 
-    /// The envelope of an answer to a request sent with `ver` 2.0.0 and `txnid`.
+    /// The envelope of an answer to a request sent with our `ver` and `txnid`.
     fn envelope(
         &self,
         txnid: &str,
@@ -72,7 +77,7 @@ impl<'a> FipClient<'a> {
         answered: &str,
     ) -> Result<(), FipError> {
         let asked = Asked {
-            ver: "2.0.0",
+            ver: self.ver(),
             txnid,
         };
         Ok(fip_answer::envelope(
@@ -105,14 +110,19 @@ impl<'a> FipClient<'a> {
             value: pan.to_owned(),
         }));
         let request = AccDiscoveryRequest {
-            ver: "2.0.0".to_owned(),
+            ver: self.ver().to_owned(),
             timestamp: self.timestamp(),
             txnid: new_txnid(),
             customer: DiscoveryCustomer {
                 id: handle.to_owned(),
                 identifiers,
             },
-            fi_types: fi_types.to_vec(),
+            // Only the types our version lists: "every type" in 2.0.0 has no 2.1.0 additions.
+            fi_types: fi_types
+                .iter()
+                .copied()
+                .filter(|t| t.listed_in(self.client.version()))
+                .collect(),
         };
         let answer: AccDiscoveryResponse = self
             .client
@@ -135,7 +145,7 @@ impl<'a> FipClient<'a> {
         accounts: Vec<FipAccount>,
     ) -> Result<AccLinkResponse, FipError> {
         let request = AccLinkRequest {
-            ver: "2.0.0".to_owned(),
+            ver: self.ver().to_owned(),
             timestamp: self.timestamp(),
             txnid: new_txnid(),
             customer: LinkCustomer {
@@ -164,7 +174,7 @@ impl<'a> FipClient<'a> {
         otp: &str,
     ) -> Result<Vec<LinkedAccount>, FipError> {
         let request = LinkDelinkTokenRequest {
-            ver: "2.0.0".to_owned(),
+            ver: self.ver().to_owned(),
             timestamp: self.timestamp(),
             txnid: new_txnid(),
             ref_number: ref_number.to_owned(),
@@ -186,7 +196,7 @@ impl<'a> FipClient<'a> {
     /// `POST /Accounts/delink` of `link_ref`; only an answer confirming it `DELINKED` is Ok.
     pub async fn delink(&self, fip_id: &str, handle: &str, link_ref: &str) -> Result<(), FipError> {
         let request = AccDeLinkRequest {
-            ver: "2.0.0".to_owned(),
+            ver: self.ver().to_owned(),
             timestamp: self.timestamp(),
             txnid: new_txnid(),
             account: DelinkAccount {
@@ -218,7 +228,7 @@ impl<'a> FipClient<'a> {
     /// untouched). Answers the FIP's session id.
     pub async fn request_fi(&self, fip_id: &str, from_fiu: &FiRequest) -> Result<String, FipError> {
         let request = FiRequest {
-            ver: "2.0.0".to_owned(),
+            ver: self.ver().to_owned(),
             timestamp: self.timestamp(),
             ..from_fiu.clone()
         };
@@ -239,7 +249,7 @@ impl<'a> FipClient<'a> {
     ) -> Result<Vec<FipFi>, FipError> {
         let link_refs = accounts.asked;
         let request = FiFetchRequest {
-            ver: "2.0.0".to_owned(),
+            ver: self.ver().to_owned(),
             timestamp: self.timestamp(),
             txnid: txnid.to_owned(),
             session_id: fip_session_id.to_owned(),

@@ -24,9 +24,6 @@ use crate::configuration::FetchMethod;
 pub use crate::domain::answers::MAX_ID_LEN;
 use crate::domain::answers::{self, Refused};
 
-/// The API version the FIU speaks to AAs.
-pub const VERSION: &str = "2.0.0";
-
 /// Calls AAs as this FIU; envelopes are stamped by `clock`.
 #[derive(Debug, Clone)]
 pub struct AaClient {
@@ -51,6 +48,12 @@ impl AaClient {
     pub fn with_consent_calls(mut self, method: FetchMethod) -> Self {
         self.consent_calls = method;
         self
+    }
+
+    /// The `ver` the FIU's requests carry (the signed client's: 2.0.0, or 2.1.0 when
+    /// `identity.outbound_version` says so); a POST's answer must carry it too.
+    fn ver(&self) -> &'static str {
+        self.client.version().as_str()
     }
 
     fn timestamp(&self) -> String {
@@ -82,7 +85,7 @@ impl AaClient {
     ) -> Result<String, AaCallError> {
         let customer = detail.customer.id.clone().unwrap_or_default();
         let request = ConsentsRequest {
-            ver: VERSION.to_owned(),
+            ver: self.ver().to_owned(),
             timestamp: self.timestamp(),
             txnid: txnid.to_owned(),
             consent_detail: detail,
@@ -90,7 +93,13 @@ impl AaClient {
         let answer: ConsentsResponse = self.client.post(aa_id, "/Consent", &request).await?;
         let now = self.clock.now();
         let answer = Self::checked(aa_id, answer, |a| {
-            answers::envelope(Some((VERSION, txnid)), &a.ver, &a.timestamp, &a.txnid, now)?;
+            answers::envelope(
+                Some((self.ver(), txnid)),
+                &a.ver,
+                &a.timestamp,
+                &a.txnid,
+                now,
+            )?;
             answers::echoed("Customer.id", &customer, &a.customer.id)?;
             answers::usable("ConsentHandle", &a.consent_handle)
         })?;
@@ -105,7 +114,7 @@ impl AaClient {
     ) -> Result<ConsentHandleState, AaCallError> {
         let txnid = uuid::Uuid::new_v4().to_string();
         let request = ConsentHandleRequest {
-            ver: VERSION.to_owned(),
+            ver: self.ver().to_owned(),
             timestamp: self.timestamp(),
             txnid: txnid.clone(),
             consent_handle: handle.to_owned(),
@@ -114,7 +123,7 @@ impl AaClient {
         let (answer, sent) = match self.consent_calls {
             FetchMethod::Get => (self.client.get(aa_id, &path).await?, None),
             method => match self.client.post(aa_id, "/Consent/handle", &request).await {
-                Ok(answer) => (answer, Some((VERSION, txnid.as_str()))),
+                Ok(answer) => (answer, Some((self.ver(), txnid.as_str()))),
                 Err(error) if method == FetchMethod::PostThenGet && not_served(&error) => {
                     tracing::info!(
                         peer.id = aa_id,
@@ -147,7 +156,7 @@ impl AaClient {
         consent_id: &str,
     ) -> Result<ConsentArtefact, AaCallError> {
         let request = ConsentFetchRequest {
-            ver: VERSION.to_owned(),
+            ver: self.ver().to_owned(),
             timestamp: self.timestamp(),
             txnid: uuid::Uuid::new_v4().to_string(),
             consent_id: consent_id.to_owned(),
@@ -172,7 +181,7 @@ impl AaClient {
         Self::checked(aa_id, answer, |a| {
             // The POST's answer speaks the request's version; the GET's any we speak.
             let version_ok = if posted {
-                a.ver == VERSION
+                a.ver == self.ver()
             } else {
                 ApiVersion::parse(&a.ver).is_ok()
             };
@@ -180,9 +189,9 @@ impl AaClient {
                 return Err(Refused::Version {
                     found: a.ver.clone(),
                     sent: if posted {
-                        VERSION
+                        self.ver()
                     } else {
-                        "2.0.0, 1.1.3 or 1.1.2"
+                        "2.1.0, 2.0.0, 1.1.3 or 1.1.2"
                     }
                     .to_owned(),
                 });
@@ -203,7 +212,7 @@ impl AaClient {
     ) -> Result<String, AaCallError> {
         let consent_id = consent.id.clone();
         let request = FiRequest {
-            ver: VERSION.to_owned(),
+            ver: self.ver().to_owned(),
             timestamp: self.timestamp(),
             txnid: txnid.to_owned(),
             fi_data_range: range,
@@ -213,7 +222,13 @@ impl AaClient {
         let answer: FiResponse = self.client.post(aa_id, "/FI/request", &request).await?;
         let now = self.clock.now();
         let answer = Self::checked(aa_id, answer, |a| {
-            answers::envelope(Some((VERSION, txnid)), &a.ver, &a.timestamp, &a.txnid, now)?;
+            answers::envelope(
+                Some((self.ver(), txnid)),
+                &a.ver,
+                &a.timestamp,
+                &a.txnid,
+                now,
+            )?;
             answers::echoed("consentId", &consent_id, &a.consent_id)?;
             answers::usable("sessionId", &a.session_id)
         })?;
@@ -233,7 +248,7 @@ impl AaClient {
         }
         let txnid = uuid::Uuid::new_v4().to_string();
         let request = FiFetchRequest {
-            ver: VERSION.to_owned(),
+            ver: self.ver().to_owned(),
             timestamp: self.timestamp(),
             txnid: txnid.clone(),
             session_id: session_id.to_owned(),
@@ -247,7 +262,7 @@ impl AaClient {
         {
             Ok(answer) => {
                 let now = self.clock.now();
-                let sent = Some((VERSION, txnid.as_str()));
+                let sent = Some((self.ver(), txnid.as_str()));
                 let answer = Self::checked(aa_id, answer, |a| {
                     answers::envelope(sent, &a.ver, &a.timestamp, &a.txnid, now)
                 })?;

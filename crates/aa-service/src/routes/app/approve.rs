@@ -41,7 +41,9 @@ fn announcements(
             use_count: 0,
             last_used_at: None,
         };
-        let body = messages::artefact(view, "2.0.0", &uuid::Uuid::new_v4().to_string());
+        // The artefact pushed to the FIP is a request of the AA's: it speaks the AA's version.
+        let ver = state.identity.client.version().as_str();
+        let body = messages::artefact(view, ver, &uuid::Uuid::new_v4().to_string());
         out.push(NewOutboxMessage {
             callee: a.fip_id.clone(),
             path: "/Consent".to_owned(),
