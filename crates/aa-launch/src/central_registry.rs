@@ -6,12 +6,15 @@
 //! `Authorization: Bearer <token>`, a token of one of the file's token issuers naming a
 //! registered entity in its role (else 401); what it sees follows the CR API details (its own
 //! type shows only itself; a type it may not list is 403). The file is read at every request,
-//! so editing it is the CR publishing a change (a new entity, a rotated key).
+//! so editing it is the CR publishing a change (a new entity, a rotated key). Tokens of a token
+//! service it is told to trust ([`LocalCentralRegistry::trust`]) are accepted too, as the live
+//! CR accepts the Sahamati token service's.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use aa_core::jws::VerifyingKey;
 use aa_core::registry::central_render::{self, Form};
 use aa_core::registry::{Registry, Role};
 use serde_json::Value;
@@ -21,21 +24,35 @@ use crate::small_server::{Request, SmallServer};
 /// A running local CR; stopped when dropped.
 pub struct LocalCentralRegistry {
     server: SmallServer,
+    trusted: Trusted,
 }
+
+/// Token issuers trusted beside the file's: (`iss`, key).
+type Trusted = Arc<Mutex<Vec<(String, VerifyingKey)>>>;
 
 impl LocalCentralRegistry {
     /// Serves `registry_file` on `listener` until dropped.
     pub fn serve(listener: TcpListener, registry_file: PathBuf) -> Result<Self, String> {
+        let trusted = Trusted::default();
+        let also = trusted.clone();
         let handler = move |request: &Request| {
             answer(
                 &request.method,
                 &request.target,
                 request.header("authorization"),
                 &registry_file,
+                &also,
             )
         };
         let server = SmallServer::serve(listener, "local-cr", Arc::new(handler))?;
-        Ok(Self { server })
+        Ok(Self { server, trusted })
+    }
+
+    /// Accepts tokens whose `iss` is `iss` signed by `key` from now on (a token service's).
+    pub fn trust(&self, iss: &str, key: &VerifyingKey) {
+        if let Ok(mut trusted) = self.trusted.lock() {
+            trusted.push((iss.to_owned(), key.clone()));
+        }
     }
 
     /// The base URL, e.g. `http://127.0.0.1:7005`.
@@ -49,7 +66,13 @@ impl LocalCentralRegistry {
 }
 
 /// The status and JSON body for one request.
-fn answer(method: &str, target: &str, authorization: Option<&str>, file: &Path) -> (u16, Value) {
+fn answer(
+    method: &str,
+    target: &str,
+    authorization: Option<&str>,
+    file: &Path,
+    trusted: &Trusted,
+) -> (u16, Value) {
     let text = |status: u16, message: &str| (status, Value::String(message.to_owned()));
     if method != "GET" {
         return text(405, "Method not allowed");
@@ -72,7 +95,7 @@ fn answer(method: &str, target: &str, authorization: Option<&str>, file: &Path) 
     let Ok(registry) = Registry::load(file) else {
         return text(500, "Internal Server Error");
     };
-    let Some(caller) = caller(&registry, authorization) else {
+    let Some(caller) = caller(&registry, authorization, trusted) else {
         return text(401, "Access not allowed");
     };
     let Some(mut entities) = central_render::visible(&registry, caller, entity_type) else {
@@ -103,9 +126,13 @@ fn answer(method: &str, target: &str, authorization: Option<&str>, file: &Path) 
 fn caller<'r>(
     registry: &'r Registry,
     authorization: Option<&str>,
+    trusted: &Trusted,
 ) -> Option<&'r aa_core::registry::Entity> {
     let token = authorization?.strip_prefix("Bearer ")?.trim();
-    let verifier = registry.api_key_verifier().ok()?;
+    let mut verifier = registry.api_key_verifier().ok()?;
+    for (iss, key) in trusted.lock().ok()?.iter() {
+        verifier.add_issuer_key(iss, key).ok()?;
+    }
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let claims = verifier.verify(token, now).ok()?;
     let entity = registry.entity(&claims.azp)?;

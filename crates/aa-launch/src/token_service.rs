@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use aa_core::apikey::Issuer;
-use aa_core::jws::SigningKey;
+use aa_core::jws::{SigningKey, VerifyingKey};
 use base64::Engine;
 use serde_json::{json, Value};
 
@@ -39,6 +39,7 @@ pub struct Client {
 pub struct LocalTokenService {
     server: SmallServer,
     issued: Arc<AtomicUsize>,
+    key: VerifyingKey,
 }
 
 struct State {
@@ -61,10 +62,10 @@ impl LocalTokenService {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let iss = format!("http://{addr}{REALM}");
         let issuer = Issuer::from_pem(&iss, kid, key_pem).map_err(|e| e.to_string())?;
-        let mut public = SigningKey::from_pem(key_pem, kid)
+        let key = SigningKey::from_pem(key_pem, kid)
             .map_err(|e| e.to_string())?
-            .verifying_key()
-            .to_jwk();
+            .verifying_key();
+        let mut public = key.to_jwk();
         if let Value::Object(fields) = &mut public {
             fields.insert("use".into(), json!("sig"));
             fields.insert("alg".into(), json!("RS256"));
@@ -82,7 +83,11 @@ impl LocalTokenService {
         };
         let handler = move |request: &Request| state.answer(request);
         let server = SmallServer::serve(listener, "local-ts", Arc::new(handler))?;
-        Ok(Self { server, issued })
+        Ok(Self {
+            server,
+            issued,
+            key,
+        })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:7006`.
@@ -103,6 +108,11 @@ impl LocalTokenService {
     /// The JWKS URL (`identity.token_service.jwks_url`).
     pub fn jwks_url(&self) -> String {
         format!("{}{REALM}/protocol/openid-connect/certs", self.url())
+    }
+
+    /// The public key its tokens verify under (what its JWKS publishes).
+    pub fn verifying_key(&self) -> &VerifyingKey {
+        &self.key
     }
 
     /// How many tokens it has issued.

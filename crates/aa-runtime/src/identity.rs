@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::http::outbound::{ApiKeySource, MintedApiKeys, StaticApiKeys};
 use crate::http::{InboundAuth, SignedClient, VerifierHandle};
-use crate::registry::{self, CentralRegistrySettings, RegistryHandle, RegistrySource};
+use crate::registry::{self, CentralRegistrySettings, CrToken, RegistryHandle, RegistrySource};
 use crate::settings::Secret;
 use crate::token_service::keys::TokenServiceKeys;
 use crate::token_service::{self, TokenServiceSettings};
@@ -156,10 +156,32 @@ impl Identity {
     pub fn load(settings: &IdentitySettings, role: Role) -> Result<Self, IdentityError> {
         let err = |m: String| IdentityError(m);
         let file = Registry::load(&settings.registry_file).map_err(|e| err(e.to_string()))?;
+        // Started first: its token is also the Central Registry's.
+        let token_keys = match (settings.api_keys.mode, &settings.token_service) {
+            (ApiKeyMode::TokenService, Some(ts)) => {
+                Some(TokenServiceKeys::start(ts.clone(), &settings.entity_id).map_err(err)?)
+            }
+            (ApiKeyMode::TokenService, None) => {
+                return Err(err(
+                    "api_keys: token_service needs the token_service section".into(),
+                ))
+            }
+            _ => None,
+        };
         let registry = match (settings.registry_source, &settings.central_registry) {
             (RegistrySource::File, _) => RegistryHandle::new(file),
             (RegistrySource::CentralRegistry, Some(central)) => {
-                registry::open_central(central, file, &settings.entity_id, role).map_err(err)?
+                let token: Arc<dyn CrToken> = match (&central.token, &token_keys) {
+                    (Some(token), _) => Arc::new(token.clone()),
+                    (None, Some(keys)) => Arc::new(keys.clone()),
+                    (None, None) => {
+                        return Err(err("central_registry: set token, or use api_keys.mode \
+                             token_service (the CR is then called with its token)"
+                            .into()))
+                    }
+                };
+                registry::open_central(central, token, file, &settings.entity_id, role)
+                    .map_err(err)?
             }
             (RegistrySource::CentralRegistry, None) => {
                 return Err(err(
@@ -203,14 +225,10 @@ impl Identity {
                     .map_err(|e| err(format!("api_keys.issuer_key: {e}")))?;
                 Arc::new(MintedApiKeys::new(issuer, &entity.id, role, a.ttl_seconds))
             }
-            ApiKeyMode::TokenService => {
-                let Some(ts) = &settings.token_service else {
-                    return Err(err(
-                        "api_keys: token_service needs the token_service section".into(),
-                    ));
-                };
-                Arc::new(TokenServiceKeys::start(ts.clone(), &entity.id).map_err(err)?)
-            }
+            ApiKeyMode::TokenService => match &token_keys {
+                Some(keys) => Arc::new(keys.clone()),
+                None => return Err(err("api_keys: token_service did not start".into())),
+            },
             ApiKeyMode::Static => Arc::new(StaticApiKeys(
                 settings
                     .api_keys

@@ -63,6 +63,10 @@ impl Ecosystem {
         let path = self.key_file("issuer");
         let pem = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let ts = LocalTokenService::serve(listener, &pem, TOKEN_SERVICE_KID, clients)?;
+        // The services call the local CR with their token-service tokens, as on the network.
+        if let Some((cr, _)) = &self.central_registry {
+            cr.trust(&ts.issuer(), ts.verifying_key());
+        }
         let url = ts.url();
         self.token_service = Some((ts, secrets));
         Ok(url)

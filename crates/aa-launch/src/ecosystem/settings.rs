@@ -38,7 +38,10 @@ impl Ecosystem {
         if let Some((url, token)) = self.central_registry_of(party.id) {
             set("IDENTITY__REGISTRY_SOURCE", "central_registry".into());
             set("IDENTITY__CENTRAL_REGISTRY__URL", url);
-            set("IDENTITY__CENTRAL_REGISTRY__TOKEN", token.into());
+            // With the token service running, the CR is called with its token instead.
+            if self.token_service.is_none() {
+                set("IDENTITY__CENTRAL_REGISTRY__TOKEN", token.into());
+            }
             set("IDENTITY__CENTRAL_REGISTRY__REFRESH_SECONDS", "5".into());
             set(
                 "IDENTITY__CENTRAL_REGISTRY__CACHE_FILE",

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::{CentralApi, CentralRegistrySettings};
+use super::{CentralApi, CentralRegistrySettings, CrToken};
 use crate::settings::redact_url;
 use aa_core::registry::central::{self, Read, Skipped};
 use aa_core::registry::{Registry, Role};
@@ -24,6 +24,8 @@ pub struct Answers(pub Vec<(Role, Vec<u8>)>);
 pub enum CentralRegistryError {
     #[error("{url}: {cause}")]
     Transport { url: String, cause: String },
+    #[error("no access token for the central registry: {cause}")]
+    NoToken { cause: String },
     #[error("{url} answered {status}")]
     Status { url: String, status: u16 },
     #[error("{url}: the answer is larger than {MAX_ANSWER_BYTES} bytes")]
@@ -53,12 +55,16 @@ pub fn list_url(settings: &CentralRegistrySettings, entity_type: Role) -> String
     }
 }
 
-/// One round: every entity type a caller of `our_role` may list.
+/// One round: every entity type a caller of `our_role` may list, with `token`.
 pub async fn fetch(
     http: &reqwest::Client,
     settings: &CentralRegistrySettings,
+    token: &dyn CrToken,
     our_role: Role,
 ) -> Result<Answers, CentralRegistryError> {
+    let token = token
+        .current()
+        .map_err(|cause| CentralRegistryError::NoToken { cause })?;
     let mut answers = Vec::new();
     for &entity_type in central::visible_types(our_role) {
         let url = list_url(settings, entity_type);
@@ -69,10 +75,7 @@ pub async fn fetch(
         };
         let response = http
             .get(&url)
-            .header(
-                "authorization",
-                format!("Bearer {}", settings.token.expose()),
-            )
+            .header("authorization", format!("Bearer {token}"))
             .header("accept", "application/json")
             .send()
             .await

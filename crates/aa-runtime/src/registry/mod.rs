@@ -50,8 +50,11 @@ pub struct CentralRegistrySettings {
     pub url: String,
     #[serde(default)]
     pub api: CentralApi,
-    /// The access token sent as `Authorization: Bearer <token>`.
-    pub token: Secret,
+    /// The access token sent as `Authorization: Bearer <token>`. Unset with
+    /// `api_keys.mode: token_service`: the entity's token-service token, kept fresh, as the live
+    /// network's CR expects (a token pasted here would expire within a day).
+    #[serde(default)]
+    pub token: Option<Secret>,
     /// Seconds between refreshes (at least 1).
     #[serde(default = "default_refresh")]
     pub refresh_seconds: u64,
@@ -69,6 +72,19 @@ fn default_refresh() -> u64 {
 
 fn default_timeout() -> u64 {
     10
+}
+
+/// Where the CR access token comes from at each call: a fixed one ([`Secret`]), or the
+/// token service's ([`crate::token_service::keys::TokenServiceKeys`]).
+pub trait CrToken: Send + Sync {
+    /// The token to send now, or why there is none (never the token itself).
+    fn current(&self) -> Result<String, String>;
+}
+
+impl CrToken for Secret {
+    fn current(&self) -> Result<String, String> {
+        Ok(self.expose().to_owned())
+    }
 }
 
 /// The current registry, swapped in place by a refresh. Cloning shares it.

@@ -4,17 +4,18 @@
 //! Start-up stays synchronous (`Identity::load`): the first round runs on a short-lived
 //! runtime of its own, so it works inside or outside an async context.
 
-use std::sync::{RwLock, Weak};
+use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
 use super::central::{self, Answers, CentralRegistryError};
-use super::{CentralRegistrySettings, RegistryHandle};
+use super::{CentralRegistrySettings, CrToken, RegistryHandle};
 use aa_core::registry::central::Read;
 use aa_core::registry::{Registry, Role};
 
 /// What one refresh needs, owned by the refresh thread.
 struct Source {
     settings: CentralRegistrySettings,
+    token: Arc<dyn CrToken>,
     token_issuers: Registry,
     our_id: String,
     our_role: Role,
@@ -22,7 +23,8 @@ struct Source {
 
 impl Source {
     async fn round(&self, http: &reqwest::Client) -> Result<(Answers, Read), CentralRegistryError> {
-        let answers = central::fetch(http, &self.settings, self.our_role).await?;
+        let answers =
+            central::fetch(http, &self.settings, self.token.as_ref(), self.our_role).await?;
         let read = central::read(&answers, &self.token_issuers, &self.our_id)?;
         Ok((answers, read))
     }
@@ -37,9 +39,11 @@ impl Source {
     }
 }
 
-/// Reads the CR (or its cache) once and keeps the registry fresh from then on.
+/// Reads the CR (or its cache) once and keeps the registry fresh from then on, sending
+/// `token`'s current token with every call.
 pub fn open_central(
     settings: &CentralRegistrySettings,
+    token: Arc<dyn CrToken>,
     token_issuers: Registry,
     our_id: &str,
     our_role: Role,
@@ -53,6 +57,7 @@ pub fn open_central(
     }
     let source = Source {
         settings: settings.clone(),
+        token,
         token_issuers,
         our_id: our_id.to_owned(),
         our_role,

@@ -16,7 +16,8 @@ use aa_core::registry::Entity;
 /// A renewal this recent is the answer to a 401 that arrives now.
 const FRESH: Duration = Duration::from_secs(2);
 
-/// The current token, kept fresh (see the module documentation).
+/// The current token, kept fresh (see the module documentation). Clones share it.
+#[derive(Clone)]
 pub struct TokenServiceKeys {
     inner: Arc<Inner>,
 }
@@ -156,26 +157,37 @@ async fn refresh_until_dropped(
     }
 }
 
-impl crate::http::ApiKeySource for TokenServiceKeys {
-    fn api_key(&self, callee: &Entity) -> Result<String, OutboundError> {
+impl TokenServiceKeys {
+    /// The token if it has not expired, else why there is none.
+    fn unexpired(&self) -> Result<String, String> {
         let now = Clock::system().now().unix_timestamp();
         let current = self.inner.current.lock().ok();
         match current.as_ref().and_then(|c| c.as_ref()) {
             Some((token, _)) if token.expires_at > now => Ok(token.value.expose().to_owned()),
-            _ => {
-                let cause = self
-                    .inner
-                    .failure
-                    .lock()
-                    .ok()
-                    .and_then(|f| f.clone())
-                    .unwrap_or_else(|| "no token obtained yet".into());
-                Err(OutboundError::NoToken {
-                    entity: callee.id.clone(),
-                    cause,
-                })
-            }
+            _ => Err(self
+                .inner
+                .failure
+                .lock()
+                .ok()
+                .and_then(|f| f.clone())
+                .unwrap_or_else(|| "no token obtained yet".into())),
         }
+    }
+}
+
+/// The CR is called with the same token as every counterparty.
+impl crate::registry::CrToken for TokenServiceKeys {
+    fn current(&self) -> Result<String, String> {
+        self.unexpired()
+    }
+}
+
+impl crate::http::ApiKeySource for TokenServiceKeys {
+    fn api_key(&self, callee: &Entity) -> Result<String, OutboundError> {
+        self.unexpired().map_err(|cause| OutboundError::NoToken {
+            entity: callee.id.clone(),
+            cause,
+        })
     }
 
     fn renew<'a>(

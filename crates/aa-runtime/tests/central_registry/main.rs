@@ -3,7 +3,8 @@
 //! A new FIU and a rotated FIU key published in the CR are accepted at the next refresh without
 //! a restart (the old key then refused); the CR down or answering garbage keeps the last good
 //! registry with a WARN naming the cause; an unusable entry is skipped with a WARN naming it;
-//! with the CR down at start-up the cached last good answers are served.
+//! with the CR down at start-up the cached last good answers are served; with the token
+//! service, the CR is called with the entity's token-service token.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod switch;
@@ -13,8 +14,9 @@ use std::path::{Path, PathBuf};
 use aa_core::jws::SigningKey;
 use aa_core::registry::Role;
 use aa_launch::central_registry::LocalCentralRegistry;
+use aa_launch::token_service::{Client, LocalTokenService};
 use aa_runtime::http::{RebitScope, Verified};
-use aa_runtime::identity::{Identity, IdentitySettings};
+use aa_runtime::identity::{ApiKeyMode, Identity, IdentitySettings};
 use aa_runtime::registry::{CentralApi, CentralRegistrySettings, RegistrySource};
 use aa_runtime::settings::Secret;
 use aa_testkit::{
@@ -62,7 +64,7 @@ fn ecosystem(aa_url: &str, rotated: bool, with_fiu_2: bool) -> Ecosystem {
 /// The local CR serving `file`, behind a switch.
 struct Cr {
     file: PathBuf,
-    _cr: LocalCentralRegistry,
+    local: LocalCentralRegistry,
     switch: Switch,
     dir: tempfile::TempDir,
 }
@@ -77,7 +79,7 @@ impl Cr {
         let switch = Switch::start(cr.addr());
         Self {
             file,
-            _cr: cr,
+            local: cr,
             switch,
             dir,
         }
@@ -103,7 +105,7 @@ fn settings(eco: &Ecosystem, cr: &Cr, api: CentralApi, cache: Option<&Path>) -> 
     settings.central_registry = Some(CentralRegistrySettings {
         url: cr.switch.url.clone(),
         api,
-        token: Secret::new(mint_api_key("AA-1", Role::Aa, 3600)),
+        token: Some(Secret::new(mint_api_key("AA-1", Role::Aa, 3600))),
         refresh_seconds: 1,
         timeout_seconds: 2,
         cache_file: cache.map(Path::to_owned),
@@ -323,4 +325,39 @@ async fn with_the_cr_down_at_start_up_the_cached_answers_are_served() {
         refused.to_string().contains("no cache_file is set"),
         "{refused}"
     );
+}
+
+#[tokio::test]
+async fn with_the_token_service_the_cr_is_called_with_its_token() {
+    let eco = ecosystem("http://127.0.0.1:7", false, false);
+    let cr = Cr::start(&eco);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = Client {
+        id: "AA-1".into(),
+        secret: "aa-1 secret".into(),
+        role: "AA".into(),
+    };
+    let ts = LocalTokenService::serve(listener, keys::ISSUER, "ts-key-1", vec![client]).unwrap();
+    let mut settings = settings(&eco, &cr, CentralApi::V2, None);
+    settings.central_registry.as_mut().unwrap().token = None;
+    settings.api_keys.mode = ApiKeyMode::TokenService;
+    settings.token_service = Some(
+        serde_json::from_value(json!({
+            "url": ts.iam_url(), "client_secret": "aa-1 secret", "issuer": ts.issuer(),
+            "jwks_url": ts.jwks_url(), "timeout_seconds": 2,
+        }))
+        .unwrap(),
+    );
+    // A CR that does not trust the token service refuses its token: no registry, no start.
+    let refused = Identity::load(&settings, Role::Aa).unwrap_err();
+    assert!(refused.to_string().contains("answered 401"), "{refused}");
+    cr.local.trust(&ts.issuer(), ts.verifying_key());
+    let identity = Identity::load(&settings, Role::Aa).unwrap();
+    assert_eq!(identity.registry.current().entities().len(), 3);
+    assert!(ts.issued() >= 2, "{} tokens", ts.issued());
+    // Neither a CR token nor the token service: refused at start-up, saying what to set.
+    let mut plain = self::settings(&eco, &cr, CentralApi::V2, None);
+    plain.central_registry.as_mut().unwrap().token = None;
+    let refused = Identity::load(&plain, Role::Aa).unwrap_err();
+    assert!(refused.to_string().contains("set token"), "{refused}");
 }
