@@ -76,11 +76,19 @@ pub enum CustomerCommand {
         #[arg(long)]
         link_ref_number: String,
     },
-    /// List consent requests (default: pending ones).
+    /// List consent requests (default: pending ones; `all`: every request), with their
+    /// artefacts' consent ids and statuses once approved.
     Consents {
+        /// PENDING, ACTIVE, REJECTED, EXPIRED or all.
         #[arg(long, default_value = "PENDING")]
         status: String,
     },
+    /// Pause an ACTIVE consent (one artefact: a consentId from `consents`).
+    Pause { consent_id: String },
+    /// Resume a PAUSED consent.
+    Resume { consent_id: String },
+    /// Revoke an ACTIVE or PAUSED consent (final).
+    Revoke { consent_id: String },
     /// Approve a consent request, sharing the given linked accounts.
     Approve {
         handle: String,
@@ -97,6 +105,18 @@ pub enum CustomerCommand {
 
 fn output(value: &Value) -> Result<Vec<u8>, String> {
     input::json_output(value)
+}
+
+/// `POST /customer/consents/{consentId}/{action}`, the id checked so it cannot change the path.
+fn consent_change(
+    consent_id: &str,
+    action: &str,
+) -> Result<(&'static str, String, Option<Value>), String> {
+    let id = consent_id.trim();
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(format!("{consent_id:?} is not a consent id"));
+    }
+    Ok(("POST", format!("/consents/{id}/{action}"), Some(json!({}))))
 }
 
 pub fn run(args: CustomerArgs) -> Result<Vec<u8>, String> {
@@ -171,7 +191,21 @@ pub fn run(args: CustomerArgs) -> Result<Vec<u8>, String> {
             "/accounts/delink".into(),
             Some(json!({ "fipId": fip, "linkRefNumber": link_ref_number })),
         ),
-        CustomerCommand::Consents { status } => ("GET", format!("/consents?status={status}"), None),
+        CustomerCommand::Consents { status } if status.eq_ignore_ascii_case("all") => {
+            ("GET", "/consents".into(), None)
+        }
+        CustomerCommand::Consents { status } => {
+            let status = status.trim().to_ascii_uppercase();
+            if !status.chars().all(|c| c.is_ascii_uppercase()) || status.is_empty() {
+                return Err(format!(
+                    "--status {status:?}: give PENDING, ACTIVE, REJECTED, EXPIRED or all"
+                ));
+            }
+            ("GET", format!("/consents?status={status}"), None)
+        }
+        CustomerCommand::Pause { consent_id } => consent_change(&consent_id, "pause")?,
+        CustomerCommand::Resume { consent_id } => consent_change(&consent_id, "resume")?,
+        CustomerCommand::Revoke { consent_id } => consent_change(&consent_id, "revoke")?,
         CustomerCommand::Approve { handle, accounts } => (
             "POST",
             format!("/consents/{handle}/approve"),

@@ -1,8 +1,10 @@
-//! `aa fiu`: drive an FIU's app API from a terminal: templates, consent requests, status.
+//! `aa fiu`: drive an FIU's app API from a terminal: templates, consent requests, status, data
+//! requests and the decrypted data (JSON, or `--table` as `aa demo` prints it).
 
 use clap::{Args, Subcommand};
 use serde_json::json;
 
+use crate::demo::report;
 use crate::{api, input};
 
 #[derive(Args)]
@@ -31,6 +33,34 @@ pub enum FiuCommand {
     },
     /// Show a consent request's status and artefacts.
     Status { handle: String },
+    /// Ask for the data of an ACTIVE consent again (whole range, or --from/--to within it);
+    /// prints {"requestId","status","sessions"}.
+    DataRequest {
+        handle: String,
+        /// RFC 3339, with --to.
+        #[arg(long, requires = "to")]
+        from: Option<String>,
+        #[arg(long, requires = "from")]
+        to: Option<String>,
+    },
+    /// List a consent's data requests, newest first.
+    DataRequests { handle: String },
+    /// Show a data request with the decrypted accounts (profile, summary, transactions).
+    Data {
+        request_id: String,
+        /// A table of the decrypted accounts instead of JSON.
+        #[arg(long)]
+        table: bool,
+    },
+}
+
+/// A handle or request id, checked so that it cannot change the path.
+fn id(value: &str) -> Result<&str, String> {
+    let value = value.trim();
+    if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(format!("{value:?} is not a consent handle or request id"));
+    }
+    Ok(value)
 }
 
 pub fn run(args: FiuArgs) -> Result<Vec<u8>, String> {
@@ -48,10 +78,42 @@ pub fn run(args: FiuArgs) -> Result<Vec<u8>, String> {
         )?,
         FiuCommand::Status { handle } => api::call(
             "GET",
-            &format!("{base}/app/consents/{handle}"),
+            &format!("{base}/app/consents/{}", id(&handle)?),
             Some(&token),
             None,
         )?,
+        FiuCommand::DataRequest { handle, from, to } => {
+            let body = match (from, to) {
+                (Some(from), Some(to)) => Some(json!({ "from": from, "to": to })),
+                _ => None,
+            };
+            api::call(
+                "POST",
+                &format!("{base}/app/consents/{}/data-requests", id(&handle)?),
+                Some(&token),
+                body.as_ref(),
+            )?
+        }
+        FiuCommand::DataRequests { handle } => api::call(
+            "GET",
+            &format!("{base}/app/consents/{}/data-requests", id(&handle)?),
+            Some(&token),
+            None,
+        )?,
+        FiuCommand::Data { request_id, table } => {
+            let value = api::call(
+                "GET",
+                &format!("{base}/app/data-requests/{}", id(&request_id)?),
+                Some(&token),
+                None,
+            )?;
+            if table {
+                let rows = report::rows(&value, &[])?;
+                let status = value["status"].as_str().unwrap_or("?");
+                return Ok(format!("{}\nstatus {status}\n", report::table(&rows)).into_bytes());
+            }
+            value
+        }
     };
     input::json_output(&value)
 }

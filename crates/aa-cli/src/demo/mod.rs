@@ -10,7 +10,7 @@
 //! on success, on failure and on Ctrl-C. With `--against` it starts nothing and walks an
 //! ecosystem that already runs (`docker compose up`, an `aa init` directory), telling the same.
 
-mod report;
+pub(crate) mod report;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
