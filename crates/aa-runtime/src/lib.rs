@@ -13,6 +13,7 @@
 //! - [`registry`]: the registry source (the file, or the Central Registry refreshed and swapped
 //!   live) and the [`registry::RegistryHandle`] everything reads it through.
 //! - [`rate_limit`]: fixed-window limits shared by replicas through the database.
+//! - [`redirection`]: the passphrases an AA and an FIU share for Sahamati's redirection.
 //! - [`periodic`]: the one loop for sweeps (expiry, purges) that are not queue jobs.
 //! - [`sealed_keys`]: stored data keys against the master key ring: the start-up check, and
 //!   `rewrap` to the newest master key.
@@ -33,6 +34,7 @@ pub mod outbox;
 pub mod periodic;
 pub mod queue;
 pub mod rate_limit;
+pub mod redirection;
 pub mod registry;
 pub mod sealed_keys;
 pub mod settings;

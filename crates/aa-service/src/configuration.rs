@@ -13,7 +13,7 @@ pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
 use aa_runtime::settings::{Environment, Secret, SettingsError};
 use serde::Deserialize;
 
-pub use crate::passphrases::RedirectionSettings;
+pub use aa_runtime::redirection::RedirectionSettings;
 
 pub const PREFIX: &str = "AA";
 
@@ -40,7 +40,7 @@ pub struct Settings {
     pub lifecycle: LifecycleSettings,
     #[serde(default)]
     pub fi: FiSettings,
-    /// The passphrase shared with each FIU for Sahamati's redirection (`crate::passphrases`).
+    /// The passphrase shared with each FIU for Sahamati's redirection (`aa_runtime::redirection`).
     #[serde(default)]
     pub redirection: RedirectionSettings,
 }

@@ -14,7 +14,7 @@
 //!   the deregistration call.
 //! - [`routes::pages`]: the consent manager's web pages (`/cm/...`, server-rendered HTML over
 //!   the customer API's functions) and the AA side of Sahamati's redirection
-//!   ([`passphrases`]: the passphrase shared with each FIU).
+//!   (`aa_runtime::redirection`: the passphrase shared with each FIU).
 //! - [`startup`]: builds the state and mounts every route; [`configuration`]: settings.
 
 pub mod clients;
@@ -22,7 +22,6 @@ pub mod configuration;
 pub mod domain;
 pub mod flows;
 pub mod jobs;
-pub mod passphrases;
 pub mod persistence;
 pub mod routes;
 pub mod startup;

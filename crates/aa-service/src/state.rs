@@ -14,8 +14,8 @@ use aa_runtime::settings::Secret;
 use actix_web::HttpResponse;
 
 use crate::clients::fip::FipClient;
-use crate::passphrases::Passphrases;
 use crate::persistence::{Store, StoreError};
+use aa_runtime::redirection::Passphrases;
 
 /// Customer-authentication policy.
 #[derive(Debug, Clone)]

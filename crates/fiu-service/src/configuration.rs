@@ -13,6 +13,7 @@ pub use aa_runtime::settings::{DatabaseSettings, ServerSettings};
 use aa_runtime::settings::{Environment, MasterKey, MasterKeys, Secret, SettingsError};
 use serde::Deserialize;
 
+pub use crate::domain::redirection::RedirectionSettings;
 use crate::domain::template::TemplateSettings;
 
 /// The environment-variable prefix of this service.
@@ -49,6 +50,10 @@ pub struct Settings {
     /// Consent templates by name.
     #[serde(default)]
     pub templates: BTreeMap<String, TemplateSettings>,
+    /// Sahamati redirection: each AA's consent-manager page and shared passphrase, and this
+    /// FIU's return URL ([`crate::domain::redirection`]).
+    #[serde(default)]
+    pub redirection: RedirectionSettings,
     /// The environment they were loaded for (set by [`Settings::load_for`], not by the files).
     #[serde(skip)]
     pub environment: Environment,

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
-use aa_runtime::http::{access, metrics, ops, RebitScope};
+use aa_runtime::http::{access, metrics, ops, pages, RebitScope};
 use aa_runtime::identity::{Identity, IdentityError};
 use aa_runtime::launch::Service;
 use actix_web::dev::Server;
@@ -28,7 +28,7 @@ use crate::configuration::Settings;
 use crate::domain::template::{TemplateError, Templates};
 use crate::jobs::{FiJobSettings, Worker};
 use crate::persistence::{Store, StoreError};
-use crate::routes::{app, rebit};
+use crate::routes::{app, rebit, redirect_return};
 use crate::state::AppState;
 use crate::vault::{Vault, VaultError};
 use aa_runtime::queue::{admin, Waker};
@@ -53,6 +53,8 @@ pub enum StartupError {
     Identity(#[from] IdentityError),
     #[error(transparent)]
     Template(#[from] TemplateError),
+    #[error(transparent)]
+    Settings(#[from] aa_runtime::settings::SettingsError),
     #[error("app_api.token is empty; set it (FIU__APP_API__TOKEN)")]
     NoAppToken,
     #[error("data_dir {path}: {source}")]
@@ -100,6 +102,13 @@ impl Service for Application {
         let aa = AaClient::new(identity.client.clone(), clock.clone())
             .with_consent_calls(settings.consent_calls);
         let waker = Waker::default();
+        let base_url = identity
+            .registry
+            .current()
+            .entity(&identity.entity_id)
+            .map(|us| us.base_url.clone())
+            .unwrap_or_default();
+        let redirection = settings.redirection.load(settings.environment, &base_url)?;
         let state = AppState {
             store: store.clone(),
             aa: aa.clone(),
@@ -111,6 +120,7 @@ impl Service for Application {
             poll: settings.consent_poll,
             vault: vault.clone(),
             clock: clock.clone(),
+            redirection: Arc::new(redirection),
         };
         let worker = Worker {
             store,
@@ -137,6 +147,8 @@ impl Service for Application {
                 .route("/Heartbeat", web::get().to(ops::heartbeat))
                 .route("/health/live", web::get().to(ops::live))
                 .route("/health/ready", web::get().to(ops::ready::<AppState>))
+                .route(pages::STYLESHEET_PATH, web::get().to(pages::stylesheet))
+                .route("/redirect/return", web::get().to(redirect_return::returned))
                 .service(
                     web::scope("/app")
                         .route("/templates", web::get().to(app::templates::list::list))

@@ -9,6 +9,7 @@ use aa_runtime::settings::Secret;
 
 use crate::clients::aa::AaClient;
 use crate::configuration::ConsentPollSettings;
+use crate::domain::redirection::Redirection;
 use crate::domain::template::Templates;
 use crate::persistence::{Store, StoreError};
 use crate::vault::Vault;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub vault: Vault,
     /// The time, for the code that decides what is due or expired.
     pub clock: Clock,
+    /// Sahamati redirection to AAs' consent managers.
+    pub redirection: Arc<Redirection>,
 }
 
 impl Readiness for AppState {

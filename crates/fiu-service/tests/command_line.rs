@@ -239,7 +239,15 @@ async fn data_keys_stored_before_the_master_key_id_column_get_it_from_their_enve
         let db = aa_runtime::store::connect(&binary().database_url(data), 1)
             .await
             .unwrap();
-        Migrator::down(&db, Some(1)).await.unwrap();
+        // Back to before m0008 (the migrations after it, then m0008 itself).
+        let after_m0008 = Migrator::migrations()
+            .iter()
+            .rev()
+            .take_while(|m| m.name() != "m0008_master_key_id")
+            .count();
+        Migrator::down(&db, Some(u32::try_from(after_m0008 + 1).unwrap()))
+            .await
+            .unwrap();
         let backend = db.get_database_backend();
         db.execute(Statement::from_sql_and_values(
             backend,

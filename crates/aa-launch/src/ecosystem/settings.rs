@@ -76,6 +76,18 @@ impl Ecosystem {
         }
         if party.prefix == "FIU" {
             set("APP_API__TOKEN", FIU_APP_TOKEN.into());
+            // Every AA of the ecosystem takes this FIU's customers by redirection.
+            let aas: Vec<&Party> = self.parties.iter().filter(|p| p.prefix == "AA").collect();
+            let urls: Vec<String> = aas
+                .iter()
+                .map(|aa| format!("{}={}/cm/webview", aa.id, aa.base_url))
+                .collect();
+            let passphrases: Vec<String> = aas
+                .iter()
+                .map(|aa| format!("{}={DEMO_REDIRECT_PASSPHRASE}", aa.id))
+                .collect();
+            set("REDIRECTION__URLS", urls.join(","));
+            set("REDIRECTION__PASSPHRASES", passphrases.join(","));
         }
         // The AA shares the demo redirection passphrase with every FIU of the ecosystem.
         if party.prefix == "AA" {

@@ -9,6 +9,7 @@ pub mod artefact;
 pub mod customer;
 pub mod data_request;
 pub mod period;
+pub mod redirection;
 pub mod retention;
 pub mod status;
 pub mod template;

@@ -33,6 +33,23 @@ pub async fn current(
     Ok((request, artefacts))
 }
 
+/// Asks the AA for `handle`'s status now, whatever the poll settings, when the FIU has not yet
+/// heard the outcome (the customer was just sent back from the AA's consent manager).
+pub async fn refresh_now(state: &AppState, handle: &str) -> Result<(), AppError> {
+    let request = super::known_consent(state, handle).await?;
+    let artefacts = state
+        .store
+        .artefacts(handle)
+        .await
+        .map_err(|e| AppError::internal(&e))?;
+    let unheard = request.status == ConsentState::Pending
+        || (request.status == ConsentState::Active && artefacts.is_empty());
+    if unheard {
+        run(state, &request, state.clock.now()).await;
+    }
+    Ok(())
+}
+
 /// Whether `request` should be refreshed now.
 fn due(
     state: &AppState,

@@ -5,10 +5,12 @@
 //! - [`consent_request`]: `POST /Consent` to the customer's AA, and the request stored.
 //! - [`consent_poll`]: the `POST /Consent/handle` fallback when no notification came.
 //! - [`data_request`]: an FI data request, one session per verified artefact, queued.
+//! - [`redirection`]: the link to the AA's consent manager, and the browser's return from it.
 
 pub mod consent_poll;
 pub mod consent_request;
 pub mod data_request;
+pub mod redirection;
 
 use crate::clients::aa::MAX_ID_LEN;
 use crate::persistence::consents::ConsentRequestRecord;

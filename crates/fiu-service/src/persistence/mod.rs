@@ -11,6 +11,7 @@
 //! - [`fi_requests`]: FI data requests, their sessions and accounts (sealed data as blobs).
 //! - [`data_keys`]: the per-consent data keys, wrapped.
 //! - [`purge`]: deleting FI data whose time is up, or whose consent was revoked or expired.
+//! - [`redirects`]: links to AAs' consent managers and the outcome each came back with.
 
 pub mod artefact_jobs;
 pub mod consents;
@@ -23,6 +24,7 @@ pub mod fi_sessions;
 pub mod jobs;
 pub mod migration;
 pub mod purge;
+pub mod redirects;
 pub mod updates;
 
 use aa_runtime::idempotency::Idempotency;

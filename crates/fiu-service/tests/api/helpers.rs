@@ -22,6 +22,8 @@ use serde_json::{json, Value};
 
 pub const TOKEN: &str = "test-app-token";
 pub const CUSTOMER: &str = "9999999999@AA-1";
+/// The redirection passphrase the FIU shares with AA-1.
+pub const REDIRECT_PASSPHRASE: &str = "test-redirection-passphrase";
 
 pub use aa_testkit::Db;
 
@@ -142,6 +144,8 @@ pub async fn spawn_with(options: Options) -> TestApp {
     settings.fi.purge_interval_ms = options.purge_interval_ms;
     settings.fi.poll_after_seconds = options.fi_poll_after_seconds;
     settings.fi.poll_max_interval_seconds = 2;
+    settings.redirection.urls = Some(format!("AA-1={aa_url}/cm/webview"));
+    settings.redirection.passphrases = Some(Secret::new(format!("AA-1={REDIRECT_PASSPHRASE}")));
     let database_url = settings.database_url();
     let (clock, time) = if options.manual_clock {
         let (clock, time) =

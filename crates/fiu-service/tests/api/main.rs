@@ -17,5 +17,6 @@ mod idempotency;
 mod notification_errors;
 mod notification_rules;
 mod rebit_envelope;
+mod redirection;
 mod status_updates;
 mod upstream_errors;

@@ -9,3 +9,4 @@ pub mod data_request;
 pub mod fi_account;
 pub mod fi_session;
 pub mod notification;
+pub mod redirect;

@@ -33,6 +33,7 @@ impl MigratorTrait for Migrator {
                 replaces: &["fiu_idempotency"],
             }),
             Box::new(m0008_master_key_id::Migration),
+            sql("m0009_redirects", include_str!("m0009_redirects.sql")),
         ]
     }
 

@@ -17,5 +17,10 @@ pub async fn get(
     handle: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (request, artefacts) = consent_poll::current(&state, &handle).await?;
-    Ok(HttpResponse::Ok().json(view::consent(&request, &artefacts)))
+    let redirect = state
+        .store
+        .latest_redirect(&handle)
+        .await
+        .map_err(|e| AppError::internal(&e))?;
+    Ok(HttpResponse::Ok().json(view::consent(&request, &artefacts, redirect.as_ref())))
 }

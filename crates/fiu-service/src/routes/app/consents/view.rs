@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use crate::domain::status::FetchState;
 use crate::persistence::consents::{ArtefactRecord, ConsentRequestRecord};
+use crate::persistence::redirects::RedirectRecord;
 
 /// One artefact: `verified` is true only once the AA's signature and the terms were checked;
 /// `consentDetail` is the signed ConsentDetail, present only then; `error` says why an artefact
@@ -36,8 +37,22 @@ pub fn summary(r: &ConsentRequestRecord) -> Value {
     })
 }
 
-/// A request with its terms and artefacts.
-pub fn consent(r: &ConsentRequestRecord, artefacts: &[ArtefactRecord]) -> Value {
+/// The newest redirection link of a request: when it was handed out and, once the browser came
+/// back, the outcome the AA sealed (`approved`, `rejected`, `failed`) and when.
+pub fn redirect(link: &RedirectRecord) -> Value {
+    json!({
+        "createdAt": timefmt::format_millis(link.created_at),
+        "outcome": link.outcome.as_ref().map(|(outcome, _, _)| outcome),
+        "returnedAt": link.outcome.as_ref().map(|(_, _, at)| timefmt::format_millis(*at)),
+    })
+}
+
+/// A request with its terms and artefacts, and its newest redirection link.
+pub fn consent(
+    r: &ConsentRequestRecord,
+    artefacts: &[ArtefactRecord],
+    link: Option<&RedirectRecord>,
+) -> Value {
     let mut value = summary(r);
     if let Some(object) = value.as_object_mut() {
         object.insert(
@@ -47,6 +62,7 @@ pub fn consent(r: &ConsentRequestRecord, artefacts: &[ArtefactRecord]) -> Value 
         object.insert("consentStart".into(), json!(r.terms.consent_start));
         object.insert("consentExpiry".into(), json!(r.terms.consent_expiry));
         object.insert("pollError".into(), json!(r.poll_error));
+        object.insert("redirect".into(), link.map(redirect).unwrap_or(Value::Null));
         object.insert(
             "artefacts".into(),
             Value::Array(artefacts.iter().map(artefact).collect()),

@@ -1,12 +1,14 @@
-//! The passphrases this AA shares with FIUs for Sahamati's redirection (`redirection` settings):
-//! `FIU-ID=passphrase` pairs, one a line or separated by commas, given inline as a secret
-//! (`redirection.passphrases`, `AA__REDIRECTION__PASSPHRASES`) or in a file (a mounted secret,
-//! `redirection.passphrases_file`), or both. Never printed.
+//! The passphrases an AA and an FIU share for Sahamati's redirection (`redirection` settings of
+//! both roles): `ENTITY-ID=passphrase` pairs (the AA lists its FIUs, the FIU its AAs), one a
+//! line or separated by commas, given inline as a secret (`redirection.passphrases`,
+//! `<PREFIX>__REDIRECTION__PASSPHRASES`) or in a file (a mounted secret,
+//! `redirection.passphrases_file`), or both. Never printed. [`pairs`] reads the same form for
+//! values that are not secret (the FIU's AA consent-manager URLs).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use aa_runtime::settings::{Environment, Secret, SettingsError};
+use crate::settings::{Environment, Secret, SettingsError};
 use serde::Deserialize;
 
 /// `redirection`.
@@ -18,7 +20,7 @@ pub struct RedirectionSettings {
     pub passphrases_file: Option<PathBuf>,
 }
 
-/// FIU id -> the passphrase shared with it.
+/// Entity id -> the passphrase shared with it.
 #[derive(Clone, Default)]
 pub struct Passphrases(HashMap<String, Secret>);
 
@@ -31,40 +33,23 @@ impl std::fmt::Debug for Passphrases {
 }
 
 impl Passphrases {
-    /// Reads `text` (`FIU-ID=passphrase` per line or comma-separated, blanks and `#` lines
+    /// Reads `text` (`ENTITY-ID=passphrase` per line or comma-separated, blanks and `#` lines
     /// skipped); `source` names it in errors, which never quote a passphrase.
     pub fn parse(text: &str, source: &str) -> Result<Self, SettingsError> {
-        let mut map = HashMap::new();
-        for entry in text.split(['\n', ',']).map(str::trim) {
-            if entry.is_empty() || entry.starts_with('#') {
-                continue;
-            }
-            let Some((id, passphrase)) = entry.split_once('=') else {
-                return Err(SettingsError::Invalid(format!(
-                    "{source}: an entry has no '=' (write FIU-ID=passphrase)"
-                )));
-            };
-            let (id, passphrase) = (id.trim(), passphrase.trim());
-            if id.is_empty() || passphrase.is_empty() {
-                return Err(SettingsError::Invalid(format!(
-                    "{source}: an entry has an empty FIU id or passphrase"
-                )));
-            }
-            if map.insert(id.to_owned(), Secret::new(passphrase)).is_some() {
-                return Err(SettingsError::Invalid(format!(
-                    "{source}: FIU {id} is given twice"
-                )));
-            }
-        }
-        Ok(Self(map))
+        Ok(Self(
+            pairs(text, source)?
+                .into_iter()
+                .map(|(id, value)| (id, Secret::new(value)))
+                .collect(),
+        ))
     }
 
-    /// The passphrase shared with `fiu_id`.
-    pub fn of(&self, fiu_id: &str) -> Option<String> {
-        self.0.get(fiu_id).map(|s| s.expose().to_owned())
+    /// The passphrase shared with `id`.
+    pub fn of(&self, id: &str) -> Option<String> {
+        self.0.get(id).map(|s| s.expose().to_owned())
     }
 
-    /// How many FIUs have one.
+    /// How many entities have one.
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -74,8 +59,36 @@ impl Passphrases {
     }
 }
 
+/// `ENTITY-ID=value` pairs, per line or comma-separated, blanks and `#` lines skipped, each id
+/// once; errors name `source` and the entity, never a value.
+pub fn pairs(text: &str, source: &str) -> Result<HashMap<String, String>, SettingsError> {
+    let mut map = HashMap::new();
+    for entry in text.split(['\n', ',']).map(str::trim) {
+        if entry.is_empty() || entry.starts_with('#') {
+            continue;
+        }
+        let Some((id, value)) = entry.split_once('=') else {
+            return Err(SettingsError::Invalid(format!(
+                "{source}: an entry has no '=' (write ENTITY-ID=value)"
+            )));
+        };
+        let (id, value) = (id.trim(), value.trim());
+        if id.is_empty() || value.is_empty() {
+            return Err(SettingsError::Invalid(format!(
+                "{source}: an entry has an empty entity id or value"
+            )));
+        }
+        if map.insert(id.to_owned(), value.to_owned()).is_some() {
+            return Err(SettingsError::Invalid(format!(
+                "{source}: {id} is given twice"
+            )));
+        }
+    }
+    Ok(map)
+}
+
 impl RedirectionSettings {
-    /// The passphrases of both spellings (an FIU in both is refused); in production each must
+    /// The passphrases of both spellings (an entity in both is refused); in production each must
     /// be a strong secret.
     pub fn load(&self, environment: Environment) -> Result<Passphrases, SettingsError> {
         let mut all = match &self.passphrases {
@@ -93,7 +106,7 @@ impl RedirectionSettings {
             for (id, secret) in from_file.0 {
                 if all.0.insert(id.clone(), secret).is_some() {
                     return Err(SettingsError::Invalid(format!(
-                        "redirection: FIU {id} is in both passphrases and passphrases_file"
+                        "redirection: {id} is in both passphrases and passphrases_file"
                     )));
                 }
             }
