@@ -7,6 +7,7 @@
 //! | `POST /FI/Notification` | AAs (`aa_api_key`) | request and response (`x-jws-signature`) |
 //! | `GET /Heartbeat`, `GET /health/live`, `GET /health/ready` | anyone | no |
 //! | `/app/...` | the lender (`Authorization: Bearer`) | no |
+//! | `/dashboard/...`, `/assets/pages.css` | the lender's people (session cookie, docs/PAGES.md) | no |
 //!
 //! The job worker (artefacts, FI requests, FI fetches) and the purge sweep run beside the HTTP
 //! server, on the same database.
@@ -28,7 +29,7 @@ use crate::configuration::Settings;
 use crate::domain::template::{TemplateError, Templates};
 use crate::jobs::{FiJobSettings, Worker};
 use crate::persistence::{Store, StoreError};
-use crate::routes::{app, rebit};
+use crate::routes::{app, pages, rebit};
 use crate::state::AppState;
 use crate::vault::{Vault, VaultError};
 use aa_runtime::queue::{admin, Waker};
@@ -108,6 +109,7 @@ impl Service for Application {
             templates,
             waker: waker.clone(),
             app_token: settings.app_api.token.clone(),
+            secure_cookies: settings.dashboard.secure_cookies,
             poll: settings.consent_poll,
             vault: vault.clone(),
             clock: clock.clone(),
@@ -137,6 +139,7 @@ impl Service for Application {
                 .route("/Heartbeat", web::get().to(ops::heartbeat))
                 .route("/health/live", web::get().to(ops::live))
                 .route("/health/ready", web::get().to(ops::ready::<AppState>))
+                .configure(pages::mount)
                 .service(
                     web::scope("/app")
                         .route("/templates", web::get().to(app::templates::list::list))

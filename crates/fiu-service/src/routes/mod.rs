@@ -4,7 +4,9 @@
 //!   ([`rebit::consent_notification`]) and `POST /FI/Notification` ([`rebit::fi_notification`]),
 //!   signed, `aa_api_key`; and the `Notifier` checks both make ([`rebit::notifier`]).
 //! - [`app`]: the lender's app API under `/app` (JSON, bearer token).
+//! - [`pages`]: the lender's dashboard under `/dashboard` (HTML, session cookie).
 //! - heartbeat, liveness and readiness come from `aa_runtime::http::ops`.
 
 pub mod app;
+pub mod pages;
 pub mod rebit;
