@@ -204,7 +204,7 @@ pub fn transactions(account: &Account, filter: &Filter) -> String {
     };
     let kept: Vec<&Attrs> = txns.list.iter().filter(|t| filter.keeps(t)).collect();
     let mut out = format!(
-        "<div class=\"scroll\"><table><caption>Transactions {} to {}: {} of {} shown\
+        "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Transactions\"><table><caption>Transactions {} to {}: {} of {} shown\
          </caption><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Type</th>\
          <th scope=\"col\">Mode</th><th scope=\"col\" class=\"num\">Amount</th>\
          <th scope=\"col\" class=\"num\">Balance</th><th scope=\"col\">Narration</th>\

@@ -21,7 +21,7 @@ fn artefacts_table(artefacts: &[ArtefactRecord]) -> String {
             .to_owned();
     }
     let mut out = String::from(
-        "<div class=\"scroll\"><table><caption>Consent artefacts</caption><thead><tr>\
+        "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Consent artefacts\"><table><caption>Consent artefacts</caption><thead><tr>\
          <th scope=\"col\">Consent id</th><th scope=\"col\">Status</th>\
          <th scope=\"col\">FIP</th><th scope=\"col\">Fetch</th><th scope=\"col\">Note</th>\
          </tr></thead><tbody>",

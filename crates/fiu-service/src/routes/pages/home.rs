@@ -34,7 +34,7 @@ pub async fn home(
         body.push_str("<p class=\"card\">No consent requests yet.</p>");
     } else {
         body.push_str(
-            "<div class=\"scroll\"><table><caption>Latest consent requests, newest first\
+            "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Consent requests\"><table><caption>Latest consent requests, newest first\
              </caption><thead><tr><th scope=\"col\">Handle</th><th scope=\"col\">Customer</th>\
              <th scope=\"col\">Template</th><th scope=\"col\">AA</th>\
              <th scope=\"col\">Status</th><th scope=\"col\">Created</th></tr></thead><tbody>",
