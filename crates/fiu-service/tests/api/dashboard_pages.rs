@@ -300,3 +300,57 @@ async fn the_csv_export_holds_the_filtered_transactions_quoted() {
     let exported: serde_json::Value = serde_json::from_str(&json.body).unwrap();
     assert_eq!(exported, app.data_request(&request_id).await);
 }
+
+#[tokio::test]
+async fn a_data_request_shows_when_its_data_will_be_purged_and_that_it_was() {
+    let app = spawn_with(Options {
+        auto_request: true,
+        manual_clock: true,
+        ..Options::default()
+    })
+    .await;
+    let (handle, ids) =
+        active_consent(&app, &[("FIP-1", &[("link-1", "XXXXXXXX1111", "DEPOSIT")])]).await;
+    app.aa.wait_fi_request(&ids[0]).await;
+    let request_id = only_request(&app, &handle).await;
+    complete(&app, &request_id, &ids[0], "SHOP").await;
+    let mut client = logged_in(&app).await;
+    let path = format!("/dashboard/data-requests/{request_id}");
+    let before = client.get(&path).await;
+    assert_eq!(before.status, 200, "{}", before.body);
+    let keep_until = app.data_request(&request_id).await["fips"][0]["keepUntil"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        before
+            .body
+            .contains(&format!("will be purged at {keep_until}")),
+        "{}",
+        before.body
+    );
+    assert!(before.body.contains("SALARY JAN"));
+
+    let purged = app
+        .sweep_at(time::OffsetDateTime::now_utc() + time::Duration::days(400))
+        .await;
+    assert_eq!(purged, 1);
+    // 400 days on, the log-in (8 hours) has expired too.
+    assert_eq!(client.get(&path).await.status, 303);
+    let mut client = logged_in(&app).await;
+    let after = client.get(&path).await;
+    assert_eq!(after.status, 200, "{}", after.body);
+    assert!(after.body.contains("Purged at"), "{}", after.body);
+    assert!(after.body.contains("Its accounts are gone"));
+    assert!(after
+        .body
+        .contains("the data of this request was purged at"));
+    assert!(!after.body.contains("SALARY JAN"));
+    let csv = client.get(&format!("{path}/export.csv")).await;
+    assert_eq!(
+        csv.body.split("\r\n").count(),
+        2,
+        "the header only: {}",
+        csv.body
+    );
+}
