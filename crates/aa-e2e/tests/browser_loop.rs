@@ -1,16 +1,15 @@
 //! The whole loop as people live it, in headless Chromium over the real binaries: the lender
-//! asks for consent and gets the AA's redirection link (`POST /app/consents`, Sahamati
-//! redirection); the customer's browser follows it to the AA's consent manager, logs in with
-//! the OTP, sees the request and approves it; the AA sends the browser back sealed to the FIU's
-//! `/redirect/return`, which tells the customer the outcome; the FIU then holds the artefacts
-//! and fetches and decrypts the data. Each page is screenshotted (`loop-*.png`) and checked
-//! with axe-core.
+//! logs in to the FIU's dashboard and asks for consent from a template; the dashboard sends the
+//! browser to the customer's AA (Sahamati redirection); the customer logs in with the OTP, sees
+//! the request and approves it; the AA sends the browser back sealed to the FIU's
+//! `/redirect/return`, which checks it and goes on to the consent's dashboard page; the FIU
+//! fetches and decrypts the data of both banks and the dashboard shows it. Each page is
+//! screenshotted (`loop-*.png`) and checked with axe-core.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use aa_e2e::walk::{completed_data_request, login_and_link, ok, s, HANDLE};
 use aa_e2e::{Local, Storage, FIU_APP_TOKEN};
 use aa_testkit::browser::Browser;
-use serde_json::json;
 
 async fn look(browser: &Browser, name: &str) {
     browser.screenshot(name).await.unwrap();
@@ -42,30 +41,45 @@ fn query_value(url: &str, name: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_customer_follows_the_lenders_link_approves_and_the_lender_gets_the_data() {
+async fn the_lender_asks_the_customer_approves_at_the_aa_and_the_dashboard_shows_the_data() {
     let local = Local::start(Storage::Sqlite).await;
     let aa = local.service("aa-service").base_url.clone();
     let fiu = local.service("fiu-service").base_url.clone();
     // The customer's accounts at both banks, linked earlier (the AA's own browser test links
     // by clicking).
     login_and_link(&local).await;
-
-    // The lender asks for consent and gets the link to the customer's AA.
-    let created = ok(
-        &local,
-        "POST",
-        &format!("{fiu}/app/consents"),
-        Some(FIU_APP_TOKEN),
-        Some(json!({"customer": HANDLE, "template": "loan-underwriting"})),
-    )
-    .await;
-    let handle = s(&created["consentHandle"]);
-    let link = s(&created["redirectUrl"]);
-    assert!(link.starts_with(&format!("{aa}/cm/webview?")), "{link}");
-
-    // The customer's browser: the AA's log-in, the OTP, the request, Approve.
     let browser = Browser::start().await.expect("headless chromium");
-    browser.goto(&link).await.unwrap();
+
+    // The lender logs in to its dashboard and asks for consent from a template.
+    browser.goto(&format!("{fiu}/dashboard")).await.unwrap();
+    browser.fill("#token", FIU_APP_TOKEN).await.unwrap();
+    browser.click("main button[type=submit]").await.unwrap();
+    browser
+        .click("main a[href='/dashboard/consents/new']")
+        .await
+        .unwrap();
+    browser
+        .click("input[value='loan-underwriting']")
+        .await
+        .unwrap();
+    browser.fill("#customer", HANDLE).await.unwrap();
+    browser.click("main button[type=submit]").await.unwrap();
+    arrive(&browser, &format!("{fiu}/dashboard/consents/")).await;
+    let page_url = browser.url().await.unwrap();
+    let handle = page_url
+        .trim_start_matches(&format!("{fiu}/dashboard/consents/"))
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    look(&browser, "loop-fiu-pending").await;
+
+    // The link to the customer's AA: its log-in, the OTP, the request, Approve.
+    browser
+        .click("form[action$='/redirect'] button")
+        .await
+        .unwrap();
+    arrive(&browser, &format!("{aa}/cm/login")).await;
     browser.find("#handle").await.unwrap();
     look(&browser, "loop-aa-login").await;
     browser.click("button[type=submit]").await.unwrap();
@@ -84,18 +98,13 @@ async fn the_customer_follows_the_lenders_link_approves_and_the_lender_gets_the_
     arrive(&browser, &format!("{aa}/cm/webview/continue")).await;
     browser.find("button[value=approve]").await.unwrap();
     let card = browser.text("section.card").await.unwrap();
-    assert!(
-        card.contains("FIU-1") || card.contains("Demo Lender"),
-        "{card}"
-    );
+    assert!(card.contains("Demo Lender"), "{card}");
     look(&browser, "loop-aa-request").await;
     browser.click("button[value=approve]").await.unwrap();
 
-    // Back at the lender, which checked the sealed answer and says so.
-    arrive(&browser, &format!("{fiu}/redirect/return?")).await;
-    let back = browser.text("main").await.unwrap();
-    assert!(back.contains("You approved the request"), "{back}");
-    look(&browser, "loop-fiu-return").await;
+    // Back on the lender's page for that consent, through its checked return.
+    arrive(&browser, &format!("{fiu}/dashboard/consents/{handle}")).await;
+    assert!(browser.url().await.unwrap().contains("outcome=approved"));
     let consent = ok(
         &local,
         "GET",
@@ -106,14 +115,18 @@ async fn the_customer_follows_the_lenders_link_approves_and_the_lender_gets_the_
     .await;
     assert_eq!(consent["redirect"]["outcome"], "approved", "{consent}");
 
-    // The lender holds the data of both banks, decrypted.
+    // The data of both banks, decrypted, on the dashboard.
     let data = completed_data_request(&local, &handle).await;
-    let fips: Vec<String> = data["fips"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["status"] == "COMPLETED")
-        .map(|f| s(&f["fipId"]))
-        .collect();
-    assert_eq!(fips.len(), 2, "{data}");
+    let request_id = s(&data["requestId"]);
+    browser
+        .goto(&format!("{fiu}/dashboard/data-requests/{request_id}"))
+        .await
+        .unwrap();
+    let accounts = browser.text("main").await.unwrap();
+    for fip in ["FIP-1", "FIP-2"] {
+        assert!(accounts.contains(fip), "{fip}: {accounts}");
+    }
+    browser.find("section.account table").await.unwrap();
+    browser.find("svg.chart polyline").await.unwrap();
+    look(&browser, "loop-fiu-data").await;
 }

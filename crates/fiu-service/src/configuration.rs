@@ -30,6 +30,9 @@ pub struct Settings {
     /// Unset or empty fails at start-up, naming `FIU__APP_API__TOKEN`.
     #[serde(default)]
     pub app_api: AppApiSettings,
+    /// The lender's web pages under `/dashboard` (docs/PAGES.md), logged in with the app token.
+    #[serde(default)]
+    pub dashboard: DashboardSettings,
     /// The runtime queue that runs the FIU's jobs (`aa_runtime::queue`).
     #[serde(default)]
     pub queue: QueueSettings,
@@ -69,6 +72,23 @@ pub struct AppApiSettings {
     /// The bearer token the lender's systems present (`Authorization: Bearer <token>`).
     #[serde(default)]
     pub token: Secret,
+}
+
+/// The dashboard's pages.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct DashboardSettings {
+    /// Mark the session and CSRF cookies `Secure` (sent over HTTPS only); false only for local
+    /// set-ups on plain-HTTP loopback.
+    pub secure_cookies: bool,
+}
+
+impl Default for DashboardSettings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: true,
+        }
+    }
 }
 
 /// The poll fallback of `GET /app/consents/{handle}`: a request still `PENDING` is refreshed
@@ -221,6 +241,7 @@ mod tests {
         let settings: Settings = shipped("local").build().unwrap().try_deserialize().unwrap();
         assert_eq!(settings.server.port, 7004);
         assert_eq!(settings.app_api.token.expose(), "local-fiu-app-token");
+        assert!(!settings.dashboard.secure_cookies);
         let templates = Templates::parse(&settings.templates).unwrap();
         let names: Vec<&str> = templates.iter().map(|t| t.name()).collect();
         assert_eq!(
@@ -253,6 +274,10 @@ mod tests {
             .try_deserialize()
             .unwrap();
         assert_eq!(settings.server.host, "0.0.0.0");
+        assert!(
+            settings.dashboard.secure_cookies,
+            "secure unless said otherwise"
+        );
         assert_eq!(
             format!("{:?}", settings.app_api.token),
             "Secret([redacted])"

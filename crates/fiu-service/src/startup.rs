@@ -7,6 +7,7 @@
 //! | `POST /FI/Notification` | AAs (`aa_api_key`) | request and response (`x-jws-signature`) |
 //! | `GET /Heartbeat`, `GET /health/live`, `GET /health/ready` | anyone | no |
 //! | `/app/...` | the lender (`Authorization: Bearer`) | no |
+//! | `/dashboard/...`, `/assets/pages.css` | the lender's people (session cookie, docs/PAGES.md) | no |
 //!
 //! The job worker (artefacts, FI requests, FI fetches) and the purge sweep run beside the HTTP
 //! server, on the same database.
@@ -16,7 +17,7 @@ use std::sync::Arc;
 
 use aa_core::registry::Role;
 use aa_runtime::clock::Clock;
-use aa_runtime::http::{access, metrics, ops, pages, RebitScope};
+use aa_runtime::http::{access, metrics, ops, RebitScope};
 use aa_runtime::identity::{Identity, IdentityError};
 use aa_runtime::launch::Service;
 use actix_web::dev::Server;
@@ -28,7 +29,7 @@ use crate::configuration::Settings;
 use crate::domain::template::{TemplateError, Templates};
 use crate::jobs::{FiJobSettings, Worker};
 use crate::persistence::{Store, StoreError};
-use crate::routes::{app, rebit, redirect_return};
+use crate::routes::{app, pages, rebit, redirect_return};
 use crate::state::AppState;
 use crate::vault::{Vault, VaultError};
 use aa_runtime::queue::{admin, Waker};
@@ -117,6 +118,7 @@ impl Service for Application {
             templates,
             waker: waker.clone(),
             app_token: settings.app_api.token.clone(),
+            secure_cookies: settings.dashboard.secure_cookies,
             poll: settings.consent_poll,
             vault: vault.clone(),
             clock: clock.clone(),
@@ -147,7 +149,7 @@ impl Service for Application {
                 .route("/Heartbeat", web::get().to(ops::heartbeat))
                 .route("/health/live", web::get().to(ops::live))
                 .route("/health/ready", web::get().to(ops::ready::<AppState>))
-                .route(pages::STYLESHEET_PATH, web::get().to(pages::stylesheet))
+                .configure(pages::mount)
                 .route("/redirect/return", web::get().to(redirect_return::returned))
                 .service(
                     web::scope("/app")

@@ -25,8 +25,10 @@ pub struct AppState {
     pub fiu_id: String,
     pub templates: Arc<Templates>,
     pub waker: Waker,
-    /// The app API's bearer token.
+    /// The app API's bearer token (also the dashboard's log-in).
     pub app_token: Secret,
+    /// Whether the dashboard's cookies are `Secure` (`dashboard.secure_cookies`).
+    pub secure_cookies: bool,
     pub poll: ConsentPollSettings,
     /// Unseals FI data for the app API.
     pub vault: Vault,

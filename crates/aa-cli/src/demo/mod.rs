@@ -284,6 +284,15 @@ fn print_pages(eco: &Ecosystem) {
             party.log.display()
         );
     }
+    for party in eco.parties.iter().filter(|p| p.id == "FIU-1") {
+        let _ = writeln!(
+            out,
+            "The lender's dashboard at {}/dashboard (token {}): a new request there sends the \
+             customer to the AA and back.",
+            party.base_url,
+            aa_launch::FIU_APP_TOKEN
+        );
+    }
     let _ = out.flush();
 }
 

@@ -34,6 +34,9 @@ pub struct Redirection {
     urls: HashMap<String, String>,
     passphrases: Passphrases,
     return_url: String,
+    /// The FIU's public base URL (the return URL's, else the registry's), for the dashboard's
+    /// own pages as `returnTo`.
+    public_base: String,
 }
 
 /// What a link to `aa` needs: its page and the shared passphrase.
@@ -78,10 +81,16 @@ impl RedirectionSettings {
             }
             None => format!("{}/redirect/return", base_url.trim_end_matches('/')),
         };
+        let public_base = return_url
+            .strip_suffix("/redirect/return")
+            .unwrap_or(base_url)
+            .trim_end_matches('/')
+            .to_owned();
         Ok(Redirection {
             urls,
             passphrases,
             return_url,
+            public_base,
         })
     }
 }
@@ -102,6 +111,11 @@ impl Redirection {
 
     pub fn return_url(&self) -> &str {
         &self.return_url
+    }
+
+    /// `path` on this FIU's public address.
+    pub fn public_url(&self, path: &str) -> String {
+        format!("{}{path}", self.public_base)
     }
 }
 
@@ -128,6 +142,7 @@ mod tests {
         );
         assert!(loaded.target("AA-2").is_none());
         assert_eq!(loaded.return_url(), "http://fiu:7004/redirect/return");
+        assert_eq!(loaded.public_url("/dashboard"), "http://fiu:7004/dashboard");
     }
 
     #[test]

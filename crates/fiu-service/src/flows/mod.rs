@@ -1,15 +1,18 @@
 //! The FIU's use cases that take more than parse, check and answer: what the app API's handlers
-//! call. A flow reads and writes through [`crate::persistence`], asks AAs through
+//! and the dashboard's pages call. A flow reads and writes through [`crate::persistence`], asks AAs through
 //! [`crate::clients::aa`], and answers app-API errors; it knows nothing of HTTP extraction.
 //!
 //! - [`consent_request`]: `POST /Consent` to the customer's AA, and the request stored.
 //! - [`consent_poll`]: the `POST /Consent/handle` fallback when no notification came.
 //! - [`data_request`]: an FI data request, one session per verified artefact, queued.
 //! - [`redirection`]: the link to the AA's consent manager, and the browser's return from it.
+//! - [`fi_data`]: a data request read back, its accounts unsealed (the app API and the
+//!   dashboard).
 
 pub mod consent_poll;
 pub mod consent_request;
 pub mod data_request;
+pub mod fi_data;
 pub mod redirection;
 
 use crate::clients::aa::MAX_ID_LEN;
