@@ -1,13 +1,13 @@
 //! The whole loop as people live it, in headless Chromium over the real binaries: the lender
 //! logs in to the FIU's dashboard and asks for consent from a template; the dashboard sends the
 //! browser to the customer's AA (Sahamati redirection); the customer logs in with the OTP, sees
-//! the request and approves it; the AA sends the browser back sealed to the FIU's
+//! the request, links their accounts at both banks with each bank's OTP, and approves it; the AA sends the browser back sealed to the FIU's
 //! `/redirect/return`, which checks it and goes on to the consent's dashboard page; the FIU
 //! fetches and decrypts the data of both banks and the dashboard shows it. Each page is
 //! screenshotted (`loop-*.png`) and checked with axe-core.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use aa_e2e::walk::{completed_data_request, login_and_link, ok, s, HANDLE};
+use aa_e2e::walk::{completed_data_request, ok, s, HANDLE};
 use aa_e2e::{Local, Storage, FIU_APP_TOKEN};
 use aa_testkit::browser::Browser;
 
@@ -41,13 +41,11 @@ fn query_value(url: &str, name: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_lender_asks_the_customer_approves_at_the_aa_and_the_dashboard_shows_the_data() {
+async fn the_lender_asks_the_customer_links_and_approves_at_the_aa_and_the_dashboard_shows_the_data(
+) {
     let local = Local::start(Storage::Sqlite).await;
     let aa = local.service("aa-service").base_url.clone();
     let fiu = local.service("fiu-service").base_url.clone();
-    // The customer's accounts at both banks, linked earlier (the AA's own browser test links
-    // by clicking).
-    login_and_link(&local).await;
     let browser = Browser::start().await.expect("headless chromium");
 
     // The lender logs in to its dashboard and asks for consent from a template.
@@ -96,9 +94,43 @@ async fn the_lender_asks_the_customer_approves_at_the_aa_and_the_dashboard_shows
     browser.fill("#otp", &s(&sent["otp"])).await.unwrap();
     browser.click("main button[type=submit]").await.unwrap();
     arrive(&browser, &format!("{aa}/cm/webview/continue")).await;
-    browser.find("button[value=approve]").await.unwrap();
     let card = browser.text("section.card").await.unwrap();
     assert!(card.contains("Demo Lender"), "{card}");
+    assert!(card.contains("None of your linked accounts"), "{card}");
+    let decision = browser.url().await.unwrap();
+
+    // No account linked yet: the customer links theirs at both banks with each bank's OTP, then
+    // goes back to the request.
+    for fip in ["FIP-1", "FIP-2"] {
+        browser.goto(&format!("{aa}/cm/fips")).await.unwrap();
+        browser
+            .click(&format!("input[value='{fip}']"))
+            .await
+            .unwrap();
+        browser.click("main button[type=submit]").await.unwrap();
+        arrive(&browser, &format!("{aa}/cm/fips/")).await;
+        browser.click("main button[type=submit]").await.unwrap();
+        browser.find("#otp").await.unwrap();
+        if fip == "FIP-1" {
+            look(&browser, "loop-aa-link-otp").await;
+        }
+        let at = browser.url().await.unwrap();
+        let ref_number = at.rsplit('/').next().unwrap().split('?').next().unwrap();
+        let bank = local.party(fip).base_url.clone();
+        let sent = ok(
+            &local,
+            "GET",
+            &format!("{bank}/sandbox/otp/{ref_number}"),
+            None,
+            None,
+        )
+        .await;
+        browser.fill("#otp", &s(&sent["otp"])).await.unwrap();
+        browser.click("main button[type=submit]").await.unwrap();
+        arrive(&browser, &format!("{aa}/cm?done=linked")).await;
+    }
+    browser.goto(&decision).await.unwrap();
+    browser.find("button[value=approve]").await.unwrap();
     look(&browser, "loop-aa-request").await;
     browser.click("button[value=approve]").await.unwrap();
 
