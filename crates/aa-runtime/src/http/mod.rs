@@ -15,6 +15,7 @@
 //! - [`access`]: the request boundary of every role: request id, access log line, refused
 //!   requests at WARN, request metrics.
 //! - [`metrics`]: `GET /metrics` in the Prometheus text format.
+//! - [`forms`]: the pages' forms: CSRF-checked fields, percent-encoding.
 //! - [`pages`]: what the web pages share: escaping, the page shell and stylesheet, headers,
 //!   session cookies and CSRF tokens.
 
@@ -24,6 +25,7 @@ pub mod app_error;
 pub mod bearer;
 mod caller;
 pub mod error;
+pub mod forms;
 pub mod inbound;
 pub mod metrics;
 pub mod ops;

@@ -8,6 +8,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
+pub use aa_runtime::http::forms::encode;
+use aa_runtime::http::forms::{self, CSRF_FIELD};
 use aa_runtime::http::pages::{self, escape};
 use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
@@ -21,7 +23,6 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "aa_cm_session";
 /// The double-submit CSRF cookie and the forms' hidden field of the same value.
 pub const CSRF_COOKIE: &str = "aa_cm_csrf";
-pub const CSRF_FIELD: &str = "csrf";
 const CSRF_MAX_AGE: i64 = 12 * 3600;
 
 /// Why a page could not be shown: an error page (status and a message for people), or the login
@@ -91,11 +92,6 @@ impl ResponseError for PageError {
             }
         }
     }
-}
-
-/// `text` percent-encoded for a query string.
-pub fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 fn bar(nav: &str) -> String {
@@ -227,8 +223,16 @@ impl Customer {
     }
 }
 
-/// A submitted form: its fields in order (a name may repeat, as checkboxes do).
-pub struct Form(pub Vec<(String, String)>);
+/// A submitted form whose CSRF field matched (`aa_runtime::http::forms::Form`: `get`, `all`).
+pub struct Form(forms::Form);
+
+impl std::ops::Deref for Form {
+    type Target = forms::Form;
+
+    fn deref(&self) -> &forms::Form {
+        &self.0
+    }
+}
 
 impl Form {
     /// The form, once its CSRF field matches the visitor's cookie; 403 otherwise.
@@ -236,34 +240,10 @@ impl Form {
         form: web::Form<Vec<(String, String)>>,
         visitor: &Visitor,
     ) -> Result<Self, PageError> {
-        let form = Form(form.into_inner());
-        if visitor.fresh_csrf || !pages::same_token(form.get(CSRF_FIELD), &visitor.csrf) {
-            return Err(PageError::Page(
-                StatusCode::FORBIDDEN,
-                "this form has expired or did not come from this site; open the page again \
-                 and send it from there"
-                    .into(),
-            ));
-        }
-        Ok(form)
-    }
-
-    /// The first value of `name`, trimmed; empty when absent.
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.trim())
-            .unwrap_or("")
-    }
-
-    /// Every non-empty value of `name`.
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(key, value)| key == name && !value.trim().is_empty())
-            .map(|(_, value)| value.trim().to_owned())
-            .collect()
+        let cookie = (!visitor.fresh_csrf).then_some(visitor.csrf.as_str());
+        forms::Form::verified(form.into_inner(), cookie)
+            .map(Form)
+            .map_err(|forms::Forged| PageError::Page(StatusCode::FORBIDDEN, forms::FORGED.into()))
     }
 }
 

@@ -8,6 +8,8 @@
 
 use std::future::{ready, Ready};
 
+pub use aa_runtime::http::forms::encode;
+use aa_runtime::http::forms::{self, CSRF_FIELD};
 use aa_runtime::http::pages::{self, escape};
 use aa_runtime::http::AppError;
 use actix_web::dev::Payload;
@@ -19,7 +21,6 @@ use crate::state::AppState;
 
 /// The double-submit CSRF cookie and the forms' hidden field of the same value.
 pub const CSRF_COOKIE: &str = "fiu_dash_csrf";
-pub const CSRF_FIELD: &str = "csrf";
 const CSRF_MAX_AGE: i64 = 12 * 3600;
 
 /// Why a page could not be shown: an error page (status and a message for people), or the login
@@ -99,19 +100,6 @@ impl ResponseError for PageError {
             }
         }
     }
-}
-
-/// `text` percent-encoded for a query string (everything but unreserved characters).
-pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn bar(nav: &str) -> String {
@@ -238,8 +226,16 @@ impl Lender {
     }
 }
 
-/// A submitted form: its fields in order.
-pub struct Form(pub Vec<(String, String)>);
+/// A submitted form whose CSRF field matched (`aa_runtime::http::forms::Form`: `get`, `all`).
+pub struct Form(forms::Form);
+
+impl std::ops::Deref for Form {
+    type Target = forms::Form;
+
+    fn deref(&self) -> &forms::Form {
+        &self.0
+    }
+}
 
 impl Form {
     /// The form, once its CSRF field matches the visitor's cookie; 403 otherwise.
@@ -247,25 +243,10 @@ impl Form {
         form: web::Form<Vec<(String, String)>>,
         visitor: &Visitor,
     ) -> Result<Self, PageError> {
-        let form = Form(form.into_inner());
-        if visitor.fresh_csrf || !pages::same_token(form.get(CSRF_FIELD), &visitor.csrf) {
-            return Err(PageError::Page(
-                StatusCode::FORBIDDEN,
-                "this form has expired or did not come from this site; open the page again \
-                 and send it from there"
-                    .into(),
-            ));
-        }
-        Ok(form)
-    }
-
-    /// The first value of `name`, trimmed; empty when absent.
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.trim())
-            .unwrap_or("")
+        let cookie = (!visitor.fresh_csrf).then_some(visitor.csrf.as_str());
+        forms::Form::verified(form.into_inner(), cookie)
+            .map(Form)
+            .map_err(|forms::Forged| PageError::Page(StatusCode::FORBIDDEN, forms::FORGED.into()))
     }
 }
 
