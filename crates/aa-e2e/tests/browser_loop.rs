@@ -4,7 +4,8 @@
 //! the request, links their accounts at both banks with each bank's OTP, and approves it; the AA sends the browser back sealed to the FIU's
 //! `/redirect/return`, which checks it and goes on to the consent's dashboard page; the FIU
 //! fetches and decrypts the data of both banks and the dashboard shows it. Each page is
-//! screenshotted (`loop-*.png`) and checked with axe-core.
+//! screenshotted (`loop-*.png`) and checked with axe-core. Each role's ReBIT API page and
+//! document are read at the end.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use aa_e2e::walk::{completed_data_request, ok, s, HANDLE};
@@ -161,4 +162,30 @@ async fn the_lender_asks_the_customer_links_and_approves_at_the_aa_and_the_dashb
     browser.find("section.account table").await.unwrap();
     browser.find("svg.chart polyline").await.unwrap();
     look(&browser, "loop-fiu-data").await;
+
+    // Each role publishes the ReBIT file it holds requests to, and a page of it.
+    browser.goto(&format!("{aa}/api")).await.unwrap();
+    assert!(browser
+        .text("main")
+        .await
+        .unwrap()
+        .contains("POST /Consent/handle"));
+    look(&browser, "api-aa").await;
+    let fip = local.party("FIP-1").base_url.clone();
+    for (base, path) in [
+        (&aa, "/FI/request"),
+        (&fip, "/Accounts/discover"),
+        (&fiu, "/FI/Notification"),
+    ] {
+        let spec = ok(
+            &local,
+            "GET",
+            &format!("{base}/openapi/rebit.json"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(spec["swagger"], "2.0");
+        assert!(spec["paths"].get(path).is_some(), "{base} {path}");
+    }
 }

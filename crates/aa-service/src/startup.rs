@@ -167,6 +167,7 @@ impl Service for Application {
 /// Every route of the service.
 fn mount(cfg: &mut web::ServiceConfig, rebit: &RebitScope, sandbox_otp: bool) {
     pages::mount(cfg);
+    aa_runtime::http::api_docs::mount(cfg, aa_core::registry::Role::Aa);
     cfg.route("/health/live", get().to(ops::live))
         .route("/health/ready", get().to(ops::ready::<AppState>))
         .service(

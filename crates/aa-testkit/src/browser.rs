@@ -181,12 +181,51 @@ impl Browser {
         Err(format!("no element {css}: {last}"))
     }
 
-    /// Clicks the first element matching `css` (a link, a button, a checkbox).
+    /// Clicks the first element matching `css` (a link, a button, a checkbox). A click that
+    /// leaves the page (a link, a form's submit button) returns once the next page has loaded,
+    /// however slowly the server answers, so what the test reads next is that page.
     pub async fn click(&self, css: &str) -> Result<(), String> {
         let id = self.find(css).await?;
+        let mut element = serde_json::Map::new();
+        element.insert(ELEMENT_KEY.to_owned(), Value::String(id.clone()));
+        let element = Value::Object(element);
+        // Marks this document, and says whether the element navigates.
+        let before = self
+            .execute(
+                "window.__aaPage = window.__aaPage || String(Math.random()); \
+                 const e = arguments[0]; \
+                 const submits = (e.tagName === 'BUTTON' && (e.type || 'submit') === 'submit') \
+                   || (e.tagName === 'INPUT' && (e.type === 'submit' || e.type === 'image')); \
+                 const leaves = (e.tagName === 'A' && !!e.getAttribute('href') \
+                   && !e.getAttribute('href').startsWith('#') && !e.hasAttribute('download')) \
+                   || (submits && !!e.form); \
+                 return [window.__aaPage, leaves];",
+                vec![element],
+            )
+            .await?;
         self.call("POST", &format!("/element/{id}/click"), None)
-            .await
-            .map(|_| ())
+            .await?;
+        if before[1] != Value::Bool(true) {
+            return Ok(());
+        }
+        let page = before[0].clone();
+        for _ in 0..300 {
+            let now = self
+                .execute(
+                    "return [window.__aaPage || null, document.readyState];",
+                    Vec::new(),
+                )
+                .await;
+            if let Ok(now) = now {
+                if now[0] != page && now[1] == "complete" {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(format!(
+            "clicking {css} did not lead to another page within 15 s"
+        ))
     }
 
     /// Clears the field matching `css` and types `text` into it.

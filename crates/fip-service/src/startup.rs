@@ -144,6 +144,7 @@ impl Service for Application {
                 .configure(admin.clone())
                 .configure(metrics.clone())
                 .app_data(data.clone())
+                .configure(|cfg| aa_runtime::http::api_docs::mount(cfg, Role::Fip))
                 .route("/health/live", web::get().to(ops::live))
                 .route("/health/ready", web::get().to(ops::ready::<AppState>));
             if let Some(otps) = &sandbox_otps {

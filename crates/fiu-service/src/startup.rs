@@ -150,6 +150,7 @@ impl Service for Application {
                 .route("/health/live", web::get().to(ops::live))
                 .route("/health/ready", web::get().to(ops::ready::<AppState>))
                 .configure(pages::mount)
+                .configure(|cfg| aa_runtime::http::api_docs::mount(cfg, Role::Fiu))
                 .route("/redirect/return", web::get().to(redirect_return::returned))
                 .service(
                     web::scope("/app")

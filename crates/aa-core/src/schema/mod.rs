@@ -59,6 +59,12 @@ fn document(receiver: Role, version: ApiVersion) -> Result<&'static Value, Inval
         })
 }
 
+/// The ReBIT 2.0.0 file of `role` (the API that role serves), parsed: what every request to it
+/// is held to, and what it publishes as its API document.
+pub fn spec(role: Role) -> Result<&'static Value, Invalid> {
+    document(role, ApiVersion::V2_0_0)
+}
+
 /// libyaml refuses the one tab the AA file has (inside a description): tabs become spaces.
 fn parse(text: &str) -> Option<Value> {
     serde_yaml::from_str(&text.replace('\t', " ")).ok()

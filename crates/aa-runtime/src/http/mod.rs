@@ -12,6 +12,8 @@
 //! - [`outbound`]: a client that signs what it sends and verifies what comes back;
 //!   [`api_keys`] where its API keys come from; [`outbound_error`] why a call failed, with the
 //!   transport cause named.
+//! - [`api_docs`]: `GET /openapi/rebit.json` (the role's ReBIT file, the one requests are held
+//!   to) and `GET /api`, a readable page of it.
 //! - [`access`]: the request boundary of every role: request id, access log line, refused
 //!   requests at WARN, request metrics.
 //! - [`metrics`]: `GET /metrics` in the Prometheus text format.
@@ -20,6 +22,7 @@
 //!   session cookies and CSRF tokens.
 
 pub mod access;
+pub mod api_docs;
 pub mod api_keys;
 pub mod app_error;
 pub mod bearer;
