@@ -93,11 +93,15 @@ fn route(
     client: &OnceLock<Option<reqwest::blocking::Client>>,
     log: &Mutex<Vec<Routed>>,
 ) -> Reply {
-    let Some(rest) = request.target.strip_prefix(BASE_PATH) else {
+    let Some(rest) = request
+        .target
+        .strip_prefix(BASE_PATH)
+        .filter(|rest| rest.starts_with('/'))
+    else {
         return refuse(
             404,
             "NotFound",
-            format!("the router serves {BASE_PATH} only"),
+            format!("the router serves {BASE_PATH}/... only"),
         );
     };
     let Some(meta) = request.header(HEADER) else {
