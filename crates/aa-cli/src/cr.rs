@@ -35,12 +35,7 @@ pub fn run(command: CrCommand) -> Result<Vec<u8>, String> {
         "aa: local central registry at {} (Ctrl-C stops it)",
         cr.url()
     );
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?
-        .block_on(tokio::signal::ctrl_c())
-        .map_err(|e| e.to_string())?;
+    crate::input::until_ctrl_c()?;
     drop(cr);
     Ok(Vec::new())
 }

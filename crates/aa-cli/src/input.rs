@@ -1,4 +1,5 @@
-//! Reading values: `@path` reads a file, anything else is the value itself; stdin is read whole.
+//! Reading values (`@path` reads a file, anything else is the value itself; stdin is read whole),
+//! writing JSON, and waiting for Ctrl-C.
 
 use std::io::Read;
 
@@ -29,4 +30,15 @@ pub fn json_output(value: &serde_json::Value) -> Result<Vec<u8>, String> {
     let mut out = serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?;
     out.push(b'\n');
     Ok(out)
+}
+
+/// Blocks until Ctrl-C: how `aa cr serve`, `aa ts serve` and `aa router serve` run their server
+/// until the person stops it.
+pub fn until_ctrl_c() -> Result<(), String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?
+        .block_on(tokio::signal::ctrl_c())
+        .map_err(|e| e.to_string())
 }

@@ -36,12 +36,7 @@ pub fn run(command: RouterCommand) -> Result<Vec<u8>, String> {
         router.url(),
         args.registry.display()
     );
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?
-        .block_on(tokio::signal::ctrl_c())
-        .map_err(|e| e.to_string())?;
+    crate::input::until_ctrl_c()?;
     drop(router);
     Ok(Vec::new())
 }

@@ -75,12 +75,7 @@ pub fn run(command: TsCommand) -> Result<Vec<u8>, String> {
         ts.jwks_url(),
         ts.issuer()
     );
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?
-        .block_on(tokio::signal::ctrl_c())
-        .map_err(|e| e.to_string())?;
+    crate::input::until_ctrl_c()?;
     drop(ts);
     Ok(Vec::new())
 }
